@@ -1,0 +1,132 @@
+"""Train the line model (cleaner/data/line_model.json) on the dev gold.
+
+Each dev text dump is split into blocks exactly as the pipeline does; a block is
+labelled article text when most of its word 4-grams occur in the page's gold
+(for blocks under 4 words: when its words occur in that order in the gold).
+Two logistic models are fitted by Newton's method with an L2 penalty: stage 1 on
+the line and neighbourhood features, stage 2 on stage 1's scores around each
+line. Every line is weighted by its share of its page's words, so each page
+counts about the same, as in the scorer.
+
+    python bench/train_model.py            # folds for cross-validation + the shipped model
+    python bench/train_model.py --folds-only
+
+Fold models go to bench/out/fold_K.json (trained without fold K's sites); the
+shipped model is trained on every dev page. Only fold models may be used to
+report a dev figure (bench/quality.py does).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import DEV, N_FOLDS, OUT, ROOT, load_gold, page_folds  # noqa: E402
+
+from cleaner.classify import FEATURE_NAMES, STAGE2_FEATURES, line_features, stage2_features  # noqa: E402
+from cleaner.config import CleanerConfig  # noqa: E402
+from cleaner.dedupe import mark_duplicates  # noqa: E402
+from cleaner.blocks import split_blocks  # noqa: E402
+from cleaner.read import read_input  # noqa: E402
+from cleaner.text import WORD  # noqa: E402
+
+# L2 penalty on standardised weights; mild, the data are plentiful.
+L2 = 1.0
+# A block is article text when at least this share of its 4-grams is in the gold.
+LABEL_MIN_SHARE = 0.5
+
+
+def page_rows(text: str, gold_body: str) -> tuple[list, list[list[float]], list[float], list[float]]:
+    config = CleanerConfig()
+    blocks = mark_duplicates(split_blocks(read_input(text), config), config)
+    gold_tokens = WORD.findall(gold_body)
+    grams = {n: set(zip(*(gold_tokens[i:] for i in range(n)))) for n in (1, 2, 3, 4)}
+    labels, weights = [], []
+    total = sum(len(WORD.findall(b.text)) for b in blocks) or 1
+    for block in blocks:
+        tokens = WORD.findall(block.text)
+        if len(tokens) < 4:
+            label = 1.0 if tokens and tuple(tokens) in grams[len(tokens)] else 0.0
+        else:
+            shingles = list(zip(*(tokens[i:] for i in range(4))))
+            label = 1.0 if sum(s in grams[4] for s in shingles) >= LABEL_MIN_SHARE * len(shingles) else 0.0
+        labels.append(label)
+        weights.append(max(1, len(tokens)) / total)
+    return blocks, line_features(blocks), labels, weights
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> dict[str, list[float]]:
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale == 0] = 1.0
+    z = np.hstack([np.ones((len(x), 1)), (x - mean) / scale])
+    beta = np.zeros(z.shape[1])
+    penalty = np.full(z.shape[1], L2)
+    penalty[0] = 0.0
+    w = w / w.sum() * len(w)
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-np.clip(z @ beta, -30, 30)))
+        grad = z.T @ (w * (p - y)) + penalty * beta
+        hess = (z * (w * p * (1 - p))[:, None]).T @ z + np.diag(penalty + 1e-9)
+        step = np.linalg.solve(hess, grad)
+        beta -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return {"intercept": [float(beta[0])], "coef": beta[1:].tolist(), "mean": mean.tolist(), "scale": scale.tolist()}
+
+
+def predict(model: dict[str, list[float]], x: np.ndarray) -> np.ndarray:
+    z = model["intercept"][0] + ((x - np.array(model["mean"])) / np.array(model["scale"])) @ np.array(model["coef"])
+    return 1 / (1 + np.exp(-np.clip(z, -30, 30)))
+
+
+def train(pages: list[tuple]) -> dict:
+    x1 = np.array([row for p in pages for row in p[1]])
+    y = np.array([label for p in pages for label in p[2]])
+    w = np.array([weight for p in pages for weight in p[3]])
+    stage1 = fit_logistic(x1, y, w)
+    x2 = []
+    for blocks, rows, _, _ in pages:
+        first = predict(stage1, np.array(rows)).tolist()
+        x2.extend(stage2_features(blocks, first))
+    stage2 = fit_logistic(np.array(x2), y, w)
+    return {
+        "features": list(FEATURE_NAMES),
+        "stage2_features": list(STAGE2_FEATURES),
+        "stage1": stage1,
+        "stage2": stage2,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folds-only", action="store_true")
+    args = parser.parse_args()
+    gold = load_gold()
+    folds = page_folds(gold)
+    data = {}
+    for pid, g in sorted(gold.items()):
+        text = (DEV / "text" / f"{pid}.txt").read_text("utf-8")
+        data[pid] = page_rows(text, g["articleBody"])
+    OUT.mkdir(parents=True, exist_ok=True)
+    for k in range(N_FOLDS):
+        model = train([v for pid, v in data.items() if folds[pid] != k])
+        (OUT / f"fold_{k}.json").write_text(json.dumps(model))
+    (OUT / "folds.json").write_text(json.dumps(folds, indent=0, sort_keys=True))
+    if not args.folds_only:
+        model = train(list(data.values()))
+        target = ROOT / "cleaner" / "data" / "line_model.json"
+        target.write_text(json.dumps(model, indent=1) + "\n")
+        print(f"wrote {target}")
+    print(f"wrote {N_FOLDS} fold models to {OUT}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""Stage 2: decoded text -> list[Block], one block per non-blank line.
+
+A browser's innerText (and most scrapers' get_text()) puts every paragraph,
+heading, menu item and caption on a line of its own, so a line is the natural
+paragraph-sized unit. Each block remembers its line number, whether blank lines
+surround it (paragraph margins in the rendered page), and a kind hint from its
+own text: caption credit, date line, byline. HTML is flattened to such lines
+first (a plain pass until the HTML stage proper exists).
+"""
+
+from __future__ import annotations
+
+from .config import CleanerConfig
+from .model import Block, BlockKind, Decoded, InputKind
+from .text import BYLINE, CALL_TO_ACTION, CALL_TO_ACTION_MAX_WORDS, CAPTION_CREDIT, SPACES, URL, find_dates
+
+# Elements whose text is never page content.
+HTML_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "head", "object"})
+# Elements that start a new line in rendered text.
+HTML_BLOCK_TAGS = frozenset(
+    "address article aside blockquote br dd div dl dt fieldset figcaption figure footer form "
+    "h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table td th tr ul title".split()
+)
+
+
+def split_blocks(decoded: Decoded, config: CleanerConfig) -> list[Block]:
+    text = _html_to_text(decoded.text) if decoded.kind is InputKind.HTML else decoded.text
+    lines = text.split("\n")
+    blocks: list[Block] = []
+    previous_blank = True
+    for number, raw in enumerate(lines, start=1):
+        line = SPACES.sub(" ", raw).strip()
+        if not line:
+            previous_blank = True
+            if blocks:
+                blocks[-1].blank_after = True
+            continue
+        if blocks and not previous_blank:
+            blocks[-1].blank_after = False
+        block = Block(index=len(blocks), text=line, line=number, blank_before=previous_blank)
+        block.kind = _kind_hint(line, config)
+        blocks.append(block)
+        previous_blank = False
+    return blocks
+
+
+def _kind_hint(line: str, config: CleanerConfig) -> BlockKind:
+    if CAPTION_CREDIT.search(line):
+        return BlockKind.CAPTION
+    n_words = line.count(" ") + 1
+    if CALL_TO_ACTION.match(line) and (n_words <= CALL_TO_ACTION_MAX_WORDS or URL.search(line)):
+        return BlockKind.PROMO
+    if n_words <= config.meta_max_words:
+        if find_dates(line)[0] is not None:
+            return BlockKind.DATE
+        if BYLINE.match(line) and not line.rstrip().endswith((".", "!", "?")):
+            return BlockKind.BYLINE
+    return BlockKind.TEXT
+
+
+def _html_to_text(html: str) -> str:
+    """Flatten HTML to one line per block element (iterative walk: no recursion limit)."""
+    import lxml.html  # lazy: text input never pays for lxml
+    from lxml import etree
+
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return ""
+    parts: list[str] = []
+    stack: list[tuple[object, bool]] = [(root, False)]
+    while stack:
+        node, closing = stack.pop()
+        tag = node.tag if isinstance(node.tag, str) else ""  # type: ignore[attr-defined]
+        if closing:
+            if tag in HTML_BLOCK_TAGS:
+                parts.append("\n")
+            if node.tail:  # type: ignore[attr-defined]
+                parts.append(node.tail)  # type: ignore[attr-defined]
+            continue
+        if tag in HTML_SKIP_TAGS or not tag:
+            if node.tail:  # type: ignore[attr-defined]
+                parts.append(node.tail)  # type: ignore[attr-defined]
+            continue
+        if tag in HTML_BLOCK_TAGS:
+            parts.append("\n")
+        if node.text:  # type: ignore[attr-defined]
+            parts.append(node.text)  # type: ignore[attr-defined]
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(node))  # type: ignore[call-overload]
+    return "".join(parts)

@@ -1,0 +1,54 @@
+"""CleanerConfig: every tunable number of the pipeline, named and documented.
+
+Numbers marked "tuned on dev" were chosen by looking at the cross-validated F1 of
+``bench/quality.py`` on ``../shared/eval/dev/text`` and the article counts on
+``dev/multi``; see the README for the figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CleanerConfig:
+    # --- dedupe (rapidfuzz) -------------------------------------------------
+    # Two lines are near-duplicates when fuzz.ratio of their match keys (casefolded,
+    # punctuation removed) reaches this score (0-100). 90 lets a caption with a
+    # changed date or a typo match its twin while distinct sentences stay apart.
+    duplicate_min_score: float = 90.0
+    # Lines whose match key is shorter than this are matched exactly only: on short
+    # lines one changed word is a different line ("News" vs "Newsletter").
+    fuzzy_min_chars: int = 24
+    # Near-duplicate candidates are found through each line's rarest tokens
+    # (blocking), so the cost stays close to linear instead of comparing all pairs.
+    blocking_tokens: int = 4
+    # A token shared by more lines than this is not rare enough to block on.
+    blocking_max_lines: int = 40
+
+    # --- content judgement ----------------------------------------------------
+    # A block is article text when the line model's probability reaches this (0-1).
+    # Tuned on dev (cross-validated).
+    content_min_score: float = 0.5
+    # Path to the line model's weights (JSON); None uses the packaged model.
+    line_model: str | None = None
+
+    # --- segments ---------------------------------------------------------------
+    # Inside one body, up to this many non-article lines may stand between two
+    # article lines (a subscribe box, an inline ad) without ending the body.
+    max_gap_blocks: int = 12
+    # A body shorter than this (characters) standing alone is dropped as stray
+    # text; it may still join a neighbouring body. Tuned on dev.
+    min_body_chars: int = 150
+    # A new article starts only where both sides have at least this much text.
+    min_article_chars: int = 400
+    # A headline is a short line without a final full stop: bounds in characters.
+    title_min_chars: int = 10
+    title_max_chars: int = 250
+    # A headline is looked for among this many lines above the body's first line.
+    title_search_blocks: int = 25
+    # Lines of at most this many words may be date lines or bylines.
+    meta_max_words: int = 14
+    # Between two bodies, this many lines that repeat the page's earlier template
+    # (navigation, header) mean a new page, hence a new article.
+    split_min_template_repeats: int = 3

@@ -1,0 +1,73 @@
+"""Stage 3: find repeated blocks (exact and near-duplicates) with rapidfuzz.
+
+Every block gets a match key (casefolded, punctuation removed). Equal keys are
+grouped through a dict. Longer keys are also compared fuzzily, but only against
+earlier blocks that share one of their few rarest tokens (blocking), so a
+100,000-line page costs about as much per line as a small one. The first
+occurrence decides: later copies point at it, with their score.
+
+Scorer: ``fuzz.ratio`` (normalised Indel similarity) on the match keys. It
+measures the whole line, so a caption that differs only by a date or a typo
+matches, while a short line contained in a longer one (which token_set_ratio
+would score 100) does not.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rapidfuzz import fuzz
+
+from .config import CleanerConfig
+from .model import Block
+from .text import match_key
+
+# Blocking ignores tokens this short: they are rarely distinctive.
+MIN_BLOCKING_TOKEN_CHARS = 3
+
+
+def mark_duplicates(blocks: list[Block], config: CleanerConfig) -> list[Block]:
+    """Set norm, duplicate_of, duplicate_score and copies on every block."""
+    first_by_key: dict[str, int] = {}
+    for block in blocks:
+        block.norm = match_key(block.text)
+        first = first_by_key.setdefault(block.norm, block.index)
+        if first != block.index and block.norm:
+            block.duplicate_of, block.duplicate_score = first, 100.0
+    _mark_near_duplicates(blocks, config)
+    group_sizes = Counter(b.index if b.duplicate_of is None else b.duplicate_of for b in blocks)
+    for block in blocks:
+        root = block.index if block.duplicate_of is None else block.duplicate_of
+        block.copies = group_sizes[root]
+    return blocks
+
+
+def _mark_near_duplicates(blocks: list[Block], config: CleanerConfig) -> None:
+    candidates = [b for b in blocks if b.duplicate_of is None and len(b.norm) >= config.fuzzy_min_chars]
+    token_lines: Counter[str] = Counter()
+    block_tokens: dict[int, list[str]] = {}
+    for block in candidates:
+        tokens = {t for t in block.norm.split() if len(t) >= MIN_BLOCKING_TOKEN_CHARS}
+        token_lines.update(tokens)
+        block_tokens[block.index] = sorted(tokens)
+    postings: dict[str, list[int]] = {}
+    for block in candidates:
+        rare = sorted(block_tokens[block.index], key=lambda t: (token_lines[t], t))
+        rare = [t for t in rare if token_lines[t] <= config.blocking_max_lines][: config.blocking_tokens]
+        seen: set[int] = set()
+        best: tuple[float, int] | None = None
+        for token in rare:
+            for other in postings.get(token, ()):
+                if other in seen:
+                    continue
+                seen.add(other)
+                score = fuzz.ratio(
+                    block.norm, blocks[other].norm, processor=None, score_cutoff=config.duplicate_min_score
+                )
+                if score and (best is None or (score, -other) > (best[0], -best[1])):
+                    best = (score, other)
+        if best is not None:
+            block.duplicate_of, block.duplicate_score = best[1], round(best[0], 1)
+            continue  # a copy is not indexed: later copies match its original
+        for token in rare:
+            postings.setdefault(token, []).append(block.index)

@@ -1,0 +1,106 @@
+"""Data types shared by every stage. Imports nothing from cleaner."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class CleanerError(Exception):
+    """Base of every error the library raises on bad input."""
+
+
+class InputError(CleanerError):
+    """The input cannot be read or decoded (binary, unreadable, missing)."""
+
+
+class InputKind(str, enum.Enum):
+    TEXT = "text"
+    HTML = "html"
+
+
+class BlockKind(str, enum.Enum):
+    """What a block looks like on its own, before any decision is made."""
+
+    TEXT = "text"
+    HEADING = "heading"
+    LIST_ITEM = "list_item"
+    CAPTION = "caption"
+    DATE = "date"
+    BYLINE = "byline"
+    PROMO = "promo"  # a call to action: "Follow our coverage at …", "Subscribe to …"
+
+
+class Role(str, enum.Enum):
+    """Where a block ends up in the output: every block gets exactly one."""
+
+    BODY = "body"
+    TITLE = "title"
+    META = "meta"  # date, byline: rendered on the article's metadata line
+    CAPTION = "caption"
+    DUPLICATE = "duplicate"
+    BOILERPLATE = "boilerplate"
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """Output of stage 1: the text, what it is, and how it was decoded."""
+
+    text: str
+    kind: InputKind
+    encoding: str
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass
+class Block:
+    """One paragraph-sized unit of the input and what the stages found out about it."""
+
+    index: int
+    text: str
+    line: int  # 1-based line number in the decoded input
+    kind: BlockKind = BlockKind.TEXT
+    blank_before: bool = True
+    blank_after: bool = True
+    norm: str = ""  # normalised text used for duplicate matching
+    duplicate_of: int | None = None  # index of the first block with (nearly) this text
+    duplicate_score: float | None = None  # rapidfuzz score (0-100) against that block
+    copies: int = 1  # blocks in this block's duplicate group, itself included
+    content_score: float = 0.0  # 0-1, probability that the block is article text
+    role: Role = Role.BOILERPLATE
+    reason: str = ""
+
+
+@dataclass
+class Article:
+    """One article segment of a page."""
+
+    title: str | None = None
+    published: str | None = None
+    updated: str | None = None
+    dateline: str | None = None
+    byline: str | None = None
+    paragraphs: list[str] = field(default_factory=list)
+    captions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Dropped:
+    """A block left out of every article, with the reason."""
+
+    line: int
+    text: str
+    reason: str
+    duplicate_of: int | None = None  # line number of the kept block it repeats
+    score: float | None = None
+
+
+@dataclass
+class Document:
+    """The result of cleaning one input."""
+
+    source: str | None
+    articles: list[Article]
+    blocks: list[Block] = field(default_factory=list)
+    dropped: list[Dropped] = field(default_factory=list)
+    warnings: tuple[str, ...] = ()

@@ -1,0 +1,112 @@
+"""Stage 1: raw bytes (or str) -> decoded, normalised text, and whether it is HTML.
+
+Decoding order: byte-order mark, strict UTF-8, then bs4's UnicodeDammit (declared
+charset, then windows-1252 and friends) with a warning. Bytes that are mostly
+control characters are refused as binary. Newlines become ``\\n``; non-breaking
+spaces become spaces; zero-width spaces and stray BOMs are removed.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from .model import Decoded, InputError, InputKind
+
+# Byte-order marks, longest first so UTF-32 LE is not taken for UTF-16 LE.
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# How much of the input the binary and HTML sniffers look at.
+SNIFF_BYTES = 8192
+# Share of control characters (other than tab/newline/CR/form feed) above which
+# decoded text is taken for binary data: real text has next to none.
+MAX_CONTROL_RATIO = 0.05
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+# Markup that only HTML has near its start; two distinct tags make it HTML.
+HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.I | re.S)
+HTML_TAG = re.compile(
+    r"<(html|head|body|div|p|span|meta|title|script|style|link|a\s+href|br|table|article)\b", re.I
+)
+MIN_HTML_TAGS = 3
+# Characters that look like spaces but are not, and characters that take no room.
+SPACE_LIKE = {ord(c): " " for c in "\u00a0\u2007\u202f\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u205f\u3000\t\x0b\x0c"}
+ZERO_WIDTH = {ord(c): None for c in "\u200b\u2060\ufeff\u00ad"}
+NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+
+
+def read_input(data: bytes | str, *, input_format: str = "auto") -> Decoded:
+    """Decode and normalise one input; raise InputError for binary data."""
+    if isinstance(data, str):
+        text, encoding, warnings = data, "str", ()
+    else:
+        text, encoding, warnings = _decode(data)
+    _refuse_binary(text)
+    text = _normalise(text)
+    if input_format == "auto":
+        kind = InputKind.HTML if _looks_like_html(text) else InputKind.TEXT
+    else:
+        kind = InputKind(input_format)
+    return Decoded(text=text, kind=kind, encoding=encoding, warnings=warnings)
+
+
+def _decode(data: bytes) -> tuple[str, str, tuple[str, ...]]:
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(encoding), encoding, ()
+            except UnicodeDecodeError as exc:
+                raise InputError(f"input starts with a {encoding} byte-order mark but is not {encoding}") from exc
+    head = data[:SNIFF_BYTES]
+    if head.count(0) > len(head) // 4:
+        utf16 = _guess_utf16(data)
+        if utf16 is not None:
+            return utf16
+        raise InputError("input looks like binary data (many NUL bytes), not text or HTML")
+    try:
+        return data.decode("utf-8"), "utf-8", ()
+    except UnicodeDecodeError:
+        pass
+    from bs4.dammit import UnicodeDammit  # lazy: only non-UTF-8 input pays for bs4
+
+    dammit = UnicodeDammit(data, ["utf-8", "windows-1252"], is_html=b"<" in head)
+    if dammit.unicode_markup is None:
+        raise InputError("input could not be decoded in any known text encoding")
+    encoding = dammit.original_encoding or "unknown"
+    return dammit.unicode_markup, encoding, (f"input is not valid UTF-8; decoded as {encoding}",)
+
+
+def _guess_utf16(data: bytes) -> tuple[str, str, tuple[str, ...]] | None:
+    """UTF-16 without a BOM: ASCII-range text puts its NUL bytes all on one side."""
+    head = data[: SNIFF_BYTES & ~1]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    encoding = "utf-16-be" if even > 3 * odd else "utf-16-le" if odd > 3 * even else None
+    if encoding is None:
+        return None
+    try:
+        return data.decode(encoding), encoding, (f"input had no byte-order mark; decoded as {encoding}",)
+    except UnicodeDecodeError:
+        return None
+
+
+def _refuse_binary(text: str) -> None:
+    head = text[:SNIFF_BYTES]
+    if head and len(CONTROL_CHARS.findall(head)) > MAX_CONTROL_RATIO * len(head):
+        raise InputError("input looks like binary data (control characters), not text or HTML")
+
+
+def _normalise(text: str) -> str:
+    text = NEWLINES.sub("\n", text)
+    text = text.translate(SPACE_LIKE).translate(ZERO_WIDTH)
+    return CONTROL_CHARS.sub("", text)
+
+
+def _looks_like_html(text: str) -> bool:
+    head = text[:SNIFF_BYTES]
+    if HTML_START.match(head):
+        return True
+    return len({m.group(1).lower() for m in HTML_TAG.finditer(head)}) >= MIN_HTML_TAGS

@@ -1,0 +1,104 @@
+"""Stage 6: Document -> Markdown, JSON, JSONL or plain text.
+
+Renderers are deterministic (fixed key order, fixed spacing) so golden files
+diff cleanly. Markdown puts each article under ``# Title`` (when it has one),
+then one metadata line (date · updated · dateline · byline), then its
+paragraphs; articles are separated by ``---``. Captions are listed only when
+asked for.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .model import Article, Document
+
+ARTICLE_SEPARATOR = "\n---\n\n"
+# Keys of an article object, in output order.
+ARTICLE_KEYS = ("title", "published", "updated", "dateline", "byline", "paragraphs", "captions")
+
+
+def article_dict(article: Article) -> dict[str, Any]:
+    return {key: getattr(article, key) for key in ARTICLE_KEYS}
+
+
+def document_dict(document: Document, *, explain: bool = False) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "source": document.source,
+        "articles": [article_dict(a) for a in document.articles],
+    }
+    if explain:
+        result["dropped"] = [_dropped_dict(d) for d in document.dropped]
+    return result
+
+
+def render_json(documents: list[Document], *, explain: bool = False, single: bool = True) -> str:
+    """One object for one input; an array of objects for several."""
+    objects = [document_dict(d, explain=explain) for d in documents]
+    payload: Any = objects[0] if single and len(objects) == 1 else objects
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+def render_jsonl(documents: list[Document], *, explain: bool = False) -> str:
+    """One article per line, each with its source."""
+    lines = []
+    for document in documents:
+        for article in document.articles:
+            lines.append(json.dumps({"source": document.source, **article_dict(article)}, ensure_ascii=False))
+        if explain and document.dropped:
+            dropped = [_dropped_dict(d) for d in document.dropped]
+            lines.append(json.dumps({"source": document.source, "dropped": dropped}, ensure_ascii=False))
+    return "".join(line + "\n" for line in lines)
+
+
+def render_markdown(documents: list[Document], *, captions: bool = False) -> str:
+    parts = [_article_markdown(a, captions) for d in documents for a in d.articles]
+    return ARTICLE_SEPARATOR.join(parts)
+
+
+def render_text(documents: list[Document], *, captions: bool = False) -> str:
+    parts = [_article_text(a, captions) for d in documents for a in d.articles]
+    return "\n".join(parts)
+
+
+def metadata_line(article: Article) -> str:
+    items = []
+    if article.published:
+        items.append(article.published)
+    if article.updated:
+        items.append(f"updated {article.updated}")
+    if article.dateline:
+        items.append(article.dateline)
+    if article.byline:
+        items.append(article.byline)
+    return " · ".join(items)
+
+
+def _article_markdown(article: Article, captions: bool) -> str:
+    chunks = []
+    if article.title:
+        chunks.append(f"# {article.title}")
+    meta = metadata_line(article)
+    if meta:
+        chunks.append(f"_{meta}_")
+    chunks.extend(article.paragraphs)
+    if captions and article.captions:
+        chunks.append("Captions:\n\n" + "\n".join(f"- {c}" for c in article.captions))
+    return "\n\n".join(chunks) + "\n"
+
+
+def _article_text(article: Article, captions: bool) -> str:
+    chunks = [c for c in (article.title, metadata_line(article)) if c]
+    chunks.extend(article.paragraphs)
+    if captions:
+        chunks.extend(article.captions)
+    return "\n\n".join(chunks) + "\n"
+
+
+def _dropped_dict(dropped: Any) -> dict[str, Any]:
+    item: dict[str, Any] = {"line": dropped.line, "text": dropped.text, "reason": dropped.reason}
+    if dropped.duplicate_of is not None:
+        item["duplicate_of"] = dropped.duplicate_of
+        item["score"] = dropped.score
+    return item

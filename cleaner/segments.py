@@ -1,0 +1,254 @@
+"""Stage 5: scored blocks -> articles (title, dates, dateline, byline, body,
+captions), and every other block dropped with its reason.
+
+Article text is a block whose content score reaches the threshold and that is
+neither a copy of an earlier block nor a caption. Article blocks no more than
+``max_gap_blocks`` apart form a body run (captions between them do not count).
+Consecutive runs belong to one article unless a new one visibly starts: the
+next run opens with a dateline ("BRUSSELS (AP) —"), or the lines between the
+runs repeat the page's earlier template (a second page of the same site). The
+headline is the nearest headline-shaped line above an article's body; dates and
+bylines are taken from short lines there. Captions (credit patterns, or long
+lines that come in adjacent pairs, as galleries print them) go to the article
+they sit in, each listed once per page.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .config import CleanerConfig
+from .model import Article, Block, BlockKind, Dropped, Role
+from .text import DATELINE, SENTENCE_END_CHARS, URL, find_dates
+
+# A long line repeated right next to itself is a gallery caption (image alt and
+# caption both printed); shorter repeated pairs are menus. In words.
+CAPTION_PAIR_MIN_WORDS = 6
+# A line this short (in words) right above a caption labels a gallery ("More Images").
+GALLERY_LABEL_MAX_WORDS = 4
+# Block kinds that never stand in a body: they go to the metadata line or are dropped.
+NOT_BODY_KINDS = (BlockKind.DATE, BlockKind.BYLINE, BlockKind.PROMO)
+# Headlines are short; at most this many words.
+TITLE_MAX_WORDS = 30
+
+
+@dataclass
+class _Span:
+    """One article under construction: the indices of its body blocks."""
+
+    body: list[int] = field(default_factory=list)
+
+    @property
+    def start(self) -> int:
+        return self.body[0]
+
+    @property
+    def end(self) -> int:
+        return self.body[-1]
+
+
+def group_segments(blocks: list[Block], config: CleanerConfig) -> tuple[list[Article], list[Dropped]]:
+    is_caption = [_is_caption(b, blocks) for b in blocks]
+    is_body = [
+        not is_caption[b.index] and b.duplicate_of is None and b.content_score >= config.content_min_score
+        and b.kind not in NOT_BODY_KINDS and not _is_gallery_label(b, is_caption)
+        for b in blocks
+    ]
+    spans = _split_articles(_body_runs(blocks, is_body, is_caption, config), blocks, config)
+    articles = []
+    previous_end = -1
+    for number, span in enumerate(spans):
+        next_start = spans[number + 1].start if number + 1 < len(spans) else len(blocks)
+        articles.append(_build_article(span, blocks, previous_end, next_start, is_caption, config))
+        previous_end = span.end
+    _assign_captions(blocks, spans, articles, is_caption)
+    return articles, _dropped(blocks, config)
+
+
+def _is_caption(block: Block, blocks: list[Block]) -> bool:
+    if block.kind is BlockKind.CAPTION:
+        return True
+    if block.copies < 2 or block.text.count(" ") + 1 < CAPTION_PAIR_MIN_WORDS:
+        return False
+    neighbours = [blocks[i] for i in (block.index - 1, block.index + 1) if 0 <= i < len(blocks)]
+    return any(_root(n) == _root(block) for n in neighbours)
+
+
+def _is_gallery_label(block: Block, is_caption: list[bool]) -> bool:
+    following = block.index + 1
+    return (
+        following < len(is_caption)
+        and is_caption[following]
+        and block.text.count(" ") + 1 <= GALLERY_LABEL_MAX_WORDS
+        and not block.text.endswith(SENTENCE_END_CHARS)
+    )
+
+
+def _body_runs(
+    blocks: list[Block], is_body: list[bool], is_caption: list[bool], config: CleanerConfig
+) -> list[_Span]:
+    runs: list[_Span] = []
+    gap = 0
+    for block in blocks:
+        if is_body[block.index]:
+            if runs and gap <= config.max_gap_blocks:
+                runs[-1].body.append(block.index)
+            else:
+                runs.append(_Span([block.index]))
+            gap = 0
+        elif not is_caption[block.index]:
+            gap += 1
+    return runs
+
+
+def _chars(span: _Span, blocks: list[Block]) -> int:
+    return sum(len(blocks[i].text) for i in span.body)
+
+
+def _split_articles(runs: list[_Span], blocks: list[Block], config: CleanerConfig) -> list[_Span]:
+    runs = [r for r in runs if _chars(r, blocks) >= config.min_body_chars]
+    articles: list[_Span] = []
+    for run in runs:
+        if articles and not _starts_new_article(articles[-1], run, blocks, config):
+            articles[-1].body.append(run.start)
+        else:
+            articles.append(_Span([run.start]))
+        for i in run.body[1:]:
+            # a dateline inside a run: the next story of an agency feed
+            if DATELINE.match(blocks[i].text) and _chars(articles[-1], blocks) >= config.min_article_chars:
+                articles.append(_Span([i]))
+            else:
+                articles[-1].body.append(i)
+    return articles
+
+
+def _starts_new_article(current: _Span, run: _Span, blocks: list[Block], config: CleanerConfig) -> bool:
+    if _chars(current, blocks) < config.min_article_chars:
+        return False
+    if DATELINE.match(blocks[run.start].text):
+        return True
+    if _chars(run, blocks) < config.min_article_chars:
+        return False
+    template_repeats = sum(
+        1
+        for b in blocks[current.end + 1: run.start]
+        if b.duplicate_of is not None and b.duplicate_of < current.start
+    )
+    return template_repeats >= config.split_min_template_repeats
+
+
+def _build_article(
+    span: _Span, blocks: list[Block], previous_end: int, next_start: int, is_caption: list[bool],
+    config: CleanerConfig,
+) -> Article:
+    article = Article()
+    head_start = max(previous_end + 1, span.start - config.title_search_blocks)
+    head = [b for b in blocks[head_start: span.start] if not is_caption[b.index]]
+    title = _find_title(head, config)
+    if title is None and len(span.body) > 1 and _is_title_shaped(blocks[span.start], config):
+        if len(blocks[span.body[1]].text) > len(blocks[span.start].text):
+            title = blocks[span.start]
+            span.body.pop(0)
+    if title is not None:
+        article.title = title.text
+        title.role, title.reason = Role.TITLE, "title"
+    for block in head + [blocks[i] for i in span.body[:2]]:
+        _take_meta(article, block, config)
+    first = blocks[span.start]
+    dateline = DATELINE.match(first.text)
+    if dateline:
+        article.dateline = dateline.group("dateline")
+    for i in span.body:
+        if blocks[i].role is Role.BOILERPLATE:
+            blocks[i].role, blocks[i].reason = Role.BODY, "article text"
+            article.paragraphs.append(blocks[i].text)
+    return article
+
+
+def _is_title_shaped(block: Block, config: CleanerConfig) -> bool:
+    text = block.text
+    return (
+        config.title_min_chars <= len(text) <= config.title_max_chars
+        and text.count(" ") + 1 <= TITLE_MAX_WORDS
+        and not text.endswith(SENTENCE_END_CHARS)
+        and block.kind is BlockKind.TEXT
+        and not URL.search(text)
+    )
+
+
+def _find_title(head: list[Block], config: CleanerConfig) -> Block | None:
+    """The headline above a body: a headline-shaped line printed more than once
+    there (its first copy), else the nearest headline-shaped line."""
+    shaped = [b for b in head if _is_title_shaped(b, config)]
+    copies_in_head = Counter(_root(b) for b in head)
+    repeated = [b for b in shaped if copies_in_head[_root(b)] > 1]
+    if repeated:
+        return repeated[0]
+    return shaped[-1] if shaped else None
+
+
+def _root(block: Block) -> int:
+    return block.index if block.duplicate_of is None else block.duplicate_of
+
+
+def _take_meta(article: Article, block: Block, config: CleanerConfig) -> None:
+    if block.role is not Role.BOILERPLATE:
+        return
+    if block.kind is BlockKind.DATE and article.published is None:
+        article.published, article.updated = find_dates(block.text)
+        block.role, block.reason = Role.META, "date"
+    elif block.kind is BlockKind.BYLINE and article.byline is None:
+        article.byline = block.text
+        block.role, block.reason = Role.META, "byline"
+
+
+def _assign_captions(
+    blocks: list[Block], spans: list[_Span], articles: list[Article], is_caption: list[bool]
+) -> None:
+    listed: dict[int, int] = {}  # duplicate-group root -> article number that lists it
+    for block in blocks:
+        if not is_caption[block.index] or not articles:
+            continue
+        number = 0
+        for k, span in enumerate(spans):
+            if span.start <= block.index:
+                number = k
+        root = _root(block)
+        if root in listed:
+            block.role = Role.DUPLICATE
+            block.reason = "caption already listed" if listed[root] == number else "repeats an earlier article's caption"
+            continue
+        listed[root] = number
+        block.role, block.reason = Role.CAPTION, "caption"
+        articles[number].captions.append(block.text)
+
+
+def _dropped(blocks: list[Block], config: CleanerConfig) -> list[Dropped]:
+    dropped = []
+    for block in blocks:
+        if block.role in (Role.BODY, Role.TITLE, Role.META, Role.CAPTION):
+            continue
+        if block.duplicate_of is not None:
+            original = blocks[block.duplicate_of]
+            block.role = Role.DUPLICATE
+            block.reason = block.reason or "duplicate"
+            dropped.append(Dropped(block.line, block.text, block.reason, original.line, block.duplicate_score))
+            continue
+        if not block.reason:
+            block.reason = _boilerplate_reason(block, config)
+        dropped.append(Dropped(block.line, block.text, block.reason))
+    return dropped
+
+
+def _boilerplate_reason(block: Block, config: CleanerConfig) -> str:
+    if block.content_score >= config.content_min_score:
+        return "stray text outside the article body"
+    n_words = block.text.count(" ") + 1
+    if n_words <= 4:
+        hint = "short link-like line"
+    elif not block.text.endswith(SENTENCE_END_CHARS):
+        hint = "no sentence punctuation"
+    else:
+        hint = "low article score"
+    return f"boilerplate: {hint} (score {block.content_score:.2f})"

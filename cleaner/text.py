@@ -1,0 +1,138 @@
+"""Small text utilities shared by several stages: word splitting, match keys,
+and the patterns for captions, datelines, bylines and dates.
+
+Only fixed structural knowledge lives here (how a photo credit or a dateline is
+written); tunable numbers live in ``config.CleanerConfig``.
+"""
+
+from __future__ import annotations
+
+import re
+
+WORD = re.compile(r"\w+")
+NOT_WORD = re.compile(r"[\W_]+")
+SPACES = re.compile(r"\s+")
+
+# Photo credits and caption markers, as agencies and newsrooms write them.
+CAPTION_CREDIT = re.compile(
+    r"\((?:AP|AFP|Reuters|EPA|Getty)[^)]{0,80}\)\s*$"  # (AP Photo/Virginia Mayo), (... via AP)
+    r"|\([^()]{0,80}\b(?:via AP|via Reuters|AP Photo|Getty Images|AFP|EPA|Shutterstock)\)\s*$"
+    r"|\b(?:REUTERS|AFP|EPA|GETTY IMAGES)\s*/\s*\w"  # REUTERS/Jane Doe
+    r"|^(?:Photo|Photograph|Image|Picture|Foto|Credit|Image credit|Photo credit)s?\s*:\s*\S"
+    r"|(?:Photo|Photograph|Image|Picture|Foto|Credit)s?\s*:\s*[^.]{2,60}$"
+    r"|\b(?:Getty Images|Shutterstock|iStock(?:photo)?|Alamy|Bloomberg via Getty)\s*\)?\s*$",
+)
+
+# "BRUSSELS (AP) — ", "LONDON, June 3 (Reuters) - ", "WASHINGTON — ": capitals,
+# an optional date, an optional agency in brackets, then a dash.
+DATELINE = re.compile(
+    r"^(?P<dateline>[A-Z][A-Z.'\- ]{1,40}[A-Z.]"
+    r"(?:,\s*[A-Z][A-Za-z.' ]{1,30}?)?"
+    r"(?:,?\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2})?"
+    r"(?:\s*\((?:[A-Za-z][\w .&'-]{0,30})\))?)"
+    r"\s*(?:—|–|--|-)\s+\S"
+)
+
+# Calls to action that close or interrupt articles: "Follow our coverage at …",
+# "Subscribe to …", "Click here …", "Sign up for …". Verbs in the imperative only.
+CALL_TO_ACTION = re.compile(
+    r"^(?:Follow|Subscribe|Sign up|Click|Tap|Read more|Read also|Share|Download|Join|Like us|"
+    r"Register|Log in|Sign in|Watch|Listen|Get the|Don't miss|Continue reading|See also|See more|"
+    r"View more|Load more|Show more)\b",
+    re.I,
+)
+# A call to action is promotion only when it is short or points somewhere.
+CALL_TO_ACTION_MAX_WORDS = 12
+
+# "By Jane Doe", "By Jane Doe and John Roe, Associated Press", "by Bryan DeArdo"
+BYLINE = re.compile(r"^(?:By|by|BY|Von|Par|Por|Di)\s+\S")
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_TIME = r"(?:[ T,]*(?:at\s+)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::\d{2})?\s*(?P<ampm>[ap]\.?m\.?)?)?"
+DATE_PATTERNS = (
+    re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<mnum>\d{1,2})-(?P<day>\d{1,2})" + _TIME, re.I),
+    re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d{2})\b" + _TIME, re.I),
+    re.compile(r"\b" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})\b" + _TIME, re.I),
+)
+# "Last Updated At:22:20", "Updated 10:05 GMT": a time with no date of its own.
+UPDATED = re.compile(r"\b(?:last\s+)?(?:updated|modified)\b", re.I)
+TIME_ONLY = re.compile(r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})\s*(?P<ampm>[ap]\.?m\.?)?", re.I)
+
+
+def match_key(text: str) -> str:
+    """Case- and punctuation-blind form of a line, used to find repeats."""
+    return NOT_WORD.sub(" ", text.casefold()).strip()
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(text)
+
+
+def find_dates(text: str) -> tuple[str | None, str | None]:
+    """(published, updated) as ISO 8601 from a short date line, where parseable.
+
+    The first full date is the published one. A later full date, or a bare time
+    after "Updated", is the updated one (a bare time takes the published day).
+    """
+    found: list[tuple[int, int, str]] = []
+    for pattern in DATE_PATTERNS:
+        for m in pattern.finditer(text):
+            iso = _iso(m)
+            if iso:
+                found.append((m.start(), m.end(), iso))
+    found.sort()
+    if not found:
+        return None, None
+    published = found[0][2]
+    updated = found[1][2] if len(found) > 1 else None
+    marker = UPDATED.search(text, found[0][1])
+    if updated is None and marker:
+        time = TIME_ONLY.search(text, marker.end())
+        if time:
+            clock = _clock(time.group("hour"), time.group("minute"), time.group("ampm"))
+            if clock:
+                updated = published[:10] + "T" + clock
+    return published, updated
+
+
+def _iso(m: re.Match[str]) -> str | None:
+    groups = m.groupdict()
+    month = int(groups["mnum"]) if groups.get("mnum") else MONTHS[groups["month"].lower().rstrip(".")]
+    year, day = int(groups["year"]), int(groups["day"])
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    date = f"{year:04d}-{month:02d}-{day:02d}"
+    if groups.get("hour"):
+        clock = _clock(groups["hour"], groups["minute"], groups.get("ampm"))
+        if clock:
+            return date + "T" + clock
+    return date
+
+
+def _clock(hour_text: str, minute_text: str, ampm: str | None) -> str | None:
+    hour, minute = int(hour_text), int(minute_text)
+    if ampm:
+        pm = ampm.lower().startswith("p")
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if pm else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return f"{hour:02d}:{minute:02d}"
+
+
+SENTENCE_END_CHARS = (".", "!", "?", "…", "。", "！", "？", '."', ".”", "!”", "?”", ".'", ".’")
+URL = re.compile(r"https?://|www\.\w")
