@@ -10,10 +10,16 @@ first (a plain pass until the HTML stage proper exists).
 
 from __future__ import annotations
 
+import re
+
 from .config import CleanerConfig
 from .model import Block, BlockKind, Decoded, InputKind
-from .text import BYLINE, CALL_TO_ACTION, CALL_TO_ACTION_MAX_WORDS, CAPTION_CREDIT, SPACES, URL, find_dates
+from .text import BYLINE, CALL_TO_ACTION, CALL_TO_ACTION_MAX_WORDS, CAPTION_CREDIT, URL, find_dates
 
+# read_input has turned every other kind of space into " ".
+RUNS_OF_SPACES = re.compile(r" {2,}")
+# Lines longer than this are never captions, dates or bylines: not even looked at.
+MAX_HINT_CHARS = 1000
 # Elements whose text is never page content.
 HTML_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "head", "object"})
 # Elements that start a new line in rendered text.
@@ -29,7 +35,7 @@ def split_blocks(decoded: Decoded, config: CleanerConfig) -> list[Block]:
     blocks: list[Block] = []
     previous_blank = True
     for number, raw in enumerate(lines, start=1):
-        line = SPACES.sub(" ", raw).strip()
+        line = RUNS_OF_SPACES.sub(" ", raw).strip() if "  " in raw else raw.strip()
         if not line:
             previous_blank = True
             if blocks:
@@ -45,6 +51,8 @@ def split_blocks(decoded: Decoded, config: CleanerConfig) -> list[Block]:
 
 
 def _kind_hint(line: str, config: CleanerConfig) -> BlockKind:
+    if len(line) > MAX_HINT_CHARS:
+        return BlockKind.TEXT
     if CAPTION_CREDIT.search(line):
         return BlockKind.CAPTION
     n_words = line.count(" ") + 1

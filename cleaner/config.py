@@ -49,6 +49,9 @@ class CleanerConfig:
     title_search_blocks: int = 25
     # Lines of at most this many words may be date lines or bylines.
     meta_max_words: int = 14
+    # Two bodies further apart than this many lines are two articles (two pages of
+    # one site, or a feed). Tuned on dev/multi.
+    split_min_gap_blocks: int = 40
     # Between two bodies, this many lines that repeat the page's earlier template
     # (navigation, header) mean a new page, hence a new article.
-    split_min_template_repeats: int = 3
+    split_min_template_repeats: int = 10

@@ -33,9 +33,13 @@ HTML_TAG = re.compile(
     r"<(html|head|body|div|p|span|meta|title|script|style|link|a\s+href|br|table|article)\b", re.I
 )
 MIN_HTML_TAGS = 3
+# Input with valid multi-byte UTF-8 and at most this share of broken bytes is
+# UTF-8 with damage, not another encoding: the broken bytes are replaced.
+MAX_STRAY_BYTES_RATIO = 0.01
+UTF8_MULTIBYTE = re.compile(r"[^\x00-\x7f\ufffd]")
 # Characters that look like spaces but are not, and characters that take no room.
-SPACE_LIKE = {ord(c): " " for c in "\u00a0\u2007\u202f\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u205f\u3000\t\x0b\x0c"}
-ZERO_WIDTH = {ord(c): None for c in "\u200b\u2060\ufeff\u00ad"}
+SPACE_LIKE = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\x0b\x0c]")
+ZERO_WIDTH = re.compile("[\u200b\u2060\ufeff\u00ad]")
 NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 
 
@@ -71,7 +75,16 @@ def _decode(data: bytes) -> tuple[str, str, tuple[str, ...]]:
         return data.decode("utf-8"), "utf-8", ()
     except UnicodeDecodeError:
         pass
+    text = data.decode("utf-8", errors="replace")
+    stray = text.count("\ufffd") - data.count("\ufffd".encode())
+    if UTF8_MULTIBYTE.search(text) and stray <= MAX_STRAY_BYTES_RATIO * len(text):
+        # real UTF-8 (it has valid multi-byte characters) with a few broken bytes
+        return text, "utf-8", (f"{stray} invalid UTF-8 byte sequence(s) replaced with U+FFFD",)
+    import logging
+
     from bs4.dammit import UnicodeDammit  # lazy: only non-UTF-8 input pays for bs4
+
+    logging.getLogger("bs4.dammit").setLevel(logging.ERROR)  # we report decoding ourselves
 
     dammit = UnicodeDammit(data, ["utf-8", "windows-1252"], is_html=b"<" in head)
     if dammit.unicode_markup is None:
@@ -100,9 +113,11 @@ def _refuse_binary(text: str) -> None:
 
 
 def _normalise(text: str) -> str:
-    text = NEWLINES.sub("\n", text)
-    text = text.translate(SPACE_LIKE).translate(ZERO_WIDTH)
-    return CONTROL_CHARS.sub("", text)
+    # each pattern is searched first: a scan is much cheaper than a rewrite
+    for pattern, replacement in ((NEWLINES, "\n"), (SPACE_LIKE, " "), (ZERO_WIDTH, ""), (CONTROL_CHARS, "")):
+        if pattern.search(text):
+            text = pattern.sub(replacement, text)
+    return text
 
 
 def _looks_like_html(text: str) -> bool:

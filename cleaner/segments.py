@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from .config import CleanerConfig
 from .model import Article, Block, BlockKind, Dropped, Role
-from .text import DATELINE, SENTENCE_END_CHARS, URL, find_dates
+from .text import SENTENCE_END_CHARS, URL, dateline_of, find_dates
 
 # A long line repeated right next to itself is a gallery caption (image alt and
 # caption both printed); shorter repeated pairs are menus. In words.
@@ -116,7 +116,7 @@ def _split_articles(runs: list[_Span], blocks: list[Block], config: CleanerConfi
             articles.append(_Span([run.start]))
         for i in run.body[1:]:
             # a dateline inside a run: the next story of an agency feed
-            if DATELINE.match(blocks[i].text) and _chars(articles[-1], blocks) >= config.min_article_chars:
+            if dateline_of(blocks[i].text) and _chars(articles[-1], blocks) >= config.min_article_chars:
                 articles.append(_Span([i]))
             else:
                 articles[-1].body.append(i)
@@ -124,16 +124,18 @@ def _split_articles(runs: list[_Span], blocks: list[Block], config: CleanerConfi
 
 
 def _starts_new_article(current: _Span, run: _Span, blocks: list[Block], config: CleanerConfig) -> bool:
-    if _chars(current, blocks) < config.min_article_chars:
+    if _chars(current, blocks) < config.min_article_chars and run.start - current.end <= config.max_gap_blocks:
         return False
-    if DATELINE.match(blocks[run.start].text):
+    if dateline_of(blocks[run.start].text):
         return True
-    if _chars(run, blocks) < config.min_article_chars:
+    if run.start - current.end > config.split_min_gap_blocks:
+        return True
+    if min(_chars(current, blocks), _chars(run, blocks)) < config.min_article_chars:
         return False
     template_repeats = sum(
         1
         for b in blocks[current.end + 1: run.start]
-        if b.duplicate_of is not None and b.duplicate_of < current.start
+        if b.duplicate_of is not None and b.duplicate_of < current.end
     )
     return template_repeats >= config.split_min_template_repeats
 
@@ -156,9 +158,7 @@ def _build_article(
     for block in head + [blocks[i] for i in span.body[:2]]:
         _take_meta(article, block, config)
     first = blocks[span.start]
-    dateline = DATELINE.match(first.text)
-    if dateline:
-        article.dateline = dateline.group("dateline")
+    article.dateline = dateline_of(first.text)
     for i in span.body:
         if blocks[i].role is Role.BOILERPLATE:
             blocks[i].role, blocks[i].reason = Role.BODY, "article text"

@@ -24,14 +24,25 @@ CAPTION_CREDIT = re.compile(
 )
 
 # "BRUSSELS (AP) — ", "LONDON, June 3 (Reuters) - ", "WASHINGTON — ": capitals,
-# an optional date, an optional agency in brackets, then a dash.
+# an optional date, an optional agency in brackets, then a dash. Or a place in
+# mixed case with its region and a long dash: "DeKalb, Ill. — ".
 DATELINE = re.compile(
     r"^(?P<dateline>[A-Z][A-Z.'\- ]{1,40}[A-Z.]"
     r"(?:,\s*[A-Z][A-Za-z.' ]{1,30}?)?"
     r"(?:,?\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2})?"
     r"(?:\s*\((?:[A-Za-z][\w .&'-]{0,30})\))?)"
     r"\s*(?:—|–|--|-)\s+\S"
+    r"|^(?P<place>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}, [A-Z][\w.']+(?: [A-Z][\w.']+)?)\s+[—–]\s+\S"
 )
+
+
+def dateline_of(text: str) -> str | None:
+    """The dateline a paragraph opens with, if any."""
+    m = DATELINE.match(text)
+    if m is None:
+        return None
+    return m.group("dateline") or m.group("place")
+
 
 # Calls to action that close or interrupt articles: "Follow our coverage at …",
 # "Subscribe to …", "Click here …", "Sign up for …". Verbs in the imperative only.
@@ -72,9 +83,16 @@ UPDATED = re.compile(r"\b(?:last\s+)?(?:updated|modified)\b", re.I)
 TIME_ONLY = re.compile(r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})\s*(?P<ampm>[ap]\.?m\.?)?", re.I)
 
 
+# Match keys are built from at most this many characters (a longer line's key
+# also carries its length): repeats are found by their opening, and a 50 MB line
+# costs no more than a paragraph.
+MAX_KEY_CHARS = 2000
+
+
 def match_key(text: str) -> str:
     """Case- and punctuation-blind form of a line, used to find repeats."""
-    return NOT_WORD.sub(" ", text.casefold()).strip()
+    key = NOT_WORD.sub(" ", text[:MAX_KEY_CHARS].casefold()).strip()
+    return key if len(text) <= MAX_KEY_CHARS else f"{key} {len(text)}"
 
 
 def words(text: str) -> list[str]:

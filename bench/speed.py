@@ -1,0 +1,348 @@
+"""Speed of cleaner: throughput, CLI start-up, and scaling with page length.
+
+    python bench/speed.py                       # everything, 3 runs each
+    python bench/speed.py --runs 5 --startup-runs 10
+    python bench/speed.py --max-lines 20000     # smaller scaling pages
+    python bench/speed.py --json bench/out/speed.json
+    python bench/speed.py --profile             # also cProfile the largest scaling page
+
+1. Throughput: every dev text dump cleaned in this process, one after another,
+   after one untimed warm-up pass (imports, model load); pages/s and MB/s
+   (MB = input bytes / 1e6), the median of --runs runs and each run.
+2. Start-up: one dev page piped through `cleaner clean` (the installed console
+   script) and `python -m cleaner clean`, the median of --startup-runs runs;
+   `python -c pass` is the interpreter's floor. If the `trafilatura` CLI works,
+   the same page wrapped as HTML (<p> per line) is timed beside it.
+3. Scaling: synthetic pages of 1,000 / 10,000 / 100,000 lines (capped by
+   --max-lines) made from the dev dumps in sorted order, with a near-duplicate
+   (one character changed) of an earlier line every 50th line, each cleaned;
+   the cost per line of the largest page over the smallest (1.0 = linear).
+
+Figures only: no timing is ever asserted. Standard library plus cleaner.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import html
+import io
+import json
+import platform
+import pstats
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_TEXT = (ROOT.parent / "shared" / "eval" / "dev" / "text").resolve()
+SCALING_SIZES = (1_000, 10_000, 100_000)
+# Every this-many lines of a synthetic page is a near-duplicate of an earlier line.
+NEAR_DUPLICATE_EVERY = 50
+# Near-duplicates copy lines at least this long, so the fuzzy matcher sees them
+# (cleaner matches shorter lines exactly only).
+NEAR_DUPLICATE_MIN_CHARS = 40
+# A scaling page whose first run takes longer than this is not repeated.
+REPEAT_BUDGET_SECONDS = 10.0
+SUBPROCESS_TIMEOUT_SECONDS = 120.0
+
+sys.path.insert(0, str(ROOT))
+from cleaner import __version__, clean  # noqa: E402
+
+
+@dataclass
+class Throughput:
+    pages: int
+    megabytes: float
+    seconds: list[float]
+    median_seconds: float
+    pages_per_second: float
+    megabytes_per_second: float
+    slowest_page: str
+    slowest_page_seconds: float
+
+
+@dataclass
+class StartupRow:
+    name: str
+    command: list[str]
+    seconds: list[float]
+    median_seconds: float | None  # None when the command failed or was skipped
+    ok: bool
+    note: str = ""
+
+
+@dataclass
+class Startup:
+    page: str
+    page_bytes: int
+    rows: list[StartupRow]
+    trafilatura_over_cleaner: float | None
+
+
+@dataclass
+class ScalingRow:
+    lines: int
+    blocks: int
+    megabytes: float
+    seconds: list[float]
+    median_seconds: float
+    microseconds_per_line: float
+    microseconds_per_block: float
+
+
+@dataclass
+class Scaling:
+    rows: list[ScalingRow]
+    largest_over_smallest_per_line: float | None
+
+
+# --- helpers -------------------------------------------------------------------
+
+
+def dev_pages(directory: Path) -> list[tuple[str, bytes]]:
+    files = sorted(directory.glob("*.txt"))
+    if not files:
+        sys.exit(f"speed.py: no *.txt files in {directory}")
+    return [(f.name, f.read_bytes()) for f in files]
+
+
+def timed(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def console_script(name: str) -> str | None:
+    """The console script beside this interpreter (not a pyenv shim), else on PATH."""
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.is_file() else shutil.which(name)
+
+
+# --- 1. throughput -------------------------------------------------------------
+
+
+def measure_throughput(pages: Sequence[tuple[str, bytes]], runs: int) -> Throughput:
+    for _, data in pages:  # warm-up: imports, model load, regex compilation
+        clean(data)
+    totals: list[float] = []
+    per_page: list[dict[str, float]] = []
+    for _ in range(runs):
+        times: dict[str, float] = {}
+        for name, data in pages:
+            times[name] = timed(lambda: clean(data))
+        per_page.append(times)
+        totals.append(sum(times.values()))
+    median = statistics.median(totals)
+    slowest = max(pages, key=lambda p: statistics.median(run[p[0]] for run in per_page))[0]
+    megabytes = sum(len(data) for _, data in pages) / 1e6
+    return Throughput(
+        pages=len(pages), megabytes=megabytes, seconds=totals, median_seconds=median,
+        pages_per_second=len(pages) / median, megabytes_per_second=megabytes / median,
+        slowest_page=slowest, slowest_page_seconds=statistics.median(run[slowest] for run in per_page),
+    )
+
+
+# --- 2. start-up ---------------------------------------------------------------
+
+
+def time_command(name: str, command: list[str], stdin: bytes, runs: int) -> StartupRow:
+    seconds: list[float] = []
+    note = ""
+    for _ in range(runs):
+        start = time.perf_counter()
+        try:
+            done = subprocess.run(command, input=stdin, capture_output=True, timeout=SUBPROCESS_TIMEOUT_SECONDS)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return StartupRow(name, command, seconds, None, False, f"{type(exc).__name__}: {exc}")
+        seconds.append(time.perf_counter() - start)
+        if done.returncode != 0:
+            error = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            return StartupRow(name, command, seconds, None, False,
+                              f"exit {done.returncode}: {error[-1] if error else ''}")
+        if stdin and not done.stdout.strip():
+            note = "empty output"
+    return StartupRow(name, command, seconds, statistics.median(seconds), True, note)
+
+
+def as_html(text: str) -> bytes:
+    paragraphs = "".join(f"<p>{html.escape(line.strip())}</p>\n" for line in text.splitlines() if line.strip())
+    return f"<html><body>\n{paragraphs}</body></html>\n".encode("utf-8")
+
+
+def trafilatura_command() -> list[str] | None:
+    """The trafilatura CLI if it is installed and starts (it may fail on import)."""
+    path = console_script("trafilatura")
+    if path is None:
+        return None
+    try:
+        check = subprocess.run([path, "--version"], capture_output=True, timeout=SUBPROCESS_TIMEOUT_SECONDS)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return [path] if check.returncode == 0 else None
+
+
+def measure_startup(pages: Sequence[tuple[str, bytes]], runs: int) -> Startup:
+    # The page of median size: a typical page, so start-up dominates.
+    name, data = sorted(pages, key=lambda p: (len(p[1]), p[0]))[len(pages) // 2]
+    rows = [time_command("python -c pass (floor)", [sys.executable, "-c", "pass"], b"", runs)]
+    script = console_script("cleaner")
+    if script is None:
+        cleaner_row = StartupRow("cleaner clean", ["cleaner", "clean"], [], None, False, "not installed")
+    else:
+        cleaner_row = time_command("cleaner clean", [script, "clean"], data, runs)
+    rows.append(cleaner_row)
+    rows.append(time_command("python -m cleaner clean", [sys.executable, "-m", "cleaner", "clean"], data, runs))
+    ratio = None
+    trafilatura = trafilatura_command()
+    if trafilatura is None:
+        rows.append(StartupRow("trafilatura (HTML)", ["trafilatura"], [], None, False,
+                               "skipped: not installed or does not start"))
+    else:
+        row = time_command("trafilatura (HTML)", trafilatura, as_html(data.decode("utf-8", "replace")), runs)
+        rows.append(row)
+        if row.median_seconds is not None and cleaner_row.median_seconds is not None:
+            ratio = row.median_seconds / cleaner_row.median_seconds
+    return Startup(page=name, page_bytes=len(data), rows=rows, trafilatura_over_cleaner=ratio)
+
+
+# --- 3. scaling ----------------------------------------------------------------
+
+
+def synthetic_page(pages: Sequence[tuple[str, bytes]], n_lines: int) -> str:
+    """n_lines lines of the dev dumps, cycled in sorted order, with near-duplicates.
+
+    Cycling repeats whole dumps once the dev set runs out (natural exact repeats);
+    every NEAR_DUPLICATE_EVERY-th line is instead a copy of an earlier long line
+    with one character changed, for the fuzzy dedupe. Deterministic.
+    """
+    rng = random.Random(n_lines)
+    source = [line for _, data in pages for line in data.decode("utf-8", "replace").splitlines()]
+    out: list[str] = []
+    long_lines: list[str] = []
+    position = 0
+    while len(out) < n_lines:
+        if len(out) % NEAR_DUPLICATE_EVERY == NEAR_DUPLICATE_EVERY - 1 and long_lines:
+            original = rng.choice(long_lines)
+            at = rng.randrange(len(original))
+            letter = rng.choice([c for c in "etaoinshrdlu" if c != original[at]])
+            out.append(original[:at] + letter + original[at + 1:])
+            continue
+        line = source[position % len(source)]
+        position += 1
+        out.append(line)
+        if len(line.strip()) >= NEAR_DUPLICATE_MIN_CHARS:
+            long_lines.append(line)
+    return "\n".join(out) + "\n"
+
+
+def measure_scaling(pages: Sequence[tuple[str, bytes]], max_lines: int, runs: int) -> Scaling:
+    sizes = sorted({s for s in SCALING_SIZES if s < max_lines} | {max_lines})
+    rows = []
+    for n_lines in sizes:
+        text = synthetic_page(pages, n_lines)
+        seconds: list[float] = []
+        blocks = 0
+        for _ in range(runs):
+            start = time.perf_counter()
+            document = clean(text)
+            seconds.append(time.perf_counter() - start)
+            blocks = len(document.blocks)
+            if seconds[0] > REPEAT_BUDGET_SECONDS:
+                break
+        median = statistics.median(seconds)
+        rows.append(ScalingRow(n_lines, blocks, len(text.encode("utf-8")) / 1e6, seconds, median,
+                               median / n_lines * 1e6, median / max(1, blocks) * 1e6))
+    ratio = rows[-1].microseconds_per_line / rows[0].microseconds_per_line if len(rows) > 1 else None
+    return Scaling(rows=rows, largest_over_smallest_per_line=ratio)
+
+
+def profile_page(pages: Sequence[tuple[str, bytes]], n_lines: int, top: int = 15) -> str:
+    text = synthetic_page(pages, n_lines)
+    profiler = cProfile.Profile()
+    profiler.runcall(clean, text)
+    report = io.StringIO()
+    pstats.Stats(profiler, stream=report).sort_stats("cumulative").print_stats(top)
+    return report.getvalue()
+
+
+# --- report --------------------------------------------------------------------
+
+
+def seconds_list(values: Sequence[float], digits: int = 3) -> str:
+    return " ".join(f"{v:.{digits}f}" for v in values)
+
+
+def print_report(throughput: Throughput, startup: Startup, scaling: Scaling) -> None:
+    print(f"cleaner {__version__}  Python {platform.python_version()}  {platform.machine()}")
+    print()
+    print(f"Throughput: {throughput.pages} dev pages, {throughput.megabytes:.2f} MB, in-process, "
+          f"median of {len(throughput.seconds)} runs (warm-up excluded)")
+    print(f"  {'pages/s':>9} {'MB/s':>7} {'seconds':>8}   runs (s)")
+    print(f"  {throughput.pages_per_second:>9.1f} {throughput.megabytes_per_second:>7.3f} "
+          f"{throughput.median_seconds:>8.3f}   {seconds_list(throughput.seconds)}")
+    print(f"  slowest page: {throughput.slowest_page} {throughput.slowest_page_seconds * 1e3:.1f} ms")
+    print()
+    print(f"Start-up: one page piped in ({startup.page}, {startup.page_bytes:,} bytes), "
+          f"median of {max((len(r.seconds) for r in startup.rows), default=0)} runs")
+    print(f"  {'command':<26} {'seconds':>8}   runs (s)")
+    for row in startup.rows:
+        figure = f"{row.median_seconds:>8.3f}" if row.median_seconds is not None else f"{'-':>8}"
+        note = f"   [{row.note}]" if row.note else ""
+        print(f"  {row.name:<26} {figure}   {seconds_list(row.seconds)}{note}")
+    if startup.trafilatura_over_cleaner is not None:
+        print(f"  trafilatura / cleaner: {startup.trafilatura_over_cleaner:.2f}x")
+    print()
+    print(f"Scaling: synthetic pages (dev lines cycled, near-duplicate every {NEAR_DUPLICATE_EVERY}th line)")
+    print(f"  {'lines':>8} {'blocks':>8} {'MB':>6} {'seconds':>8} {'us/line':>8} {'us/block':>9}   runs (s)")
+    for srow in scaling.rows:
+        print(f"  {srow.lines:>8,} {srow.blocks:>8,} {srow.megabytes:>6.2f} {srow.median_seconds:>8.3f} "
+              f"{srow.microseconds_per_line:>8.1f} {srow.microseconds_per_block:>9.1f}   {seconds_list(srow.seconds)}")
+    if scaling.largest_over_smallest_per_line is not None:
+        print(f"  per-line cost, largest / smallest: {scaling.largest_over_smallest_per_line:.2f}x "
+              f"(1.0 = linear)")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--runs", type=int, default=3, help="timed runs for throughput and scaling (default 3)")
+    parser.add_argument("--startup-runs", type=int, default=5, help="runs per start-up command (default 5)")
+    parser.add_argument("--max-lines", type=int, default=100_000, help="largest scaling page (default 100000)")
+    parser.add_argument("--data", type=Path, default=DEV_TEXT, help=f"dev text dumps (default {DEV_TEXT})")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also save the figures here")
+    parser.add_argument("--profile", action="store_true", help="cProfile the largest scaling page")
+    args = parser.parse_args(argv)
+    if args.runs < 1 or args.startup_runs < 1 or args.max_lines < 1:
+        parser.error("--runs, --startup-runs and --max-lines must be at least 1")
+
+    pages = dev_pages(args.data)
+    throughput = measure_throughput(pages, args.runs)
+    startup = measure_startup(pages, args.startup_runs)
+    scaling = measure_scaling(pages, args.max_lines, args.runs)
+    print_report(throughput, startup, scaling)
+    if args.profile:
+        print()
+        print(f"cProfile of the {args.max_lines:,}-line page (top by cumulative time):")
+        print(profile_page(pages, args.max_lines))
+    if args.json:
+        figures = {
+            "cleaner_version": __version__,
+            "python": platform.python_version(),
+            "machine": platform.machine(),
+            "throughput": asdict(throughput),
+            "startup": asdict(startup),
+            "scaling": asdict(scaling),
+        }
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(figures, indent=2, allow_nan=False) + "\n", "utf-8")
+        print(f"\nfigures saved to {args.json}")
+
+
+if __name__ == "__main__":
+    main()

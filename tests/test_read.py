@@ -1,0 +1,125 @@
+"""Stage 1: read_input() decodes bytes, normalises the text and tells HTML from text."""
+
+from __future__ import annotations
+
+import codecs
+import random
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cleaner.model import InputError, InputKind
+from cleaner.read import read_input
+
+SAMPLE = "Crème brûlée — “quoted” naïve café\n"
+
+
+def test_utf8_decodes_without_warning() -> None:
+    decoded = read_input(SAMPLE.encode("utf-8"))
+    assert decoded.text == SAMPLE
+    assert decoded.encoding == "utf-8"
+    assert decoded.warnings == ()
+
+
+def test_utf8_bom_is_removed() -> None:
+    decoded = read_input(codecs.BOM_UTF8 + SAMPLE.encode("utf-8"))
+    assert decoded.text == SAMPLE
+    assert decoded.warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("bom", "codec"),
+    [(codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")],
+    ids=["le", "be"],
+)
+def test_utf16_with_bom(bom: bytes, codec: str) -> None:
+    decoded = read_input(bom + SAMPLE.encode(codec))
+    assert decoded.text == SAMPLE
+    assert decoded.encoding == codec
+
+
+def test_windows_1252_decodes_with_warning() -> None:
+    decoded = read_input(SAMPLE.encode("windows-1252"))
+    assert decoded.text == SAMPLE
+    assert len(decoded.warnings) == 1
+    assert "UTF-8" in decoded.warnings[0]
+
+
+def test_latin1_decodes_with_warning() -> None:
+    text = "Façade, naïve, 25 °C, señor.\n"
+    decoded = read_input(text.encode("latin-1"))
+    assert decoded.text == text
+    assert decoded.warnings
+
+
+def test_stray_invalid_bytes_in_utf8_still_decode_with_warning() -> None:
+    data = "Grüße aus Köln. ".encode("utf-8") * 20 + b"\xff broken \xfe" + " Ende.".encode("utf-8")
+    decoded = read_input(data)
+    assert "broken" in decoded.text and "Ende." in decoded.text
+    assert decoded.warnings
+
+
+def test_stray_invalid_bytes_keep_valid_utf8_characters() -> None:
+    data = "Grüße aus Köln. ".encode("utf-8") * 20 + b"\xff broken \xfe" + " Ende.".encode("utf-8")
+    assert "Grüße aus Köln." in read_input(data).text
+
+
+def test_crlf_and_lone_cr_become_newlines() -> None:
+    assert read_input(b"one\r\ntwo\rthree\n").text == "one\ntwo\nthree\n"
+
+
+def test_nbsp_and_narrow_nbsp_become_spaces() -> None:
+    assert read_input("10\u00a0km and 5\u202f%").text == "10 km and 5 %"
+
+
+def test_zero_width_spaces_are_removed() -> None:
+    assert read_input("zero\u200bwidth".encode("utf-8")).text == "zerowidth"
+
+
+def test_png_header_with_random_bytes_is_refused() -> None:
+    data = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + random.Random(0).randbytes(4096)
+    with pytest.raises(InputError):
+        read_input(data)
+
+
+def test_random_bytes_are_refused() -> None:
+    with pytest.raises(InputError):
+        read_input(random.Random(0).randbytes(4096))
+
+
+def test_mostly_nul_bytes_are_refused() -> None:
+    with pytest.raises(InputError):
+        read_input(b"\x00" * 1000 + b"abc" + b"\x00" * 1000)
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<!DOCTYPE html>\n<title>x</title>\nHello",
+        "<html><body>Hello</body></html>",
+        "<div><p>Hello there.</p><span>More.</span></div>",
+    ],
+    ids=["doctype", "html-tag", "fragment"],
+)
+def test_html_is_detected(page: str) -> None:
+    assert read_input(page.encode("utf-8")).kind is InputKind.HTML
+
+
+def test_prose_mentioning_a_tag_once_is_text() -> None:
+    prose = "Wrap the word in <b> to make it bold. Browsers have done so since 1993.\n"
+    assert read_input(prose.encode("utf-8")).kind is InputKind.TEXT
+
+
+def test_input_format_text_overrides_html_detection() -> None:
+    assert read_input("<html><body>Hi</body></html>", input_format="text").kind is InputKind.TEXT
+
+
+def test_input_format_html_overrides_text_detection() -> None:
+    assert read_input("Just a sentence.", input_format="html").kind is InputKind.HTML
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs"), whitelist_characters="\r\n")))
+def test_no_carriage_returns_or_nbsp_survive(text: str) -> None:
+    out = read_input(text).text
+    assert "\r" not in out and "\u00a0" not in out and "\u200b" not in out
