@@ -15,6 +15,7 @@ they sit in, each listed once per page.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -29,6 +30,17 @@ CAPTION_PAIR_MIN_WORDS = 6
 GALLERY_LABEL_MAX_WORDS = 4
 # Block kinds that never stand in a body: they go to the metadata line or are dropped.
 NOT_BODY_KINDS = (BlockKind.DATE, BlockKind.BYLINE, BlockKind.PROMO)
+# Headline scoring (see _find_title); chosen by reading the dev dumps.
+TITLE_DISTANCE_COST = 0.1  # per line between the candidate and the body
+TITLE_REPEATED_BONUS = 2.0  # printed more than once above the body
+TITLE_GOOD_WORDS = (5, 25)  # a headline usually has this many words...
+TITLE_WORDS_BONUS = 1.0  # ...and gets this much for it
+TITLE_META_BONUS = 1.5  # next to a date or byline (half of it one line further)
+TITLE_MIN_SCORE = -1.0  # below this no candidate is a headline: title null
+# A headline of one or two words must be at least this long (CJK headlines have no spaces).
+TITLE_MIN_CHARS_UNSPACED = 15
+# Menus and breadcrumbs carry these; headlines do not.
+TITLE_BREAKERS = re.compile(r"[»«|›‹•©]|^[\W\d]")
 # Headlines are short; at most this many words.
 TITLE_MAX_WORDS = 30
 
@@ -147,11 +159,9 @@ def _build_article(
     article = Article()
     head_start = max(previous_end + 1, span.start - config.title_search_blocks)
     head = [b for b in blocks[head_start: span.start] if not is_caption[b.index]]
-    title = _find_title(head, config)
-    if title is None and len(span.body) > 1 and _is_title_shaped(blocks[span.start], config):
-        if len(blocks[span.body[1]].text) > len(blocks[span.start].text):
-            title = blocks[span.start]
-            span.body.pop(0)
+    title = _find_title(head, [blocks[i] for i in span.body[:1]] if len(span.body) > 1 else [], config)
+    if title is not None and title.index == span.start:
+        span.body.pop(0)
     if title is not None:
         article.title = title.text
         title.role, title.reason = Role.TITLE, "title"
@@ -170,6 +180,8 @@ def _is_title_shaped(block: Block, config: CleanerConfig) -> bool:
     text = block.text
     return (
         config.title_min_chars <= len(text) <= config.title_max_chars
+        and (text.count(" ") >= 2 or len(text) >= TITLE_MIN_CHARS_UNSPACED)
+        and not TITLE_BREAKERS.search(text)
         and text.count(" ") + 1 <= TITLE_MAX_WORDS
         and not text.endswith(SENTENCE_END_CHARS)
         and block.kind is BlockKind.TEXT
@@ -177,15 +189,33 @@ def _is_title_shaped(block: Block, config: CleanerConfig) -> bool:
     )
 
 
-def _find_title(head: list[Block], config: CleanerConfig) -> Block | None:
-    """The headline above a body: a headline-shaped line printed more than once
-    there (its first copy), else the nearest headline-shaped line."""
-    shaped = [b for b in head if _is_title_shaped(b, config)]
+def _find_title(head: list[Block], first_body: list[Block], config: CleanerConfig) -> Block | None:
+    """The best headline candidate among the lines above a body (and its first line).
+
+    A headline is headline-shaped, and is usually printed more than once, stands
+    next to the date or byline, has a few words rather than one or two, and sits
+    close to the body. Candidates are scored on these and the best one wins.
+    """
+    lines = head + first_body[:1]
     copies_in_head = Counter(_root(b) for b in head)
-    repeated = [b for b in shaped if copies_in_head[_root(b)] > 1]
-    if repeated:
-        return repeated[0]
-    return shaped[-1] if shaped else None
+    best: tuple[float, int] | None = None
+    for position, block in enumerate(lines):
+        if not _is_title_shaped(block, config):
+            continue
+        n_words = block.text.count(" ") + 1
+        score = -TITLE_DISTANCE_COST * (len(lines) - 1 - position)
+        score += TITLE_REPEATED_BONUS if copies_in_head[_root(block)] > 1 else 0.0
+        score += TITLE_WORDS_BONUS if TITLE_GOOD_WORDS[0] <= n_words <= TITLE_GOOD_WORDS[1] else 0.0
+        score += max(
+            (TITLE_META_BONUS / distance for distance in (1, 2) for near in (position - distance, position + distance)
+             if 0 <= near < len(lines) and lines[near].kind in (BlockKind.DATE, BlockKind.BYLINE)),
+            default=0.0,
+        )
+        if best is None or score > best[0]:
+            best = (score, position)
+    if best is None or best[0] < TITLE_MIN_SCORE:
+        return None
+    return lines[best[1]]
 
 
 def _root(block: Block) -> int:

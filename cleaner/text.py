@@ -56,7 +56,8 @@ CALL_TO_ACTION = re.compile(
 CALL_TO_ACTION_MAX_WORDS = 12
 
 # "By Jane Doe", "By Jane Doe and John Roe, Associated Press", "by Bryan DeArdo"
-BYLINE = re.compile(r"^(?:By|by|BY|Von|Par|Por|Di)\s+\S")
+# or a name with its social handle: "Zachary Roth, @zackroth".
+BYLINE = re.compile(r"^(?:By|by|BY|Von|Par|Por|Di)\s+\S|^[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){1,3},? @\w+$")
 
 MONTHS = {
     name: number

@@ -1,0 +1,53 @@
+"""Every fixtures/<slug>/ through clean(): Markdown and JSON must match exactly.
+
+A fixture folder holds input.txt or input.html, expected.md (rendered with
+captions) and expected.json. A file named `xfail` in the folder marks a known
+failure (its text is the reason); such a case must keep failing (strict).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cleaner import clean
+from cleaner.render import render_json, render_markdown
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+CASES = sorted(p for p in FIXTURES.iterdir() if p.is_dir())
+
+
+def _input(case: Path) -> Path:
+    return next(case / name for name in ("input.txt", "input.html") if (case / name).exists())
+
+
+def _params() -> list:  # type: ignore[type-arg]
+    params = []
+    for case in CASES:
+        marks = []
+        if (case / "xfail").exists():
+            marks.append(pytest.mark.xfail(strict=True, reason=(case / "xfail").read_text().strip()))
+        params.append(pytest.param(case, id=case.name, marks=marks))
+    return params
+
+
+@pytest.mark.parametrize("case", _params())
+def test_golden(case: Path, update_golden: bool) -> None:
+    source = _input(case)
+    document = clean(source.read_bytes(), source=source.name)
+    outputs = {
+        "expected.md": render_markdown([document], captions=True),
+        "expected.json": render_json([document]),
+    }
+    for name, actual in outputs.items():
+        expected_path = case / name
+        if update_golden:
+            expected_path.write_text(actual, encoding="utf-8")
+            continue
+        assert expected_path.exists(), f"{expected_path} missing: run pytest --update-golden"
+        assert actual == expected_path.read_text(encoding="utf-8"), f"{case.name}/{name} differs"
+
+
+def test_there_are_enough_fixtures() -> None:
+    assert len(CASES) >= 11
