@@ -14,12 +14,16 @@ import re
 
 from .config import CleanerConfig
 from .model import Block, BlockKind, Decoded, InputKind
-from .text import BYLINE, CALL_TO_ACTION, CALL_TO_ACTION_MAX_WORDS, CAPTION_CREDIT, URL, find_dates
+from .text import BYLINE, CALL_TO_ACTION, CALL_TO_ACTION_MAX_WORDS, URL, date_line_rest, has_caption_credit
 
 # read_input has turned every other kind of space into " ".
 RUNS_OF_SPACES = re.compile(r" {2,}")
 # Lines longer than this are never captions, dates or bylines: not even looked at.
 MAX_HINT_CHARS = 1000
+# A date line is mostly its date: at most this many other words
+# ("Published 11:34 PM EST", "Last Updated At:22:20"); a sentence that mentions a
+# date is text.
+DATE_LINE_MAX_OTHER_WORDS = 6
 # Elements whose text is never page content.
 HTML_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "head", "object"})
 # Elements that start a new line in rendered text.
@@ -53,13 +57,14 @@ def split_blocks(decoded: Decoded, config: CleanerConfig) -> list[Block]:
 def _kind_hint(line: str, config: CleanerConfig) -> BlockKind:
     if len(line) > MAX_HINT_CHARS:
         return BlockKind.TEXT
-    if CAPTION_CREDIT.search(line):
+    if has_caption_credit(line):
         return BlockKind.CAPTION
     n_words = line.count(" ") + 1
     if CALL_TO_ACTION.match(line) and (n_words <= CALL_TO_ACTION_MAX_WORDS or URL.search(line)):
         return BlockKind.PROMO
     if n_words <= config.meta_max_words:
-        if find_dates(line)[0] is not None:
+        rest = date_line_rest(line)
+        if rest is not None and rest <= DATE_LINE_MAX_OTHER_WORDS:
             return BlockKind.DATE
         if BYLINE.match(line) and not line.rstrip().endswith((".", "!", "?")):
             return BlockKind.BYLINE

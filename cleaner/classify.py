@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import json
 import math
+import operator
+import os
 import re
 from functools import lru_cache
-from importlib import resources
 
 from .config import CleanerConfig
 from .model import Block, BlockKind
@@ -33,10 +34,17 @@ NEAR_WINDOW = 3
 WIDE_WINDOW = 8
 # Cap for the "distance to the nearest long line" feature (blocks).
 MAX_DISTANCE = 30
+# A line before (after) less than this share of the page's prose is in the
+# page's head (tail) zone: menus above, footers below.
+EDGE_MASS_RATIO = 0.02
+# Stage 2 weighs each neighbour's score by its length, capped here (characters).
+MASS_CAP_CHARS = 1000
 # Length bins (characters): nav items, headings, short sentences, paragraphs.
 LENGTH_BINS = (20, 50, 100, 200, 400)
 
 SENTENCE_END = re.compile(r"""[.!?…。！？][\"'”’»)\]]*$""")
+# SENTENCE_END is looked for in this many last characters only.
+SENTENCE_END_TAIL = 6
 SENTENCE_MARK = re.compile(r"[.!?;…。！？](?:\s|$)")
 SEPARATORS = re.compile(r"[|•›»·«‹>/]|\s[-–—]\s")
 BULLET_START = re.compile(r"^[\W_]")
@@ -85,65 +93,65 @@ def score_blocks(blocks: list[Block], config: CleanerConfig) -> list[Block]:
     """Set content_score on every block."""
     if not blocks:
         return blocks
-    model = _load_model(config.line_model)
-    rows = line_features(blocks)
-    first = [_predict(model["stage1"], row) for row in rows]
-    second = stage2_features(blocks, first)
-    for block, row in zip(blocks, second):
-        block.content_score = _predict(model["stage2"], row)
+    stage1, stage2 = _load_model(config.line_model)
+    first = [_predict(stage1, row) for row in line_features(blocks)]
+    for block, row in zip(blocks, stage2_features(blocks, first)):
+        block.content_score = _predict(stage2, row)
     return blocks
 
 
 def line_features(blocks: list[Block]) -> list[list[float]]:
-    own = [_own_features(b, i / max(1, len(blocks) - 1)) for i, b in enumerate(blocks)]
+    last = max(1, len(blocks) - 1)
+    own = [_own_features(b, i / last) for i, b in enumerate(blocks)]
     lengths = [len(b.text) for b in blocks]
     log_chars = [row[0] for row in own]
     ends = [row[2] for row in own]
     stops = [row[6] for row in own]
     blanks = [1.0 if b.blank_before else 0.0 for b in blocks]
+    context = [
+        _window_means(log_chars, NEAR_WINDOW),
+        _window_means(ends, NEAR_WINDOW),
+        _window_means(stops, NEAR_WINDOW),
+        _window_means(blanks, NEAR_WINDOW),
+        _window_means(log_chars, WIDE_WINDOW),
+        _window_means(ends, WIDE_WINDOW),
+    ]
     prose_mass = [float(n) if n >= LONG_LINE_CHARS else 0.0 for n in lengths]
     total_mass = sum(prose_mass) or 1.0
     before = _prefix_sums(prose_mass)
     distance = _distance_to_long(lengths)
-    rows = []
     for i, row in enumerate(own):
         mass_before = before[i] / total_mass
         mass_after = (total_mass - before[i + 1]) / total_mass
-        rows.append(
-            row
-            + [
-                _window_mean(log_chars, i, NEAR_WINDOW),
-                _window_mean(ends, i, NEAR_WINDOW),
-                _window_mean(stops, i, NEAR_WINDOW),
-                _window_mean(blanks, i, NEAR_WINDOW),
-                _window_mean(log_chars, i, WIDE_WINDOW),
-                _window_mean(ends, i, WIDE_WINDOW),
-                math.log1p(min(distance[i], MAX_DISTANCE)),
-                mass_before,
-                mass_after,
-                1.0 if mass_before < 0.02 else 0.0,
-                1.0 if mass_after < 0.02 else 0.0,
-            ]
-        )
-    return rows
+        row.extend(column[i] for column in context)
+        row.extend((
+            math.log1p(min(distance[i], MAX_DISTANCE)),
+            mass_before,
+            mass_after,
+            1.0 if mass_before < EDGE_MASS_RATIO else 0.0,
+            1.0 if mass_after < EDGE_MASS_RATIO else 0.0,
+        ))
+    return own
 
 
 def stage2_features(blocks: list[Block], first: list[float]) -> list[list[float]]:
-    rows = []
     n = len(first)
-    weighted = [p * min(len(b.text), 1000) for p, b in zip(first, blocks)]
+    near_mean = _window_means(first, NEAR_WINDOW)
+    wide_mean = _window_means(first, WIDE_WINDOW)
+    weighted = [p * min(len(b.text), MASS_CAP_CHARS) for p, b in zip(first, blocks)]
+    wide_mass = _window_means(weighted, WIDE_WINDOW)
+    rows = []
     for i, p in enumerate(first):
-        near = first[max(0, i - NEAR_WINDOW): i + NEAR_WINDOW + 1]
-        wide = first[max(0, i - WIDE_WINDOW): i + WIDE_WINDOW + 1]
-        mass = sum(weighted[max(0, i - WIDE_WINDOW): i + WIDE_WINDOW + 1])
+        neighbours = first[max(0, i - NEAR_WINDOW): i] + first[i + 1: i + NEAR_WINDOW + 1]
+        window = min(n, i + WIDE_WINDOW + 1) - max(0, i - WIDE_WINDOW)
         rows.append([
             _logit(p),
-            sum(near) / len(near),
-            sum(wide) / len(wide),
+            near_mean[i],
+            wide_mean[i],
             first[i - 1] if i > 0 else 0.0,
             first[i + 1] if i + 1 < n else 0.0,
-            max(q for j, q in enumerate(near) if j != min(i, NEAR_WINDOW)) if len(near) > 1 else 0.0,
-            math.log1p(mass),
+            max(neighbours, default=0.0),
+            math.log1p(wide_mass[i] * window),
         ])
     return rows
 
@@ -160,7 +168,7 @@ def _own_features(block: Block, position: float) -> list[float]:
     return [
         math.log1p(full_length),
         math.log1p(len(tokens)),
-        1.0 if SENTENCE_END.search(text) else 0.0,
+        1.0 if SENTENCE_END.search(text[-SENTENCE_END_TAIL:]) else 0.0,
         1.0 if text.endswith(":") else 0.0,
         min(1.0, len(SENTENCE_MARK.findall(text)) / n_words * 5),
         min(1.0, text.count(",") / n_words * 5),
@@ -192,9 +200,15 @@ def _prefix_sums(values: list[float]) -> list[float]:
     return sums
 
 
-def _window_mean(values: list[float], i: int, half: int) -> float:
-    window = values[max(0, i - half): i + half + 1]
-    return sum(window) / len(window)
+def _window_means(values: list[float], half: int) -> list[float]:
+    """Mean of values[i-half : i+half+1] for every i, in one pass."""
+    sums = _prefix_sums(values)
+    n = len(values)
+    means = []
+    for i in range(n):
+        low, high = max(0, i - half), min(n, i + half + 1)
+        means.append((sums[high] - sums[low]) / (high - low))
+    return means
 
 
 def _distance_to_long(lengths: list[int]) -> list[int]:
@@ -218,21 +232,25 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def _predict(weights: dict[str, list[float]], row: list[float]) -> float:
-    z = weights["intercept"][0]
-    for x, mean, scale, coef in zip(row, weights["mean"], weights["scale"], weights["coef"]):
-        z += coef * (x - mean) / scale
+def _predict(model: tuple[float, list[float]], row: list[float]) -> float:
+    intercept, weights = model
+    z = intercept + sum(map(operator.mul, weights, row))
     if z < -30:
         return 0.0
     return 1.0 / (1.0 + math.exp(-z))
 
 
+def _fold_scaling(weights: dict[str, list[float]]) -> tuple[float, list[float]]:
+    """Fold the standardisation into the weights: z = b + sum(w_j * x_j)."""
+    slopes = [c / s for c, s in zip(weights["coef"], weights["scale"])]
+    intercept = weights["intercept"][0] - sum(w * m for w, m in zip(slopes, weights["mean"]))
+    return intercept, slopes
+
+
 @lru_cache(maxsize=8)
-def _load_model(path: str | None) -> dict[str, dict[str, list[float]]]:
+def _load_model(path: str | None) -> tuple[tuple[float, list[float]], tuple[float, list[float]]]:
     if path is None:
-        raw = resources.files("cleaner").joinpath("data/line_model.json").read_text("utf-8")
-    else:
-        with open(path, encoding="utf-8") as handle:
-            raw = handle.read()
-    model: dict[str, dict[str, list[float]]] = json.loads(raw)
-    return model
+        path = os.path.join(os.path.dirname(__file__), "data", "line_model.json")
+    with open(path, encoding="utf-8") as handle:
+        model = json.load(handle)
+    return _fold_scaling(model["stage1"]), _fold_scaling(model["stage2"])

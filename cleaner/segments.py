@@ -21,11 +21,15 @@ from dataclasses import dataclass, field
 
 from .config import CleanerConfig
 from .model import Article, Block, BlockKind, Dropped, Role
-from .text import SENTENCE_END_CHARS, URL, dateline_of, find_dates
+from .text import SENTENCE_END_CHARS, URL, date_line_rest, dateline_of, find_dates, words
 
 # A long line repeated right next to itself is a gallery caption (image alt and
 # caption both printed); shorter repeated pairs are menus. In words.
 CAPTION_PAIR_MIN_WORDS = 6
+# A body line has at least one letter: "-1.79", "0.00" and "***" are widgets or rules.
+HAS_LETTER = re.compile(r"[^\W\d_]")
+# Pair captions end like sentences or credits; a repeated headline does not.
+CAPTION_PAIR_ENDINGS = SENTENCE_END_CHARS + (")",)
 # A line this short (in words) right above a caption labels a gallery ("More Images").
 GALLERY_LABEL_MAX_WORDS = 4
 # Block kinds that never stand in a body: they go to the metadata line or are dropped.
@@ -36,11 +40,12 @@ TITLE_REPEATED_BONUS = 2.0  # printed more than once above the body
 TITLE_GOOD_WORDS = (5, 25)  # a headline usually has this many words...
 TITLE_WORDS_BONUS = 1.0  # ...and gets this much for it
 TITLE_META_BONUS = 1.5  # next to a date or byline (half of it one line further)
+TITLE_MENU_COST = 0.5  # ALL CAPS or Every Word Capitalised: menus more often than headlines
 TITLE_MIN_SCORE = -1.0  # below this no candidate is a headline: title null
 # A headline of one or two words must be at least this long (CJK headlines have no spaces).
 TITLE_MIN_CHARS_UNSPACED = 15
 # Menus and breadcrumbs carry these; headlines do not.
-TITLE_BREAKERS = re.compile(r"[»«|›‹•©]|^[\W\d]")
+TITLE_BREAKERS = re.compile(r"[»«|›‹•©>]|\s/\s|^[\W\d]")
 # Headlines are short; at most this many words.
 TITLE_MAX_WORDS = 30
 
@@ -65,6 +70,7 @@ def group_segments(blocks: list[Block], config: CleanerConfig) -> tuple[list[Art
     is_body = [
         not is_caption[b.index] and b.duplicate_of is None and b.content_score >= config.content_min_score
         and b.kind not in NOT_BODY_KINDS and not _is_gallery_label(b, is_caption)
+        and HAS_LETTER.search(b.text) is not None
         for b in blocks
     ]
     spans = _split_articles(_body_runs(blocks, is_body, is_caption, config), blocks, config)
@@ -83,6 +89,8 @@ def _is_caption(block: Block, blocks: list[Block]) -> bool:
         return True
     if block.copies < 2 or block.text.count(" ") + 1 < CAPTION_PAIR_MIN_WORDS:
         return False
+    if not block.text.endswith(CAPTION_PAIR_ENDINGS):
+        return False  # a headline printed twice is not a caption
     neighbours = [blocks[i] for i in (block.index - 1, block.index + 1) if 0 <= i < len(blocks)]
     return any(_root(n) == _root(block) for n in neighbours)
 
@@ -182,6 +190,7 @@ def _is_title_shaped(block: Block, config: CleanerConfig) -> bool:
         config.title_min_chars <= len(text) <= config.title_max_chars
         and (text.count(" ") >= 2 or len(text) >= TITLE_MIN_CHARS_UNSPACED)
         and not TITLE_BREAKERS.search(text)
+        and date_line_rest(text) is None
         and text.count(" ") + 1 <= TITLE_MAX_WORDS
         and not text.endswith(SENTENCE_END_CHARS)
         and block.kind is BlockKind.TEXT
@@ -206,6 +215,7 @@ def _find_title(head: list[Block], first_body: list[Block], config: CleanerConfi
         score = -TITLE_DISTANCE_COST * (len(lines) - 1 - position)
         score += TITLE_REPEATED_BONUS if copies_in_head[_root(block)] > 1 else 0.0
         score += TITLE_WORDS_BONUS if TITLE_GOOD_WORDS[0] <= n_words <= TITLE_GOOD_WORDS[1] else 0.0
+        score -= TITLE_MENU_COST if _menu_like(block.text) else 0.0
         score += max(
             (TITLE_META_BONUS / distance for distance in (1, 2) for near in (position - distance, position + distance)
              if 0 <= near < len(lines) and lines[near].kind in (BlockKind.DATE, BlockKind.BYLINE)),
@@ -216,6 +226,12 @@ def _find_title(head: list[Block], first_body: list[Block], config: CleanerConfi
     if best is None or best[0] < TITLE_MIN_SCORE:
         return None
     return lines[best[1]]
+
+
+def _menu_like(text: str) -> bool:
+    """ALL CAPS, or only capitalised words (none in lower case): a menu or a label."""
+    tokens = [t for t in words(text) if not t.isdigit()]
+    return bool(tokens) and (text.isupper() or all(t[:1].isupper() for t in tokens))
 
 
 def _root(block: Block) -> int:

@@ -13,15 +13,32 @@ WORD = re.compile(r"\w+")
 NOT_WORD = re.compile(r"[\W_]+")
 SPACES = re.compile(r"\s+")
 
-# Photo credits and caption markers, as agencies and newsrooms write them.
-CAPTION_CREDIT = re.compile(
-    r"\((?:AP|AFP|Reuters|EPA|Getty)[^)]{0,80}\)\s*$"  # (AP Photo/Virginia Mayo), (... via AP)
+# Photo credits and caption markers, as agencies and newsrooms write them: at
+# the end of a caption, "(AP Photo/Virginia Mayo)", "(… via AP)", "Getty Images";
+# at its start, "Photo: …", "Credit: …"; anywhere, "REUTERS/Jane Doe".
+CAPTION_CREDIT_END = re.compile(
+    r"\((?:AP|AFP|Reuters|EPA|Getty)[^)]{0,80}\)\s*$"
     r"|\([^()]{0,80}\b(?:via AP|via Reuters|AP Photo|Getty Images|AFP|EPA|Shutterstock)\)\s*$"
-    r"|\b(?:REUTERS|AFP|EPA|GETTY IMAGES)\s*/\s*\w"  # REUTERS/Jane Doe
-    r"|^(?:Photo|Photograph|Image|Picture|Foto|Credit|Image credit|Photo credit)s?\s*:\s*\S"
-    r"|(?:Photo|Photograph|Image|Picture|Foto|Credit)s?\s*:\s*[^.]{2,60}$"
-    r"|\b(?:Getty Images|Shutterstock|iStock(?:photo)?|Alamy|Bloomberg via Getty)\s*\)?\s*$",
+    r"|[.!?]\s+(?:Photo|Photograph|Image|Picture|Foto|Credit)s?\s*:\s*[^.]{2,60}$"
+    r"|\b(?:Getty Images|Shutterstock|iStock(?:photo)?|Alamy|Bloomberg via Getty)\s*\)?\s*$"
+    # a credit glued to the caption: "…early.Kathrin Ziegler/Getty", "… [File: Reuters]"
+    r"|[./\[(](?:File:\s*)?[^./\[(]{0,40}\b(?:Getty(?: Images)?|Reuters|REUTERS|AFP|AP|EPA)[\])]?\s*$"
 )
+CAPTION_CREDIT_START = re.compile(
+    r"(?:Photo|Photograph|Image|Picture|Foto|Credit|Image credit|Photo credit)s?\s*:\s*\S", re.I
+)
+CAPTION_AGENCY = re.compile(r"\b(?:REUTERS|AFP|EPA|GETTY IMAGES)\s*/\s*\w")
+# The end-anchored credits are looked for in this many last characters only.
+CAPTION_TAIL_CHARS = 120
+
+
+def has_caption_credit(line: str) -> bool:
+    return bool(
+        CAPTION_CREDIT_START.match(line)
+        or CAPTION_CREDIT_END.search(line[-CAPTION_TAIL_CHARS:])
+        or CAPTION_AGENCY.search(line)
+    )
+
 
 # "BRUSSELS (AP) — ", "LONDON, June 3 (Reuters) - ", "WASHINGTON — ": capitals,
 # an optional date, an optional agency in brackets, then a dash. Or a place in
@@ -47,7 +64,7 @@ def dateline_of(text: str) -> str | None:
 # Calls to action that close or interrupt articles: "Follow our coverage at …",
 # "Subscribe to …", "Click here …", "Sign up for …". Verbs in the imperative only.
 CALL_TO_ACTION = re.compile(
-    r"^(?:Follow|Subscribe|Sign up|Click|Tap|Read more|Read also|Share|Download|Join|Like us|"
+    r"^(?:Skip to|Jump to|Follow|Subscribe|Sign up|Click|Tap|Read more|Read also|Share|Download|Join|Like us|"
     r"Register|Log in|Sign in|Watch|Listen|Get the|Don't miss|Continue reading|See also|See more|"
     r"View more|Load more|Show more)\b",
     re.I,
@@ -75,6 +92,8 @@ MONTHS = {
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _TIME = r"(?:[ T,]*(?:at\s+)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::\d{2})?\s*(?P<ampm>[ap]\.?m\.?)?)?"
 DATE_PATTERNS = (
+    # 12/07/2012 is read month first (US), 23/08/2018 day first: see _iso
+    re.compile(r"\b(?P<first>\d{1,2})[/.](?P<second>\d{1,2})[/.](?P<year>(?:19|20)\d{2})\b" + _TIME, re.I),
     re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<mnum>\d{1,2})-(?P<day>\d{1,2})" + _TIME, re.I),
     re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d{2})\b" + _TIME, re.I),
     re.compile(r"\b" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})\b" + _TIME, re.I),
@@ -100,6 +119,16 @@ def words(text: str) -> list[str]:
     return WORD.findall(text)
 
 
+def date_line_rest(text: str) -> int | None:
+    """Words of a line besides its first date, or None when it has no date."""
+    for pattern in DATE_PATTERNS:
+        m = pattern.search(text)
+        if m and _iso(m):
+            rest = text[: m.start()] + " " + text[m.end():]
+            return len(WORD.findall(rest))
+    return None
+
+
 def find_dates(text: str) -> tuple[str | None, str | None]:
     """(published, updated) as ISO 8601 from a short date line, where parseable.
 
@@ -116,6 +145,11 @@ def find_dates(text: str) -> tuple[str | None, str | None]:
     if not found:
         return None, None
     published = found[0][2]
+    if "T" not in published:  # "4:42 PM on 12/07/2012": the time may come first
+        time = TIME_ONLY.search(text, 0, found[0][0])
+        clock = time and _clock(time.group("hour"), time.group("minute"), time.group("ampm"))
+        if clock:
+            published += "T" + clock
     updated = found[1][2] if len(found) > 1 else None
     marker = UPDATED.search(text, found[0][1])
     if updated is None and marker:
@@ -129,8 +163,14 @@ def find_dates(text: str) -> tuple[str | None, str | None]:
 
 def _iso(m: re.Match[str]) -> str | None:
     groups = m.groupdict()
-    month = int(groups["mnum"]) if groups.get("mnum") else MONTHS[groups["month"].lower().rstrip(".")]
-    year, day = int(groups["year"]), int(groups["day"])
+    if groups.get("first"):
+        month, day = int(groups["first"]), int(groups["second"])
+        if month > 12:
+            month, day = day, month
+    else:
+        month = int(groups["mnum"]) if groups.get("mnum") else MONTHS[groups["month"].lower().rstrip(".")]
+        day = int(groups["day"])
+    year = int(groups["year"])
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return None
     date = f"{year:04d}-{month:02d}-{day:02d}"
