@@ -88,14 +88,17 @@ def predict(model: dict[str, list[float]], x: np.ndarray) -> np.ndarray:
 
 
 def train(pages: list[tuple]) -> dict:
+    pages = [p for p in pages if p[1]]
     x1 = np.array([row for p in pages for row in p[1]])
     y = np.array([label for p in pages for label in p[2]])
     w = np.array([weight for p in pages for weight in p[3]])
     stage1 = fit_logistic(x1, y, w)
     x2 = []
     for blocks, rows, _, _ in pages:
+        if not rows:
+            continue
         first = predict(stage1, np.array(rows)).tolist()
-        x2.extend(stage2_features(blocks, first))
+        x2.extend(stage2_features(blocks, first, rows))
     stage2 = fit_logistic(np.array(x2), y, w)
     return {
         "features": list(FEATURE_NAMES),

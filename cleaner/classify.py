@@ -32,6 +32,7 @@ LONG_LINE_CHARS = 120
 # Window half-widths (in blocks) for neighbourhood features.
 NEAR_WINDOW = 3
 WIDE_WINDOW = 8
+FAR_WINDOW = 25
 # Cap for the "distance to the nearest long line" feature (blocks).
 MAX_DISTANCE = 30
 # A line before (after) less than this share of the page's prose is in the
@@ -86,7 +87,10 @@ CONTEXT_FEATURES = (
     "head_zone", "tail_zone",
 )
 FEATURE_NAMES = OWN_FEATURES + CONTEXT_FEATURES
-STAGE2_FEATURES = ("logit", "near_mean", "wide_mean", "prev", "next", "near_max", "run_mass")
+STAGE2_FEATURES = (
+    "logit", "near_mean", "wide_mean", "prev", "next", "near_max", "run_mass",
+    "before_mean", "after_mean", "far_mean",
+) + FEATURE_NAMES
 
 
 def score_blocks(blocks: list[Block], config: CleanerConfig) -> list[Block]:
@@ -94,8 +98,9 @@ def score_blocks(blocks: list[Block], config: CleanerConfig) -> list[Block]:
     if not blocks:
         return blocks
     stage1, stage2 = _load_model(config.line_model)
-    first = [_predict(stage1, row) for row in line_features(blocks)]
-    for block, row in zip(blocks, stage2_features(blocks, first)):
+    rows = line_features(blocks)
+    first = [_predict(stage1, row) for row in rows]
+    for block, row in zip(blocks, stage2_features(blocks, first, rows)):
         block.content_score = _predict(stage2, row)
     return blocks
 
@@ -134,10 +139,12 @@ def line_features(blocks: list[Block]) -> list[list[float]]:
     return own
 
 
-def stage2_features(blocks: list[Block], first: list[float]) -> list[list[float]]:
+def stage2_features(blocks: list[Block], first: list[float], own: list[list[float]]) -> list[list[float]]:
+    """Stage 1's scores around each line, then the line's own stage-1 features."""
     n = len(first)
     near_mean = _window_means(first, NEAR_WINDOW)
     wide_mean = _window_means(first, WIDE_WINDOW)
+    far_mean = _window_means(first, FAR_WINDOW)
     weighted = [p * min(len(b.text), MASS_CAP_CHARS) for p, b in zip(first, blocks)]
     wide_mass = _window_means(weighted, WIDE_WINDOW)
     rows = []
@@ -152,7 +159,10 @@ def stage2_features(blocks: list[Block], first: list[float]) -> list[list[float]
             first[i + 1] if i + 1 < n else 0.0,
             max(neighbours, default=0.0),
             math.log1p(wide_mass[i] * window),
-        ])
+            sum(first[max(0, i - NEAR_WINDOW): i]) / NEAR_WINDOW,
+            sum(first[i + 1: i + NEAR_WINDOW + 1]) / NEAR_WINDOW,
+            far_mean[i],
+        ] + own[i])
     return rows
 
 

@@ -30,6 +30,9 @@ class CleanerConfig:
     # A block is article text when the line model's probability reaches this (0-1).
     # Tuned on dev (cross-validated).
     content_min_score: float = 0.5
+    # Between two article lines of one body, a line needs only this score (0-1).
+    # Tuned on dev (cross-validated).
+    content_inside_min_score: float = 0.35
     # Path to the line model's weights (JSON); None uses the packaged model.
     line_model: str | None = None
 
@@ -40,6 +43,9 @@ class CleanerConfig:
     # A body shorter than this (characters) standing alone is dropped as stray
     # text; it may still join a neighbouring body. Tuned on dev.
     min_body_chars: int = 150
+    # ...and a body needs at least one line this long (characters): a list of
+    # short teasers or links is not an article, however long. Tuned on dev.
+    min_longest_line_chars: int = 100
     # A new article starts only where both sides have at least this much text.
     min_article_chars: int = 400
     # A headline is a short line without a final full stop: bounds in characters.

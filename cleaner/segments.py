@@ -28,6 +28,9 @@ from .text import SENTENCE_END_CHARS, URL, date_line_rest, dateline_of, find_dat
 CAPTION_PAIR_MIN_WORDS = 6
 # A body line has at least one letter: "-1.79", "0.00" and "***" are widgets or rules.
 HAS_LETTER = re.compile(r"[^\W\d_]")
+# A line this short (characters) without a final full stop is a label, not text,
+# when it opens or closes a body.
+EDGE_LABEL_MAX_CHARS = 40
 # Pair captions end like sentences or credits; a repeated headline does not.
 CAPTION_PAIR_ENDINGS = SENTENCE_END_CHARS + (")",)
 # A line this short (in words) right above a caption labels a gallery ("More Images").
@@ -67,13 +70,16 @@ class _Span:
 
 def group_segments(blocks: list[Block], config: CleanerConfig) -> tuple[list[Article], list[Dropped]]:
     is_caption = [_is_caption(b, blocks) for b in blocks]
-    is_body = [
-        not is_caption[b.index] and b.duplicate_of is None and b.content_score >= config.content_min_score
-        and b.kind not in NOT_BODY_KINDS and not _is_gallery_label(b, is_caption)
-        and HAS_LETTER.search(b.text) is not None
+    may_be_body = [
+        not is_caption[b.index] and b.duplicate_of is None and b.kind not in NOT_BODY_KINDS
+        and not _is_gallery_label(b, is_caption) and HAS_LETTER.search(b.text) is not None
         for b in blocks
     ]
-    spans = _split_articles(_body_runs(blocks, is_body, is_caption, config), blocks, config)
+    is_body = [ok and b.content_score >= config.content_min_score for ok, b in zip(may_be_body, blocks)]
+    runs = _body_runs(blocks, is_body, is_caption, config)
+    _fill_runs(runs, blocks, may_be_body, config)
+    _trim_runs(runs, blocks)
+    spans = _split_articles(runs, blocks, config)
     articles = []
     previous_end = -1
     for number, span in enumerate(spans):
@@ -122,12 +128,42 @@ def _body_runs(
     return runs
 
 
+def _fill_runs(runs: list[_Span], blocks: list[Block], may_be_body: list[bool], config: CleanerConfig) -> None:
+    """Inside a body run, lines with a middling score are article text too: a
+    sub-heading or a list item between paragraphs reads like one only in context."""
+    for run in runs:
+        run.body = [
+            i for i in range(run.start, run.end + 1)
+            if i in run.body or (may_be_body[i] and blocks[i].content_score >= config.content_inside_min_score)
+        ]
+
+
+def _trim_runs(runs: list[_Span], blocks: list[Block]) -> None:
+    """A body starts and ends with text, not with a short label ("News",
+    "More on This Story"): such lines inside a body are sub-headings, at its
+    edges they are page furniture."""
+    for run in runs:
+        while run.body and _is_edge_label(blocks[run.body[0]]):
+            run.body.pop(0)
+        while run.body and _is_edge_label(blocks[run.body[-1]]):
+            run.body.pop()
+    runs[:] = [r for r in runs if r.body]
+
+
+def _is_edge_label(block: Block) -> bool:
+    return len(block.text) <= EDGE_LABEL_MAX_CHARS and not block.text.endswith(SENTENCE_END_CHARS)
+
+
 def _chars(span: _Span, blocks: list[Block]) -> int:
     return sum(len(blocks[i].text) for i in span.body)
 
 
 def _split_articles(runs: list[_Span], blocks: list[Block], config: CleanerConfig) -> list[_Span]:
-    runs = [r for r in runs if _chars(r, blocks) >= config.min_body_chars]
+    runs = [
+        r for r in runs
+        if _chars(r, blocks) >= config.min_body_chars
+        and max(len(blocks[i].text) for i in r.body) >= config.min_longest_line_chars
+    ]
     articles: list[_Span] = []
     for run in runs:
         if articles and not _starts_new_article(articles[-1], run, blocks, config):
@@ -173,7 +209,8 @@ def _build_article(
     if title is not None:
         article.title = title.text
         title.role, title.reason = Role.TITLE, "title"
-    for block in head + [blocks[i] for i in span.body[:2]]:
+    meta_end = span.body[min(2, len(span.body) - 1)] + 1  # the top of the body may hold them too
+    for block in head + blocks[span.start: meta_end]:
         _take_meta(article, block, config)
     first = blocks[span.start]
     article.dateline = dateline_of(first.text)

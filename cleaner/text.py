@@ -7,6 +7,7 @@ written); tunable numbers live in ``config.CleanerConfig``.
 
 from __future__ import annotations
 
+import datetime
 import re
 
 WORD = re.compile(r"\w+")
@@ -171,7 +172,9 @@ def _iso(m: re.Match[str]) -> str | None:
         month = int(groups["mnum"]) if groups.get("mnum") else MONTHS[groups["month"].lower().rstrip(".")]
         day = int(groups["day"])
     year = int(groups["year"])
-    if not (1 <= month <= 12 and 1 <= day <= 31):
+    try:
+        datetime.date(year, month, day)
+    except ValueError:  # 31 February, month 13
         return None
     date = f"{year:04d}-{month:02d}-{day:02d}"
     if groups.get("hour"):

@@ -1,0 +1,84 @@
+"""Stage 2: split_blocks() turns decoded text or HTML into one block per line, with kind hints."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaner.blocks import split_blocks
+from cleaner.config import CleanerConfig
+from cleaner.model import Block, BlockKind, InputKind
+from cleaner.read import read_input
+
+CONFIG = CleanerConfig()
+
+
+def blocks_of(text: str) -> list[Block]:
+    return split_blocks(read_input(text), CONFIG)
+
+
+def test_one_block_per_non_blank_line_with_line_numbers() -> None:
+    blocks = blocks_of("Home\nNews\n\nFirst paragraph.\n\n\nSecond paragraph.\n")
+    assert [(b.index, b.line, b.text) for b in blocks] == [
+        (0, 1, "Home"), (1, 2, "News"), (2, 4, "First paragraph."), (3, 7, "Second paragraph."),
+    ]
+
+
+def test_blank_line_flags() -> None:
+    blocks = blocks_of("Home\nNews\n\nFirst paragraph.\n")
+    assert [(b.blank_before, b.blank_after) for b in blocks] == [(True, False), (False, True), (True, True)]
+
+
+def test_runs_of_spaces_are_folded_and_lines_stripped() -> None:
+    assert [b.text for b in blocks_of("   The   council    voted.  \n")] == ["The council voted."]
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("Workers inspect the bridge on Monday, March 11, 2024. (AP Photo/Jane Smith)", BlockKind.CAPTION),
+        ("Published Dec. 3, 2024 10:05 AM", BlockKind.DATE),
+        (
+            "The ministers met in Brussels on Dec. 3, 2024, and agreed to send more air defence "
+            "systems to Ukraine before the winter.",
+            BlockKind.TEXT,
+        ),
+        ("By Jane Doe", BlockKind.BYLINE),
+        ("Follow our coverage of the war at https://apnews.com/hub/russia-ukraine", BlockKind.PROMO),
+        ("Skip to content", BlockKind.PROMO),
+        ("The council voted on Monday to rebuild the old harbour bridge.", BlockKind.TEXT),
+    ],
+    ids=["caption", "date-line", "sentence-with-date", "byline", "follow-url", "skip-to-content", "sentence"],
+)
+def test_kind_hint(line: str, kind: BlockKind) -> None:
+    assert blocks_of(line)[0].kind is kind
+
+
+def test_html_is_flattened_to_lines_without_scripts_or_styles() -> None:
+    html = (
+        "<!DOCTYPE html><html><head><title>Page</title><style>p { color: red }</style></head>"
+        "<body><div><h1>Bridge plan approved</h1><p>The council <b>voted</b> on Monday.</p>"
+        "<script>var tracking = 1;</script><p>Work starts next spring.</p></div></body></html>"
+    )
+    decoded = read_input(html)
+    assert decoded.kind is InputKind.HTML
+    assert [b.text for b in split_blocks(decoded, CONFIG)] == [
+        "Bridge plan approved", "The council voted on Monday.", "Work starts next spring.",
+    ]
+
+
+def test_deeply_nested_html_does_not_recurse() -> None:
+    html = "<html><body>" + "<div>" * 10_000 + "deep text" + "</div>" * 10_000 + "</body></html>"
+    split_blocks(read_input(html), CONFIG)  # no RecursionError
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="lxml's HTML parser stops at a nesting depth of ~255 (libxml2 limit): everything from there on is lost",
+)
+def test_deeply_nested_html_keeps_its_text() -> None:
+    html = (
+        "<html><body><p>Before the nesting.</p>" + "<div>" * 10_000 + "Deep text." + "</div>" * 10_000
+        + "<p>After the nesting.</p></body></html>"
+    )
+    texts = [b.text for b in split_blocks(read_input(html), CONFIG)]
+    assert texts == ["Before the nesting.", "Deep text.", "After the nesting."]

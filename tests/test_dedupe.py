@@ -1,0 +1,105 @@
+"""Stage 3: mark_duplicates() points every repeated line at its first occurrence."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+
+import cleaner.dedupe
+from cleaner.config import CleanerConfig
+from cleaner.dedupe import mark_duplicates
+from cleaner.model import Block
+
+CONFIG = CleanerConfig()
+LONG = (
+    "NATO Secretary General Mark Rutte speaks during a media conference prior to a meeting "
+    "of NATO foreign ministers at NATO headquarters in Brussels."
+)
+OTHER = "The weather in the mountains will stay cold and wet for the rest of the week, forecasters said."
+
+
+def marked(*lines: str) -> list[Block]:
+    blocks = [Block(index=i, text=line, line=i + 1) for i, line in enumerate(lines)]
+    return mark_duplicates(blocks, CONFIG)
+
+
+def links(blocks: list[Block]) -> list[tuple[int | None, float | None]]:
+    return [(b.duplicate_of, b.duplicate_score) for b in blocks]
+
+
+def test_exact_repeats_point_to_the_first_with_score_100() -> None:
+    blocks = marked("Hello, World!", "Something else entirely", "hello world", "HELLO -- WORLD")
+    assert links(blocks) == [(None, None), (None, None), (0, 100.0), (0, 100.0)]
+
+
+def test_one_word_change_in_a_long_line_is_a_near_duplicate() -> None:
+    changed = LONG.replace("speaks", "talks")
+    blocks = marked(LONG, OTHER, changed)
+    assert blocks[2].duplicate_of == 0
+    assert blocks[2].duplicate_score is not None
+    assert CONFIG.duplicate_min_score <= blocks[2].duplicate_score < 100.0
+
+
+def test_different_sentences_are_not_matched() -> None:
+    blocks = marked(
+        "The council approved the budget for the new school year on Monday evening.",
+        "The council rejected the budget for the new swimming pool on Tuesday morning.",
+    )
+    assert links(blocks) == [(None, None), (None, None)]
+
+
+def test_short_lines_are_matched_exactly_only() -> None:
+    blocks = marked("News", "Newsletter", "Sports news today", "Sports news todays", "News")
+    assert links(blocks) == [(None, None), (None, None), (None, None), (None, None), (0, 100.0)]
+
+
+def test_copies_counts_the_whole_group() -> None:
+    blocks = marked(LONG, OTHER, LONG.upper(), LONG.replace("speaks", "talks"))
+    assert [b.copies for b in blocks] == [3, 1, 3, 3]
+
+
+def test_first_occurrence_decides() -> None:
+    # the third line is closer to the second than to the first, yet points at the first
+    second = LONG.replace("speaks", "talks")
+    third = second.replace("Brussels", "Brussel")
+    blocks = marked(LONG, second, third)
+    assert [b.duplicate_of for b in blocks] == [None, 0, 0]
+
+
+def test_same_input_gives_same_marks() -> None:
+    lines = (LONG, OTHER, LONG.replace("speaks", "talks"), OTHER.upper(), "News", "News")
+    assert links(marked(*lines)) == links(marked(*lines))
+
+
+class CountingFuzz:
+    """Stands in for rapidfuzz.fuzz and counts the comparisons."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+        self.calls = 0
+
+    def ratio(self, *args: Any, **kwargs: Any) -> float:
+        self.calls += 1
+        return float(self.real.ratio(*args, **kwargs))
+
+
+def generated_lines(count: int) -> list[str]:
+    """Distinct lines: common words, mid-frequency words (so some blocking happens), a unique token."""
+    rng = random.Random(20240312)
+    common = [f"word{n}" for n in range(30)]
+    middling = [f"topic{n}" for n in range(800)]
+    return [
+        " ".join(rng.choices(common, k=8) + rng.choices(middling, k=2) + [f"unique{n:05d}"])
+        for n in range(count)
+    ]
+
+
+def test_comparisons_stay_within_the_blocking_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    counter = CountingFuzz(cleaner.dedupe.fuzz)
+    monkeypatch.setattr(cleaner.dedupe, "fuzz", counter)
+    lines = generated_lines(20_000)
+    marked(*lines)
+    assert counter.calls > 0
+    assert counter.calls <= len(lines) * CONFIG.blocking_tokens * CONFIG.blocking_max_lines

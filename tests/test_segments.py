@@ -1,0 +1,137 @@
+"""Stage 5, through clean(): titles, captions, article splits, metadata and dropped lines.
+
+group_segments() needs scored blocks, so each case is a small hand-written dump
+cleaned end to end; the paragraphs are realistic prose so the line model scores
+them as article text.
+"""
+
+from __future__ import annotations
+
+from cleaner import clean
+from cleaner.model import Document
+
+MENU = ["Skip to content", "Home", "News", "Sport", "Weather"]
+FOOTER = ["About us", "Contact", "Privacy policy", "Terms of use", "© 2024 City News"]
+HEADLINE = "City council approves plan to rebuild the old harbour bridge"
+BRIDGE = [
+    "The city council voted on Monday to rebuild the old harbour bridge, ending a debate that has lasted "
+    "for almost a decade. The vote was 31 to 9, with most of the opposition coming from members who "
+    "wanted a tunnel instead.",
+    "Engineers have warned for years that the bridge, which opened in 1958, is no longer safe for heavy "
+    "trucks. Its load limit was cut twice since 2015, and buses have been sent on a longer route around "
+    "the bay.",
+    "The new bridge will have four lanes for cars, a separate lane for buses and a wide path for people "
+    "on foot and on bikes. Work is due to start next spring and should take about three years.",
+    "The mayor said the city would pay for most of the work with a loan from the regional development "
+    "bank. She told reporters that the loan would be paid back over thirty years and that local taxes "
+    "would not rise because of it.",
+    "Shop owners near the harbour welcomed the decision but asked the council to keep at least one lane "
+    "open during the works. Many of them said they had lost customers since the buses stopped crossing "
+    "the bridge.",
+    "Environmental groups said they would study the plans closely, because the harbour is home to a "
+    "colony of seabirds. A spokesman for one group said the council had promised to schedule the "
+    "loudest work outside the nesting season.",
+    "The council will publish the full design in the coming weeks and hold three public meetings before "
+    "the end of the year. Residents will be able to send written comments until the last of those "
+    "meetings.",
+]
+STORM = [
+    "The national weather service warned on Tuesday that a strong storm would reach the northern coast "
+    "by the weekend. Forecasters said winds could reach 120 kilometres an hour in the most exposed places.",
+    "Schools in three coastal districts will close on Friday as a precaution, the education ministry "
+    "said. Parents were asked to keep children at home and to follow the advice of local officials.",
+    "Ferry companies cancelled all crossings planned for Saturday and said they would refund tickets in "
+    "full. Airlines said they were watching the forecasts and might move some flights to Sunday evening.",
+    "Farmers in the lowlands were moving cattle to higher ground after the river rose by more than a "
+    "metre in two days. Some of them said the water was already higher than during the floods of last "
+    "winter.",
+    "The interior minister said rescue teams and army trucks had been sent to the region ahead of the "
+    "storm. He urged people living near the rivers to prepare a bag with documents, medicine and water.",
+    "Power companies said they had extra crews ready to repair lines that might be brought down by "
+    "falling trees. They asked customers to report cuts by phone rather than through the website, which "
+    "may be slow.",
+    "The storm is expected to weaken as it moves inland on Sunday, but heavy rain could continue into "
+    "next week. Officials said they would give another update on Thursday morning.",
+]
+CAPTION = "Workers inspect the old harbour bridge in the city on Monday, March 11, 2024. (AP Photo/Jane Smith)"
+
+
+def dump(*head: str, body: list[str]) -> str:
+    """Menu lines, then the head lines, the body (blank lines between paragraphs), then the footer."""
+    return "\n".join(MENU) + "\n\n" + "\n\n".join([*head, *body]) + "\n\n" + "\n".join(FOOTER) + "\n"
+
+
+def cleaned(text: str) -> Document:
+    return clean(text, source="test.txt")
+
+
+def test_headline_printed_three_times_is_the_title_once() -> None:
+    document = cleaned(dump(HEADLINE, HEADLINE, HEADLINE, body=BRIDGE))
+    [article] = document.articles
+    assert article.title == HEADLINE
+    assert HEADLINE not in article.paragraphs
+    assert article.paragraphs[: len(BRIDGE)] == BRIDGE
+
+
+def test_caption_printed_twice_is_listed_once_and_not_a_paragraph() -> None:
+    document = cleaned(dump(HEADLINE, body=BRIDGE[:3] + [CAPTION, CAPTION] + BRIDGE[3:]))
+    [article] = document.articles
+    assert article.captions == [CAPTION]
+    assert CAPTION not in article.paragraphs
+    assert article.paragraphs[: len(BRIDGE)] == BRIDGE
+
+
+def test_two_agency_stories_give_two_articles() -> None:
+    first = ["BRUSSELS (AP) — " + BRIDGE[0], *BRIDGE[1:]]
+    second = ["OSLO (AP) — " + STORM[0], *STORM[1:]]
+    document = cleaned(dump(HEADLINE, body=first + second))
+    assert [(a.title, a.dateline, a.paragraphs[: len(BRIDGE)]) for a in document.articles] == [
+        (HEADLINE, "BRUSSELS (AP)", first),
+        (None, "OSLO (AP)", second),
+    ]
+
+
+def test_menu_only_dump_gives_no_article() -> None:
+    text = "\n".join(MENU + ["Login", "Register", "Search", "Most read", "Video"] + FOOTER) + "\n"
+    document = cleaned(text)
+    assert document.articles == []
+    assert len(document.dropped) == len(text.splitlines())
+
+
+def test_byline_line_becomes_the_byline() -> None:
+    document = cleaned(dump(HEADLINE, "By Jane Doe", body=BRIDGE))
+    [article] = document.articles
+    assert article.byline == "By Jane Doe"
+    assert "By Jane Doe" not in article.paragraphs
+
+
+def test_date_line_becomes_published_in_iso() -> None:
+    document = cleaned(dump(HEADLINE, "Published 12 March 2024, 10:05 AM", body=BRIDGE))
+    [article] = document.articles
+    assert (article.published, article.updated) == ("2024-03-12T10:05", None)
+
+
+def test_every_paragraph_is_a_line_of_the_input() -> None:
+    text = dump(HEADLINE, HEADLINE, "By Jane Doe", "12 March 2024", body=BRIDGE[:4] + [CAPTION, CAPTION] + BRIDGE[4:])
+    input_lines = set(text.splitlines())
+    document = cleaned(text)
+    paragraphs = [p for a in document.articles for p in a.paragraphs]
+    assert paragraphs
+    assert all(p in input_lines for p in paragraphs)
+
+
+def test_dropped_lines_carry_line_numbers_reasons_and_originals() -> None:
+    text = dump(HEADLINE, HEADLINE, HEADLINE, body=BRIDGE[:3] + [CAPTION, CAPTION] + BRIDGE[3:])
+    lines = text.split("\n")
+    document = cleaned(text)
+    assert document.dropped
+    for dropped in document.dropped:
+        assert lines[dropped.line - 1] == dropped.text
+        assert dropped.reason
+    duplicates = [d for d in document.dropped if d.duplicate_of is not None]
+    assert CAPTION in [d.text for d in duplicates]
+    for dropped in duplicates:
+        assert dropped.duplicate_of is not None
+        assert dropped.duplicate_of < dropped.line
+        assert lines[dropped.duplicate_of - 1] == dropped.text
+        assert dropped.score == 100.0

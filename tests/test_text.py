@@ -1,0 +1,137 @@
+"""text.py: dates, datelines, caption credits and match keys, one line in, one answer out."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaner.text import MAX_KEY_CHARS, dateline_of, find_dates, has_caption_credit, match_key
+
+# --- find_dates ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "published"),
+    [
+        ("2024-12-03T22:15:00", "2024-12-03T22:15"),
+        ("17 February 2013", "2013-02-17"),
+        ("Nov 18, 2019 at 9:24 pm ET", "2019-11-18T21:24"),
+        ("Dec. 3, 2024", "2024-12-03"),
+    ],
+    ids=["iso-with-time", "day-month-year", "month-day-year-at-time", "abbreviated-month-with-dot"],
+)
+def test_find_dates_published(line: str, published: str) -> None:
+    assert find_dates(line) == (published, None)
+
+
+def test_numeric_date_is_read_month_first() -> None:
+    assert find_dates("12/07/2012") == ("2012-12-07", None)
+
+
+def test_numeric_date_is_read_day_first_when_first_number_exceeds_12() -> None:
+    assert find_dates("23/08/2018") == ("2018-08-23", None)
+
+
+def test_time_before_date_is_the_published_time() -> None:
+    assert find_dates("4:42 PM on 12/07/2012") == ("2012-12-07T16:42", None)
+
+
+def test_bare_updated_time_takes_the_published_day() -> None:
+    assert find_dates("2024-12-03 22:15 Last Updated At:22:20") == ("2024-12-03T22:15", "2024-12-03T22:20")
+
+
+def test_second_full_date_is_the_updated_one() -> None:
+    assert find_dates("Published 17 February 2013 Updated 18 February 2013") == ("2013-02-17", "2013-02-18")
+
+
+@pytest.mark.parametrize("line", ["2012-13-05", "13/13/2012", "32 March 2013"])
+def test_impossible_date_is_none(line: str) -> None:
+    assert find_dates(line) == (None, None)
+
+
+def test_day_past_the_end_of_the_month_is_none() -> None:
+    assert find_dates("31 February 2013") == (None, None)
+
+
+def test_line_without_date() -> None:
+    assert find_dates("Share this article") == (None, None)
+
+
+# --- dateline_of --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "dateline"),
+    [
+        ("BRUSSELS (AP) — NATO Secretary-General Mark Rutte on Tuesday sidestepped questions.", "BRUSSELS (AP)"),
+        ("LONDON, June 3 (Reuters) - Britain's economy grew faster than expected.", "LONDON, June 3 (Reuters)"),
+        ("WASHINGTON — The Senate voted on Thursday to extend the program.", "WASHINGTON"),
+        ("DeKalb, Ill. — A man was charged on Friday after a crash.", "DeKalb, Ill."),
+    ],
+    ids=["agency", "agency-with-date", "capitals-only", "mixed-case-place"],
+)
+def test_dateline_found(paragraph: str, dateline: str) -> None:
+    assert dateline_of(paragraph) == dateline
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "The US — and its allies in Europe — have yet to agree on the terms.",
+        "The president said on Tuesday that he would travel to Brussels next week.",
+        "Rutte said: “We have to make sure that Ukraine gets into a position of strength.”",
+    ],
+    ids=["short-capitals-before-dash", "ordinary-sentence", "quote"],
+)
+def test_no_dateline(paragraph: str) -> None:
+    assert dateline_of(paragraph) is None
+
+
+# --- has_caption_credit -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "NATO Secretary General Mark Rutte speaks in Brussels, Tuesday, Dec. 3, 2024. (AP Photo/Virginia Mayo)",
+        "Firefighters work at the scene of the blaze on Sunday. (Reuters)",
+        "Protesters gather outside parliament on Monday. (Photo by John Roe via AP)",
+        "Photo: Jane Doe",
+        "A protester holds a sign in Kyiv on Saturday. REUTERS/Gleb Garanich",
+        "Sunlight reaches the valley floor early.Kathrin Ziegler/Getty",
+        "Crowds fill the square before the concert. Getty Images",
+    ],
+    ids=["ap-photo", "agency-in-brackets", "via-ap", "photo-colon", "reuters-slash", "glued-getty", "getty-images"],
+)
+def test_caption_credit_found(line: str) -> None:
+    assert has_caption_credit(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "He said he took a photo of the crowd before the police arrived.",
+        "The photo shows a man walking his dog in the park.",
+        "The city council voted on Monday to rebuild the old harbour bridge.",
+    ],
+    ids=["took-a-photo", "the-photo-shows", "ordinary-sentence"],
+)
+def test_no_caption_credit(line: str) -> None:
+    assert not has_caption_credit(line)
+
+
+# --- match_key ----------------------------------------------------------------
+
+
+def test_match_key_folds_case_and_punctuation() -> None:
+    assert match_key("Hello, World!") == match_key("HELLO -- world") == "hello world"
+
+
+def test_match_key_keeps_words_apart() -> None:
+    assert match_key("News") != match_key("Newsletter")
+
+
+def test_match_key_of_a_very_long_line_is_bounded() -> None:
+    line = "word " * 200_000
+    key = match_key(line)
+    assert len(key) <= MAX_KEY_CHARS + 20
+    assert key.endswith(str(len(line)))  # the length tells long lines with one opening apart
