@@ -60,4 +60,4 @@ class CleanerConfig:
     split_min_gap_blocks: int = 40
     # Between two bodies, this many lines that repeat the page's earlier template
     # (navigation, header) mean a new page, hence a new article.
-    split_min_template_repeats: int = 10
+    split_min_template_repeats: int = 15

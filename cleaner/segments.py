@@ -159,17 +159,17 @@ def _chars(span: _Span, blocks: list[Block]) -> int:
 
 
 def _split_articles(runs: list[_Span], blocks: list[Block], config: CleanerConfig) -> list[_Span]:
-    runs = [
-        r for r in runs
-        if _chars(r, blocks) >= config.min_body_chars
-        and max(len(blocks[i].text) for i in r.body) >= config.min_longest_line_chars
-    ]
     articles: list[_Span] = []
     for run in runs:
-        if articles and not _starts_new_article(articles[-1], run, blocks, config):
-            articles[-1].body.append(run.start)
-        else:
+        if not _is_body_sized(run, blocks, config):
+            continue
+        decision = _next_run_decision(articles[-1], run, blocks, config) if articles else "new"
+        if decision == "drop":
+            continue
+        if decision == "new":
             articles.append(_Span([run.start]))
+        else:
+            articles[-1].body.append(run.start)
         for i in run.body[1:]:
             # a dateline inside a run: the next story of an agency feed
             if dateline_of(blocks[i].text) and _chars(articles[-1], blocks) >= config.min_article_chars:
@@ -179,21 +179,29 @@ def _split_articles(runs: list[_Span], blocks: list[Block], config: CleanerConfi
     return articles
 
 
-def _starts_new_article(current: _Span, run: _Span, blocks: list[Block], config: CleanerConfig) -> bool:
-    if _chars(current, blocks) < config.min_article_chars and run.start - current.end <= config.max_gap_blocks:
-        return False
-    if dateline_of(blocks[run.start].text):
-        return True
+def _is_body_sized(run: _Span, blocks: list[Block], config: CleanerConfig) -> bool:
+    return (
+        _chars(run, blocks) >= config.min_body_chars
+        and max(len(blocks[i].text) for i in run.body) >= config.min_longest_line_chars
+    )
+
+
+def _next_run_decision(current: _Span, run: _Span, blocks: list[Block], config: CleanerConfig) -> str:
+    """Does a body run continue the current article ("join"), start a new one
+    ("new"), or stand too far away and too small to be either ("drop")?"""
+    big_enough = _chars(run, blocks) >= config.min_article_chars
+    if dateline_of(blocks[run.start].text) and _chars(current, blocks) >= config.min_article_chars:
+        return "new"
     if run.start - current.end > config.split_min_gap_blocks:
-        return True
-    if min(_chars(current, blocks), _chars(run, blocks)) < config.min_article_chars:
-        return False
+        return "new" if big_enough else "drop"
+    if not big_enough or _chars(current, blocks) < config.min_article_chars:
+        return "join"
     template_repeats = sum(
         1
         for b in blocks[current.end + 1: run.start]
         if b.duplicate_of is not None and b.duplicate_of < current.end
     )
-    return template_repeats >= config.split_min_template_repeats
+    return "new" if template_repeats >= config.split_min_template_repeats else "join"
 
 
 def _build_article(
