@@ -29,6 +29,8 @@ USAGE_HINT = (
     "no input: pipe a page in (cat page.txt | cleaner clean) or name files (cleaner clean page.txt); "
     "see cleaner clean --help"
 )
+# `cleaner explain` pads its marks to this width so the texts line up.
+EXPLAIN_MARK_WIDTH = 46
 # Marks of `cleaner explain`, and their colour on a terminal.
 ROLE_COLOURS = {
     Role.BODY: "green",
@@ -95,7 +97,7 @@ def explain_command(input_name: str, input_format: str) -> None:
     lines = []
     for block in document.blocks:
         mark = _mark(block, document)
-        lines.append(f"{block.line:>6} " + click.style(f"{mark:<34.34}", fg=ROLE_COLOURS[block.role]) + f" {block.text}")
+        lines.append(f"{block.line:>6} " + click.style(f"{mark:<{EXPLAIN_MARK_WIDTH}}", fg=ROLE_COLOURS[block.role]) + f" {block.text}")
     _write("\n".join(lines) + ("\n" if lines else ""), None)
 
 

@@ -17,6 +17,9 @@ class CleanerConfig:
     # punctuation removed) reaches this score (0-100). 90 lets a caption with a
     # changed date or a typo match its twin while distinct sentences stay apart.
     duplicate_min_score: float = 90.0
+    # ...and when at most this many words differ between them (counted both ways:
+    # one word replaced is 2): a typo or a changed date, not a changed phrase.
+    duplicate_max_changed_words: int = 2
     # Lines whose match key is shorter than this are matched exactly only: on short
     # lines one changed word is a different line ("News" vs "Newsletter").
     fuzzy_min_chars: int = 24
@@ -29,7 +32,7 @@ class CleanerConfig:
     # --- content judgement ----------------------------------------------------
     # A block is article text when the line model's probability reaches this (0-1).
     # Tuned on dev (cross-validated).
-    content_min_score: float = 0.5
+    content_min_score: float = 0.4
     # Between two article lines of one body, a line needs only this score (0-1).
     # Tuned on dev (cross-validated).
     content_inside_min_score: float = 0.35

@@ -4,12 +4,15 @@ Every block gets a match key (casefolded, punctuation removed). Equal keys are
 grouped through a dict. Longer keys are also compared fuzzily, but only against
 earlier blocks that share one of their few rarest tokens (blocking), so a
 100,000-line page costs about as much per line as a small one. The first
-occurrence decides: later copies point at it, with their score.
+occurrence decides: later copies point at the block they repeat, with their
+score, and every block knows the first block of its group.
 
 Scorer: ``fuzz.ratio`` (normalised Indel similarity) on the match keys. It
 measures the whole line, so a caption that differs only by a date or a typo
 matches, while a short line contained in a longer one (which token_set_ratio
-would score 100) does not.
+would score 100) does not. On long lines a high ratio still allows a changed
+phrase ("Rutte speaks …" / "Rutte takes questions …", ratio 96: two photos), so
+a near-duplicate may also change only a few words.
 """
 
 from __future__ import annotations
@@ -35,11 +38,22 @@ def mark_duplicates(blocks: list[Block], config: CleanerConfig) -> list[Block]:
         if first != block.index and block.norm:
             block.duplicate_of, block.duplicate_score = first, 100.0
     _mark_near_duplicates(blocks, config)
-    group_sizes = Counter(b.index if b.duplicate_of is None else b.duplicate_of for b in blocks)
+    for block in blocks:  # blocks point only backwards, so earlier groups are final
+        block.group = block.index if block.duplicate_of is None else blocks[block.duplicate_of].group
+    group_sizes = Counter(b.group for b in blocks)
     for block in blocks:
-        root = block.index if block.duplicate_of is None else block.duplicate_of
-        block.copies = group_sizes[root]
+        block.copies = group_sizes[block.group]
     return blocks
+
+
+def _near_duplicate_score(key: str, other: str, config: CleanerConfig) -> float:
+    """The ratio of two match keys when they are near-duplicates, else 0."""
+    score = fuzz.ratio(key, other, processor=None, score_cutoff=config.duplicate_min_score)
+    if not score:
+        return 0.0
+    words, other_words = Counter(key.split()), Counter(other.split())
+    changed = sum(((words - other_words) + (other_words - words)).values())
+    return float(score) if changed <= config.duplicate_max_changed_words else 0.0
 
 
 def _mark_near_duplicates(blocks: list[Block], config: CleanerConfig) -> None:
@@ -61,13 +75,10 @@ def _mark_near_duplicates(blocks: list[Block], config: CleanerConfig) -> None:
                 if other in seen:
                     continue
                 seen.add(other)
-                score = fuzz.ratio(
-                    block.norm, blocks[other].norm, processor=None, score_cutoff=config.duplicate_min_score
-                )
+                score = _near_duplicate_score(block.norm, blocks[other].norm, config)
                 if score and (best is None or (score, -other) > (best[0], -best[1])):
                     best = (score, other)
         if best is not None:
             block.duplicate_of, block.duplicate_score = best[1], round(best[0], 1)
-            continue  # a copy is not indexed: later copies match its original
-        for token in rare:
+        for token in rare:  # copies are indexed too: a chain of small edits stays one group
             postings.setdefault(token, []).append(block.index)

@@ -65,6 +65,7 @@ class Block:
     norm: str = ""  # normalised text used for duplicate matching
     duplicate_of: int | None = None  # index of the first block with (nearly) this text
     duplicate_score: float | None = None  # rapidfuzz score (0-100) against that block
+    group: int = -1  # index of the first block of its duplicate group (itself if none)
     copies: int = 1  # blocks in this block's duplicate group, itself included
     content_score: float = 0.0  # 0-1, probability that the block is article text
     role: Role = Role.BOILERPLATE

@@ -31,12 +31,17 @@ HAS_LETTER = re.compile(r"[^\W\d_]")
 # A line this short (characters) without a final full stop is a label, not text,
 # when it opens or closes a body.
 EDGE_LABEL_MAX_CHARS = 40
+EDGE_LABEL_REASON = "boilerplate (label at the edge of the body)"
 # Pair captions end like sentences or credits; a repeated headline does not.
 CAPTION_PAIR_ENDINGS = SENTENCE_END_CHARS + (")",)
 # A line this short (in words) right above a caption labels a gallery ("More Images").
 GALLERY_LABEL_MAX_WORDS = 4
-# Block kinds that never stand in a body: they go to the metadata line or are dropped.
-NOT_BODY_KINDS = (BlockKind.DATE, BlockKind.BYLINE, BlockKind.PROMO)
+# Why a block of these kinds was left out, when it was not taken as metadata.
+KIND_REASONS = {
+    BlockKind.PROMO: "call to action",
+    BlockKind.DATE: "another date line",
+    BlockKind.BYLINE: "another byline",
+}
 # Headline scoring (see _find_title); chosen by reading the dev dumps.
 TITLE_DISTANCE_COST = 0.1  # per line between the candidate and the body
 TITLE_REPEATED_BONUS = 2.0  # printed more than once above the body
@@ -70,11 +75,14 @@ class _Span:
 
 def group_segments(blocks: list[Block], config: CleanerConfig) -> tuple[list[Article], list[Dropped]]:
     is_caption = [_is_caption(b, blocks) for b in blocks]
-    may_be_body = [
-        not is_caption[b.index] and b.duplicate_of is None and b.kind not in NOT_BODY_KINDS
-        and not _is_gallery_label(b, is_caption) and HAS_LETTER.search(b.text) is not None
-        for b in blocks
-    ]
+    for block in blocks:
+        if _is_gallery_label(block, is_caption):
+            block.reason = "boilerplate (gallery label above captions)"
+        elif HAS_LETTER.search(block.text) is None:
+            block.reason = "boilerplate (no letters)"
+        elif block.kind in KIND_REASONS and not is_caption[block.index]:
+            block.reason = f"boilerplate ({KIND_REASONS[block.kind]})"
+    may_be_body = [not is_caption[b.index] and b.duplicate_of is None and not b.reason for b in blocks]
     is_body = [ok and b.content_score >= config.content_min_score for ok, b in zip(may_be_body, blocks)]
     runs = _body_runs(blocks, is_body, is_caption, config)
     _fill_runs(runs, blocks, may_be_body, config)
@@ -144,9 +152,9 @@ def _trim_runs(runs: list[_Span], blocks: list[Block]) -> None:
     edges they are page furniture."""
     for run in runs:
         while run.body and _is_edge_label(blocks[run.body[0]]):
-            run.body.pop(0)
+            blocks[run.body.pop(0)].reason = EDGE_LABEL_REASON
         while run.body and _is_edge_label(blocks[run.body[-1]]):
-            run.body.pop()
+            blocks[run.body.pop()].reason = EDGE_LABEL_REASON
     runs[:] = [r for r in runs if r.body]
 
 
@@ -270,7 +278,9 @@ def _find_title(head: list[Block], first_body: list[Block], config: CleanerConfi
             best = (score, position)
     if best is None or best[0] < TITLE_MIN_SCORE:
         return None
-    return lines[best[1]]
+    chosen = lines[best[1]]
+    # the headline is its first copy above the body; the later ones are its duplicates
+    return next(b for b in lines if b.group == chosen.group)
 
 
 def _menu_like(text: str) -> bool:
@@ -280,7 +290,7 @@ def _menu_like(text: str) -> bool:
 
 
 def _root(block: Block) -> int:
-    return block.index if block.duplicate_of is None else block.duplicate_of
+    return block.group
 
 
 def _take_meta(article: Article, block: Block, config: CleanerConfig) -> None:
@@ -333,13 +343,13 @@ def _dropped(blocks: list[Block], config: CleanerConfig) -> list[Dropped]:
 
 
 def _boilerplate_reason(block: Block, config: CleanerConfig) -> str:
-    if block.content_score >= config.content_min_score:
-        return "stray text outside the article body"
     n_words = block.text.count(" ") + 1
+    if block.content_score >= config.content_min_score:
+        return f"stray text outside the article body (score {block.content_score:.2f})"
     if n_words <= 4:
         hint = "short link-like line"
     elif not block.text.endswith(SENTENCE_END_CHARS):
         hint = "no sentence punctuation"
     else:
         hint = "low article score"
-    return f"boilerplate: {hint} (score {block.content_score:.2f})"
+    return f"boilerplate ({hint}, score {block.content_score:.2f})"

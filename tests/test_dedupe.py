@@ -61,11 +61,12 @@ def test_copies_counts_the_whole_group() -> None:
 
 
 def test_first_occurrence_decides() -> None:
-    # the third line is closer to the second than to the first, yet points at the first
+    # the third line is too far from the first, but near the second: one group, led by the first
     second = LONG.replace("speaks", "talks")
     third = second.replace("Brussels", "Brussel")
     blocks = marked(LONG, second, third)
-    assert [b.duplicate_of for b in blocks] == [None, 0, 0]
+    assert [b.duplicate_of for b in blocks] == [None, 0, 1]
+    assert [b.group for b in blocks] == [0, 0, 0]
 
 
 def test_same_input_gives_same_marks() -> None:

@@ -35,7 +35,7 @@ def document(*articles: Article, source: str = "page.txt") -> Document:
         source=source,
         articles=list(articles),
         dropped=[
-            Dropped(line=1, text="Home", reason="boilerplate: short link-like line (score 0.04)"),
+            Dropped(line=1, text="Home", reason="boilerplate (short link-like line, score 0.04)"),
             Dropped(line=9, text="Bridge plan approved", reason="duplicate", duplicate_of=7, score=100.0),
         ],
     )
@@ -104,7 +104,7 @@ def test_json_explain_adds_dropped() -> None:
     assert "dropped" not in plain
     assert list(explained) == ["source", "articles", "dropped"]
     assert explained["dropped"] == [
-        {"line": 1, "text": "Home", "reason": "boilerplate: short link-like line (score 0.04)"},
+        {"line": 1, "text": "Home", "reason": "boilerplate (short link-like line, score 0.04)"},
         {"line": 9, "text": "Bridge plan approved", "reason": "duplicate", "duplicate_of": 7, "score": 100.0},
     ]
 
