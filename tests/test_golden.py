@@ -42,7 +42,7 @@ def test_golden(case: Path, update_golden: bool) -> None:
     }
     for name, actual in outputs.items():
         expected_path = case / name
-        if update_golden:
+        if update_golden and not (case / "xfail").exists():  # a known failure keeps its true expectation
             expected_path.write_text(actual, encoding="utf-8")
             continue
         assert expected_path.exists(), f"{expected_path} missing: run pytest --update-golden"
