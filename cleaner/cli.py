@@ -7,11 +7,8 @@ be read or cleaned, 2 usage error.
 
 from __future__ import annotations
 
-import gzip
 import os
 import sys
-import tempfile
-from pathlib import Path
 from typing import NoReturn
 
 import click
@@ -121,11 +118,11 @@ def _input_names(inputs: tuple[str, ...]) -> list[str]:
 def _read_bytes(name: str) -> bytes:
     if name == "-":
         return sys.stdin.buffer.read()
-    path = Path(name)
     try:
-        if path.is_dir():
+        if os.path.isdir(name):
             raise InputError(f"{name}: is a directory; give the files in it")
-        data = path.read_bytes()
+        with open(name, "rb") as handle:
+            data = handle.read()
     except FileNotFoundError:
         raise InputError(f"{name}: no such file") from None
     except PermissionError:
@@ -133,6 +130,8 @@ def _read_bytes(name: str) -> bytes:
     except OSError as exc:
         raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
     if name.endswith(".gz"):
+        import gzip
+
         try:
             data = gzip.decompress(data)
         except (OSError, EOFError) as exc:
@@ -160,16 +159,18 @@ def _write(text: str, output: str | None) -> None:
         except BrokenPipeError:  # `cleaner clean big.txt | head`: the reader has enough
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return
-    target = Path(output)
     try:
-        write_atomic(target, text.encode("utf-8"))
+        write_atomic(output, text.encode("utf-8"))
     except OSError as exc:
         _fail(f"cannot write {output}: {exc.strerror or exc}", EXIT_INPUT_ERROR)
 
 
-def write_atomic(target: Path, data: bytes) -> None:
+def write_atomic(target: str, data: bytes) -> None:
     """Write to a temporary file beside target, then rename it into place."""
-    handle, temp_name = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp")
+    import tempfile
+
+    folder, name = os.path.split(os.path.abspath(target))
+    handle, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as temp:
             temp.write(data)

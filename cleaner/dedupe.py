@@ -18,8 +18,7 @@ a near-duplicate may also change only a few words.
 from __future__ import annotations
 
 from collections import Counter
-
-from rapidfuzz import fuzz
+from types import ModuleType
 
 from .config import CleanerConfig
 from .model import Block
@@ -27,6 +26,14 @@ from .text import match_key
 
 # Blocking ignores tokens this short: they are rarely distinctive.
 MIN_BLOCKING_TOKEN_CHARS = 3
+
+
+def _fuzz() -> ModuleType:
+    """rapidfuzz.fuzz, imported on the first comparison: pages without a candidate
+    pair (and a one-page pipe's start-up) do not pay for the import."""
+    from rapidfuzz import fuzz
+
+    return fuzz
 
 
 def mark_duplicates(blocks: list[Block], config: CleanerConfig) -> list[Block]:
@@ -48,7 +55,11 @@ def mark_duplicates(blocks: list[Block], config: CleanerConfig) -> list[Block]:
 
 def _near_duplicate_score(key: str, other: str, config: CleanerConfig) -> float:
     """The ratio of two match keys when they are near-duplicates, else 0."""
-    score = fuzz.ratio(key, other, processor=None, score_cutoff=config.duplicate_min_score)
+    shorter, longer = sorted((len(key), len(other)))
+    # ratio = 2*matches/(len_a+len_b) <= 2*shorter/(shorter+longer): skip hopeless pairs
+    if 200 * shorter < config.duplicate_min_score * (shorter + longer):
+        return 0.0
+    score = _fuzz().ratio(key, other, processor=None, score_cutoff=config.duplicate_min_score)
     if not score:
         return 0.0
     words, other_words = Counter(key.split()), Counter(other.split())

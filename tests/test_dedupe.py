@@ -98,8 +98,8 @@ def generated_lines(count: int) -> list[str]:
 
 
 def test_comparisons_stay_within_the_blocking_bound(monkeypatch: pytest.MonkeyPatch) -> None:
-    counter = CountingFuzz(cleaner.dedupe.fuzz)
-    monkeypatch.setattr(cleaner.dedupe, "fuzz", counter)
+    counter = CountingFuzz(cleaner.dedupe._fuzz())
+    monkeypatch.setattr(cleaner.dedupe, "_fuzz", lambda: counter)
     lines = generated_lines(20_000)
     marked(*lines)
     assert counter.calls > 0
