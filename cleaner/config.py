@@ -15,10 +15,10 @@ class CleanerConfig:
     # --- dedupe (rapidfuzz) -------------------------------------------------
     # Two lines are near-duplicates when fuzz.ratio of their match keys (casefolded,
     # punctuation removed) reaches this score (0-100). 90 lets a caption with a
-    # changed date or a typo match its twin while distinct sentences stay apart.
+    # typo or a missing word match its twin while distinct sentences stay apart.
     duplicate_min_score: float = 90.0
     # ...and when at most this many words differ between them (counted both ways:
-    # one word replaced is 2): a typo or a changed date, not a changed phrase.
+    # one word replaced is 2): a typo, not a changed phrase.
     duplicate_max_changed_words: int = 2
     # Lines whose match key is shorter than this are matched exactly only: on short
     # lines one changed word is a different line ("News" vs "Newsletter").

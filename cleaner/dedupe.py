@@ -12,11 +12,13 @@ measures the whole line, so a caption that differs only by a date or a typo
 matches, while a short line contained in a longer one (which token_set_ratio
 would score 100) does not. On long lines a high ratio still allows a changed
 phrase ("Rutte speaks …" / "Rutte takes questions …", ratio 96: two photos), so
-a near-duplicate may also change only a few words.
+a near-duplicate may also change only a few words, and none of its numbers
+(another date, time or paragraph number makes another line).
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from types import ModuleType
 
@@ -24,6 +26,7 @@ from .config import CleanerConfig
 from .model import Block
 from .text import match_key
 
+DIGITS = re.compile(r"\d+")
 # Blocking ignores tokens this short: they are rarely distinctive.
 MIN_BLOCKING_TOKEN_CHARS = 3
 
@@ -55,6 +58,8 @@ def mark_duplicates(blocks: list[Block], config: CleanerConfig) -> list[Block]:
 
 def _near_duplicate_score(key: str, other: str, config: CleanerConfig) -> float:
     """The ratio of two match keys when they are near-duplicates, else 0."""
+    if DIGITS.findall(key) != DIGITS.findall(other):
+        return 0.0  # other numbers (a date, a time, a paragraph number): another line
     shorter, longer = sorted((len(key), len(other)))
     # ratio = 2*matches/(len_a+len_b) <= 2*shorter/(shorter+longer): skip hopeless pairs
     if 200 * shorter < config.duplicate_min_score * (shorter + longer):
