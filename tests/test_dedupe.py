@@ -86,13 +86,24 @@ class CountingFuzz:
         return float(self.real.ratio(*args, **kwargs))
 
 
+def letters(n: int) -> str:
+    """n written in letters (a, b, …, ba, bb, …): tokens without digits, since
+    lines with different numbers are never compared."""
+    out = ""
+    while True:
+        n, digit = divmod(n, 26)
+        out = "abcdefghijklmnopqrstuvwxyz"[digit] + out
+        if n == 0:
+            return out
+
+
 def generated_lines(count: int) -> list[str]:
     """Distinct lines: common words, mid-frequency words (so some blocking happens), a unique token."""
     rng = random.Random(20240312)
-    common = [f"word{n}" for n in range(30)]
-    middling = [f"topic{n}" for n in range(800)]
+    common = [f"word{letters(n)}" for n in range(30)]
+    middling = [f"topic{letters(n)}" for n in range(800)]
     return [
-        " ".join(rng.choices(common, k=8) + rng.choices(middling, k=2) + [f"unique{n:05d}"])
+        " ".join(rng.choices(common, k=8) + rng.choices(middling, k=2) + [f"unique{letters(n)}"])
         for n in range(count)
     ]
 
