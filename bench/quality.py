@@ -1,6 +1,7 @@
 """Quality of cleaner on the dev pages, scored with ../shared/eval/score.py.
 
     python bench/quality.py                 # text track + multi-article dumps
+    python bench/quality.py --html          # also the HTML track, with trafilatura side by side
     python bench/quality.py --per-doc       # also the worst pages
     python bench/quality.py --model shipped # score the shipped model (NOT a valid dev figure)
 
@@ -12,6 +13,7 @@ scored is all articles' paragraphs joined, without titles.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import sys
 from pathlib import Path
@@ -27,7 +29,10 @@ from cleaner import CleanerConfig, clean  # noqa: E402
 def config_for(page_id: str, folds: dict[str, int], model: str) -> CleanerConfig:
     if model == "shipped":
         return CleanerConfig()
-    return CleanerConfig(line_model=str(OUT / f"fold_{folds[page_id]}.json"))
+    fold = folds[page_id]
+    return CleanerConfig(
+        line_model=str(OUT / f"fold_text_{fold}.json"), html_model=str(OUT / f"fold_html_{fold}.json")
+    )
 
 
 def body(document) -> str:  # type: ignore[no-untyped-def]
@@ -39,6 +44,31 @@ def text_track(gold: dict, folds: dict[str, int], model: str) -> dict[str, dict]
     for pid in gold:
         data = (DEV / "text" / f"{pid}.txt").read_bytes()
         pred[pid] = {"articleBody": body(clean(data, config=config_for(pid, folds, model)))}
+    return pred
+
+
+def html_page(pid: str) -> bytes:
+    return gzip.decompress((DEV / "html" / f"{pid}.html.gz").read_bytes())
+
+
+def html_track(gold: dict, folds: dict[str, int], model: str) -> dict[str, dict]:
+    pred = {}
+    for pid in gold:
+        document = clean(html_page(pid), config=config_for(pid, folds, model), input_format="html")
+        pred[pid] = {"articleBody": body(document)}
+    return pred
+
+
+def trafilatura_track(gold: dict, **options: object) -> dict[str, dict] | None:
+    """trafilatura on the same HTML pages (pip install -e ".[bench]"); None if missing."""
+    try:
+        import trafilatura
+    except ImportError:
+        return None
+    pred = {}
+    for pid in gold:
+        text = trafilatura.extract(html_page(pid).decode("utf-8"), **options)  # type: ignore[arg-type]
+        pred[pid] = {"articleBody": text or ""}
     return pred
 
 
@@ -67,15 +97,25 @@ def main() -> None:
     parser.add_argument("--model", choices=["folds", "shipped"], default="folds")
     parser.add_argument("--per-doc", action="store_true")
     parser.add_argument("--save", help="write the text-track predictions to this JSON file")
+    parser.add_argument("--html", action="store_true", help="also score the HTML pages, and trafilatura on them")
     args = parser.parse_args()
     gold = load_gold()
     folds = page_folds(gold)
-    if args.model == "folds" and not (OUT / "fold_0.json").exists():
+    if args.model == "folds" and not (OUT / "fold_text_0.json").exists():
         sys.exit("no fold models: run python bench/train_model.py --folds-only first")
     pred = text_track(gold, folds, args.model)
     if args.save:
         Path(args.save).write_text(json.dumps(pred, ensure_ascii=False))
     print_scores(f"text/{args.model}", score_by_set(gold, pred))
+    if args.html:
+        html_pred = html_track(gold, folds, args.model)
+        print_scores(f"html/{args.model}", score_by_set(gold, html_pred))
+        for label, options in (("trafilatura", {}), ("traf/prec", {"favor_precision": True})):
+            other = trafilatura_track(gold, **options)
+            if other is None:
+                print("trafilatura is not installed: pip install -e '.[bench]'")
+                break
+            print_scores(label, score_by_set(gold, other))
     share, mean_f1, report = multi_track(folds, args.model)
     print(f"multi: article count right on {share:.1%} of dumps; mean best-match F1 per true article {mean_f1:.3f}")
     if args.per_doc:

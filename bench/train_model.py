@@ -8,17 +8,20 @@ the line and neighbourhood features, stage 2 on stage 1's scores around each
 line. Every line is weighted by its share of its page's words, so each page
 counts about the same, as in the scorer.
 
-    python bench/train_model.py            # folds for cross-validation + the shipped model
-    python bench/train_model.py --folds-only
+    python bench/train_model.py            # both kinds: folds + the shipped models
+    python bench/train_model.py --kind html --folds-only
 
-Fold models go to bench/out/fold_K.json (trained without fold K's sites); the
-shipped model is trained on every dev page. Only fold models may be used to
-report a dev figure (bench/quality.py does).
+There is one model for text dumps (dev/text, cleaner/data/line_model.json) and
+one for HTML pages (dev/html, with markup features; cleaner/data/html_model.json).
+Fold models go to bench/out/fold_<kind>_K.json (trained without fold K's
+sites); the shipped models are trained on every dev page. Only fold models may
+be used to report a dev figure (bench/quality.py does).
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import sys
 from pathlib import Path
@@ -30,7 +33,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import DEV, N_FOLDS, OUT, ROOT, load_gold, page_folds  # noqa: E402
 
-from cleaner.classify import FEATURE_NAMES, STAGE2_FEATURES, line_features, stage2_features  # noqa: E402
+from cleaner.classify import (  # noqa: E402
+    FEATURE_NAMES, HTML_FEATURE_NAMES, STAGE2_CONTEXT, line_features, stage2_features,
+)
 from cleaner.config import CleanerConfig  # noqa: E402
 from cleaner.dedupe import mark_duplicates  # noqa: E402
 from cleaner.blocks import split_blocks  # noqa: E402
@@ -43,9 +48,10 @@ L2 = 1.0
 LABEL_MIN_SHARE = 0.5
 
 
-def page_rows(text: str, gold_body: str) -> tuple[list, list[list[float]], list[float], list[float]]:
+def page_rows(data: str, gold_body: str, html: bool) -> tuple[list, list[list[float]], list[float], list[float]]:
     config = CleanerConfig()
-    blocks = mark_duplicates(split_blocks(read_input(text), config), config)
+    decoded = read_input(data, input_format="html" if html else "text")
+    blocks = mark_duplicates(split_blocks(decoded, config)[0], config)
     gold_tokens = WORD.findall(gold_body)
     grams = {n: set(zip(*(gold_tokens[i:] for i in range(n)))) for n in (1, 2, 3, 4)}
     labels, weights = [], []
@@ -59,7 +65,7 @@ def page_rows(text: str, gold_body: str) -> tuple[list, list[list[float]], list[
             label = 1.0 if sum(s in grams[4] for s in shingles) >= LABEL_MIN_SHARE * len(shingles) else 0.0
         labels.append(label)
         weights.append(max(1, len(tokens)) / total)
-    return blocks, line_features(blocks), labels, weights
+    return blocks, line_features(blocks, html=html), labels, weights
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> dict[str, list[float]]:
@@ -87,7 +93,7 @@ def predict(model: dict[str, list[float]], x: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-np.clip(z, -30, 30)))
 
 
-def train(pages: list[tuple]) -> dict:
+def train(pages: list[tuple], html: bool) -> dict:
     pages = [p for p in pages if p[1]]
     x1 = np.array([row for p in pages for row in p[1]])
     y = np.array([label for p in pages for label in p[2]])
@@ -101,34 +107,43 @@ def train(pages: list[tuple]) -> dict:
         x2.extend(stage2_features(blocks, first, rows))
     stage2 = fit_logistic(np.array(x2), y, w)
     return {
-        "features": list(FEATURE_NAMES),
-        "stage2_features": list(STAGE2_FEATURES),
+        "features": list(HTML_FEATURE_NAMES if html else FEATURE_NAMES),
+        "stage2_features": list(STAGE2_CONTEXT) + list(HTML_FEATURE_NAMES if html else FEATURE_NAMES),
         "stage1": stage1,
         "stage2": stage2,
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--folds-only", action="store_true")
-    args = parser.parse_args()
+def load_page(pid: str, html: bool) -> str:
+    if html:
+        return gzip.decompress((DEV / "html" / f"{pid}.html.gz").read_bytes()).decode("utf-8")
+    return (DEV / "text" / f"{pid}.txt").read_text("utf-8")
+
+
+def train_kind(kind: str, folds_only: bool) -> None:
+    html = kind == "html"
     gold = load_gold()
     folds = page_folds(gold)
-    data = {}
-    for pid, g in sorted(gold.items()):
-        text = (DEV / "text" / f"{pid}.txt").read_text("utf-8")
-        data[pid] = page_rows(text, g["articleBody"])
+    data = {pid: page_rows(load_page(pid, html), g["articleBody"], html) for pid, g in sorted(gold.items())}
     OUT.mkdir(parents=True, exist_ok=True)
     for k in range(N_FOLDS):
-        model = train([v for pid, v in data.items() if folds[pid] != k])
-        (OUT / f"fold_{k}.json").write_text(json.dumps(model))
+        model = train([v for pid, v in data.items() if folds[pid] != k], html)
+        (OUT / f"fold_{kind}_{k}.json").write_text(json.dumps(model))
     (OUT / "folds.json").write_text(json.dumps(folds, indent=0, sort_keys=True))
-    if not args.folds_only:
-        model = train(list(data.values()))
-        target = ROOT / "cleaner" / "data" / "line_model.json"
-        target.write_text(json.dumps(model, indent=1) + "\n")
+    print(f"wrote {N_FOLDS} {kind} fold models to {OUT}")
+    if not folds_only:
+        target = ROOT / "cleaner" / "data" / ("html_model.json" if html else "line_model.json")
+        target.write_text(json.dumps(train(list(data.values()), html), indent=1) + "\n")
         print(f"wrote {target}")
-    print(f"wrote {N_FOLDS} fold models to {OUT}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kind", choices=["text", "html", "all"], default="all")
+    parser.add_argument("--folds-only", action="store_true")
+    args = parser.parse_args()
+    for kind in ("text", "html") if args.kind == "all" else (args.kind,):
+        train_kind(kind, args.folds_only)
 
 
 if __name__ == "__main__":

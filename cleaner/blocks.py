@@ -4,8 +4,8 @@ A browser's innerText (and most scrapers' get_text()) puts every paragraph,
 heading, menu item and caption on a line of its own, so a line is the natural
 paragraph-sized unit. Each block remembers its line number, whether blank lines
 surround it (paragraph margins in the rendered page), and a kind hint from its
-own text: caption credit, date line, byline. HTML is flattened to such lines
-first (a plain pass until the HTML stage proper exists).
+own text: caption credit, date line, byline. HTML pages get their blocks from
+``html_blocks`` (one per block-level element) and the same kind hints.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from .config import CleanerConfig
-from .model import Block, BlockKind, Decoded, InputKind
+from .model import Block, BlockKind, Decoded, InputKind, PageMeta
 from .text import BYLINE, CALL_TO_ACTION, CALL_TO_ACTION_MAX_WORDS, URL, date_line_rest, has_caption_credit
 
 # read_input has turned every other kind of space into " ".
@@ -24,17 +24,22 @@ MAX_HINT_CHARS = 1000
 # ("Published 11:34 PM EST", "Last Updated At:22:20"); a sentence that mentions a
 # date is text.
 DATE_LINE_MAX_OTHER_WORDS = 6
-# Elements whose text is never page content.
-HTML_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "head", "object"})
-# Elements that start a new line in rendered text.
-HTML_BLOCK_TAGS = frozenset(
-    "address article aside blockquote br dd div dl dt fieldset figcaption figure footer form "
-    "h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table td th tr ul title".split()
-)
 
 
-def split_blocks(decoded: Decoded, config: CleanerConfig) -> list[Block]:
-    text = _html_to_text(decoded.text) if decoded.kind is InputKind.HTML else decoded.text
+def split_blocks(decoded: Decoded, config: CleanerConfig) -> tuple[list[Block], PageMeta]:
+    """Blocks of a page with their kind hints, and what an HTML page says about itself."""
+    if decoded.kind is InputKind.HTML:
+        from .html_blocks import split_html_blocks  # lazy: text input never loads lxml
+
+        blocks, meta = split_html_blocks(decoded.text)
+        for block in blocks:
+            if block.kind is BlockKind.TEXT:
+                block.kind = _kind_hint(block.text, config)
+        return blocks, meta
+    return _split_lines(decoded.text, config), PageMeta()
+
+
+def _split_lines(text: str, config: CleanerConfig) -> list[Block]:
     lines = text.split("\n")
     blocks: list[Block] = []
     previous_blank = True
@@ -69,36 +74,3 @@ def _kind_hint(line: str, config: CleanerConfig) -> BlockKind:
         if BYLINE.match(line) and not line.rstrip().endswith((".", "!", "?")):
             return BlockKind.BYLINE
     return BlockKind.TEXT
-
-
-def _html_to_text(html: str) -> str:
-    """Flatten HTML to one line per block element (iterative walk: no recursion limit)."""
-    import lxml.html  # lazy: text input never pays for lxml
-    from lxml import etree
-
-    try:
-        root = lxml.html.document_fromstring(html)
-    except (etree.ParserError, ValueError):
-        return ""
-    parts: list[str] = []
-    stack: list[tuple[object, bool]] = [(root, False)]
-    while stack:
-        node, closing = stack.pop()
-        tag = node.tag if isinstance(node.tag, str) else ""  # type: ignore[attr-defined]
-        if closing:
-            if tag in HTML_BLOCK_TAGS:
-                parts.append("\n")
-            if node.tail:  # type: ignore[attr-defined]
-                parts.append(node.tail)  # type: ignore[attr-defined]
-            continue
-        if tag in HTML_SKIP_TAGS or not tag:
-            if node.tail:  # type: ignore[attr-defined]
-                parts.append(node.tail)  # type: ignore[attr-defined]
-            continue
-        if tag in HTML_BLOCK_TAGS:
-            parts.append("\n")
-        if node.text:  # type: ignore[attr-defined]
-            parts.append(node.text)  # type: ignore[attr-defined]
-        stack.append((node, True))
-        stack.extend((child, False) for child in reversed(node))  # type: ignore[call-overload]
-    return "".join(parts)

@@ -21,7 +21,7 @@ import re
 from functools import lru_cache
 
 from .config import CleanerConfig
-from .model import Block, BlockKind
+from .model import Block, BlockKind, Landmark
 from .text import WORD
 
 # Features are computed on at most this many characters of a line: every feature
@@ -87,25 +87,42 @@ CONTEXT_FEATURES = (
     "head_zone", "tail_zone",
 )
 FEATURE_NAMES = OWN_FEATURES + CONTEXT_FEATURES
-STAGE2_FEATURES = (
+# HTML pages add what the markup says: the element, links, regions.
+HTML_TAG_GROUPS = (
+    ("tag_p", frozenset({"p"})),
+    ("tag_heading", frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})),
+    ("tag_li", frozenset({"li", "dd", "dt"})),
+    ("tag_cell", frozenset({"td", "th"})),
+    ("tag_div", frozenset({"div", "section", "article", "main", "body", "center"})),
+    ("tag_quote_pre", frozenset({"blockquote", "pre"})),
+    ("tag_figure", frozenset({"figure", "figcaption", "caption"})),
+)
+HTML_LANDMARKS = tuple(m for m in Landmark if m is not Landmark.NONE)
+HTML_FEATURES = (
+    ("link_ratio", "link_ratio_near", "in_article_element")
+    + tuple(name for name, _ in HTML_TAG_GROUPS)
+    + tuple(f"in_{m.name.lower()}" for m in HTML_LANDMARKS)  # type: ignore[union-attr]
+)
+HTML_FEATURE_NAMES = FEATURE_NAMES + HTML_FEATURES
+STAGE2_CONTEXT = (
     "logit", "near_mean", "wide_mean", "prev", "next", "near_max", "run_mass",
     "before_mean", "after_mean", "far_mean",
-) + FEATURE_NAMES
+)
 
 
-def score_blocks(blocks: list[Block], config: CleanerConfig) -> list[Block]:
-    """Set content_score on every block."""
+def score_blocks(blocks: list[Block], config: CleanerConfig, *, html: bool = False) -> list[Block]:
+    """Set content_score on every block (HTML pages have a model of their own)."""
     if not blocks:
         return blocks
-    stage1, stage2 = _load_model(config.line_model)
-    rows = line_features(blocks)
+    stage1, stage2 = _load_model(config.html_model if html else config.line_model, html)
+    rows = line_features(blocks, html=html)
     first = [_predict(stage1, row) for row in rows]
     for block, row in zip(blocks, stage2_features(blocks, first, rows)):
         block.content_score = _predict(stage2, row)
     return blocks
 
 
-def line_features(blocks: list[Block]) -> list[list[float]]:
+def line_features(blocks: list[Block], *, html: bool = False) -> list[list[float]]:
     last = max(1, len(blocks) - 1)
     own = [_own_features(b, i / last) for i, b in enumerate(blocks)]
     lengths = [len(b.text) for b in blocks]
@@ -136,7 +153,17 @@ def line_features(blocks: list[Block]) -> list[list[float]]:
             1.0 if mass_before < EDGE_MASS_RATIO else 0.0,
             1.0 if mass_after < EDGE_MASS_RATIO else 0.0,
         ))
+    if html:
+        _add_html_features(blocks, own)
     return own
+
+
+def _add_html_features(blocks: list[Block], rows: list[list[float]]) -> None:
+    links_near = _window_means([b.link_ratio for b in blocks], NEAR_WINDOW)
+    for block, row, near in zip(blocks, rows, links_near):
+        row.extend((block.link_ratio, near, 1.0 if block.container >= 0 else 0.0))
+        row.extend(1.0 if block.tag in tags else 0.0 for _, tags in HTML_TAG_GROUPS)
+        row.extend(1.0 if block.landmarks & m else 0.0 for m in HTML_LANDMARKS)
 
 
 def stage2_features(blocks: list[Block], first: list[float], own: list[list[float]]) -> list[list[float]]:
@@ -258,9 +285,10 @@ def _fold_scaling(weights: dict[str, list[float]]) -> tuple[float, list[float]]:
 
 
 @lru_cache(maxsize=8)
-def _load_model(path: str | None) -> tuple[tuple[float, list[float]], tuple[float, list[float]]]:
+def _load_model(path: str | None, html: bool = False) -> tuple[tuple[float, list[float]], tuple[float, list[float]]]:
     if path is None:
-        path = os.path.join(os.path.dirname(__file__), "data", "line_model.json")
+        name = "html_model.json" if html else "line_model.json"
+        path = os.path.join(os.path.dirname(__file__), "data", name)
     with open(path, encoding="utf-8") as handle:
         model = json.load(handle)
     return _fold_scaling(model["stage1"]), _fold_scaling(model["stage2"])

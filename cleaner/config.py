@@ -36,8 +36,10 @@ class CleanerConfig:
     # Between two article lines of one body, a line needs only this score (0-1).
     # Tuned on dev (cross-validated).
     content_inside_min_score: float = 0.35
-    # Path to the line model's weights (JSON); None uses the packaged model.
+    # Paths to the line models' weights (JSON) for text and for HTML input; None
+    # uses the packaged models.
     line_model: str | None = None
+    html_model: str | None = None
 
     # --- segments ---------------------------------------------------------------
     # Inside one body, up to this many non-article lines may stand between two

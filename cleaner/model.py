@@ -31,6 +31,27 @@ class BlockKind(str, enum.Enum):
     PROMO = "promo"  # a call to action: "Follow our coverage at …", "Subscribe to …"
 
 
+class Landmark(enum.IntFlag):
+    """Page regions an HTML block sits in (from tags, ARIA roles, class and id)."""
+
+    NONE = 0
+    NAV = 1
+    HEADER = 2
+    FOOTER = 4
+    ASIDE = 8
+    FORM = 16
+    COMMENTS = 32
+    SHARE = 64
+    RELATED = 128
+    PROMO = 256  # newsletter, subscribe, advert, cookie, popup
+    BREADCRUMB = 512
+    ARTICLE = 1024  # <article>, or a class/id that names the content
+    MAIN = 2048
+    LIST = 4096
+    QUOTE = 8192
+    TABLE = 16384
+
+
 class Role(str, enum.Enum):
     """Where a block ends up in the output: every block gets exactly one."""
 
@@ -68,8 +89,26 @@ class Block:
     group: int = -1  # index of the first block of its duplicate group (itself if none)
     copies: int = 1  # blocks in this block's duplicate group, itself included
     content_score: float = 0.0  # 0-1, probability that the block is article text
+    # HTML input only: the element holding the block, its regions and links
+    tag: str = ""  # "p", "h2", "li", "td"…; "" for text input
+    landmarks: Landmark = Landmark.NONE
+    link_ratio: float = 0.0  # share of the block's characters inside links (0-1)
+    container: int = -1  # which <article> element holds the block (-1: none)
+    markdown: str = ""  # the block as Markdown (heading, list item, emphasis); "" = text
+    markdown_links: str = ""  # the same with its links kept
     role: Role = Role.BOILERPLATE
     reason: str = ""
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """What an HTML page says about itself (meta tags, JSON-LD); empty for text."""
+
+    title: str | None = None
+    published: str | None = None
+    updated: str | None = None
+    author: str | None = None
+    url: str | None = None
 
 
 @dataclass
@@ -83,6 +122,9 @@ class Article:
     byline: str | None = None
     paragraphs: list[str] = field(default_factory=list)
     captions: list[str] = field(default_factory=list)
+    # the paragraphs as Markdown (headings, list items, emphasis), and with links
+    formatted: list[str] = field(default_factory=list, repr=False)
+    formatted_links: list[str] = field(default_factory=list, repr=False)
 
 
 @dataclass

@@ -9,7 +9,7 @@ from .blocks import split_blocks
 from .classify import score_blocks
 from .config import CleanerConfig
 from .dedupe import mark_duplicates
-from .model import Document
+from .model import Document, InputKind
 from .read import read_input
 from .segments import group_segments
 
@@ -29,8 +29,8 @@ def clean(
     """
     config = config or DEFAULT_CONFIG
     decoded = read_input(data, input_format=input_format)
-    blocks = split_blocks(decoded, config)
+    blocks, meta = split_blocks(decoded, config)
     blocks = mark_duplicates(blocks, config)
-    blocks = score_blocks(blocks, config)
-    articles, dropped = group_segments(blocks, config)
+    blocks = score_blocks(blocks, config, html=decoded.kind is InputKind.HTML)
+    articles, dropped = group_segments(blocks, config, meta)
     return Document(source=source, articles=articles, blocks=blocks, dropped=dropped, warnings=decoded.warnings)

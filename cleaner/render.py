@@ -10,11 +10,13 @@ asked for.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from .model import Article, Document
 
 ARTICLE_SEPARATOR = "\n---\n\n"
+LIST_ITEM = re.compile(r"^(?:> )?\s*(?:-|\d+\.) ")
 # Keys of an article object, in output order.
 ARTICLE_KEYS = ("title", "published", "updated", "dateline", "byline", "paragraphs", "captions")
 
@@ -52,8 +54,8 @@ def render_jsonl(documents: list[Document], *, explain: bool = False) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def render_markdown(documents: list[Document], *, captions: bool = False) -> str:
-    parts = [_article_markdown(a, captions) for d in documents for a in d.articles]
+def render_markdown(documents: list[Document], *, captions: bool = False, links: bool = False) -> str:
+    parts = [_article_markdown(a, captions, links) for d in documents for a in d.articles]
     return ARTICLE_SEPARATOR.join(parts)
 
 
@@ -75,17 +77,29 @@ def metadata_line(article: Article) -> str:
     return " · ".join(items)
 
 
-def _article_markdown(article: Article, captions: bool) -> str:
+def _article_markdown(article: Article, captions: bool, links: bool) -> str:
     chunks = []
     if article.title:
         chunks.append(f"# {article.title}")
     meta = metadata_line(article)
     if meta:
         chunks.append(f"_{meta}_")
-    chunks.extend(article.paragraphs)
+    formatted = article.formatted_links if links else article.formatted
+    chunks.extend(_join_list_items(formatted or article.paragraphs))
     if captions and article.captions:
         chunks.append("Captions:\n\n" + "\n".join(f"- {c}" for c in article.captions))
     return "\n\n".join(chunks) + "\n"
+
+
+def _join_list_items(paragraphs: list[str]) -> list[str]:
+    """Consecutive list items form one Markdown list (no blank line between them)."""
+    chunks: list[str] = []
+    for paragraph in paragraphs:
+        if chunks and LIST_ITEM.match(paragraph) and LIST_ITEM.match(chunks[-1].rsplit("\n", 1)[-1]):
+            chunks[-1] += "\n" + paragraph
+        else:
+            chunks.append(paragraph)
+    return chunks
 
 
 def _article_text(article: Article, captions: bool) -> str:

@@ -20,8 +20,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .config import CleanerConfig
-from .model import Article, Block, BlockKind, Dropped, Role
-from .text import SENTENCE_END_CHARS, URL, date_line_rest, dateline_of, find_dates, words
+from .model import Article, Block, BlockKind, Dropped, PageMeta, Role
+from .text import SENTENCE_END_CHARS, URL, date_line_rest, dateline_of, find_dates, match_key, words
 
 # A long line repeated right next to itself is a gallery caption (image alt and
 # caption both printed); shorter repeated pairs are menus. In words.
@@ -49,6 +49,8 @@ TITLE_GOOD_WORDS = (5, 25)  # a headline usually has this many words...
 TITLE_WORDS_BONUS = 1.0  # ...and gets this much for it
 TITLE_META_BONUS = 1.5  # next to a date or byline (half of it one line further)
 TITLE_MENU_COST = 0.5  # ALL CAPS or Every Word Capitalised: menus more often than headlines
+TITLE_HEADING_BONUS = {"h1": 2.0, "h2": 1.0}  # HTML: the page marks its headline
+TITLE_PAGE_TITLE_BONUS = 3.0  # HTML: the line is (part of) the page's own title
 TITLE_MIN_SCORE = -1.0  # below this no candidate is a headline: title null
 # A headline of one or two words must be at least this long (CJK headlines have no spaces).
 TITLE_MIN_CHARS_UNSPACED = 15
@@ -73,7 +75,11 @@ class _Span:
         return self.body[-1]
 
 
-def group_segments(blocks: list[Block], config: CleanerConfig) -> tuple[list[Article], list[Dropped]]:
+def group_segments(
+    blocks: list[Block], config: CleanerConfig, meta: PageMeta = PageMeta()
+) -> tuple[list[Article], list[Dropped]]:
+    """Articles and dropped blocks; an HTML page's own metadata (meta) fills in
+    what its first article's blocks do not say."""
     is_caption = [_is_caption(b, blocks) for b in blocks]
     for block in blocks:
         if _is_gallery_label(block, is_caption):
@@ -91,8 +97,8 @@ def group_segments(blocks: list[Block], config: CleanerConfig) -> tuple[list[Art
     articles = []
     previous_end = -1
     for number, span in enumerate(spans):
-        next_start = spans[number + 1].start if number + 1 < len(spans) else len(blocks)
-        articles.append(_build_article(span, blocks, previous_end, next_start, is_caption, config))
+        page_meta = meta if number == 0 else PageMeta()
+        articles.append(_build_article(span, blocks, previous_end, is_caption, page_meta, config))
         previous_end = span.end
     _assign_captions(blocks, spans, articles, is_caption)
     return articles, _dropped(blocks, config)
@@ -204,6 +210,9 @@ def _next_run_decision(current: _Span, run: _Span, blocks: list[Block], config: 
         return "new" if big_enough else "drop"
     if not big_enough or _chars(current, blocks) < config.min_article_chars:
         return "join"
+    before, after = blocks[current.end].container, blocks[run.start].container
+    if before != after and after >= 0:
+        return "new"  # HTML: another <article> element
     template_repeats = sum(
         1
         for b in blocks[current.end + 1: run.start]
@@ -213,27 +222,35 @@ def _next_run_decision(current: _Span, run: _Span, blocks: list[Block], config: 
 
 
 def _build_article(
-    span: _Span, blocks: list[Block], previous_end: int, next_start: int, is_caption: list[bool],
+    span: _Span, blocks: list[Block], previous_end: int, is_caption: list[bool], meta: PageMeta,
     config: CleanerConfig,
 ) -> Article:
     article = Article()
     head_start = max(previous_end + 1, span.start - config.title_search_blocks)
     head = [b for b in blocks[head_start: span.start] if not is_caption[b.index]]
-    title = _find_title(head, [blocks[i] for i in span.body[:1]] if len(span.body) > 1 else [], config)
+    first_body = [blocks[i] for i in span.body[:1]] if len(span.body) > 1 else []
+    title = _find_title(head, first_body, meta.title, config)
     if title is not None and title.index == span.start:
         span.body.pop(0)
     if title is not None:
         article.title = title.text
         title.role, title.reason = Role.TITLE, "title"
+    else:
+        article.title = meta.title  # the page's own title (og:title, JSON-LD headline, <h1>)
     meta_end = span.body[min(2, len(span.body) - 1)] + 1  # the top of the body may hold them too
     for block in head + blocks[span.start: meta_end]:
         _take_meta(article, block, config)
-    first = blocks[span.start]
-    article.dateline = dateline_of(first.text)
+    if article.published is None:
+        article.published, article.updated = meta.published, article.updated or meta.updated
+    article.byline = article.byline or meta.author
+    article.dateline = dateline_of(blocks[span.start].text)
     for i in span.body:
-        if blocks[i].role is Role.BOILERPLATE:
-            blocks[i].role, blocks[i].reason = Role.BODY, "article text"
-            article.paragraphs.append(blocks[i].text)
+        block = blocks[i]
+        if block.role is Role.BOILERPLATE:
+            block.role, block.reason = Role.BODY, "article text"
+            article.paragraphs.append(block.text)
+            article.formatted.append(block.markdown or block.text)
+            article.formatted_links.append(block.markdown_links or block.text)
     return article
 
 
@@ -251,7 +268,9 @@ def _is_title_shaped(block: Block, config: CleanerConfig) -> bool:
     )
 
 
-def _find_title(head: list[Block], first_body: list[Block], config: CleanerConfig) -> Block | None:
+def _find_title(
+    head: list[Block], first_body: list[Block], page_title: str | None, config: CleanerConfig
+) -> Block | None:
     """The best headline candidate among the lines above a body (and its first line).
 
     A headline is headline-shaped, and is usually printed more than once, stands
@@ -259,6 +278,7 @@ def _find_title(head: list[Block], first_body: list[Block], config: CleanerConfi
     close to the body. Candidates are scored on these and the best one wins.
     """
     lines = head + first_body[:1]
+    page_key = match_key(page_title) if page_title else ""
     copies_in_head = Counter(_root(b) for b in head)
     best: tuple[float, int] | None = None
     for position, block in enumerate(lines):
@@ -269,6 +289,9 @@ def _find_title(head: list[Block], first_body: list[Block], config: CleanerConfi
         score += TITLE_REPEATED_BONUS if copies_in_head[_root(block)] > 1 else 0.0
         score += TITLE_WORDS_BONUS if TITLE_GOOD_WORDS[0] <= n_words <= TITLE_GOOD_WORDS[1] else 0.0
         score -= TITLE_MENU_COST if _menu_like(block.text) else 0.0
+        score += TITLE_HEADING_BONUS.get(block.tag, 0.0)
+        if page_key and block.norm and block.norm in page_key:
+            score += TITLE_PAGE_TITLE_BONUS
         score += max(
             (TITLE_META_BONUS / distance for distance in (1, 2) for near in (position - distance, position + distance)
              if 0 <= near < len(lines) and lines[near].kind in (BlockKind.DATE, BlockKind.BYLINE)),

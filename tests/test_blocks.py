@@ -13,7 +13,7 @@ CONFIG = CleanerConfig()
 
 
 def blocks_of(text: str) -> list[Block]:
-    return split_blocks(read_input(text), CONFIG)
+    return split_blocks(read_input(text), CONFIG)[0]
 
 
 def test_one_block_per_non_blank_line_with_line_numbers() -> None:
@@ -61,7 +61,7 @@ def test_html_is_flattened_to_lines_without_scripts_or_styles() -> None:
     )
     decoded = read_input(html)
     assert decoded.kind is InputKind.HTML
-    assert [b.text for b in split_blocks(decoded, CONFIG)] == [
+    assert [b.text for b in split_blocks(decoded, CONFIG)[0]] == [
         "Bridge plan approved", "The council voted on Monday.", "Work starts next spring.",
     ]
 
@@ -80,5 +80,5 @@ def test_deeply_nested_html_keeps_its_text() -> None:
         "<html><body><p>Before the nesting.</p>" + "<div>" * 10_000 + "Deep text." + "</div>" * 10_000
         + "<p>After the nesting.</p></body></html>"
     )
-    texts = [b.text for b in split_blocks(read_input(html), CONFIG)]
+    texts = [b.text for b in split_blocks(read_input(html), CONFIG)[0]]
     assert texts == ["Before the nesting.", "Deep text.", "After the nesting."]
