@@ -40,6 +40,8 @@ MAX_DISTANCE = 30
 EDGE_MASS_RATIO = 0.02
 # Stage 2 weighs each neighbour's score by its length, capped here (characters).
 MASS_CAP_CHARS = 1000
+# Only lines this long count towards a region's prose (menus do not).
+REGION_MIN_CHARS = 80
 # Length bins (characters): nav items, headings, short sentences, paragraphs.
 LENGTH_BINS = (20, 50, 100, 200, 400)
 
@@ -98,8 +100,10 @@ HTML_TAG_GROUPS = (
     ("tag_figure", frozenset({"figure", "figcaption", "caption"})),
 )
 HTML_LANDMARKS = tuple(m for m in Landmark if m is not Landmark.NONE)
+HTML_LANDMARK_BITS = tuple(int(m) for m in HTML_LANDMARKS)
 HTML_FEATURES = (
-    ("link_ratio", "link_ratio_near", "in_article_element")
+    ("link_ratio", "link_ratio_near", "in_article_element", "parent_share", "parent_top",
+     "grandparent_share", "grandparent_top")
     + tuple(name for name, _ in HTML_TAG_GROUPS)
     + tuple(f"in_{m.name.lower()}" for m in HTML_LANDMARKS)  # type: ignore[union-attr]
 )
@@ -160,10 +164,29 @@ def line_features(blocks: list[Block], *, html: bool = False) -> list[list[float
 
 def _add_html_features(blocks: list[Block], rows: list[list[float]]) -> None:
     links_near = _window_means([b.link_ratio for b in blocks], NEAR_WINDOW)
+    regions = [_region_shares(blocks, level) for level in (0, 1)]
     for block, row, near in zip(blocks, rows, links_near):
         row.extend((block.link_ratio, near, 1.0 if block.container >= 0 else 0.0))
+        for level, (shares, top) in enumerate(regions):
+            region = block.parents[level]
+            row.extend((shares.get(region, 0.0), 1.0 if region == top and region >= 0 else 0.0))
         row.extend(1.0 if block.tag in tags else 0.0 for _, tags in HTML_TAG_GROUPS)
-        row.extend(1.0 if block.landmarks & m else 0.0 for m in HTML_LANDMARKS)
+        bits = int(block.landmarks)
+        row.extend(1.0 if bits & m else 0.0 for m in HTML_LANDMARK_BITS)
+
+
+def _region_shares(blocks: list[Block], level: int) -> tuple[dict[int, float], int]:
+    """Share of the page's unlinked prose held by each element that wraps blocks
+    (the parent, level 0, or grandparent, level 1), and the element holding most:
+    the article's paragraphs are siblings in one such element."""
+    mass: dict[int, float] = {}
+    for block in blocks:
+        if len(block.text) >= REGION_MIN_CHARS:
+            region = block.parents[level]
+            mass[region] = mass.get(region, 0.0) + len(block.text) * (1.0 - block.link_ratio)
+    total = sum(mass.values()) or 1.0
+    top = max(mass, key=lambda r: (mass[r], -r)) if mass else -1
+    return {region: value / total for region, value in mass.items()}, top
 
 
 def stage2_features(blocks: list[Block], first: list[float], own: list[list[float]]) -> list[list[float]]:

@@ -16,10 +16,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from .model import Block, BlockKind, Landmark, PageMeta
-from .text import SPACES, find_dates
+from .text import SPACES, ZERO_WIDTH, find_dates
 
 # Elements whose content is never page text.
 SKIP_TAGS = frozenset(
@@ -36,17 +37,20 @@ HEADINGS = {f"h{n}": n for n in range(1, 7)}
 # Paragraph-like elements have margins: a blank line around them in innerText.
 MARGIN_TAGS = frozenset("p h1 h2 h3 h4 h5 h6 blockquote pre ul ol dl table figure hr".split())
 # Region of a page by its element name or ARIA role.
+# (Landmark values are used as plain ints in the walk: IntFlag arithmetic is slow.)
 TAG_LANDMARKS = {
     "nav": Landmark.NAV, "header": Landmark.HEADER, "footer": Landmark.FOOTER, "aside": Landmark.ASIDE,
     "form": Landmark.FORM, "menu": Landmark.NAV, "article": Landmark.ARTICLE, "main": Landmark.MAIN,
     "ul": Landmark.LIST, "ol": Landmark.LIST, "dl": Landmark.LIST, "blockquote": Landmark.QUOTE,
     "table": Landmark.TABLE,
 }
+TAG_BITS = {tag: int(landmark) for tag, landmark in TAG_LANDMARKS.items()}
 ROLE_LANDMARKS = {
     "navigation": Landmark.NAV, "banner": Landmark.HEADER, "contentinfo": Landmark.FOOTER,
     "complementary": Landmark.ASIDE, "search": Landmark.FORM, "form": Landmark.FORM,
     "main": Landmark.MAIN, "article": Landmark.ARTICLE, "menu": Landmark.NAV, "menubar": Landmark.NAV,
 }
+ROLE_BITS = {role: int(landmark) for role, landmark in ROLE_LANDMARKS.items()}
 # Words in class and id attributes that name a region, as sites commonly write them.
 CLASS_LANDMARKS = (
     (re.compile(r"nav|menu|masthead|topbar|toolbar|skip"), Landmark.NAV),
@@ -60,6 +64,8 @@ CLASS_LANDMARKS = (
     (re.compile(r"breadcrumb|crumbs"), Landmark.BREADCRUMB),
     (re.compile(r"article|story|post-?body|entry|content|main-?text|body-?text|prose"), Landmark.ARTICLE),
 )
+# Wrappers that do not make a region of their own (a list is part of its parent's text).
+INLINE_PARENTS = frozenset("ul ol dl li tbody thead tfoot tr a span font b i em strong".split())
 INLINE_MARKS = {"em": "*", "i": "*", "strong": "**", "b": "**", "code": "`"}
 # Attribute values longer than this are not searched for region names.
 MAX_CLASS_CHARS = 200
@@ -70,8 +76,9 @@ class _Frame:
     """One open element during the walk."""
 
     tag: str
-    landmarks: Landmark
+    landmarks: int  # Landmark bits
     container: int
+    number: int = -1  # the element's position in the walk: an id
     list_number: int = 0  # for <ol>: the last item number given
 
 
@@ -84,6 +91,7 @@ class _Buffer:
     linked: list[str] = field(default_factory=list)
     link_chars: int = 0
     line: int = 0
+    marked_up: bool = False  # emphasis or links were added: Markdown differs from the text
 
 
 def split_html_blocks(html: str) -> tuple[list[Block], PageMeta]:
@@ -107,9 +115,10 @@ def _parse(html: str) -> Any:
 class _Walker:
     def __init__(self) -> None:
         self.blocks: list[Block] = []
-        self.stack: list[_Frame] = [_Frame("", Landmark.NONE, -1)]
+        self.stack: list[_Frame] = [_Frame("", 0, -1)]
         self.buffer = _Buffer()
         self.articles = 0
+        self.elements = 0
         self.link_depth = 0
 
     def walk(self, root: Any) -> list[Block]:
@@ -140,12 +149,14 @@ class _Walker:
             container = self.articles - 1
         if tag in BLOCK_TAGS or tag == "br":
             self._flush()
-        self.stack.append(_Frame(tag, landmarks, container))
+        self.elements += 1
+        self.stack.append(_Frame(tag, landmarks, container, self.elements))
         if tag == "li" and parent.tag == "ol":
             parent.list_number += 1
         if tag == "a":
             self.link_depth += 1
             self.buffer.linked.append("[")
+            self.buffer.marked_up = True
         elif tag in INLINE_MARKS:
             self._mark(INLINE_MARKS[tag])
         elif tag == "img" and element.get("alt") and parent.tag == "figure":
@@ -178,48 +189,71 @@ class _Walker:
     def _mark(self, mark: str) -> None:
         self.buffer.marked.append(mark)
         self.buffer.linked.append(mark)
+        self.buffer.marked_up = True
 
     def _flush(self) -> None:
         buffer, self.buffer = self.buffer, _Buffer()
         text = SPACES.sub(" ", "".join(buffer.plain)).strip()
+        if text and ZERO_WIDTH.search(text):
+            text = ZERO_WIDTH.sub("", text).strip()
         if not text:
             return
-        frame = self._block_frame()
+        depth = self._block_depth()
+        frame = self.stack[depth]
         prefix = _markdown_prefix(frame, self.stack)
+        around = [f.number for f in reversed(self.stack[:depth]) if f.tag not in INLINE_PARENTS][:2]
         block = Block(
             index=len(self.blocks),
             text=text,
             line=buffer.line,
             tag=frame.tag,
-            landmarks=frame.landmarks,
+            landmarks=Landmark(frame.landmarks),
             link_ratio=min(1.0, buffer.link_chars / len(text)),
             container=frame.container,
+            parents=_pair(around),
             blank_before=frame.tag in MARGIN_TAGS,
             blank_after=frame.tag in MARGIN_TAGS,
-            markdown=prefix + _tidy(buffer.marked),
-            markdown_links=prefix + _tidy(buffer.linked),
+            markdown=prefix + (_tidy(buffer.marked) if buffer.marked_up else text),
+            markdown_links=prefix + (_tidy(buffer.linked) if buffer.marked_up else text),
         )
         if frame.tag in ("figcaption", "caption"):
             block.kind = BlockKind.CAPTION
         self.blocks.append(block)
 
-    def _block_frame(self) -> _Frame:
-        for frame in reversed(self.stack):
-            if frame.tag in BLOCK_TAGS:
-                return frame
-        return self.stack[-1]
+    def _block_depth(self) -> int:
+        for depth in range(len(self.stack) - 1, -1, -1):
+            if self.stack[depth].tag in BLOCK_TAGS:
+                return depth
+        return len(self.stack) - 1
 
 
-def _landmarks_of(tag: str, element: Any) -> Landmark:
-    found = TAG_LANDMARKS.get(tag, Landmark.NONE)
+def _pair(numbers: list[int]) -> tuple[int, int]:
+    padded = numbers + [-1, -1]
+    return padded[0], padded[1]
+
+
+def _landmarks_of(tag: str, element: Any) -> int:
+    found = TAG_BITS.get(tag, 0)
     role = element.get("role")
     if role:
-        found |= ROLE_LANDMARKS.get(role.strip().lower(), Landmark.NONE)
-    names = f"{element.get('class') or ''} {element.get('id') or ''}"[:MAX_CLASS_CHARS].lower()
-    if names.strip():
-        for pattern, landmark in CLASS_LANDMARKS:
-            if pattern.search(names):
-                found |= landmark
+        found |= ROLE_BITS.get(role.strip().lower(), 0)
+    names = element.get("class")
+    if names:
+        found |= _named_landmarks(names[:MAX_CLASS_CHARS])
+    names = element.get("id")
+    if names:
+        found |= _named_landmarks(names[:MAX_CLASS_CHARS])
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _named_landmarks(names: str) -> int:
+    """Regions named by a class or id value (pages repeat the same few values)."""
+    names = names.lower()
+    found = 0
+    for pattern, landmark in CLASS_LANDMARKS:
+        if pattern.search(names):
+            found |= int(landmark)
     return found
 
 

@@ -94,6 +94,7 @@ class Block:
     landmarks: Landmark = Landmark.NONE
     link_ratio: float = 0.0  # share of the block's characters inside links (0-1)
     container: int = -1  # which <article> element holds the block (-1: none)
+    parents: tuple[int, int] = (-1, -1)  # ids of the elements around the block's element, nearest first
     markdown: str = ""  # the block as Markdown (heading, list item, emphasis); "" = text
     markdown_links: str = ""  # the same with its links kept
     role: Role = Role.BOILERPLATE

@@ -12,6 +12,7 @@ import codecs
 import re
 
 from .model import Decoded, InputError, InputKind
+from .text import SPACE_LIKE, ZERO_WIDTH
 
 # Byte-order marks, longest first so UTF-32 LE is not taken for UTF-16 LE.
 BOMS = (
@@ -50,11 +51,12 @@ def read_input(data: bytes | str, *, input_format: str = "auto") -> Decoded:
     else:
         text, encoding, warnings = _decode(data)
     _refuse_binary(text)
-    text = _normalise(text)
     if input_format == "auto":
         kind = InputKind.HTML if _looks_like_html(text) else InputKind.TEXT
     else:
         kind = InputKind(input_format)
+    if kind is InputKind.TEXT:  # HTML is normalised block by block, after parsing
+        text = _normalise(text)
     return Decoded(text=text, kind=kind, encoding=encoding, warnings=warnings)
 
 

@@ -11,6 +11,9 @@ import datetime
 import re
 
 WORD = re.compile(r"\w+")
+# Characters that look like spaces, and characters that take no room.
+SPACE_LIKE = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\x0b\x0c]")
+ZERO_WIDTH = re.compile("[\u200b\u2060\ufeff\u00ad]")
 NOT_WORD = re.compile(r"[\W_]+")
 SPACES = re.compile(r"\s+")
 
