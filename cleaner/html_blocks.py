@@ -23,9 +23,11 @@ from .model import Block, BlockKind, Landmark, PageMeta
 from .text import SPACES, ZERO_WIDTH, find_dates
 
 # Elements whose content is never page text.
+# (<head> itself is walked: libxml2 leaves elements it does not know, such as
+# <article> before any <body>, inside it.)
 SKIP_TAGS = frozenset(
-    "script style noscript template svg iframe head object embed canvas select option "
-    "button input textarea map audio video".split()
+    "script style noscript template svg iframe title meta link base object embed canvas select "
+    "option button input textarea map audio video".split()
 )
 # Elements that start and end a block of their own (as a browser's layout does).
 BLOCK_TAGS = frozenset(

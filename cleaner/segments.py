@@ -184,9 +184,11 @@ def _split_articles(runs: list[_Span], blocks: list[Block], config: CleanerConfi
             articles.append(_Span([run.start]))
         else:
             articles[-1].body.append(run.start)
-        for i in run.body[1:]:
-            # a dateline inside a run: the next story of an agency feed
-            if dateline_of(blocks[i].text) and _chars(articles[-1], blocks) >= config.min_article_chars:
+        for previous, i in zip(run.body, run.body[1:]):
+            # inside a run, a dateline (the next story of an agency feed) or another
+            # <article> element starts the next article
+            opens = dateline_of(blocks[i].text) or blocks[i].container != blocks[previous].container >= 0
+            if opens and _chars(articles[-1], blocks) >= config.min_article_chars:
                 articles.append(_Span([i]))
             else:
                 articles[-1].body.append(i)
@@ -258,7 +260,7 @@ def _is_title_shaped(block: Block, config: CleanerConfig) -> bool:
     text = block.text
     return (
         config.title_min_chars <= len(text) <= config.title_max_chars
-        and (text.count(" ") >= 2 or len(text) >= TITLE_MIN_CHARS_UNSPACED)
+        and (text.count(" ") >= 2 or len(text) >= TITLE_MIN_CHARS_UNSPACED or block.tag in TITLE_HEADING_BONUS)
         and not TITLE_BREAKERS.search(text)
         and date_line_rest(text) is None
         and text.count(" ") + 1 <= TITLE_MAX_WORDS

@@ -1,0 +1,112 @@
+"""HTML input: blocks from markup, page metadata, and bad HTML that must not break anything."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from cleaner import clean
+from cleaner.cli import main
+from cleaner.html_blocks import split_html_blocks
+from cleaner.model import Landmark
+from cleaner.render import render_markdown
+
+PARAGRAPH = (
+    "The council voted on Monday to approve the new bridge across the river, ending a debate that "
+    "had lasted for more than six years and divided the town. "
+)
+
+
+def article_html(title: str, paragraphs: int = 6) -> str:
+    body = "".join(f"<p>{PARAGRAPH}Paragraph {n} of the story about {title.lower()}.</p>" for n in range(paragraphs))
+    return f"<article><h1>{title}</h1>{body}</article>"
+
+
+def page(*articles: str, head: str = "") -> str:
+    nav = "<nav><ul>" + "".join(f"<li><a href='/{n}'>Section {n}</a></li>" for n in range(8)) + "</ul></nav>"
+    footer = "<footer><p>Copyright 2024 Example News. All rights reserved.</p></footer>"
+    return f"<!DOCTYPE html><html><head>{head}</head><body>{nav}{''.join(articles)}{footer}</body></html>"
+
+
+def test_blocks_carry_tag_regions_and_link_share() -> None:
+    blocks, _ = split_html_blocks(page(article_html("Bridge approved")))
+    nav_item = next(b for b in blocks if b.text == "Section 0")
+    assert nav_item.tag == "li" and nav_item.landmarks & Landmark.NAV and nav_item.link_ratio == 1.0
+    heading = next(b for b in blocks if b.text == "Bridge approved")
+    assert heading.tag == "h1" and heading.markdown == "## Bridge approved" and heading.container == 0
+
+
+def test_markdown_keeps_emphasis_lists_and_optional_links() -> None:
+    html = "<ul><li>One <em>two</em></li><li><a href='https://x.test/'>Three</a><ol><li>Inner</li></ol></li></ul>"
+    blocks, _ = split_html_blocks(f"<html><body>{html}</body></html>")
+    assert [b.markdown for b in blocks] == ["- One *two*", "- Three", "  1. Inner"]
+    assert blocks[1].markdown_links == "- [Three](https://x.test/)"
+
+
+def test_scripts_styles_and_forms_yield_nothing() -> None:
+    html = "<html><body><script>var a = 1;</script><style>p{}</style><p>Kept.</p><select><option>No</option></select></body></html>"
+    assert [b.text for b in split_html_blocks(html)[0]] == ["Kept."]
+
+
+def test_page_metadata_from_json_ld_and_meta_tags() -> None:
+    ld = {"@type": "NewsArticle", "headline": "Bridge approved", "datePublished": "2024-12-03T22:15:00Z",
+          "dateModified": "2024-12-03T22:20:00Z", "author": {"@type": "Person", "name": "Jane Doe"}}
+    head = (f"<script type='application/ld+json'>{json.dumps(ld)}</script>"
+            "<link rel='canonical' href='https://example.test/bridge'>")
+    _, meta = split_html_blocks(page(article_html("Bridge approved"), head=head))
+    assert (meta.title, meta.published, meta.updated, meta.author, meta.url) == (
+        "Bridge approved", "2024-12-03T22:15", "2024-12-03T22:20", "Jane Doe", "https://example.test/bridge")
+
+
+def test_two_article_elements_give_two_articles() -> None:
+    document = clean(page(article_html("Bridge approved"), article_html("School reopens")))
+    assert [a.title for a in document.articles] == ["Bridge approved", "School reopens"]
+    assert all("Section 0" not in p for a in document.articles for p in a.paragraphs)
+
+
+def test_markdown_output_of_html_has_no_navigation() -> None:
+    markdown = render_markdown([clean(page(article_html("Bridge approved")))])
+    assert markdown.startswith("# Bridge approved\n")
+    assert "Section 3" not in markdown and "Copyright" not in markdown
+
+
+def run(tmp_path: Path, name: str, data: bytes) -> tuple[int, str, str]:
+    path = tmp_path / name
+    path.write_bytes(data)
+    result = CliRunner().invoke(main, ["clean", str(path)])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.stderr
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_truncated_markup_is_cleaned(tmp_path: Path) -> None:
+    html = page(article_html("Bridge approved"))[:-200]
+    code, out, _ = run(tmp_path, "cut.html", html.encode())
+    assert code == 0 and "council voted" in out
+
+
+def test_ten_thousand_nested_divs_do_not_break(tmp_path: Path) -> None:
+    html = "<html><body>" + "<div>" * 10_000 + "deep text " * 50 + "</div>" * 10_000 + "</body></html>"
+    code, _, _ = run(tmp_path, "deep.html", html.encode())
+    assert code == 0
+
+
+def test_twenty_megabyte_attribute(tmp_path: Path) -> None:
+    html = page(f"<div title='{'x' * 20_000_000}'>" + article_html("Bridge approved") + "</div>")
+    code, out, _ = run(tmp_path, "attr.html", html.encode())
+    assert code == 0 and "council voted" in out
+
+
+def test_page_without_body_element(tmp_path: Path) -> None:
+    html = "<title>t</title>" + article_html("Bridge approved")
+    code, out, _ = run(tmp_path, "nobody.html", html.encode())
+    assert code == 0 and "council voted" in out
+
+
+def test_binary_garbage_named_html(tmp_path: Path) -> None:
+    code, out, err = run(tmp_path, "garbage.html", random.Random(7).randbytes(50_000))
+    assert code == 1 and out == ""
+    assert err.count("\n") == 1 and err.startswith("cleaner: error:")
