@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -31,7 +32,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import DEV, N_FOLDS, OUT, ROOT, load_gold, page_folds  # noqa: E402
+from common import DEV, N_FOLDS, OUT, ROOT, load_gold, page_folds, site_of  # noqa: E402
 
 from cleaner.classify import (  # noqa: E402
     FEATURE_NAMES, HTML_FEATURE_NAMES, STAGE2_CONTEXT, line_features, stage2_features,
@@ -44,6 +45,8 @@ from cleaner.text import WORD  # noqa: E402
 
 # L2 penalty on standardised weights; mild, the data are plentiful.
 L2 = 1.0
+# Inner folds (by site) for the out-of-fold stage-1 scores of the HTML model.
+INNER_FOLDS = 4
 # A block is article text when at least this share of its 4-grams is in the gold.
 LABEL_MIN_SHARE = 0.5
 
@@ -94,16 +97,30 @@ def predict(model: dict[str, list[float]], x: np.ndarray) -> np.ndarray:
 
 
 def train(pages: list[tuple], html: bool) -> dict:
+    """Stage 1 on every page; stage 2 on stage-1 scores. For HTML, the stage-1
+    scores that stage 2 learns from are out-of-fold (each page scored by a
+    stage-1 model trained without its site), as they will be on new pages; this
+    helped the HTML model (dev sh 0.927 -> 0.936) and not the text one."""
     pages = [p for p in pages if p[1]]
     x1 = np.array([row for p in pages for row in p[1]])
     y = np.array([label for p in pages for label in p[2]])
     w = np.array([weight for p in pages for weight in p[3]])
     stage1 = fit_logistic(x1, y, w)
+    inner = [stage1] * len(pages)
+    if html:
+        groups = [int(hashlib.sha256(("inner:" + p[4]).encode()).hexdigest(), 16) % INNER_FOLDS for p in pages]
+        models = {}
+        for j in set(groups):
+            rest = [p for p, g in zip(pages, groups) if g != j]
+            models[j] = fit_logistic(
+                np.array([r for p in rest for r in p[1]]),
+                np.array([label for p in rest for label in p[2]]),
+                np.array([weight for p in rest for weight in p[3]]),
+            )
+        inner = [models[g] for g in groups]
     x2 = []
-    for blocks, rows, _, _ in pages:
-        if not rows:
-            continue
-        first = predict(stage1, np.array(rows)).tolist()
+    for (blocks, rows, _, _, _), model in zip(pages, inner):
+        first = predict(model, np.array(rows)).tolist()
         x2.extend(stage2_features(blocks, first, rows))
     stage2 = fit_logistic(np.array(x2), y, w)
     return {
@@ -124,7 +141,10 @@ def train_kind(kind: str, folds_only: bool) -> None:
     html = kind == "html"
     gold = load_gold()
     folds = page_folds(gold)
-    data = {pid: page_rows(load_page(pid, html), g["articleBody"], html) for pid, g in sorted(gold.items())}
+    data = {
+        pid: page_rows(load_page(pid, html), g["articleBody"], html) + (site_of(pid, g.get("url")),)
+        for pid, g in sorted(gold.items())
+    }
     OUT.mkdir(parents=True, exist_ok=True)
     for k in range(N_FOLDS):
         model = train([v for pid, v in data.items() if folds[pid] != k], html)
