@@ -194,8 +194,15 @@ class _Walker:
         self.buffer.marked_up = True
 
     def _flush(self) -> None:
-        buffer, self.buffer = self.buffer, _Buffer()
-        text = SPACES.sub(" ", "".join(buffer.plain)).strip()
+        buffer = self.buffer
+        if not buffer.plain:
+            buffer.line = 0
+            return
+        raw = "".join(buffer.plain)
+        self.buffer = _Buffer()
+        if raw.isspace():
+            return
+        text = SPACES.sub(" ", raw).strip()
         if text and ZERO_WIDTH.search(text):
             text = ZERO_WIDTH.sub("", text).strip()
         if not text:
