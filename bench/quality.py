@@ -47,6 +47,18 @@ def text_track(gold: dict, folds: dict[str, int], model: str) -> dict[str, dict]
     return pred
 
 
+def baseline_tracks(gold: dict) -> dict[str, dict[str, dict]]:
+    """Two reference points on the text dumps: keep everything; keep each distinct
+    line longer than 60 characters."""
+    keep_all, long_lines = {}, {}
+    for pid in gold:
+        text = (DEV / "text" / f"{pid}.txt").read_text("utf-8")
+        keep_all[pid] = {"articleBody": text}
+        distinct = dict.fromkeys(line.strip() for line in text.splitlines() if len(line.strip()) > 60)
+        long_lines[pid] = {"articleBody": "\n".join(distinct)}
+    return {"keep-all": keep_all, "lines>60": long_lines}
+
+
 def html_page(pid: str) -> bytes:
     return gzip.decompress((DEV / "html" / f"{pid}.html.gz").read_bytes())
 
@@ -98,6 +110,7 @@ def main() -> None:
     parser.add_argument("--per-doc", action="store_true")
     parser.add_argument("--save", help="write the text-track predictions to this JSON file")
     parser.add_argument("--html", action="store_true", help="also score the HTML pages, and trafilatura on them")
+    parser.add_argument("--baselines", action="store_true", help="also score two simple baselines on the text dumps")
     args = parser.parse_args()
     gold = load_gold()
     folds = page_folds(gold)
@@ -107,6 +120,9 @@ def main() -> None:
     if args.save:
         Path(args.save).write_text(json.dumps(pred, ensure_ascii=False))
     print_scores(f"text/{args.model}", score_by_set(gold, pred))
+    if args.baselines:
+        for label, other in baseline_tracks(gold).items():
+            print_scores(label, score_by_set(gold, other))
     if args.html:
         html_pred = html_track(gold, folds, args.model)
         print_scores(f"html/{args.model}", score_by_set(gold, html_pred))

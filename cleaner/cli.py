@@ -52,12 +52,13 @@ def main() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               help="Write here (whole or not at all) instead of stdout.")
 @click.option("--captions", is_flag=True, help="List photo captions in Markdown and text output.")
+@click.option("--links", is_flag=True, help="Markdown of HTML input: keep links as [text](url).")
 @click.option("--explain", is_flag=True, help="JSON/JSONL: add every dropped line with its reason.")
 @click.option("--input-format", type=click.Choice(INPUT_FORMATS), default="auto", show_default=True,
               help="How to read the inputs.")
 def clean_command(
-    inputs: tuple[str, ...], output_format: str, output: str | None, captions: bool, explain: bool,
-    input_format: str,
+    inputs: tuple[str, ...], output_format: str, output: str | None, captions: bool, links: bool,
+    explain: bool, input_format: str,
 ) -> None:
     """Clean INPUT files (or stdin, as - or when none are given) into articles."""
     names = _input_names(inputs)
@@ -76,7 +77,8 @@ def clean_command(
             _message(f"{name}: no article found")
         documents.append(document)
     if documents:
-        _write(_render(documents, output_format, captions, explain, single=len(names) == 1), output)
+        rendered = _render(documents, output_format, captions, links, explain, single=len(names) == 1)
+        _write(rendered, output)
     if failed:
         sys.exit(EXIT_INPUT_ERROR)
 
@@ -139,7 +141,9 @@ def _read_bytes(name: str) -> bytes:
     return data
 
 
-def _render(documents: list[Document], output_format: str, captions: bool, explain: bool, single: bool) -> str:
+def _render(
+    documents: list[Document], output_format: str, captions: bool, links: bool, explain: bool, single: bool
+) -> str:
     from . import render  # the renderers load only when there is something to render
 
     if output_format == "json":
@@ -148,7 +152,7 @@ def _render(documents: list[Document], output_format: str, captions: bool, expla
         return render.render_jsonl(documents, explain=explain)
     if output_format == "text":
         return render.render_text(documents, captions=captions)
-    return render.render_markdown(documents, captions=captions)
+    return render.render_markdown(documents, captions=captions, links=links)
 
 
 def _write(text: str, output: str | None) -> None:
