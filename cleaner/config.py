@@ -20,6 +20,11 @@ class CleanerConfig:
     # ...and when at most this many words differ between them (counted both ways:
     # one word replaced is 2): a typo, not a changed phrase.
     duplicate_max_changed_words: int = 2
+    # A block of at least this many words whose word 4-grams come, at this share
+    # (0-1) or more, from two or more earlier blocks repeats them (a hidden
+    # full-text copy of the article, a summary strung from its paragraphs).
+    concatenation_min_words: int = 40
+    concatenation_min_ratio: float = 0.8
     # Lines whose match key is shorter than this are matched exactly only: on short
     # lines one changed word is a different line ("News" vs "Newsletter").
     fuzzy_min_chars: int = 24

@@ -3,7 +3,8 @@
 Every block gets a match key (casefolded, punctuation removed). Equal keys are
 grouped through a dict. Longer keys are also compared fuzzily, but only against
 earlier blocks that share one of their few rarest tokens (blocking), so a
-100,000-line page costs about as much per line as a small one. The first
+100,000-line page costs about as much per line as a small one. A long block
+strung together from earlier blocks' text is a repeat too. The first
 occurrence decides: later copies point at the block they repeat, with their
 score, and every block knows the first block of its group.
 
@@ -48,12 +49,32 @@ def mark_duplicates(blocks: list[Block], config: CleanerConfig) -> list[Block]:
         if first != block.index and block.norm:
             block.duplicate_of, block.duplicate_score = first, 100.0
     _mark_near_duplicates(blocks, config)
+    _mark_concatenations(blocks, config)
     for block in blocks:  # blocks point only backwards, so earlier groups are final
         block.group = block.index if block.duplicate_of is None else blocks[block.duplicate_of].group
     group_sizes = Counter(b.group for b in blocks)
     for block in blocks:
         block.copies = group_sizes[block.group]
     return blocks
+
+
+def _mark_concatenations(blocks: list[Block], config: CleanerConfig) -> None:
+    """A long block made of earlier blocks' text (a page's hidden full-text copy,
+    a summary box that strings paragraphs together) repeats them: it is marked a
+    duplicate of the block it shares most with. A block inside one longer earlier
+    block is not: that may be the real paragraph after a teaser."""
+    owner: dict[tuple[str, ...], int] = {}  # word 4-gram -> first block holding it
+    for block in blocks:
+        words = block.norm.split()
+        grams = [tuple(words[i: i + 4]) for i in range(len(words) - 3)]
+        if block.duplicate_of is None and len(words) >= config.concatenation_min_words:
+            owners = Counter(owner[g] for g in grams if g in owner)
+            covered = sum(owners.values())
+            if len(owners) >= 2 and covered >= config.concatenation_min_ratio * len(grams):
+                block.duplicate_of = owners.most_common(1)[0][0]
+                block.duplicate_score = round(100.0 * covered / len(grams), 1)
+        for gram in grams:
+            owner.setdefault(gram, block.index)
 
 
 def _near_duplicate_score(key: str, other: str, config: CleanerConfig) -> float:
