@@ -146,10 +146,24 @@ def _fill_runs(runs: list[_Span], blocks: list[Block], may_be_body: list[bool], 
     """Inside a body run, lines with a middling score are article text too: a
     sub-heading or a list item between paragraphs reads like one only in context."""
     for run in runs:
+        members = set(run.body)
         run.body = [
             i for i in range(run.start, run.end + 1)
-            if i in run.body or (may_be_body[i] and blocks[i].content_score >= config.content_inside_min_score)
+            if i in members
+            or (may_be_body[i] and blocks[i].content_score >= config.content_inside_min_score)
+            or _repeats_inside(blocks[i], members, config)
         ]
+
+
+def _repeats_inside(block: Block, members: set[int], config: CleanerConfig) -> bool:
+    """A line the body already holds, repeated inside the same body, is part of
+    it: the same instruction in each step of a recipe, a row label in a plan."""
+    return (
+        block.duplicate_of is not None
+        and block.group in members
+        and block.content_score >= config.content_min_score
+        and not block.reason
+    )
 
 
 def _trim_runs(runs: list[_Span], blocks: list[Block]) -> None:
