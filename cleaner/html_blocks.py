@@ -68,6 +68,9 @@ CLASS_LANDMARKS = (
 )
 # Wrappers that do not make a region of their own (a list is part of its parent's text).
 INLINE_PARENTS = frozenset("ul ol dl li tbody thead tfoot tr a span font b i em strong".split())
+# A table holding any of these lays out the page; a data table holds short cells only.
+LAYOUT_TAGS = frozenset("table p div ul ol dl h1 h2 h3 h4 h5 h6 blockquote pre form iframe".split())
+MAX_DATA_CELL_CHARS = 200
 INLINE_MARKS = {"em": "*", "i": "*", "strong": "**", "b": "**", "code": "`"}
 # Attribute values longer than this are not searched for region names.
 MAX_CLASS_CHARS = 200
@@ -135,6 +138,9 @@ class _Walker:
                     walker.skip_subtree()  # its "end" still comes, and carries its tail
                 else:
                     self._start(tag, element)
+                    if tag == "table" and _is_data_table(element):
+                        self._table(element)
+                        walker.skip_subtree()
             elif skipped:
                 self._text(element.tail)
             else:
@@ -193,7 +199,23 @@ class _Walker:
         self.buffer.linked.append(mark)
         self.buffer.marked_up = True
 
-    def _flush(self) -> None:
+    def _table(self, element: Any) -> None:
+        """A data table becomes one block: a Markdown table (its text is the same)."""
+        rows = [
+            [_cell_text(cell) for cell in row if cell.tag in ("td", "th")]
+            for row in element.iter("tr")
+        ]
+        rows = [row for row in rows if any(row)]
+        if not rows:
+            return
+        width = max(len(row) for row in rows)
+        lines = ["| " + " | ".join(row + [""] * (width - len(row))) + " |" for row in rows]
+        lines.insert(1, "|" + " --- |" * width)
+        table = "\n".join(lines)
+        self.buffer = _Buffer(plain=[table], marked=[table], linked=[table], line=element.sourceline or 0)
+        self._flush(keep_lines=True)
+
+    def _flush(self, keep_lines: bool = False) -> None:
         buffer = self.buffer
         if not buffer.plain:
             buffer.line = 0
@@ -202,7 +224,7 @@ class _Walker:
         self.buffer = _Buffer()
         if raw.isspace():
             return
-        text = SPACES.sub(" ", raw).strip()
+        text = raw if keep_lines else SPACES.sub(" ", raw).strip()
         if text and ZERO_WIDTH.search(text):
             text = ZERO_WIDTH.sub("", text).strip()
         if not text:
@@ -234,6 +256,25 @@ class _Walker:
             if self.stack[depth].tag in BLOCK_TAGS:
                 return depth
         return len(self.stack) - 1
+
+
+def _is_data_table(element: Any) -> bool:
+    """A table of short cells with no paragraphs, lists or tables inside: data,
+    not page layout (old pages lay out whole pages with tables)."""
+    rows = 0
+    for inner in element.iter():
+        tag = inner.tag if isinstance(inner.tag, str) else ""
+        if tag in LAYOUT_TAGS and inner is not element:
+            return False
+        if tag == "tr":
+            rows += 1
+        elif tag in ("td", "th") and len(_cell_text(inner)) > MAX_DATA_CELL_CHARS:
+            return False
+    return rows >= 2
+
+
+def _cell_text(cell: Any) -> str:
+    return SPACES.sub(" ", "".join(cell.itertext())).strip().replace("|", "\\|")
 
 
 def _pair(numbers: list[int]) -> tuple[int, int]:

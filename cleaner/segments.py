@@ -118,7 +118,8 @@ def _is_caption(block: Block, blocks: list[Block]) -> bool:
 def _is_gallery_label(block: Block, is_caption: list[bool]) -> bool:
     following = block.index + 1
     return (
-        following < len(is_caption)
+        block.kind is BlockKind.TEXT
+        and following < len(is_caption)
         and is_caption[following]
         and block.text.count(" ") + 1 <= GALLERY_LABEL_MAX_WORDS
         and not block.text.endswith(SENTENCE_END_CHARS)
@@ -245,6 +246,8 @@ def _build_article(
     head_start = max(previous_end + 1, span.start - config.title_search_blocks)
     head = [b for b in blocks[head_start: span.start] if not is_caption[b.index]]
     first_body = [blocks[i] for i in span.body[:1]] if len(span.body) > 1 else []
+    meta_end = span.body[min(3, len(span.body) - 1)] + 1  # the top of the body may hold them too
+    meta_blocks = [b for b in blocks[head_start:meta_end] if not is_caption[b.index]]
     title = _find_title(head, first_body, meta.title, config)
     if title is not None and title.index == span.start:
         span.body.pop(0)
@@ -253,8 +256,7 @@ def _build_article(
         title.role, title.reason = Role.TITLE, "title"
     else:
         article.title = meta.title  # the page's own title (og:title, JSON-LD headline, <h1>)
-    meta_end = span.body[min(2, len(span.body) - 1)] + 1  # the top of the body may hold them too
-    for block in head + blocks[span.start: meta_end]:
+    for block in meta_blocks:
         _take_meta(article, block, config)
     if article.published is None:
         article.published, article.updated = meta.published, article.updated or meta.updated
@@ -347,13 +349,14 @@ def _assign_captions(
     blocks: list[Block], spans: list[_Span], articles: list[Article], is_caption: list[bool]
 ) -> None:
     listed: dict[int, int] = {}  # duplicate-group root -> article number that lists it
+    by_container = {blocks[span.start].container: k for k, span in reversed(list(enumerate(spans)))}
     for block in blocks:
         if not is_caption[block.index] or not articles:
             continue
-        number = 0
-        for k, span in enumerate(spans):
-            if span.start <= block.index:
-                number = k
+        # the <article> element holding the caption, else the article it sits in or follows
+        number = by_container.get(block.container, -1) if block.container >= 0 else -1
+        if number < 0:
+            number = max([k for k, span in enumerate(spans) if span.start <= block.index], default=0)
         root = _root(block)
         if root in listed:
             block.role = Role.DUPLICATE
