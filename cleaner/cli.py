@@ -22,6 +22,8 @@ FORMATS = ("markdown", "json", "jsonl", "text")
 INPUT_FORMATS = ("auto", "text", "html")
 EXIT_INPUT_ERROR = 1
 EXIT_USAGE = 2
+EXIT_LOCKED = 3  # cleaner batch: another run holds DEST's lock
+EXIT_DESTINATION = 4  # cleaner batch: DEST cannot be written (read-only, disk full)
 USAGE_HINT = (
     "no input: pipe a page in (cat page.txt | cleaner clean) or name files (cleaner clean page.txt); "
     "see cleaner clean --help"
@@ -81,6 +83,80 @@ def clean_command(
         _write(rendered, output)
     if failed:
         sys.exit(EXIT_INPUT_ERROR)
+
+
+@main.command("batch")
+@click.argument("src", required=False)
+@click.argument("dest")
+@click.option("-f", "--format", "output_format", type=click.Choice(FORMATS), default="json", show_default=True,
+              help="Output format (record streams always give JSONL).")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: all cores].")
+@click.option("--glob", "pattern", default="*", show_default=True, help="Only files whose name matches.")
+@click.option("--files-from", type=click.File("r"), help="Read the input paths from this file (- for stdin).")
+@click.option("--force", is_flag=True, help="Clean every input again, changed or not.")
+@click.option("--report", type=click.Path(dir_okay=False), help="Write a JSON report of the run here.")
+@click.option("--captions", is_flag=True, help="Markdown and text: list photo captions.")
+@click.option("--links", is_flag=True, help="Markdown of HTML input: keep links.")
+@click.option("--input-format", type=click.Choice(INPUT_FORMATS), default="auto", show_default=True)
+def batch_command(
+    src: str | None, dest: str, output_format: str, jobs: int | None, pattern: str, files_from: object,
+    force: bool, report: str | None, captions: bool, links: bool, input_format: str,
+) -> None:
+    """Clean every file under SRC (or listed by --files-from) into DEST.
+
+    Outputs mirror SRC's paths with the format's extension; a manifest in DEST
+    makes re-runs skip what has not changed. Exit codes: 0 all cleaned, 1 some
+    inputs failed (listed on stderr and in --report), 2 usage error, 3 another
+    run holds DEST's lock, 4 DEST cannot be written.
+    """
+    from . import batch
+
+    if (src is None) == (files_from is None):
+        _fail("give SRC or --files-from, not both (see cleaner batch --help)", EXIT_USAGE)
+    if src is not None and not os.path.isdir(src):
+        _fail(f"{src}: not a folder", EXIT_USAGE)
+    inputs = batch.read_file_list(files_from) if files_from is not None else batch.list_inputs(src, pattern, dest)  # type: ignore[arg-type]
+    options = batch.BatchOptions(
+        output_format=output_format, captions=captions, links=links, input_format=input_format,
+        pattern=pattern, force=force, jobs=jobs or os.cpu_count() or 1,
+    )
+    try:
+        result = batch.run_batch(inputs, dest, options, progress=_progress_printer())
+    except batch.LockedError as exc:
+        _fail(str(exc), EXIT_LOCKED)
+    except batch.DestinationError as exc:
+        _fail(str(exc), EXIT_DESTINATION)
+    if sys.stderr.isatty():
+        click.echo("", err=True)  # end the progress line
+    for outcome in result.failed:
+        _message(f"error: {outcome.relative}: {outcome.error}")
+    _message(result.summary())
+    if report:
+        import json
+
+        try:
+            write_atomic(report, (json.dumps(result.report(), indent=2) + "\n").encode("utf-8"))
+        except OSError as exc:
+            _fail(f"cannot write {report}: {exc.strerror or exc}", EXIT_DESTINATION)
+    if result.failed:
+        sys.exit(EXIT_INPUT_ERROR)
+
+
+def _progress_printer():  # type: ignore[no-untyped-def]
+    """A one-line progress display on a terminal; nothing in cron."""
+    if not sys.stderr.isatty():
+        return None
+    import time
+
+    started = time.monotonic()
+
+    def show(result, total):  # type: ignore[no-untyped-def]
+        done = result.cleaned + result.skipped + len(result.failed)
+        rate = done / max(time.monotonic() - started, 1e-9)
+        click.echo(f"\r{done:,}/{total:,}  cleaned {result.cleaned:,}  failed {len(result.failed):,}  "
+                   f"{rate:,.0f}/s ", nl=False, err=True)
+
+    return show
 
 
 @main.command("explain")

@@ -1,0 +1,443 @@
+"""Batch mode: a folder (or a list of files) of pages into a folder of results.
+
+Made for cron over folders that grow every night:
+
+- **Incremental.** DEST holds a manifest (SQLite) of every input: size, mtime,
+  content hash, and a digest of the settings and version that produced its
+  output. An input whose content and settings are unchanged is skipped without
+  writing anything; a changed setting redoes what it affects; ``force`` redoes all.
+- **Atomic.** Each output is written to a temporary file in its folder, synced,
+  and renamed into place; the manifest records an input only after the rename.
+  A run killed at any moment leaves finished outputs and temporary files only;
+  the next run removes the temporary files and finishes the job.
+- **Exclusive.** A lock file in DEST (``flock``) makes a second overlapping run
+  stop at once with its own exit code.
+- **Parallel and deterministic.** Work is spread over a process pool with plain
+  top-level functions (``clean_one`` is what an engine such as Dask can map);
+  results are gathered in input order, so the manifest and the report do not
+  depend on the number of jobs.
+
+Inputs are never modified, moved or deleted.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+
+from . import __version__
+from .config import CleanerConfig
+from .model import CleanerError, Document
+from .pipeline import clean
+from .records import Record, is_stream, read_records
+
+MANIFEST_NAME = ".cleaner-manifest.sqlite"
+LOCK_NAME = ".cleaner.lock"
+TEMP_PREFIX = ".cleaner-tmp-"
+EXTENSIONS = {"markdown": ".md", "json": ".json", "jsonl": ".jsonl", "text": ".txt"}
+# Files read whole are hashed in chunks of this size.
+HASH_CHUNK_BYTES = 1 << 20
+# Input suffixes replaced by the output extension ("a.html.gz" -> "a.json").
+FORMAT_SUFFIXES = (".html", ".htm", ".xhtml", ".txt", ".text", ".jsonl", ".warc", ".wet", ".md")
+
+
+class LockedError(CleanerError):
+    """Another batch run holds DEST's lock."""
+
+
+class DestinationError(CleanerError):
+    """DEST cannot be written (read-only, full disk): the run stops."""
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """What shapes the outputs (all of it goes into the settings digest) and how to run."""
+
+    output_format: str = "json"
+    captions: bool = False
+    links: bool = False
+    input_format: str = "auto"
+    pattern: str = "*"
+    force: bool = False
+    jobs: int = 1
+
+
+@dataclass(frozen=True)
+class Task:
+    """One input for a worker: where it is, where its output goes, what is known of it."""
+
+    source: str  # absolute path
+    relative: str  # path under SRC, with "/" separators
+    output: str  # absolute path of the output file
+    settings: str  # settings digest
+    known_hash: str | None  # content hash in the manifest, if any
+
+
+@dataclass(frozen=True)
+class Outcome:
+    relative: str
+    status: str  # "cleaned", "unchanged" or "failed"
+    size: int = 0
+    mtime_ns: int = 0
+    sha256: str = ""
+    output: str = ""
+    error: str = ""
+    articles: int = 0
+
+
+@dataclass
+class BatchResult:
+    cleaned: int = 0
+    skipped: int = 0
+    failed: list[Outcome] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        return (
+            f"cleaned {self.cleaned:,}, skipped {self.skipped:,}, failed {len(self.failed):,} "
+            f"in {self.seconds:.0f} s"
+        )
+
+    def report(self) -> dict[str, object]:
+        return {
+            "cleaned": self.cleaned,
+            "skipped": self.skipped,
+            "failed": [{"input": o.relative, "error": o.error} for o in self.failed],
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def list_inputs(src: str, pattern: str, dest: str) -> list[tuple[str, str]]:
+    """(absolute path, relative path) of every input file under src, sorted; DEST,
+    hidden files and folders are left out."""
+    src, dest = os.path.abspath(src), os.path.abspath(dest)
+    found = []
+    for folder, folders, files in os.walk(src):
+        folders[:] = sorted(
+            d for d in folders if not d.startswith(".") and os.path.join(folder, d) != dest
+        )
+        for name in files:
+            if name.startswith(".") or not fnmatch.fnmatch(name, pattern):
+                continue
+            path = os.path.join(folder, name)
+            found.append((path, os.path.relpath(path, src).replace(os.sep, "/")))
+    return sorted(found, key=lambda item: item[1])
+
+
+def output_name(relative: str, output_format: str) -> str:
+    """a/b/page.html -> a/b/page.json, page.html.gz -> page.json, crawl.warc.gz ->
+    crawl.jsonl, crawl.warc.wet.gz -> crawl.warc.jsonl (a record stream always
+    gives JSONL): one compression suffix and one format suffix are replaced."""
+    extension = ".jsonl" if is_stream(relative) else EXTENSIONS[output_format]
+    stem = relative
+    for suffixes in ((".gz",), FORMAT_SUFFIXES):
+        suffix = next((s for s in suffixes if stem.lower().endswith(s) and len(stem) > len(s)), None)
+        if suffix is not None:
+            stem = stem[: -len(suffix)]
+    return stem + extension
+
+
+def settings_digest(options: BatchOptions, config: CleanerConfig) -> str:
+    """Everything that changes an output: version, output options, thresholds, models."""
+    shaping = {
+        "version": __version__,
+        "format": options.output_format,
+        "captions": options.captions,
+        "links": options.links,
+        "input_format": options.input_format,
+        "config": asdict(config),
+        "models": _model_digest(),
+    }
+    return hashlib.sha256(json.dumps(shaping, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def run_batch(
+    inputs: list[tuple[str, str]],
+    dest: str,
+    options: BatchOptions,
+    config: CleanerConfig = CleanerConfig(),
+    progress: Callable[[BatchResult, int], None] | None = None,
+) -> BatchResult:
+    """Clean every input into dest. Raises LockedError or DestinationError."""
+    started = time.monotonic()
+    dest = os.path.abspath(dest)
+    try:
+        os.makedirs(dest, exist_ok=True)
+    except OSError as exc:
+        raise DestinationError(f"cannot create {dest}: {exc.strerror or exc}") from None
+    with _Lock(dest), _Manifest(os.path.join(dest, MANIFEST_NAME)) as manifest:
+        _remove_stale_temporaries(dest)
+        settings = settings_digest(options, config)
+        result = BatchResult()
+        tasks = []
+        taken: set[str] = set()
+        for source, relative in inputs:
+            row = manifest.get(relative)
+            name = output_name(relative, options.output_format)
+            if name in taken:  # page.html and page.txt: the second keeps its whole name
+                name = relative + os.path.splitext(name)[1]
+            taken.add(name)
+            output = os.path.join(dest, name)
+            if not options.force and row is not None and _unchanged(source, output, settings, row):
+                result.skipped += 1
+                continue
+            known = row["sha256"] if row is not None and row["settings"] == settings and os.path.exists(output) else None
+            tasks.append(Task(source, relative, output, settings, None if options.force else known))
+        for outcome in _map(tasks, options, config):
+            if outcome.status == "failed":
+                result.failed.append(outcome)
+            else:
+                manifest.put(outcome, settings)
+                if outcome.status == "cleaned":
+                    result.cleaned += 1
+                else:
+                    result.skipped += 1
+            if progress is not None:
+                progress(result, len(tasks))
+        result.seconds = time.monotonic() - started
+        return result
+
+
+def clean_one(task: Task, options: BatchOptions, config: CleanerConfig) -> Outcome:
+    """Clean one input file into its output (written atomically). A plain,
+    picklable top-level function: what a process pool or Dask maps."""
+    try:
+        stat = os.stat(task.source)
+        digest = _file_hash(task.source)
+    except OSError as exc:
+        return Outcome(task.relative, "failed", error=f"cannot read: {exc.strerror or exc}")
+    common = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": digest, "output": task.output}
+    if task.known_hash == digest:
+        return Outcome(task.relative, "unchanged", **common)  # type: ignore[arg-type]
+    try:
+        if is_stream(task.source):
+            articles = _clean_stream(task, options, config)
+        else:
+            articles = _clean_page(task, options, config)
+    except CleanerError as exc:
+        return Outcome(task.relative, "failed", error=str(exc))
+    except OSError as exc:
+        if _is_destination_error(exc):
+            raise DestinationError(f"cannot write {task.output}: {exc.strerror or exc}") from None
+        return Outcome(task.relative, "failed", error=f"cannot read: {exc.strerror or exc}")
+    return Outcome(task.relative, "cleaned", articles=articles, **common)  # type: ignore[arg-type]
+
+
+def _clean_page(task: Task, options: BatchOptions, config: CleanerConfig) -> int:
+    from .render import render_json, render_jsonl, render_markdown, render_text
+
+    with open(task.source, "rb") as handle:
+        data = handle.read()
+    if task.source.lower().endswith(".gz"):
+        import gzip
+
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise CleanerError(f"not a valid gzip file ({exc})") from None
+    document = clean(data, source=task.relative, config=config, input_format=options.input_format)
+    renderers: dict[str, Callable[[list[Document]], str]] = {
+        "json": lambda docs: render_json(docs),
+        "jsonl": lambda docs: render_jsonl(docs),
+        "markdown": lambda docs: render_markdown(docs, captions=options.captions, links=options.links),
+        "text": lambda docs: render_text(docs, captions=options.captions),
+    }
+    write_atomic(task.output, renderers[options.output_format]([document]).encode("utf-8"))
+    return len(document.articles)
+
+
+def _clean_stream(task: Task, options: BatchOptions, config: CleanerConfig) -> int:
+    """Clean a record stream record by record into one JSONL file, streaming."""
+    count = 0
+    with _AtomicFile(task.output) as out:
+        for number, record in enumerate(read_records(task.source), start=1):
+            for line in _record_lines(record, number, task.relative, options, config):
+                out.write(line)
+                count += 1
+    return count
+
+
+def _record_lines(
+    record: Record, number: int, relative: str, options: BatchOptions, config: CleanerConfig
+) -> Iterator[bytes]:
+    from .render import article_dict
+
+    input_format = record.input_format if options.input_format == "auto" else options.input_format
+    try:
+        document = clean(record.data, source=relative, config=config, input_format=input_format)
+    except CleanerError as exc:
+        error = {"source": relative, "url": record.url, "record_id": record.record_id, "error": str(exc)}
+        yield (json.dumps(error, ensure_ascii=False) + "\n").encode("utf-8")
+        return
+    for article in document.articles:
+        line = {"source": relative, "url": record.url, "date": record.date, "record_id": record.record_id}
+        line.update(article_dict(article))
+        yield (json.dumps(line, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _map(tasks: list[Task], options: BatchOptions, config: CleanerConfig) -> Iterator[Outcome]:
+    """Outcomes in task order, from a process pool when jobs > 1."""
+    if options.jobs <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            yield clean_one(task, options, config)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunk = max(1, min(64, len(tasks) // (options.jobs * 8)))
+    with ProcessPoolExecutor(max_workers=options.jobs) as pool:
+        yield from pool.map(clean_one, tasks, [options] * len(tasks), [config] * len(tasks), chunksize=chunk)
+
+
+def _unchanged(source: str, output: str, settings: str, row: sqlite3.Row) -> bool:
+    """Same settings, output present, and same size and mtime: no need to read it."""
+    if row["settings"] != settings or not os.path.exists(output):
+        return False
+    try:
+        stat = os.stat(source)
+    except OSError:
+        return False
+    return bool(stat.st_size == row["size"] and stat.st_mtime_ns == row["mtime_ns"])
+
+
+def _file_hash(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(HASH_CHUNK_BYTES), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _model_digest() -> str:
+    folder = os.path.join(os.path.dirname(__file__), "data")
+    digest = hashlib.sha256()
+    for name in sorted(os.listdir(folder)):
+        with open(os.path.join(folder, name), "rb") as handle:
+            digest.update(handle.read())
+    return digest.hexdigest()[:16]
+
+
+def _is_destination_error(exc: OSError) -> bool:
+    import errno
+
+    return exc.errno in (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT)
+
+
+def write_atomic(target: str, data: bytes) -> None:
+    """Write to a temporary file beside target, sync, then rename it into place."""
+    with _AtomicFile(target) as out:
+        out.write(data)
+
+
+class _AtomicFile:
+    """A file that appears at its path only whole: written under a temporary
+    name in the same folder, then renamed; removed if anything goes wrong."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+
+    def __enter__(self) -> _AtomicFile:
+        folder = os.path.dirname(self.target) or "."
+        os.makedirs(folder, exist_ok=True)
+        handle, self.temp = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX)
+        self.file = os.fdopen(handle, "wb")
+        return self
+
+    def write(self, data: bytes) -> None:
+        self.file.write(data)
+
+    def __exit__(self, kind: object, value: object, traceback: object) -> None:
+        try:
+            if kind is None:
+                self.file.flush()
+                os.fsync(self.file.fileno())
+            self.file.close()
+            if kind is None:
+                os.replace(self.temp, self.target)
+        finally:
+            if os.path.exists(self.temp):  # anything went wrong: no partial file stays
+                os.unlink(self.temp)
+
+
+def _remove_stale_temporaries(dest: str) -> None:
+    """Temporary files of a run that was killed (we hold the lock: none is live)."""
+    for folder, _, files in os.walk(dest):
+        for name in files:
+            if name.startswith(TEMP_PREFIX):
+                os.unlink(os.path.join(folder, name))
+
+
+class _Lock:
+    def __init__(self, dest: str) -> None:
+        self.path = os.path.join(dest, LOCK_NAME)
+
+    def __enter__(self) -> _Lock:
+        import fcntl
+
+        try:
+            self.handle = open(self.path, "a+b")
+        except OSError as exc:
+            raise DestinationError(f"cannot write in {os.path.dirname(self.path)}: {exc.strerror or exc}") from None
+        try:
+            fcntl.flock(self.handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.handle.close()
+            raise LockedError(f"another cleaner batch is running on {os.path.dirname(self.path)}") from None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.handle.close()  # closing releases the lock; the file stays for the next run
+
+
+class _Manifest:
+    """input path -> size, mtime, hash, settings, output; committed per input."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __enter__(self) -> _Manifest:
+        try:
+            self.db = sqlite3.connect(self.path)
+        except sqlite3.Error as exc:
+            raise DestinationError(f"cannot open the manifest {self.path}: {exc}") from None
+        self.db.row_factory = sqlite3.Row
+        # WAL: each input's commit is cheap, and a killed run keeps every commit it made
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS inputs (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,"
+            " sha256 TEXT, settings TEXT, output TEXT)"
+        )
+        self.db.commit()
+        return self
+
+    def get(self, relative: str) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self.db.execute("SELECT * FROM inputs WHERE path = ?", (relative,)).fetchone()
+        return row
+
+    def put(self, outcome: Outcome, settings: str) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO inputs VALUES (?, ?, ?, ?, ?, ?)",
+            (outcome.relative, outcome.size, outcome.mtime_ns, outcome.sha256, settings, outcome.output),
+        )
+        self.db.commit()
+
+    def __exit__(self, *exc: object) -> None:
+        self.db.close()
+
+
+def read_file_list(lines: Iterable[str]) -> list[tuple[str, str]]:
+    """--files-from: one path a line; each is its own relative path (absolute
+    paths lose their leading '/')."""
+    found = []
+    for line in lines:
+        path = line.strip()
+        if path:
+            found.append((os.path.abspath(path), os.path.normpath(path).lstrip("/").replace(os.sep, "/")))
+    return found
