@@ -256,30 +256,37 @@ def _clean_page(task: Task, options: BatchOptions, config: CleanerConfig) -> int
 def _clean_stream(task: Task, options: BatchOptions, config: CleanerConfig) -> int:
     """Clean a record stream record by record into one JSONL file, streaming."""
     count = 0
-    with _AtomicFile(task.output) as out:
-        for number, record in enumerate(read_records(task.source), start=1):
-            for line in _record_lines(record, number, task.relative, options, config):
+    with AtomicFile(task.output) as out:
+        for record in read_records(task.source):
+            lines, _ = clean_record(record, task.relative, options, config)
+            for line in lines:
                 out.write(line)
-                count += 1
+            count += len(lines)
     return count
 
 
-def _record_lines(
-    record: Record, number: int, relative: str, options: BatchOptions, config: CleanerConfig
-) -> Iterator[bytes]:
+def clean_record(
+    record: Record, relative: str, options: BatchOptions, config: CleanerConfig
+) -> tuple[list[bytes], str | None]:
+    """A record's JSONL lines (one per article, with its url, date and id), and
+    its error, if it could not be cleaned (then the one line says so)."""
     from .render import article_dict
 
-    input_format = record.input_format if options.input_format == "auto" else options.input_format
-    try:
-        document = clean(record.data, source=relative, config=config, input_format=input_format)
-    except CleanerError as exc:
-        error = {"source": relative, "url": record.url, "record_id": record.record_id, "error": str(exc)}
-        yield (json.dumps(error, ensure_ascii=False) + "\n").encode("utf-8")
-        return
-    for article in document.articles:
-        line = {"source": relative, "url": record.url, "date": record.date, "record_id": record.record_id}
-        line.update(article_dict(article))
-        yield (json.dumps(line, ensure_ascii=False) + "\n").encode("utf-8")
+    identity = {"source": relative, "url": record.url, "date": record.date, "record_id": record.record_id}
+    error = record.error
+    if error is None:
+        input_format = record.input_format if options.input_format == "auto" else options.input_format
+        try:
+            document = clean(record.data, source=relative, config=config, input_format=input_format)
+        except CleanerError as exc:
+            error = str(exc)
+    if error is not None:
+        return [(json.dumps({**identity, "error": error}, ensure_ascii=False) + "\n").encode("utf-8")], error
+    lines = [
+        (json.dumps({**identity, **article_dict(article)}, ensure_ascii=False) + "\n").encode("utf-8")
+        for article in document.articles
+    ]
+    return lines, None
 
 
 def _map(tasks: list[Task], options: BatchOptions, config: CleanerConfig) -> Iterator[Outcome]:
@@ -331,18 +338,18 @@ def _is_destination_error(exc: OSError) -> bool:
 
 def write_atomic(target: str, data: bytes) -> None:
     """Write to a temporary file beside target, sync, then rename it into place."""
-    with _AtomicFile(target) as out:
+    with AtomicFile(target) as out:
         out.write(data)
 
 
-class _AtomicFile:
+class AtomicFile:
     """A file that appears at its path only whole: written under a temporary
     name in the same folder, then renamed; removed if anything goes wrong."""
 
     def __init__(self, target: str) -> None:
         self.target = target
 
-    def __enter__(self) -> _AtomicFile:
+    def __enter__(self) -> AtomicFile:
         folder = os.path.dirname(self.target) or "."
         os.makedirs(folder, exist_ok=True)
         handle, self.temp = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX)

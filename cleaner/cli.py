@@ -62,9 +62,21 @@ def clean_command(
     inputs: tuple[str, ...], output_format: str, output: str | None, captions: bool, links: bool,
     explain: bool, input_format: str,
 ) -> None:
-    """Clean INPUT files (or stdin, as - or when none are given) into articles."""
+    """Clean INPUT files (or stdin, as - or when none are given) into articles.
+
+    Record streams (.jsonl, .warc[.gz], .warc.wet[.gz]) are cleaned record by
+    record into JSONL, one article a line with its record's url, date and id.
+    """
     names = _input_names(inputs)
     config = CleanerConfig()
+    from .records import is_stream
+
+    streams = [name for name in names if name != "-" and is_stream(name)]
+    if streams:
+        if len(streams) != len(names):
+            _fail("record streams (.jsonl, .warc, .wet) cannot be mixed with single pages", EXIT_USAGE)
+        _clean_streams(streams, output, input_format, config)
+        return
     documents, failed = [], 0
     for name in names:
         try:
@@ -83,6 +95,51 @@ def clean_command(
         _write(rendered, output)
     if failed:
         sys.exit(EXIT_INPUT_ERROR)
+
+
+def _clean_streams(names: list[str], output: str | None, input_format: str, config: CleanerConfig) -> None:
+    """Record streams to JSONL lines, written as they come (memory stays flat)."""
+    from . import batch
+
+    options = batch.BatchOptions(output_format="jsonl", input_format=input_format)
+    failed = 0
+    with batch.AtomicFile(output) if output else _Stdout() as out:
+        for name in names:
+            try:
+                for record in batch.read_records(name):
+                    lines, error = batch.clean_record(record, name, options, config)
+                    for line in lines:
+                        out.write(line)
+                    if error is not None:
+                        _message(f"error: {name}: record {record.record_id}: {error}")
+                        failed += 1
+            except CleanerError as exc:
+                _message(f"error: {name}: {exc}")
+                failed += 1
+            except OSError as exc:
+                _message(f"error: {name}: cannot read ({exc.strerror or exc})")
+                failed += 1
+    if failed:
+        sys.exit(EXIT_INPUT_ERROR)
+
+
+class _Stdout:
+    """stdout as a binary sink that goes quiet when the reader hangs up."""
+
+    def __enter__(self) -> _Stdout:
+        return self
+
+    def write(self, data: bytes) -> None:
+        try:
+            sys.stdout.buffer.write(data)
+        except BrokenPipeError:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 @main.command("batch")

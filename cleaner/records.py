@@ -44,6 +44,7 @@ class Record:
     url: str | None = None
     date: str | None = None
     record_id: str | None = None
+    error: str | None = None  # a broken record: reported, and the stream goes on
 
 
 def is_stream(name: str) -> bool:
@@ -68,13 +69,17 @@ def _jsonl_records(path: str, fields: RecordFields) -> Iterator[Record]:
             try:
                 item = json.loads(line)
             except ValueError as exc:
-                raise InputError(f"line {number} is not JSON ({exc})") from None
+                yield Record(b"", "text", record_id=str(number), error=f"line {number} is not JSON ({exc})")
+                continue
             if not isinstance(item, dict):
-                raise InputError(f"line {number} is not a JSON object")
+                yield Record(b"", "text", record_id=str(number), error=f"line {number} is not a JSON object")
+                continue
             html, text = item.get(fields.html), item.get(fields.text)
             body, kind = (html, "html") if isinstance(html, str) else (text, "text")
             if not isinstance(body, str):
-                raise InputError(f"line {number} has neither a '{fields.html}' nor a '{fields.text}' string")
+                error = f"line {number} has neither a '{fields.html}' nor a '{fields.text}' string"
+                yield Record(b"", "text", record_id=str(number), error=error)
+                continue
             yield Record(
                 data=body.encode("utf-8"),
                 input_format=kind,
