@@ -46,6 +46,13 @@ class CleanerConfig:
     line_model: str | None = None
     html_model: str | None = None
 
+    # --- site boilerplate (sitemodel) -----------------------------------------
+    # A line is a site's boilerplate when it occurs on at least this many of its
+    # pages... (3: two articles quoting the same sentence keep it)
+    site_min_pages: int = 3
+    # ...and on at least this share of them (0-1). Tuned on dev cpe (4 sites).
+    site_min_share: float = 0.3
+
     # --- segments ---------------------------------------------------------------
     # Inside one body, up to this many non-article lines may stand between two
     # article lines (a subscribe box, an inline ad) without ending the body.

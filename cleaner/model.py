@@ -89,6 +89,7 @@ class Block:
     group: int = -1  # index of the first block of its duplicate group (itself if none)
     copies: int = 1  # blocks in this block's duplicate group, itself included
     content_score: float = 0.0  # 0-1, probability that the block is article text
+    site_boilerplate: bool = False  # the line recurs across the site's pages (sitemodel)
     # HTML input only: the element holding the block, its regions and links
     tag: str = ""  # "p", "h2", "li", "td"…; "" for text input
     landmarks: Landmark = Landmark.NONE

@@ -1,6 +1,7 @@
 """clean(): the one place where the stages' order is written.
 
-read -> blocks -> dedupe -> classify -> segments; rendering is the caller's.
+read -> blocks -> dedupe -> site boilerplate -> classify -> segments; rendering
+is the caller's. page_fingerprints() is the first pass of site learning.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from .dedupe import mark_duplicates
 from .model import Document, InputKind
 from .read import read_input
 from .segments import group_segments
+from .sitemodel import fingerprint_page, mark_site_boilerplate
 
 DEFAULT_CONFIG = CleanerConfig()
 
@@ -22,15 +24,27 @@ def clean(
     source: str | None = None,
     config: CleanerConfig | None = None,
     input_format: str = "auto",
+    site_boilerplate: frozenset[int] = frozenset(),
 ) -> Document:
     """Clean one page (bytes in any common encoding, or str) into articles.
 
-    Raises InputError (a CleanerError) for input that is not text or HTML.
+    site_boilerplate: fingerprints of lines learned as boilerplate across the
+    page's site (sitemodel). Raises InputError (a CleanerError) for input that
+    is not text or HTML.
     """
     config = config or DEFAULT_CONFIG
     decoded = read_input(data, input_format=input_format)
     blocks, meta = split_blocks(decoded, config)
     blocks = mark_duplicates(blocks, config)
+    blocks = mark_site_boilerplate(blocks, site_boilerplate)
     blocks = score_blocks(blocks, config, html=decoded.kind is InputKind.HTML)
     articles, dropped = group_segments(blocks, config, meta)
     return Document(source=source, articles=articles, blocks=blocks, dropped=dropped, warnings=decoded.warnings)
+
+
+def page_fingerprints(data: bytes | str, *, config: CleanerConfig | None = None, input_format: str = "auto") -> frozenset[int]:
+    """Pass 1 of site learning: the fingerprints of a page's lines (stages 1-3 only)."""
+    config = config or DEFAULT_CONFIG
+    decoded = read_input(data, input_format=input_format)
+    blocks, _ = split_blocks(decoded, config)
+    return fingerprint_page(mark_duplicates(blocks, config))

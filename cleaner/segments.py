@@ -82,7 +82,9 @@ def group_segments(
     what its first article's blocks do not say."""
     is_caption = [_is_caption(b, blocks) for b in blocks]
     for block in blocks:
-        if _is_gallery_label(block, is_caption):
+        if block.site_boilerplate:
+            block.reason = "boilerplate (recurs across the site's pages)"
+        elif _is_gallery_label(block, is_caption):
             block.reason = "boilerplate (gallery label above captions)"
         elif HAS_LETTER.search(block.text) is None:
             block.reason = "boilerplate (no letters)"
@@ -282,6 +284,7 @@ def _is_title_shaped(block: Block, config: CleanerConfig) -> bool:
         and text.count(" ") + 1 <= TITLE_MAX_WORDS
         and not text.endswith(SENTENCE_END_CHARS)
         and block.kind is BlockKind.TEXT
+        and not block.site_boilerplate
         and not URL.search(text)
     )
 

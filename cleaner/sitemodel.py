@@ -1,0 +1,131 @@
+"""Stage 4b: boilerplate learned across a site's pages.
+
+A line that recurs on many pages of one site is boilerplate even when it
+appears only once per page: "Subscribe to our newsletter", a footer, a menu.
+Learning is three plain functions, so that a process pool or a distributed
+engine can map them:
+
+1. ``fingerprint_page``: the set of 64-bit fingerprints of a page's lines
+   (blake2b of the match key: casefolded, punctuation removed);
+2. ``merge_counts``: per site, on how many pages each fingerprint occurs;
+3. ``learn_model``: the fingerprints on at least ``site_min_pages`` pages and
+   ``site_min_share`` of the site's pages are its boilerplate.
+
+``mark_site_boilerplate`` then flags the matching blocks of a page before
+segmentation. A line must recur on several pages to be flagged, so a sentence
+that two articles happen to quote (two pages) stays in both.
+
+The model is saved as JSON: per site, its page count and the counts of the
+fingerprints seen on more than one page (sorted), so tomorrow's run can add to it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+from .config import CleanerConfig
+from .model import Block
+
+MODEL_VERSION = 1
+# See save_model.
+SINGLETON_PRUNE_PAGES = 50
+
+
+@dataclass
+class SiteCounts:
+    """What has been seen of one site: pages, and pages per fingerprint."""
+
+    pages: int = 0
+    counts: Counter[int] = field(default_factory=Counter)
+
+
+@dataclass
+class SiteModel:
+    sites: dict[str, SiteCounts] = field(default_factory=dict)
+
+    def boilerplate(self, site: str, config: CleanerConfig) -> frozenset[int]:
+        """The site's boilerplate fingerprints under the config's thresholds."""
+        stats = self.sites.get(site)
+        if stats is None:
+            return frozenset()
+        needed = max(config.site_min_pages, config.site_min_share * stats.pages)
+        return frozenset(fp for fp, pages in stats.counts.items() if pages >= needed)
+
+
+def site_of(url: str | None, relative_path: str) -> str:
+    """The URL's host when known, else the input's folder ("" at the top)."""
+    if url:
+        host = urlparse(url).netloc.lower()
+        if host:
+            return host[4:] if host.startswith("www.") else host
+    folder = os.path.dirname(relative_path.replace(os.sep, "/"))
+    return folder
+
+
+def fingerprint(key: str) -> int:
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def fingerprint_page(blocks: list[Block]) -> frozenset[int]:
+    """Fingerprints of a page's lines (each counted once per page)."""
+    return frozenset(fingerprint(b.norm) for b in blocks if b.norm)
+
+
+def merge_counts(model: SiteModel, pages: Iterable[tuple[str, frozenset[int]]]) -> SiteModel:
+    """Add pages (site, fingerprints) to the model's counts; returns the model."""
+    for site, prints in pages:
+        stats = model.sites.setdefault(site, SiteCounts())
+        stats.pages += 1
+        stats.counts.update(prints)
+    return model
+
+
+def mark_site_boilerplate(blocks: list[Block], boilerplate: frozenset[int]) -> list[Block]:
+    """Flag the blocks whose line is the site's boilerplate."""
+    if boilerplate:
+        for block in blocks:
+            if block.norm and fingerprint(block.norm) in boilerplate:
+                block.site_boilerplate = True
+    return blocks
+
+
+def save_model(model: SiteModel, path: str) -> None:
+    """JSON, deterministic. On sites of SINGLETON_PRUNE_PAGES pages or more, lines
+    seen on one page only are not kept: they are most of the lines, and such a
+    line needs many more pages before it could count as boilerplate."""
+    from .batch import write_atomic
+
+    data = {
+        "version": MODEL_VERSION,
+        "sites": {
+            site: {
+                "pages": stats.pages,
+                "counts": sorted(
+                    [fp, n] for fp, n in stats.counts.items() if n > 1 or stats.pages < SINGLETON_PRUNE_PAGES
+                ),
+            }
+            for site, stats in sorted(model.sites.items())
+        },
+    }
+    write_atomic(path, (json.dumps(data, separators=(",", ":")) + "\n").encode("utf-8"))
+
+
+def load_model(path: str) -> SiteModel:
+    from .model import InputError
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+        sites = {
+            site: SiteCounts(pages=int(item["pages"]), counts=Counter({int(fp): int(n) for fp, n in item["counts"]}))
+            for site, item in data["sites"].items()
+        }
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"cannot read the site model {path}: {exc}") from None
+    return SiteModel(sites)
