@@ -31,14 +31,19 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from typing import TypeVar
 
 from . import __version__
 from .config import CleanerConfig
 from .model import CleanerError, Document
-from .pipeline import clean
+from .pipeline import clean, page_fingerprints
 from .records import Record, is_stream, read_records
+from .sitemodel import SiteModel, boilerplate_digest, load_model, merge_counts, save_model, site_of
+
+T = TypeVar("T")
 
 MANIFEST_NAME = ".cleaner-manifest.sqlite"
+SITE_MODEL_NAME = ".cleaner-site-model.json"
 LOCK_NAME = ".cleaner.lock"
 TEMP_PREFIX = ".cleaner-tmp-"
 EXTENSIONS = {"markdown": ".md", "json": ".json", "jsonl": ".jsonl", "text": ".txt"}
@@ -67,6 +72,7 @@ class BatchOptions:
     pattern: str = "*"
     force: bool = False
     jobs: int = 1
+    learn_sites: bool = True
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,8 @@ class Task:
     output: str  # absolute path of the output file
     settings: str  # settings digest
     known_hash: str | None  # content hash in the manifest, if any
+    boilerplate: frozenset[int] = frozenset()  # its site's boilerplate fingerprints
+    site_sets: tuple[tuple[str, frozenset[int]], ...] = ()  # record streams: every site's
 
 
 @dataclass(frozen=True)
@@ -165,7 +173,13 @@ def run_batch(
     config: CleanerConfig = CleanerConfig(),
     progress: Callable[[BatchResult, int], None] | None = None,
 ) -> BatchResult:
-    """Clean every input into dest. Raises LockedError or DestinationError."""
+    """Clean every input into dest. Raises LockedError or DestinationError.
+
+    With options.learn_sites, a first pass fingerprints the new and changed
+    inputs and adds them to the site model kept in DEST; the second pass cleans
+    with each site's boilerplate, and an output made with another boilerplate
+    set than its site's current one is made again.
+    """
     started = time.monotonic()
     dest = os.path.abspath(dest)
     try:
@@ -174,27 +188,25 @@ def run_batch(
         raise DestinationError(f"cannot create {dest}: {exc.strerror or exc}") from None
     with _Lock(dest), _Manifest(os.path.join(dest, MANIFEST_NAME)) as manifest:
         _remove_stale_temporaries(dest)
-        settings = settings_digest(options, config)
+        planned = _plan(inputs, dest, options, manifest)
+        model = _learn_sites(planned, dest, options, config) if options.learn_sites else None
+        base = settings_digest(options, config)
         result = BatchResult()
         tasks = []
-        taken: set[str] = set()
-        for source, relative in inputs:
-            row = manifest.get(relative)
-            name = output_name(relative, options.output_format)
-            if name in taken:  # page.html and page.txt: the second keeps its whole name
-                name = relative + os.path.splitext(name)[1]
-            taken.add(name)
-            output = os.path.join(dest, name)
+        for source, relative, output, row in planned:
+            boilerplate, site_sets = _boilerplate_for(model, source, config)
+            settings = _task_settings(base, boilerplate, site_sets)
             if not options.force and row is not None and _unchanged(source, output, settings, row):
                 result.skipped += 1
                 continue
-            known = row["sha256"] if row is not None and row["settings"] == settings and os.path.exists(output) else None
-            tasks.append(Task(source, relative, output, settings, None if options.force else known))
-        for outcome in _map(tasks, options, config):
+            same = row is not None and row["settings"] == settings and os.path.exists(output)
+            known = row["sha256"] if same and not options.force else None
+            tasks.append(Task(source, relative, output, settings, known, boilerplate, site_sets))
+        for task, outcome in zip(tasks, _map(clean_one, tasks, options, config)):
             if outcome.status == "failed":
                 result.failed.append(outcome)
             else:
-                manifest.put(outcome, settings)
+                manifest.put(outcome, task.settings)
                 if outcome.status == "cleaned":
                     result.cleaned += 1
                 else:
@@ -203,6 +215,89 @@ def run_batch(
                 progress(result, len(tasks))
         result.seconds = time.monotonic() - started
         return result
+
+
+def _plan(
+    inputs: list[tuple[str, str]], dest: str, options: BatchOptions, manifest: _Manifest
+) -> list[tuple[str, str, str, sqlite3.Row | None]]:
+    """(source, relative, output, manifest row) of every input."""
+    planned = []
+    taken: set[str] = set()
+    for source, relative in inputs:
+        name = output_name(relative, options.output_format)
+        if name in taken:  # page.html and page.txt: the second keeps its whole name
+            name = relative + os.path.splitext(name)[1]
+        taken.add(name)
+        planned.append((source, relative, os.path.join(dest, name), manifest.get(relative)))
+    return planned
+
+
+def _learn_sites(
+    planned: list[tuple[str, str, str, sqlite3.Row | None]], dest: str, options: BatchOptions,
+    config: CleanerConfig,
+) -> SiteModel:
+    """Pass 1: add the new and changed inputs' fingerprints to DEST's site model."""
+    path = os.path.join(dest, SITE_MODEL_NAME)
+    model = load_model(path) if os.path.exists(path) else SiteModel()
+    tasks = [
+        Task(source, relative, output, "", model.counted.get(relative))
+        for source, relative, output, row in planned
+        if row is None or row["sha256"] != model.counted.get(relative) or not _same_file(source, row)
+    ]
+    changed = False
+    for task, (digest, pages) in zip(tasks, _map(fingerprint_one, tasks, options, config)):
+        if pages:
+            merge_counts(model, pages)
+            model.counted[task.relative] = digest
+            changed = True
+    if changed:  # the counts and the list of counted inputs are saved together, atomically
+        try:
+            save_model(model, path)
+        except OSError as exc:
+            raise DestinationError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return model
+
+
+def fingerprint_one(
+    task: Task, options: BatchOptions, config: CleanerConfig
+) -> tuple[str, list[tuple[str, frozenset[int]]]]:
+    """Pass 1 for one input: its content hash and the (site, fingerprints) of
+    each of its pages; no pages when that content was counted already
+    (task.known_hash) or cannot be read (pass 2 reports it). A plain top-level
+    function, like clean_one."""
+    try:
+        digest = _file_hash(task.source)
+        if digest == task.known_hash:
+            return digest, []
+        if is_stream(task.source):
+            return digest, [
+                (site_of(r.url, task.source), page_fingerprints(r.data, config=config, input_format=r.input_format))
+                for r in read_records(task.source)
+                if r.error is None
+            ]
+        data = _read_page(task.source)
+        prints = page_fingerprints(data, config=config, input_format=options.input_format)
+        return digest, [(site_of(None, task.source), prints)]
+    except (CleanerError, OSError):
+        return "", []
+
+
+def _boilerplate_for(
+    model: SiteModel | None, source: str, config: CleanerConfig
+) -> tuple[frozenset[int], tuple[tuple[str, frozenset[int]], ...]]:
+    """A page's site boilerplate; for a record stream, every site's."""
+    if model is None:
+        return frozenset(), ()
+    if is_stream(source):
+        return frozenset(), tuple((site, model.boilerplate(site, config)) for site in sorted(model.sites))
+    return model.boilerplate(site_of(None, source), config), ()
+
+
+def _task_settings(base: str, boilerplate: frozenset[int], site_sets: tuple[tuple[str, frozenset[int]], ...]) -> str:
+    if not boilerplate and not site_sets:
+        return base
+    parts = [base, boilerplate_digest(boilerplate)] + [f"{s}:{boilerplate_digest(b)}" for s, b in site_sets]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
 def clean_one(task: Task, options: BatchOptions, config: CleanerConfig) -> Outcome:
@@ -230,19 +325,26 @@ def clean_one(task: Task, options: BatchOptions, config: CleanerConfig) -> Outco
     return Outcome(task.relative, "cleaned", articles=articles, **common)  # type: ignore[arg-type]
 
 
-def _clean_page(task: Task, options: BatchOptions, config: CleanerConfig) -> int:
-    from .render import render_json, render_jsonl, render_markdown, render_text
-
-    with open(task.source, "rb") as handle:
+def _read_page(path: str) -> bytes:
+    with open(path, "rb") as handle:
         data = handle.read()
-    if task.source.lower().endswith(".gz"):
+    if path.lower().endswith(".gz"):
         import gzip
 
         try:
             data = gzip.decompress(data)
         except (OSError, EOFError) as exc:
             raise CleanerError(f"not a valid gzip file ({exc})") from None
-    document = clean(data, source=task.relative, config=config, input_format=options.input_format)
+    return data
+
+
+def _clean_page(task: Task, options: BatchOptions, config: CleanerConfig) -> int:
+    from .render import render_json, render_jsonl, render_markdown, render_text
+
+    document = clean(
+        _read_page(task.source), source=task.relative, config=config, input_format=options.input_format,
+        site_boilerplate=task.boilerplate,
+    )
     renderers: dict[str, Callable[[list[Document]], str]] = {
         "json": lambda docs: render_json(docs),
         "jsonl": lambda docs: render_jsonl(docs),
@@ -256,9 +358,11 @@ def _clean_page(task: Task, options: BatchOptions, config: CleanerConfig) -> int
 def _clean_stream(task: Task, options: BatchOptions, config: CleanerConfig) -> int:
     """Clean a record stream record by record into one JSONL file, streaming."""
     count = 0
+    sites = dict(task.site_sets)
     with AtomicFile(task.output) as out:
         for record in read_records(task.source):
-            lines, _ = clean_record(record, task.relative, options, config)
+            boilerplate = sites.get(site_of(record.url, task.source), frozenset())
+            lines, _ = clean_record(record, task.relative, options, config, boilerplate)
             for line in lines:
                 out.write(line)
             count += len(lines)
@@ -266,7 +370,8 @@ def _clean_stream(task: Task, options: BatchOptions, config: CleanerConfig) -> i
 
 
 def clean_record(
-    record: Record, relative: str, options: BatchOptions, config: CleanerConfig
+    record: Record, relative: str, options: BatchOptions, config: CleanerConfig,
+    boilerplate: frozenset[int] = frozenset(),
 ) -> tuple[list[bytes], str | None]:
     """A record's JSONL lines (one per article, with its url, date and id), and
     its error, if it could not be cleaned (then the one line says so)."""
@@ -277,7 +382,9 @@ def clean_record(
     if error is None:
         input_format = record.input_format if options.input_format == "auto" else options.input_format
         try:
-            document = clean(record.data, source=relative, config=config, input_format=input_format)
+            document = clean(
+                record.data, source=relative, config=config, input_format=input_format, site_boilerplate=boilerplate
+            )
         except CleanerError as exc:
             error = str(exc)
     if error is not None:
@@ -289,23 +396,28 @@ def clean_record(
     return lines, None
 
 
-def _map(tasks: list[Task], options: BatchOptions, config: CleanerConfig) -> Iterator[Outcome]:
-    """Outcomes in task order, from a process pool when jobs > 1."""
+def _map(
+    work: Callable[[Task, BatchOptions, CleanerConfig], T], tasks: list[Task], options: BatchOptions,
+    config: CleanerConfig,
+) -> Iterator[T]:
+    """work(task) for every task, in task order, from a process pool when jobs > 1."""
     if options.jobs <= 1 or len(tasks) <= 1:
         for task in tasks:
-            yield clean_one(task, options, config)
+            yield work(task, options, config)
         return
     from concurrent.futures import ProcessPoolExecutor
 
     chunk = max(1, min(64, len(tasks) // (options.jobs * 8)))
     with ProcessPoolExecutor(max_workers=options.jobs) as pool:
-        yield from pool.map(clean_one, tasks, [options] * len(tasks), [config] * len(tasks), chunksize=chunk)
+        yield from pool.map(work, tasks, [options] * len(tasks), [config] * len(tasks), chunksize=chunk)
 
 
 def _unchanged(source: str, output: str, settings: str, row: sqlite3.Row) -> bool:
     """Same settings, output present, and same size and mtime: no need to read it."""
-    if row["settings"] != settings or not os.path.exists(output):
-        return False
+    return row["settings"] == settings and os.path.exists(output) and _same_file(source, row)
+
+
+def _same_file(source: str, row: sqlite3.Row) -> bool:
     try:
         stat = os.stat(source)
     except OSError:

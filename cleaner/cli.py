@@ -58,9 +58,13 @@ def main() -> None:
 @click.option("--explain", is_flag=True, help="JSON/JSONL: add every dropped line with its reason.")
 @click.option("--input-format", type=click.Choice(INPUT_FORMATS), default="auto", show_default=True,
               help="How to read the inputs.")
+@click.option("--site-model", "site_model_path", type=click.Path(dir_okay=False),
+              help="Drop the boilerplate learned by cleaner batch (DEST/.cleaner-site-model.json).")
+@click.option("--site", help="With --site-model: the site of the inputs [default: a record's host, "
+              "else the input's folder name].")
 def clean_command(
     inputs: tuple[str, ...], output_format: str, output: str | None, captions: bool, links: bool,
-    explain: bool, input_format: str,
+    explain: bool, input_format: str, site_model_path: str | None, site: str | None,
 ) -> None:
     """Clean INPUT files (or stdin, as - or when none are given) into articles.
 
@@ -71,16 +75,32 @@ def clean_command(
     config = CleanerConfig()
     from .records import is_stream
 
+    site_model = None
+    if site_model_path:
+        from .sitemodel import load_model
+
+        try:
+            site_model = load_model(site_model_path)
+        except CleanerError as exc:
+            _fail(str(exc), EXIT_USAGE)
     streams = [name for name in names if name != "-" and is_stream(name)]
     if streams:
         if len(streams) != len(names):
             _fail("record streams (.jsonl, .warc, .wet) cannot be mixed with single pages", EXIT_USAGE)
-        _clean_streams(streams, output, input_format, config)
+        _clean_streams(streams, output, input_format, config, site_model, site)
         return
     documents, failed = [], 0
     for name in names:
+        boilerplate: frozenset[int] = frozenset()
+        if site_model is not None:
+            from .sitemodel import site_of
+
+            boilerplate = site_model.boilerplate(site or site_of(None, name), config)
         try:
-            document = clean(_read_bytes(name), source=name, config=config, input_format=input_format)
+            document = clean(
+                _read_bytes(name), source=name, config=config, input_format=input_format,
+                site_boilerplate=boilerplate,
+            )
         except CleanerError as exc:
             _message(f"error: {exc}")
             failed += 1
@@ -97,9 +117,13 @@ def clean_command(
         sys.exit(EXIT_INPUT_ERROR)
 
 
-def _clean_streams(names: list[str], output: str | None, input_format: str, config: CleanerConfig) -> None:
+def _clean_streams(
+    names: list[str], output: str | None, input_format: str, config: CleanerConfig,
+    site_model: object, site: str | None,
+) -> None:
     """Record streams to JSONL lines, written as they come (memory stays flat)."""
     from . import batch
+    from .sitemodel import SiteModel, site_of
 
     options = batch.BatchOptions(output_format="jsonl", input_format=input_format)
     failed = 0
@@ -107,7 +131,10 @@ def _clean_streams(names: list[str], output: str | None, input_format: str, conf
         for name in names:
             try:
                 for record in batch.read_records(name):
-                    lines, error = batch.clean_record(record, name, options, config)
+                    boilerplate: frozenset[int] = frozenset()
+                    if isinstance(site_model, SiteModel):
+                        boilerplate = site_model.boilerplate(site or site_of(record.url, name), config)
+                    lines, error = batch.clean_record(record, name, options, config, boilerplate)
                     for line in lines:
                         out.write(line)
                     if error is not None:
@@ -155,9 +182,11 @@ class _Stdout:
 @click.option("--captions", is_flag=True, help="Markdown and text: list photo captions.")
 @click.option("--links", is_flag=True, help="Markdown of HTML input: keep links.")
 @click.option("--input-format", type=click.Choice(INPUT_FORMATS), default="auto", show_default=True)
+@click.option("--site-model/--no-site-model", "learn_sites", default=True, show_default=True,
+              help="Learn each site's boilerplate across its pages (kept in DEST for the next run).")
 def batch_command(
     src: str | None, dest: str, output_format: str, jobs: int | None, pattern: str, files_from: object,
-    force: bool, report: str | None, captions: bool, links: bool, input_format: str,
+    force: bool, report: str | None, captions: bool, links: bool, input_format: str, learn_sites: bool,
 ) -> None:
     """Clean every file under SRC (or listed by --files-from) into DEST.
 
@@ -175,7 +204,7 @@ def batch_command(
     inputs = batch.read_file_list(files_from) if files_from is not None else batch.list_inputs(src, pattern, dest)  # type: ignore[arg-type]
     options = batch.BatchOptions(
         output_format=output_format, captions=captions, links=links, input_format=input_format,
-        pattern=pattern, force=force, jobs=jobs or os.cpu_count() or 1,
+        pattern=pattern, force=force, jobs=jobs or os.cpu_count() or 1, learn_sites=learn_sites,
     )
     try:
         result = batch.run_batch(inputs, dest, options, progress=_progress_printer())

@@ -48,6 +48,9 @@ class SiteCounts:
 @dataclass
 class SiteModel:
     sites: dict[str, SiteCounts] = field(default_factory=dict)
+    # input -> content hash already counted (a batch run killed after learning
+    # must not count its inputs twice)
+    counted: dict[str, str] = field(default_factory=dict)
 
     def boilerplate(self, site: str, config: CleanerConfig) -> frozenset[int]:
         """The site's boilerplate fingerprints under the config's thresholds."""
@@ -58,14 +61,21 @@ class SiteModel:
         return frozenset(fp for fp, pages in stats.counts.items() if pages >= needed)
 
 
-def site_of(url: str | None, relative_path: str) -> str:
-    """The URL's host when known, else the input's folder ("" at the top)."""
+def site_of(url: str | None, path: str) -> str:
+    """The URL's host when known, else the name of the folder the input is in."""
     if url:
         host = urlparse(url).netloc.lower()
         if host:
             return host[4:] if host.startswith("www.") else host
-    folder = os.path.dirname(relative_path.replace(os.sep, "/"))
-    return folder
+    return os.path.basename(os.path.dirname(os.path.abspath(path)))
+
+
+def boilerplate_digest(boilerplate: frozenset[int]) -> str:
+    """Short digest of a boilerplate set: outputs made with another set are redone."""
+    digest = hashlib.sha256()
+    for fp in sorted(boilerplate):
+        digest.update(fp.to_bytes(8, "big"))
+    return digest.hexdigest()[:16]
 
 
 def fingerprint(key: str) -> int:
@@ -112,6 +122,7 @@ def save_model(model: SiteModel, path: str) -> None:
             }
             for site, stats in sorted(model.sites.items())
         },
+        "counted": dict(sorted(model.counted.items())),
     }
     write_atomic(path, (json.dumps(data, separators=(",", ":")) + "\n").encode("utf-8"))
 
@@ -126,6 +137,7 @@ def load_model(path: str) -> SiteModel:
             site: SiteCounts(pages=int(item["pages"]), counts=Counter({int(fp): int(n) for fp, n in item["counts"]}))
             for site, item in data["sites"].items()
         }
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        counted = {str(k): str(v) for k, v in data.get("counted", {}).items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise InputError(f"cannot read the site model {path}: {exc}") from None
-    return SiteModel(sites)
+    return SiteModel(sites, counted)

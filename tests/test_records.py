@@ -20,6 +20,8 @@ PARAGRAPH = (
 PAGE = "<html><body><article><h1>Bridge approved</h1>" + "".join(
     f"<p>{PARAGRAPH}This is paragraph {n} of the report.</p>" for n in range(6)
 ) + "</article></body></html>"
+# Site learning in batch would take lines shared by every page of a site for
+# boilerplate: the test pages of one site share none.
 TEXT = "Bridge approved\n\n" + "\n\n".join(f"{PARAGRAPH}This is paragraph {n} of the report." for n in range(6))
 
 
@@ -28,12 +30,13 @@ def write_warc(path: Path, wet: bool = False) -> None:
         writer = WARCWriter(handle, gzip=True)
         for n in range(3):
             url = f"https://example.test/story{n}"
+            text, page = TEXT.replace("report", f"report {n}"), PAGE.replace("report", f"report {n}")
             if wet:
-                record = writer.create_warc_record(url, "conversion", payload=io.BytesIO(TEXT.encode()),
+                record = writer.create_warc_record(url, "conversion", payload=io.BytesIO(text.encode()),
                                                    warc_content_type="text/plain")
             else:
                 http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
-                record = writer.create_warc_record(url, "response", payload=io.BytesIO(PAGE.encode()), http_headers=http)
+                record = writer.create_warc_record(url, "response", payload=io.BytesIO(page.encode()), http_headers=http)
             writer.write_record(record)
         image = StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1")
         writer.write_record(writer.create_warc_record("https://example.test/a.png", "response",
