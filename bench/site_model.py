@@ -1,47 +1,61 @@
-"""Does learning boilerplate across a site's pages help? Text track, cpe- pages.
+"""Does learning boilerplate across a site's pages help? `cleaner batch` on the
+cpe- text dumps, each site's pages in a folder of its own.
 
     python bench/site_model.py
 
-The CleanPortalEval pages come from 4 sites (several pages each). Each page is
-cleaned twice with its cross-validated fold line model: alone, and with the
-boilerplate learned (without any gold) from all the dumps of its site, as
-`cleaner batch` does with each site's pages in a folder of their own. Scored
-with ../shared/eval/score.py.
+The CleanPortalEval pages come from 4 sites (12-30 pages each). Each site's
+dumps are copied into a folder and cleaned by the batch engine (run_batch, the
+code behind `cleaner batch`) twice: with site learning (the default) and with
+--no-site-model. The line model is the site's cross-validation fold model
+(trained without that site), so the figures are valid dev figures. The JSON
+outputs are scored with ../shared/eval/score.py.
 """
 
 from __future__ import annotations
 
+import json
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import DEV, load_gold, page_folds, print_scores, score_by_set, site_of  # noqa: E402
-from quality import body, config_for  # noqa: E402
+from quality import config_for  # noqa: E402
 
-from cleaner import clean  # noqa: E402
-from cleaner.config import CleanerConfig  # noqa: E402
-from cleaner.pipeline import page_fingerprints  # noqa: E402
-from cleaner.sitemodel import SiteModel, merge_counts  # noqa: E402
+from cleaner.batch import BatchOptions, list_inputs, run_batch  # noqa: E402
 
 
 def main() -> None:
     gold = {k: v for k, v in load_gold().items() if k.startswith("cpe-")}
     folds = page_folds(load_gold())
-    pages = {pid: (DEV / "text" / f"{pid}.txt").read_bytes() for pid in gold}
-    sites = {pid: site_of(pid, g.get("url")) for pid, g in gold.items()}
-    model = merge_counts(SiteModel(), ((sites[pid], page_fingerprints(data)) for pid, data in pages.items()))
-    alone, learned = {}, {}
-    for pid, data in sorted(pages.items()):
-        config = config_for(pid, folds, "folds")
-        alone[pid] = {"articleBody": body(clean(data, config=config))}
-        boilerplate = model.boilerplate(sites[pid], config)
-        learned[pid] = {"articleBody": body(clean(data, config=config, site_boilerplate=boilerplate))}
-    for site, stats in sorted(model.sites.items()):
-        print(f"{site:<22} pages {stats.pages:>3}  boilerplate lines {len(model.boilerplate(site, CleanerConfig()))}")
-    print_scores("page alone", {"cpe": score_by_set(gold, alone)["cpe"]})
-    print_scores("site model", {"cpe": score_by_set(gold, learned)["cpe"]})
+    by_site: dict[str, list[str]] = {}
+    for pid, g in sorted(gold.items()):
+        by_site.setdefault(site_of(pid, g.get("url")), []).append(pid)
+    scores = {}
+    with tempfile.TemporaryDirectory() as work:
+        for learn in (False, True):
+            pred = {}
+            for site, pids in by_site.items():
+                src = Path(work) / "src" / site
+                src.mkdir(parents=True, exist_ok=True)
+                for pid in pids:
+                    shutil.copy(DEV / "text" / f"{pid}.txt", src / f"{pid}.txt")
+                dest = Path(work) / f"dest-{learn}" / site
+                config = config_for(pids[0], folds, "folds")
+                options = BatchOptions(output_format="json", learn_sites=learn, jobs=2)
+                result = run_batch(list_inputs(str(src), "*", str(dest)), str(dest), options, config)
+                assert not result.failed, result.failed
+                for pid in pids:
+                    document = json.loads((dest / f"{pid}.json").read_text("utf-8"))
+                    paragraphs = [p for a in document["articles"] for p in a["paragraphs"]]
+                    pred[pid] = {"articleBody": "\n\n".join(paragraphs)}
+            scores[learn] = score_by_set(gold, pred)["cpe"]
+    print(f"cpe pages: {len(gold)} from {len(by_site)} sites ({', '.join(f'{s} {len(p)}' for s, p in by_site.items())})")
+    print_scores("page alone", {"cpe": scores[False]})
+    print_scores("site model", {"cpe": scores[True]})
 
 
 if __name__ == "__main__":
