@@ -37,8 +37,8 @@ from . import __version__
 from .config import CleanerConfig
 from .model import CleanerError, Document
 from .pipeline import clean, page_fingerprints
-from .records import Record, is_stream, read_records
-from .sitemodel import SiteModel, boilerplate_digest, load_model, merge_counts, save_model, site_of
+from .records import Record, RecordFields, is_stream, read_records
+from .sitemodel import SiteModel, boilerplate_digest, load_model, merge_counts, merge_models, save_model, site_of
 
 T = TypeVar("T")
 
@@ -73,6 +73,7 @@ class BatchOptions:
     force: bool = False
     jobs: int = 1
     learn_sites: bool = True
+    fields: RecordFields = RecordFields()  # JSONL field names
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,7 @@ def settings_digest(options: BatchOptions, config: CleanerConfig) -> str:
         "captions": options.captions,
         "links": options.links,
         "input_format": options.input_format,
+        "fields": asdict(options.fields),
         "config": asdict(config),
         "models": _model_digest(),
     }
@@ -245,9 +247,9 @@ def _learn_sites(
         if row is None or row["sha256"] != model.counted.get(relative) or not _same_file(source, row)
     ]
     changed = False
-    for task, (digest, pages) in zip(tasks, _map(fingerprint_one, tasks, options, config)):
-        if pages:
-            merge_counts(model, pages)
+    for task, (digest, counts) in zip(tasks, _map(fingerprint_one, tasks, options, config)):
+        if counts is not None:
+            merge_models(model, counts)
             model.counted[task.relative] = digest
             changed = True
     if changed:  # the counts and the list of counted inputs are saved together, atomically
@@ -258,28 +260,27 @@ def _learn_sites(
     return model
 
 
-def fingerprint_one(
-    task: Task, options: BatchOptions, config: CleanerConfig
-) -> tuple[str, list[tuple[str, frozenset[int]]]]:
-    """Pass 1 for one input: its content hash and the (site, fingerprints) of
-    each of its pages; no pages when that content was counted already
-    (task.known_hash) or cannot be read (pass 2 reports it). A plain top-level
-    function, like clean_one."""
+def fingerprint_one(task: Task, options: BatchOptions, config: CleanerConfig) -> tuple[str, SiteModel | None]:
+    """Pass 1 for one input: its content hash and the site counts of its pages
+    (a stream's records are counted as they are read, so memory stays bounded);
+    no counts when that content was counted already (task.known_hash) or cannot
+    be read (pass 2 reports it). A plain top-level function, like clean_one."""
     try:
         digest = _file_hash(task.source)
         if digest == task.known_hash:
-            return digest, []
+            return digest, None
         if is_stream(task.source):
-            return digest, [
+            pages = (
                 (site_of(r.url, task.source), page_fingerprints(r.data, config=config, input_format=r.input_format))
-                for r in read_records(task.source)
+                for r in read_records(task.source, options.fields)
                 if r.error is None
-            ]
-        data = _read_page(task.source)
-        prints = page_fingerprints(data, config=config, input_format=options.input_format)
-        return digest, [(site_of(None, task.source), prints)]
+            )
+        else:
+            prints = page_fingerprints(_read_page(task.source), config=config, input_format=options.input_format)
+            pages = iter([(site_of(None, task.source), prints)])
+        return digest, merge_counts(SiteModel(), pages)
     except (CleanerError, OSError):
-        return "", []
+        return "", None
 
 
 def _boilerplate_for(
@@ -360,7 +361,7 @@ def _clean_stream(task: Task, options: BatchOptions, config: CleanerConfig) -> i
     count = 0
     sites = dict(task.site_sets)
     with AtomicFile(task.output) as out:
-        for record in read_records(task.source):
+        for record in read_records(task.source, options.fields):
             boilerplate = sites.get(site_of(record.url, task.source), frozenset())
             lines, _ = clean_record(record, task.relative, options, config, boilerplate)
             for line in lines:

@@ -28,6 +28,10 @@ USAGE_HINT = (
     "no input: pipe a page in (cat page.txt | cleaner clean) or name files (cleaner clean page.txt); "
     "see cleaner clean --help"
 )
+FIELDS_HELP = (
+    "JSONL field names, as KEY=NAME pairs: html, text, url, id, date "
+    "[default: html=html,text=text,url=url,id=id,date=date]."
+)
 # `cleaner explain` pads its marks to this width so the texts line up.
 EXPLAIN_MARK_WIDTH = 46
 # Marks of `cleaner explain`, and their colour on a terminal.
@@ -62,9 +66,10 @@ def main() -> None:
               help="Drop the boilerplate learned by cleaner batch (DEST/.cleaner-site-model.json).")
 @click.option("--site", help="With --site-model: the site of the inputs [default: a record's host, "
               "else the input's folder name].")
+@click.option("--fields", "fields_spec", default="", help=FIELDS_HELP)
 def clean_command(
     inputs: tuple[str, ...], output_format: str, output: str | None, captions: bool, links: bool,
-    explain: bool, input_format: str, site_model_path: str | None, site: str | None,
+    explain: bool, input_format: str, site_model_path: str | None, site: str | None, fields_spec: str,
 ) -> None:
     """Clean INPUT files (or stdin, as - or when none are given) into articles.
 
@@ -87,7 +92,7 @@ def clean_command(
     if streams:
         if len(streams) != len(names):
             _fail("record streams (.jsonl, .warc, .wet) cannot be mixed with single pages", EXIT_USAGE)
-        _clean_streams(streams, output, input_format, config, site_model, site)
+        _clean_streams(streams, output, input_format, config, site_model, site, _fields(fields_spec))
         return
     documents, failed = [], 0
     for name in names:
@@ -119,18 +124,18 @@ def clean_command(
 
 def _clean_streams(
     names: list[str], output: str | None, input_format: str, config: CleanerConfig,
-    site_model: object, site: str | None,
+    site_model: object, site: str | None, fields: object,
 ) -> None:
     """Record streams to JSONL lines, written as they come (memory stays flat)."""
     from . import batch
     from .sitemodel import SiteModel, site_of
 
-    options = batch.BatchOptions(output_format="jsonl", input_format=input_format)
+    options = batch.BatchOptions(output_format="jsonl", input_format=input_format, fields=fields)  # type: ignore[arg-type]
     failed = 0
     with batch.AtomicFile(output) if output else _Stdout() as out:
         for name in names:
             try:
-                for record in batch.read_records(name):
+                for record in batch.read_records(name, options.fields):
                     boilerplate: frozenset[int] = frozenset()
                     if isinstance(site_model, SiteModel):
                         boilerplate = site_model.boilerplate(site or site_of(record.url, name), config)
@@ -184,9 +189,11 @@ class _Stdout:
 @click.option("--input-format", type=click.Choice(INPUT_FORMATS), default="auto", show_default=True)
 @click.option("--site-model/--no-site-model", "learn_sites", default=True, show_default=True,
               help="Learn each site's boilerplate across its pages (kept in DEST for the next run).")
+@click.option("--fields", "fields_spec", default="", help=FIELDS_HELP)
 def batch_command(
     src: str | None, dest: str, output_format: str, jobs: int | None, pattern: str, files_from: object,
     force: bool, report: str | None, captions: bool, links: bool, input_format: str, learn_sites: bool,
+    fields_spec: str,
 ) -> None:
     """Clean every file under SRC (or listed by --files-from) into DEST.
 
@@ -205,6 +212,7 @@ def batch_command(
     options = batch.BatchOptions(
         output_format=output_format, captions=captions, links=links, input_format=input_format,
         pattern=pattern, force=force, jobs=jobs or os.cpu_count() or 1, learn_sites=learn_sites,
+        fields=_fields(fields_spec),
     )
     try:
         result = batch.run_batch(inputs, dest, options, progress=_progress_printer())
@@ -269,6 +277,15 @@ def _mark(block, document: Document) -> str:  # type: ignore[no-untyped-def]
     if block.role is Role.BODY:
         return "kept"
     return block.reason or block.role.value
+
+
+def _fields(spec: str):  # type: ignore[no-untyped-def]
+    from .records import parse_fields
+
+    try:
+        return parse_fields(spec)
+    except CleanerError as exc:
+        _fail(str(exc), EXIT_USAGE)
 
 
 def _input_names(inputs: tuple[str, ...]) -> list[str]:

@@ -47,6 +47,20 @@ class Record:
     error: str | None = None  # a broken record: reported, and the stream goes on
 
 
+def parse_fields(spec: str) -> RecordFields:
+    """"html=content,url=link" -> RecordFields(html="content", url="link")."""
+    from dataclasses import fields as dataclass_fields, replace
+
+    known = {f.name for f in dataclass_fields(RecordFields)}
+    values = {}
+    for item in filter(None, (part.strip() for part in spec.split(","))):
+        key, _, name = item.partition("=")
+        if key not in known or not name:
+            raise InputError(f"bad field mapping {item!r}: use KEY=NAME with KEY one of {', '.join(sorted(known))}")
+        values[key] = name
+    return replace(RecordFields(), **values)
+
+
 def is_stream(name: str) -> bool:
     return name.lower().endswith(STREAM_SUFFIXES)
 

@@ -35,6 +35,8 @@ from .model import Block
 MODEL_VERSION = 1
 # See save_model.
 SINGLETON_PRUNE_PAGES = 50
+# See merge_counts: lines tracked per site before one-page lines are forgotten.
+MAX_TRACKED_LINES = 500_000
 
 
 @dataclass
@@ -88,11 +90,26 @@ def fingerprint_page(blocks: list[Block]) -> frozenset[int]:
 
 
 def merge_counts(model: SiteModel, pages: Iterable[tuple[str, frozenset[int]]]) -> SiteModel:
-    """Add pages (site, fingerprints) to the model's counts; returns the model."""
+    """Add pages (site, fingerprints) to the model's counts; returns the model.
+
+    A site tracking more than MAX_TRACKED_LINES lines forgets those seen on one
+    page only (lossy counting): memory stays bounded on an endless stream, and a
+    line that recurs is counted again from its next page on."""
     for site, prints in pages:
         stats = model.sites.setdefault(site, SiteCounts())
         stats.pages += 1
         stats.counts.update(prints)
+        if len(stats.counts) > MAX_TRACKED_LINES:
+            stats.counts = Counter({fp: n for fp, n in stats.counts.items() if n > 1})
+    return model
+
+
+def merge_models(model: SiteModel, other: SiteModel) -> SiteModel:
+    """Add another model's counts (a partition's, a stream's) to this one."""
+    for site, stats in other.sites.items():
+        mine = model.sites.setdefault(site, SiteCounts())
+        mine.pages += stats.pages
+        mine.counts.update(stats.counts)
     return model
 
 

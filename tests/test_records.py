@@ -102,3 +102,12 @@ def test_batch_turns_a_stream_into_one_jsonl(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert sorted(p.name for p in dest.glob("*.jsonl")) == ["crawl.jsonl", "crawl.warc.jsonl"]
     assert len((dest / "crawl.jsonl").read_text().splitlines()) == 3
+
+
+def test_field_names_are_configurable(tmp_path: Path) -> None:
+    path = tmp_path / "pages.jsonl"
+    path.write_text(json.dumps({"link": "https://example.test/x", "content": PAGE}) + "\n")
+    result = CliRunner().invoke(main, ["clean", str(path), "--fields", "html=content,url=link"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[0])["url"] == "https://example.test/x"
+    assert CliRunner().invoke(main, ["clean", str(path), "--fields", "page=content"]).exit_code == 2
