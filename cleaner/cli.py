@@ -67,9 +67,12 @@ def main() -> None:
 @click.option("--site", help="With --site-model: the site of the inputs [default: a record's host, "
               "else the input's folder name].")
 @click.option("--fields", "fields_spec", default="", help=FIELDS_HELP)
+@click.option("--check", is_flag=True, help="Verify that every input line is accounted for exactly once "
+              "(kept, title, metadata, caption or dropped with a reason); exit 1 if not.")
 def clean_command(
     inputs: tuple[str, ...], output_format: str, output: str | None, captions: bool, links: bool,
     explain: bool, input_format: str, site_model_path: str | None, site: str | None, fields_spec: str,
+    check: bool,
 ) -> None:
     """Clean INPUT files (or stdin, as - or when none are given) into articles.
 
@@ -102,14 +105,21 @@ def clean_command(
 
             boilerplate = site_model.boilerplate(site or site_of(None, name), config)
         try:
+            data = _read_bytes(name)
             document = clean(
-                _read_bytes(name), source=name, config=config, input_format=input_format,
-                site_boilerplate=boilerplate,
+                data, source=name, config=config, input_format=input_format, site_boilerplate=boilerplate,
             )
         except CleanerError as exc:
             _message(f"error: {exc}")
             failed += 1
             continue
+        if check:
+            from .check import check_document
+
+            problems = check_document(document, data, input_format)
+            for problem in problems:
+                _message(f"check: {name}: {problem}")
+            failed += bool(problems)
         for warning in document.warnings:
             _message(f"warning: {name}: {warning}")
         if not document.articles:

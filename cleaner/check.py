@@ -1,0 +1,88 @@
+"""The accounting check: every piece of the input ends up in exactly one place.
+
+For a cleaned document, each block (a non-blank line of a text dump, a text
+block of an HTML page) must be, exactly once, an article's title or metadata,
+one of its paragraphs, one of its captions, or a dropped entry with a reason
+(a duplicate also naming the line it repeats). Nothing may be invented: every
+title, paragraph and caption taken from the page is a piece of the input.
+``check_document`` lists what breaks these rules; an empty list means none.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from .model import Document, InputKind, Role
+from .read import read_input
+from .text import SPACES
+
+PLACED_ROLES = {Role.BODY, Role.TITLE, Role.META, Role.CAPTION}
+DROPPED_ROLES = {Role.DUPLICATE, Role.BOILERPLATE}
+
+
+def check_document(document: Document, data: bytes | str, input_format: str = "auto") -> list[str]:
+    """Problems with the accounting of document against its input (empty: none)."""
+    decoded = read_input(data, input_format=input_format)
+    problems = _check_blocks(document)
+    problems += _check_outputs(document)
+    if decoded.kind is InputKind.TEXT:
+        problems += _check_lines(document, decoded.text)
+    problems += _check_invention(document, decoded.text, decoded.kind)
+    return problems
+
+
+def _check_blocks(document: Document) -> list[str]:
+    problems = []
+    dropped = Counter((d.line, d.text) for d in document.dropped)
+    for block in document.blocks:
+        if block.role in DROPPED_ROLES:
+            if dropped[(block.line, block.text)] < 1:
+                problems.append(f"line {block.line}: {block.role.value} but not in the dropped list")
+            dropped[(block.line, block.text)] -= 1
+            if not block.reason:
+                problems.append(f"line {block.line}: dropped without a reason")
+            if block.role is Role.DUPLICATE and block.duplicate_of is None and "caption" not in block.reason:
+                problems.append(f"line {block.line}: a duplicate that names no original")
+        elif block.role not in PLACED_ROLES:
+            problems.append(f"line {block.line}: no role")
+    problems += [f"line {line}: dropped twice or unknown" for (line, _), n in dropped.items() if n > 0]
+    return problems
+
+
+def _check_outputs(document: Document) -> list[str]:
+    """The articles hold exactly the body, title and caption blocks, in order."""
+    problems = []
+    body = [b.text for b in document.blocks if b.role is Role.BODY]
+    paragraphs = [p for a in document.articles for p in a.paragraphs]
+    if body != paragraphs:
+        problems.append(f"{len(paragraphs)} paragraphs out, {len(body)} body blocks in")
+    captions = [b.text for b in document.blocks if b.role is Role.CAPTION]
+    if captions != [c for a in document.articles for c in a.captions]:
+        problems.append("captions out differ from caption blocks")
+    titles = Counter(a.title for a in document.articles if a.title)
+    for block in document.blocks:
+        if block.role is Role.TITLE and titles[block.text] < 1:
+            problems.append(f"line {block.line}: a title block that is no article's title")
+    return problems
+
+
+def _check_lines(document: Document, text: str) -> list[str]:
+    """Text input: every non-blank line is exactly one block."""
+    lines = [n for n, line in enumerate(text.split("\n"), start=1) if line.strip()]
+    blocks = [b.line for b in document.blocks]
+    if lines != blocks:
+        missing = sorted(set(lines) - set(blocks))[:5]
+        return [f"non-blank lines without a block: {missing}" if missing else "blocks out of line order"]
+    return []
+
+
+def _check_invention(document: Document, text: str, kind: InputKind) -> list[str]:
+    """Every paragraph, caption and title block is a piece of the input (whitespace folded)."""
+    if kind is InputKind.HTML:
+        return []  # an HTML block's text is its elements' text, not a substring of the markup
+    folded = SPACES.sub(" ", text)
+    problems = []
+    for block in document.blocks:
+        if block.role in PLACED_ROLES and block.text not in folded:
+            problems.append(f"line {block.line}: output text not found in the input")
+    return problems
