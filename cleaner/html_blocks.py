@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -72,31 +71,23 @@ INLINE_PARENTS = frozenset("ul ol dl li tbody thead tfoot tr a span font b i em 
 LAYOUT_TAGS = frozenset("table p div ul ol dl h1 h2 h3 h4 h5 h6 blockquote pre form iframe".split())
 MAX_DATA_CELL_CHARS = 200
 INLINE_MARKS = {"em": "*", "i": "*", "strong": "**", "b": "**", "code": "`"}
+# Elements that put Markdown marks around their text.
+MARK_TAGS = frozenset(INLINE_MARKS) | {"a"}
+# Elements whose start does more than open a frame: marks, list item numbers,
+# the alt text of a figure's image.
+OPENING_TAGS = MARK_TAGS | {"li", "img"}
+# Elements that end the block being gathered where they start and where they end.
+BREAK_TAGS = BLOCK_TAGS | {"br"}
 # Attribute values longer than this are not searched for region names.
 MAX_CLASS_CHARS = 200
 
 
-@dataclass
-class _Frame:
-    """One open element during the walk."""
-
-    tag: str
-    landmarks: int  # Landmark bits
-    container: int
-    number: int = -1  # the element's position in the walk: an id
-    list_number: int = 0  # for <ol>: the last item number given
-
-
-@dataclass
-class _Buffer:
-    """Text of the block being gathered."""
-
-    plain: list[str] = field(default_factory=list)
-    marked: list[str] = field(default_factory=list)
-    linked: list[str] = field(default_factory=list)
-    link_chars: int = 0
-    line: int = 0
-    marked_up: bool = False  # emphasis or links were added: Markdown differs from the text
+# One open element during the walk: its tag, its Landmark bits, the number of
+# the <article> holding it (-1: none) and its own number in the walk (an id).
+# A plain tuple: the walk makes one per element, and an object costs several
+# times more.
+_Frame = tuple[str, int, int, int]
+ROOT_FRAME: _Frame = ("", 0, -1, -1)
 
 
 def split_html_blocks(html: str) -> tuple[list[Block], PageMeta]:
@@ -118,86 +109,106 @@ def _parse(html: str) -> Any:
 
 
 class _Walker:
+    """One walk over a parsed page, gathering the text of one block at a time.
+
+    The block's text is kept as its plain pieces; emphasis and link marks are
+    kept aside, each with the number of pieces before it, and are woven into
+    the Markdown only for a block that has any.
+    """
+
     def __init__(self) -> None:
         self.blocks: list[Block] = []
-        self.stack: list[_Frame] = [_Frame("", 0, -1)]
-        self.buffer = _Buffer()
+        self.stack: list[_Frame] = [ROOT_FRAME]
+        self.list_numbers: dict[int, int] = {}  # <ol> frame number -> the last item number given
         self.articles = 0
-        self.elements = 0
         self.link_depth = 0
+        # the block being gathered
+        self.pieces: list[str] = []
+        self.marks: list[tuple[int, str, bool]] = []  # (pieces before it, mark, is a link mark)
+        self.link_chars = 0
+        self.line = 0
+        self.marked_up = False  # emphasis or links were added: Markdown differs from the text
 
     def walk(self, root: Any) -> list[Block]:
         from lxml import etree
 
+        # This loop runs twice for every element of the page, so the common work
+        # is written out here on locals; rarer elements go to methods.
+        stack, pieces = self.stack, self.pieces
+        elements = 0
         walker = etree.iterwalk(root, events=("start", "end"))
         for event, element in walker:
-            tag = element.tag if isinstance(element.tag, str) else ""
-            skipped = tag in SKIP_TAGS or not tag
-            if event == "start":
-                if skipped:
+            tag = element.tag
+            if tag in SKIP_TAGS or not isinstance(tag, str) or not tag:
+                if event == "start":
                     walker.skip_subtree()  # its "end" still comes, and carries its tail
                 else:
-                    self._start(tag, element)
-                    if tag == "table" and _is_data_table(element):
-                        self._table(element)
-                        walker.skip_subtree()
-            elif skipped:
-                self._text(element.tail)
+                    self._text(element.tail)
+                continue
+            if event == "start":
+                parent = stack[-1]
+                container = parent[2]
+                if tag == "article":
+                    container = self.articles
+                    self.articles += 1
+                if tag in BREAK_TAGS:
+                    self._flush()
+                elements += 1
+                stack.append((tag, parent[1] | _landmarks_of(tag, element), container, elements))
+                if tag in OPENING_TAGS:
+                    self._open(tag, element, parent)
+                if not self.line:
+                    self.line = element.sourceline or 0
+                text = element.text
             else:
-                self._end(tag, element)
+                if tag in MARK_TAGS:
+                    self._close(tag, element)
+                if tag in BREAK_TAGS:
+                    self._flush()
+                stack.pop()
+                text = element.tail
+            if text:
+                pieces.append(text)
+                if self.link_depth:
+                    self.link_chars += len(text.strip())
+            if tag == "table" and event == "start" and _is_data_table(element):
+                self._table(element)
+                walker.skip_subtree()
         self._flush()
         return self.blocks
-
-    def _start(self, tag: str, element: Any) -> None:
-        parent = self.stack[-1]
-        landmarks = parent.landmarks | _landmarks_of(tag, element)
-        container = parent.container
-        if tag == "article":
-            self.articles += 1
-            container = self.articles - 1
-        if tag in BLOCK_TAGS or tag == "br":
-            self._flush()
-        self.elements += 1
-        self.stack.append(_Frame(tag, landmarks, container, self.elements))
-        if tag == "li" and parent.tag == "ol":
-            parent.list_number += 1
-        if tag == "a":
-            self.link_depth += 1
-            self.buffer.linked.append("[")
-            self.buffer.marked_up = True
-        elif tag in INLINE_MARKS:
-            self._mark(INLINE_MARKS[tag])
-        elif tag == "img" and element.get("alt") and parent.tag == "figure":
-            self._text(element.get("alt"))
-        if not self.buffer.line:
-            self.buffer.line = element.sourceline or 0
-        self._text(element.text)
-
-    def _end(self, tag: str, element: Any) -> None:
-        if tag == "a":
-            self.link_depth -= 1
-            href = (element.get("href") or "").strip()
-            self.buffer.linked.append(f"]({href})" if href and not href.startswith("javascript:") else "]")
-        elif tag in INLINE_MARKS:
-            self._mark(INLINE_MARKS[tag])
-        if tag in BLOCK_TAGS or tag == "br":
-            self._flush()
-        self.stack.pop()
-        self._text(element.tail)
 
     def _text(self, text: str | None) -> None:
         if not text:
             return
-        self.buffer.plain.append(text)
-        self.buffer.marked.append(text)
-        self.buffer.linked.append(text)
+        self.pieces.append(text)
         if self.link_depth:
-            self.buffer.link_chars += len(text.strip())
+            self.link_chars += len(text.strip())
 
-    def _mark(self, mark: str) -> None:
-        self.buffer.marked.append(mark)
-        self.buffer.linked.append(mark)
-        self.buffer.marked_up = True
+    def _open(self, tag: str, element: Any, parent: _Frame) -> None:
+        """The start of a link or emphasis (a mark), a list item, an image."""
+        if tag == "a":
+            self.link_depth += 1
+            self.marks.append((len(self.pieces), "[", True))
+            self.marked_up = True
+        elif tag in INLINE_MARKS:
+            self.marks.append((len(self.pieces), INLINE_MARKS[tag], False))
+            self.marked_up = True
+        elif tag == "li":
+            if parent[0] == "ol":
+                self.list_numbers[parent[3]] = self.list_numbers.get(parent[3], 0) + 1
+        elif parent[0] == "figure":  # an <img>: a figure's image says what it shows
+            self._text(element.get("alt"))
+
+    def _close(self, tag: str, element: Any) -> None:
+        """The end of a link or emphasis (a mark)."""
+        if tag == "a":
+            self.link_depth -= 1
+            href = (element.get("href") or "").strip()
+            mark = f"]({href})" if href and not href.startswith("javascript:") else "]"
+            self.marks.append((len(self.pieces), mark, True))
+        else:
+            self.marks.append((len(self.pieces), INLINE_MARKS[tag], False))
+            self.marked_up = True
 
     def _table(self, element: Any) -> None:
         """A data table becomes one block: a Markdown table (its text is the same)."""
@@ -211,51 +222,96 @@ class _Walker:
         width = max(len(row) for row in rows)
         lines = ["| " + " | ".join(row + [""] * (width - len(row))) + " |" for row in rows]
         lines.insert(1, "|" + " --- |" * width)
-        table = "\n".join(lines)
-        self.buffer = _Buffer(plain=[table], marked=[table], linked=[table], line=element.sourceline or 0)
+        self.pieces[:] = ["\n".join(lines)]
+        self.marks.clear()
+        self.link_chars, self.line, self.marked_up = 0, element.sourceline or 0, False
         self._flush(keep_lines=True)
 
     def _flush(self, keep_lines: bool = False) -> None:
-        buffer = self.buffer
-        if not buffer.plain:
-            buffer.line = 0
+        """End the block being gathered; a new one starts."""
+        if not self.pieces:
+            # marks with no text yet stay: they belong to the text that follows
+            self.line = 0
             return
-        raw = "".join(buffer.plain)
-        self.buffer = _Buffer()
+        block = self._block(keep_lines)
+        if block is not None:
+            self.blocks.append(block)
+        self.pieces.clear()
+        self.marks.clear()
+        self.link_chars, self.line, self.marked_up = 0, 0, False
+
+    def _block(self, keep_lines: bool) -> Block | None:
+        """The block gathered so far, or None when it holds no text."""
+        raw = "".join(self.pieces)
         if raw.isspace():
-            return
-        text = raw if keep_lines else SPACES.sub(" ", raw).strip()
+            return None
+        text = raw if keep_lines else " ".join(raw.split())  # str.split's spaces are those of \s
         if text and ZERO_WIDTH.search(text):
             text = ZERO_WIDTH.sub("", text).strip()
         if not text:
-            return
-        depth = self._block_depth()
-        frame = self.stack[depth]
-        prefix = _markdown_prefix(frame, self.stack)
-        around = [f.number for f in reversed(self.stack[:depth]) if f.tag not in INLINE_PARENTS][:2]
+            return None
+        stack = self.stack
+        depth = _block_depth(stack)
+        tag, landmarks, container, _ = stack[depth]
+        prefix = self._markdown_prefix(tag)
+        around = [frame[3] for frame in reversed(stack[:depth]) if frame[0] not in INLINE_PARENTS][:2]
+        markdown = markdown_links = text
+        if self.marked_up:
+            emphasised, linked = self._woven(links=False), self._woven(links=True)
+            markdown = _tidy(emphasised)
+            markdown_links = markdown if linked == emphasised else _tidy(linked)
         block = Block(
             index=len(self.blocks),
             text=text,
-            line=buffer.line,
-            tag=frame.tag,
-            landmarks=Landmark(frame.landmarks),
-            link_ratio=min(1.0, buffer.link_chars / len(text)),
-            container=frame.container,
+            line=self.line,
+            tag=tag,
+            landmarks=Landmark(landmarks),
+            link_ratio=min(1.0, self.link_chars / len(text)),
+            container=container,
             parents=_pair(around),
-            blank_before=frame.tag in MARGIN_TAGS,
-            blank_after=frame.tag in MARGIN_TAGS,
-            markdown=prefix + (_tidy(buffer.marked) if buffer.marked_up else text),
-            markdown_links=prefix + (_tidy(buffer.linked) if buffer.marked_up else text),
+            blank_before=tag in MARGIN_TAGS,
+            blank_after=tag in MARGIN_TAGS,
+            markdown=prefix + markdown,
+            markdown_links=prefix + markdown_links,
         )
-        if frame.tag in ("figcaption", "caption"):
+        if tag in ("figcaption", "caption"):
             block.kind = BlockKind.CAPTION
-        self.blocks.append(block)
+        return block
 
-    def _block_depth(self) -> int:
-        for depth in range(len(self.stack) - 1, -1, -1):
-            if self.stack[depth].tag in BLOCK_TAGS:
-                return depth
-        return len(self.stack) - 1
+    def _woven(self, links: bool) -> str:
+        """The block's text with its emphasis marks, and its link marks if asked."""
+        pieces = self.pieces
+        woven: list[str] = []
+        done = 0
+        for position, mark, is_link in self.marks:
+            if is_link and not links:
+                continue
+            woven.extend(pieces[done:position])
+            woven.append(mark)
+            done = position
+        woven.extend(pieces[done:])
+        return "".join(woven)
+
+    def _markdown_prefix(self, tag: str) -> str:
+        if tag in HEADINGS:
+            return "#" * max(2, HEADINGS[tag]) + " "
+        quote = "> " if any(frame[0] == "blockquote" for frame in self.stack) else ""
+        if tag == "li":
+            lists = [frame for frame in self.stack if frame[0] in ("ul", "ol")]
+            indent = "  " * max(0, len(lists) - 1)
+            marker = "-"
+            if lists and lists[-1][0] == "ol":
+                marker = f"{self.list_numbers.get(lists[-1][3], 0)}."
+            return quote + indent + marker + " "
+        return quote
+
+
+def _block_depth(stack: list[_Frame]) -> int:
+    """Where the innermost open block-level element is (else the innermost element)."""
+    for depth in range(len(stack) - 1, -1, -1):
+        if stack[depth][0] in BLOCK_TAGS:
+            return depth
+    return len(stack) - 1
 
 
 def _is_data_table(element: Any) -> bool:
@@ -307,23 +363,13 @@ def _named_landmarks(names: str) -> int:
     return found
 
 
-def _markdown_prefix(frame: _Frame, stack: list[_Frame]) -> str:
-    if frame.tag in HEADINGS:
-        return "#" * max(2, HEADINGS[frame.tag]) + " "
-    quote = "> " if any(f.tag == "blockquote" for f in stack) else ""
-    if frame.tag == "li":
-        lists = [f for f in stack if f.tag in ("ul", "ol")]
-        indent = "  " * max(0, len(lists) - 1)
-        parent = lists[-1] if lists else None
-        marker = f"{parent.list_number}." if parent is not None and parent.tag == "ol" else "-"
-        return quote + indent + marker + " "
-    return quote
-
-
-def _tidy(pieces: list[str]) -> str:
-    text = SPACES.sub(" ", "".join(pieces)).strip()
-    text = EMPTY_MARKS.sub("", text)
-    return LINK_INNER_SPACE.sub(lambda m: f"[{m.group(1).strip()}]", text)
+def _tidy(marked: str) -> str:
+    text = " ".join(marked.split())
+    if "*" in text or "`" in text or "[" in text:  # every empty mark has one of these
+        text = EMPTY_MARKS.sub("", text)
+    if "[" in text:
+        text = LINK_INNER_SPACE.sub(lambda m: f"[{m.group(1).strip()}]", text)
+    return text
 
 
 # Marks left around nothing ("** **", "[](…)"), and spaces just inside link brackets.
