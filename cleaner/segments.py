@@ -93,7 +93,7 @@ def group_segments(
     may_be_body = [not is_caption[b.index] and b.duplicate_of is None and not b.reason for b in blocks]
     is_body = [ok and b.content_score >= config.content_min_score for ok, b in zip(may_be_body, blocks)]
     runs = _body_runs(blocks, is_body, is_caption, config)
-    _fill_runs(runs, blocks, may_be_body, config)
+    _fill_runs(runs, blocks, may_be_body, is_caption, config)
     _trim_runs(runs, blocks)
     spans = _split_articles(runs, blocks, config)
     articles = []
@@ -145,7 +145,9 @@ def _body_runs(
     return runs
 
 
-def _fill_runs(runs: list[_Span], blocks: list[Block], may_be_body: list[bool], config: CleanerConfig) -> None:
+def _fill_runs(
+    runs: list[_Span], blocks: list[Block], may_be_body: list[bool], is_caption: list[bool], config: CleanerConfig
+) -> None:
     """Inside a body run, lines with a middling score are article text too: a
     sub-heading or a list item between paragraphs reads like one only in context."""
     for run in runs:
@@ -154,7 +156,7 @@ def _fill_runs(runs: list[_Span], blocks: list[Block], may_be_body: list[bool], 
             i for i in range(run.start, run.end + 1)
             if i in members
             or (may_be_body[i] and blocks[i].content_score >= config.content_inside_min_score)
-            or _repeats_inside(blocks[i], members, config)
+            or (not is_caption[i] and _repeats_inside(blocks[i], members, config))
         ]
 
 
