@@ -195,9 +195,13 @@ def run_batch(
         base = settings_digest(options, config)
         result = BatchResult()
         tasks = []
+        per_site: dict[str, tuple[frozenset[int], tuple[tuple[str, frozenset[int]], ...], str]] = {}
         for source, relative, output, row in planned:
-            boilerplate, site_sets = _boilerplate_for(model, source, config)
-            settings = _task_settings(base, boilerplate, site_sets)
+            key = "\0stream" if is_stream(source) else site_of(None, source)
+            if key not in per_site:  # once per site: a set from counts, and its digest
+                boilerplate, site_sets = _boilerplate_for(model, source, config)
+                per_site[key] = (boilerplate, site_sets, _task_settings(base, boilerplate, site_sets))
+            boilerplate, site_sets, settings = per_site[key]
             if not options.force and row is not None and _unchanged(source, output, settings, row):
                 result.skipped += 1
                 continue
