@@ -52,6 +52,7 @@ ROLE_LANDMARKS = {
     "main": Landmark.MAIN, "article": Landmark.ARTICLE, "menu": Landmark.NAV, "menubar": Landmark.NAV,
 }
 ROLE_BITS = {role: int(landmark) for role, landmark in ROLE_LANDMARKS.items()}
+QUOTE = int(Landmark.QUOTE)
 # Words in class and id attributes that name a region, as sites commonly write them.
 CLASS_LANDMARKS = (
     (re.compile(r"nav|menu|masthead|topbar|toolbar|skip"), Landmark.NAV),
@@ -120,6 +121,7 @@ class _Walker:
         self.blocks: list[Block] = []
         self.stack: list[_Frame] = [ROOT_FRAME]
         self.list_numbers: dict[int, int] = {}  # <ol> frame number -> the last item number given
+        self.landmark_sets: dict[int, Landmark] = {}
         self.articles = 0
         self.link_depth = 0
         # the block being gathered
@@ -229,22 +231,22 @@ class _Walker:
 
     def _flush(self, keep_lines: bool = False) -> None:
         """End the block being gathered; a new one starts."""
-        if not self.pieces:
+        pieces = self.pieces
+        if not pieces:
             # marks with no text yet stay: they belong to the text that follows
             self.line = 0
             return
-        block = self._block(keep_lines)
-        if block is not None:
-            self.blocks.append(block)
-        self.pieces.clear()
+        raw = "".join(pieces)
+        if not raw.isspace():  # most flushes hold only the spaces between tags
+            block = self._block(raw, keep_lines)
+            if block is not None:
+                self.blocks.append(block)
+        pieces.clear()
         self.marks.clear()
         self.link_chars, self.line, self.marked_up = 0, 0, False
 
-    def _block(self, keep_lines: bool) -> Block | None:
-        """The block gathered so far, or None when it holds no text."""
-        raw = "".join(self.pieces)
-        if raw.isspace():
-            return None
+    def _block(self, raw: str, keep_lines: bool) -> Block | None:
+        """The block gathered so far (its text is raw), or None when it holds no text."""
         text = raw if keep_lines else " ".join(raw.split())  # str.split's spaces are those of \s
         if text and ZERO_WIDTH.search(text):
             text = ZERO_WIDTH.sub("", text).strip()
@@ -254,7 +256,14 @@ class _Walker:
         depth = _block_depth(stack)
         tag, landmarks, container, _ = stack[depth]
         prefix = self._markdown_prefix(tag)
-        around = [frame[3] for frame in reversed(stack[:depth]) if frame[0] not in INLINE_PARENTS][:2]
+        around = [-1, -1]  # the numbers of the two nearest enclosing elements that make regions
+        found = 0
+        for index in range(depth - 1, -1, -1):
+            if stack[index][0] not in INLINE_PARENTS:
+                around[found] = stack[index][3]
+                found += 1
+                if found == 2:
+                    break
         markdown = markdown_links = text
         if self.marked_up:
             emphasised, linked = self._woven(links=False), self._woven(links=True)
@@ -265,10 +274,10 @@ class _Walker:
             text=text,
             line=self.line,
             tag=tag,
-            landmarks=Landmark(landmarks),
+            landmarks=self._landmarks(landmarks),
             link_ratio=min(1.0, self.link_chars / len(text)),
             container=container,
-            parents=_pair(around),
+            parents=(around[0], around[1]),
             blank_before=tag in MARGIN_TAGS,
             blank_after=tag in MARGIN_TAGS,
             markdown=prefix + markdown,
@@ -277,6 +286,13 @@ class _Walker:
         if tag in ("figcaption", "caption"):
             block.kind = BlockKind.CAPTION
         return block
+
+    def _landmarks(self, bits: int) -> Landmark:
+        """Landmark(bits), made once per walk for each set of bits (it is slow to make)."""
+        landmarks = self.landmark_sets.get(bits)
+        if landmarks is None:
+            landmarks = self.landmark_sets[bits] = Landmark(bits)
+        return landmarks
 
     def _woven(self, links: bool) -> str:
         """The block's text with its emphasis marks, and its link marks if asked."""
@@ -295,7 +311,9 @@ class _Walker:
     def _markdown_prefix(self, tag: str) -> str:
         if tag in HEADINGS:
             return "#" * max(2, HEADINGS[tag]) + " "
-        quote = "> " if any(frame[0] == "blockquote" for frame in self.stack) else ""
+        # Landmark.QUOTE comes from <blockquote> only, and a frame holds the bits of
+        # all frames below it: the innermost one says whether a quote is open
+        quote = "> " if self.stack[-1][1] & QUOTE else ""
         if tag == "li":
             lists = [frame for frame in self.stack if frame[0] in ("ul", "ol")]
             indent = "  " * max(0, len(lists) - 1)
@@ -331,11 +349,6 @@ def _is_data_table(element: Any) -> bool:
 
 def _cell_text(cell: Any) -> str:
     return SPACES.sub(" ", "".join(cell.itertext())).strip().replace("|", "\\|")
-
-
-def _pair(numbers: list[int]) -> tuple[int, int]:
-    padded = numbers + [-1, -1]
-    return padded[0], padded[1]
 
 
 def _landmarks_of(tag: str, element: Any) -> int:
