@@ -18,7 +18,9 @@ import math
 import operator
 import os
 import re
+from bisect import bisect_right
 from functools import lru_cache
+from itertools import accumulate
 
 from .config import CleanerConfig
 from .model import Block, BlockKind, Landmark
@@ -44,6 +46,8 @@ MASS_CAP_CHARS = 1000
 REGION_MIN_CHARS = 80
 # Length bins (characters): nav items, headings, short sentences, paragraphs.
 LENGTH_BINS = (20, 50, 100, 200, 400)
+# The len_ge_* flags of a line that reaches k of the bins, for every k.
+LENGTH_FLAGS = tuple((1.0,) * k + (0.0,) * (len(LENGTH_BINS) - k) for k in range(len(LENGTH_BINS) + 1))
 
 SENTENCE_END = re.compile(r"""[.!?…。！？][\"'”’»)\]]*$""")
 # SENTENCE_END is looked for in this many last characters only.
@@ -53,6 +57,11 @@ SEPARATORS = re.compile(r"[|•›»·«‹>/]|\s[-–—]\s")
 BULLET_START = re.compile(r"^[\W_]")
 URLISH = re.compile(r"https?://|www\.|\S@\S|@\w")
 COPYRIGHT = re.compile(r"©|\(c\)|copyright|all rights reserved", re.I)
+# What COPYRIGHT matches, in lower case. re.I also matches "İ" and "ı" to i and
+# "ſ" to s, which str.lower() does not turn into i and s: text without these
+# three is lowered and searched with `in`, much faster than with re.I.
+COPYRIGHT_PHRASES = ("©", "(c)", "copyright", "all rights reserved")
+COPYRIGHT_ODD_CASES = ("İ", "ı", "ſ")
 DIGIT = re.compile(r"\d")
 SYMBOL = re.compile(r"[^\w\s]")
 
@@ -128,7 +137,14 @@ def score_blocks(blocks: list[Block], config: CleanerConfig, *, html: bool = Fal
 
 def line_features(blocks: list[Block], *, html: bool = False) -> list[list[float]]:
     last = max(1, len(blocks) - 1)
-    own = [_own_features(b, i / last) for i, b in enumerate(blocks)]
+    # pages repeat lines (menus, captions): what a text says is worked out once
+    by_text: dict[str, _TextFeatures] = {}
+    own = []
+    for i, block in enumerate(blocks):
+        said = by_text.get(block.text)
+        if said is None:
+            said = by_text[block.text] = _text_features(block.text)
+        own.append(_own_features(block, i / last, said))
     lengths = [len(b.text) for b in blocks]
     log_chars = [row[0] for row in own]
     ends = [row[2] for row in own]
@@ -146,10 +162,10 @@ def line_features(blocks: list[Block], *, html: bool = False) -> list[list[float
     total_mass = sum(prose_mass) or 1.0
     before = _prefix_sums(prose_mass)
     distance = _distance_to_long(lengths)
-    for i, row in enumerate(own):
+    for i, (row, near_and_wide) in enumerate(zip(own, zip(*context))):
         mass_before = before[i] / total_mass
         mass_after = (total_mass - before[i + 1]) / total_mass
-        row.extend(column[i] for column in context)
+        row.extend(near_and_wide)
         row.extend((
             math.log1p(min(distance[i], MAX_DISTANCE)),
             mass_before,
@@ -165,14 +181,23 @@ def line_features(blocks: list[Block], *, html: bool = False) -> list[list[float
 def _add_html_features(blocks: list[Block], rows: list[list[float]]) -> None:
     links_near = _window_means([b.link_ratio for b in blocks], NEAR_WINDOW)
     regions = [_region_shares(blocks, level) for level in (0, 1)]
+    # a page has a few tags and region sets: their flags are made once each
+    tag_flags: dict[str, list[float]] = {}
+    region_flags: dict[int, list[float]] = {}
     for block, row, near in zip(blocks, rows, links_near):
         row.extend((block.link_ratio, near, 1.0 if block.container >= 0 else 0.0))
         for level, (shares, top) in enumerate(regions):
             region = block.parents[level]
             row.extend((shares.get(region, 0.0), 1.0 if region == top and region >= 0 else 0.0))
-        row.extend(1.0 if block.tag in tags else 0.0 for _, tags in HTML_TAG_GROUPS)
+        flags = tag_flags.get(block.tag)
+        if flags is None:
+            flags = tag_flags[block.tag] = [1.0 if block.tag in tags else 0.0 for _, tags in HTML_TAG_GROUPS]
+        row.extend(flags)
         bits = int(block.landmarks)
-        row.extend(1.0 if bits & m else 0.0 for m in HTML_LANDMARK_BITS)
+        flags = region_flags.get(bits)
+        if flags is None:
+            flags = region_flags[bits] = [1.0 if bits & m else 0.0 for m in HTML_LANDMARK_BITS]
+        row.extend(flags)
 
 
 def _region_shares(blocks: list[Block], level: int) -> tuple[dict[int, float], int]:
@@ -199,46 +224,35 @@ def stage2_features(blocks: list[Block], first: list[float], own: list[list[floa
     wide_mass = _window_means(weighted, WIDE_WINDOW)
     rows = []
     for i, p in enumerate(first):
-        neighbours = first[max(0, i - NEAR_WINDOW): i] + first[i + 1: i + NEAR_WINDOW + 1]
+        before = first[max(0, i - NEAR_WINDOW): i]
+        after = first[i + 1: i + NEAR_WINDOW + 1]
         window = min(n, i + WIDE_WINDOW + 1) - max(0, i - WIDE_WINDOW)
-        rows.append([
+        row = [
             _logit(p),
             near_mean[i],
             wide_mean[i],
-            first[i - 1] if i > 0 else 0.0,
-            first[i + 1] if i + 1 < n else 0.0,
-            max(neighbours, default=0.0),
+            before[-1] if before else 0.0,
+            after[0] if after else 0.0,
+            max(before + after, default=0.0),
             math.log1p(wide_mass[i] * window),
-            sum(first[max(0, i - NEAR_WINDOW): i]) / NEAR_WINDOW,
-            sum(first[i + 1: i + NEAR_WINDOW + 1]) / NEAR_WINDOW,
+            sum(before) / NEAR_WINDOW,
+            sum(after) / NEAR_WINDOW,
             far_mean[i],
-        ] + own[i])
+        ]
+        row.extend(own[i])
+        rows.append(row)
     return rows
 
 
-def _own_features(block: Block, position: float) -> list[float]:
-    text = block.text[:FEATURE_SAMPLE_CHARS]
-    tokens = WORD.findall(text)
-    n_words = max(1, len(tokens))
-    n_chars = max(1, len(text))
-    lowered = [t.lower() for t in tokens]
-    titled = sum(1 for t in tokens if t[:1].isupper())
-    upper = sum(1 for t in tokens if t.isupper() and len(t) > 1)
-    full_length = len(block.text)
-    return [
-        math.log1p(full_length),
-        math.log1p(len(tokens)),
-        1.0 if SENTENCE_END.search(text[-SENTENCE_END_TAIL:]) else 0.0,
-        1.0 if text.endswith(":") else 0.0,
-        min(1.0, len(SENTENCE_MARK.findall(text)) / n_words * 5),
-        min(1.0, text.count(",") / n_words * 5),
-        sum(1 for t in lowered if t in STOPWORDS) / n_words,
-        titled / n_words,
-        upper / n_words,
-        len(DIGIT.findall(text)) / n_chars,
-        len(SYMBOL.findall(text)) / n_chars,
-        1.0 if BULLET_START.match(text) else 0.0,
-        min(1.0, len(SEPARATORS.findall(text)) / 3),
+# What a line's text says, apart from where it stands: the own features up to
+# "separators", then "urlish" and "copyright", then the len_ge_* flags.
+_TextFeatures = tuple[list[float], float, float, tuple[float, ...]]
+
+
+def _own_features(block: Block, position: float, said: _TextFeatures) -> list[float]:
+    head, urlish, copyright, length_flags = said
+    row = head.copy()
+    row.extend((
         1.0 if block.blank_before else 0.0,
         1.0 if block.blank_after else 0.0,
         math.log(block.copies),
@@ -247,28 +261,81 @@ def _own_features(block: Block, position: float) -> list[float]:
         1.0 if block.kind is BlockKind.DATE else 0.0,
         1.0 if block.kind is BlockKind.BYLINE else 0.0,
         1.0 if block.kind is BlockKind.PROMO else 0.0,
-        1.0 if URLISH.search(text) else 0.0,
-        1.0 if COPYRIGHT.search(text) else 0.0,
+        urlish,
+        copyright,
         position,
-    ] + [1.0 if full_length >= n else 0.0 for n in LENGTH_BINS]
+    ))
+    row.extend(length_flags)
+    return row
+
+
+def _text_features(full_text: str) -> _TextFeatures:
+    text = full_text[:FEATURE_SAMPLE_CHARS]
+    tokens = WORD.findall(text)
+    n_words = max(1, len(tokens))
+    n_chars = max(1, len(text))
+    # counted with map(), which loops in C: a generator per token costs far more
+    stopwords = sum(map(STOPWORDS.__contains__, map(str.lower, tokens)))
+    titled = sum(map(str.isupper, [t[0] for t in tokens]))
+    upper = sum(map(str.isupper, [t for t in tokens if len(t) > 1]))
+    full_length = len(full_text)
+    symbols = len(SYMBOL.findall(text))
+    # sentence ends, marks, commas, separators and URLs are all made of symbols,
+    # and most lines (menu items, names) have none: they are looked for only if any
+    ends_sentence = ends_colon = sentence_marks = commas = separators = urlish = 0.0
+    if symbols:
+        ends_sentence = 1.0 if SENTENCE_END.search(text[-SENTENCE_END_TAIL:]) else 0.0
+        ends_colon = 1.0 if text.endswith(":") else 0.0
+        sentence_marks = min(1.0, len(SENTENCE_MARK.findall(text)) / n_words * 5)
+        commas = min(1.0, text.count(",") / n_words * 5)
+        separators = min(1.0, len(SEPARATORS.findall(text)) / 3)
+        urlish = 1.0 if _is_urlish(text) else 0.0
+    head = [
+        math.log1p(full_length),
+        math.log1p(len(tokens)),
+        ends_sentence,
+        ends_colon,
+        sentence_marks,
+        commas,
+        stopwords / n_words,
+        titled / n_words,
+        upper / n_words,
+        len(DIGIT.findall(text)) / n_chars,
+        symbols / n_chars,
+        1.0 if BULLET_START.match(text) else 0.0,
+        separators,
+    ]
+    return (
+        head,
+        urlish,
+        1.0 if _has_copyright(text) else 0.0,
+        LENGTH_FLAGS[bisect_right(LENGTH_BINS, full_length)],
+    )
+
+
+def _is_urlish(text: str) -> bool:
+    # URLISH needs one of these: most lines have none, and `in` is much cheaper
+    return ("@" in text or "http" in text or "www." in text) and URLISH.search(text) is not None
+
+
+def _has_copyright(text: str) -> bool:
+    if not text.isascii() and any(map(text.__contains__, COPYRIGHT_ODD_CASES)):
+        return COPYRIGHT.search(text) is not None
+    return any(map(text.lower().__contains__, COPYRIGHT_PHRASES))
 
 
 def _prefix_sums(values: list[float]) -> list[float]:
-    sums = [0.0]
-    for v in values:
-        sums.append(sums[-1] + v)
-    return sums
+    return list(accumulate(values, initial=0.0))
 
 
 def _window_means(values: list[float], half: int) -> list[float]:
     """Mean of values[i-half : i+half+1] for every i, in one pass."""
     sums = _prefix_sums(values)
     n = len(values)
-    means = []
-    for i in range(n):
-        low, high = max(0, i - half), min(n, i + half + 1)
-        means.append((sums[high] - sums[low]) / (high - low))
-    return means
+    # window bounds: low = max(0, i - half), high = min(n, i + half + 1)
+    lows = [0] * min(n, half + 1) + list(range(1, n - half))
+    highs = list(range(half + 1, n)) + [n] * (n - max(0, n - half - 1))
+    return [(sums[high] - sums[low]) / (high - low) for low, high in zip(lows, highs)]
 
 
 def _distance_to_long(lengths: list[int]) -> list[int]:
