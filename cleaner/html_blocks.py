@@ -53,19 +53,33 @@ ROLE_LANDMARKS = {
 }
 ROLE_BITS = {role: int(landmark) for role, landmark in ROLE_LANDMARKS.items()}
 QUOTE = int(Landmark.QUOTE)
-# Words in class and id attributes that name a region, as sites commonly write them.
+# Words in class and id attributes that name a region, as sites commonly write them
+# (anywhere in the value: "site-nav", "sidebar-widget", "post-body").
 CLASS_LANDMARKS = (
-    (re.compile(r"nav|menu|masthead|topbar|toolbar|skip"), Landmark.NAV),
-    (re.compile(r"header|banner"), Landmark.HEADER),
-    (re.compile(r"foot|copyright|colophon"), Landmark.FOOTER),
-    (re.compile(r"sidebar|side-bar|aside|rail|widget"), Landmark.ASIDE),
-    (re.compile(r"comment|disqus|discussion|respond|reply"), Landmark.COMMENTS),
-    (re.compile(r"share|sharing|social|follow|facebook|twitter|whatsapp|print"), Landmark.SHARE),
-    (re.compile(r"related|recommend|more-|read-?next|popular|trending|teaser|promo-list|most-"), Landmark.RELATED),
-    (re.compile(r"newsletter|subscri|signup|sign-up|cookie|consent|gdpr|advert|\bads?\b|sponsor|popup|modal|paywall|banner-ad"), Landmark.PROMO),
-    (re.compile(r"breadcrumb|crumbs"), Landmark.BREADCRUMB),
-    (re.compile(r"article|story|post-?body|entry|content|main-?text|body-?text|prose"), Landmark.ARTICLE),
+    (("nav", "menu", "masthead", "topbar", "toolbar", "skip"), Landmark.NAV),
+    (("header", "banner"), Landmark.HEADER),
+    (("foot", "copyright", "colophon"), Landmark.FOOTER),
+    (("sidebar", "side-bar", "aside", "rail", "widget"), Landmark.ASIDE),
+    (("comment", "disqus", "discussion", "respond", "reply"), Landmark.COMMENTS),
+    (("share", "sharing", "social", "follow", "facebook", "twitter", "whatsapp", "print"), Landmark.SHARE),
+    (("related", "recommend", "more-", "read-next", "readnext", "popular", "trending", "teaser", "promo-list",
+      "most-"), Landmark.RELATED),
+    (("newsletter", "subscri", "signup", "sign-up", "cookie", "consent", "gdpr", "advert", "sponsor", "popup",
+      "modal", "paywall", "banner-ad"), Landmark.PROMO),
+    (("breadcrumb", "crumbs"), Landmark.BREADCRUMB),
+    (("article", "story", "post-body", "postbody", "entry", "content", "main-text", "maintext", "body-text",
+      "bodytext", "prose"), Landmark.ARTICLE),
 )
+# "ad" and "ads" name promotions only as words of their own ("ad-slot", not "header").
+AD_WORD = re.compile(r"\bads?\b")
+# Each word's regions, with those of the words it starts with ("banner-ad" is a banner too).
+REGION_WORD_BITS = {
+    word: sum({int(landmark) for words, landmark in CLASS_LANDMARKS for prefix in words if word.startswith(prefix)})
+    for words, _ in CLASS_LANDMARKS for word in words
+}
+# All the words in one pattern, longest first: searched from every place where
+# one starts, it finds the longest word there, whose bits hold the shorter ones'.
+REGION_WORDS = re.compile("|".join(map(re.escape, sorted(REGION_WORD_BITS, key=len, reverse=True))))
 # Wrappers that do not make a region of their own (a list is part of its parent's text).
 INLINE_PARENTS = frozenset("ul ol dl li tbody thead tfoot tr a span font b i em strong".split())
 # A table holding any of these lays out the page; a data table holds short cells only.
@@ -370,9 +384,12 @@ def _named_landmarks(names: str) -> int:
     """Regions named by a class or id value (pages repeat the same few values)."""
     names = names.lower()
     found = 0
-    for pattern, landmark in CLASS_LANDMARKS:
-        if pattern.search(names):
-            found |= int(landmark)
+    match = REGION_WORDS.search(names)
+    while match is not None:  # one search per word found: most values hold none
+        found |= REGION_WORD_BITS[match.group()]
+        match = REGION_WORDS.search(names, match.start() + 1)
+    if "ad" in names and AD_WORD.search(names):
+        found |= int(Landmark.PROMO)
     return found
 
 
