@@ -43,8 +43,12 @@ def _fuzz() -> ModuleType:
 def mark_duplicates(blocks: list[Block], config: CleanerConfig) -> list[Block]:
     """Set norm, duplicate_of, duplicate_score and copies on every block."""
     first_by_key: dict[str, int] = {}
+    key_of_text: dict[str, str] = {}  # pages repeat lines: each text's key is made once
     for block in blocks:
-        block.norm = match_key(block.text)
+        key = key_of_text.get(block.text)
+        if key is None:
+            key = key_of_text[block.text] = match_key(block.text)
+        block.norm = key
         first = first_by_key.setdefault(block.norm, block.index)
         if first != block.index and block.norm:
             block.duplicate_of, block.duplicate_score = first, 100.0
@@ -64,9 +68,13 @@ def _mark_concatenations(blocks: list[Block], config: CleanerConfig) -> None:
     duplicate of the block it shares most with. A block inside one longer earlier
     block is not: that may be the real paragraph after a teaser."""
     owner: dict[tuple[str, ...], int] = {}  # word 4-gram -> first block holding it
+    done: set[str] = set()
     for block in blocks:
+        if block.norm in done:
+            continue  # an exact repeat: marked already, and its 4-grams have their owner
+        done.add(block.norm)
         words = block.norm.split()
-        grams = [tuple(words[i: i + 4]) for i in range(len(words) - 3)]
+        grams = list(zip(words, words[1:], words[2:], words[3:]))
         if block.duplicate_of is None and len(words) >= config.concatenation_min_words:
             owners = Counter(owner[g] for g in grams if g in owner)
             covered = sum(owners.values())
@@ -103,7 +111,8 @@ def _mark_near_duplicates(blocks: list[Block], config: CleanerConfig) -> None:
         block_tokens[block.index] = sorted(tokens)
     postings: dict[str, list[int]] = {}
     for block in candidates:
-        rare = sorted(block_tokens[block.index], key=lambda t: (token_lines[t], t))
+        # by how rare, then alphabetically (block_tokens is sorted, and sorted() is stable)
+        rare = sorted(block_tokens[block.index], key=token_lines.__getitem__)
         rare = [t for t in rare if token_lines[t] <= config.blocking_max_lines][: config.blocking_tokens]
         seen: set[int] = set()
         best: tuple[float, int] | None = None
