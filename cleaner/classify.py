@@ -19,8 +19,10 @@ import operator
 import os
 import re
 from bisect import bisect_right
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, partial
 from itertools import accumulate
+from typing import Any
 
 from .config import CleanerConfig
 from .model import Block, BlockKind, Landmark
@@ -123,6 +125,12 @@ STAGE2_CONTEXT = (
 )
 
 
+STAGE2_HTML_CONTEXT = (
+    "parent_likely_share", "grandparent_likely_share", "article_likely_share", "parent_likely_mean",
+    "grandparent_likely_mean",
+)
+
+
 def score_blocks(blocks: list[Block], config: CleanerConfig, *, html: bool = False) -> list[Block]:
     """Set content_score on every block (HTML pages have a model of their own)."""
     if not blocks:
@@ -130,8 +138,8 @@ def score_blocks(blocks: list[Block], config: CleanerConfig, *, html: bool = Fal
     stage1, stage2 = _load_model(config.html_model if html else config.line_model, html)
     rows = line_features(blocks, html=html)
     first = [_predict(stage1, row) for row in rows]
-    for block, row in zip(blocks, stage2_features(blocks, first, rows)):
-        block.content_score = _predict(stage2, row)
+    for block, row in zip(blocks, stage2_features(blocks, first, rows, html=html)):
+        block.content_score = stage2(row)
     return blocks
 
 
@@ -214,9 +222,13 @@ def _region_shares(blocks: list[Block], level: int) -> tuple[dict[int, float], i
     return {region: value / total for region, value in mass.items()}, top
 
 
-def stage2_features(blocks: list[Block], first: list[float], own: list[list[float]]) -> list[list[float]]:
-    """Stage 1's scores around each line, then the line's own stage-1 features."""
+def stage2_features(
+    blocks: list[Block], first: list[float], own: list[list[float]], *, html: bool = False
+) -> list[list[float]]:
+    """Stage 1's scores around each line (on HTML pages, also in the elements
+    around it), then the line's own stage-1 features."""
     n = len(first)
+    regions = _likely_regions(blocks, first) if html else None
     near_mean = _window_means(first, NEAR_WINDOW)
     wide_mean = _window_means(first, WIDE_WINDOW)
     far_mean = _window_means(first, FAR_WINDOW)
@@ -239,8 +251,37 @@ def stage2_features(blocks: list[Block], first: list[float], own: list[list[floa
             sum(after) / NEAR_WINDOW,
             far_mean[i],
         ]
+        if regions is not None:
+            row.extend(regions[i])
         row.extend(own[i])
         rows.append(row)
+    return rows
+
+
+def _likely_regions(blocks: list[Block], first: list[float]) -> list[tuple[float, ...]]:
+    """STAGE2_HTML_CONTEXT of every block: for its parent, its grandparent and its
+    <article>, the share of the page's likely-article mass (stage-1 score times
+    length) they hold, and for the first two the mean stage-1 score of their text
+    (weighted by length). An article's paragraphs share their elements, and the
+    element holding most of the likely text vouches for its weaker lines."""
+    keys = [(b.parents[0], b.parents[1], b.container) for b in blocks]
+    likely: list[dict[int, float]] = [{}, {}, {}]
+    length: list[dict[int, float]] = [{}, {}]
+    total = 0.0
+    for block, p, key in zip(blocks, first, keys):
+        chars = min(len(block.text), MASS_CAP_CHARS)
+        total += p * chars
+        for level, region in enumerate(key):
+            likely[level][region] = likely[level].get(region, 0.0) + p * chars
+            if level < 2:
+                length[level][region] = length[level].get(region, 0.0) + chars
+    total = total or 1.0
+    rows = []
+    for key in keys:
+        rows.append(tuple(
+            [likely[level][region] / total if region >= 0 else 0.0 for level, region in enumerate(key)]
+            + [likely[level][key[level]] / (length[level][key[level]] or 1.0) for level in (0, 1)]
+        ))
     return rows
 
 
@@ -375,10 +416,78 @@ def _fold_scaling(weights: dict[str, list[float]]) -> tuple[float, list[float]]:
 
 
 @lru_cache(maxsize=8)
-def _load_model(path: str | None, html: bool = False) -> tuple[tuple[float, list[float]], tuple[float, list[float]]]:
+def _load_model(
+    path: str | None, html: bool = False
+) -> tuple[tuple[float, list[float]], Callable[[list[float]], float]]:
+    """Stage 1's weights, and stage 2 as a function of a row: a logistic model,
+    or an ensemble of regression trees (a "trees" entry) compiled into one function."""
     if path is None:
         name = "html_model.json" if html else "line_model.json"
         path = os.path.join(os.path.dirname(__file__), "data", name)
-    with open(path, encoding="utf-8") as handle:
-        model = json.load(handle)
-    return _fold_scaling(model["stage1"]), _fold_scaling(model["stage2"])
+    with open(path, "rb") as handle:
+        data = handle.read()
+    model = json.loads(data)
+    stage2 = model["stage2"]
+    if "trees" in stage2:
+        from . import html_trees  # the shipped trees, compiled once by Python and cached
+
+        if html_trees.MODEL_DIGEST == model_digest(data):
+            return _fold_scaling(model["stage1"]), _sigmoid_of(html_trees.raw)
+        return _fold_scaling(model["stage1"]), compile_trees(stage2)
+    return _fold_scaling(model["stage1"]), partial(_predict, _fold_scaling(stage2))
+
+
+def model_digest(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def compile_trees(ensemble: dict[str, Any]) -> Callable[[list[float]], float]:
+    """A function of a feature row: the sigmoid of base + the sum of the trees' leaves.
+
+    A tree is a list of nodes [feature, threshold, left, right, value] (a leaf has
+    feature -1 and its value already scaled by the learning rate); a row goes left
+    when row[feature] <= threshold. The trees become one nested conditional
+    expression each, in Python source made from these numbers alone (each one
+    passed through int() or float()), compiled once: far faster than walking
+    node lists for every line. Compiling a few hundred trees takes a good part
+    of a second, so the shipped model's trees also come as a module
+    (trees_module_source), which Python compiles once and caches.
+    """
+    namespace: dict[str, Any] = {}
+    exec(compile(trees_module_source(ensemble, ""), "<cleaner tree ensemble>", "exec"), namespace)  # noqa: S102
+    return _sigmoid_of(namespace["raw"])
+
+
+def trees_module_source(ensemble: dict[str, Any], digest: str) -> str:
+    """A Python module with raw(x), the ensemble's sum, and MODEL_DIGEST, the
+    digest of the model file it was made from (see _load_model)."""
+    terms = "\n".join(f"        + {_tree_source(tree, 0)}" for tree in ensemble["trees"])
+    return (
+        f'"""Generated by bench/train_model.py from data/html_model.json: do not edit."""\n\n'
+        f"MODEL_DIGEST = {str(digest)!r}\n\n\n"
+        f"def raw(x):  # noqa: C901\n    return (\n        {float(ensemble['base'])!r}\n{terms}\n    )\n"
+    )
+
+
+def _sigmoid_of(raw: Callable[[list[float]], float]) -> Callable[[list[float]], float]:
+    def predict(row: list[float]) -> float:
+        z = raw(row)
+        if z < -30:
+            return 1e-13
+        return 1.0 / (1.0 + math.exp(-min(z, 30.0)))
+
+    return predict
+
+
+def _tree_source(tree: list[list[float]], node: int) -> str:
+    """One tree, from node down, as a Python expression over the row x
+    (recursive: the trees are shallow; bench/train_model.py sets their depth)."""
+    feature, threshold, left, right, value = tree[node]
+    if int(feature) < 0:
+        return repr(float(value))
+    return (
+        f"({_tree_source(tree, int(left))} if x[{int(feature)}] <= {float(threshold)!r} "
+        f"else {_tree_source(tree, int(right))})"
+    )

@@ -93,6 +93,9 @@ MARK_TAGS = frozenset(INLINE_MARKS) | {"a"}
 OPENING_TAGS = MARK_TAGS | {"li", "img"}
 # Elements that end the block being gathered where they start and where they end.
 BREAK_TAGS = BLOCK_TAGS | {"br"}
+# Their class and id name the page (its template, its site: "single-post",
+# "design-profootballtalk"), not a region of it.
+PAGE_TAGS = frozenset(("html", "body"))
 # Attribute values longer than this are not searched for region names.
 MAX_CLASS_CHARS = 200
 
@@ -367,6 +370,8 @@ def _cell_text(cell: Any) -> str:
 
 def _landmarks_of(tag: str, element: Any) -> int:
     found = TAG_BITS.get(tag, 0)
+    if tag in PAGE_TAGS:
+        return found
     role = element.get("role")
     if role:
         found |= ROLE_BITS.get(role.strip().lower(), 0)

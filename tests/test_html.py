@@ -39,6 +39,18 @@ def test_blocks_carry_tag_regions_and_link_share() -> None:
     assert heading.tag == "h1" and heading.markdown == "## Bridge approved" and heading.container == 0
 
 
+def test_page_classes_on_body_name_no_region() -> None:
+    # a site called "profootballtalk" is not a footer, nor is a body class "sidebar-left" an aside
+    html = page(article_html("Bridge approved")).replace(
+        "<body>", "<body class='single-post design-profootballtalk sidebar-left' id='comments-on'>"
+    )
+    blocks, _ = split_html_blocks(html)
+    paragraph = next(b for b in blocks if b.text.startswith("The council"))
+    assert not paragraph.landmarks & (Landmark.FOOTER | Landmark.ASIDE | Landmark.COMMENTS)
+    section = next(b for b in blocks if b.text == "Section 0")
+    assert section.landmarks & Landmark.NAV
+
+
 def test_markdown_keeps_emphasis_lists_and_optional_links() -> None:
     html = "<ul><li>One <em>two</em></li><li><a href='https://x.test/'>Three</a><ol><li>Inner</li></ol></li></ul>"
     blocks, _ = split_html_blocks(f"<html><body>{html}</body></html>")
