@@ -35,6 +35,8 @@ BLOCK_TAGS = frozenset(
     "summary table tbody td tfoot th thead tr ul caption legend".split()
 )
 HEADINGS = {f"h{n}": n for n in range(1, 7)}
+# Elements whose Markdown opens with a mark of their own (else only a quote's "> " can).
+PREFIX_TAGS = frozenset(HEADINGS) | {"li"}
 # Paragraph-like elements have margins: a blank line around them in innerText.
 MARGIN_TAGS = frozenset("p h1 h2 h3 h4 h5 h6 blockquote pre ul ol dl table figure hr".split())
 # Region of a page by its element name or ARIA role.
@@ -136,11 +138,13 @@ class _Walker:
         self.stack: list[_Frame] = [ROOT_FRAME]
         self.list_numbers: dict[int, int] = {}  # <ol> frame number -> the last item number given
         self.landmark_sets: dict[int, Landmark] = {}
+        self.name_bits: dict[str, int] = {}  # class or id value -> the regions it names
         self.articles = 0
         self.link_depth = 0
         # the block being gathered
         self.pieces: list[str] = []
         self.marks: list[tuple[int, str, bool]] = []  # (pieces before it, mark, is a link mark)
+        self.emphasis_marks = 0  # how many of the marks are not link marks
         self.link_chars = 0
         self.line = 0
         self.marked_up = False  # emphasis or links were added: Markdown differs from the text
@@ -148,50 +152,83 @@ class _Walker:
     def walk(self, root: Any) -> list[Block]:
         from lxml import etree
 
-        # This loop runs twice for every element of the page, so the common work
-        # is written out here on locals; rarer elements go to methods.
-        stack, pieces = self.stack, self.pieces
+        # This loop runs twice for every element of the page (its start and its
+        # end), so the common work is written out here on locals; rarer elements
+        # go to methods.
+        stack, pieces, name_bits = self.stack, self.pieces, self.name_bits
         elements = 0
+        skipped = False  # the last element started was skipped: the next event is its end
         walker = etree.iterwalk(root, events=("start", "end"))
         for event, element in walker:
-            tag = element.tag
-            if tag in SKIP_TAGS or not isinstance(tag, str) or not tag:
-                if event == "start":
-                    walker.skip_subtree()  # its "end" still comes, and carries its tail
-                else:
-                    self._text(element.tail)
-                continue
-            if event == "start":
-                parent = stack[-1]
-                container = parent[2]
-                if tag == "article":
-                    container = self.articles
-                    self.articles += 1
-                if tag in BREAK_TAGS:
-                    self._flush()
-                elements += 1
-                stack.append((tag, parent[1] | _landmarks_of(tag, element), container, elements))
-                if tag in OPENING_TAGS:
-                    self._open(tag, element, parent)
-                if not self.line:
-                    self.line = element.sourceline or 0
-                text = element.text
-            else:
+            if event == "end":
+                if skipped:  # its tail was taken at its start
+                    skipped = False
+                    continue
+                tag = stack[-1][0]  # the element's own frame (reading element.tag costs more)
                 if tag in MARK_TAGS:
                     self._close(tag, element)
                 if tag in BREAK_TAGS:
-                    self._flush()
+                    if pieces:
+                        self._flush()
+                    else:  # _flush's own answer to an empty block, without the call
+                        self.line = 0
                 stack.pop()
                 text = element.tail
-            if text:
+                if text:
+                    pieces.append(text)
+                    if self.link_depth:
+                        self.link_chars += len(text.strip())
+                continue
+            tag = element.tag
+            if tag in SKIP_TAGS or not isinstance(tag, str) or not tag:
+                walker.skip_subtree()  # its "end" comes next: its tail is taken now
+                self._text(element.tail)
+                skipped = True
+                continue
+            parent = stack[-1]
+            container = parent[2]
+            if tag == "article":
+                container = self.articles
+                self.articles += 1
+            if tag in BREAK_TAGS:
+                if pieces:
+                    self._flush()
+                else:
+                    self.line = 0
+            elements += 1
+            # the element's regions: its tag's, its class and id values' (looked up
+            # in this walk's cache first: pages repeat the same few) and its role's
+            bits = parent[1] | TAG_BITS.get(tag, 0)
+            names = element.get("class")
+            if names:
+                bits |= name_bits[names] if names in name_bits else self._name_bits(names)
+            names = element.get("id")
+            if names:
+                bits |= name_bits[names] if names in name_bits else self._name_bits(names)
+            role = element.get("role")
+            if role:
+                bits |= ROLE_BITS.get(role.strip().lower(), 0)
+            stack.append((tag, bits, container, elements))
+            if tag in OPENING_TAGS:
+                self._open(tag, element, parent)
+            if not self.line:
+                self.line = element.sourceline or 0
+            text = element.text
+            if tag == "table" and _is_data_table(element):
+                self._text(text)
+                self._table(element)
+                walker.skip_subtree()
+            elif text:
                 pieces.append(text)
                 if self.link_depth:
                     self.link_chars += len(text.strip())
-            if tag == "table" and event == "start" and _is_data_table(element):
-                self._table(element)
-                walker.skip_subtree()
         self._flush()
         return self.blocks
+
+    def _name_bits(self, names: str) -> int:
+        """The regions a class or id value names, kept for the rest of the walk."""
+        bits = self.name_bits[names] = _named_landmarks(names[:MAX_CLASS_CHARS])
+        return bits
 
     def _text(self, text: str | None) -> None:
         if not text:
@@ -208,6 +245,7 @@ class _Walker:
             self.marked_up = True
         elif tag in INLINE_MARKS:
             self.marks.append((len(self.pieces), INLINE_MARKS[tag], False))
+            self.emphasis_marks += 1
             self.marked_up = True
         elif tag == "li":
             if parent[0] == "ol":
@@ -224,6 +262,7 @@ class _Walker:
             self.marks.append((len(self.pieces), mark, True))
         else:
             self.marks.append((len(self.pieces), INLINE_MARKS[tag], False))
+            self.emphasis_marks += 1
             self.marked_up = True
 
     def _table(self, element: Any) -> None:
@@ -240,6 +279,7 @@ class _Walker:
         lines.insert(1, "|" + " --- |" * width)
         self.pieces[:] = ["\n".join(lines)]
         self.marks.clear()
+        self.emphasis_marks = 0
         self.link_chars, self.line, self.marked_up = 0, element.sourceline or 0, False
         self._flush(keep_lines=True)
 
@@ -257,19 +297,21 @@ class _Walker:
                 self.blocks.append(block)
         pieces.clear()
         self.marks.clear()
+        self.emphasis_marks = 0
         self.link_chars, self.line, self.marked_up = 0, 0, False
 
     def _block(self, raw: str, keep_lines: bool) -> Block | None:
         """The block gathered so far (its text is raw), or None when it holds no text."""
-        text = raw if keep_lines else " ".join(raw.split())  # str.split's spaces are those of \s
-        if text and ZERO_WIDTH.search(text):
+        spaced = raw if keep_lines else _single_spaced(raw)
+        text = spaced
+        if not text.isascii() and ZERO_WIDTH.search(text):
             text = ZERO_WIDTH.sub("", text).strip()
         if not text:
             return None
         stack = self.stack
         depth = _block_depth(stack)
-        tag, landmarks, container, _ = stack[depth]
-        prefix = self._markdown_prefix(tag)
+        tag, bits, container, _ = stack[depth]
+        prefix = self._markdown_prefix(tag) if tag in PREFIX_TAGS or stack[-1][1] & QUOTE else ""
         around = [-1, -1]  # the numbers of the two nearest enclosing elements that make regions
         found = 0
         for index in range(depth - 1, -1, -1):
@@ -280,15 +322,16 @@ class _Walker:
                     break
         markdown = markdown_links = text
         if self.marked_up:
-            emphasised, linked = self._woven(links=False), self._woven(links=True)
-            markdown = _tidy(emphasised)
-            markdown_links = markdown if linked == emphasised else _tidy(linked)
+            markdown, markdown_links = self._markdown(spaced)
+        landmarks = self.landmark_sets.get(bits)
+        if landmarks is None:
+            landmarks = self._landmarks(bits)
         block = Block(
             index=len(self.blocks),
             text=text,
             line=self.line,
             tag=tag,
-            landmarks=self._landmarks(landmarks),
+            landmarks=landmarks,
             link_ratio=min(1.0, self.link_chars / len(text)),
             container=container,
             parents=(around[0], around[1]),
@@ -307,6 +350,16 @@ class _Walker:
         if landmarks is None:
             landmarks = self.landmark_sets[bits] = Landmark(bits)
         return landmarks
+
+    def _markdown(self, spaced: str) -> tuple[str, str]:
+        """The block's Markdown without and with its links. spaced is its text
+        with single spaces: the Markdown of a block without emphasis, before tidying."""
+        emphasis_marks = self.emphasis_marks
+        emphasised = _single_spaced(self._woven(links=False)) if emphasis_marks else spaced
+        markdown = _tidy(emphasised)
+        if emphasis_marks == len(self.marks):  # no link marks
+            return markdown, markdown
+        return markdown, _tidy(_single_spaced(self._woven(links=True)))
 
     def _woven(self, links: bool) -> str:
         """The block's text with its emphasis marks, and its link marks if asked."""
@@ -365,20 +418,6 @@ def _cell_text(cell: Any) -> str:
     return SPACES.sub(" ", "".join(cell.itertext())).strip().replace("|", "\\|")
 
 
-def _landmarks_of(tag: str, element: Any) -> int:
-    found = TAG_BITS.get(tag, 0)
-    role = element.get("role")
-    if role:
-        found |= ROLE_BITS.get(role.strip().lower(), 0)
-    names = element.get("class")
-    if names:
-        found |= _named_landmarks(names[:MAX_CLASS_CHARS])
-    names = element.get("id")
-    if names:
-        found |= _named_landmarks(names[:MAX_CLASS_CHARS])
-    return found
-
-
 @lru_cache(maxsize=4096)
 def _named_landmarks(names: str) -> int:
     """Regions named by a class or id value (pages repeat the same few values)."""
@@ -393,11 +432,17 @@ def _named_landmarks(names: str) -> int:
     return found
 
 
-def _tidy(marked: str) -> str:
-    text = " ".join(marked.split())
-    if "*" in text or "`" in text or "[" in text:  # every empty mark has one of these
+def _single_spaced(text: str) -> str:
+    """Runs of spaces made one space, none at the ends (str.split's spaces are those of \\s)."""
+    return " ".join(text.split())
+
+
+def _tidy(text: str) -> str:
+    """Markdown without empty marks or spaces inside link brackets (text is single-spaced)."""
+    # the patterns are tried only where they can match: most blocks need neither
+    if any(map(text.__contains__, EMPTY_MARK_PARTS)):
         text = EMPTY_MARKS.sub("", text)
-    if "[" in text:
+    if any(map(text.__contains__, LINK_INNER_SPACE_PARTS)):
         text = LINK_INNER_SPACE.sub(lambda m: f"[{m.group(1).strip()}]", text)
     return text
 
@@ -405,6 +450,9 @@ def _tidy(marked: str) -> str:
 # Marks left around nothing ("** **", "[](…)"), and spaces just inside link brackets.
 EMPTY_MARKS = re.compile(r"\*\*\s*\*\*|(?<!\*)\*\s*\*(?!\*)|``|\[\s*\](?:\([^)]*\))?")
 LINK_INNER_SPACE = re.compile(r"\[(\s+[^\[\]]*?|[^\[\]]*?\s+)\](?=\()")
+# What every match of these holds once runs of spaces are single " " (as _tidy gets its text).
+EMPTY_MARK_PARTS = ("**", "* *", "``", "[]", "[ ]")
+LINK_INNER_SPACE_PARTS = ("[ ", " ](")
 
 
 def read_page_meta(root: Any) -> PageMeta:
