@@ -1,8 +1,8 @@
 """Stage 2 for HTML: the parsed page -> list[Block], in one iterative pass.
 
-lxml parses (libxml2, about ten times faster than building a BeautifulSoup
-tree); ``etree.iterwalk`` then visits every element once, with no recursion,
-so deep nesting cannot overflow the stack. Every block-level element (p, h1-h6,
+lxml parses (``html_parse``: libxml2, about ten times faster than building a
+BeautifulSoup tree); ``etree.iterwalk`` then visits every element once, with no
+recursion, so deep nesting cannot overflow the stack. Every block-level element (p, h1-h6,
 li, blockquote, pre, td, figcaption, div with text of its own…) yields a block
 holding its own text, its Markdown rendering, the share of that text inside
 links, the page regions it sits in (nav, header, footer, aside, form, comments,
@@ -18,6 +18,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from .html_parse import parse_html
 from .model import Block, BlockKind, Landmark, PageMeta
 from .text import SPACES, ZERO_WIDTH, find_dates
 
@@ -109,20 +110,10 @@ ROOT_FRAME: _Frame = ("", 0, -1, -1)
 
 def split_html_blocks(html: str) -> tuple[list[Block], PageMeta]:
     """Blocks of an HTML page, and what the page says about itself."""
-    root = _parse(html)
+    root = parse_html(html)
     if root is None:
         return [], PageMeta()
     return _Walker().walk(root), read_page_meta(root)
-
-
-def _parse(html: str) -> Any:
-    from lxml import etree  # lazy: text input never pays for lxml
-
-    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
-    try:
-        return etree.fromstring(html, parser)
-    except (etree.ParserError, ValueError):
-        return None
 
 
 class _Walker:

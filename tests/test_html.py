@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from cleaner import clean
 from cleaner.cli import main
 from cleaner.html_blocks import split_html_blocks
+from cleaner.html_parse import flatten_deep_nesting
 from cleaner.model import Landmark
 from cleaner.render import render_markdown
 
@@ -92,6 +93,36 @@ def test_ten_thousand_nested_divs_do_not_break(tmp_path: Path) -> None:
     html = "<html><body>" + "<div>" * 10_000 + "deep text " * 50 + "</div>" * 10_000 + "</body></html>"
     code, _, _ = run(tmp_path, "deep.html", html.encode())
     assert code == 0
+
+
+def test_text_below_the_nesting_limit_and_after_it_is_kept(tmp_path: Path) -> None:
+    deep = "<div><section><span>" * 3_000 + "<p>Deep text of the story.</p>" + "</span></section></div>" * 3_000
+    html = page(article_html("Bridge approved") + deep + "<p>The closing paragraph after the nesting.</p>")
+    texts = [b.text for b in split_html_blocks(html)[0]]
+    assert "Deep text of the story." in texts and "The closing paragraph after the nesting." in texts
+    assert "Copyright 2024 Example News. All rights reserved." in texts  # the footer after it all
+
+
+def test_flattening_drops_only_the_tags_too_deep() -> None:
+    html = "<div>" * 3 + "<b>deep</b><br><p>deeper" + "</div>" * 3 + "<p>after</p>"
+    assert flatten_deep_nesting(html, 2) == "<div><div>deep<br>deeper</div></div><p>after</p>"
+
+
+def test_flattening_reads_script_text_and_comments_as_text() -> None:
+    html = "<div><script>if (a<b) x = '<div><div>';</script><!-- <div><div> --><div>kept</div></div>"
+    assert flatten_deep_nesting(html, 2) == html
+
+
+def test_flattening_ignores_stray_end_tags_and_unfinished_tags() -> None:
+    assert flatten_deep_nesting("</p></div><div><div>x</div></div><div", 1) == "</p></div><div>x</div><div"
+    assert flatten_deep_nesting("<div><div><!-- open", 1) == "<div><!-- open"
+
+
+def test_deep_nesting_with_a_huge_attribute(tmp_path: Path) -> None:
+    deep = "<div>" * 3_000 + f"<p title='{'x' * 5_000_000}'>" + "deep text " * 50 + "</p>" + "</div>" * 3_000
+    html = page(deep + article_html("Bridge approved"))
+    code, out, _ = run(tmp_path, "deep-attr.html", html.encode())
+    assert code == 0 and "council voted" in out
 
 
 def test_twenty_megabyte_attribute(tmp_path: Path) -> None:
