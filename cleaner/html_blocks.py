@@ -89,6 +89,8 @@ INLINE_PARENTS = frozenset("ul ol dl li tbody thead tfoot tr a span font b i em 
 LAYOUT_TAGS = frozenset("table p div ul ol dl h1 h2 h3 h4 h5 h6 blockquote pre form iframe".split())
 MAX_DATA_CELL_CHARS = 200
 INLINE_MARKS = {"em": "*", "i": "*", "strong": "**", "b": "**", "code": "`"}
+# What a mark is: a link's bracket, or emphasis opening or closing.
+LINK_MARK, OPENING, CLOSING = 0, 1, 2
 # Elements that put Markdown marks around their text.
 MARK_TAGS = frozenset(INLINE_MARKS) | {"a"}
 # Elements whose start does more than open a frame: marks, list item numbers,
@@ -98,6 +100,10 @@ OPENING_TAGS = MARK_TAGS | {"li", "img"}
 BREAK_TAGS = BLOCK_TAGS | {"br"}
 # Attribute values longer than this are not searched for region names.
 MAX_CLASS_CHARS = 200
+# A code block's language, as highlighters name it in a class: "language-python", "lang-js".
+CODE_LANGUAGE = re.compile(r"(?:^|\s)(?:language|lang)-([\w+#.-]+)")
+LEADING_BLANK_LINES = re.compile(r"\A(?:[^\S\n]*\n)+")
+BACKTICK_RUNS = re.compile(r"`+")
 
 
 # One open element during the walk: its tag, its Landmark bits, the number of
@@ -134,7 +140,7 @@ class _Walker:
         self.link_depth = 0
         # the block being gathered
         self.pieces: list[str] = []
-        self.marks: list[tuple[int, str, bool]] = []  # (pieces before it, mark, is a link mark)
+        self.marks: list[tuple[int, str, int]] = []  # (pieces before it, mark, LINK_MARK/OPENING/CLOSING)
         self.emphasis_marks = 0  # how many of the marks are not link marks
         self.link_chars = 0
         self.line = 0
@@ -209,6 +215,9 @@ class _Walker:
                 self._text(text)
                 self._table(element)
                 walker.skip_subtree()
+            elif tag == "pre":
+                self._pre(element)
+                walker.skip_subtree()
             elif text:
                 pieces.append(text)
                 if self.link_depth:
@@ -232,10 +241,10 @@ class _Walker:
         """The start of a link or emphasis (a mark), a list item, an image."""
         if tag == "a":
             self.link_depth += 1
-            self.marks.append((len(self.pieces), "[", True))
+            self.marks.append((len(self.pieces), "[", LINK_MARK))
             self.marked_up = True
         elif tag in INLINE_MARKS:
-            self.marks.append((len(self.pieces), INLINE_MARKS[tag], False))
+            self.marks.append((len(self.pieces), INLINE_MARKS[tag], OPENING))
             self.emphasis_marks += 1
             self.marked_up = True
         elif tag == "li":
@@ -250,9 +259,15 @@ class _Walker:
             self.link_depth -= 1
             href = (element.get("href") or "").strip()
             mark = f"]({href})" if href and not href.startswith("javascript:") else "]"
-            self.marks.append((len(self.pieces), mark, True))
+            self.marks.append((len(self.pieces), mark, LINK_MARK))
         else:
-            self.marks.append((len(self.pieces), INLINE_MARKS[tag], False))
+            mark, marks, pieces = INLINE_MARKS[tag], self.marks, self.pieces
+            if marks and marks[-1][1:] == (mark, OPENING) and _blank(pieces, marks[-1][0]):
+                # emphasis around nothing (an icon, a spacer) gives no marks at all
+                marks.pop()
+                self.emphasis_marks -= 1
+                return
+            marks.append((len(pieces), mark, CLOSING))
             self.emphasis_marks += 1
             self.marked_up = True
 
@@ -274,8 +289,35 @@ class _Walker:
         self.link_chars, self.line, self.marked_up = 0, element.sourceline or 0, False
         self._flush(keep_lines=True)
 
-    def _flush(self, keep_lines: bool = False) -> None:
-        """End the block being gathered; a new one starts."""
+    def _pre(self, element: Any) -> None:
+        """Preformatted text becomes one block: its text as it stands (line breaks,
+        indentation; no marks), its Markdown a fenced code block."""
+        from lxml import etree
+
+        pieces = self.pieces  # empty: the <pre> has ended the block before it
+        walker = etree.iterwalk(element, events=("start", "end"))
+        for event, inner in walker:
+            tag = inner.tag
+            if not isinstance(tag, str) or tag in SKIP_TAGS:
+                if event == "start":
+                    walker.skip_subtree()  # its "end" comes next, with its tail
+                else:
+                    pieces.append(inner.tail or "")
+            elif event == "start":
+                if tag == "br":
+                    pieces.append("\n")
+                pieces.append(inner.text or "")
+            elif inner is element:
+                break  # the <pre>'s tail is the main walk's
+            else:
+                if tag in BLOCK_TAGS and pieces and not pieces[-1].endswith("\n"):
+                    pieces.append("\n")  # a line of its own, as some highlighters write each line
+                pieces.append(inner.tail or "")
+        self._flush(keep_lines=True, code_language=_code_language(element))
+
+    def _flush(self, keep_lines: bool = False, code_language: str | None = None) -> None:
+        """End the block being gathered; a new one starts. code_language: the block is
+        code (a <pre>), in this language ("" when not said)."""
         pieces = self.pieces
         if not pieces:
             # marks with no text yet stay: they belong to the text that follows
@@ -283,7 +325,7 @@ class _Walker:
             return
         raw = "".join(pieces)
         if not raw.isspace():  # most flushes hold only the spaces between tags
-            block = self._block(raw, keep_lines)
+            block = self._block(raw, keep_lines, code_language)
             if block is not None:
                 self.blocks.append(block)
         pieces.clear()
@@ -291,11 +333,13 @@ class _Walker:
         self.emphasis_marks = 0
         self.link_chars, self.line, self.marked_up = 0, 0, False
 
-    def _block(self, raw: str, keep_lines: bool) -> Block | None:
+    def _block(self, raw: str, keep_lines: bool, code_language: str | None = None) -> Block | None:
         """The block gathered so far (its text is raw), or None when it holds no text."""
         spaced = raw if keep_lines else _single_spaced(raw)
         text = spaced
-        if not text.isascii() and ZERO_WIDTH.search(text):
+        if code_language is not None:
+            text = _code_text(raw)
+        elif not text.isascii() and ZERO_WIDTH.search(text):
             text = ZERO_WIDTH.sub("", text).strip()
         if not text:
             return None
@@ -312,7 +356,10 @@ class _Walker:
                 if found == 2:
                     break
         markdown = markdown_links = text
-        if self.marked_up:
+        if code_language is not None:
+            # a quote's "> " opens every line of the fence, and nothing is added inside
+            markdown = markdown_links = _fenced(text, code_language).replace("\n", "\n" + prefix)
+        elif self.marked_up:
             markdown, markdown_links = self._markdown(spaced)
         landmarks = self.landmark_sets.get(bits)
         if landmarks is None:
@@ -356,14 +403,41 @@ class _Walker:
         """The block's text with its emphasis marks, and its link marks if asked."""
         pieces = self.pieces
         woven: list[str] = []
+        openings: list[int] = []  # where in woven the emphasis openings are
+        paired = _paired_emphasis(self.marks)
         done = 0
-        for position, mark, is_link in self.marks:
-            if is_link and not links:
+        for number, (position, mark, kind) in enumerate(self.marks):
+            if kind == LINK_MARK and not links or kind != LINK_MARK and number not in paired:
                 continue
             woven.extend(pieces[done:position])
-            woven.append(mark)
             done = position
+            if kind == CLOSING:  # emphasis hugs its text: "**bold** ", not "**bold **"
+                spaces = ""
+                before = len(woven) - 1
+                while before >= 0 and woven[before][-1:] in ("", " ", "\n"):  # marks end in no space
+                    stripped = woven[before].rstrip()
+                    spaces = woven[before][len(stripped):] + spaces
+                    woven[before] = stripped
+                    if stripped:
+                        break
+                    before -= 1
+                woven.extend((mark, spaces))
+                continue
+            if kind == OPENING:
+                openings.append(len(woven))
+            woven.append(mark)
         woven.extend(pieces[done:])
+        for at in openings:  # " **bold**", not "** bold**"
+            spaces = ""
+            after = at + 1
+            while after < len(woven) and woven[after][:1].isspace():  # marks never start with a space
+                stripped = woven[after].lstrip()
+                spaces += woven[after][: len(woven[after]) - len(stripped)]
+                woven[after] = stripped
+                if stripped:
+                    break
+                after += 1
+            woven[at] = spaces + woven[at]
         return "".join(woven)
 
     def _markdown_prefix(self, tag: str) -> str:
@@ -388,6 +462,50 @@ def _block_depth(stack: list[_Frame]) -> int:
         if stack[depth][0] in BLOCK_TAGS:
             return depth
     return len(stack) - 1
+
+
+def _paired_emphasis(marks: list[tuple[int, str, int]]) -> set[int]:
+    """The numbers of the emphasis marks that open and close in the same block
+    (a block boundary inside <b>…</b> leaves each part one mark only)."""
+    paired: set[int] = set()
+    opened: list[tuple[str, int]] = []
+    for number, (_, mark, kind) in enumerate(marks):
+        if kind == OPENING:
+            opened.append((mark, number))
+        elif kind == CLOSING and opened and opened[-1][0] == mark:
+            paired.update((opened.pop()[1], number))
+    return paired
+
+
+def _blank(pieces: list[str], start: int) -> bool:
+    """Whether pieces[start:] hold no text but spaces."""
+    return all(piece.isspace() for piece in pieces[start:])
+
+
+def _code_language(pre: Any) -> str:
+    """The language a <pre> or its <code> names in its class ("language-python"), else ""."""
+    candidates = [pre]
+    first = next((child for child in pre if isinstance(child.tag, str)), None)
+    if first is not None and first.tag == "code":
+        candidates.append(first)
+    for element in candidates:
+        names = element.get("class")
+        match = CODE_LANGUAGE.search(names[:MAX_CLASS_CHARS]) if names else None
+        if match:
+            return match.group(1)
+    return ""
+
+
+def _code_text(raw: str) -> str:
+    """Preformatted text as it stands, without the blank lines around it."""
+    return LEADING_BLANK_LINES.sub("", raw).rstrip()
+
+
+def _fenced(code: str, language: str) -> str:
+    """A Markdown fenced code block, its fence longer than any run of backticks in the code."""
+    longest = max((len(run) for run in BACKTICK_RUNS.findall(code)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{language}\n{code}\n{fence}"
 
 
 def _is_data_table(element: Any) -> bool:
@@ -438,11 +556,12 @@ def _tidy(text: str) -> str:
     return text
 
 
-# Marks left around nothing ("** **", "[](…)"), and spaces just inside link brackets.
-EMPTY_MARKS = re.compile(r"\*\*\s*\*\*|(?<!\*)\*\s*\*(?!\*)|``|\[\s*\](?:\([^)]*\))?")
+# Marks left around nothing ("``", "[](…)"; empty emphasis gets no marks), and
+# spaces just inside link brackets.
+EMPTY_MARKS = re.compile(r"``|\[\s*\](?:\([^)]*\))?")
 LINK_INNER_SPACE = re.compile(r"\[(\s+[^\[\]]*?|[^\[\]]*?\s+)\](?=\()")
 # What every match of these holds once runs of spaces are single " " (as _tidy gets its text).
-EMPTY_MARK_PARTS = ("**", "* *", "``", "[]", "[ ]")
+EMPTY_MARK_PARTS = ("``", "[]", "[ ]")
 LINK_INNER_SPACE_PARTS = ("[ ", " ](")
 
 

@@ -141,3 +141,32 @@ def test_binary_garbage_named_html(tmp_path: Path) -> None:
     code, out, err = run(tmp_path, "garbage.html", random.Random(7).randbytes(50_000))
     assert code == 1 and out == ""
     assert err.count("\n") == 1 and err.startswith("cleaner: error:")
+
+
+def test_preformatted_text_is_a_fenced_code_block_kept_verbatim() -> None:
+    html = (
+        "<html><body><p>Run <code>make</code> first.</p>"
+        "<pre><code class='language-python'>\ndef f(x):\n    return x * 2  # <b>not</b> *marked*\n</code></pre>"
+        "<pre>two ``` fences<br>  indented</pre></body></html>"
+    )
+    inline, python, plain = split_html_blocks(html)[0]
+    assert inline.markdown == "Run `make` first."
+    assert python.text == "def f(x):\n    return x * 2  # not *marked*"
+    assert python.markdown == "```python\ndef f(x):\n    return x * 2  # not *marked*\n```"
+    assert plain.markdown == "````\ntwo ``` fences\n  indented\n````"
+
+
+def test_code_in_a_quote_is_quoted_on_every_line() -> None:
+    blocks, _ = split_html_blocks("<html><body><blockquote><pre>a\n  b</pre></blockquote></body></html>")
+    assert blocks[0].markdown == "> ```\n> a\n>   b\n> ```"
+
+
+def test_emphasis_marks_hug_their_text_and_empty_emphasis_has_none() -> None:
+    html = "<p>Use<b> sort </b>and <strong>uniq</strong>, <em></em>not <i> </i>cat.</p>"
+    blocks, _ = split_html_blocks(f"<html><body>{html}</body></html>")
+    assert blocks[0].markdown == "Use **sort** and **uniq**, not cat."
+
+
+def test_emphasis_cut_by_a_block_boundary_leaves_no_stray_marks() -> None:
+    blocks, _ = split_html_blocks("<html><body><p>One <b>two<br>three</b> four</p></body></html>")
+    assert [b.markdown for b in blocks] == ["One two", "three four"]
