@@ -24,7 +24,9 @@
    trafilatura's default `extract()`, each tool in a process of its own (one
    core each, warmed up by one untimed pass); the two processes take turns,
    one timed pass each per round, so both see the same machine load. Median of
-   --runs rounds, pages/s and MB/s, and cleaner's speed over trafilatura's.
+   --runs rounds, pages/s and MB/s by wall-clock and by each process's CPU time
+   (which leaves out waiting for a core on a busy machine), and cleaner's speed
+   over trafilatura's: of the medians, and in each round (with its median).
    Both get the page bytes, as a file holds them (each decodes them itself).
    Skipped with a note when trafilatura is not installed (pip install -e ".[bench]").
 
@@ -50,7 +52,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -124,10 +126,15 @@ class Scaling:
 @dataclass
 class HtmlToolRow:
     tool: str
-    seconds: list[float]
+    seconds: list[float]  # wall-clock time of each timed pass
     median_seconds: float | None  # None when the tool could not run
     pages_per_second: float | None
     megabytes_per_second: float | None
+    # the worker's own CPU time of each pass: on a busy machine, the time spent
+    # waiting for a core is left out (the "pages/s on one core")
+    cpu_seconds: list[float] = field(default_factory=list)
+    cpu_pages_per_second: float | None = None
+    cpu_megabytes_per_second: float | None = None
     note: str = ""
 
 
@@ -138,7 +145,12 @@ class HtmlComparison:
     load_before: str
     load_after: str
     rows: list[HtmlToolRow]
-    cleaner_over_trafilatura: float | None  # cleaner's pages/s over trafilatura's
+    cleaner_over_trafilatura: float | None  # cleaner's pages/s over trafilatura's (median wall-clock times)
+    # the same ratio in each round (the two passes of a round run back to back, so
+    # a change of machine load between rounds cancels out), and its median
+    round_ratios: list[float]
+    median_round_ratio: float | None
+    cleaner_over_trafilatura_cpu: float | None  # the ratio of median CPU times
 
 
 # --- helpers -------------------------------------------------------------------
@@ -342,10 +354,10 @@ def html_worker(tool: str, directory: Path) -> None:
     for command in sys.stdin:
         if command.strip() != "run":
             break
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         for data in pages:
             extract(data)
-        print(f"{time.perf_counter() - start!r}", flush=True)
+        print(f"{time.perf_counter() - start!r} {time.process_time() - start_cpu!r}", flush=True)
 
 
 def load_average() -> str:
@@ -376,26 +388,35 @@ def measure_html(directory: Path, runs: int) -> HtmlComparison:
             lines = errors.read().strip().splitlines()
             notes[tool] = f"did not start: {lines[-1] if lines else 'no message'}"
     seconds: dict[str, list[float]] = {tool: [] for tool in HTML_TOOLS}
+    cpu_seconds: dict[str, list[float]] = {tool: [] for tool in HTML_TOOLS}
     for _ in range(runs):  # the tools take turns, so both see the same load
         for tool, worker in workers.items():
             assert worker.stdin is not None and worker.stdout is not None
             worker.stdin.write("run\n")
             worker.stdin.flush()
-            seconds[tool].append(float(worker.stdout.readline()))
+            wall, cpu = worker.stdout.readline().split()
+            seconds[tool].append(float(wall))
+            cpu_seconds[tool].append(float(cpu))
     for worker in workers.values():
         worker.communicate("stop\n")
     rows = []
     for tool in HTML_TOOLS:
         if tool not in workers:
-            rows.append(HtmlToolRow(tool, [], None, None, None, notes[tool]))
+            rows.append(HtmlToolRow(tool, [], None, None, None, note=notes[tool]))
             continue
-        median = statistics.median(seconds[tool])
-        rows.append(HtmlToolRow(tool, seconds[tool], median, len(pages) / median, megabytes / median))
-    speeds = {row.tool: row.pages_per_second for row in rows}
-    ratio = None
-    if speeds["cleaner"] is not None and speeds["trafilatura"] is not None:
-        ratio = speeds["cleaner"] / speeds["trafilatura"]
-    return HtmlComparison(len(pages), megabytes, load_before, load_average(), rows, ratio)
+        median, median_cpu = statistics.median(seconds[tool]), statistics.median(cpu_seconds[tool])
+        rows.append(HtmlToolRow(tool, seconds[tool], median, len(pages) / median, megabytes / median,
+                                cpu_seconds[tool], len(pages) / median_cpu, megabytes / median_cpu))
+    speeds = {row.tool: (row.pages_per_second, row.cpu_pages_per_second) for row in rows}
+    ratio = ratio_cpu = None
+    if speeds["cleaner"][0] is not None and speeds["trafilatura"][0] is not None:
+        ratio = speeds["cleaner"][0] / speeds["trafilatura"][0]
+    if speeds["cleaner"][1] is not None and speeds["trafilatura"][1] is not None:
+        ratio_cpu = speeds["cleaner"][1] / speeds["trafilatura"][1]
+    round_ratios = [other / mine for mine, other in zip(seconds["cleaner"], seconds["trafilatura"])]
+    median_round = statistics.median(round_ratios) if round_ratios else None
+    return HtmlComparison(len(pages), megabytes, load_before, load_average(), rows, ratio, round_ratios, median_round,
+                          ratio_cpu)
 
 
 def profile_html(directory: Path, top: int = 25) -> str:
@@ -461,15 +482,22 @@ def print_html(comparison: HtmlComparison) -> None:
     print(f"HTML: {comparison.pages} {HTML_SET_PREFIX} pages, {comparison.megabytes:.2f} MB, one process per tool, "
           f"turns taken, median of {max((len(r.seconds) for r in comparison.rows), default=0)} runs "
           f"(warm-up excluded); load average {comparison.load_before} before, {comparison.load_after} after")
-    print(f"  {'tool':<12} {'pages/s':>9} {'MB/s':>7} {'seconds':>8}   runs (s)")
+    print(f"  {'tool':<12} {'pages/s':>9} {'MB/s':>7} {'seconds':>8} {'CPU p/s':>8} {'CPU MB/s':>9}   "
+          f"runs (s, wall | CPU)")
     for row in comparison.rows:
-        if row.median_seconds is None or row.pages_per_second is None or row.megabytes_per_second is None:
+        if (row.median_seconds is None or row.pages_per_second is None or row.megabytes_per_second is None
+                or row.cpu_pages_per_second is None or row.cpu_megabytes_per_second is None):
             print(f"  {row.tool:<12} {'-':>9} {'-':>7} {'-':>8}   [{row.note}]")
             continue
         print(f"  {row.tool:<12} {row.pages_per_second:>9.1f} {row.megabytes_per_second:>7.2f} "
-              f"{row.median_seconds:>8.3f}   {seconds_list(row.seconds)}")
-    if comparison.cleaner_over_trafilatura is not None:
-        print(f"  cleaner / trafilatura (pages/s): {comparison.cleaner_over_trafilatura:.2f}x")
+              f"{row.median_seconds:>8.3f} {row.cpu_pages_per_second:>8.1f} {row.cpu_megabytes_per_second:>9.2f}   "
+              f"{seconds_list(row.seconds)} | {seconds_list(row.cpu_seconds)}")
+    if comparison.cleaner_over_trafilatura is not None and comparison.median_round_ratio is not None:
+        print(f"  cleaner / trafilatura (pages/s): {comparison.cleaner_over_trafilatura:.2f}x; "
+              f"per round {' '.join(f'{r:.2f}' for r in comparison.round_ratios)}, "
+              f"median {comparison.median_round_ratio:.2f}x")
+    if comparison.cleaner_over_trafilatura_cpu is not None:
+        print(f"  cleaner / trafilatura (CPU pages/s): {comparison.cleaner_over_trafilatura_cpu:.2f}x")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
