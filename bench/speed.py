@@ -5,6 +5,8 @@
     python bench/speed.py --max-lines 20000     # smaller scaling pages
     python bench/speed.py --json bench/out/speed.json
     python bench/speed.py --profile             # also cProfile the largest scaling page
+    python bench/speed.py --parts html --runs 5 # only the HTML comparison with trafilatura
+    python bench/speed.py --parts html --profile-html  # and cProfile cleaner's HTML path
 
 1. Throughput: every dev text dump cleaned in this process, one after another,
    after one untimed warm-up pass (imports, model load); pages/s and MB/s
@@ -17,6 +19,16 @@
    --max-lines) made from the dev dumps in sorted order, with a near-duplicate
    (one character changed) of an earlier line every 50th line, each cleaned;
    the cost per line of the largest page over the smallest (1.0 = linear).
+4. HTML beside trafilatura: the 181 `sh-` pages of the dev HTML (gzip is
+   undone before timing) through cleaner (`clean()` + Markdown) and through
+   trafilatura's default `extract()`, each tool in a process of its own (one
+   core each, warmed up by one untimed pass); the two processes take turns,
+   one timed pass each per round, so both see the same machine load. Median of
+   --runs rounds, pages/s and MB/s by wall-clock and by each process's CPU time
+   (which leaves out waiting for a core on a busy machine), and cleaner's speed
+   over trafilatura's: of the medians, and in each round (with its median).
+   Both get the page bytes, as a file holds them (each decodes them itself).
+   Skipped with a note when trafilatura is not installed (pip install -e ".[bench]").
 
 Figures only: no timing is ever asserted. Standard library plus cleaner.
 """
@@ -25,9 +37,11 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gzip
 import html
 import io
 import json
+import os
 import platform
 import pstats
 import random
@@ -35,13 +49,19 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV_TEXT = (ROOT.parent / "shared" / "eval" / "dev" / "text").resolve()
+DEV_HTML = (ROOT.parent / "shared" / "eval" / "dev" / "html").resolve()
+# The HTML comparison uses the pages of this dev set (the public article-extraction benchmark).
+HTML_SET_PREFIX = "sh-"
+HTML_TOOLS = ("cleaner", "trafilatura")
+PARTS = ("text", "startup", "scaling", "html")
 SCALING_SIZES = (1_000, 10_000, 100_000)
 # Every this-many lines of a synthetic page is a near-duplicate of an earlier line.
 NEAR_DUPLICATE_EVERY = 50
@@ -101,6 +121,36 @@ class ScalingRow:
 class Scaling:
     rows: list[ScalingRow]
     largest_over_smallest_per_line: float | None
+
+
+@dataclass
+class HtmlToolRow:
+    tool: str
+    seconds: list[float]  # wall-clock time of each timed pass
+    median_seconds: float | None  # None when the tool could not run
+    pages_per_second: float | None
+    megabytes_per_second: float | None
+    # the worker's own CPU time of each pass: on a busy machine, the time spent
+    # waiting for a core is left out (the issue's "pages/s on one core")
+    cpu_seconds: list[float] = field(default_factory=list)
+    cpu_pages_per_second: float | None = None
+    cpu_megabytes_per_second: float | None = None
+    note: str = ""
+
+
+@dataclass
+class HtmlComparison:
+    pages: int
+    megabytes: float
+    load_before: str
+    load_after: str
+    rows: list[HtmlToolRow]
+    cleaner_over_trafilatura: float | None  # cleaner's pages/s over trafilatura's (median wall-clock times)
+    # the same ratio in each round (the two passes of a round run back to back, so
+    # a change of machine load between rounds cancels out), and its median
+    round_ratios: list[float]
+    median_round_ratio: float | None
+    cleaner_over_trafilatura_cpu: float | None  # the ratio of median CPU times
 
 
 # --- helpers -------------------------------------------------------------------
@@ -272,6 +322,115 @@ def profile_page(pages: Sequence[tuple[str, bytes]], n_lines: int, top: int = 15
     return report.getvalue()
 
 
+# --- 4. HTML beside trafilatura ----------------------------------------------
+
+
+def html_pages(directory: Path) -> list[tuple[str, bytes]]:
+    files = sorted(directory.glob(f"{HTML_SET_PREFIX}*.html.gz"))
+    if not files:
+        sys.exit(f"speed.py: no {HTML_SET_PREFIX}*.html.gz files in {directory}")
+    return [(f.name, gzip.decompress(f.read_bytes())) for f in files]
+
+
+def html_extractor(tool: str) -> Callable[[bytes], object]:
+    """The function a worker times on each page: cleaner's clean() and its
+    Markdown, or trafilatura's extract() with its defaults (text out)."""
+    if tool == "trafilatura":
+        import trafilatura
+
+        return trafilatura.extract
+    from cleaner.render import render_markdown
+
+    return lambda data: render_markdown([clean(data, input_format="html")])
+
+
+def html_worker(tool: str, directory: Path) -> None:
+    """Child process: one untimed pass, then one timed pass per "run" line on stdin."""
+    pages = [data for _, data in html_pages(directory)]
+    extract = html_extractor(tool)
+    for data in pages:
+        extract(data)
+    print("ready", flush=True)
+    for command in sys.stdin:
+        if command.strip() != "run":
+            break
+        start, start_cpu = time.perf_counter(), time.process_time()
+        for data in pages:
+            extract(data)
+        print(f"{time.perf_counter() - start!r} {time.process_time() - start_cpu!r}", flush=True)
+
+
+def load_average() -> str:
+    try:
+        return " ".join(f"{v:.2f}" for v in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
+def measure_html(directory: Path, runs: int) -> HtmlComparison:
+    pages = html_pages(directory)
+    megabytes = sum(len(data) for _, data in pages) / 1e6
+    load_before = load_average()
+    workers: dict[str, subprocess.Popen[str]] = {}
+    notes: dict[str, str] = {}
+    for tool in HTML_TOOLS:
+        command = [sys.executable, str(Path(__file__).resolve()), "--html-worker", tool, "--html-data", str(directory)]
+        # stderr to a file: a tool's warnings must never fill a pipe and stall it
+        with tempfile.TemporaryFile("w+") as errors:
+            worker = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, text=True)
+            assert worker.stdout is not None
+            if worker.stdout.readline().strip() == "ready":
+                workers[tool] = worker
+                continue
+            worker.kill()
+            worker.wait()
+            errors.seek(0)
+            lines = errors.read().strip().splitlines()
+            notes[tool] = f"did not start: {lines[-1] if lines else 'no message'}"
+    seconds: dict[str, list[float]] = {tool: [] for tool in HTML_TOOLS}
+    cpu_seconds: dict[str, list[float]] = {tool: [] for tool in HTML_TOOLS}
+    for _ in range(runs):  # the tools take turns, so both see the same load
+        for tool, worker in workers.items():
+            assert worker.stdin is not None and worker.stdout is not None
+            worker.stdin.write("run\n")
+            worker.stdin.flush()
+            wall, cpu = worker.stdout.readline().split()
+            seconds[tool].append(float(wall))
+            cpu_seconds[tool].append(float(cpu))
+    for worker in workers.values():
+        worker.communicate("stop\n")
+    rows = []
+    for tool in HTML_TOOLS:
+        if tool not in workers:
+            rows.append(HtmlToolRow(tool, [], None, None, None, note=notes[tool]))
+            continue
+        median, median_cpu = statistics.median(seconds[tool]), statistics.median(cpu_seconds[tool])
+        rows.append(HtmlToolRow(tool, seconds[tool], median, len(pages) / median, megabytes / median,
+                                cpu_seconds[tool], len(pages) / median_cpu, megabytes / median_cpu))
+    speeds = {row.tool: (row.pages_per_second, row.cpu_pages_per_second) for row in rows}
+    ratio = ratio_cpu = None
+    if speeds["cleaner"][0] is not None and speeds["trafilatura"][0] is not None:
+        ratio = speeds["cleaner"][0] / speeds["trafilatura"][0]
+    if speeds["cleaner"][1] is not None and speeds["trafilatura"][1] is not None:
+        ratio_cpu = speeds["cleaner"][1] / speeds["trafilatura"][1]
+    round_ratios = [other / mine for mine, other in zip(seconds["cleaner"], seconds["trafilatura"])]
+    median_round = statistics.median(round_ratios) if round_ratios else None
+    return HtmlComparison(len(pages), megabytes, load_before, load_average(), rows, ratio, round_ratios, median_round,
+                          ratio_cpu)
+
+
+def profile_html(directory: Path, top: int = 25) -> str:
+    extract = html_extractor("cleaner")
+    pages = [data for _, data in html_pages(directory)]
+    for data in pages:
+        extract(data)
+    profiler = cProfile.Profile()
+    profiler.runcall(lambda: [extract(data) for data in pages])
+    report = io.StringIO()
+    pstats.Stats(profiler, stream=report).sort_stats("tottime").print_stats(top)
+    return report.getvalue()
+
+
 # --- report --------------------------------------------------------------------
 
 
@@ -279,8 +438,11 @@ def seconds_list(values: Sequence[float], digits: int = 3) -> str:
     return " ".join(f"{v:.{digits}f}" for v in values)
 
 
-def print_report(throughput: Throughput, startup: Startup, scaling: Scaling) -> None:
+def print_header() -> None:
     print(f"cleaner {__version__}  Python {platform.python_version()}  {platform.machine()}")
+
+
+def print_throughput(throughput: Throughput) -> None:
     print()
     print(f"Throughput: {throughput.pages} dev pages, {throughput.megabytes:.2f} MB, in-process, "
           f"median of {len(throughput.seconds)} runs (warm-up excluded)")
@@ -288,6 +450,9 @@ def print_report(throughput: Throughput, startup: Startup, scaling: Scaling) -> 
     print(f"  {throughput.pages_per_second:>9.1f} {throughput.megabytes_per_second:>7.3f} "
           f"{throughput.median_seconds:>8.3f}   {seconds_list(throughput.seconds)}")
     print(f"  slowest page: {throughput.slowest_page} {throughput.slowest_page_seconds * 1e3:.1f} ms")
+
+
+def print_startup(startup: Startup) -> None:
     print()
     print(f"Start-up: one page piped in ({startup.page}, {startup.page_bytes:,} bytes), "
           f"median of {max((len(r.seconds) for r in startup.rows), default=0)} runs")
@@ -298,6 +463,9 @@ def print_report(throughput: Throughput, startup: Startup, scaling: Scaling) -> 
         print(f"  {row.name:<26} {figure}   {seconds_list(row.seconds)}{note}")
     if startup.trafilatura_over_cleaner is not None:
         print(f"  trafilatura / cleaner: {startup.trafilatura_over_cleaner:.2f}x")
+
+
+def print_scaling(scaling: Scaling) -> None:
     print()
     print(f"Scaling: synthetic pages (dev lines cycled, near-duplicate every {NEAR_DUPLICATE_EVERY}th line)")
     print(f"  {'lines':>8} {'blocks':>8} {'MB':>6} {'seconds':>8} {'us/line':>8} {'us/block':>9}   runs (s)")
@@ -309,36 +477,78 @@ def print_report(throughput: Throughput, startup: Startup, scaling: Scaling) -> 
               f"(1.0 = linear)")
 
 
+def print_html(comparison: HtmlComparison) -> None:
+    print()
+    print(f"HTML: {comparison.pages} {HTML_SET_PREFIX} pages, {comparison.megabytes:.2f} MB, one process per tool, "
+          f"turns taken, median of {max((len(r.seconds) for r in comparison.rows), default=0)} runs "
+          f"(warm-up excluded); load average {comparison.load_before} before, {comparison.load_after} after")
+    print(f"  {'tool':<12} {'pages/s':>9} {'MB/s':>7} {'seconds':>8} {'CPU p/s':>8} {'CPU MB/s':>9}   "
+          f"runs (s, wall | CPU)")
+    for row in comparison.rows:
+        if (row.median_seconds is None or row.pages_per_second is None or row.megabytes_per_second is None
+                or row.cpu_pages_per_second is None or row.cpu_megabytes_per_second is None):
+            print(f"  {row.tool:<12} {'-':>9} {'-':>7} {'-':>8}   [{row.note}]")
+            continue
+        print(f"  {row.tool:<12} {row.pages_per_second:>9.1f} {row.megabytes_per_second:>7.2f} "
+              f"{row.median_seconds:>8.3f} {row.cpu_pages_per_second:>8.1f} {row.cpu_megabytes_per_second:>9.2f}   "
+              f"{seconds_list(row.seconds)} | {seconds_list(row.cpu_seconds)}")
+    if comparison.cleaner_over_trafilatura is not None and comparison.median_round_ratio is not None:
+        print(f"  cleaner / trafilatura (pages/s): {comparison.cleaner_over_trafilatura:.2f}x; "
+              f"per round {' '.join(f'{r:.2f}' for r in comparison.round_ratios)}, "
+              f"median {comparison.median_round_ratio:.2f}x")
+    if comparison.cleaner_over_trafilatura_cpu is not None:
+        print(f"  cleaner / trafilatura (CPU pages/s): {comparison.cleaner_over_trafilatura_cpu:.2f}x")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--runs", type=int, default=3, help="timed runs for throughput and scaling (default 3)")
     parser.add_argument("--startup-runs", type=int, default=5, help="runs per start-up command (default 5)")
     parser.add_argument("--max-lines", type=int, default=100_000, help="largest scaling page (default 100000)")
     parser.add_argument("--data", type=Path, default=DEV_TEXT, help=f"dev text dumps (default {DEV_TEXT})")
+    parser.add_argument("--html-data", type=Path, default=DEV_HTML, help=f"dev HTML pages (default {DEV_HTML})")
+    parser.add_argument("--parts", nargs="+", choices=PARTS, default=list(PARTS), help="what to measure (default all)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also save the figures here")
     parser.add_argument("--profile", action="store_true", help="cProfile the largest scaling page")
+    parser.add_argument("--profile-html", action="store_true", help="cProfile cleaner on the HTML pages")
+    parser.add_argument("--html-worker", choices=HTML_TOOLS, help=argparse.SUPPRESS)  # a child of the html part
     args = parser.parse_args(argv)
+    if args.html_worker:
+        html_worker(args.html_worker, args.html_data)
+        return
     if args.runs < 1 or args.startup_runs < 1 or args.max_lines < 1:
         parser.error("--runs, --startup-runs and --max-lines must be at least 1")
 
-    pages = dev_pages(args.data)
-    throughput = measure_throughput(pages, args.runs)
-    startup = measure_startup(pages, args.startup_runs)
-    scaling = measure_scaling(pages, args.max_lines, args.runs)
-    print_report(throughput, startup, scaling)
-    if args.profile:
+    figures: dict[str, object] = {
+        "cleaner_version": __version__, "python": platform.python_version(), "machine": platform.machine(),
+    }
+    print_header()
+    pages = dev_pages(args.data) if {"text", "startup", "scaling"} & set(args.parts) else []
+    if "text" in args.parts:
+        throughput = measure_throughput(pages, args.runs)
+        print_throughput(throughput)
+        figures["throughput"] = asdict(throughput)
+    if "startup" in args.parts:
+        startup = measure_startup(pages, args.startup_runs)
+        print_startup(startup)
+        figures["startup"] = asdict(startup)
+    if "scaling" in args.parts:
+        scaling = measure_scaling(pages, args.max_lines, args.runs)
+        print_scaling(scaling)
+        figures["scaling"] = asdict(scaling)
+        if args.profile:
+            print()
+            print(f"cProfile of the {args.max_lines:,}-line page (top by cumulative time):")
+            print(profile_page(pages, args.max_lines))
+    if "html" in args.parts:
+        comparison = measure_html(args.html_data, args.runs)
+        print_html(comparison)
+        figures["html"] = asdict(comparison)
+    if args.profile_html:
         print()
-        print(f"cProfile of the {args.max_lines:,}-line page (top by cumulative time):")
-        print(profile_page(pages, args.max_lines))
+        print("cProfile of cleaner over the HTML pages (top by own time):")
+        print(profile_html(args.html_data))
     if args.json:
-        figures = {
-            "cleaner_version": __version__,
-            "python": platform.python_version(),
-            "machine": platform.machine(),
-            "throughput": asdict(throughput),
-            "startup": asdict(startup),
-            "scaling": asdict(scaling),
-        }
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(figures, indent=2, allow_nan=False) + "\n", "utf-8")
         print(f"\nfigures saved to {args.json}")

@@ -30,6 +30,8 @@ from .text import match_key
 DIGITS = re.compile(r"\d+")
 # Blocking ignores tokens this short: they are rarely distinctive.
 MIN_BLOCKING_TOKEN_CHARS = 3
+# The tokens of a match key (single spaces between them) that blocking uses.
+BLOCKING_TOKEN = re.compile(f"[^ ]{{{MIN_BLOCKING_TOKEN_CHARS},}}")
 
 
 def _fuzz() -> ModuleType:
@@ -106,14 +108,14 @@ def _mark_near_duplicates(blocks: list[Block], config: CleanerConfig) -> None:
     token_lines: Counter[str] = Counter()
     block_tokens: dict[int, list[str]] = {}
     for block in candidates:
-        tokens = {t for t in block.norm.split() if len(t) >= MIN_BLOCKING_TOKEN_CHARS}
+        tokens = set(BLOCKING_TOKEN.findall(block.norm))
         token_lines.update(tokens)
         block_tokens[block.index] = sorted(tokens)
     postings: dict[str, list[int]] = {}
     for block in candidates:
         # by how rare, then alphabetically (block_tokens is sorted, and sorted() is stable)
-        rare = sorted(block_tokens[block.index], key=token_lines.__getitem__)
-        rare = [t for t in rare if token_lines[t] <= config.blocking_max_lines][: config.blocking_tokens]
+        rare = sorted(block_tokens[block.index], key=token_lines.__getitem__)[: config.blocking_tokens]
+        rare = [t for t in rare if token_lines[t] <= config.blocking_max_lines]  # a prefix: counts ascend
         seen: set[int] = set()
         best: tuple[float, int] | None = None
         for token in rare:

@@ -1,25 +1,27 @@
 """Stage 2 for HTML: the parsed page -> list[Block], in one iterative pass.
 
-lxml parses (libxml2, about ten times faster than building a BeautifulSoup
-tree); ``etree.iterwalk`` then visits every element once, with no recursion,
-so deep nesting cannot overflow the stack. Every block-level element (p, h1-h6,
-li, blockquote, pre, td, figcaption, div with text of its own…) yields a block
-holding its own text, its Markdown rendering, the share of that text inside
-links, the page regions it sits in (nav, header, footer, aside, form, comments,
-share/social, related, promotions, breadcrumbs; article, main) and which
-<article> element holds it. Script, style, noscript, template, svg, iframe
-and form controls yield nothing.
+lxml parses (``html_parse``: libxml2, about ten times faster than building a
+BeautifulSoup tree); ``etree.iterwalk`` then visits every element once, with no
+recursion, so deep nesting cannot overflow the stack. Every block-level element
+(p, h1-h6, li, blockquote, pre, td, figcaption, div with text of its own…)
+yields a block holding its own text, its Markdown rendering (a <pre> verbatim,
+as a fenced code block), the share of that text inside links, the page regions
+it sits in (nav, header, footer, aside, form, comments, share/social, related,
+promotions, breadcrumbs; article, main) and which <article> element holds it.
+Script, style, noscript, template, svg, iframe and form controls yield nothing.
+What the page says about itself comes from ``html_meta``.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
 from typing import Any
 
+from .html_meta import read_page_meta
+from .html_parse import parse_html
 from .model import Block, BlockKind, Landmark, PageMeta
-from .text import SPACES, ZERO_WIDTH, find_dates
+from .text import SPACES, ZERO_WIDTH
 
 # Elements whose content is never page text.
 # (<head> itself is walked: libxml2 leaves elements it does not know, such as
@@ -35,6 +37,8 @@ BLOCK_TAGS = frozenset(
     "summary table tbody td tfoot th thead tr ul caption legend".split()
 )
 HEADINGS = {f"h{n}": n for n in range(1, 7)}
+# Elements whose Markdown opens with a mark of their own (else only a quote's "> " can).
+PREFIX_TAGS = frozenset(HEADINGS) | {"li"}
 # Paragraph-like elements have margins: a blank line around them in innerText.
 MARGIN_TAGS = frozenset("p h1 h2 h3 h4 h5 h6 blockquote pre ul ol dl table figure hr".split())
 # Region of a page by its element name or ARIA role.
@@ -86,6 +90,8 @@ INLINE_PARENTS = frozenset("ul ol dl li tbody thead tfoot tr a span font b i em 
 LAYOUT_TAGS = frozenset("table p div ul ol dl h1 h2 h3 h4 h5 h6 blockquote pre form iframe".split())
 MAX_DATA_CELL_CHARS = 200
 INLINE_MARKS = {"em": "*", "i": "*", "strong": "**", "b": "**", "code": "`"}
+# What a mark is: a link's bracket, or emphasis opening or closing.
+LINK_MARK, OPENING, CLOSING = 0, 1, 2
 # Elements that put Markdown marks around their text.
 MARK_TAGS = frozenset(INLINE_MARKS) | {"a"}
 # Elements whose start does more than open a frame: marks, list item numbers,
@@ -98,6 +104,10 @@ BREAK_TAGS = BLOCK_TAGS | {"br"}
 PAGE_TAGS = frozenset(("html", "body"))
 # Attribute values longer than this are not searched for region names.
 MAX_CLASS_CHARS = 200
+# A code block's language, as highlighters name it in a class: "language-python", "lang-js".
+CODE_LANGUAGE = re.compile(r"(?:^|\s)(?:language|lang)-([\w+#.-]+)")
+LEADING_BLANK_LINES = re.compile(r"\A(?:[^\S\n]*\n)+")
+BACKTICK_RUNS = re.compile(r"`+")
 
 
 # One open element during the walk: its tag, its Landmark bits, the number of
@@ -110,20 +120,10 @@ ROOT_FRAME: _Frame = ("", 0, -1, -1)
 
 def split_html_blocks(html: str) -> tuple[list[Block], PageMeta]:
     """Blocks of an HTML page, and what the page says about itself."""
-    root = _parse(html)
+    root = parse_html(html)
     if root is None:
         return [], PageMeta()
     return _Walker().walk(root), read_page_meta(root)
-
-
-def _parse(html: str) -> Any:
-    from lxml import etree  # lazy: text input never pays for lxml
-
-    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
-    try:
-        return etree.fromstring(html, parser)
-    except (etree.ParserError, ValueError):
-        return None
 
 
 class _Walker:
@@ -139,11 +139,13 @@ class _Walker:
         self.stack: list[_Frame] = [ROOT_FRAME]
         self.list_numbers: dict[int, int] = {}  # <ol> frame number -> the last item number given
         self.landmark_sets: dict[int, Landmark] = {}
+        self.name_bits: dict[str, int] = {}  # class or id value -> the regions it names
         self.articles = 0
         self.link_depth = 0
         # the block being gathered
         self.pieces: list[str] = []
-        self.marks: list[tuple[int, str, bool]] = []  # (pieces before it, mark, is a link mark)
+        self.marks: list[tuple[int, str, int]] = []  # (pieces before it, mark, LINK_MARK/OPENING/CLOSING)
+        self.emphasis_marks = 0  # how many of the marks are not link marks
         self.link_chars = 0
         self.line = 0
         self.marked_up = False  # emphasis or links were added: Markdown differs from the text
@@ -151,50 +153,88 @@ class _Walker:
     def walk(self, root: Any) -> list[Block]:
         from lxml import etree
 
-        # This loop runs twice for every element of the page, so the common work
-        # is written out here on locals; rarer elements go to methods.
-        stack, pieces = self.stack, self.pieces
+        # This loop runs twice for every element of the page (its start and its
+        # end), so the common work is written out here on locals; rarer elements
+        # go to methods.
+        stack, pieces, name_bits = self.stack, self.pieces, self.name_bits
         elements = 0
+        skipped = False  # the last element started was skipped: the next event is its end
         walker = etree.iterwalk(root, events=("start", "end"))
         for event, element in walker:
-            tag = element.tag
-            if tag in SKIP_TAGS or not isinstance(tag, str) or not tag:
-                if event == "start":
-                    walker.skip_subtree()  # its "end" still comes, and carries its tail
-                else:
-                    self._text(element.tail)
-                continue
-            if event == "start":
-                parent = stack[-1]
-                container = parent[2]
-                if tag == "article":
-                    container = self.articles
-                    self.articles += 1
-                if tag in BREAK_TAGS:
-                    self._flush()
-                elements += 1
-                stack.append((tag, parent[1] | _landmarks_of(tag, element), container, elements))
-                if tag in OPENING_TAGS:
-                    self._open(tag, element, parent)
-                if not self.line:
-                    self.line = element.sourceline or 0
-                text = element.text
-            else:
+            if event == "end":
+                if skipped:  # its tail was taken at its start
+                    skipped = False
+                    continue
+                tag = stack[-1][0]  # the element's own frame (reading element.tag costs more)
                 if tag in MARK_TAGS:
                     self._close(tag, element)
                 if tag in BREAK_TAGS:
-                    self._flush()
+                    if pieces:
+                        self._flush()
+                    else:  # _flush's own answer to an empty block, without the call
+                        self.line = 0
                 stack.pop()
                 text = element.tail
-            if text:
+                if text:
+                    pieces.append(text)
+                    if self.link_depth:
+                        self.link_chars += len(text.strip())
+                continue
+            tag = element.tag
+            if tag in SKIP_TAGS or not isinstance(tag, str) or not tag:
+                walker.skip_subtree()  # its "end" comes next: its tail is taken now
+                self._text(element.tail)
+                skipped = True
+                continue
+            parent = stack[-1]
+            container = parent[2]
+            if tag == "article":
+                container = self.articles
+                self.articles += 1
+            if tag in BREAK_TAGS:
+                if pieces:
+                    self._flush()
+                else:
+                    self.line = 0
+            elements += 1
+            # the element's regions: its tag's, its class and id values' (looked up
+            # in this walk's cache first: pages repeat the same few) and its role's
+            # (<html> and <body>: their class and id name the page, see PAGE_TAGS)
+            bits = parent[1] | TAG_BITS.get(tag, 0)
+            if tag not in PAGE_TAGS:
+                names = element.get("class")
+                if names:
+                    bits |= name_bits[names] if names in name_bits else self._name_bits(names)
+                names = element.get("id")
+                if names:
+                    bits |= name_bits[names] if names in name_bits else self._name_bits(names)
+                role = element.get("role")
+                if role:
+                    bits |= ROLE_BITS.get(role.strip().lower(), 0)
+            stack.append((tag, bits, container, elements))
+            if tag in OPENING_TAGS:
+                self._open(tag, element, parent)
+            if not self.line:
+                self.line = element.sourceline or 0
+            text = element.text
+            if tag == "table" and _is_data_table(element):
+                self._text(text)
+                self._table(element)
+                walker.skip_subtree()
+            elif tag == "pre":
+                self._pre(element)
+                walker.skip_subtree()
+            elif text:
                 pieces.append(text)
                 if self.link_depth:
                     self.link_chars += len(text.strip())
-            if tag == "table" and event == "start" and _is_data_table(element):
-                self._table(element)
-                walker.skip_subtree()
         self._flush()
         return self.blocks
+
+    def _name_bits(self, names: str) -> int:
+        """The regions a class or id value names, kept for the rest of the walk."""
+        bits = self.name_bits[names] = _named_landmarks(names[:MAX_CLASS_CHARS])
+        return bits
 
     def _text(self, text: str | None) -> None:
         if not text:
@@ -207,10 +247,11 @@ class _Walker:
         """The start of a link or emphasis (a mark), a list item, an image."""
         if tag == "a":
             self.link_depth += 1
-            self.marks.append((len(self.pieces), "[", True))
+            self.marks.append((len(self.pieces), "[", LINK_MARK))
             self.marked_up = True
         elif tag in INLINE_MARKS:
-            self.marks.append((len(self.pieces), INLINE_MARKS[tag], False))
+            self.marks.append((len(self.pieces), INLINE_MARKS[tag], OPENING))
+            self.emphasis_marks += 1
             self.marked_up = True
         elif tag == "li":
             if parent[0] == "ol":
@@ -224,9 +265,16 @@ class _Walker:
             self.link_depth -= 1
             href = (element.get("href") or "").strip()
             mark = f"]({href})" if href and not href.startswith("javascript:") else "]"
-            self.marks.append((len(self.pieces), mark, True))
+            self.marks.append((len(self.pieces), mark, LINK_MARK))
         else:
-            self.marks.append((len(self.pieces), INLINE_MARKS[tag], False))
+            mark, marks, pieces = INLINE_MARKS[tag], self.marks, self.pieces
+            if marks and marks[-1][1:] == (mark, OPENING) and _blank(pieces, marks[-1][0]):
+                # emphasis around nothing (an icon, a spacer) gives no marks at all
+                marks.pop()
+                self.emphasis_marks -= 1
+                return
+            marks.append((len(pieces), mark, CLOSING))
+            self.emphasis_marks += 1
             self.marked_up = True
 
     def _table(self, element: Any) -> None:
@@ -243,11 +291,39 @@ class _Walker:
         lines.insert(1, "|" + " --- |" * width)
         self.pieces[:] = ["\n".join(lines)]
         self.marks.clear()
+        self.emphasis_marks = 0
         self.link_chars, self.line, self.marked_up = 0, element.sourceline or 0, False
         self._flush(keep_lines=True)
 
-    def _flush(self, keep_lines: bool = False) -> None:
-        """End the block being gathered; a new one starts."""
+    def _pre(self, element: Any) -> None:
+        """Preformatted text becomes one block: its text as it stands (line breaks,
+        indentation; no marks), its Markdown a fenced code block."""
+        from lxml import etree
+
+        pieces = self.pieces  # empty: the <pre> has ended the block before it
+        walker = etree.iterwalk(element, events=("start", "end"))
+        for event, inner in walker:
+            tag = inner.tag
+            if not isinstance(tag, str) or tag in SKIP_TAGS:
+                if event == "start":
+                    walker.skip_subtree()  # its "end" comes next, with its tail
+                else:
+                    pieces.append(inner.tail or "")
+            elif event == "start":
+                if tag == "br":
+                    pieces.append("\n")
+                pieces.append(inner.text or "")
+            elif inner is element:
+                break  # the <pre>'s tail is the main walk's
+            else:
+                if tag in BLOCK_TAGS and pieces and not pieces[-1].endswith("\n"):
+                    pieces.append("\n")  # a line of its own, as some highlighters write each line
+                pieces.append(inner.tail or "")
+        self._flush(keep_lines=True, code_language=_code_language(element))
+
+    def _flush(self, keep_lines: bool = False, code_language: str | None = None) -> None:
+        """End the block being gathered; a new one starts. code_language: the block is
+        code (a <pre>), in this language ("" when not said)."""
         pieces = self.pieces
         if not pieces:
             # marks with no text yet stay: they belong to the text that follows
@@ -255,24 +331,28 @@ class _Walker:
             return
         raw = "".join(pieces)
         if not raw.isspace():  # most flushes hold only the spaces between tags
-            block = self._block(raw, keep_lines)
+            block = self._block(raw, keep_lines, code_language)
             if block is not None:
                 self.blocks.append(block)
         pieces.clear()
         self.marks.clear()
+        self.emphasis_marks = 0
         self.link_chars, self.line, self.marked_up = 0, 0, False
 
-    def _block(self, raw: str, keep_lines: bool) -> Block | None:
+    def _block(self, raw: str, keep_lines: bool, code_language: str | None = None) -> Block | None:
         """The block gathered so far (its text is raw), or None when it holds no text."""
-        text = raw if keep_lines else " ".join(raw.split())  # str.split's spaces are those of \s
-        if text and ZERO_WIDTH.search(text):
+        spaced = raw if keep_lines else _single_spaced(raw)
+        text = spaced
+        if code_language is not None:
+            text = _code_text(raw)
+        elif not text.isascii() and ZERO_WIDTH.search(text):
             text = ZERO_WIDTH.sub("", text).strip()
         if not text:
             return None
         stack = self.stack
         depth = _block_depth(stack)
-        tag, landmarks, container, _ = stack[depth]
-        prefix = self._markdown_prefix(tag)
+        tag, bits, container, _ = stack[depth]
+        prefix = self._markdown_prefix(tag) if tag in PREFIX_TAGS or stack[-1][1] & QUOTE else ""
         around = [-1, -1]  # the numbers of the two nearest enclosing elements that make regions
         found = 0
         for index in range(depth - 1, -1, -1):
@@ -282,16 +362,20 @@ class _Walker:
                 if found == 2:
                     break
         markdown = markdown_links = text
-        if self.marked_up:
-            emphasised, linked = self._woven(links=False), self._woven(links=True)
-            markdown = _tidy(emphasised)
-            markdown_links = markdown if linked == emphasised else _tidy(linked)
+        if code_language is not None:
+            # a quote's "> " opens every line of the fence, and nothing is added inside
+            markdown = markdown_links = _fenced(text, code_language).replace("\n", "\n" + prefix)
+        elif self.marked_up:
+            markdown, markdown_links = self._markdown(spaced)
+        landmarks = self.landmark_sets.get(bits)
+        if landmarks is None:
+            landmarks = self._landmarks(bits)
         block = Block(
             index=len(self.blocks),
             text=text,
             line=self.line,
             tag=tag,
-            landmarks=self._landmarks(landmarks),
+            landmarks=landmarks,
             link_ratio=min(1.0, self.link_chars / len(text)),
             container=container,
             parents=(around[0], around[1]),
@@ -311,18 +395,55 @@ class _Walker:
             landmarks = self.landmark_sets[bits] = Landmark(bits)
         return landmarks
 
+    def _markdown(self, spaced: str) -> tuple[str, str]:
+        """The block's Markdown without and with its links. spaced is its text
+        with single spaces: the Markdown of a block without emphasis, before tidying."""
+        emphasis_marks = self.emphasis_marks
+        emphasised = _single_spaced(self._woven(links=False)) if emphasis_marks else spaced
+        markdown = _tidy(emphasised)
+        if emphasis_marks == len(self.marks):  # no link marks
+            return markdown, markdown
+        return markdown, _tidy(_single_spaced(self._woven(links=True)))
+
     def _woven(self, links: bool) -> str:
         """The block's text with its emphasis marks, and its link marks if asked."""
         pieces = self.pieces
         woven: list[str] = []
+        openings: list[int] = []  # where in woven the emphasis openings are
+        paired = _paired_emphasis(self.marks)
         done = 0
-        for position, mark, is_link in self.marks:
-            if is_link and not links:
+        for number, (position, mark, kind) in enumerate(self.marks):
+            if kind == LINK_MARK and not links or kind != LINK_MARK and number not in paired:
                 continue
             woven.extend(pieces[done:position])
-            woven.append(mark)
             done = position
+            if kind == CLOSING:  # emphasis hugs its text: "**bold** ", not "**bold **"
+                spaces = ""
+                before = len(woven) - 1
+                while before >= 0 and woven[before][-1:] in ("", " ", "\n"):  # marks end in no space
+                    stripped = woven[before].rstrip()
+                    spaces = woven[before][len(stripped):] + spaces
+                    woven[before] = stripped
+                    if stripped:
+                        break
+                    before -= 1
+                woven.extend((mark, spaces))
+                continue
+            if kind == OPENING:
+                openings.append(len(woven))
+            woven.append(mark)
         woven.extend(pieces[done:])
+        for at in openings:  # " **bold**", not "** bold**"
+            spaces = ""
+            after = at + 1
+            while after < len(woven) and woven[after][:1].isspace():  # marks never start with a space
+                stripped = woven[after].lstrip()
+                spaces += woven[after][: len(woven[after]) - len(stripped)]
+                woven[after] = stripped
+                if stripped:
+                    break
+                after += 1
+            woven[at] = spaces + woven[at]
         return "".join(woven)
 
     def _markdown_prefix(self, tag: str) -> str:
@@ -349,6 +470,50 @@ def _block_depth(stack: list[_Frame]) -> int:
     return len(stack) - 1
 
 
+def _paired_emphasis(marks: list[tuple[int, str, int]]) -> set[int]:
+    """The numbers of the emphasis marks that open and close in the same block
+    (a block boundary inside <b>…</b> leaves each part one mark only)."""
+    paired: set[int] = set()
+    opened: list[tuple[str, int]] = []
+    for number, (_, mark, kind) in enumerate(marks):
+        if kind == OPENING:
+            opened.append((mark, number))
+        elif kind == CLOSING and opened and opened[-1][0] == mark:
+            paired.update((opened.pop()[1], number))
+    return paired
+
+
+def _blank(pieces: list[str], start: int) -> bool:
+    """Whether pieces[start:] hold no text but spaces."""
+    return all(piece.isspace() for piece in pieces[start:])
+
+
+def _code_language(pre: Any) -> str:
+    """The language a <pre> or its <code> names in its class ("language-python"), else ""."""
+    candidates = [pre]
+    first = next((child for child in pre if isinstance(child.tag, str)), None)
+    if first is not None and first.tag == "code":
+        candidates.append(first)
+    for element in candidates:
+        names = element.get("class")
+        match = CODE_LANGUAGE.search(names[:MAX_CLASS_CHARS]) if names else None
+        if match:
+            return match.group(1)
+    return ""
+
+
+def _code_text(raw: str) -> str:
+    """Preformatted text as it stands, without the blank lines around it."""
+    return LEADING_BLANK_LINES.sub("", raw).rstrip()
+
+
+def _fenced(code: str, language: str) -> str:
+    """A Markdown fenced code block, its fence longer than any run of backticks in the code."""
+    longest = max((len(run) for run in BACKTICK_RUNS.findall(code)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{language}\n{code}\n{fence}"
+
+
 def _is_data_table(element: Any) -> bool:
     """A table of short cells with no paragraphs, lists or tables inside: data,
     not page layout (old pages lay out whole pages with tables)."""
@@ -368,22 +533,6 @@ def _cell_text(cell: Any) -> str:
     return SPACES.sub(" ", "".join(cell.itertext())).strip().replace("|", "\\|")
 
 
-def _landmarks_of(tag: str, element: Any) -> int:
-    found = TAG_BITS.get(tag, 0)
-    if tag in PAGE_TAGS:
-        return found
-    role = element.get("role")
-    if role:
-        found |= ROLE_BITS.get(role.strip().lower(), 0)
-    names = element.get("class")
-    if names:
-        found |= _named_landmarks(names[:MAX_CLASS_CHARS])
-    names = element.get("id")
-    if names:
-        found |= _named_landmarks(names[:MAX_CLASS_CHARS])
-    return found
-
-
 @lru_cache(maxsize=4096)
 def _named_landmarks(names: str) -> int:
     """Regions named by a class or id value (pages repeat the same few values)."""
@@ -398,104 +547,25 @@ def _named_landmarks(names: str) -> int:
     return found
 
 
-def _tidy(marked: str) -> str:
-    text = " ".join(marked.split())
-    if "*" in text or "`" in text or "[" in text:  # every empty mark has one of these
+def _single_spaced(text: str) -> str:
+    """Runs of spaces made one space, none at the ends (str.split's spaces are those of \\s)."""
+    return " ".join(text.split())
+
+
+def _tidy(text: str) -> str:
+    """Markdown without empty marks or spaces inside link brackets (text is single-spaced)."""
+    # the patterns are tried only where they can match: most blocks need neither
+    if any(map(text.__contains__, EMPTY_MARK_PARTS)):
         text = EMPTY_MARKS.sub("", text)
-    if "[" in text:
+    if any(map(text.__contains__, LINK_INNER_SPACE_PARTS)):
         text = LINK_INNER_SPACE.sub(lambda m: f"[{m.group(1).strip()}]", text)
     return text
 
 
-# Marks left around nothing ("** **", "[](…)"), and spaces just inside link brackets.
-EMPTY_MARKS = re.compile(r"\*\*\s*\*\*|(?<!\*)\*\s*\*(?!\*)|``|\[\s*\](?:\([^)]*\))?")
+# Marks left around nothing ("``", "[](…)"; empty emphasis gets no marks), and
+# spaces just inside link brackets.
+EMPTY_MARKS = re.compile(r"``|\[\s*\](?:\([^)]*\))?")
 LINK_INNER_SPACE = re.compile(r"\[(\s+[^\[\]]*?|[^\[\]]*?\s+)\](?=\()")
-
-
-def read_page_meta(root: Any) -> PageMeta:
-    """Title, dates, author and URL from meta tags, JSON-LD and <title>/<h1>."""
-    meta: dict[str, str] = {}
-    for element in root.iter("meta"):
-        key = (element.get("property") or element.get("name") or element.get("itemprop") or "").lower()
-        content = element.get("content")
-        if key and content and key not in meta:
-            meta[key] = content.strip()
-    ld = _json_ld_article(root)
-    canonical = next((e.get("href") for e in root.iter("link") if (e.get("rel") or "").lower() == "canonical"), None)
-    title = ld.get("headline") or meta.get("og:title") or meta.get("twitter:title") or _first_text(root, "h1")
-    published = ld.get("datePublished") or meta.get("article:published_time") or meta.get("datepublished")
-    updated = ld.get("dateModified") or meta.get("article:modified_time") or meta.get("datemodified")
-    if not published:
-        published = next((e.get("datetime") for e in root.iter("time") if e.get("datetime")), None)
-    return PageMeta(
-        title=_clean(title),
-        published=_iso_date(published),
-        updated=_iso_date(updated),
-        author=_clean(_author(ld.get("author")) or meta.get("author")),
-        url=_clean(canonical or meta.get("og:url")),
-    )
-
-
-def _json_ld_article(root: Any) -> dict[str, Any]:
-    for element in root.iter("script"):
-        if (element.get("type") or "").lower() != "application/ld+json" or not element.text:
-            continue
-        try:
-            data = json.loads(element.text)
-        except ValueError:
-            continue
-        for item in _json_ld_items(data):
-            kind = item.get("@type")
-            kinds = kind if isinstance(kind, list) else [kind]
-            if any(isinstance(k, str) and (k.endswith("Article") or k in ("BlogPosting", "Report")) for k in kinds):
-                return item
-    return {}
-
-
-def _json_ld_items(data: Any) -> list[dict[str, Any]]:
-    items = data if isinstance(data, list) else [data]
-    found = []
-    for item in items:
-        if isinstance(item, dict):
-            found.append(item)
-            graph = item.get("@graph")
-            if isinstance(graph, list):
-                found.extend(g for g in graph if isinstance(g, dict))
-    return found
-
-
-def _author(value: Any) -> str | None:
-    if isinstance(value, list):
-        names = [_author(v) for v in value]
-        return ", ".join(n for n in names if n) or None
-    if isinstance(value, dict):
-        name = value.get("name")
-        return name if isinstance(name, str) else None
-    return value if isinstance(value, str) else None
-
-
-def _first_text(root: Any, tag: str) -> str | None:
-    for element in root.iter(tag):
-        text = "".join(element.itertext())
-        if text.strip():
-            return text
-    return None
-
-
-def _clean(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return None
-    text = SPACES.sub(" ", value).strip()
-    return text or None
-
-
-ISO_START = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}))?")
-
-
-def _iso_date(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return None
-    m = ISO_START.match(value.strip())
-    if m:
-        return m.group(1) + (f"T{m.group(2)}" if m.group(2) else "")
-    return find_dates(value)[0]
+# What every match of these holds once runs of spaces are single " " (as _tidy gets its text).
+EMPTY_MARK_PARTS = ("``", "[]", "[ ]")
+LINK_INNER_SPACE_PARTS = ("[ ", " ](")

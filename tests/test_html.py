@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from cleaner import clean
 from cleaner.cli import main
 from cleaner.html_blocks import split_html_blocks
+from cleaner.html_parse import flatten_deep_nesting
 from cleaner.model import Landmark
 from cleaner.render import render_markdown
 
@@ -106,6 +107,36 @@ def test_ten_thousand_nested_divs_do_not_break(tmp_path: Path) -> None:
     assert code == 0
 
 
+def test_text_below_the_nesting_limit_and_after_it_is_kept(tmp_path: Path) -> None:
+    deep = "<div><section><span>" * 3_000 + "<p>Deep text of the story.</p>" + "</span></section></div>" * 3_000
+    html = page(article_html("Bridge approved") + deep + "<p>The closing paragraph after the nesting.</p>")
+    texts = [b.text for b in split_html_blocks(html)[0]]
+    assert "Deep text of the story." in texts and "The closing paragraph after the nesting." in texts
+    assert "Copyright 2024 Example News. All rights reserved." in texts  # the footer after it all
+
+
+def test_flattening_drops_only_the_tags_too_deep() -> None:
+    html = "<div>" * 3 + "<b>deep</b><br><p>deeper" + "</div>" * 3 + "<p>after</p>"
+    assert flatten_deep_nesting(html, 2) == "<div><div>deep<br>deeper</div></div><p>after</p>"
+
+
+def test_flattening_reads_script_text_and_comments_as_text() -> None:
+    html = "<div><script>if (a<b) x = '<div><div>';</script><!-- <div><div> --><div>kept</div></div>"
+    assert flatten_deep_nesting(html, 2) == html
+
+
+def test_flattening_ignores_stray_end_tags_and_unfinished_tags() -> None:
+    assert flatten_deep_nesting("</p></div><div><div>x</div></div><div", 1) == "</p></div><div>x</div><div"
+    assert flatten_deep_nesting("<div><div><!-- open", 1) == "<div><!-- open"
+
+
+def test_deep_nesting_with_a_huge_attribute(tmp_path: Path) -> None:
+    deep = "<div>" * 3_000 + f"<p title='{'x' * 5_000_000}'>" + "deep text " * 50 + "</p>" + "</div>" * 3_000
+    html = page(deep + article_html("Bridge approved"))
+    code, out, _ = run(tmp_path, "deep-attr.html", html.encode())
+    assert code == 0 and "council voted" in out
+
+
 def test_twenty_megabyte_attribute(tmp_path: Path) -> None:
     html = page(f"<div title='{'x' * 20_000_000}'>" + article_html("Bridge approved") + "</div>")
     code, out, _ = run(tmp_path, "attr.html", html.encode())
@@ -122,3 +153,32 @@ def test_binary_garbage_named_html(tmp_path: Path) -> None:
     code, out, err = run(tmp_path, "garbage.html", random.Random(7).randbytes(50_000))
     assert code == 1 and out == ""
     assert err.count("\n") == 1 and err.startswith("cleaner: error:")
+
+
+def test_preformatted_text_is_a_fenced_code_block_kept_verbatim() -> None:
+    html = (
+        "<html><body><p>Run <code>make</code> first.</p>"
+        "<pre><code class='language-python'>\ndef f(x):\n    return x * 2  # <b>not</b> *marked*\n</code></pre>"
+        "<pre>two ``` fences<br>  indented</pre></body></html>"
+    )
+    inline, python, plain = split_html_blocks(html)[0]
+    assert inline.markdown == "Run `make` first."
+    assert python.text == "def f(x):\n    return x * 2  # not *marked*"
+    assert python.markdown == "```python\ndef f(x):\n    return x * 2  # not *marked*\n```"
+    assert plain.markdown == "````\ntwo ``` fences\n  indented\n````"
+
+
+def test_code_in_a_quote_is_quoted_on_every_line() -> None:
+    blocks, _ = split_html_blocks("<html><body><blockquote><pre>a\n  b</pre></blockquote></body></html>")
+    assert blocks[0].markdown == "> ```\n> a\n>   b\n> ```"
+
+
+def test_emphasis_marks_hug_their_text_and_empty_emphasis_has_none() -> None:
+    html = "<p>Use<b> sort </b>and <strong>uniq</strong>, <em></em>not <i> </i>cat.</p>"
+    blocks, _ = split_html_blocks(f"<html><body>{html}</body></html>")
+    assert blocks[0].markdown == "Use **sort** and **uniq**, not cat."
+
+
+def test_emphasis_cut_by_a_block_boundary_leaves_no_stray_marks() -> None:
+    blocks, _ = split_html_blocks("<html><body><p>One <b>two<br>three</b> four</p></body></html>")
+    assert [b.markdown for b in blocks] == ["One two", "three four"]
