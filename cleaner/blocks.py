@@ -14,7 +14,9 @@ import re
 
 from .config import CleanerConfig
 from .model import Block, BlockKind, Decoded, InputKind, PageMeta
-from .text import BYLINE, CALL_TO_ACTION, CALL_TO_ACTION_MAX_WORDS, URL, date_line_rest, has_caption_credit
+from .text import (
+    BYLINE, CALL_TO_ACTION, CALL_TO_ACTION_MAX_WORDS, COPYRIGHT_NOTICE, URL, date_line_rest, has_caption_credit,
+)
 
 # read_input has turned every other kind of space into " ".
 RUNS_OF_SPACES = re.compile(r" {2,}")
@@ -67,6 +69,8 @@ def _kind_hint(line: str, config: CleanerConfig) -> BlockKind:
     n_words = line.count(" ") + 1
     if CALL_TO_ACTION.match(line) and (n_words <= CALL_TO_ACTION_MAX_WORDS or URL.search(line)):
         return BlockKind.PROMO
+    if COPYRIGHT_NOTICE.search(line):
+        return BlockKind.NOTICE
     if n_words <= config.meta_max_words:
         rest = date_line_rest(line)
         if rest is not None and rest <= DATE_LINE_MAX_OTHER_WORDS:

@@ -29,6 +29,7 @@ class BlockKind(str, enum.Enum):
     DATE = "date"
     BYLINE = "byline"
     PROMO = "promo"  # a call to action: "Follow our coverage at …", "Subscribe to …"
+    NOTICE = "notice"  # a copyright notice: "© 2024 Example News", "… All rights reserved."
 
 
 class Landmark(enum.IntFlag):

@@ -39,6 +39,7 @@ GALLERY_LABEL_MAX_WORDS = 4
 # Why a block of these kinds was left out, when it was not taken as metadata.
 KIND_REASONS = {
     BlockKind.PROMO: "call to action",
+    BlockKind.NOTICE: "copyright notice",
     BlockKind.DATE: "another date line",
     BlockKind.BYLINE: "another byline",
 }

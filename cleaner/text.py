@@ -82,6 +82,11 @@ CALL_TO_ACTION = re.compile(
     r"View more|Load more|Show more)\b",
     re.I,
 )
+# A copyright notice: a line that opens with one ("© 2024 Example News",
+# "Copyright (c) 2019 CNBC LLC"; not "Copyright law …", nor a "(c)" list item)
+# or says "All rights reserved". Pages put it in their footer, and agencies at
+# the end of a story: it is not the story.
+COPYRIGHT_NOTICE = re.compile(r"^(?:©|copyright\s*(?:©|\(c\))?\s*\d{4})|\ball rights reserved\b", re.I)
 # A call to action is promotion only when it is short or points somewhere.
 CALL_TO_ACTION_MAX_WORDS = 12
 
