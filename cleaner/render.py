@@ -10,13 +10,15 @@ asked for.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from .model import Article, Document
+from .text import (
+    ARTICLE_RULE, CAPTION_ITEM_PREFIX, CAPTIONS_LABEL, LIST_ITEM, METADATA_MARK, METADATA_SEPARATOR, TITLE_PREFIX,
+    UPDATED_PREFIX,
+)
 
-ARTICLE_SEPARATOR = "\n---\n\n"
-LIST_ITEM = re.compile(r"^(?:> )?\s*(?:-|\d+\.) ")
+ARTICLE_SEPARATOR = f"\n{ARTICLE_RULE}\n\n"
 # Keys of an article object, in output order.
 ARTICLE_KEYS = ("title", "published", "updated", "dateline", "byline", "paragraphs", "captions")
 
@@ -69,25 +71,25 @@ def metadata_line(article: Article) -> str:
     if article.published:
         items.append(article.published)
     if article.updated:
-        items.append(f"updated {article.updated}")
+        items.append(UPDATED_PREFIX + article.updated)
     if article.dateline:
         items.append(article.dateline)
     if article.byline:
         items.append(article.byline)
-    return " · ".join(items)
+    return METADATA_SEPARATOR.join(items)
 
 
 def _article_markdown(article: Article, captions: bool, links: bool) -> str:
     chunks = []
     if article.title:
-        chunks.append(f"# {article.title}")
+        chunks.append(TITLE_PREFIX + article.title)
     meta = metadata_line(article)
     if meta:
-        chunks.append(f"_{meta}_")
+        chunks.append(METADATA_MARK + meta + METADATA_MARK)
     formatted = article.formatted_links if links else article.formatted
     chunks.extend(_join_list_items(formatted or article.paragraphs))
     if captions and article.captions:
-        chunks.append("Captions:\n\n" + "\n".join(f"- {c}" for c in article.captions))
+        chunks.append(CAPTIONS_LABEL + "\n\n" + "\n".join(CAPTION_ITEM_PREFIX + c for c in article.captions))
     return "\n\n".join(chunks) + "\n"
 
 
