@@ -10,7 +10,8 @@ A page laid out exactly as cleaner writes Markdown (``render.py``: per article a
 optional ``# Title`` and metadata line, the paragraphs, optionally ``Captions:``
 and its list; ``---`` between articles; a blank line between chunks) is read back
 whole: each block's role is declared by the layout, not guessed, so cleaning
-cleaner's own output again gives the same articles.
+cleaner's own output again gives the same articles (a paragraph that opens
+like a layout line was written after a backslash, which is taken off).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import re
 
 from .model import Block, Role
 from .text import (
-    ARTICLE_RULE, BYLINE, CAPTION_ITEM_PREFIX, CAPTIONS_LABEL, LIST_ITEM, METADATA_MARK, TITLE_PREFIX, dateline_of,
+    ARTICLE_RULE, BYLINE, CAPTION_ITEM_PREFIX, CAPTIONS_LABEL, ESCAPE, ESCAPED_STARTS, LIST_ITEM, METADATA_MARK, TITLE_PREFIX, dateline_of,
     parse_metadata_line,
 )
 
@@ -158,3 +159,5 @@ def _declare(block: Block, role: Role) -> None:
         block.text = block.text[len(METADATA_MARK): -len(METADATA_MARK)].strip()
     elif role is Role.CAPTION:
         block.text = block.text[len(CAPTION_ITEM_PREFIX):].strip()
+    elif block.text.startswith(ESCAPE) and block.text[len(ESCAPE):].startswith(ESCAPED_STARTS):
+        block.text = block.text[len(ESCAPE):]  # a paragraph render escaped

@@ -234,6 +234,10 @@ UPDATED_PREFIX = "updated "
 ARTICLE_RULE = "---"
 CAPTIONS_LABEL = "Captions:"
 CAPTION_ITEM_PREFIX = "- "
+# A paragraph that opens like a layout line ("# …", "_…", the label) is written
+# after a backslash, as Markdown escapes it, and read back without it.
+ESCAPE = "\\"
+ESCAPED_STARTS = ("#", METADATA_MARK, ESCAPE, CAPTIONS_LABEL)
 # A Markdown list item ("- ", "1. ", quoted or indented): consecutive ones are
 # written without a blank line between them.
 LIST_ITEM = re.compile(r"^(?:> )?\s*(?:-|\d+\.) ")

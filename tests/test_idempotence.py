@@ -14,8 +14,7 @@ import pytest
 
 from cleaner import clean
 from cleaner.model import Document
-from cleaner.render import article_dict, render_markdown
-from test_properties import has_layout_marks
+from cleaner.render import article_dict, has_layout_marks, render_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"

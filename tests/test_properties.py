@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from cleaner import InputError, clean
 from cleaner.check import check_document
 from cleaner.model import Document
-from cleaner.render import article_dict, metadata_line, render_json, render_markdown
+from cleaner.render import article_dict, has_layout_marks, render_json, render_markdown
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 LINES = [
@@ -111,15 +111,6 @@ def test_any_bytes_as_html_are_cleaned_or_refused(data: bytes) -> None:
 
 def _articles(document: Document) -> list[dict[str, object]]:
     return [article_dict(a) for a in document.articles]
-
-
-def has_layout_marks(document: Document) -> bool:
-    """Its Markdown shows cleaner's layout: a title, a metadata line, captions or a
-    rule between articles. A lone bare article is blank-line paragraphs, which
-    no reader can tell from a raw dump: it goes through the heuristics again."""
-    return len(document.articles) > 1 or any(
-        a.title or metadata_line(a) or a.captions for a in document.articles
-    )
 
 
 @given(dumps())
