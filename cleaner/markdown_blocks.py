@@ -48,10 +48,7 @@ def read_markdown_layout(blocks: list[Block]) -> None:
             _declare(block, role)
     elif any(ATX_HEADING.match(b.text) for b in blocks):
         for block in blocks:
-            heading = ATX_HEADING.match(block.text)
-            if heading:
-                block.markdown = block.text
-                block.text, block.tag = heading.group(2), f"h{len(heading.group(1))}"
+            _read_heading(block)
     else:
         return
     if len(sections) > 1:
@@ -161,3 +158,12 @@ def _declare(block: Block, role: Role) -> None:
         block.text = block.text[len(CAPTION_ITEM_PREFIX):].strip()
     elif block.text.startswith(ESCAPE) and block.text[len(ESCAPE):].startswith(ESCAPED_STARTS):
         block.text = block.text[len(ESCAPE):]  # a paragraph render escaped
+    else:
+        _read_heading(block)  # a sub-heading of the body ("## …"; render escapes "#" in text)
+
+
+def _read_heading(block: Block) -> None:
+    heading = ATX_HEADING.match(block.text)
+    if heading:
+        block.markdown = block.text
+        block.text, block.tag = heading.group(2), f"h{len(heading.group(1))}"
