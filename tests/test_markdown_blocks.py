@@ -84,3 +84,20 @@ def test_render_then_read_keeps_a_paragraph_that_looks_like_a_list() -> None:
     article = Article(title="Lists in a story", paragraphs=[BODY, "- first point", "- second point", "1. numbered"])
     markdown = render_markdown([Document(source=None, articles=[article])])
     assert clean(markdown).articles[0].paragraphs == article.paragraphs
+
+
+def test_paragraphs_that_open_like_layout_lines_read_back_unchanged() -> None:
+    odd = ["# not a title", "_2024-12-03 · not metadata_", "\\ a backslash", "Captions:", "- not a caption"]
+    article = Article(title="Odd paragraphs", paragraphs=[BODY, *odd])
+    markdown = render_markdown([Document(source=None, articles=[article])], captions=True)
+    assert "\n\\# not a title\n" in markdown and "\n- not a caption\n" in markdown
+    assert clean(markdown).articles[0].paragraphs == article.paragraphs
+
+
+def test_a_sub_heading_in_the_body_reads_back_as_its_text() -> None:
+    article = Article(
+        title="With a sub-heading", paragraphs=[BODY, "What comes next", BODY + " Later."],
+        formatted=[BODY, "## What comes next", BODY + " Later."],
+    )
+    (again,) = clean(render_markdown([Document(source=None, articles=[article])])).articles
+    assert again.paragraphs == article.paragraphs and again.formatted == article.formatted
