@@ -41,17 +41,21 @@ def read_markdown_layout(blocks: list[Block]) -> None:
     laid out as cleaner's own Markdown."""
     if not any(b.text.startswith(LAYOUT_MARKS) for b in blocks):
         return  # no heading, metadata line or caption list: nothing to read
-    sections = _sections(_chunks(blocks))
-    declared = _declared_roles(sections)
+    # cleaner puts a blank line between chunks (list items aside): a dump with
+    # lines packed together is not in its layout, and is not parsed for it
+    packed = any(not b.blank_before and not LIST_ITEM.match(b.text) for b in blocks)
+    sections = None if packed else _sections(_chunks(blocks))
+    declared = None if sections is None else _declared_roles(sections)
     if declared is not None:
         for block, role in declared:
             _declare(block, role)
-    elif any(ATX_HEADING.match(b.text) for b in blocks):
+    elif any(b.text.startswith("#") and ATX_HEADING.match(b.text) for b in blocks):
         for block in blocks:
             _read_heading(block)
+        sections = sections or _sections(_chunks(blocks))
     else:
         return
-    if len(sections) > 1:
+    if sections is not None and len(sections) > 1:
         for number, section in enumerate(sections):
             for chunk in section:
                 for block in chunk:
