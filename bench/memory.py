@@ -75,7 +75,8 @@ def measure_text(work: Path, megabytes: float, seed: int) -> None:
     mib = size / 2**20
     print(f"\ntext dump: {' '.join(command[1:])}")
     print(f"  input {size / 1e6:,.1f} MB ({mib:,.0f} MiB), {lines:,} lines; exit {run.returncode}")
-    print(f"  seconds {run.seconds:,.1f}, CPU s {run.cpu_seconds:,.1f}, load {run.load_before:.1f}-{run.load_after:.1f}")
+    load = f"{run.load_before:.1f}-{run.load_after:.1f}"
+    print(f"  seconds {run.seconds:,.1f}, CPU s {run.cpu_seconds:,.1f}, load {load}")
     print(f"  peak RSS {run.max_rss_mib:,.0f} MiB = {run.max_rss_mib / mib:.1f}x the input")
     if out.exists():
         print(f"  output {out.stat().st_size / 1e6:,.1f} MB")

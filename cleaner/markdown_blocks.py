@@ -20,8 +20,8 @@ import re
 
 from .model import Block, Role
 from .text import (
-    ARTICLE_RULE, BYLINE, CAPTION_ITEM_PREFIX, CAPTIONS_LABEL, ESCAPE, ESCAPED_STARTS, LIST_ITEM, METADATA_MARK, TITLE_PREFIX, dateline_of,
-    parse_metadata_line,
+    ARTICLE_RULE, BYLINE, CAPTION_ITEM_PREFIX, CAPTIONS_LABEL, ESCAPE, ESCAPED_STARTS, LIST_ITEM, METADATA_MARK,
+    TITLE_PREFIX, dateline_of, parse_metadata_line,
 )
 
 # "## Heading" (closing hashes allowed): the number of marks is the level.

@@ -67,7 +67,6 @@ DECLARED_REASONS = {
     Role.META: "metadata line",
     Role.BODY: "article text (Markdown paragraph)",
     Role.CAPTION: "caption (Markdown caption list)",
-    None: "article text (Markdown paragraph)",
 }
 LAYOUT_REASON = "boilerplate (Markdown layout: rule or caption label)"
 
@@ -126,16 +125,17 @@ def _declared_articles(blocks: list[Block]) -> list[Article]:
     articles: dict[int, Article] = {}
     metadata: dict[int, str] = {}
     for block in blocks:
-        if block.declared is Role.BOILERPLATE:
+        role = block.declared or Role.BODY  # the layout declares every block; None cannot occur
+        if role is Role.BOILERPLATE:
             block.reason = LAYOUT_REASON
             continue
         article = articles.setdefault(block.container, Article())
-        block.role, block.reason = block.declared or Role.BODY, DECLARED_REASONS[block.declared]
-        if block.declared is Role.TITLE:
+        block.role, block.reason = role, DECLARED_REASONS[role]
+        if role is Role.TITLE:
             article.title = block.text
-        elif block.declared is Role.META:
+        elif role is Role.META:
             metadata[block.container] = block.text
-        elif block.declared is Role.CAPTION:
+        elif role is Role.CAPTION:
             article.captions.append(block.text)
         else:
             article.paragraphs.append(block.text)
