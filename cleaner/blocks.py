@@ -4,8 +4,10 @@ A browser's innerText (and most scrapers' get_text()) puts every paragraph,
 heading, menu item and caption on a line of its own, so a line is the natural
 paragraph-sized unit. Each block remembers its line number, whether blank lines
 surround it (paragraph margins in the rendered page), and a kind hint from its
-own text: caption credit, date line, byline. HTML pages get their blocks from
-``html_blocks`` (one per block-level element) and the same kind hints.
+own text: caption credit, date line, byline. Markdown marks (headings, rules,
+cleaner's own output layout) are read by ``markdown_blocks``. HTML pages get
+their blocks from ``html_blocks`` (one per block-level element) and the same
+kind hints.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import re
 
 from .config import CleanerConfig
+from .markdown_blocks import read_markdown_layout
 from .model import Block, BlockKind, Decoded, InputKind, PageMeta
 from .text import (
     BYLINE, CALL_TO_ACTION, CALL_TO_ACTION_MAX_WORDS, COPYRIGHT_NOTICE, URL, date_line_rest, has_caption_credit,
@@ -54,10 +57,11 @@ def _split_lines(text: str, config: CleanerConfig) -> list[Block]:
             continue
         if blocks and not previous_blank:
             blocks[-1].blank_after = False
-        block = Block(index=len(blocks), text=line, line=number, blank_before=previous_blank)
-        block.kind = _kind_hint(line, config)
-        blocks.append(block)
+        blocks.append(Block(index=len(blocks), text=line, line=number, blank_before=previous_blank))
         previous_blank = False
+    read_markdown_layout(blocks)
+    for block in blocks:
+        block.kind = _kind_hint(block.text, config)
     return blocks
 
 

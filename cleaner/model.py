@@ -101,6 +101,9 @@ class Block:
     markdown_links: str = ""  # the same with its links kept
     role: Role = Role.BOILERPLATE
     reason: str = ""
+    # the role the input's own layout gives the block (cleaner's Markdown read
+    # back: title, metadata, paragraph, caption); None leaves it to the stages
+    declared: Role | None = None
 
 
 @dataclass(frozen=True)

@@ -34,12 +34,14 @@ def clean(
     """
     config = config or DEFAULT_CONFIG
     decoded = read_input(data, input_format=input_format)
+    html, warnings = decoded.kind is InputKind.HTML, decoded.warnings
     blocks, meta = split_blocks(decoded, config)
+    del decoded  # its text now lives in the blocks: a big dump is not held twice (4 bytes a character with emoji)
     blocks = mark_duplicates(blocks, config)
     blocks = mark_site_boilerplate(blocks, site_boilerplate)
-    blocks = score_blocks(blocks, config, html=decoded.kind is InputKind.HTML)
+    blocks = score_blocks(blocks, config, html=html)
     articles, dropped = group_segments(blocks, config, meta)
-    return Document(source=source, articles=articles, blocks=blocks, dropped=dropped, warnings=decoded.warnings)
+    return Document(source=source, articles=articles, blocks=blocks, dropped=dropped, warnings=warnings)
 
 
 def page_fingerprints(data: bytes | str, *, config: CleanerConfig | None = None, input_format: str = "auto") -> frozenset[int]:

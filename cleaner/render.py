@@ -10,13 +10,15 @@ asked for.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from .model import Article, Document
+from .text import (
+    ARTICLE_RULE, CAPTION_ITEM_PREFIX, CAPTIONS_LABEL, ESCAPE, ESCAPED_STARTS, LIST_ITEM, METADATA_MARK,
+    METADATA_SEPARATOR, TITLE_PREFIX, UPDATED_PREFIX,
+)
 
-ARTICLE_SEPARATOR = "\n---\n\n"
-LIST_ITEM = re.compile(r"^(?:> )?\s*(?:-|\d+\.) ")
+ARTICLE_SEPARATOR = f"\n{ARTICLE_RULE}\n\n"
 # Keys of an article object, in output order.
 ARTICLE_KEYS = ("title", "published", "updated", "dateline", "byline", "paragraphs", "captions")
 
@@ -64,31 +66,46 @@ def render_text(documents: list[Document], *, captions: bool = False) -> str:
     return "\n".join(parts)
 
 
+def has_layout_marks(document: Document) -> bool:
+    """Its Markdown shows cleaner's layout (a title, a metadata line, captions or a
+    rule between articles), so cleaning that Markdown again gives the same
+    articles. A lone bare article is only blank-line paragraphs, which no reader
+    can tell from a raw dump: cleaning it again goes through the heuristics."""
+    return len(document.articles) > 1 or any(a.title or metadata_line(a) or a.captions for a in document.articles)
+
+
 def metadata_line(article: Article) -> str:
     items = []
     if article.published:
         items.append(article.published)
     if article.updated:
-        items.append(f"updated {article.updated}")
+        items.append(UPDATED_PREFIX + article.updated)
     if article.dateline:
         items.append(article.dateline)
     if article.byline:
         items.append(article.byline)
-    return " · ".join(items)
+    return METADATA_SEPARATOR.join(items)
 
 
 def _article_markdown(article: Article, captions: bool, links: bool) -> str:
     chunks = []
     if article.title:
-        chunks.append(f"# {article.title}")
+        chunks.append(TITLE_PREFIX + article.title)
     meta = metadata_line(article)
     if meta:
-        chunks.append(f"_{meta}_")
+        chunks.append(METADATA_MARK + meta + METADATA_MARK)
     formatted = article.formatted_links if links else article.formatted
-    chunks.extend(_join_list_items(formatted or article.paragraphs))
+    paragraphs = [_escaped(p) if f == p else f for f, p in zip(formatted or article.paragraphs, article.paragraphs)]
+    chunks.extend(_join_list_items(paragraphs))
     if captions and article.captions:
-        chunks.append("Captions:\n\n" + "\n".join(f"- {c}" for c in article.captions))
+        chunks.append(CAPTIONS_LABEL + "\n\n" + "\n".join(CAPTION_ITEM_PREFIX + c for c in article.captions))
     return "\n\n".join(chunks) + "\n"
+
+
+def _escaped(paragraph: str) -> str:
+    """A paragraph of plain text that would read back as a title, metadata line or
+    caption label (a paragraph formatted as Markdown is written as it is)."""
+    return ESCAPE + paragraph if paragraph.startswith(ESCAPED_STARTS) else paragraph
 
 
 def _join_list_items(paragraphs: list[str]) -> list[str]:

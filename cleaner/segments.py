@@ -21,7 +21,10 @@ from dataclasses import dataclass, field
 
 from .config import CleanerConfig
 from .model import Article, Block, BlockKind, Dropped, PageMeta, Role
-from .text import SENTENCE_END_CHARS, URL, date_line_rest, dateline_of, find_dates, match_key, words
+from .text import (
+    METADATA_SEPARATOR, SENTENCE_END_CHARS, URL, date_line_rest, dateline_of, find_dates, match_key,
+    parse_metadata_line, words,
+)
 
 # A long line repeated right next to itself is a gallery caption (image alt and
 # caption both printed); shorter repeated pairs are menus. In words.
@@ -59,6 +62,14 @@ TITLE_MIN_CHARS_UNSPACED = 15
 TITLE_BREAKERS = re.compile(r"[»«|›‹•©>]|\s/\s|^[\W\d]")
 # Headlines are short; at most this many words.
 TITLE_MAX_WORDS = 30
+# cleaner's own Markdown read back: why each declared block is where it is.
+DECLARED_REASONS = {
+    Role.TITLE: "title (Markdown heading)",
+    Role.META: "metadata line",
+    Role.BODY: "article text (Markdown paragraph)",
+    Role.CAPTION: "caption (Markdown caption list)",
+}
+LAYOUT_REASON = "boilerplate (Markdown layout: rule or caption label)"
 
 
 @dataclass
@@ -81,6 +92,8 @@ def group_segments(
 ) -> tuple[list[Article], list[Dropped]]:
     """Articles and dropped blocks; an HTML page's own metadata (meta) fills in
     what its first article's blocks do not say."""
+    if blocks and blocks[0].declared is not None:
+        return _declared_articles(blocks), _dropped(blocks, config)
     is_caption = [_is_caption(b, blocks) for b in blocks]
     for block in blocks:
         if block.site_boilerplate:
@@ -105,6 +118,38 @@ def group_segments(
         previous_end = span.end
     _assign_captions(blocks, spans, articles, is_caption)
     return articles, _dropped(blocks, config)
+
+
+def _declared_articles(blocks: list[Block]) -> list[Article]:
+    """cleaner's own Markdown read back: its layout declared every block's role
+    (markdown_blocks); one article per section, nothing left to judge."""
+    articles: dict[int, Article] = {}
+    metadata: dict[int, str] = {}
+    for block in blocks:
+        role = block.declared or Role.BODY  # the layout declares every block; None cannot occur
+        if role is Role.BOILERPLATE:
+            block.reason = LAYOUT_REASON
+            continue
+        article = articles.setdefault(block.container, Article())
+        block.role, block.reason = role, DECLARED_REASONS[role]
+        if role is Role.TITLE:
+            article.title = block.text
+        elif role is Role.META:
+            metadata[block.container] = block.text
+        elif role is Role.CAPTION:
+            article.captions.append(block.text)
+        else:
+            article.paragraphs.append(block.text)
+            article.formatted.append(block.markdown or block.text)
+            article.formatted_links.append(block.markdown or block.text)
+    for section, article in articles.items():
+        article.dateline = dateline_of(article.paragraphs[0]) if article.paragraphs else None
+        if section in metadata:
+            article.published, article.updated, items = parse_metadata_line(metadata[section])
+            if article.dateline in items:  # render writes it from the first paragraph too
+                items.remove(article.dateline)
+            article.byline = METADATA_SEPARATOR.join(items) or None
+    return list(articles.values())
 
 
 def _is_caption(block: Block, blocks: list[Block]) -> bool:

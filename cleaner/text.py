@@ -226,3 +226,36 @@ def _clock(hour_text: str, minute_text: str, ampm: str | None) -> str | None:
 
 SENTENCE_END_CHARS = (".", "!", "?", "…", "。", "！", "？", '."', ".”", "!”", "?”", ".'", ".’")
 URL = re.compile(r"https?://|www\.\w")
+
+
+# The layout of cleaner's own Markdown output (render.py writes it, the Markdown
+# reader in markdown_blocks.py reads it back): per article an optional
+# "# Title", an optional metadata line "_published · updated U · DATELINE · byline_",
+# the paragraphs, optionally "Captions:" and a "- " list; articles apart by "---".
+TITLE_PREFIX = "# "
+METADATA_MARK = "_"
+METADATA_SEPARATOR = " · "
+UPDATED_PREFIX = "updated "
+ARTICLE_RULE = "---"
+CAPTIONS_LABEL = "Captions:"
+CAPTION_ITEM_PREFIX = "- "
+# A paragraph that opens like a layout line ("# …", "_…", the label) is written
+# after a backslash, as Markdown escapes it, and read back without it.
+ESCAPE = "\\"
+ESCAPED_STARTS = ("#", METADATA_MARK, ESCAPE, CAPTIONS_LABEL)
+# A Markdown list item ("- ", "1. ", quoted or indented): consecutive ones are
+# written without a blank line between them.
+LIST_ITEM = re.compile(r"^(?:> )?\s*(?:-|\d+\.) ")
+# The dates on that line, as render writes them (ISO 8601, day or minute).
+ISO_DATE = re.compile(r"(?:19|20)\d{2}-\d{2}-\d{2}(?:T\d{2}:\d{2})?")
+
+
+def parse_metadata_line(text: str) -> tuple[str | None, str | None, list[str]]:
+    """(published, updated, the other items) of a metadata line without its marks."""
+    items = text.split(METADATA_SEPARATOR)
+    published = updated = None
+    if items and ISO_DATE.fullmatch(items[0]):
+        published = items.pop(0)
+    if items and items[0].startswith(UPDATED_PREFIX) and ISO_DATE.fullmatch(items[0][len(UPDATED_PREFIX):]):
+        updated = items.pop(0)[len(UPDATED_PREFIX):]
+    return published, updated, items

@@ -3,18 +3,20 @@
 Generated dumps look like real ones: prose paragraphs and menu lines taken from
 the fixtures, exact and near-duplicate repeats, caption-like lines, random
 Unicode, control characters, very long lines, and CRLF / CR newlines.
+Cleaning the Markdown of a result again gives the same articles (idempotence).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from cleaner import InputError, clean
 from cleaner.check import check_document
-from cleaner.render import render_json, render_markdown
+from cleaner.model import Document
+from cleaner.render import article_dict, has_layout_marks, render_json, render_markdown
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 LINES = [
@@ -105,3 +107,21 @@ def test_any_bytes_as_html_are_cleaned_or_refused(data: bytes) -> None:
         clean(b"<html><body>" + data + b"</body></html>", input_format="html")
     except InputError as exc:
         assert str(exc) and "\n" not in str(exc)
+
+
+def _articles(document: Document) -> list[dict[str, object]]:
+    return [article_dict(a) for a in document.articles]
+
+
+@given(dumps())
+def test_cleaning_the_markdown_again_gives_the_same_articles(data: bytes) -> None:
+    try:
+        document = clean(data)
+    except InputError:
+        return
+    again = clean(render_markdown([document], captions=True))
+    if not document.articles or has_layout_marks(document):
+        event("layout marked")
+        assert _articles(again) == _articles(document)
+    else:
+        event("a lone bare article")
