@@ -19,7 +19,7 @@ import operator
 import os
 import re
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import lru_cache, partial
 from itertools import accumulate
 from typing import Any
@@ -138,7 +138,8 @@ def score_blocks(blocks: list[Block], config: CleanerConfig, *, html: bool = Fal
     stage1, stage2 = _load_model(config.html_model if html else config.line_model, html)
     rows = line_features(blocks, html=html)
     first = [_predict(stage1, row) for row in rows]
-    for block, row in zip(blocks, stage2_features(blocks, first, rows, html=html)):
+    # row by row, each stage-1 row let go once used: a big page's rows are most of its memory
+    for block, row in zip(blocks, _stage2_rows(blocks, first, rows, html, release=True)):
         block.content_score = stage2(row)
     return blocks
 
@@ -227,6 +228,13 @@ def stage2_features(
 ) -> list[list[float]]:
     """Stage 1's scores around each line (on HTML pages, also in the elements
     around it), then the line's own stage-1 features."""
+    return list(_stage2_rows(blocks, first, own, html, release=False))
+
+
+def _stage2_rows(
+    blocks: list[Block], first: list[float], own: list[list[float]], html: bool, release: bool
+) -> Iterator[list[float]]:
+    """stage2_features one row at a time; with release, own[i] is dropped once used."""
     n = len(first)
     regions = _likely_regions(blocks, first) if html else None
     near_mean = _window_means(first, NEAR_WINDOW)
@@ -234,7 +242,6 @@ def stage2_features(
     far_mean = _window_means(first, FAR_WINDOW)
     weighted = [p * min(len(b.text), MASS_CAP_CHARS) for p, b in zip(first, blocks)]
     wide_mass = _window_means(weighted, WIDE_WINDOW)
-    rows = []
     for i, p in enumerate(first):
         before = first[max(0, i - NEAR_WINDOW): i]
         after = first[i + 1: i + NEAR_WINDOW + 1]
@@ -254,8 +261,9 @@ def stage2_features(
         if regions is not None:
             row.extend(regions[i])
         row.extend(own[i])
-        rows.append(row)
-    return rows
+        if release:
+            own[i] = []
+        yield row
 
 
 def _likely_regions(blocks: list[Block], first: list[float]) -> list[tuple[float, ...]]:
