@@ -2,28 +2,37 @@
 
 stdout carries only the result; every message goes to stderr as one line.
 Exit codes: 0 success (also when a page has no article), 1 an input could not
-be read or cleaned, 2 usage error.
+be read or cleaned, 2 usage error (also: --engine dask without dask installed),
+3 another run holds the lock, 4 DEST cannot be written, 5 the engine failed (no
+Dask scheduler answered within --connect-timeout, or the cluster was lost).
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import NoReturn
+from collections.abc import Callable
+from typing import NoReturn, TypeVar
 
 import click
 
 from . import __version__
-from .config import CleanerConfig
+from .config import DASK_CONNECT_SECONDS, CleanerConfig
 from .model import CleanerError, Document, InputError, Role
 from .pipeline import clean
 
+T = TypeVar("T")
 FORMATS = ("markdown", "json", "jsonl", "text")
 INPUT_FORMATS = ("auto", "text", "html")
 EXIT_INPUT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_LOCKED = 3  # cleaner batch: another run holds DEST's lock
 EXIT_DESTINATION = 4  # cleaner batch: DEST cannot be written (read-only, disk full)
+EXIT_ENGINE = 5  # cleaner batch/learn: no Dask scheduler answered, or the cluster was lost
+ENGINES = ("local", "dask")
+# Set to print the main process's own CPU seconds after a batch (how much the
+# workers leave to it: planning, merging, the manifest).
+DEBUG_CPU_VARIABLE = "CLEANER_DEBUG_CPU"
 USAGE_HINT = (
     "no input: pipe a page in (cat page.txt | cleaner clean) or name files (cleaner clean page.txt); "
     "see cleaner clean --help"
@@ -63,7 +72,7 @@ def main() -> None:
 @click.option("--input-format", type=click.Choice(INPUT_FORMATS), default="auto", show_default=True,
               help="How to read the inputs.")
 @click.option("--site-model", "site_model_path", type=click.Path(dir_okay=False),
-              help="Drop the boilerplate learned by cleaner batch (DEST/.cleaner-site-model.json).")
+              help="Drop the boilerplate learned by cleaner batch or learn (DEST/.cleaner-site-model.bin).")
 @click.option("--site", help="With --site-model: the site of the inputs [default: a record's host, "
               "else the input's folder name].")
 @click.option("--fields", "fields_spec", default="", help=FIELDS_HELP)
@@ -184,12 +193,70 @@ class _Stdout:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
+def _engine_options(command: Callable[..., None]) -> Callable[..., None]:
+    """--engine, --scheduler, --connect-timeout and --jobs, shared by batch and learn."""
+    for option in reversed([
+        click.option("--engine", type=click.Choice(ENGINES), default="local", show_default=True,
+                     help="local: a process pool here; dask: a Dask cluster (pip install \"cleaner[dask]\")."),
+        click.option("--scheduler", envvar="DASK_SCHEDULER_ADDRESS", metavar="ADDRESS",
+                     help="--engine dask: the scheduler of an existing cluster, e.g. tcp://host:8786 "
+                     "[env DASK_SCHEDULER_ADDRESS; default: a LocalCluster of --jobs workers]."),
+        click.option("--connect-timeout", type=click.FloatRange(min=0.1), default=DASK_CONNECT_SECONDS,
+                     show_default=True, help="--scheduler: seconds to wait for it to answer."),
+        click.option("--jobs", type=click.IntRange(min=1), default=None,
+                     help="Worker processes (local pool or LocalCluster) [default: all cores]."),
+    ]):
+        command = option(command)
+    return command
+
+
+def _make_engine(engine: str, scheduler: str | None, connect_timeout: float, jobs: int):  # type: ignore[no-untyped-def]
+    from .batch import LocalEngine
+
+    if engine == "local":
+        if scheduler:
+            _fail("--scheduler needs --engine dask", EXIT_USAGE)
+        return LocalEngine(jobs)
+    from .batch.dask import DaskEngine
+
+    return DaskEngine(jobs, scheduler, connect_timeout)
+
+
+def _engine_errors(run: Callable[[], T]) -> T:
+    """run() with the batch errors turned into their exit codes."""
+    from . import batch
+
+    try:
+        return run()
+    except batch.LockedError as exc:
+        _fail(str(exc), EXIT_LOCKED)
+    except batch.DestinationError as exc:
+        _fail(str(exc), EXIT_DESTINATION)
+    except batch.EngineMissing as exc:
+        _fail(str(exc), EXIT_USAGE)
+    except batch.EngineError as exc:
+        _fail(str(exc), EXIT_ENGINE)
+    except CleanerError as exc:  # a site model that cannot be read
+        _fail(str(exc), EXIT_USAGE)
+
+
+def _inputs(src: str | None, files_from: object, pattern: str, dest: str) -> list[tuple[str, str]]:
+    from . import batch
+
+    if (src is None) == (files_from is None):
+        _fail("give SRC or --files-from, not both (see --help)", EXIT_USAGE)
+    if src is not None and not os.path.isdir(src):
+        _fail(f"{src}: not a folder", EXIT_USAGE)
+    if files_from is not None:
+        return batch.read_file_list(files_from)  # type: ignore[arg-type]
+    return batch.list_inputs(src, pattern, dest)  # type: ignore[arg-type]
+
+
 @main.command("batch")
 @click.argument("src", required=False)
 @click.argument("dest")
 @click.option("-f", "--format", "output_format", type=click.Choice(FORMATS), default="json", show_default=True,
               help="Output format (record streams always give JSONL).")
-@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: all cores].")
 @click.option("--glob", "pattern", default="*", show_default=True, help="Only files whose name matches.")
 @click.option("--files-from", type=click.File("r"), help="Read the input paths from this file (- for stdin).")
 @click.option("--force", is_flag=True, help="Clean every input again, changed or not.")
@@ -197,44 +264,49 @@ class _Stdout:
 @click.option("--captions", is_flag=True, help="Markdown and text: list photo captions.")
 @click.option("--links", is_flag=True, help="Markdown of HTML input: keep links.")
 @click.option("--input-format", type=click.Choice(INPUT_FORMATS), default="auto", show_default=True)
-@click.option("--site-model/--no-site-model", "learn_sites", default=True, show_default=True,
-              help="Learn each site's boilerplate across its pages (kept in DEST for the next run).")
+@click.option("--site-model", "site_model", type=click.Path(dir_okay=False), metavar="MODEL",
+              help="Clean with this site model (made by cleaner learn) instead of learning one in DEST.")
+@click.option("--no-site-model", "no_site_model", is_flag=True,
+              help="Do not learn the sites' boilerplate across their pages.")
 @click.option("--fields", "fields_spec", default="", help=FIELDS_HELP)
+@_engine_options
 def batch_command(
     src: str | None, dest: str, output_format: str, jobs: int | None, pattern: str, files_from: object,
-    force: bool, report: str | None, captions: bool, links: bool, input_format: str, learn_sites: bool,
-    fields_spec: str,
+    force: bool, report: str | None, captions: bool, links: bool, input_format: str, site_model: str | None,
+    no_site_model: bool, fields_spec: str, engine: str, scheduler: str | None, connect_timeout: float,
 ) -> None:
     """Clean every file under SRC (or listed by --files-from) into DEST.
 
     Outputs mirror SRC's paths with the format's extension; a manifest in DEST
-    makes re-runs skip what has not changed. Exit codes: 0 all cleaned, 1 some
-    inputs failed (listed on stderr and in --report), 2 usage error, 3 another
-    run holds DEST's lock, 4 DEST cannot be written.
+    makes re-runs skip what has not changed. Each site's boilerplate is learned
+    across its pages into DEST/.cleaner-site-model.bin (pass 1), then used to
+    clean (pass 2). Exit codes: 0 all cleaned, 1 some inputs failed (listed on
+    stderr and in --report), 2 usage error, 3 another run holds DEST's lock,
+    4 DEST cannot be written, 5 the Dask engine failed (no scheduler answered
+    within --connect-timeout, or the cluster was lost: run again to finish).
     """
     from . import batch
 
-    if (src is None) == (files_from is None):
-        _fail("give SRC or --files-from, not both (see cleaner batch --help)", EXIT_USAGE)
-    if src is not None and not os.path.isdir(src):
-        _fail(f"{src}: not a folder", EXIT_USAGE)
-    inputs = batch.read_file_list(files_from) if files_from is not None else batch.list_inputs(src, pattern, dest)  # type: ignore[arg-type]
+    if site_model and no_site_model:
+        _fail("--site-model and --no-site-model exclude each other", EXIT_USAGE)
+    if site_model and not os.path.isfile(site_model):
+        _fail(f"{site_model}: no such site model", EXIT_USAGE)
+    inputs = _inputs(src, files_from, pattern, dest)
     options = batch.BatchOptions(
         output_format=output_format, captions=captions, links=links, input_format=input_format,
-        pattern=pattern, force=force, jobs=jobs or os.cpu_count() or 1, learn_sites=learn_sites,
+        pattern=pattern, force=force, jobs=jobs or os.cpu_count() or 1, learn_sites=not no_site_model,
         fields=_fields(fields_spec),
     )
-    try:
-        result = batch.run_batch(inputs, dest, options, progress=_progress_printer())
-    except batch.LockedError as exc:
-        _fail(str(exc), EXIT_LOCKED)
-    except batch.DestinationError as exc:
-        _fail(str(exc), EXIT_DESTINATION)
+    workers = _make_engine(engine, scheduler, connect_timeout, options.jobs)
+    result = _engine_errors(lambda: batch.run_batch(
+        inputs, dest, options, progress=_progress_printer(), engine=workers, site_model=site_model,
+    ))
     if sys.stderr.isatty():
         click.echo("", err=True)  # end the progress line
     for outcome in result.failed:
         _message(f"error: {outcome.relative}: {outcome.error}")
     _message(result.summary())
+    _debug_cpu()
     if report:
         import json
 
@@ -244,6 +316,44 @@ def batch_command(
             _fail(f"cannot write {report}: {exc.strerror or exc}", EXIT_DESTINATION)
     if result.failed:
         sys.exit(EXIT_INPUT_ERROR)
+
+
+@main.command("learn")
+@click.argument("src", required=False)
+@click.argument("model")
+@click.option("--glob", "pattern", default="*", show_default=True, help="Only files whose name matches.")
+@click.option("--files-from", type=click.File("r"), help="Read the input paths from this file (- for stdin).")
+@click.option("--input-format", type=click.Choice(INPUT_FORMATS), default="auto", show_default=True)
+@click.option("--fields", "fields_spec", default="", help=FIELDS_HELP)
+@_engine_options
+def learn_command(
+    src: str | None, model: str, pattern: str, files_from: object, input_format: str, fields_spec: str,
+    engine: str, scheduler: str | None, connect_timeout: float, jobs: int | None,
+) -> None:
+    """Learn the sites' boilerplate from SRC's pages into MODEL (pass 1 alone).
+
+    An existing MODEL is added to: inputs counted before with the same content
+    are not read again. Clean with it: cleaner batch SRC DEST --site-model MODEL,
+    or cleaner clean --site-model MODEL. Exit codes as cleaner batch.
+    """
+    from . import batch
+
+    inputs = [item for item in _inputs(src, files_from, pattern, model)
+              if item[0] != os.path.abspath(model) and not item[0].startswith(os.path.abspath(model) + ".")]
+    options = batch.BatchOptions(input_format=input_format, jobs=jobs or os.cpu_count() or 1,
+                                 fields=_fields(fields_spec))
+    workers = _make_engine(engine, scheduler, connect_timeout, options.jobs)
+    counted, sites = _engine_errors(lambda: batch.learn_sites(inputs, model, options, engine=workers))
+    _message(f"learned {counted:,} new or changed inputs of {len(inputs):,}; {sites:,} sites in {model}")
+    _debug_cpu()
+
+
+def _debug_cpu() -> None:
+    if os.environ.get(DEBUG_CPU_VARIABLE):
+        import resource
+
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        _message(f"main process CPU {usage.ru_utime + usage.ru_stime:.2f} s")
 
 
 def _progress_printer():  # type: ignore[no-untyped-def]

@@ -78,3 +78,10 @@ class CleanerConfig:
     # Between two bodies, this many lines that repeat the page's earlier template
     # (navigation, header) mean a new page, hence a new article.
     split_min_template_repeats: int = 15
+
+
+# How a batch runs, not what it outputs: kept out of CleanerConfig, whose every
+# field goes into the batch settings digest (changing it would redo all outputs).
+# --connect-timeout: seconds to wait for a Dask scheduler to answer before
+# exiting with a clear error (10: a scheduler on a LAN answers in well under 1 s).
+DASK_CONNECT_SECONDS = 10.0

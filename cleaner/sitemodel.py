@@ -15,8 +15,13 @@ engine can map them:
 segmentation. A line must recur on several pages to be flagged, so a sentence
 that two articles happen to quote (two pages) stays in both.
 
-The model is saved as JSON: per site, its page count and the counts of the
-fingerprints seen on more than one page (sorted), so tomorrow's run can add to it.
+The model is saved as one compact binary file that any engine's workers read
+from disk: the magic line ``cleaner-site-model``, an 8-byte length and a JSON
+header (version, the thresholds it was learned with, per site its name, pages
+and array lengths, and the inputs already counted), then per site three
+little-endian arrays: the sorted 64-bit boilerplate fingerprints (all a
+cleaning worker reads), and the counts kept for tomorrow's run to add to
+(sorted 64-bit fingerprints, 32-bit page counts).
 """
 
 from __future__ import annotations
@@ -24,15 +29,20 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
+from array import array
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, BinaryIO
 from urllib.parse import urlparse
 
 from .config import CleanerConfig
-from .model import Block
+from .model import Block, InputError
 
-MODEL_VERSION = 1
+MODEL_VERSION = 2
+# The artifact's first bytes (a version 1 model is JSON and starts with "{").
+MODEL_MAGIC = b"cleaner-site-model\n"
 # See save_model.
 SINGLETON_PRUNE_PAGES = 50
 # See merge_counts: lines tracked per site before one-page lines are forgotten.
@@ -122,39 +132,102 @@ def mark_site_boilerplate(blocks: list[Block], boilerplate: frozenset[int]) -> l
     return blocks
 
 
-def save_model(model: SiteModel, path: str) -> None:
-    """JSON, deterministic. On sites of SINGLETON_PRUNE_PAGES pages or more, lines
+def save_model(model: SiteModel, path: str, config: CleanerConfig | None = None) -> None:
+    """The compact binary artifact (see the module docstring), deterministic,
+    written atomically. On sites of SINGLETON_PRUNE_PAGES pages or more, lines
     seen on one page only are not kept: they are most of the lines, and such a
     line needs many more pages before it could count as boilerplate."""
-    from .batch import write_atomic
+    from .batch.files import write_atomic
 
-    data = {
-        "version": MODEL_VERSION,
-        "sites": {
-            site: {
-                "pages": stats.pages,
-                "counts": sorted(
-                    [fp, n] for fp, n in stats.counts.items() if n > 1 or stats.pages < SINGLETON_PRUNE_PAGES
-                ),
-            }
-            for site, stats in sorted(model.sites.items())
-        },
-        "counted": dict(sorted(model.counted.items())),
+    config = config or CleanerConfig()
+    header: dict[str, object] = {
+        "version": MODEL_VERSION, "site_min_pages": config.site_min_pages,
+        "site_min_share": config.site_min_share, "sites": [], "counted": dict(sorted(model.counted.items())),
     }
-    write_atomic(path, (json.dumps(data, separators=(",", ":")) + "\n").encode("utf-8"))
+    arrays = []
+    for site, stats in sorted(model.sites.items()):
+        kept = sorted(
+            (fp, n) for fp, n in stats.counts.items() if n > 1 or stats.pages < SINGLETON_PRUNE_PAGES
+        )
+        boilerplate = sorted(model.boilerplate(site, config))
+        header["sites"].append([site, stats.pages, len(boilerplate), len(kept)])  # type: ignore[attr-defined]
+        arrays += [array("Q", boilerplate), array("Q", (fp for fp, _ in kept)), array("I", (n for _, n in kept))]
+    body = [_little_endian(a).tobytes() for a in arrays]
+    head = json.dumps(header, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    write_atomic(path, b"".join([MODEL_MAGIC, len(head).to_bytes(8, "little"), head, *body]))
 
 
 def load_model(path: str) -> SiteModel:
-    from .model import InputError
-
+    """The whole model (counts and counted inputs), to learn more or to clean with.
+    Reads the binary artifact, and the JSON of version 1 (cleaner batch before 0.2)."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
-        sites = {
-            site: SiteCounts(pages=int(item["pages"]), counts=Counter({int(fp): int(n) for fp, n in item["counts"]}))
-            for site, item in data["sites"].items()
-        }
-        counted = {str(k): str(v) for k, v in data.get("counted", {}).items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        with open(path, "rb") as handle:
+            if handle.read(1) == b"{":
+                handle.seek(0)
+                return _model_from_json(json.loads(handle.read()))
+            header = _read_header(handle, path)
+            sites = {}
+            for site, pages, n_boilerplate, n_counts in header["sites"]:
+                handle.seek(n_boilerplate * 8, os.SEEK_CUR)
+                fps, counts = _read_array(handle, "Q", n_counts), _read_array(handle, "I", n_counts)
+                sites[str(site)] = SiteCounts(pages=int(pages), counts=Counter(dict(zip(fps, counts))))
+            counted = {str(k): str(v) for k, v in header["counted"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError) as exc:
         raise InputError(f"cannot read the site model {path}: {exc}") from None
     return SiteModel(sites, counted)
+
+
+def load_boilerplate(path: str, config: CleanerConfig) -> dict[str, frozenset[int]]:
+    """Every site's boilerplate under config: the stored sorted fingerprints when
+    the model was saved with config's thresholds (a worker reads nothing else),
+    else worked out from the counts."""
+    try:
+        with open(path, "rb") as handle:
+            if handle.read(1) != b"{":
+                header = _read_header(handle, path)
+                if (header["site_min_pages"], header["site_min_share"]) == (config.site_min_pages, config.site_min_share):
+                    found = {}
+                    for site, _, n_boilerplate, n_counts in header["sites"]:
+                        found[str(site)] = frozenset(_read_array(handle, "Q", n_boilerplate))
+                        handle.seek(n_counts * 12, os.SEEK_CUR)
+                    return found
+    except (OSError, ValueError, KeyError, TypeError, EOFError) as exc:
+        raise InputError(f"cannot read the site model {path}: {exc}") from None
+    model = load_model(path)
+    return {site: model.boilerplate(site, config) for site in model.sites}
+
+
+def _read_header(handle: BinaryIO, path: str) -> dict[str, Any]:
+    handle.seek(0)
+    if handle.read(len(MODEL_MAGIC)) != MODEL_MAGIC:
+        raise ValueError("not a cleaner site model")
+    size = int.from_bytes(handle.read(8), "little")
+    header: dict[str, Any] = json.loads(handle.read(size))
+    if header.get("version") != MODEL_VERSION:
+        raise ValueError(f"model version {header.get('version')}, this cleaner reads {MODEL_VERSION}")
+    return header
+
+
+def _read_array(handle: BinaryIO, code: str, count: int) -> list[int]:
+    items = array(code)
+    data = handle.read(count * items.itemsize)
+    if len(data) != count * items.itemsize:
+        raise EOFError("the file is cut short")
+    items.frombytes(data)
+    return _little_endian(items).tolist()
+
+
+def _little_endian(items: array[int]) -> array[int]:
+    """The artifact stores little-endian integers whatever the machine."""
+    if sys.byteorder == "big":
+        items = items.__copy__()
+        items.byteswap()
+    return items
+
+
+def _model_from_json(data: dict[str, Any]) -> SiteModel:
+    sites = {
+        site: SiteCounts(pages=int(item["pages"]), counts=Counter({int(fp): int(n) for fp, n in item["counts"]}))
+        for site, item in data["sites"].items()
+    }
+    return SiteModel(sites, {str(k): str(v) for k, v in data.get("counted", {}).items()})

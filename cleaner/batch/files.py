@@ -1,0 +1,131 @@
+"""Files in DEST: atomic writes, the run's lock, left-over temporaries, content hashes.
+
+Every output is written under a temporary name beside its target, synced and
+renamed into place, so a reader (or the next run) never sees half a file. The
+lock is an ``flock`` on a file in DEST: the kernel drops it when the process
+dies, so a killed run never leaves a stale lock behind.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import tempfile
+
+from ..model import CleanerError
+
+LOCK_NAME = ".cleaner.lock"
+TEMP_PREFIX = ".cleaner-tmp-"
+# Files read whole are hashed in chunks of this size.
+HASH_CHUNK_BYTES = 1 << 20
+# errno values that mean DEST itself cannot take the output: the run stops.
+DESTINATION_ERRNOS = (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT)
+
+
+class LockedError(CleanerError):
+    """Another batch run holds DEST's lock."""
+
+
+class DestinationError(CleanerError):
+    """DEST cannot be written (read-only, full disk): the run stops."""
+
+
+def write_atomic(target: str, data: bytes) -> None:
+    """Write to a temporary file beside target, sync, then rename it into place."""
+    with AtomicFile(target) as out:
+        out.write(data)
+
+
+class AtomicFile:
+    """A file that appears at its path only whole: written under a temporary
+    name in the same folder, then renamed; removed if anything goes wrong."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+
+    def __enter__(self) -> AtomicFile:
+        folder = os.path.dirname(self.target) or "."
+        os.makedirs(folder, exist_ok=True)
+        handle, self.temp = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX)
+        self.file = os.fdopen(handle, "wb")
+        return self
+
+    def write(self, data: bytes) -> None:
+        self.file.write(data)
+
+    def __exit__(self, kind: object, value: object, traceback: object) -> None:
+        try:
+            if kind is None:
+                self.file.flush()
+                os.fsync(self.file.fileno())
+            self.file.close()
+            if kind is None:
+                os.replace(self.temp, self.target)
+        finally:
+            if os.path.exists(self.temp):  # anything went wrong: no partial file stays
+                os.unlink(self.temp)
+
+
+def remove_stale_temporaries(dest: str) -> None:
+    """Temporary files of a run that was killed, or of a worker that died (we
+    hold the lock and no task of ours is running: none is live)."""
+    for folder, _, files in os.walk(dest):
+        for name in files:
+            if name.startswith(TEMP_PREFIX):
+                try:
+                    os.unlink(os.path.join(folder, name))
+                except FileNotFoundError:
+                    pass
+
+
+class Lock:
+    """An exclusive, non-blocking flock on path, held for the with block;
+    LockedError(busy) when another process holds it."""
+
+    def __init__(self, path: str, busy: str) -> None:
+        self.path = path
+        self.busy = busy
+
+    def __enter__(self) -> Lock:
+        import fcntl
+
+        try:
+            self.handle = open(self.path, "a+b")
+        except OSError as exc:
+            raise DestinationError(f"cannot write in {os.path.dirname(self.path)}: {exc.strerror or exc}") from None
+        try:
+            fcntl.flock(self.handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.handle.close()
+            raise LockedError(self.busy) from None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.handle.close()  # closing releases the lock; the file stays for the next run
+
+
+def file_hash(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(HASH_CHUNK_BYTES), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_page(path: str) -> bytes:
+    """A single page's bytes, gunzipped when its name ends in .gz."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    if path.lower().endswith(".gz"):
+        import gzip
+
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise CleanerError(f"not a valid gzip file ({exc})") from None
+    return data
+
+
+def is_destination_error(exc: OSError) -> bool:
+    return exc.errno in DESTINATION_ERRNOS

@@ -1,0 +1,210 @@
+"""A batch run: plan, learn the sites (pass 1), clean (pass 2), record.
+
+The main process only plans, merges what the engine returns and writes the
+manifest; every input is read and cleaned by the engine's workers. The engine
+is started only when there is work, so a run with nothing changed stays cheap.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+
+from ..config import CleanerConfig
+from ..records import is_stream
+from ..sitemodel import SiteModel, load_model, save_model, site_of
+from .engine import Engine, partitions_of
+from .files import LOCK_NAME, DestinationError, Lock, remove_stale_temporaries
+from .local import LocalEngine
+from .manifest import MANIFEST_NAME, Manifest, same_file, unchanged
+from .plan import output_paths, settings_digest, task_settings
+from .tasks import BatchOptions, Outcome, Task, learn_model, site_boilerplate
+
+SITE_MODEL_NAME = ".cleaner-site-model.bin"
+# The JSON model of cleaner 0.1's batch: read once, saved anew, removed.
+LEGACY_SITE_MODEL_NAME = ".cleaner-site-model.json"
+
+
+@dataclass
+class BatchResult:
+    cleaned: int = 0
+    skipped: int = 0
+    failed: list[Outcome] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        return (
+            f"cleaned {self.cleaned:,}, skipped {self.skipped:,}, failed {len(self.failed):,} "
+            f"in {self.seconds:.0f} s"
+        )
+
+    def report(self) -> dict[str, object]:
+        return {
+            "cleaned": self.cleaned,
+            "skipped": self.skipped,
+            "failed": [{"input": o.relative, "error": o.error} for o in self.failed],
+            "seconds": round(self.seconds, 3),
+        }
+
+
+class _LazyEngine:
+    """The engine, started on first use and stopped with the run."""
+
+    def __init__(self, engine: Engine, stack: ExitStack) -> None:
+        self.engine, self.stack, self.started = engine, stack, False
+
+    def __call__(self) -> Engine:
+        if not self.started:
+            self.stack.enter_context(self.engine)  # type: ignore[arg-type]
+            self.started = True
+        return self.engine
+
+
+def run_batch(
+    inputs: list[tuple[str, str]],
+    dest: str,
+    options: BatchOptions,
+    config: CleanerConfig = CleanerConfig(),
+    progress: Callable[[BatchResult, int], None] | None = None,
+    engine: Engine | None = None,
+    site_model: str | None = None,
+) -> BatchResult:
+    """Clean every input into dest. Raises LockedError, DestinationError, EngineError.
+
+    With options.learn_sites, a first pass fingerprints the new and changed
+    inputs and adds them to the site model kept in DEST; with site_model (a
+    model file), that model is used as it is. The second pass cleans with each
+    site's boilerplate; an output made with another boilerplate set than its
+    site's current one is made again. engine: LocalEngine(options.jobs) if None.
+    """
+    started = time.monotonic()
+    dest = os.path.abspath(dest)
+    try:
+        os.makedirs(dest, exist_ok=True)
+    except OSError as exc:
+        raise DestinationError(f"cannot create {dest}: {exc.strerror or exc}") from None
+    with ExitStack() as stack:
+        stack.enter_context(Lock(os.path.join(dest, LOCK_NAME), f"another cleaner batch is running on {dest}"))
+        manifest = stack.enter_context(Manifest(os.path.join(dest, MANIFEST_NAME)))
+        workers = _LazyEngine(engine or LocalEngine(options.jobs), stack)
+        remove_stale_temporaries(dest)
+        rows = manifest.rows()
+        planned = [
+            (source, relative, output, rows.get(relative))
+            for (source, relative), output in zip(inputs, output_paths(inputs, dest, options.output_format))
+        ]
+        model_path = os.path.abspath(site_model) if site_model else None
+        if options.learn_sites and not site_model:
+            model_path = _learn_batch(planned, dest, options, config, workers)
+        result = BatchResult()
+        tasks = _clean_tasks(planned, model_path, options, config, result)
+        if tasks:
+            partitions = partitions_of(tasks, workers().workers)
+            for partition, outcomes in zip(partitions, workers().clean(partitions, options, config)):
+                for task, outcome in zip(partition, outcomes):
+                    _record(outcome, task.settings, manifest, result)
+                if progress is not None:
+                    progress(result, len(tasks))
+        if workers.started:
+            remove_stale_temporaries(dest)  # of a worker that died mid-write
+        result.seconds = time.monotonic() - started
+        return result
+
+
+Planned = list[tuple[str, str, str, "sqlite3.Row | None"]]  # source, relative, output, manifest row
+
+
+def _learn_batch(
+    planned: Planned, dest: str, options: BatchOptions, config: CleanerConfig, workers: Callable[[], Engine]
+) -> str | None:
+    """Pass 1: add the new and changed inputs' counts to DEST's site model; its path."""
+    path, legacy = os.path.join(dest, SITE_MODEL_NAME), os.path.join(dest, LEGACY_SITE_MODEL_NAME)
+    migrate = not os.path.exists(path) and os.path.exists(legacy)
+    model = load_model(path if not migrate else legacy) if migrate or os.path.exists(path) else SiteModel()
+    tasks = [
+        Task(source, relative, output, "", model.counted.get(relative))
+        for source, relative, output, row in planned
+        if row is None or row["sha256"] != model.counted.get(relative) or not same_file(source, row)
+    ]
+    save_model_or_stop(model, path, config, _learn(tasks, model, options, config, workers) or migrate)
+    if migrate:
+        os.unlink(legacy)
+    return path if os.path.exists(path) else None
+
+
+def learn_sites(
+    inputs: list[tuple[str, str]], model_path: str, options: BatchOptions, config: CleanerConfig = CleanerConfig(),
+    engine: Engine | None = None,
+) -> tuple[int, int]:
+    """`cleaner learn`: pass 1 alone, into the model file at model_path (added to
+    it when it exists; inputs counted before with the same content are not read
+    again). Returns (inputs counted, sites in the model)."""
+    model_path = os.path.abspath(model_path)
+    with ExitStack() as stack:
+        stack.enter_context(Lock(model_path + ".lock", f"another cleaner learn is writing {model_path}"))
+        workers = _LazyEngine(engine or LocalEngine(options.jobs), stack)
+        model = load_model(model_path) if os.path.exists(model_path) else SiteModel()
+        tasks = [Task(source, relative, "", "", model.counted.get(relative)) for source, relative in inputs]
+        before = dict(model.counted)
+        changed = _learn(tasks, model, options, config, workers)
+        save_model_or_stop(model, model_path, config, changed or not os.path.exists(model_path))
+        return sum(1 for k, v in model.counted.items() if before.get(k) != v), len(model.sites)
+
+
+def _learn(
+    tasks: list[Task], model: SiteModel, options: BatchOptions, config: CleanerConfig,
+    workers: Callable[[], Engine],
+) -> bool:
+    if not tasks:
+        return False
+    engine = workers()
+    counted, pages, buckets = engine.learn(partitions_of(tasks, engine.workers), options, config)
+    return learn_model(model, counted, pages, buckets)
+
+
+def save_model_or_stop(model: SiteModel, path: str, config: CleanerConfig, needed: bool) -> None:
+    """The counts and the list of counted inputs are saved together, atomically."""
+    if not needed:
+        return
+    try:
+        save_model(model, path, config)
+    except OSError as exc:
+        raise DestinationError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _clean_tasks(
+    planned: Planned, model_path: str | None, options: BatchOptions, config: CleanerConfig, result: BatchResult
+) -> list[Task]:
+    """Pass 2's tasks: every input not skipped (those are counted in result)."""
+    sites = site_boilerplate(model_path, config)
+    base = settings_digest(options, config)
+    per_site: dict[str, str] = {}
+    tasks = []
+    for source, relative, output, row in planned:
+        site = "" if is_stream(source) else site_of(None, source)
+        key = "\0stream" if not site else site
+        if key not in per_site:  # once per site: the digest of its boilerplate
+            per_site[key] = task_settings(base, source, site, sites)
+        settings = per_site[key]
+        if not options.force and row is not None and unchanged(source, output, settings, row):
+            result.skipped += 1
+            continue
+        same = row is not None and row["settings"] == settings and os.path.exists(output)
+        known = row["sha256"] if row is not None and same and not options.force else None
+        tasks.append(Task(source, relative, output, settings, known, site, model_path))
+    return tasks
+
+
+def _record(outcome: Outcome, settings: str, manifest: Manifest, result: BatchResult) -> None:
+    if outcome.status == "failed":
+        result.failed.append(outcome)
+        return
+    manifest.put(outcome, settings)
+    if outcome.status == "cleaned":
+        result.cleaned += 1
+    else:
+        result.skipped += 1

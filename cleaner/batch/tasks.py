@@ -1,0 +1,270 @@
+"""The engine-neutral core: plain, picklable, top-level functions that any engine maps.
+
+An engine (the local process pool, Dask, or a Spark job written by hand) only
+decides where these run; what they compute, and so every output byte, is the same:
+
+- ``read_shard``: one input file into records (a page, or a JSONL/WARC/WET stream's).
+- ``fingerprint_one``: pass 1 for one input, its content hash and per-site
+  counts of its pages' line fingerprints.
+- ``count_partition``: pass 1 for a partition (a list of inputs), pre-aggregated
+  and split into N_BUCKETS hash buckets, so that ``merge_bucket`` can merge
+  each bucket on a different worker; ``learn_model`` adds the merged buckets to
+  a model (sitemodel saves it as a compact artifact on disk).
+- ``clean_partition`` / ``clean_one``: pass 2, clean inputs with the model,
+  each output written atomically. A task names its site and the model's path;
+  workers load the model from that file once and keep it (``site_boilerplate``).
+
+Counts are plain sums, so the model does not depend on how inputs are grouped
+into partitions or in which order partitions finish.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from ..config import CleanerConfig
+from ..model import CleanerError, Document
+from ..pipeline import clean, page_fingerprints
+from ..records import Record, RecordFields, is_stream, read_records
+from ..sitemodel import SiteCounts, SiteModel, load_boilerplate, merge_counts, site_of
+from .files import AtomicFile, DestinationError, file_hash, is_destination_error, read_page, write_atomic
+
+# Pass-1 counts are split by fingerprint into this many buckets, merged separately.
+N_BUCKETS = 16
+
+# A site's fingerprints -> pages, for one bucket.
+BucketCounts = dict[str, Counter[int]]
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """What shapes the outputs (all of it goes into the settings digest) and how to run."""
+
+    output_format: str = "json"
+    captions: bool = False
+    links: bool = False
+    input_format: str = "auto"
+    pattern: str = "*"
+    force: bool = False
+    jobs: int = 1
+    learn_sites: bool = True
+    fields: RecordFields = RecordFields()  # JSONL field names
+
+
+@dataclass(frozen=True)
+class Task:
+    """One input for a worker: where it is, where its output goes, what is known of it."""
+
+    source: str  # absolute path
+    relative: str  # path under SRC, with "/" separators
+    output: str  # absolute path of the output file
+    settings: str  # settings digest
+    known_hash: str | None  # content hash in the manifest (pass 2) or the model (pass 1), if any
+    site: str = ""  # its site's key in the model ("" for a record stream: each record's host)
+    model_path: str | None = None  # the site model artifact on disk, if any
+
+
+@dataclass(frozen=True)
+class Outcome:
+    relative: str
+    status: str  # "cleaned", "unchanged" or "failed"
+    size: int = 0
+    mtime_ns: int = 0
+    sha256: str = ""
+    output: str = ""
+    error: str = ""
+    articles: int = 0
+
+
+@dataclass
+class PartialCounts:
+    """Pass 1 of a partition: the inputs counted, pages per site, and the counts by bucket."""
+
+    counted: list[tuple[str, str]] = field(default_factory=list)  # (relative, content hash)
+    pages: Counter[str] = field(default_factory=Counter)
+    buckets: list[BucketCounts] = field(default_factory=lambda: [{} for _ in range(N_BUCKETS)])
+
+
+def read_shard(task: Task, options: BatchOptions) -> Iterator[Record]:
+    """One input's records: a stream's, one by one; a single page as one record
+    (read as options.input_format says: "auto", "html" or "text")."""
+    if is_stream(task.source):
+        yield from read_records(task.source, options.fields)
+    else:
+        yield Record(read_page(task.source), options.input_format)
+
+
+def fingerprint_one(task: Task, options: BatchOptions, config: CleanerConfig) -> tuple[str, SiteModel | None]:
+    """Pass 1 for one input: its content hash and the site counts of its pages
+    (a stream's records are counted as they are read, so memory stays bounded);
+    no counts when that content was counted already (task.known_hash) or cannot
+    be read (pass 2 reports it)."""
+    try:
+        digest = file_hash(task.source)
+        if digest == task.known_hash:
+            return digest, None
+        pages = (
+            (site_of(r.url, task.source), page_fingerprints(r.data, config=config, input_format=r.input_format))
+            for r in read_shard(task, options)
+            if r.error is None
+        )
+        return digest, merge_counts(SiteModel(), pages)
+    except (CleanerError, OSError):
+        return "", None
+
+
+def count_partition(tasks: list[Task], options: BatchOptions, config: CleanerConfig) -> PartialCounts:
+    """Pass 1 for a partition, pre-aggregated: one small result instead of one per page."""
+    partial = PartialCounts()
+    for task in tasks:
+        digest, counts = fingerprint_one(task, options, config)
+        if counts is None:
+            continue
+        partial.counted.append((task.relative, digest))
+        for site, stats in counts.sites.items():
+            partial.pages[site] += stats.pages
+            for fp, pages in stats.counts.items():
+                bucket = partial.buckets[fp % N_BUCKETS]
+                bucket.setdefault(site, Counter())[fp] += pages
+    return partial
+
+
+def merge_bucket(parts: Iterable[BucketCounts]) -> BucketCounts:
+    """One bucket's counts of many partitions, summed."""
+    merged: BucketCounts = {}
+    for part in parts:
+        for site, counts in part.items():
+            mine = merged.get(site)
+            if mine is None:
+                merged[site] = Counter(counts)
+            else:
+                mine.update(counts)
+    return merged
+
+
+def learn_model(
+    model: SiteModel, counted: Iterable[tuple[str, str]], pages: Counter[str], buckets: Iterable[BucketCounts]
+) -> bool:
+    """Add pass 1's merged counts to model; whether anything was added."""
+    changed = False
+    for relative, digest in counted:
+        model.counted[relative] = digest
+        changed = True
+    for site, count in pages.items():
+        model.sites.setdefault(site, SiteCounts()).pages += count
+    for bucket in buckets:
+        for site, counts in bucket.items():
+            model.sites.setdefault(site, SiteCounts()).counts.update(counts)
+    return changed
+
+
+def site_boilerplate(model_path: str | None, config: CleanerConfig) -> dict[str, frozenset[int]]:
+    """Every site's boilerplate from the model on disk, loaded once per process
+    (and again when the file changes)."""
+    if model_path is None:
+        return {}
+    stat = os.stat(model_path)
+    return _cached_boilerplate(model_path, stat.st_mtime_ns, stat.st_size, config)
+
+
+# A worker keeps the models it was given (one, in practice): each is read once
+# per process instead of once per task. Keyed by mtime and size, so a model
+# learned again under the same path is read again.
+@functools.lru_cache(maxsize=4)
+def _cached_boilerplate(path: str, mtime_ns: int, size: int, config: CleanerConfig) -> dict[str, frozenset[int]]:
+    return load_boilerplate(path, config)
+
+
+def clean_partition(tasks: list[Task], options: BatchOptions, config: CleanerConfig) -> list[Outcome]:
+    """Pass 2 for a partition: clean_one for each of its inputs, in order."""
+    return [clean_one(task, options, config) for task in tasks]
+
+
+def clean_one(task: Task, options: BatchOptions, config: CleanerConfig) -> Outcome:
+    """Clean one input file into its output (written atomically). Raises
+    DestinationError when DEST cannot take it; any other failure is the outcome."""
+    try:
+        stat = os.stat(task.source)
+        digest = file_hash(task.source)
+    except OSError as exc:
+        return Outcome(task.relative, "failed", error=f"cannot read: {exc.strerror or exc}")
+    common = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": digest, "output": task.output}
+    if task.known_hash == digest:
+        return Outcome(task.relative, "unchanged", **common)  # type: ignore[arg-type]
+    try:
+        sites = site_boilerplate(task.model_path, config)
+        if is_stream(task.source):
+            articles = _clean_stream(task, options, config, sites)
+        else:
+            articles = _clean_page(task, options, config, sites.get(task.site, frozenset()))
+    except CleanerError as exc:
+        return Outcome(task.relative, "failed", error=str(exc))
+    except OSError as exc:
+        if is_destination_error(exc):
+            raise DestinationError(f"cannot write {task.output}: {exc.strerror or exc}") from None
+        return Outcome(task.relative, "failed", error=f"cannot read: {exc.strerror or exc}")
+    return Outcome(task.relative, "cleaned", articles=articles, **common)  # type: ignore[arg-type]
+
+
+def _clean_page(task: Task, options: BatchOptions, config: CleanerConfig, boilerplate: frozenset[int]) -> int:
+    from ..render import render_json, render_jsonl, render_markdown, render_text
+
+    document = clean(
+        read_page(task.source), source=task.relative, config=config, input_format=options.input_format,
+        site_boilerplate=boilerplate,
+    )
+    renderers: dict[str, Callable[[list[Document]], str]] = {
+        "json": lambda docs: render_json(docs),
+        "jsonl": lambda docs: render_jsonl(docs),
+        "markdown": lambda docs: render_markdown(docs, captions=options.captions, links=options.links),
+        "text": lambda docs: render_text(docs, captions=options.captions),
+    }
+    write_atomic(task.output, renderers[options.output_format]([document]).encode("utf-8"))
+    return len(document.articles)
+
+
+def _clean_stream(
+    task: Task, options: BatchOptions, config: CleanerConfig, sites: dict[str, frozenset[int]]
+) -> int:
+    """Clean a record stream record by record into one JSONL file, streaming."""
+    count = 0
+    with AtomicFile(task.output) as out:
+        for record in read_records(task.source, options.fields):
+            boilerplate = sites.get(site_of(record.url, task.source), frozenset())
+            lines, _ = clean_record(record, task.relative, options, config, boilerplate)
+            for line in lines:
+                out.write(line)
+            count += len(lines)
+    return count
+
+
+def clean_record(
+    record: Record, relative: str, options: BatchOptions, config: CleanerConfig,
+    boilerplate: frozenset[int] = frozenset(),
+) -> tuple[list[bytes], str | None]:
+    """A record's JSONL lines (one per article, with its url, date and id), and
+    its error, if it could not be cleaned (then the one line says so)."""
+    from ..render import article_dict
+
+    identity = {"source": relative, "url": record.url, "date": record.date, "record_id": record.record_id}
+    error = record.error
+    if error is None:
+        input_format = record.input_format if options.input_format == "auto" else options.input_format
+        try:
+            document = clean(
+                record.data, source=relative, config=config, input_format=input_format, site_boilerplate=boilerplate
+            )
+        except CleanerError as exc:
+            error = str(exc)
+    if error is not None:
+        return [(json.dumps({**identity, "error": error}, ensure_ascii=False) + "\n").encode("utf-8")], error
+    lines = [
+        (json.dumps({**identity, **article_dict(article)}, ensure_ascii=False) + "\n").encode("utf-8")
+        for article in document.articles
+    ]
+    return lines, None
