@@ -92,14 +92,45 @@ def test_batch_learns_the_site_and_clean_can_reuse_it(tmp_path: Path) -> None:
     assert reused.exit_code == 0 and FOOTER not in reused.stdout
 
 
-def test_no_change_rerun_keeps_the_model_and_the_outputs(tmp_path: Path) -> None:
-    src, dest = tmp_path / "src", tmp_path / "dest"
+def batch_of_one_site(src: Path, dest: Path) -> CliRunner:
+    """A site folder of stories in src, cleaned into dest; the runner, for more runs."""
     (src / "local").mkdir(parents=True)
     for topic in TOPICS:
         (src / "local" / f"{topic}.txt").write_text(story(topic))
     runner = CliRunner()
     assert runner.invoke(main, ["batch", str(src), str(dest), "--jobs", "1"]).exit_code == 0
+    return runner
+
+
+def test_no_change_rerun_keeps_the_model_and_the_outputs(tmp_path: Path) -> None:
+    src, dest = tmp_path / "src", tmp_path / "dest"
+    runner = batch_of_one_site(src, dest)
     model = (dest / SITE_MODEL_NAME).read_bytes()
     second = runner.invoke(main, ["batch", str(src), str(dest), "--jobs", "1"])
     assert "cleaned 0, skipped 6" in second.stderr
     assert (dest / SITE_MODEL_NAME).read_bytes() == model
+
+
+def test_a_json_model_of_cleaner_0_1_is_read_and_migrated(tmp_path: Path) -> None:
+    """A DEST made by the JSON-model batch: the re-run rewrites no output and
+    moves the model to the binary artifact."""
+    from cleaner.batch import LEGACY_SITE_MODEL_NAME
+
+    src, dest = tmp_path / "src", tmp_path / "dest"
+    runner = batch_of_one_site(src, dest)
+    model = load_model(str(dest / SITE_MODEL_NAME))
+    legacy = {  # the version 1 layout
+        "version": 1,
+        "sites": {s: {"pages": c.pages, "counts": sorted([fp, n] for fp, n in c.counts.items())}
+                  for s, c in model.sites.items()},
+        "counted": model.counted,
+    }
+    (dest / LEGACY_SITE_MODEL_NAME).write_text(json.dumps(legacy))
+    binary = (dest / SITE_MODEL_NAME).read_bytes()
+    (dest / SITE_MODEL_NAME).unlink()
+    mtimes = {p: p.stat().st_mtime_ns for p in dest.rglob("*.json") if not p.name.startswith(".")}
+    second = runner.invoke(main, ["batch", str(src), str(dest), "--jobs", "1"])
+    assert "cleaned 0, skipped 6" in second.stderr
+    assert {p: p.stat().st_mtime_ns for p in dest.rglob("*.json") if not p.name.startswith(".")} == mtimes
+    assert (dest / SITE_MODEL_NAME).read_bytes() == binary
+    assert not (dest / LEGACY_SITE_MODEL_NAME).exists()

@@ -1,0 +1,63 @@
+"""The engine-neutral functions: the learned model does not depend on how inputs
+are partitioned, and the saved artifact gives workers the same boilerplate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cleaner import CleanerConfig
+from cleaner.batch import BatchOptions, Task, count_partition
+from cleaner.batch.engine import combine_partials, partitions_of
+from cleaner.batch.tasks import learn_model, site_boilerplate
+from cleaner.sitemodel import SiteModel, load_boilerplate, load_model, save_model
+from test_batch import make_pages
+
+
+def tasks_of(src: Path) -> list[Task]:
+    return [
+        Task(str(p), str(p.relative_to(src)), "", "", None)
+        for p in sorted(src.rglob("*.txt"))
+    ]
+
+
+def learned(partitions: list[list[Task]]) -> SiteModel:
+    model = SiteModel()
+    options, config = BatchOptions(), CleanerConfig()
+    learn_model(model, *combine_partials(count_partition(p, options, config) for p in partitions))
+    return model
+
+
+def test_the_model_does_not_depend_on_the_partitions(tmp_path: Path) -> None:
+    make_pages(tmp_path / "src", 30)
+    tasks = tasks_of(tmp_path / "src")
+    whole = learned([tasks])
+    assert whole.sites and sum(s.pages for s in whole.sites.values()) == 30
+    for partitions in (partitions_of(tasks, 1), [[t] for t in tasks], [tasks[::2], tasks[1::2]][::-1]):
+        again = learned(partitions)
+        assert again.sites == whole.sites
+        assert sorted(again.counted.items()) == sorted(whole.counted.items())
+
+
+def test_counted_inputs_are_not_counted_twice(tmp_path: Path) -> None:
+    make_pages(tmp_path / "src", 6)
+    model = learned([tasks_of(tmp_path / "src")])
+    known = [
+        Task(t.source, t.relative, "", "", model.counted[t.relative]) for t in tasks_of(tmp_path / "src")
+    ]
+    partial = count_partition(known, BatchOptions(), CleanerConfig())
+    assert partial.counted == [] and not partial.pages
+
+
+def test_workers_read_the_same_boilerplate_from_the_artifact(tmp_path: Path) -> None:
+    make_pages(tmp_path / "src", 30)
+    model = learned([tasks_of(tmp_path / "src")])
+    config = CleanerConfig()
+    path = str(tmp_path / "model.bin")
+    save_model(model, path, config)
+    expected = {site: model.boilerplate(site, config) for site in model.sites}
+    assert any(expected.values())
+    assert load_boilerplate(path, config) == expected
+    assert site_boilerplate(path, config) == expected
+    other = CleanerConfig(site_min_pages=2, site_min_share=0.1)  # not the saved thresholds: from the counts
+    assert load_boilerplate(path, other) == {site: model.boilerplate(site, other) for site in model.sites}
+    assert load_model(path).counted == model.counted
