@@ -15,14 +15,13 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 from ..config import CleanerConfig
-from ..records import is_stream
-from ..sitemodel import SiteModel, load_model, save_model, site_of
+from ..sitemodel import SiteModel, load_model, save_model
 from .engine import Engine, partitions_of
 from .files import LOCK_NAME, DestinationError, Lock, remove_stale_temporaries
 from .local import LocalEngine
 from .manifest import MANIFEST_NAME, Manifest, same_file, unchanged
 from .plan import output_paths, settings_digest, task_settings
-from .tasks import BatchOptions, Outcome, Task, learn_model, site_boilerplate
+from .tasks import BatchOptions, Outcome, Task, learn_model, site_boilerplate, site_key
 
 SITE_MODEL_NAME = ".cleaner-site-model.bin"
 # The JSON model of cleaner 0.1's batch: read once, saved anew, removed.
@@ -185,11 +184,10 @@ def _clean_tasks(
     per_site: dict[str, str] = {}
     tasks = []
     for source, relative, output, row in planned:
-        site = "" if is_stream(source) else site_of(None, source)
-        key = "\0stream" if not site else site
-        if key not in per_site:  # once per site: the digest of its boilerplate
-            per_site[key] = task_settings(base, source, site, sites)
-        settings = per_site[key]
+        site = site_key(source)
+        if site not in per_site:  # once per site ("" for streams): the digest of its boilerplate
+            per_site[site] = task_settings(base, source, site, sites)
+        settings = per_site[site]
         if not options.force and row is not None and unchanged(source, output, settings, row):
             result.skipped += 1
             continue

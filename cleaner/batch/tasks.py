@@ -35,7 +35,7 @@ from ..sitemodel import SiteCounts, SiteModel, load_boilerplate, merge_counts, s
 from .files import AtomicFile, DestinationError, file_hash, is_destination_error, read_page, write_atomic
 
 # Pass-1 counts are split by fingerprint into this many buckets, merged separately.
-N_BUCKETS = 16
+N_BUCKETS = 8
 
 # A site's fingerprints -> pages, for one bucket.
 BucketCounts = dict[str, Counter[int]]
@@ -161,6 +161,11 @@ def learn_model(
         for site, counts in bucket.items():
             model.sites.setdefault(site, SiteCounts()).counts.update(counts)
     return changed
+
+
+def site_key(source: str) -> str:
+    """A task's site: the input's folder; "" for a record stream (each record's host)."""
+    return "" if is_stream(source) else site_of(None, source)
 
 
 def site_boilerplate(model_path: str | None, config: CleanerConfig) -> dict[str, frozenset[int]]:
