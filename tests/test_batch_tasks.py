@@ -3,6 +3,7 @@ are partitioned, and the saved artifact gives workers the same boilerplate."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from cleaner import CleanerConfig
@@ -61,3 +62,15 @@ def test_workers_read_the_same_boilerplate_from_the_artifact(tmp_path: Path) -> 
     other = CleanerConfig(site_min_pages=2, site_min_share=0.1)  # not the saved thresholds: from the counts
     assert load_boilerplate(path, other) == {site: model.boilerplate(site, other) for site in model.sites}
     assert load_model(path).counted == model.counted
+
+
+def test_outputs_are_made_with_the_usual_permissions(tmp_path: Path) -> None:
+    """Not mkstemp's 0600: other users (cluster workers, readers) can read them as the umask allows."""
+    from cleaner.batch import write_atomic
+
+    mask = os.umask(0o027)
+    try:
+        write_atomic(str(tmp_path / "out.json"), b"{}")
+    finally:
+        os.umask(mask)
+    assert (tmp_path / "out.json").stat().st_mode & 0o777 == 0o640

@@ -155,6 +155,26 @@ def test_no_scheduler_at_the_address(tmp_path: Path) -> None:
     assert not list((tmp_path / "dest").rglob("*.json"))
 
 
+def test_scheduler_without_workers(tmp_path: Path) -> None:
+    make_pages(tmp_path / "src", 2)
+    address = f"tcp://127.0.0.1:{free_port()}"
+    alone = subprocess.Popen(
+        [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
+         "--port", address.rsplit(":", 1)[1], "--no-dashboard"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    try:
+        result = cleaner("batch", str(tmp_path / "src"), str(tmp_path / "dest"), "--engine", "dask",
+                         "--scheduler", address, "--connect-timeout", "20")
+    finally:
+        os.killpg(alone.pid, signal.SIGKILL)
+        alone.wait()
+    assert result.returncode == EXIT_ENGINE
+    assert result.stderr.startswith("cleaner: error: ") and "Traceback" not in result.stderr
+    # the scheduler may not be listening yet when the run starts: either message is right
+    assert "has no workers" in result.stderr or "no Dask scheduler answered" in result.stderr
+
+
 def test_killed_worker_loses_and_duplicates_nothing(pages: tuple[Path, Path], scheduler: str, tmp_path: Path) -> None:
     from distributed import Client
 

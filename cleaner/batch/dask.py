@@ -68,6 +68,13 @@ class DaskEngine:
                 raise EngineError(
                     f"no Dask scheduler answered at {self.address} within {self.connect_seconds:g} s ({exc})"
                 ) from None
+            try:  # a scheduler without workers would leave the run waiting for ever
+                self.client.wait_for_workers(1, timeout=self.connect_seconds)
+            except TimeoutError:
+                self.client.close()
+                raise EngineError(
+                    f"the Dask scheduler at {self.address} has no workers (waited {self.connect_seconds:g} s)"
+                ) from None
             self.workers = max(1, sum(self.client.nthreads().values()))
         else:
             import dask

@@ -48,6 +48,7 @@ class AtomicFile:
         folder = os.path.dirname(self.target) or "."
         os.makedirs(folder, exist_ok=True)
         handle, self.temp = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX)
+        os.fchmod(handle, 0o666 & ~_umask())  # as open() would make it, not mkstemp's 0600
         self.file = os.fdopen(handle, "wb")
         return self
 
@@ -65,6 +66,13 @@ class AtomicFile:
         finally:
             if os.path.exists(self.temp):  # anything went wrong: no partial file stays
                 os.unlink(self.temp)
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it, so set straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def remove_stale_temporaries(dest: str) -> None:
