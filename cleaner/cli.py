@@ -475,6 +475,9 @@ def write_atomic(target: str, data: bytes) -> None:
     folder, name = os.path.split(os.path.abspath(target))
     handle, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
     try:
+        mask = os.umask(0o022)  # read the umask (by setting it), then put it back
+        os.umask(mask)
+        os.fchmod(handle, 0o666 & ~mask)  # the mode open() would give, not mkstemp's 0600
         with os.fdopen(handle, "wb") as temp:
             temp.write(data)
             temp.flush()

@@ -204,6 +204,9 @@ def test_output_file_is_written_and_nothing_else(tmp_path: Path, article: Path) 
     assert result.stdout == ""
     assert "opening hours" in target.read_text(encoding="utf-8")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["article.txt", "out.md"]
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask  # as any other new file, not 0600
 
 
 @needs_seed
