@@ -240,11 +240,19 @@ def _engine_errors(run: Callable[[], T]) -> T:
         _fail(str(exc), EXIT_USAGE)
 
 
+def _source_and_target(paths: tuple[str, ...], files_from: object, target: str) -> tuple[str | None, str]:
+    """SRC and DEST (or MODEL) from the arguments: with --files-from, the one
+    argument is the target (click alone would take it for SRC)."""
+    wanted = 1 if files_from is not None else 2
+    if len(paths) != wanted:
+        usage = f"--files-from FILE {target}" if files_from is not None else f"SRC {target}"
+        _fail(f"expected {usage} (see --help)", EXIT_USAGE)
+    return (None, paths[0]) if files_from is not None else (paths[0], paths[1])
+
+
 def _inputs(src: str | None, files_from: object, pattern: str, dest: str) -> list[tuple[str, str]]:
     from . import batch
 
-    if (src is None) == (files_from is None):
-        _fail("give SRC or --files-from, not both (see --help)", EXIT_USAGE)
     if src is not None and not os.path.isdir(src):
         _fail(f"{src}: not a folder", EXIT_USAGE)
     if files_from is not None:
@@ -253,8 +261,7 @@ def _inputs(src: str | None, files_from: object, pattern: str, dest: str) -> lis
 
 
 @main.command("batch")
-@click.argument("src", required=False)
-@click.argument("dest")
+@click.argument("paths", nargs=-1, metavar="[SRC] DEST")
 @click.option("-f", "--format", "output_format", type=click.Choice(FORMATS), default="json", show_default=True,
               help="Output format (record streams always give JSONL).")
 @click.option("--glob", "pattern", default="*", show_default=True, help="Only files whose name matches.")
@@ -271,7 +278,7 @@ def _inputs(src: str | None, files_from: object, pattern: str, dest: str) -> lis
 @click.option("--fields", "fields_spec", default="", help=FIELDS_HELP)
 @_engine_options
 def batch_command(
-    src: str | None, dest: str, output_format: str, jobs: int | None, pattern: str, files_from: object,
+    paths: tuple[str, ...], output_format: str, jobs: int | None, pattern: str, files_from: object,
     force: bool, report: str | None, captions: bool, links: bool, input_format: str, site_model: str | None,
     no_site_model: bool, fields_spec: str, engine: str, scheduler: str | None, connect_timeout: float,
 ) -> None:
@@ -287,6 +294,7 @@ def batch_command(
     """
     from . import batch
 
+    src, dest = _source_and_target(paths, files_from, "DEST")
     if site_model and no_site_model:
         _fail("--site-model and --no-site-model exclude each other", EXIT_USAGE)
     if site_model and not os.path.isfile(site_model):
@@ -319,15 +327,14 @@ def batch_command(
 
 
 @main.command("learn")
-@click.argument("src", required=False)
-@click.argument("model")
+@click.argument("paths", nargs=-1, metavar="[SRC] MODEL")
 @click.option("--glob", "pattern", default="*", show_default=True, help="Only files whose name matches.")
 @click.option("--files-from", type=click.File("r"), help="Read the input paths from this file (- for stdin).")
 @click.option("--input-format", type=click.Choice(INPUT_FORMATS), default="auto", show_default=True)
 @click.option("--fields", "fields_spec", default="", help=FIELDS_HELP)
 @_engine_options
 def learn_command(
-    src: str | None, model: str, pattern: str, files_from: object, input_format: str, fields_spec: str,
+    paths: tuple[str, ...], pattern: str, files_from: object, input_format: str, fields_spec: str,
     engine: str, scheduler: str | None, connect_timeout: float, jobs: int | None,
 ) -> None:
     """Learn the sites' boilerplate from SRC's pages into MODEL (pass 1 alone).
@@ -338,6 +345,7 @@ def learn_command(
     """
     from . import batch
 
+    src, model = _source_and_target(paths, files_from, "MODEL")
     inputs = [item for item in _inputs(src, files_from, pattern, model)
               if item[0] != os.path.abspath(model) and not item[0].startswith(os.path.abspath(model) + ".")]
     options = batch.BatchOptions(input_format=input_format, jobs=jobs or os.cpu_count() or 1,

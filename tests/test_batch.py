@@ -60,6 +60,19 @@ def test_outputs_mirror_the_source_tree(tmp_path: Path) -> None:
     assert result.stderr.strip().startswith("cleaner: cleaned 6, skipped 0, failed 0")
 
 
+def test_file_list_on_stdin_with_dest_alone(tmp_path: Path) -> None:
+    # find SRC -name '*.txt' | cleaner batch --files-from - DEST
+    make_pages(tmp_path / "src", 4)
+    listed = "".join(f"{p}\n" for p in sorted((tmp_path / "src").rglob("*.txt"))[:3])
+    result = subprocess.run(
+        [sys.executable, "-m", "cleaner", "batch", "--files-from", "-", str(tmp_path / "dest"), "--jobs", "1"],
+        input=listed, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(outputs(tmp_path / "dest")) == 3
+    assert batch(str(tmp_path / "dest")).returncode == 2  # DEST alone, without --files-from: usage error
+
+
 def test_second_run_writes_nothing(tmp_path: Path) -> None:
     src, dest = tmp_path / "src", tmp_path / "dest"
     make_pages(src, 10)
