@@ -17,6 +17,7 @@ from typing import NoReturn, TypeVar
 import click
 
 from . import __version__
+from .atomic import AtomicFile, write_atomic
 from .config import DASK_CONNECT_SECONDS, CleanerConfig
 from .model import CleanerError, Document, InputError, Role
 from .pipeline import clean
@@ -151,7 +152,7 @@ def _clean_streams(
 
     options = batch.BatchOptions(output_format="jsonl", input_format=input_format, fields=fields)  # type: ignore[arg-type]
     failed = 0
-    with batch.AtomicFile(output) if output else _Stdout() as out:
+    with AtomicFile(output) if output else _Stdout() as out:
         for name in names:
             try:
                 for record in batch.read_records(name, options.fields):
@@ -474,29 +475,6 @@ def _write(text: str, output: str | None) -> None:
         write_atomic(output, text.encode("utf-8"))
     except OSError as exc:
         _fail(f"cannot write {output}: {exc.strerror or exc}", EXIT_INPUT_ERROR)
-
-
-def write_atomic(target: str, data: bytes) -> None:
-    """Write to a temporary file beside target, then rename it into place."""
-    import tempfile
-
-    folder, name = os.path.split(os.path.abspath(target))
-    handle, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
-    try:
-        mask = os.umask(0o022)  # read the umask (by setting it), then put it back
-        os.umask(mask)
-        os.fchmod(handle, 0o666 & ~mask)  # the mode open() would give, not mkstemp's 0600
-        with os.fdopen(handle, "wb") as temp:
-            temp.write(data)
-            temp.flush()
-            os.fsync(temp.fileno())
-        os.replace(temp_name, target)
-    except BaseException:
-        try:
-            os.unlink(temp_name)
-        except FileNotFoundError:
-            pass
-        raise
 
 
 def _message(text: str) -> None:

@@ -11,12 +11,11 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
-import tempfile
 
+from ..atomic import TEMP_PREFIX, AtomicFile, write_atomic  # noqa: F401 - used here and re-exported
 from ..model import CleanerError
 
 LOCK_NAME = ".cleaner.lock"
-TEMP_PREFIX = ".cleaner-tmp-"
 # Files read whole are hashed in chunks of this size.
 HASH_CHUNK_BYTES = 1 << 20
 # errno values that mean DEST itself cannot take the output: the run stops.
@@ -29,50 +28,6 @@ class LockedError(CleanerError):
 
 class DestinationError(CleanerError):
     """DEST cannot be written (read-only, full disk): the run stops."""
-
-
-def write_atomic(target: str, data: bytes) -> None:
-    """Write to a temporary file beside target, sync, then rename it into place."""
-    with AtomicFile(target) as out:
-        out.write(data)
-
-
-class AtomicFile:
-    """A file that appears at its path only whole: written under a temporary
-    name in the same folder, then renamed; removed if anything goes wrong."""
-
-    def __init__(self, target: str) -> None:
-        self.target = target
-
-    def __enter__(self) -> AtomicFile:
-        folder = os.path.dirname(self.target) or "."
-        os.makedirs(folder, exist_ok=True)
-        handle, self.temp = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX)
-        os.fchmod(handle, 0o666 & ~_umask())  # as open() would make it, not mkstemp's 0600
-        self.file = os.fdopen(handle, "wb")
-        return self
-
-    def write(self, data: bytes) -> None:
-        self.file.write(data)
-
-    def __exit__(self, kind: object, value: object, traceback: object) -> None:
-        try:
-            if kind is None:
-                self.file.flush()
-                os.fsync(self.file.fileno())
-            self.file.close()
-            if kind is None:
-                os.replace(self.temp, self.target)
-        finally:
-            if os.path.exists(self.temp):  # anything went wrong: no partial file stays
-                os.unlink(self.temp)
-
-
-def _umask() -> int:
-    """The process's umask (read by setting it, so set straight back)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def remove_stale_temporaries(dest: str) -> None:
