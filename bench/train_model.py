@@ -162,7 +162,7 @@ def predict(model: dict[str, list[float]], x: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-np.clip(z, -30, 30)))
 
 
-def train(pages: list[tuple], html: bool) -> dict:
+def train(pages: list[tuple], html: bool, trees: bool = True) -> dict:
     """Stage 1 on every page; stage 2 on stage-1 scores. For HTML, the stage-1
     scores that stage 2 learns from are out-of-fold (each page scored by a
     stage-1 model trained without its site), as they will be on new pages; this
@@ -189,7 +189,7 @@ def train(pages: list[tuple], html: bool) -> dict:
         first = predict(model, np.array(rows)).tolist()
         x2.extend(stage2_features(blocks, first, rows, html=html))
     names = list(STAGE2_CONTEXT) + (list(STAGE2_HTML_CONTEXT) + list(HTML_FEATURE_NAMES) if html else list(FEATURE_NAMES))
-    stage2 = fit_trees(np.array(x2), y, w, names) if html and TREES else fit_logistic(np.array(x2), y, w)
+    stage2 = fit_trees(np.array(x2), y, w, names) if html and trees else fit_logistic(np.array(x2), y, w)
     return {
         "features": list(HTML_FEATURE_NAMES if html else FEATURE_NAMES),
         "stage2_features": names,
@@ -215,7 +215,7 @@ def load_page(pid: str, html: bool) -> str:
     return (DEV / "text" / f"{pid}.txt").read_text("utf-8")
 
 
-def train_kind(kind: str, folds_only: bool) -> None:
+def train_kind(kind: str, folds_only: bool, trees: bool) -> None:
     html = kind == "html"
     gold = load_gold()
     folds = page_folds(gold)
@@ -225,15 +225,15 @@ def train_kind(kind: str, folds_only: bool) -> None:
     }
     OUT.mkdir(parents=True, exist_ok=True)
     for k in range(N_FOLDS):
-        model = train([v for pid, v in data.items() if folds[pid] != k], html)
+        model = train([v for pid, v in data.items() if folds[pid] != k], html, trees)
         (OUT / f"fold_{kind}_{k}.json").write_text(json.dumps(model))
     (OUT / "folds.json").write_text(json.dumps(folds, indent=0, sort_keys=True))
     print(f"wrote {N_FOLDS} {kind} fold models to {OUT}")
     if not folds_only:
         target = ROOT / "cleaner" / "data" / ("html_model.json" if html else "line_model.json")
-        text = model_json(train(list(data.values()), html))
+        text = model_json(train(list(data.values()), html, trees))
         target.write_text(text)
-        if html and TREES:  # the same trees as a module, which Python compiles once and caches
+        if html and trees:  # the same trees as a module, which Python compiles once and caches
             module = ROOT / "cleaner" / "html_trees.py"
             stage2 = json.loads(text)["stage2"]
             module.write_text(trees_module_source(stage2, model_digest(text.encode("utf-8"))))
@@ -241,19 +241,14 @@ def train_kind(kind: str, folds_only: bool) -> None:
         print(f"wrote {target}")
 
 
-TREES = True
-
-
 def main() -> None:
-    global TREES
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--logistic", action="store_true", help="HTML stage 2 logistic, not trees")
     parser.add_argument("--kind", choices=["text", "html", "all"], default="all")
     parser.add_argument("--folds-only", action="store_true")
     args = parser.parse_args()
-    TREES = not args.logistic
     for kind in ("text", "html") if args.kind == "all" else (args.kind,):
-        train_kind(kind, args.folds_only)
+        train_kind(kind, args.folds_only, trees=not args.logistic)
 
 
 if __name__ == "__main__":
