@@ -70,6 +70,8 @@ def main() -> None:
 @click.option("--captions", is_flag=True, help="List photo captions in Markdown and text output.")
 @click.option("--links", is_flag=True, help="Markdown of HTML input: keep links as [text](url).")
 @click.option("--explain", is_flag=True, help="JSON/JSONL: add every dropped line with its reason.")
+@click.option("--comments", is_flag=True,
+              help="HTML: keep the comment sections below an article (dropped by default).")
 @click.option("--input-format", type=click.Choice(INPUT_FORMATS), default="auto", show_default=True,
               help="How to read the inputs.")
 @click.option("--site-model", "site_model_path", type=click.Path(dir_okay=False),
@@ -81,8 +83,8 @@ def main() -> None:
               "(kept, title, metadata, caption or dropped with a reason); exit 1 if not.")
 def clean_command(
     inputs: tuple[str, ...], output_format: str, output: str | None, captions: bool, links: bool,
-    explain: bool, input_format: str, site_model_path: str | None, site: str | None, fields_spec: str,
-    check: bool,
+    explain: bool, comments: bool, input_format: str, site_model_path: str | None, site: str | None,
+    fields_spec: str, check: bool,
 ) -> None:
     """Clean INPUT files (or stdin, as - or when none are given) into articles.
 
@@ -90,7 +92,7 @@ def clean_command(
     record into JSONL, one article a line with its record's url, date and id.
     """
     names = _input_names(inputs)
-    config = CleanerConfig()
+    config = CleanerConfig(keep_comments=comments)
     from .records import is_stream
 
     site_model = None
@@ -271,6 +273,8 @@ def _inputs(src: str | None, files_from: object, pattern: str, dest: str) -> lis
 @click.option("--report", type=click.Path(dir_okay=False), help="Write a JSON report of the run here.")
 @click.option("--captions", is_flag=True, help="Markdown and text: list photo captions.")
 @click.option("--links", is_flag=True, help="Markdown of HTML input: keep links.")
+@click.option("--comments", is_flag=True,
+              help="HTML: keep the comment sections below an article (dropped by default).")
 @click.option("--input-format", type=click.Choice(INPUT_FORMATS), default="auto", show_default=True)
 @click.option("--site-model", "site_model", type=click.Path(dir_okay=False), metavar="MODEL",
               help="Clean with this site model (made by cleaner learn) instead of learning one in DEST.")
@@ -280,8 +284,9 @@ def _inputs(src: str | None, files_from: object, pattern: str, dest: str) -> lis
 @_engine_options
 def batch_command(
     paths: tuple[str, ...], output_format: str, jobs: int | None, pattern: str, files_from: object,
-    force: bool, report: str | None, captions: bool, links: bool, input_format: str, site_model: str | None,
-    no_site_model: bool, fields_spec: str, engine: str, scheduler: str | None, connect_timeout: float,
+    force: bool, report: str | None, captions: bool, links: bool, comments: bool, input_format: str,
+    site_model: str | None, no_site_model: bool, fields_spec: str, engine: str, scheduler: str | None,
+    connect_timeout: float,
 ) -> None:
     """Clean every file under SRC (or listed by --files-from) into DEST.
 
@@ -308,7 +313,8 @@ def batch_command(
     )
     workers = _make_engine(engine, scheduler, connect_timeout, options.jobs)
     result = _engine_errors(lambda: batch.run_batch(
-        inputs, dest, options, progress=_progress_printer(), engine=workers, site_model=site_model,
+        inputs, dest, options, CleanerConfig(keep_comments=comments), progress=_progress_printer(),
+        engine=workers, site_model=site_model,
     ))
     if sys.stderr.isatty():
         click.echo("", err=True)  # end the progress line

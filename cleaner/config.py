@@ -46,6 +46,10 @@ class CleanerConfig:
     line_model: str | None = None
     html_model: str | None = None
 
+    # HTML: comment sections below an article are dropped (segments'
+    # COMMENTS_ARTICLE_MIN_CHARS); True keeps them as article text.
+    keep_comments: bool = False
+
     # --- site boilerplate (sitemodel) -----------------------------------------
     # A line is a site's boilerplate when it occurs on at least this many of its
     # pages... (3: two articles quoting the same sentence keep it)

@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .config import CleanerConfig
-from .model import Article, Block, BlockKind, Dropped, PageMeta, Role
+from .model import Article, Block, BlockKind, Dropped, Landmark, PageMeta, Role
 from .text import (
     METADATA_SEPARATOR, SENTENCE_END_CHARS, URL, date_line_rest, dateline_of, find_dates, match_key,
     parse_metadata_line, words,
@@ -70,6 +70,12 @@ DECLARED_REASONS = {
     Role.CAPTION: "caption (Markdown caption list)",
 }
 LAYOUT_REASON = "boilerplate (Markdown layout: rule or caption label)"
+# HTML: a page whose article text outside its comment sections (class or id
+# "comment", "disqus", …) reaches this many characters is an article with
+# comments below it, and the comments are not the article. A page that is
+# all comments (a forum thread) keeps them. CleanerConfig.keep_comments keeps them always.
+COMMENTS_ARTICLE_MIN_CHARS = 200
+COMMENTS_REASON = "comments (the article is outside them)"
 
 
 @dataclass
@@ -106,6 +112,8 @@ def group_segments(
             block.reason = f"boilerplate ({KIND_REASONS[block.kind]})"
     may_be_body = [not is_caption[b.index] and b.duplicate_of is None and not b.reason for b in blocks]
     is_body = [ok and b.content_score >= config.content_min_score for ok, b in zip(may_be_body, blocks)]
+    if not config.keep_comments:
+        _drop_comments(blocks, may_be_body, is_body)
     runs = _body_runs(blocks, is_body, is_caption, config)
     _fill_runs(runs, blocks, may_be_body, is_caption, config)
     _trim_runs(runs, blocks)
@@ -118,6 +126,20 @@ def group_segments(
         previous_end = span.end
     _assign_captions(blocks, spans, articles, is_caption)
     return articles, _dropped(blocks, config)
+
+
+def _drop_comments(blocks: list[Block], may_be_body: list[bool], is_body: list[bool]) -> None:
+    # a page has a few sets of regions: each is looked at once (IntFlag arithmetic is slow)
+    in_comments = {regions for regions in {b.landmarks for b in blocks} if regions & Landmark.COMMENTS}
+    if not in_comments:
+        return
+    outside = sum(len(b.text) for b, body in zip(blocks, is_body) if body and b.landmarks not in in_comments)
+    if outside < COMMENTS_ARTICLE_MIN_CHARS:
+        return
+    for block in blocks:
+        if block.landmarks in in_comments:
+            may_be_body[block.index] = is_body[block.index] = False
+            block.reason = block.reason or COMMENTS_REASON
 
 
 def _declared_articles(blocks: list[Block]) -> list[Article]:

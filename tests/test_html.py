@@ -182,3 +182,41 @@ def test_emphasis_marks_hug_their_text_and_empty_emphasis_has_none() -> None:
 def test_emphasis_cut_by_a_block_boundary_leaves_no_stray_marks() -> None:
     blocks, _ = split_html_blocks("<html><body><p>One <b>two<br>three</b> four</p></body></html>")
     assert [b.markdown for b in blocks] == ["One two", "three four"]
+
+
+COMMENT = (
+    "I drove across the old bridge every day for twenty years and I am glad the council finally decided, "
+    "although I think the cost will be higher than they say. "
+)
+
+
+def comments_html(count: int = 4) -> str:
+    items = "".join(
+        f"<li class='comment'><div class='comment-author'>Reader {n} said:</div><p>{COMMENT}Comment {n}.</p></li>"
+        for n in range(count)
+    )
+    listed = f"<h3>Comments</h3><ol class='comment-list'>{items}</ol>"
+    return f"<section id='comments' class='comments-area'>{listed}</section>"
+
+
+def test_comments_below_an_article_are_dropped_with_their_reason() -> None:
+    from cleaner.segments import COMMENTS_REASON
+
+    document = clean(page(article_html("Bridge approved") + comments_html()))
+    body = " ".join(p for a in document.articles for p in a.paragraphs)
+    assert "Paragraph 5 of the story" in body and "Comment 1." not in body
+    assert any(d.text.endswith("Comment 1.") and d.reason == COMMENTS_REASON for d in document.dropped)
+
+
+def test_comments_are_kept_when_asked_or_when_the_page_is_all_comments(tmp_path: Path) -> None:
+    from cleaner import CleanerConfig
+
+    kept = clean(page(article_html("Bridge approved") + comments_html()), config=CleanerConfig(keep_comments=True))
+    assert "Comment 1." in " ".join(p for a in kept.articles for p in a.paragraphs)
+    thread = clean(page("<main><h1>Is the new bridge worth it?</h1>" + comments_html(8) + "</main>"))
+    assert "Comment 6." in " ".join(p for a in thread.articles for p in a.paragraphs)
+    path = tmp_path / "page.html"
+    path.write_text(page(article_html("Bridge approved") + comments_html()), encoding="utf-8")
+    result = CliRunner().invoke(main, ["clean", str(path), "--comments"])
+    assert result.exit_code == 0 and "Comment 1." in result.stdout
+    assert "Comment 1." not in CliRunner().invoke(main, ["clean", str(path)]).stdout
