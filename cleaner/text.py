@@ -24,6 +24,8 @@ CAPTION_CREDIT_END = re.compile(
     r"\((?:AP|AFP|Reuters|EPA|Getty)[^)]{0,80}\)\s*$"
     r"|\([^()]{0,80}\b(?:via AP|via Reuters|AP Photo|Getty Images|AFP|EPA|Shutterstock)\)\s*$"
     r"|[.!?]\s+(?:Photo|Photograph|Image|Picture|Foto|Credit)s?\s*:\s*[^.]{2,60}$"
+    # a credit in brackets: "… early in the day (Image: Getty)", "(Photo: Jane Doe/AP)"
+    r"|\((?:Photo|Photograph|Image|Picture|Foto|Credit)s?\s*:\s*[^()]{2,60}\)\s*$"
     r"|\b(?:Getty Images|Shutterstock|iStock(?:photo)?|Alamy|Bloomberg via Getty)\s*\)?\s*$"
     # a credit glued to the caption: "…early.Kathrin Ziegler/Getty", "… [File: Reuters]"
     r"|[./\[(](?:File:\s*)?[^./\[(]{0,40}\b(?:Getty(?: Images)?|Reuters|REUTERS|AFP|AP|EPA)[\])]?\s*$"
@@ -92,7 +94,10 @@ CALL_TO_ACTION_MAX_WORDS = 12
 
 # "By Jane Doe", "By Jane Doe and John Roe, Associated Press", "by Bryan DeArdo"
 # or a name with its social handle: "Zachary Roth, @zackroth".
-BYLINE = re.compile(r"^(?:By|by|BY|Von|Par|Por|Di)\s+\S|^[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){1,3},? @\w+$")
+BYLINE = re.compile(
+    r"^(?:By|by|BY|Von|Par|Por|Di)\s+\S|^[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){1,3},? @\w+$"
+    r"|^(?:By|by|BY|Von|Par|Por|Di)\s*:?$"  # the word alone, its name a line (an HTML element) of its own
+)
 
 MONTHS = {
     name: number
