@@ -24,8 +24,8 @@ CAPTION_CREDIT_END = re.compile(
     r"\((?:AP|AFP|Reuters|EPA|Getty)[^)]{0,80}\)\s*$"
     r"|\([^()]{0,80}\b(?:via AP|via Reuters|AP Photo|Getty Images|AFP|EPA|Shutterstock)\)\s*$"
     r"|[.!?]\s+(?:Photo|Photograph|Image|Picture|Foto|Credit)s?\s*:\s*[^.]{2,60}$"
-    # a credit in brackets: "… early in the day (Image: Getty)", "(Photo: Jane Doe/AP)"
-    r"|\((?:Photo|Photograph|Image|Picture|Foto|Credit)s?\s*:\s*[^()]{2,60}\)\s*$"
+    # a credit in brackets: "… early in the day (Image: Getty)", "(Image credit: NASA)"
+    r"|\((?:(?:Photo|Photograph|Image|Picture|Foto)s?(?: [Cc]redit)?|Credit)\s*:\s*[^()]{2,60}\)\s*$"
     r"|\b(?:Getty Images|Shutterstock|iStock(?:photo)?|Alamy|Bloomberg via Getty)\s*\)?\s*$"
     # a credit glued to the caption: "…early.Kathrin Ziegler/Getty", "… [File: Reuters]"
     r"|[./\[(](?:File:\s*)?[^./\[(]{0,40}\b(?:Getty(?: Images)?|Reuters|REUTERS|AFP|AP|EPA)[\])]?\s*$"
@@ -81,7 +81,8 @@ def dateline_of(text: str) -> str | None:
 CALL_TO_ACTION = re.compile(
     r"^(?:Skip to|Jump to|Follow|Subscribe|Sign up|Click|Tap|Read more|Read also|Share|Download|Join|Like us|"
     r"Register|Log in|Sign in|Watch|Listen|Get the|Don't miss|Continue reading|See also|See more|"
-    r"View more|Load more|Show more)\b",
+    r"View more|Load more|Show more)\b"
+    r"|^Related(?::|\s+(?:links|news|articles|stories|posts|content|coverage|reading)\b)",
     re.I,
 )
 # A copyright notice: a line that opens with one ("© 2024 Example News",
