@@ -46,9 +46,14 @@ class CleanerConfig:
     line_model: str | None = None
     html_model: str | None = None
 
-    # HTML: comment sections below an article are dropped (segments'
-    # COMMENTS_ARTICLE_MIN_CHARS); True keeps them as article text.
+    # HTML: a page whose article text outside its comment regions (class or id
+    # "comment", "disqus", "respond"…) reaches comments_article_min_chars
+    # (characters) is an article with comments below it: the comments are
+    # dropped. A page that is all comments (a forum thread) keeps them.
+    # keep_comments keeps them always. 200: a short post with a long thread
+    # below it still counts as the article (dev sh, cpe).
     keep_comments: bool = False
+    comments_article_min_chars: int = 200
 
     # --- site boilerplate (sitemodel) -----------------------------------------
     # A line is a site's boilerplate when it occurs on at least this many of its

@@ -10,7 +10,8 @@ runs repeat the page's earlier template (a second page of the same site). The
 headline is the nearest headline-shaped line above an article's body; dates and
 bylines are taken from short lines there. Captions (credit patterns, or long
 lines that come in adjacent pairs, as galleries print them) go to the article
-they sit in, each listed once per page.
+they sit in, each listed once per page. On an HTML page with an article
+outside its comment regions, the comments are not article text.
 """
 
 from __future__ import annotations
@@ -70,11 +71,8 @@ DECLARED_REASONS = {
     Role.CAPTION: "caption (Markdown caption list)",
 }
 LAYOUT_REASON = "boilerplate (Markdown layout: rule or caption label)"
-# HTML: a page whose article text outside its comment sections (class or id
-# "comment", "disqus", …) reaches this many characters is an article with
-# comments below it, and the comments are not the article. A page that is
-# all comments (a forum thread) keeps them. CleanerConfig.keep_comments keeps them always.
-COMMENTS_ARTICLE_MIN_CHARS = 200
+# HTML: comments below an article are not the article (CleanerConfig.keep_comments,
+# comments_article_min_chars).
 COMMENTS_REASON = "comments (the article is outside them)"
 
 
@@ -113,7 +111,7 @@ def group_segments(
     may_be_body = [not is_caption[b.index] and b.duplicate_of is None and not b.reason for b in blocks]
     is_body = [ok and b.content_score >= config.content_min_score for ok, b in zip(may_be_body, blocks)]
     if not config.keep_comments:
-        _drop_comments(blocks, may_be_body, is_body)
+        _drop_comments(blocks, may_be_body, is_body, config.comments_article_min_chars)
     runs = _body_runs(blocks, is_body, is_caption, config)
     _fill_runs(runs, blocks, may_be_body, is_caption, config)
     _trim_runs(runs, blocks)
@@ -128,13 +126,14 @@ def group_segments(
     return articles, _dropped(blocks, config)
 
 
-def _drop_comments(blocks: list[Block], may_be_body: list[bool], is_body: list[bool]) -> None:
+def _drop_comments(blocks: list[Block], may_be_body: list[bool], is_body: list[bool], min_chars: int) -> None:
+    """Comment regions leave the body when the article text outside them reaches min_chars."""
     # a page has a few sets of regions: each is looked at once (IntFlag arithmetic is slow)
     in_comments = {regions for regions in {b.landmarks for b in blocks} if regions & Landmark.COMMENTS}
     if not in_comments:
         return
     outside = sum(len(b.text) for b, body in zip(blocks, is_body) if body and b.landmarks not in in_comments)
-    if outside < COMMENTS_ARTICLE_MIN_CHARS:
+    if outside < min_chars:
         return
     for block in blocks:
         if block.landmarks in in_comments:

@@ -31,7 +31,11 @@ CAPTION_CREDIT_END = re.compile(
     r"|[./\[(](?:File:\s*)?[^./\[(]{0,40}\b(?:Getty(?: Images)?|Reuters|REUTERS|AFP|AP|EPA)[\])]?\s*$"
 )
 CAPTION_CREDIT_START = re.compile(
-    r"(?:Photo|Photograph|Image|Picture|Foto|Credit|Image credit|Photo credit)s?\s*:\s*\S", re.I
+    r"(?:Photo|Photograph|Image|Picture|Foto|Credit|Image credit|Photo credit)s?\s*:\s*\S"
+    # the agencies' caption opening: "In this Dec. 12, 2006, file photo, …", "In this image released by …"
+    r"|In this (?:[\w.]+,? ){0,5}?(?:photo|photograph|image|picture|video grab)"
+    r"(?:,|\s+(?:taken|released|made|provided|shot|obtained|posted|shows)\b)",
+    re.I,
 )
 CAPTION_AGENCY = re.compile(r"\b(?:REUTERS|AFP|EPA|GETTY IMAGES)\s*/\s*\w")
 # The end-anchored credits are looked for in this many last characters only.

@@ -135,3 +135,14 @@ def test_match_key_of_a_very_long_line_is_bounded() -> None:
     key = match_key(line)
     assert len(key) <= MAX_KEY_CHARS + 20
     assert key.endswith(str(len(line)))  # the length tells long lines with one opening apart
+
+
+def test_agency_caption_openings_and_bracketed_credits_are_captions() -> None:
+    from cleaner.text import has_caption_credit
+
+    assert has_caption_credit("In this Dec. 12, 2006, file photo, made available by NASA, two astronauts work.")
+    assert has_caption_credit("In this image released by the army, soldiers cross a bridge.")
+    assert has_caption_credit("Protesters have worn masks to protect their identities (Image: GETTY )")
+    assert has_caption_credit("(Image credit: NASA/JPL)")
+    assert not has_caption_credit("In this article we discuss the picture of health in the region.")
+    assert not has_caption_credit("In this town, people vote early.")
