@@ -71,7 +71,7 @@ def main() -> None:
 @click.option("--links", is_flag=True, help="Markdown of HTML input: keep links as [text](url).")
 @click.option("--explain", is_flag=True, help="JSON/JSONL: add every dropped line with its reason.")
 @click.option("--comments", is_flag=True,
-              help="HTML: keep the comment sections below an article (dropped by default).")
+              help="HTML: keep comment sections and nested <article>s (dropped by default).")
 @click.option("--input-format", type=click.Choice(INPUT_FORMATS), default="auto", show_default=True,
               help="How to read the inputs.")
 @click.option("--site-model", "site_model_path", type=click.Path(dir_okay=False),
@@ -274,7 +274,7 @@ def _inputs(src: str | None, files_from: object, pattern: str, dest: str) -> lis
 @click.option("--captions", is_flag=True, help="Markdown and text: list photo captions.")
 @click.option("--links", is_flag=True, help="Markdown of HTML input: keep links.")
 @click.option("--comments", is_flag=True,
-              help="HTML: keep the comment sections below an article (dropped by default).")
+              help="HTML: keep comment sections and nested <article>s (dropped by default).")
 @click.option("--input-format", type=click.Choice(INPUT_FORMATS), default="auto", show_default=True)
 @click.option("--site-model", "site_model", type=click.Path(dir_okay=False), metavar="MODEL",
               help="Clean with this site model (made by cleaner learn) instead of learning one in DEST.")

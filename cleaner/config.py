@@ -47,11 +47,12 @@ class CleanerConfig:
     html_model: str | None = None
 
     # HTML: a page whose article text outside its comment regions (class or id
-    # "comment", "disqus", "respond"…) reaches comments_article_min_chars
-    # (characters) is an article with comments below it: the comments are
-    # dropped. A page that is all comments (a forum thread) keeps them.
-    # keep_comments keeps them always. 200: a short post with a long thread
-    # below it still counts as the article (dev sh, cpe).
+    # "comment", "disqus", "respond"…) and outside <article>s nested in another
+    # (by HTML's spec: comments, related posts) reaches comments_article_min_chars
+    # (characters) is an article with such replies around it: they are dropped.
+    # A page that is all comments (a forum thread) keeps them. keep_comments
+    # keeps them always. 200: a short post with a long thread below it still
+    # counts as the article (dev sh, cpe).
     keep_comments: bool = False
     comments_article_min_chars: int = 200
 

@@ -141,6 +141,7 @@ class _Walker:
         self.landmark_sets: dict[int, Landmark] = {}
         self.name_bits: dict[str, int] = {}  # class or id value -> the regions it names
         self.articles = 0
+        self.nested_articles: set[int] = set()  # numbers of the <article>s inside another one
         self.link_depth = 0
         # the block being gathered
         self.pieces: list[str] = []
@@ -189,6 +190,8 @@ class _Walker:
             parent = stack[-1]
             container = parent[2]
             if tag == "article":
+                if container >= 0:
+                    self.nested_articles.add(self.articles)
                 container = self.articles
                 self.articles += 1
             if tag in BREAK_TAGS:
@@ -378,6 +381,7 @@ class _Walker:
             landmarks=landmarks,
             link_ratio=min(1.0, self.link_chars / len(text)),
             container=container,
+            nested=container in self.nested_articles,
             parents=(around[0], around[1]),
             blank_before=tag in MARGIN_TAGS,
             blank_after=tag in MARGIN_TAGS,

@@ -96,6 +96,7 @@ class Block:
     landmarks: Landmark = Landmark.NONE
     link_ratio: float = 0.0  # share of the block's characters inside links (0-1)
     container: int = -1  # which <article> element holds the block (-1: none)
+    nested: bool = False  # that <article> sits inside another one (by HTML's spec: comments, related posts)
     parents: tuple[int, int] = (-1, -1)  # ids of the elements around the block's element, nearest first
     markdown: str = ""  # the block as Markdown (heading, list item, emphasis); "" = text
     markdown_links: str = ""  # the same with its links kept

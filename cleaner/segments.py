@@ -11,7 +11,7 @@ headline is the nearest headline-shaped line above an article's body; dates and
 bylines are taken from short lines there. Captions (credit patterns, or long
 lines that come in adjacent pairs, as galleries print them) go to the article
 they sit in, each listed once per page. On an HTML page with an article
-outside its comment regions, the comments are not article text.
+outside its comment regions and nested <article>s, those are not article text.
 """
 
 from __future__ import annotations
@@ -74,6 +74,7 @@ LAYOUT_REASON = "boilerplate (Markdown layout: rule or caption label)"
 # HTML: comments below an article are not the article (CleanerConfig.keep_comments,
 # comments_article_min_chars).
 COMMENTS_REASON = "comments (the article is outside them)"
+NESTED_REASON = "an <article> inside the article (comments or related posts)"
 
 
 @dataclass
@@ -127,18 +128,21 @@ def group_segments(
 
 
 def _drop_comments(blocks: list[Block], may_be_body: list[bool], is_body: list[bool], min_chars: int) -> None:
-    """Comment regions leave the body when the article text outside them reaches min_chars."""
+    """Comment regions, and <article>s nested in another (by HTML's spec, its
+    comments or related posts), leave the body when the article text outside
+    them reaches min_chars."""
     # a page has a few sets of regions: each is looked at once (IntFlag arithmetic is slow)
     in_comments = {regions for regions in {b.landmarks for b in blocks} if regions & Landmark.COMMENTS}
-    if not in_comments:
+    replies = [b.nested or b.landmarks in in_comments for b in blocks] if in_comments else [b.nested for b in blocks]
+    if not any(replies):
         return
-    outside = sum(len(b.text) for b, body in zip(blocks, is_body) if body and b.landmarks not in in_comments)
+    outside = sum(len(b.text) for b, body, reply in zip(blocks, is_body, replies) if body and not reply)
     if outside < min_chars:
         return
-    for block in blocks:
-        if block.landmarks in in_comments:
+    for block, reply in zip(blocks, replies):
+        if reply:
             may_be_body[block.index] = is_body[block.index] = False
-            block.reason = block.reason or COMMENTS_REASON
+            block.reason = block.reason or (NESTED_REASON if block.nested else COMMENTS_REASON)
 
 
 def _declared_articles(blocks: list[Block]) -> list[Article]:

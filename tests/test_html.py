@@ -220,3 +220,18 @@ def test_comments_are_kept_when_asked_or_when_the_page_is_all_comments(tmp_path:
     result = CliRunner().invoke(main, ["clean", str(path), "--comments"])
     assert result.exit_code == 0 and "Comment 1." in result.stdout
     assert "Comment 1." not in CliRunner().invoke(main, ["clean", str(path)]).stdout
+
+
+def test_articles_nested_in_the_article_are_dropped_unless_they_hold_the_text() -> None:
+    from cleaner.segments import NESTED_REASON
+
+    cards = "".join(
+        f"<article class='card'><h2>Other story {n}</h2><p>{COMMENT}Teaser {n}.</p></article>" for n in range(4)
+    )
+    story = article_html("Bridge approved")
+    document = clean(page(story.replace("</article>", cards + "</article>")))
+    body = " ".join(p for a in document.articles for p in a.paragraphs)
+    assert "Paragraph 5 of the story" in body and "Teaser 2." not in body
+    assert any(d.text.endswith("Teaser 2.") and d.reason == NESTED_REASON for d in document.dropped)
+    wrapped = clean(page("<article><div class='wrap'>" + story + "</div></article>"))
+    assert "Paragraph 5 of the story" in " ".join(p for a in wrapped.articles for p in a.paragraphs)
