@@ -1,0 +1,122 @@
+"""Stage 5: scored blocks -> articles (title, dates, dateline, byline, body,
+captions), and every other block dropped with its reason.
+
+Article text is a block whose content score reaches the threshold and that is
+neither a copy of an earlier block nor a caption. Article blocks no more than
+``max_gap_blocks`` apart form a body run (captions between them do not count).
+Consecutive runs belong to one article unless a new one visibly starts: the
+next run opens with a dateline ("BRUSSELS (AP) —"), or the lines between the
+runs repeat the page's earlier template (a second page of the same site). The
+headline is the nearest headline-shaped line above an article's body; dates and
+bylines are taken from short lines there. Captions (credit patterns, or long
+lines that come in adjacent pairs, as galleries print them) go to the article
+they sit in, each listed once per page. On an HTML page with an article
+outside its comment regions and nested <article>s, those are not article text.
+
+runs.py: body runs and where articles split; headline.py: an article from its
+run (headline, dates, byline); captions.py; dropped.py: why each other block
+was left out. This module only orders them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..config import CleanerConfig
+from ..model import Article, Block, BlockKind, Dropped, PageMeta, Role
+from ..text import METADATA_SEPARATOR, dateline_of, parse_metadata_line
+from .captions import assign_captions, is_caption_line, is_gallery_label
+from .dropped import dropped_blocks
+from .headline import build_article
+from .runs import COMMENTS_REASON, NESTED_REASON, body_runs, drop_replies, fill_runs, split_articles, trim_runs
+
+__all__ = ["COMMENTS_REASON", "NESTED_REASON", "group_segments"]
+
+# A body line has at least one letter: "-1.79", "0.00" and "***" are widgets or rules.
+HAS_LETTER = re.compile(r"[^\W\d_]")
+
+# Why a block of these kinds was left out, when it was not taken as metadata.
+KIND_REASONS = {
+    BlockKind.PROMO: "call to action",
+    BlockKind.NOTICE: "copyright notice",
+    BlockKind.DATE: "another date line",
+    BlockKind.BYLINE: "another byline",
+}
+
+# cleaner's own Markdown read back: why each declared block is where it is.
+DECLARED_REASONS = {
+    Role.TITLE: "title (Markdown heading)",
+    Role.META: "metadata line",
+    Role.BODY: "article text (Markdown paragraph)",
+    Role.CAPTION: "caption (Markdown caption list)",
+}
+
+LAYOUT_REASON = "boilerplate (Markdown layout: rule or caption label)"
+
+
+
+def group_segments(
+    blocks: list[Block], config: CleanerConfig, meta: PageMeta = PageMeta()
+) -> tuple[list[Article], list[Dropped]]:
+    """Articles and dropped blocks; an HTML page's own metadata (meta) fills in
+    what its first article's blocks do not say."""
+    if blocks and blocks[0].declared is not None:
+        return _declared_articles(blocks), dropped_blocks(blocks, config)
+    is_caption = [is_caption_line(b, blocks) for b in blocks]
+    for block in blocks:
+        if block.site_boilerplate:
+            block.reason = "boilerplate (recurs across the site's pages)"
+        elif is_gallery_label(block, is_caption):
+            block.reason = "boilerplate (gallery label above captions)"
+        elif HAS_LETTER.search(block.text) is None:
+            block.reason = "boilerplate (no letters)"
+        elif block.kind in KIND_REASONS and not is_caption[block.index]:
+            block.reason = f"boilerplate ({KIND_REASONS[block.kind]})"
+    may_be_body = [not is_caption[b.index] and b.duplicate_of is None and not b.reason for b in blocks]
+    is_body = [ok and b.content_score >= config.content_min_score for ok, b in zip(may_be_body, blocks)]
+    if not config.keep_comments:
+        drop_replies(blocks, may_be_body, is_body, config.comments_article_min_chars)
+    runs = body_runs(blocks, is_body, is_caption, config)
+    fill_runs(runs, blocks, may_be_body, is_caption, config)
+    trim_runs(runs, blocks)
+    spans = split_articles(runs, blocks, config)
+    articles = []
+    previous_end = -1
+    for number, span in enumerate(spans):
+        page_meta = meta if number == 0 else PageMeta()
+        articles.append(build_article(span, blocks, previous_end, is_caption, page_meta, config))
+        previous_end = span.end
+    assign_captions(blocks, spans, articles, is_caption)
+    return articles, dropped_blocks(blocks, config)
+
+
+def _declared_articles(blocks: list[Block]) -> list[Article]:
+    """cleaner's own Markdown read back: its layout declared every block's role
+    (markdown_blocks); one article per section, nothing left to judge."""
+    articles: dict[int, Article] = {}
+    metadata: dict[int, str] = {}
+    for block in blocks:
+        role = block.declared or Role.BODY  # the layout declares every block; None cannot occur
+        if role is Role.BOILERPLATE:
+            block.reason = LAYOUT_REASON
+            continue
+        article = articles.setdefault(block.container, Article())
+        block.role, block.reason = role, DECLARED_REASONS[role]
+        if role is Role.TITLE:
+            article.title = block.text
+        elif role is Role.META:
+            metadata[block.container] = block.text
+        elif role is Role.CAPTION:
+            article.captions.append(block.text)
+        else:
+            article.paragraphs.append(block.text)
+            article.formatted.append(block.markdown or block.text)
+            article.formatted_links.append(block.markdown or block.text)
+    for section, article in articles.items():
+        article.dateline = dateline_of(article.paragraphs[0]) if article.paragraphs else None
+        if section in metadata:
+            article.published, article.updated, items = parse_metadata_line(metadata[section])
+            if article.dateline in items:  # render writes it from the first paragraph too
+                items.remove(article.dateline)
+            article.byline = METADATA_SEPARATOR.join(items) or None
+    return list(articles.values())
