@@ -9,6 +9,7 @@ from functools import reduce
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from cleaner.cli import main
@@ -70,3 +71,14 @@ def test_the_spark_recipe_gives_the_batch_outputs(tmp_path: Path) -> None:
     assert {o.status for o in scope["outcomes"]} == {"cleaned"} and len(scope["outcomes"]) == 30
     assert CliRunner().invoke(main, ["batch", str(src), str(reference), "--jobs", "1"]).exit_code == 0
     assert {k: v for k, v in outputs(dest).items() if k != "site.model"} == outputs(reference)
+
+
+def test_every_subpackage_is_in_the_packaging() -> None:
+    """A wheel holds only the packages pyproject.toml lists: a new subpackage missing
+    there works in an editable install and breaks a real one."""
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+
+    root = Path(__file__).resolve().parent.parent
+    listed = set(tomllib.loads((root / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(root).parts) for p in (root / "cleaner").rglob("__init__.py")}
+    assert found == listed
