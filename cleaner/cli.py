@@ -12,15 +12,18 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from typing import NoReturn, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import click
 
 from . import __version__
 from .atomic import AtomicFile, write_atomic
 from .config import DASK_CONNECT_SECONDS, CleanerConfig
-from .model import CleanerError, Document, InputError, Role
+from .model import Block, CleanerError, Document, InputError, Role
 from .pipeline import clean
+
+if TYPE_CHECKING:
+    from .batch.run import BatchResult
 
 T = TypeVar("T")
 FORMATS = ("markdown", "json", "jsonl", "text")
@@ -371,7 +374,7 @@ def _debug_cpu() -> None:
         _message(f"main process CPU {usage.ru_utime + usage.ru_stime:.2f} s")
 
 
-def _progress_printer():  # type: ignore[no-untyped-def]
+def _progress_printer() -> Callable[[BatchResult, int], None] | None:
     """A one-line progress display on a terminal; nothing in cron."""
     if not sys.stderr.isatty():
         return None
@@ -379,7 +382,7 @@ def _progress_printer():  # type: ignore[no-untyped-def]
 
     started = time.monotonic()
 
-    def show(result, total):  # type: ignore[no-untyped-def]
+    def show(result: BatchResult, total: int) -> None:
         done = result.cleaned + result.skipped + len(result.failed)
         rate = done / max(time.monotonic() - started, 1e-9)
         click.echo(f"\r{done:,}/{total:,}  cleaned {result.cleaned:,}  failed {len(result.failed):,}  "
@@ -405,13 +408,13 @@ def explain_command(input_name: str, input_format: str) -> None:
     _write("\n".join(lines) + ("\n" if lines else ""), None)
 
 
-def _mark(block, document: Document) -> str:  # type: ignore[no-untyped-def]
+def _mark(block: Block, document: Document) -> str:
     if block.role is Role.DUPLICATE and block.duplicate_of is not None:
         original = document.blocks[block.duplicate_of]
         return f"duplicate of {original.line} ({block.duplicate_score:.0f})"
     if block.role is Role.BODY:
         return "kept"
-    return block.reason or block.role.value
+    return block.reason or str(block.role.value)
 
 
 def _fields(spec: str):  # type: ignore[no-untyped-def]

@@ -46,8 +46,9 @@ NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 
 def read_input(data: bytes | str, *, input_format: str = "auto") -> Decoded:
     """Decode and normalise one input; raise InputError for binary data."""
+    warnings: tuple[str, ...] = ()
     if isinstance(data, str):
-        text, encoding, warnings = data, "str", ()
+        text, encoding = data, "str"
     else:
         text, encoding, warnings = _decode(data)
     _refuse_binary(text)

@@ -76,7 +76,7 @@ def read_records(path: str, fields: RecordFields = RecordFields()) -> Iterator[R
 
 def _jsonl_records(path: str, fields: RecordFields) -> Iterator[Record]:
     opener = gzip.open if path.lower().endswith(".gz") else open
-    with opener(path, "rb") as handle:  # type: ignore[operator]
+    with opener(path, "rb") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue

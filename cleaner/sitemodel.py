@@ -137,7 +137,7 @@ def save_model(model: SiteModel, path: str, config: CleanerConfig | None = None)
     written atomically. On sites of SINGLETON_PRUNE_PAGES pages or more, lines
     seen on one page only are not kept: they are most of the lines, and such a
     line needs many more pages before it could count as boilerplate."""
-    from .batch.files import write_atomic
+    from .atomic import write_atomic
 
     config = config or CleanerConfig()
     header: dict[str, object] = {

@@ -27,7 +27,8 @@ Inputs are never modified, moved or deleted.
 
 from ..records import read_records
 from .engine import EngineError, EngineMissing
-from .files import LOCK_NAME, TEMP_PREFIX, AtomicFile, DestinationError, LockedError, write_atomic
+from ..atomic import TEMP_PREFIX, AtomicFile, write_atomic
+from .files import LOCK_NAME, DestinationError, LockedError
 from .local import LocalEngine
 from .manifest import MANIFEST_NAME
 from .plan import list_inputs, output_name, read_file_list, settings_digest

@@ -12,7 +12,7 @@ import errno
 import hashlib
 import os
 
-from ..atomic import TEMP_PREFIX, AtomicFile, write_atomic  # noqa: F401 - used here and re-exported
+from ..atomic import TEMP_PREFIX
 from ..model import CleanerError
 
 LOCK_NAME = ".cleaner.lock"

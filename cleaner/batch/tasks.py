@@ -32,7 +32,8 @@ from ..model import CleanerError, Document
 from ..pipeline import clean, page_fingerprints
 from ..records import Record, RecordFields, is_stream, read_records
 from ..sitemodel import SiteCounts, SiteModel, load_boilerplate, merge_counts, site_of
-from .files import AtomicFile, DestinationError, file_hash, is_destination_error, read_page, write_atomic
+from ..atomic import AtomicFile, write_atomic
+from .files import DestinationError, file_hash, is_destination_error, read_page
 
 # Pass-1 counts are split by fingerprint into this many buckets, merged separately.
 N_BUCKETS = 8
