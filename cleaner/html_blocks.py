@@ -130,8 +130,8 @@ class _Walker:
     """One walk over a parsed page, gathering the text of one block at a time.
 
     The block's text is kept as its plain pieces; emphasis and link marks are
-    kept aside, each with the number of pieces before it, and are woven into
-    the Markdown only for a block that has any.
+    kept aside, each with the number of pieces before it; a block that has any
+    keeps them (_Markup), and its Markdown is woven only if it is asked for.
     """
 
     def __init__(self) -> None:
@@ -364,12 +364,13 @@ class _Walker:
                 found += 1
                 if found == 2:
                     break
-        markdown = markdown_links = text
+        markdown = text
+        markup = None
         if code_language is not None:
             # a quote's "> " opens every line of the fence, and nothing is added inside
-            markdown = markdown_links = _fenced(text, code_language).replace("\n", "\n" + prefix)
+            markdown = _fenced(text, code_language).replace("\n", "\n" + prefix)
         elif self.marked_up:
-            markdown, markdown_links = self._markdown(spaced)
+            markup = _Markup(self.pieces.copy(), self.marks.copy(), self.emphasis_marks, spaced, prefix)
         landmarks = self.landmark_sets.get(bits)
         if landmarks is None:
             landmarks = self._landmarks(bits)
@@ -385,9 +386,10 @@ class _Walker:
             parents=(around[0], around[1]),
             blank_before=tag in MARGIN_TAGS,
             blank_after=tag in MARGIN_TAGS,
-            markdown=prefix + markdown,
-            markdown_links=prefix + markdown_links,
+            markup=markup,
         )
+        if markup is None:
+            block.markdown = block.markdown_links = prefix + markdown
         if tag in ("figcaption", "caption"):
             block.kind = BlockKind.CAPTION
         return block
@@ -399,24 +401,54 @@ class _Walker:
             landmarks = self.landmark_sets[bits] = Landmark(bits)
         return landmarks
 
-    def _markdown(self, spaced: str) -> tuple[str, str]:
-        """The block's Markdown without and with its links. spaced is its text
-        with single spaces: the Markdown of a block without emphasis, before tidying."""
-        emphasis_marks = self.emphasis_marks
-        emphasised = _single_spaced(self._woven(links=False)) if emphasis_marks else spaced
+    def _markdown_prefix(self, tag: str) -> str:
+        if tag in HEADINGS:
+            return "#" * max(2, HEADINGS[tag]) + " "
+        # Landmark.QUOTE comes from <blockquote> only, and a frame holds the bits of
+        # all frames below it: the innermost one says whether a quote is open
+        quote = "> " if self.stack[-1][1] & QUOTE else ""
+        if tag == "li":
+            lists = [frame for frame in self.stack if frame[0] in ("ul", "ol")]
+            indent = "  " * max(0, len(lists) - 1)
+            marker = "-"
+            if lists and lists[-1][0] == "ol":
+                marker = f"{self.list_numbers.get(lists[-1][3], 0)}."
+            return quote + indent + marker + " "
+        return quote
+
+
+class _Markup:
+    """A block's text pieces and its marks, kept aside by the walk (model.Markup):
+    its Markdown is woven only when asked."""
+
+    __slots__ = ("pieces", "marks", "emphasis_marks", "spaced", "prefix")
+
+    def __init__(
+        self, pieces: list[str], marks: list[tuple[int, str, int]], emphasis_marks: int, spaced: str, prefix: str
+    ) -> None:
+        self.pieces = pieces
+        self.marks = marks  # (pieces before it, mark, LINK_MARK/OPENING/CLOSING)
+        self.emphasis_marks = emphasis_marks  # how many of the marks are not link marks
+        self.spaced = spaced  # the text with single spaces: the Markdown of a block without emphasis, before tidying
+        self.prefix = prefix  # the heading, list item or quote mark
+
+    def render(self) -> tuple[str, str]:
+        """The block's Markdown without and with its links."""
+        emphasised = _single_spaced(self._woven(links=False)) if self.emphasis_marks else self.spaced
         markdown = _tidy(emphasised)
-        if emphasis_marks == len(self.marks):  # no link marks
-            return markdown, markdown
-        return markdown, _tidy(_single_spaced(self._woven(links=True)))
+        markdown_links = markdown
+        if self.emphasis_marks != len(self.marks):  # it has link marks
+            markdown_links = _tidy(_single_spaced(self._woven(links=True)))
+        return self.prefix + markdown, self.prefix + markdown_links
 
     def _woven(self, links: bool) -> str:
         """The block's text with its emphasis marks, and its link marks if asked."""
-        pieces = self.pieces
+        pieces, marks = self.pieces, self.marks
         woven: list[str] = []
         openings: list[int] = []  # where in woven the emphasis openings are
-        paired = _paired_emphasis(self.marks)
+        paired = _paired_emphasis(marks)
         done = 0
-        for number, (position, mark, kind) in enumerate(self.marks):
+        for number, (position, mark, kind) in enumerate(marks):
             if kind == LINK_MARK and not links or kind != LINK_MARK and number not in paired:
                 continue
             woven.extend(pieces[done:position])
@@ -449,21 +481,6 @@ class _Walker:
                 after += 1
             woven[at] = spaces + woven[at]
         return "".join(woven)
-
-    def _markdown_prefix(self, tag: str) -> str:
-        if tag in HEADINGS:
-            return "#" * max(2, HEADINGS[tag]) + " "
-        # Landmark.QUOTE comes from <blockquote> only, and a frame holds the bits of
-        # all frames below it: the innermost one says whether a quote is open
-        quote = "> " if self.stack[-1][1] & QUOTE else ""
-        if tag == "li":
-            lists = [frame for frame in self.stack if frame[0] in ("ul", "ol")]
-            indent = "  " * max(0, len(lists) - 1)
-            marker = "-"
-            if lists and lists[-1][0] == "ol":
-                marker = f"{self.list_numbers.get(lists[-1][3], 0)}."
-            return quote + indent + marker + " "
-        return quote
 
 
 def _block_depth(stack: list[_Frame]) -> int:
