@@ -65,6 +65,7 @@ COPYRIGHT = re.compile(r"©|\(c\)|copyright|all rights reserved", re.I)
 COPYRIGHT_PHRASES = ("©", "(c)", "copyright", "all rights reserved")
 COPYRIGHT_ODD_CASES = ("İ", "ı", "ſ")
 DIGIT = re.compile(r"\d")
+FIRST_CHARACTER = operator.itemgetter(0)
 SYMBOL = re.compile(r"[^\w\s]")
 
 # The most frequent function words of the languages most common on the web. A
@@ -246,7 +247,7 @@ def _stage2_rows(
     """stage2_features one row at a time, with the line's index, for the lines
     whose stage-1 score reaches floor; with release, own[i] is dropped once used."""
     n = len(first)
-    regions = _likely_regions(blocks, first) if html else None
+    regions = _likely_regions(blocks, first, floor) if html else None
     near_mean = _window_means(first, NEAR_WINDOW)
     wide_mean = _window_means(first, WIDE_WINDOW)
     far_mean = _window_means(first, FAR_WINDOW)
@@ -280,29 +281,44 @@ def _stage2_rows(
         yield i, row
 
 
-def _likely_regions(blocks: list[Block], first: list[float]) -> list[tuple[float, ...]]:
+def _likely_regions(blocks: list[Block], first: list[float], floor: float = 0.0) -> list[tuple[float, ...]]:
     """STAGE2_HTML_CONTEXT of every block: for its parent, its grandparent and its
     <article>, the share of the page's likely-article mass (stage-1 score times
     length) they hold, and for the first two the mean stage-1 score of their text
     (weighted by length). An article's paragraphs share their elements, and the
-    element holding most of the likely text vouches for its weaker lines."""
-    keys = [(b.parents[0], b.parents[1], b.container) for b in blocks]
-    likely: list[dict[int, float]] = [{}, {}, {}]
-    length: list[dict[int, float]] = [{}, {}]
+    element holding most of the likely text vouches for its weaker lines.
+    A block whose stage-1 score is below floor gets () (stage 2 is not asked)."""
+    # the parent's, grandparent's and <article>'s sums, each in a dict of its own
+    likely_parent: dict[int, float] = {}
+    likely_grandparent: dict[int, float] = {}
+    likely_article: dict[int, float] = {}
+    length_parent: dict[int, float] = {}
+    length_grandparent: dict[int, float] = {}
     total = 0.0
-    for block, p, key in zip(blocks, first, keys):
+    for block, p in zip(blocks, first):
         chars = min(len(block.text), MASS_CAP_CHARS)
-        total += p * chars
-        for level, region in enumerate(key):
-            likely[level][region] = likely[level].get(region, 0.0) + p * chars
-            if level < 2:
-                length[level][region] = length[level].get(region, 0.0) + chars
+        mass = p * chars
+        total += mass
+        parent, grandparent = block.parents
+        likely_parent[parent] = likely_parent.get(parent, 0.0) + mass
+        likely_grandparent[grandparent] = likely_grandparent.get(grandparent, 0.0) + mass
+        likely_article[block.container] = likely_article.get(block.container, 0.0) + mass
+        length_parent[parent] = length_parent.get(parent, 0.0) + chars
+        length_grandparent[grandparent] = length_grandparent.get(grandparent, 0.0) + chars
     total = total or 1.0
-    rows = []
-    for key in keys:
-        rows.append(tuple(
-            [likely[level][region] / total if region >= 0 else 0.0 for level, region in enumerate(key)]
-            + [likely[level][key[level]] / (length[level][key[level]] or 1.0) for level in (0, 1)]
+    rows: list[tuple[float, ...]] = []
+    for block, p in zip(blocks, first):
+        if p < floor:
+            rows.append(())
+            continue
+        parent, grandparent = block.parents
+        article = block.container
+        rows.append((
+            likely_parent[parent] / total if parent >= 0 else 0.0,
+            likely_grandparent[grandparent] / total if grandparent >= 0 else 0.0,
+            likely_article[article] / total if article >= 0 else 0.0,
+            likely_parent[parent] / (length_parent[parent] or 1.0),
+            likely_grandparent[grandparent] / (length_grandparent[grandparent] or 1.0),
         ))
     return rows
 
