@@ -37,9 +37,7 @@ def split_blocks(decoded: Decoded, config: CleanerConfig) -> tuple[list[Block], 
         from .html_blocks import split_html_blocks  # lazy: text input never loads lxml
 
         blocks, meta = split_html_blocks(decoded.text)
-        for block in blocks:
-            if block.kind is BlockKind.TEXT:
-                block.kind = _kind_hint(block.text, config)
+        _set_kind_hints([b for b in blocks if b.kind is BlockKind.TEXT], config)
         return blocks, meta
     return _split_lines(decoded.text, config), PageMeta()
 
@@ -60,9 +58,19 @@ def _split_lines(text: str, config: CleanerConfig) -> list[Block]:
         blocks.append(Block(index=len(blocks), text=line, line=number, blank_before=previous_blank))
         previous_blank = False
     read_markdown_layout(blocks)
-    for block in blocks:
-        block.kind = _kind_hint(block.text, config)
+    _set_kind_hints(blocks, config)
     return blocks
+
+
+def _set_kind_hints(blocks: list[Block], config: CleanerConfig) -> None:
+    """Each block's kind from its text. Pages repeat lines (menus, captions): a
+    text's hint is worked out once."""
+    hints: dict[str, BlockKind] = {}
+    for block in blocks:
+        hint = hints.get(block.text)
+        if hint is None:
+            hint = hints[block.text] = _kind_hint(block.text, config)
+        block.kind = hint
 
 
 def _kind_hint(line: str, config: CleanerConfig) -> BlockKind:
