@@ -355,8 +355,12 @@ def _text_features(full_text: str) -> _TextFeatures:
     n_chars = max(1, len(text))
     # counted with map(), which loops in C: a generator per token costs far more
     stopwords = sum(map(STOPWORDS.__contains__, map(str.lower, tokens)))
-    titled = sum(map(str.isupper, [t[0] for t in tokens]))
-    upper = sum(map(str.isupper, [t for t in tokens if len(t) > 1]))
+    titled = sum(map(str.isupper, map(FIRST_CHARACTER, tokens)))
+    # words in capitals, one letter long ("A", "I") left out: looked for only
+    # when any token is in capitals (most lines have none)
+    upper = sum(map(str.isupper, tokens))
+    if upper:
+        upper = sum(map(str.isupper, [t for t in tokens if len(t) > 1]))
     full_length = len(full_text)
     symbols = len(SYMBOL.findall(text))
     # sentence ends, marks, commas, separators and URLs are all made of symbols,
