@@ -32,6 +32,8 @@ DIGITS = re.compile(r"\d+")
 MIN_BLOCKING_TOKEN_CHARS = 3
 # The tokens of a match key (single spaces between them) that blocking uses.
 BLOCKING_TOKEN = re.compile(f"[^ ]{{{MIN_BLOCKING_TOKEN_CHARS},}}")
+# Concatenations are found by the word n-grams blocks share, of this many words.
+GRAM_WORDS = 4
 
 
 def _fuzz() -> ModuleType:
@@ -76,6 +78,8 @@ def _mark_concatenations(blocks: list[Block], config: CleanerConfig) -> None:
             continue  # an exact repeat: marked already, and its 4-grams have their owner
         done.add(block.norm)
         words = block.norm.split()
+        if len(words) < GRAM_WORDS:
+            continue  # no 4-gram: nothing to share, nothing to own (most blocks: menu items, names)
         grams = list(zip(words, words[1:], words[2:], words[3:]))
         if block.duplicate_of is None and len(words) >= config.concatenation_min_words:
             owners = Counter(owner[g] for g in grams if g in owner)
@@ -83,8 +87,8 @@ def _mark_concatenations(blocks: list[Block], config: CleanerConfig) -> None:
             if len(owners) >= 2 and covered >= config.concatenation_min_ratio * len(grams):
                 block.duplicate_of = owners.most_common(1)[0][0]
                 block.duplicate_score = round(100.0 * covered / len(grams), 1)
-        for gram in grams:
-            owner.setdefault(gram, block.index)
+        # the block owns the 4-grams no earlier block holds (set operations loop in C)
+        owner.update(dict.fromkeys(set(grams).difference(owner), block.index))
 
 
 def _near_duplicate_score(key: str, other: str, config: CleanerConfig) -> float:
