@@ -37,7 +37,8 @@ def split_blocks(decoded: Decoded, config: CleanerConfig) -> tuple[list[Block], 
         from .html_blocks import split_html_blocks  # lazy: text input never loads lxml
 
         blocks, meta = split_html_blocks(decoded.text)
-        _set_kind_hints([b for b in blocks if b.kind is BlockKind.TEXT], config)
+        text_kind = BlockKind.TEXT  # read once: a member read from its enum class is slow (Python 3.11)
+        _set_kind_hints([b for b in blocks if b.kind is text_kind], config)
         return blocks, meta
     return _split_lines(decoded.text, config), PageMeta()
 

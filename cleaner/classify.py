@@ -323,6 +323,12 @@ def _likely_regions(blocks: list[Block], first: list[float], floor: float = 0.0)
     return rows
 
 
+# The kinds that are features, as plain names: _own_features reads them for
+# every block, and in Python 3.11 reading a member from its enum class
+# (BlockKind.CAPTION) costs about ten times as much.
+CAPTION_KIND, DATE_KIND, BYLINE_KIND, PROMO_KIND = BlockKind.CAPTION, BlockKind.DATE, BlockKind.BYLINE, BlockKind.PROMO
+
+
 # What a line's text says, apart from where it stands: the own features up to
 # "separators", then "urlish" and "copyright", then the len_ge_* flags.
 _TextFeatures = tuple[list[float], float, float, tuple[float, ...]]
@@ -330,16 +336,17 @@ _TextFeatures = tuple[list[float], float, float, tuple[float, ...]]
 
 def _own_features(block: Block, position: float, said: _TextFeatures) -> list[float]:
     head, urlish, copyright, length_flags = said
+    kind = block.kind
     row = head.copy()
     row.extend((
         1.0 if block.blank_before else 0.0,
         1.0 if block.blank_after else 0.0,
         math.log(block.copies),
         1.0 if block.duplicate_of is not None else 0.0,
-        1.0 if block.kind is BlockKind.CAPTION else 0.0,
-        1.0 if block.kind is BlockKind.DATE else 0.0,
-        1.0 if block.kind is BlockKind.BYLINE else 0.0,
-        1.0 if block.kind is BlockKind.PROMO else 0.0,
+        1.0 if kind is CAPTION_KIND else 0.0,
+        1.0 if kind is DATE_KIND else 0.0,
+        1.0 if kind is BYLINE_KIND else 0.0,
+        1.0 if kind is PROMO_KIND else 0.0,
         urlish,
         copyright,
         position,

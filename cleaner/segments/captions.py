@@ -17,10 +17,14 @@ CAPTION_PAIR_ENDINGS = SENTENCE_END_CHARS + (")",)
 # A line this short (in words) right above a caption labels a gallery ("More Images").
 GALLERY_LABEL_MAX_WORDS = 4
 
+# Kinds compared with every block's, as plain names: in Python 3.11 reading a
+# member from its enum class (BlockKind.TEXT) costs about ten times as much.
+TEXT_KIND, CAPTION_KIND = BlockKind.TEXT, BlockKind.CAPTION
+
 
 
 def is_caption_line(block: Block, blocks: list[Block]) -> bool:
-    if block.kind is BlockKind.CAPTION:
+    if block.kind is CAPTION_KIND:
         return True
     if block.copies < 2 or block.text.count(" ") + 1 < CAPTION_PAIR_MIN_WORDS:
         return False
@@ -33,7 +37,7 @@ def is_caption_line(block: Block, blocks: list[Block]) -> bool:
 def is_gallery_label(block: Block, is_caption: list[bool]) -> bool:
     following = block.index + 1
     return (
-        block.kind is BlockKind.TEXT
+        block.kind is TEXT_KIND
         and following < len(is_caption)
         and is_caption[following]
         and block.text.count(" ") + 1 <= GALLERY_LABEL_MAX_WORDS

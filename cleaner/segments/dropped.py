@@ -6,11 +6,14 @@ from ..config import CleanerConfig
 from ..model import Block, Dropped, Role
 from ..text import SENTENCE_END_CHARS
 
+# The roles of the blocks that are in an article.
+ARTICLE_ROLES = frozenset((Role.BODY, Role.TITLE, Role.META, Role.CAPTION))
+
 
 def dropped_blocks(blocks: list[Block], config: CleanerConfig) -> list[Dropped]:
     dropped = []
     for block in blocks:
-        if block.role in (Role.BODY, Role.TITLE, Role.META, Role.CAPTION):
+        if block.role in ARTICLE_ROLES:
             continue
         if block.duplicate_of is not None:
             original = blocks[block.duplicate_of]
