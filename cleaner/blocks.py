@@ -18,7 +18,7 @@ from .config import CleanerConfig
 from .markdown_blocks import read_markdown_layout
 from .model import Block, BlockKind, Decoded, InputKind, PageMeta
 from .text import (
-    BYLINE, CALL_TO_ACTION, CALL_TO_ACTION_MAX_WORDS, COPYRIGHT_NOTICE, URL, date_line_rest, has_caption_credit,
+    BYLINE, CALL_TO_ACTION, CALL_TO_ACTION_MAX_WORDS, URL, date_line_rest, has_caption_credit, is_copyright_notice,
 )
 
 # read_input has turned every other kind of space into " ".
@@ -82,7 +82,7 @@ def _kind_hint(line: str, config: CleanerConfig) -> BlockKind:
     n_words = line.count(" ") + 1
     if CALL_TO_ACTION.match(line) and (n_words <= CALL_TO_ACTION_MAX_WORDS or URL.search(line)):
         return BlockKind.PROMO
-    if COPYRIGHT_NOTICE.search(line):
+    if is_copyright_notice(line):
         return BlockKind.NOTICE
     if n_words <= config.meta_max_words:
         rest = date_line_rest(line)

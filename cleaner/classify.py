@@ -26,7 +26,7 @@ from typing import Any
 
 from .config import CleanerConfig
 from .model import Block, BlockKind, Landmark
-from .text import WORD
+from .text import IGNORECASE_ODD_LETTERS, WORD
 
 # Features are computed on at most this many characters of a line: every feature
 # is a ratio or a capped count, and a 50 MB line must not cost 50 MB of tokens.
@@ -59,11 +59,9 @@ SEPARATORS = re.compile(r"[|•›»·«‹>/]|\s[-–—]\s")
 BULLET_START = re.compile(r"^[\W_]")
 URLISH = re.compile(r"https?://|www\.|\S@\S|@\w")
 COPYRIGHT = re.compile(r"©|\(c\)|copyright|all rights reserved", re.I)
-# What COPYRIGHT matches, in lower case. re.I also matches "İ" and "ı" to i and
-# "ſ" to s, which str.lower() does not turn into i and s: text without these
-# three is lowered and searched with `in`, much faster than with re.I.
+# What COPYRIGHT matches, in lower case: text without IGNORECASE_ODD_LETTERS
+# is lowered and searched with `in`, much faster than with re.I.
 COPYRIGHT_PHRASES = ("©", "(c)", "copyright", "all rights reserved")
-COPYRIGHT_ODD_CASES = ("İ", "ı", "ſ")
 DIGIT = re.compile(r"\d")
 FIRST_CHARACTER = operator.itemgetter(0)
 SYMBOL = re.compile(r"[^\w\s]")
@@ -409,7 +407,7 @@ def _is_urlish(text: str) -> bool:
 
 
 def _has_copyright(text: str) -> bool:
-    if not text.isascii() and any(map(text.__contains__, COPYRIGHT_ODD_CASES)):
+    if not text.isascii() and any(map(text.__contains__, IGNORECASE_ODD_LETTERS)):
         return COPYRIGHT.search(text) is not None
     return any(map(text.lower().__contains__, COPYRIGHT_PHRASES))
 

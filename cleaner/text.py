@@ -55,6 +55,15 @@ def has_caption_credit(line: str) -> bool:
     )
 
 
+def is_copyright_notice(line: str) -> bool:
+    """Whether COPYRIGHT_NOTICE matches the line (asked only when it can)."""
+    if line.isascii() or not any(map(line.__contains__, IGNORECASE_ODD_LETTERS)):
+        lowered = line.lower()
+        if not lowered.startswith(COPYRIGHT_NOTICE_STARTS) and COPYRIGHT_NOTICE_PHRASE not in lowered:
+            return False
+    return COPYRIGHT_NOTICE.search(line) is not None
+
+
 def _may_end_in_credit(tail: str) -> bool:
     return ")" in tail or ":" in tail or CAPTION_CREDIT_NAMES.search(tail) is not None
 
@@ -94,6 +103,15 @@ CALL_TO_ACTION = re.compile(
 # or says "All rights reserved". Pages put it in their footer, and agencies at
 # the end of a story: it is not the story.
 COPYRIGHT_NOTICE = re.compile(r"^(?:©|copyright\s*(?:©|\(c\))?\s*\d{4})|\ball rights reserved\b", re.I)
+# What a line must hold, lowered, for COPYRIGHT_NOTICE to match it: most lines
+# hold neither, and `in` is much cheaper than a search with re.I. (Unless the
+# line has one of IGNORECASE_ODD_LETTERS: then the pattern is asked.)
+COPYRIGHT_NOTICE_STARTS = ("©", "copyright")
+COPYRIGHT_NOTICE_PHRASE = "all rights reserved"
+# re.I matches "İ" and "ı" to i and "ſ" to s, which str.lower() does not turn
+# into i and s: a text without these is lowered and searched with `in` for
+# phrases of these letters (not k: re.I matches the Kelvin sign to k).
+IGNORECASE_ODD_LETTERS = ("İ", "ı", "ſ")
 # A call to action is promotion only when it is short or points somewhere.
 CALL_TO_ACTION_MAX_WORDS = 12
 
