@@ -196,23 +196,30 @@ def line_features(blocks: list[Block], *, html: bool = False) -> list[list[float
 
 def _add_html_features(blocks: list[Block], rows: list[list[float]]) -> None:
     links_near = _window_means([b.link_ratio for b in blocks], NEAR_WINDOW)
-    regions = [_region_shares(blocks, level) for level in (0, 1)]
-    # a page has a few tags and region sets: their flags are made once each
-    tag_flags: dict[str, list[float]] = {}
-    region_flags: dict[int, list[float]] = {}
+    (parent_shares, parent_top), (grandparent_shares, grandparent_top) = (
+        _region_shares(blocks, level) for level in (0, 1)
+    )
+    # a page has a few tags and region sets: the flags of each pair are made once
+    flags_of: dict[tuple[str, Landmark], list[float]] = {}
     for block, row, near in zip(blocks, rows, links_near):
-        row.extend((block.link_ratio, near, 1.0 if block.container >= 0 else 0.0))
-        for level, (shares, top) in enumerate(regions):
-            region = block.parents[level]
-            row.extend((shares.get(region, 0.0), 1.0 if region == top and region >= 0 else 0.0))
-        flags = tag_flags.get(block.tag)
+        parent, grandparent = block.parents
+        row.extend((
+            block.link_ratio,
+            near,
+            1.0 if block.container >= 0 else 0.0,
+            parent_shares.get(parent, 0.0),
+            1.0 if parent == parent_top and parent >= 0 else 0.0,
+            grandparent_shares.get(grandparent, 0.0),
+            1.0 if grandparent == grandparent_top and grandparent >= 0 else 0.0,
+        ))
+        key = (block.tag, block.landmarks)
+        flags = flags_of.get(key)
         if flags is None:
-            flags = tag_flags[block.tag] = [1.0 if block.tag in tags else 0.0 for _, tags in HTML_TAG_GROUPS]
-        row.extend(flags)
-        bits = int(block.landmarks)
-        flags = region_flags.get(bits)
-        if flags is None:
-            flags = region_flags[bits] = [1.0 if bits & m else 0.0 for m in HTML_LANDMARK_BITS]
+            bits = int(block.landmarks)
+            flags = flags_of[key] = (
+                [1.0 if block.tag in tags else 0.0 for _, tags in HTML_TAG_GROUPS]
+                + [1.0 if bits & m else 0.0 for m in HTML_LANDMARK_BITS]
+            )
         row.extend(flags)
 
 
