@@ -71,9 +71,18 @@ def _mark_concatenations(blocks: list[Block], config: CleanerConfig) -> None:
     a summary box that strings paragraphs together) repeats them: it is marked a
     duplicate of the block it shares most with. A block inside one longer earlier
     block is not: that may be the real paragraph after a teaser."""
+    min_words = config.concatenation_min_words
+    # the blocks that may be concatenations (n words take at least 2n - 1 characters):
+    # the blocks after the last of them own 4-grams no block asks about
+    asked = [
+        b.index for b in blocks
+        if b.duplicate_of is None and len(b.norm) >= 2 * min_words - 1 and len(b.norm.split()) >= min_words
+    ]
+    if not asked:
+        return
     owner: dict[tuple[str, ...], int] = {}  # word 4-gram -> first block holding it
     done: set[str] = set()
-    for block in blocks:
+    for block in blocks[: asked[-1] + 1]:
         if block.norm in done:
             continue  # an exact repeat: marked already, and its 4-grams have their owner
         done.add(block.norm)
@@ -81,7 +90,7 @@ def _mark_concatenations(blocks: list[Block], config: CleanerConfig) -> None:
         if len(words) < GRAM_WORDS:
             continue  # no 4-gram: nothing to share, nothing to own (most blocks: menu items, names)
         grams = list(zip(words, words[1:], words[2:], words[3:]))
-        if block.duplicate_of is None and len(words) >= config.concatenation_min_words:
+        if block.duplicate_of is None and len(words) >= min_words:
             owners = Counter(owner[g] for g in grams if g in owner)
             covered = sum(owners.values())
             if len(owners) >= 2 and covered >= config.concatenation_min_ratio * len(grams):
