@@ -158,9 +158,20 @@ YEAR_STARTS = ("19", "20")
 MAX_KEY_CHARS = 2000
 
 
+# In ASCII text NOT_WORD's characters are those that are not letters or digits:
+# each becomes a space by str.translate, and split() and join() then leave
+# single spaces between the words, as NOT_WORD.sub() and strip() do, for a
+# fraction of a regex scan's work (most lines are ASCII).
+ASCII_NOT_WORD_TO_SPACE = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
+
+
 def match_key(text: str) -> str:
     """Case- and punctuation-blind form of a line, used to find repeats."""
-    key = NOT_WORD.sub(" ", text[:MAX_KEY_CHARS].casefold()).strip()
+    folded = text[:MAX_KEY_CHARS].casefold()
+    if folded.isascii():
+        key = " ".join(folded.translate(ASCII_NOT_WORD_TO_SPACE).split())
+    else:
+        key = NOT_WORD.sub(" ", folded).strip()
     return key if len(text) <= MAX_KEY_CHARS else f"{key} {len(text)}"
 
 
