@@ -1,0 +1,90 @@
+"""Which page regions an element names: by its tag, its ARIA role, and words
+in its class and id values ("site-nav", "sidebar-widget", "comment-list")."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
+
+from ..model import Landmark
+
+# Region of a page by its element name or ARIA role.
+# (Landmark values are used as plain ints in the walk: IntFlag arithmetic is slow.)
+TAG_LANDMARKS = {
+    "nav": Landmark.NAV, "header": Landmark.HEADER, "footer": Landmark.FOOTER, "aside": Landmark.ASIDE,
+    "form": Landmark.FORM, "menu": Landmark.NAV, "article": Landmark.ARTICLE, "main": Landmark.MAIN,
+    "ul": Landmark.LIST, "ol": Landmark.LIST, "dl": Landmark.LIST, "blockquote": Landmark.QUOTE,
+    "table": Landmark.TABLE,
+}
+
+TAG_BITS = {tag: int(landmark) for tag, landmark in TAG_LANDMARKS.items()}
+
+ROLE_LANDMARKS = {
+    "navigation": Landmark.NAV, "banner": Landmark.HEADER, "contentinfo": Landmark.FOOTER,
+    "complementary": Landmark.ASIDE, "search": Landmark.FORM, "form": Landmark.FORM,
+    "main": Landmark.MAIN, "article": Landmark.ARTICLE, "menu": Landmark.NAV, "menubar": Landmark.NAV,
+}
+
+ROLE_BITS = {role: int(landmark) for role, landmark in ROLE_LANDMARKS.items()}
+
+QUOTE = int(Landmark.QUOTE)
+
+# Words in class and id attributes that name a region, as sites commonly write them
+# (anywhere in the value: "site-nav", "sidebar-widget", "post-body").
+CLASS_LANDMARKS = (
+    (("nav", "menu", "masthead", "topbar", "toolbar", "skip"), Landmark.NAV),
+    (("header", "banner"), Landmark.HEADER),
+    (("foot", "copyright", "colophon"), Landmark.FOOTER),
+    (("sidebar", "side-bar", "aside", "rail", "widget"), Landmark.ASIDE),
+    (("comment", "disqus", "discussion", "respond", "reply"), Landmark.COMMENTS),
+    (("share", "sharing", "social", "follow", "facebook", "twitter", "whatsapp", "print"), Landmark.SHARE),
+    (("related", "recommend", "more-", "read-next", "readnext", "popular", "trending", "teaser", "promo-list",
+      "most-"), Landmark.RELATED),
+    (("newsletter", "subscri", "signup", "sign-up", "cookie", "consent", "gdpr", "advert", "sponsor", "popup",
+      "modal", "paywall", "banner-ad"), Landmark.PROMO),
+    (("breadcrumb", "crumbs"), Landmark.BREADCRUMB),
+    (("article", "story", "post-body", "postbody", "entry", "content", "main-text", "maintext", "body-text",
+      "bodytext", "prose"), Landmark.ARTICLE),
+)
+
+# "ad" and "ads" name promotions only as words of their own ("ad-slot", not "header").
+AD_WORD = re.compile(r"\bads?\b")
+
+# Each word's regions, with those of the words it starts with ("banner-ad" is a banner too).
+REGION_WORD_BITS = {
+    word: sum({int(landmark) for words, landmark in CLASS_LANDMARKS for prefix in words if word.startswith(prefix)})
+    for words, _ in CLASS_LANDMARKS for word in words
+}
+
+# All the words in one pattern, longest first: searched from every place where
+# one starts, it finds the longest word there, whose bits hold the shorter ones'.
+# The words are grouped by their first letter ("a(?:rticle|dvert|side)|b(?:…)"):
+# at each place the regex engine then tries one group, not every word (half
+# the time on the dev pages' class and id values).
+REGION_WORDS = re.compile("|".join(
+    re.escape(first) + "(?:" + "|".join(re.escape(word[1:]) for word in words) + ")"
+    for first, words in groupby(sorted(REGION_WORD_BITS, key=lambda word: (word[0], -len(word))), key=itemgetter(0))
+))
+
+# Their class and id name the page (its template, its site: "single-post",
+# "design-profootballtalk"), not a region of it.
+PAGE_TAGS = frozenset(("html", "body"))
+
+# Attribute values longer than this are not searched for region names.
+MAX_CLASS_CHARS = 200
+
+
+@lru_cache(maxsize=4096)
+def named_landmarks(names: str) -> int:
+    """Regions named by a class or id value (pages repeat the same few values)."""
+    names = names.lower()
+    found = 0
+    match = REGION_WORDS.search(names)
+    while match is not None:  # one search per word found: most values hold none
+        found |= REGION_WORD_BITS[match.group()]
+        match = REGION_WORDS.search(names, match.start() + 1)
+    if "ad" in names and AD_WORD.search(names):
+        found |= int(Landmark.PROMO)
+    return found
