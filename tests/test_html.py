@@ -235,3 +235,10 @@ def test_articles_nested_in_the_article_are_dropped_unless_they_hold_the_text() 
     assert any(d.text.endswith("Teaser 2.") and d.reason == NESTED_REASON for d in document.dropped)
     wrapped = clean(page("<article><div class='wrap'>" + story + "</div></article>"))
     assert "Paragraph 5 of the story" in " ".join(p for a in wrapped.articles for p in a.paragraphs)
+
+
+def test_an_opinion_pieces_commentary_class_is_not_a_comment_section() -> None:
+    blocks, _ = split_html_blocks(
+        "<div class='commentary-body'><p>Opinion text.</p></div><div class='comment-list'><p>A reply.</p></div>"
+    )
+    assert [bool(b.landmarks & Landmark.COMMENTS) for b in blocks] == [False, True]

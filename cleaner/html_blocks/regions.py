@@ -58,6 +58,12 @@ REGION_WORD_BITS = {
     for words, _ in CLASS_LANDMARKS for word in words
 }
 
+# Words that start like a region's word but name something else: an opinion
+# piece's "commentary" is not its comments. They name no region (the longer
+# word is found first at its place, and its bits are none).
+NOT_REGION_WORDS = ("commentary",)
+REGION_WORD_BITS.update(dict.fromkeys(NOT_REGION_WORDS, 0))
+
 # All the words in one pattern, longest first: searched from every place where
 # one starts, it finds the longest word there, whose bits hold the shorter ones'.
 # The words are grouped by their first letter ("a(?:rticle|dvert|side)|b(?:…)"):
