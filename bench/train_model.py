@@ -35,8 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import DEV, N_FOLDS, OUT, ROOT, load_gold, page_folds, site_of  # noqa: E402
 
 from cleaner.classify import (  # noqa: E402
-    FEATURE_NAMES, HTML_FEATURE_NAMES, STAGE2_CONTEXT, STAGE2_HTML_CONTEXT, line_features, model_digest,
-    stage2_features, trees_module_source,
+    FEATURE_NAMES, HTML_FEATURE_NAMES, HTML_STAGE2_MIN_FIRST, STAGE2_CONTEXT, STAGE2_HTML_CONTEXT, line_features,
+    model_digest, stage2_features, trees_module_source,
 )
 from cleaner.config import CleanerConfig  # noqa: E402
 from cleaner.dedupe import mark_duplicates  # noqa: E402
@@ -184,12 +184,16 @@ def train(pages: list[tuple], html: bool, trees: bool = True) -> dict:
                 np.array([weight for p in rest for weight in p[3]]),
             )
         inner = [models[g] for g in groups]
-    x2 = []
+    x2, asked = [], []
     for (blocks, rows, _, _, _), model in zip(pages, inner):
         first = predict(model, np.array(rows)).tolist()
         x2.extend(stage2_features(blocks, first, rows, html=html))
+        # stage 2 learns from the lines it will be asked about (classify's floor)
+        asked.extend(p >= (HTML_STAGE2_MIN_FIRST if html else 0.0) for p in first)
+    keep = np.array(asked)
+    x2, y2, w2 = np.array(x2)[keep], y[keep], w[keep]
     names = list(STAGE2_CONTEXT) + (list(STAGE2_HTML_CONTEXT) + list(HTML_FEATURE_NAMES) if html else list(FEATURE_NAMES))
-    stage2 = fit_trees(np.array(x2), y, w, names) if html and trees else fit_logistic(np.array(x2), y, w)
+    stage2 = fit_trees(x2, y2, w2, names) if html and trees else fit_logistic(x2, y2, w2)
     return {
         "features": list(HTML_FEATURE_NAMES if html else FEATURE_NAMES),
         "stage2_features": names,

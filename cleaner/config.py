@@ -73,6 +73,10 @@ class CleanerConfig:
     # ...and a body needs at least one line this long (characters): a list of
     # short teasers or links is not an article, however long. Tuned on dev.
     min_longest_line_chars: int = 100
+    # ...unless (HTML) no line of it is more than this share links (0-1): the
+    # rule is there for teaser and link lists, and a calendar or a list of
+    # steps is text. 0.1: a word or two linked in a line (dev sh).
+    short_lines_max_link_ratio: float = 0.1
     # A new article starts only where both sides have at least this much text.
     min_article_chars: int = 400
     # A headline is a short line without a final full stop: bounds in characters.

@@ -135,3 +135,22 @@ def test_dropped_lines_carry_line_numbers_reasons_and_originals() -> None:
         assert dropped.duplicate_of < dropped.line
         assert lines[dropped.duplicate_of - 1] == dropped.text
         assert dropped.score == 100.0
+
+
+def test_html_short_unlinked_lines_make_a_body_and_short_links_do_not() -> None:
+    from cleaner.config import CleanerConfig
+    from cleaner.model import Block
+    from cleaner.segments import group_segments
+
+    def page(link_ratio: float) -> list[Block]:
+        lines = [f"Round {n}: {n + 9} March at the city circuit, north of the bay" for n in range(1, 13)]
+        return [
+            Block(index=i, text=text, line=i + 1, tag="p", link_ratio=link_ratio, content_score=0.9, group=i)
+            for i, text in enumerate(lines)
+        ]
+
+    articles, _ = group_segments(page(0.0), CleanerConfig())
+    assert len(articles) == 1 and articles[0].paragraphs[-1].startswith("Round 12:")  # (Round 1 is its title)
+    assert group_segments(page(1.0), CleanerConfig())[0] == []
+    text_dump = [Block(index=b.index, text=b.text, line=b.line, content_score=0.9, group=b.index) for b in page(0.0)]
+    assert group_segments(text_dump, CleanerConfig())[0] == []  # a text dump has no markup to say so

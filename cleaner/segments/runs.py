@@ -144,9 +144,10 @@ def split_articles(runs: list[Span], blocks: list[Block], config: CleanerConfig)
 
 
 def _is_body_sized(run: Span, blocks: list[Block], config: CleanerConfig) -> bool:
-    return (
-        span_chars(run, blocks) >= config.min_body_chars
-        and max(len(blocks[i].text) for i in run.body) >= config.min_longest_line_chars
+    return span_chars(run, blocks) >= config.min_body_chars and (
+        max(len(blocks[i].text) for i in run.body) >= config.min_longest_line_chars
+        # HTML: short lines that are not links (a calendar, a recipe's steps) are text
+        or all(blocks[i].tag and blocks[i].link_ratio <= config.short_lines_max_link_ratio for i in run.body)
     )
 
 
