@@ -17,13 +17,25 @@ DATA = Path(__file__).resolve().parent / "data" / "fuzz"
 CASES = sorted(DATA.iterdir())
 # Which target found each input: the decoding path ("auto") or the HTML path.
 INPUT_FORMATS = {".html": "html"}
+# Findings not fixed yet (strict: a fix shows up), with what breaks.
+OPEN = {
+    "open-heading-line-kept-in-body.txt": "a '# …' line kept as a body paragraph is written as a heading; read "
+    "back, the layout is no longer cleaner's own and the labels above it are judged and dropped",
+}
 
 
 def _articles(document: Document) -> list[dict[str, object]]:
     return [article_dict(a) for a in document.articles]
 
 
-@pytest.mark.parametrize("path", CASES, ids=[p.name for p in CASES])
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=OPEN[p.name])) if p.name in OPEN else p
+        for p in CASES
+    ],
+    ids=[p.name for p in CASES],
+)
 def test_fuzz_finding_holds_every_invariant(path: Path) -> None:
     data = path.read_bytes()
     input_format = INPUT_FORMATS.get(path.suffix, "auto")
