@@ -95,11 +95,19 @@ def _article_markdown(article: Article, captions: bool, links: bool) -> str:
     if meta:
         chunks.append(METADATA_MARK + meta + METADATA_MARK)
     formatted = article.formatted_links if links else article.formatted
-    paragraphs = [_escaped(p) if f == p else f for f, p in zip(formatted or article.paragraphs, article.paragraphs)]
+    paragraphs = [
+        _escaped(p) if f == p else _below_title(f) for f, p in zip(formatted or article.paragraphs, article.paragraphs)
+    ]
     chunks.extend(_join_list_items(paragraphs))
     if captions and article.captions:
         chunks.append(CAPTIONS_LABEL + "\n\n" + "\n".join(CAPTION_ITEM_PREFIX + c for c in article.captions))
     return "\n\n".join(chunks) + "\n"
+
+
+def _below_title(formatted: str) -> str:
+    """A body paragraph that is a top-level heading ("# …", kept from a text
+    dump's Markdown) is written one level down: "# " starts an article's title."""
+    return "#" + formatted if formatted.startswith(TITLE_PREFIX) else formatted
 
 
 def _escaped(paragraph: str) -> str:
