@@ -146,3 +146,12 @@ def test_agency_caption_openings_and_bracketed_credits_are_captions() -> None:
     assert has_caption_credit("(Image credit: NASA/JPL)")
     assert not has_caption_credit("In this article we discuss the picture of health in the region.")
     assert not has_caption_credit("In this town, people vote early.")
+
+
+def test_related_link_labels_are_calls_to_action_and_by_alone_is_a_byline() -> None:
+    from cleaner.text import BYLINE, CALL_TO_ACTION
+
+    assert CALL_TO_ACTION.match("Related: SpaceX's Starship in pictures")
+    assert CALL_TO_ACTION.match("Related news")
+    assert not CALL_TO_ACTION.match("Related research shows the same effect in mice.")
+    assert BYLINE.match("By") and not BYLINE.match("Byron")
