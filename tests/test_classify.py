@@ -6,6 +6,7 @@ import math
 
 from cleaner import CleanerConfig, clean
 from cleaner.classify import compile_trees
+from test_html import article_html, page
 
 # Two trees: the first splits on feature 0, the second on feature 1 then feature 0.
 ENSEMBLE = {
@@ -45,12 +46,6 @@ def test_compiled_trees_take_numbers_only() -> None:
 
 
 def test_shipped_html_model_cleans_a_page() -> None:
-    paragraph = (
-        "The council voted on Monday to approve the new bridge across the river, ending a debate that "
-        "had lasted for more than six years and divided the town. "
-    )
-    html = "<html><body><nav><a href='/'>Home</a></nav><article><h1>Bridge</h1>" + "".join(
-        f"<p>{paragraph}Part {n}.</p>" for n in range(6)
-    ) + "</article></body></html>"
+    html = page(article_html("Bridge"))
     document = clean(html.encode(), config=CleanerConfig(), input_format="html")
     assert document.articles and len(document.articles[0].paragraphs) == 6

@@ -12,11 +12,8 @@ from warcio.warcwriter import WARCWriter
 
 from cleaner.cli import main
 from cleaner.records import RecordFields, is_stream, read_records
+from test_html import PARAGRAPH
 
-PARAGRAPH = (
-    "The council voted on Monday to approve the new bridge across the river, ending a debate that "
-    "had lasted for more than six years and divided the town. "
-)
 PAGE = "<html><body><article><h1>Bridge approved</h1>" + "".join(
     f"<p>{PARAGRAPH}This is paragraph {n} of the report.</p>" for n in range(6)
 ) + "</article></body></html>"
