@@ -114,15 +114,6 @@ def merge_counts(model: SiteModel, pages: Iterable[tuple[str, frozenset[int]]]) 
     return model
 
 
-def merge_models(model: SiteModel, other: SiteModel) -> SiteModel:
-    """Add another model's counts (a partition's, a stream's) to this one."""
-    for site, stats in other.sites.items():
-        mine = model.sites.setdefault(site, SiteCounts())
-        mine.pages += stats.pages
-        mine.counts.update(stats.counts)
-    return model
-
-
 def mark_site_boilerplate(blocks: list[Block], boilerplate: frozenset[int]) -> list[Block]:
     """Flag the blocks whose line is the site's boilerplate."""
     if boilerplate:
