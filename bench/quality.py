@@ -1,37 +1,53 @@
-"""Quality of cleaner on the dev pages, scored with ../shared/eval/score.py.
+"""Quality of cleaner on the eval pool (dev + train), cross-validated by site,
+beside trafilatura, readability-lxml and a simple baseline, scored with
+../shared/eval/score.py.
 
-    python bench/quality.py                 # text track + multi-article dumps
-    python bench/quality.py --html          # also the HTML track, with trafilatura side by side
-    python bench/quality.py --per-doc       # also the worst pages
-    python bench/quality.py --model shipped # score the shipped model (NOT a valid dev figure)
+    python bench/train_model.py --folds-only   # the fold models, first
+    python bench/quality.py --all              # every track below, and the peers
+    python bench/quality.py                    # text (innerText) + multi-article dumps only
+    python bench/quality.py --tracks html      # one track
 
-Every page is cleaned with the fold model that was trained without its site
-(bench/train_model.py writes them), so the figures are cross-validated. The body
-scored is all articles' paragraphs joined, without titles.
+Tracks: "text" (Chromium innerText dumps), "bs4" (BeautifulSoup get_text
+dumps of the same pages), "html" (the pages' HTML), "multi" (the multi-article
+dumps). Every page and dump is cleaned with the fold model trained without its
+site (bench/train_model.py; the sites of a dump's pages share a fold), so the
+figures are cross-validated. The body scored
+is all articles' paragraphs joined, without titles. "empty" counts pages whose
+gold has at least EMPTY_MIN_GOLD_WORDS words and whose output has no word.
+
+Peers, in the same run: "lines>60" keeps each distinct line longer than 60
+characters of the same dump; on HTML, trafilatura's extract() (defaults) and
+readability-lxml's Document.summary() as text.
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
+import re
 import sys
+from multiprocessing import Pool
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import DEV, OUT, load_gold, load_scorer, page_folds, print_scores, score_by_set  # noqa: E402
+from common import (  # noqa: E402
+    OUT, load_gold, load_multi, load_scorer, page_folds, print_scores, read_page, score_by_set,
+)
 
 from cleaner import CleanerConfig, clean  # noqa: E402
 
+# A page with a real article: its gold has at least this many words.
+EMPTY_MIN_GOLD_WORDS = 50
+WORDS = re.compile(r"\w+")
+TRACK_RENDERING = {"text": "text", "bs4": "text-bs4", "html": "html"}
 
-def config_for(page_id: str, folds: dict[str, int], model: str) -> CleanerConfig:
-    if model == "shipped":
-        return CleanerConfig()
-    fold = folds[page_id]
+
+def fold_config(name: str) -> CleanerConfig:
     return CleanerConfig(
-        line_model=str(OUT / f"fold_text_{fold}.json"), html_model=str(OUT / f"fold_html_{fold}.json")
+        line_model=str(OUT / f"fold_text_{name}.json"), html_model=str(OUT / f"fold_html_{name}.json"),
+        boundary_model=str(OUT / f"fold_boundary_{name}.json"),
     )
 
 
@@ -39,60 +55,86 @@ def body(document) -> str:  # type: ignore[no-untyped-def]
     return "\n\n".join(p for a in document.articles for p in a.paragraphs)
 
 
-def text_track(gold: dict, folds: dict[str, int], model: str) -> dict[str, dict]:
-    pred = {}
-    for pid in gold:
-        data = (DEV / "text" / f"{pid}.txt").read_bytes()
-        pred[pid] = {"articleBody": body(clean(data, config=config_for(pid, folds, model)))}
-    return pred
+def _clean_page(job: tuple[str, dict, str, str]) -> tuple[str, str]:
+    pid, entry, rendering, fold = job
+    config = CleanerConfig() if fold == "shipped" else fold_config(fold)
+    fmt = "html" if rendering == "html" else "text"
+    return pid, body(clean(read_page(pid, entry, rendering).encode("utf-8"), config=config, input_format=fmt))
 
 
-def baseline_tracks(gold: dict) -> dict[str, dict[str, dict]]:
-    """Two reference points on the text dumps: keep everything; keep each distinct
-    line longer than 60 characters."""
-    keep_all, long_lines = {}, {}
-    for pid in gold:
-        text = (DEV / "text" / f"{pid}.txt").read_text("utf-8")
-        keep_all[pid] = {"articleBody": text}
-        distinct = dict.fromkeys(line.strip() for line in text.splitlines() if len(line.strip()) > 60)
-        long_lines[pid] = {"articleBody": "\n".join(distinct)}
-    return {"keep-all": keep_all, "lines>60": long_lines}
+def _lines_over_60(job: tuple[str, dict, str, str]) -> tuple[str, str]:
+    pid, entry, rendering, _ = job
+    text = read_page(pid, entry, rendering)
+    distinct = dict.fromkeys(line.strip() for line in text.splitlines() if len(line.strip()) > 60)
+    return pid, "\n".join(distinct)
 
 
-def html_page(pid: str) -> bytes:
-    return gzip.decompress((DEV / "html" / f"{pid}.html.gz").read_bytes())
+def _trafilatura(job: tuple[str, dict, str, str]) -> tuple[str, str]:
+    import trafilatura
+
+    pid, entry, _, _ = job
+    return pid, trafilatura.extract(read_page(pid, entry, "html")) or ""
 
 
-def html_track(gold: dict, folds: dict[str, int], model: str) -> dict[str, dict]:
-    pred = {}
-    for pid in gold:
-        document = clean(html_page(pid), config=config_for(pid, folds, model), input_format="html")
-        pred[pid] = {"articleBody": body(document)}
-    return pred
+def _readability(job: tuple[str, dict, str, str]) -> tuple[str, str]:
+    import lxml.html
+    from readability import Document
 
-
-def trafilatura_track(gold: dict, **options: object) -> dict[str, dict] | None:
-    """trafilatura on the same HTML pages (pip install -e ".[bench]"); None if missing."""
+    pid, entry, _, _ = job
     try:
-        import trafilatura
-    except ImportError:
-        return None
-    pred = {}
-    for pid in gold:
-        text = trafilatura.extract(html_page(pid).decode("utf-8"), **options)  # type: ignore[arg-type]
-        pred[pid] = {"articleBody": text or ""}
-    return pred
+        summary = Document(read_page(pid, entry, "html")).summary(html_partial=True)
+        tree = lxml.html.fromstring(summary)
+        for element in tree.iter("p", "div", "li", "br", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "pre", "blockquote"):
+            element.tail = "\n" + (element.tail or "")
+        return pid, tree.text_content()
+    except Exception:  # noqa: BLE001 (a peer failing on a page scores as empty)
+        return pid, ""
 
 
-def multi_track(folds: dict[str, int], model: str) -> tuple[float, float, list[str]]:
+def run_track(pool: Pool, worker, gold: dict, folds: dict[str, int], rendering: str, model: str) -> dict[str, dict]:  # type: ignore[no-untyped-def,type-arg]
+    jobs = [(pid, g, rendering, "shipped" if model == "shipped" else str(folds[pid])) for pid, g in gold.items()]
+    return {pid: {"articleBody": text} for pid, text in pool.imap_unordered(worker, jobs, chunksize=4)}
+
+
+def empty_pages(gold: dict, pred: dict[str, dict]) -> list[str]:
+    return sorted(
+        pid for pid, g in gold.items()
+        if len(WORDS.findall(g["articleBody"])) >= EMPTY_MIN_GOLD_WORDS
+        and not WORDS.search(pred.get(pid, {}).get("articleBody", ""))
+    )
+
+
+def report(label: str, gold: dict, pred: dict[str, dict], table: dict[str, dict]) -> None:
+    scores = score_by_set(gold, pred)
+    print_scores(label, scores)
+    empty = empty_pages(gold, pred)
+    real = sum(len(WORDS.findall(g["articleBody"])) >= EMPTY_MIN_GOLD_WORDS for g in gold.values())
+    table[label] = {**{prefix: m["f1"] for prefix, m in scores.items()}, "empty": (len(empty), real)}
+    print(f"{label:<14} empty: {len(empty)} of {real} pages with an article ({len(empty) / real:.1%})"
+          + (f": {' '.join(empty[:12])}{' …' if len(empty) > 12 else ''}" if empty else ""))
+    sys.stdout.flush()
+
+
+def _clean_dump(job: tuple[str, dict, str]) -> tuple[str, list[str]]:
+    mid, entry, fold = job
+    config = CleanerConfig() if fold == "shipped" else fold_config(fold)
+    document = clean(entry["path"].read_bytes(), config=config)
+    return mid, ["\n\n".join(a.paragraphs) for a in document.articles]
+
+
+def multi_track(pool: Pool, folds: dict[str, int], model: str) -> dict[str, dict]:  # type: ignore[type-arg]
+    """Per dump: the true and found article counts and, per true article, the
+    F1 of its best-matching found article."""
     scorer = load_scorer()
-    multi = json.loads((DEV / "multi" / "gold.json").read_text("utf-8"))
-    right, f1s, report = 0, [], []
-    for mid, truth in sorted(multi.items()):
-        data = (DEV / "multi" / f"{mid}.txt").read_bytes()
-        document = clean(data, config=config_for(truth["sources"][0], folds, model))
-        found = ["\n\n".join(a.paragraphs) for a in document.articles]
-        right += len(found) == len(truth["articles"])
+    dumps = load_multi()
+    jobs = []
+    for mid, truth in sorted(dumps.items()):
+        (fold,) = {folds[s] for s in truth["sources"]}  # page_folds puts a dump's sites in one fold
+        jobs.append((mid, truth, "shipped" if model == "shipped" else str(fold)))
+    results = {}
+    for mid, found in pool.imap_unordered(_clean_dump, jobs, chunksize=2):
+        truth = dumps[mid]
+        f1s = []
         for gold_body in truth["articles"]:
             best = 0.0
             for candidate in found:
@@ -100,50 +142,90 @@ def multi_track(folds: dict[str, int], model: str) -> tuple[float, float, list[s
                 p, r = scorer.prec(tp, fp, fn), scorer.rec(tp, fp, fn)
                 best = max(best, 2 * p * r / (p + r) if p + r else 0.0)
             f1s.append(best)
-        report.append(f"{mid}: truth {len(truth['articles'])} found {len(found)}")
-    return right / len(multi), sum(f1s) / len(f1s), report
+        results[mid] = {"truth": len(truth["articles"]), "found": len(found), "f1": f1s}
+    return results
+
+
+def markdown_tables(table: dict[str, dict], multi: dict[str, dict] | None) -> str:
+    """The figures as Markdown: F1 per source and track, empty pages, multi dumps."""
+    from common import SETS
+
+    labels = list(table)
+    prefixes = [p for p in list(SETS) + ["all"] if any(p in row for row in table.values())]
+    lines = ["| source | " + " | ".join(labels) + " |", "|---|" + "---|" * len(labels)]
+    for prefix in prefixes:
+        name = f"{prefix} ({SETS[prefix]})" if prefix in SETS else "**all**"
+        lines.append(f"| {name} | " + " | ".join(f"{table[label].get(prefix, float('nan')):.3f}" for label in labels) + " |")
+    lines.append("| empty (gold >= 50 words) | " + " | ".join(
+        f"{table[label]['empty'][0]} of {table[label]['empty'][1]}" for label in labels) + " |")
+    if multi:
+        lines += ["", "| multi-article dumps | dumps | article count right | under-split | mean article F1 |", "|---|---|---|---|---|"]
+        for name, row in multi.items():
+            lines.append(f"| {name} | {row['n']} | {row['right']:.1%} | {row['under']:.1%} | {row['f1']:.3f} |")
+    return "\n".join(lines) + "\n"
+
+
+def print_multi(results: dict[str, dict]) -> dict[str, dict]:
+    groups: dict[str, list[dict]] = {}
+    for mid, r in results.items():
+        groups.setdefault(mid.rsplit("-", 1)[0], []).append(r)
+    groups["all"] = list(results.values())
+    summary = {}
+    for name, rows in groups.items():
+        right = sum(r["truth"] == r["found"] for r in rows) / len(rows)
+        under = sum(r["found"] < r["truth"] for r in rows) / len(rows)
+        f1s = [f for r in rows for f in r["f1"]]
+        print(f"multi {name:<10} n {len(rows):>3}  count right {right:.1%}  under-split {under:.1%}  "
+              f"mean article F1 {sum(f1s) / len(f1s):.3f}")
+        summary[name] = {"n": len(rows), "right": right, "under": under, "f1": sum(f1s) / len(f1s)}
+    return summary
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", choices=["folds", "shipped"], default="folds")
-    parser.add_argument("--per-doc", action="store_true")
-    parser.add_argument("--save", help="write the text-track predictions to this JSON file")
-    parser.add_argument("--html", action="store_true", help="also score the HTML pages, and trafilatura on them")
-    parser.add_argument("--baselines", action="store_true", help="also score two simple baselines on the text dumps")
+    parser.add_argument("--model", choices=["folds", "shipped"], default="folds",
+                        help="shipped: the packaged models (NOT a valid figure: they saw every page)")
+    parser.add_argument("--tracks", default="text,multi", help="comma-separated: text, bs4, html, multi")
+    parser.add_argument("--all", action="store_true", help="every track, with the peers")
+    parser.add_argument("--peers", action="store_true", help="also the peers on the tracks run")
+    parser.add_argument("--sets", help="only these sets (comma-separated prefixes: sh,ced,cpe,dn,gn,cef)")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--save", action="store_true", help="write each track's predictions to bench/out/pred_*.json")
+    parser.add_argument("--markdown", help="also write the figures as Markdown tables to this file")
     args = parser.parse_args()
+    tracks = ["text", "bs4", "html", "multi"] if args.all else args.tracks.split(",")
+    peers = args.peers or args.all
     gold = load_gold()
     folds = page_folds(gold)
+    if args.sets:
+        gold = {k: v for k, v in gold.items() if k.split("-", 1)[0] in args.sets.split(",")}
     if args.model == "folds" and not (OUT / "fold_text_0.json").exists():
         sys.exit("no fold models: run python bench/train_model.py --folds-only first")
-    pred = text_track(gold, folds, args.model)
-    if args.save:
-        Path(args.save).write_text(json.dumps(pred, ensure_ascii=False))
-    print_scores(f"text/{args.model}", score_by_set(gold, pred))
-    if args.baselines:
-        for label, other in baseline_tracks(gold).items():
-            print_scores(label, score_by_set(gold, other))
-    if args.html:
-        html_pred = html_track(gold, folds, args.model)
-        print_scores(f"html/{args.model}", score_by_set(gold, html_pred))
-        for label, options in (("trafilatura", {}), ("traf/prec", {"favor_precision": True})):
-            other = trafilatura_track(gold, **options)
-            if other is None:
-                print("trafilatura is not installed: pip install -e '.[bench]'")
-                break
-            print_scores(label, score_by_set(gold, other))
-    share, mean_f1, report = multi_track(folds, args.model)
-    print(f"multi: article count right on {share:.1%} of dumps; mean best-match F1 per true article {mean_f1:.3f}")
-    if args.per_doc:
-        scorer = load_scorer()
-        _, rows = scorer.score(gold, pred)
-        worst = sorted(rows.items(), key=lambda kv: kv[1][0])[:25]
-        for pid, (tp, fp, fn) in worst:
-            print(f"  {pid[:40]:<40} P={scorer.prec(tp, fp, fn):.3f} R={scorer.rec(tp, fp, fn):.3f}")
-        for line in report:
-            if "truth" in line and line.split()[2] != line.split()[4]:
-                print("  " + line)
+    print(f"{len(gold)} pages, {len(set(folds.values()))} folds by site")
+    table: dict[str, dict] = {}
+    multi = None
+    with Pool(args.jobs) as pool:
+        for track in tracks:
+            if track == "multi":
+                results = multi_track(pool, folds, args.model)
+                multi = print_multi(results)
+                if args.save:
+                    (OUT / "pred_multi.json").write_text(json.dumps(results, indent=0))
+                continue
+            rendering = TRACK_RENDERING[track]
+            runs = [(f"{track}/cleaner", _clean_page)]
+            if peers:
+                runs += [(f"{track}/lines>60", _lines_over_60)] if track != "html" else [
+                    ("html/trafilatura", _trafilatura), ("html/readability", _readability)]
+            for label, worker in runs:
+                pred = run_track(pool, worker, gold, folds, rendering, args.model)
+                report(label, gold, pred, table)
+                if args.save:
+                    (OUT / f"pred_{label.replace('/', '_').replace('>', 'gt')}.json").write_text(json.dumps(pred))
+    if args.markdown:
+        Path(args.markdown).write_text(markdown_tables(table, multi))
 
 
 if __name__ == "__main__":
     main()
+

@@ -7,7 +7,7 @@ The CleanPortalEval pages come from 4 sites (12-30 pages each). Each site's
 dumps are copied into a folder and cleaned by the batch engine (run_batch, the
 code behind `cleaner batch`) twice: with site learning (the default) and with
 --no-site-model. The line model is the site's cross-validation fold model
-(trained without that site), so the figures are valid dev figures. The JSON
+(trained without that site), so the figures are cross-validated. The JSON
 outputs are scored with ../shared/eval/score.py.
 """
 
@@ -22,18 +22,19 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import DEV, load_gold, page_folds, print_scores, score_by_set, site_of  # noqa: E402
-from quality import config_for  # noqa: E402
+from common import load_gold, page_file, page_folds, print_scores, score_by_set, site_of  # noqa: E402
+from quality import fold_config  # noqa: E402
 
 from cleaner.batch import BatchOptions, list_inputs, run_batch  # noqa: E402
 
 
 def main() -> None:
-    gold = {k: v for k, v in load_gold().items() if k.startswith("cpe-")}
-    folds = page_folds(load_gold())
+    pool = load_gold()
+    gold = {k: v for k, v in pool.items() if k.startswith("cpe-")}
+    folds = page_folds(pool)
     by_site: dict[str, list[str]] = {}
     for pid, g in sorted(gold.items()):
-        by_site.setdefault(site_of(pid, g.get("url")), []).append(pid)
+        by_site.setdefault(site_of(pid, g), []).append(pid)
     scores = {}
     with tempfile.TemporaryDirectory() as work:
         for learn in (False, True):
@@ -42,9 +43,9 @@ def main() -> None:
                 src = Path(work) / "src" / site
                 src.mkdir(parents=True, exist_ok=True)
                 for pid in pids:
-                    shutil.copy(DEV / "text" / f"{pid}.txt", src / f"{pid}.txt")
+                    shutil.copy(page_file(pid, gold[pid], "text"), src / f"{pid}.txt")
                 dest = Path(work) / f"dest-{learn}" / site
-                config = config_for(pids[0], folds, "folds")
+                config = fold_config(str(folds[pids[0]]))
                 options = BatchOptions(output_format="json", learn_sites=learn, jobs=2)
                 result = run_batch(list_inputs(str(src), "*", str(dest)), str(dest), options, config)
                 assert not result.failed, result.failed

@@ -1,6 +1,7 @@
-"""Train the line model (cleaner/data/line_model.json) on the dev gold.
+"""Train the line models (cleaner/data/line_model.json, html_model.json) on the
+eval pool: ../shared/eval/dev and ../shared/eval/train together.
 
-Each dev text dump is split into blocks exactly as the pipeline does; a block is
+Each text dump is split into blocks exactly as the pipeline does; a block is
 labelled article text when most of its word 4-grams occur in the page's gold
 (for blocks under 4 words: when its words occur in that order in the gold).
 Two logistic models are fitted by Newton's method with an L2 penalty: stage 1 on
@@ -11,17 +12,19 @@ counts about the same, as in the scorer.
     python bench/train_model.py            # both kinds: folds + the shipped models
     python bench/train_model.py --kind html --folds-only
 
-There is one model for text dumps (dev/text, cleaner/data/line_model.json) and
-one for HTML pages (dev/html, with markup features; cleaner/data/html_model.json).
+There is one model for text dumps (cleaner/data/line_model.json), trained on
+both renderings of every page (text/: Chromium innerText; text-bs4/:
+BeautifulSoup get_text), so it does not lean on one renderer's layout, and one
+for HTML pages (html/, with markup features; cleaner/data/html_model.json).
 Fold models go to bench/out/fold_<kind>_K.json (trained without fold K's
-sites); the shipped models are trained on every dev page. Only fold models may
-be used to report a dev figure (bench/quality.py does).
+sites; sites that share a multi-article dump share a fold). The shipped
+models are trained on every page. Only fold models may be used to report a
+figure (bench/quality.py does).
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
 import hashlib
 import json
 import sys
@@ -32,7 +35,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import DEV, N_FOLDS, OUT, ROOT, load_gold, page_folds, site_of  # noqa: E402
+from common import (  # noqa: E402
+    N_FOLDS, OUT, ROOT, load_gold, load_multi, page_folds, read_page, site_of,
+)
 
 from cleaner.classify import (  # noqa: E402
     FEATURE_NAMES, HTML_FEATURE_NAMES, HTML_STAGE2_MIN_FIRST, STAGE2_CONTEXT, STAGE2_HTML_CONTEXT, line_features,
@@ -213,29 +218,40 @@ def model_json(model: dict) -> str:
     return text.replace(placeholder, f"[\n{trees}\n]") + "\n"
 
 
-def load_page(pid: str, html: bool) -> str:
-    if html:
-        return gzip.decompress((DEV / "html" / f"{pid}.html.gz").read_bytes()).decode("utf-8")
-    return (DEV / "text" / f"{pid}.txt").read_text("utf-8")
+# Renderings each kind of model learns from.
+KIND_RENDERINGS = {"text": ("text", "text-bs4"), "html": ("html",)}
 
 
-def train_kind(kind: str, folds_only: bool, trees: bool) -> None:
+def _page_data(job: tuple[str, dict, str, bool]) -> tuple:
+    pid, entry, rendering, html = job
+    blocks, rows, labels, weights = page_rows(read_page(pid, entry, rendering), entry["articleBody"], html)
+    for block in blocks:
+        block.markup = None  # not needed to train, and cheaper to send back from a worker
+    return blocks, rows, labels, weights, site_of(pid, entry)
+
+
+def train_kind(kind: str, folds_only: bool, trees: bool, jobs: int) -> None:
     html = kind == "html"
     gold = load_gold()
     folds = page_folds(gold)
-    data = {
-        pid: page_rows(load_page(pid, html), g["articleBody"], html) + (site_of(pid, g.get("url")),)
-        for pid, g in sorted(gold.items())
-    }
+    work = [(pid, g, rendering, html) for pid, g in sorted(gold.items()) for rendering in KIND_RENDERINGS[kind]]
+    if jobs > 1:
+        from multiprocessing import Pool
+
+        with Pool(jobs) as pool:
+            rows = pool.map(_page_data, work, chunksize=8)
+    else:
+        rows = [_page_data(job) for job in work]
+    data = list(zip((job[0] for job in work), rows))
     OUT.mkdir(parents=True, exist_ok=True)
     for k in range(N_FOLDS):
-        model = train([v for pid, v in data.items() if folds[pid] != k], html, trees)
+        model = train([v for pid, v in data if folds[pid] != k], html, trees)
         (OUT / f"fold_{kind}_{k}.json").write_text(json.dumps(model))
     (OUT / "folds.json").write_text(json.dumps(folds, indent=0, sort_keys=True))
     print(f"wrote {N_FOLDS} {kind} fold models to {OUT}")
     if not folds_only:
         target = ROOT / "cleaner" / "data" / ("html_model.json" if html else "line_model.json")
-        text = model_json(train(list(data.values()), html, trees))
+        text = model_json(train([v for _, v in data], html, trees))
         target.write_text(text)
         if html and trees:  # the same trees as a module, which Python compiles once and caches
             module = ROOT / "cleaner" / "html_trees.py"
@@ -245,14 +261,125 @@ def train_kind(kind: str, folds_only: bool, trees: bool) -> None:
         print(f"wrote {target}")
 
 
+# Boundary model: dumps strung together from single pages of one fold (so no
+# fold model sees them), per fold and rendering, besides the real multi dumps.
+COMPOSITES_PER_FOLD = 40
+COMPOSITE_SEED = 7
+# Pages whose gold has at least this many words go into composites (as in the
+# multi dumps of the eval pool).
+COMPOSITE_MIN_GOLD_WORDS = 50
+
+
+def _strip_blank_lines(text: str) -> str:
+    return text.strip("\n")
+
+
+def composites(gold: dict, folds: dict[str, int]) -> list[tuple[str, list[str], str, int]]:
+    """(rendering, page ids, dump text, fold): 2-4 pages of one fold, half of
+    them from one site where the fold has sites of several pages."""
+    import random
+
+    rng = random.Random(COMPOSITE_SEED)
+    in_dumps = {pid for dump in load_multi().values() for pid in dump["sources"]}
+    usable = [
+        pid for pid, g in sorted(gold.items())
+        if len(g["articleBody"].split()) >= COMPOSITE_MIN_GOLD_WORDS and pid not in in_dumps
+    ]
+    made = []
+    for k in range(N_FOLDS):
+        pages = [pid for pid in usable if folds[pid] == k]
+        by_site: dict[str, list[str]] = {}
+        for pid in pages:
+            by_site.setdefault(site_of(pid, gold[pid]), []).append(pid)
+        multi_sites = [ids for ids in by_site.values() if len(ids) >= 2]
+        for rendering in KIND_RENDERINGS["text"]:
+            for n in range(COMPOSITES_PER_FOLD):
+                count = rng.choice((2, 2, 3, 4))
+                pool = rng.choice(multi_sites) if multi_sites and n % 2 == 0 else pages
+                if len(pool) < 2:
+                    continue
+                chosen = rng.sample(pool, min(count, len(pool)))
+                text = "\n\n".join(_strip_blank_lines(read_page(pid, gold[pid], rendering)) for pid in chosen) + "\n"
+                made.append((rendering, chosen, text, k))
+    return made
+
+
+def _boundary_examples(job: tuple[str, str, list[str], int]) -> list[tuple[list[float], float]]:
+    """Clean a dump with its fold's line model, asking an oracle (the known page
+    starts) at every boundary question: the features and the true answer."""
+    from bisect import bisect_right
+
+    from cleaner.classify import score_blocks
+    from cleaner.segments import group_segments
+    from cleaner.segments.boundary import Gap, boundary_features
+
+    _, text, page_texts, fold = job
+    starts, line = [], 1
+    for page in page_texts:
+        starts.append(line)
+        line += read_input(page, input_format="text").text.count("\n") + 2
+    config = CleanerConfig(line_model=str(OUT / f"fold_text_{fold}.json"))
+    blocks = mark_duplicates(split_blocks(read_input(text, input_format="text"), config)[0], config)
+    blocks = score_blocks(blocks, config)
+    examples = []
+
+    def oracle(gap: Gap) -> bool:
+        truth = bisect_right(starts, blocks[gap.start].line) != bisect_right(starts, blocks[gap.end].line)
+        examples.append((boundary_features(gap, blocks), 1.0 if truth else 0.0))
+        return truth
+
+    group_segments(blocks, config, boundary=oracle)
+    return examples
+
+
+def train_boundary(folds_only: bool, jobs: int) -> None:
+    from cleaner.segments.boundary import BOUNDARY_FEATURES
+
+    gold = load_gold()
+    folds = page_folds(gold)
+    work = []
+    for dump in load_multi().values():
+        pages = [_strip_blank_lines(read_page(pid, gold[pid], "text")) for pid in dump["sources"]]
+        work.append(("text", "\n\n".join(pages) + "\n", pages, folds[dump["sources"][0]]))
+    for rendering, chosen, text, k in composites(gold, folds):
+        work.append((rendering, text, [_strip_blank_lines(read_page(pid, gold[pid], rendering)) for pid in chosen], k))
+    if jobs > 1:
+        from multiprocessing import Pool
+
+        with Pool(jobs) as pool:
+            per_dump = pool.map(_boundary_examples, work, chunksize=4)
+    else:
+        per_dump = [_boundary_examples(job) for job in work]
+    rows = [(x, y, job[3]) for job, examples in zip(work, per_dump) for x, y in examples]
+    print(f"boundary: {len(work)} dumps, {len(rows)} questions, {sum(r[1] for r in rows):.0f} boundaries")
+
+    def fit(selected: list) -> dict:
+        x = np.array([r[0] for r in selected])
+        y = np.array([r[1] for r in selected])
+        return {"features": list(BOUNDARY_FEATURES), **fit_logistic(x, y, np.ones(len(y)))}
+
+    for k in range(N_FOLDS):
+        (OUT / f"fold_boundary_{k}.json").write_text(json.dumps(fit([r for r in rows if r[2] != k])))
+    print(f"wrote {N_FOLDS} boundary fold models to {OUT}")
+    if not folds_only:
+        target = ROOT / "cleaner" / "data" / "boundary_model.json"
+        target.write_text(json.dumps(fit(rows), indent=1) + "\n")
+        print(f"wrote {target}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--logistic", action="store_true", help="HTML stage 2 logistic, not trees")
-    parser.add_argument("--kind", choices=["text", "html", "all"], default="all")
+    parser.add_argument("--kind", choices=["text", "html", "boundary", "all"], default="all",
+                        help="boundary needs the text fold models (it scores each dump with its fold's)")
     parser.add_argument("--folds-only", action="store_true")
+    parser.add_argument("--jobs", type=int, default=2, help="processes that split and featurise the pages")
     args = parser.parse_args()
-    for kind in ("text", "html") if args.kind == "all" else (args.kind,):
-        train_kind(kind, args.folds_only, trees=not args.logistic)
+    for kind in ("text", "html", "boundary") if args.kind == "all" else (args.kind,):
+        if kind == "boundary":
+            train_boundary(args.folds_only, args.jobs)
+        else:
+            train_kind(kind, args.folds_only, trees=not args.logistic, jobs=args.jobs)
 
 
 if __name__ == "__main__":
