@@ -23,6 +23,18 @@ from .text import (
 
 # read_input has turned every other kind of space into " ".
 RUNS_OF_SPACES = re.compile(r" {2,}")
+# A line that opens with one of these (or with a lower-case letter) and follows
+# another line with no blank line between carries on that line's sentence:
+# scrapers that write every tag boundary or every source line break as a line
+# break (BeautifulSoup get_text, lynx) cut sentences at links, bold words and
+# wraps, and a browser never starts a paragraph this way.
+CONTINUATION_PUNCTUATION = ",.;:!?)]}%»”’"
+# ...unless the line before ends a sentence or a label (then a lower-case line
+# is a new item: a menu in lower case, a list).
+CLAUSE_END = (".", "!", "?", ":", "…", "|")
+# A line indented this much (4 spaces, or a tab) is code or preformatted text,
+# never a continuation.
+CODE_INDENT = ("    ", "\t")
 # Lines longer than this are never captions, dates or bylines: not even looked at.
 MAX_HINT_CHARS = 1000
 # A date line is mostly its date: at most this many other words
@@ -55,12 +67,24 @@ def _split_lines(text: str, config: CleanerConfig) -> list[Block]:
                 blocks[-1].blank_after = True
             continue
         if blocks and not previous_blank:
+            if _continues(blocks[-1].text, line, raw):
+                glue = "" if line[0] in CONTINUATION_PUNCTUATION else " "
+                blocks[-1].text += glue + line
+                continue
             blocks[-1].blank_after = False
         blocks.append(Block(index=len(blocks), text=line, line=number, blank_before=previous_blank))
         previous_blank = False
     read_markdown_layout(blocks)
     _set_kind_hints(blocks, config)
     return blocks
+
+
+def _continues(previous: str, line: str, raw: str) -> bool:
+    """Whether line carries on the sentence of the line just above it."""
+    first = line[0]
+    if not (first.islower() or first in CONTINUATION_PUNCTUATION) or raw.startswith(CODE_INDENT):
+        return False
+    return first in CONTINUATION_PUNCTUATION or not previous.endswith(CLAUSE_END)
 
 
 def _set_kind_hints(blocks: list[Block], config: CleanerConfig) -> None:

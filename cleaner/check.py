@@ -67,22 +67,27 @@ def _check_outputs(document: Document) -> list[str]:
 
 
 def _check_lines(document: Document, text: str) -> list[str]:
-    """Text input: every non-blank line is exactly one block."""
+    """Text input: every non-blank line is in exactly one block. A block starts
+    at a non-blank line and holds the lines up to the next block's (a sentence
+    a scraper cut over several lines is one block), so the blocks start in
+    order, the first at the first non-blank line."""
     lines = [n for n, line in enumerate(text.split("\n"), start=1) if line.strip()]
-    blocks = [b.line for b in document.blocks]
-    if lines != blocks:
-        missing = sorted(set(lines) - set(blocks))[:5]
-        return [f"non-blank lines without a block: {missing}" if missing else "blocks out of line order"]
-    return []
+    starts = [b.line for b in document.blocks]
+    if starts != sorted(set(starts)) or starts[:1] != lines[:1]:
+        return ["blocks out of line order"]
+    stray = sorted(set(starts) - set(lines))[:5]
+    return [f"blocks that start on a blank or missing line: {stray}"] if stray else []
 
 
 def _check_invention(document: Document, text: str, kind: InputKind) -> list[str]:
-    """Every paragraph, caption and title block is a piece of the input (whitespace folded)."""
+    """Every paragraph, caption and title block is a piece of the input, whitespace
+    aside (a sentence cut over several lines is joined with a space, or with
+    none before punctuation)."""
     if kind is InputKind.HTML:
         return []  # an HTML block's text is its elements' text, not a substring of the markup
-    folded = SPACES.sub(" ", text)
+    squeezed = SPACES.sub("", text)
     problems = []
     for block in document.blocks:
-        if block.role in PLACED_ROLES and block.text not in folded:
+        if block.role in PLACED_ROLES and SPACES.sub("", block.text) not in squeezed:
             problems.append(f"line {block.line}: output text not found in the input")
     return problems

@@ -68,6 +68,33 @@ COPYRIGHT = re.compile(r"©|\(c\)|copyright|all rights reserved", re.I)
 # is lowered and searched with `in`, much faster than with re.I.
 COPYRIGHT_PHRASES = ("©", "(c)", "copyright", "all rights reserved")
 DIGIT = re.compile(r"\d")
+
+# Readers' comments in a text dump: a heading ("27 Comments", "Leave a Reply",
+# "12 Responses to …"), then every few lines a stamp, a short line with a clock
+# time or an age ("Posted by: Ann at May 3, 2012 1:56 PM", "2 hours ago",
+# "Reply"). Article bodies rarely hold clock times line after line.
+COMMENTS_HEADING = re.compile(
+    r"^(?:\d+\s+)?(?:reader\s+|user\s+)?(?:comments?|responses?|replies|reactions|discussion|trackbacks?)\b"
+    r"|^(?:leave|post|add|write|submit|join)\s+(?:a\s+|your\s+|the\s+)?(?:comment|reply|response|discussion)",
+    re.I,
+)
+COMMENTS_HEADING_MAX_CHARS = 80
+COMMENT_STAMP = re.compile(
+    r"\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\b|uhr\b)?"
+    r"|\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b"
+    r"|^(?:reply|report(?: abuse)?|permalink|quote|flag|like|recommend)$"
+    r"|\b(?:says|said|wrote)\s*:\s*$",
+    re.I,
+)
+# A stamp is a short line: at most this many words.
+COMMENT_STAMP_MAX_WORDS = 25
+# A comments heading counts when a stamp follows it within COMMENT_FIRST_REACH
+# lines (the first comment's header) and COMMENT_MIN_STAMPS within
+# COMMENT_STAMP_REACH lines (a "Comments" link in a menu at the top of the
+# page is followed at most by the article's own date and time).
+COMMENT_FIRST_REACH = 3
+COMMENT_STAMP_REACH = 20
+COMMENT_MIN_STAMPS = 2
 FIRST_CHARACTER = operator.itemgetter(0)
 SYMBOL = re.compile(r"[^\w\s]")
 
@@ -103,7 +130,11 @@ CONTEXT_FEATURES = (
     "wide_log_chars", "wide_ends_sentence", "log_distance_long", "mass_before", "mass_after",
     "head_zone", "tail_zone",
 )
-FEATURE_NAMES = OWN_FEATURES + CONTEXT_FEATURES
+# Text dumps add where a line stands towards a page's comments (an HTML page
+# knows its comment regions from the markup instead).
+TEXT_FEATURES = ("stamp_near", "stamp_wide", "after_comments_heading")
+FEATURE_NAMES = OWN_FEATURES + CONTEXT_FEATURES + TEXT_FEATURES
+SHARED_FEATURE_COUNT = len(OWN_FEATURES + CONTEXT_FEATURES)
 # HTML pages add what the markup says: the element, links, regions.
 HTML_TAG_GROUPS = (
     ("tag_p", frozenset({"p"})),
@@ -122,7 +153,7 @@ HTML_FEATURES = (
     + tuple(name for name, _ in HTML_TAG_GROUPS)
     + tuple(f"in_{m.name.lower()}" for m in HTML_LANDMARKS)  # type: ignore[union-attr]
 )
-HTML_FEATURE_NAMES = FEATURE_NAMES + HTML_FEATURES
+HTML_FEATURE_NAMES = OWN_FEATURES + CONTEXT_FEATURES + HTML_FEATURES
 STAGE2_CONTEXT = (
     "logit", "near_mean", "wide_mean", "prev", "next", "near_max", "run_mass",
     "before_mean", "after_mean", "far_mean",
@@ -147,8 +178,13 @@ def score_blocks(blocks: list[Block], config: CleanerConfig, *, html: bool = Fal
     if not blocks:
         return blocks
     stage1, stage2 = _load_model(config.html_model if html else config.line_model, html)
-    rows = line_features(blocks, html=html)
+    # --comments: a page's comments are its content, judged as any other text
+    rows = line_features(blocks, html=html, comments_are_content=config.keep_comments)
     first = [_predict(stage1, row) for row in rows]
+    if html and not config.keep_comments and _all_comments(blocks, first, config.comments_article_min_chars):
+        # a page that is all comments (a forum thread): they are its content
+        rows = line_features(blocks, html=html, comments_are_content=True)
+        first = [_predict(stage1, row) for row in rows]
     floor = HTML_STAGE2_MIN_FIRST if html else 0.0
     for block, p in zip(blocks, first):
         block.content_score = p  # kept where stage 2 is not asked
@@ -158,7 +194,19 @@ def score_blocks(blocks: list[Block], config: CleanerConfig, *, html: bool = Fal
     return blocks
 
 
-def line_features(blocks: list[Block], *, html: bool = False) -> list[list[float]]:
+def _all_comments(blocks: list[Block], first: list[float], min_chars: int) -> bool:
+    """Whether a page with comment regions has less than min_chars of likely
+    article text (stage 1 at least even) outside them."""
+    comments = int(Landmark.COMMENTS)
+    if not any(int(b.landmarks) & comments for b in blocks):
+        return False
+    outside = sum(len(b.text) for b, p in zip(blocks, first) if p >= 0.5 and not int(b.landmarks) & comments)
+    return outside < min_chars
+
+
+def line_features(
+    blocks: list[Block], *, html: bool = False, comments_are_content: bool = False
+) -> list[list[float]]:
     last = max(1, len(blocks) - 1)
     # pages repeat lines (menus, captions): what a text says is worked out once
     by_text: dict[str, _TextFeatures] = {}
@@ -197,11 +245,38 @@ def line_features(blocks: list[Block], *, html: bool = False) -> list[list[float
             1.0 if mass_after < EDGE_MASS_RATIO else 0.0,
         ))
     if html:
-        _add_html_features(blocks, own)
+        _add_html_features(blocks, own, ~int(Landmark.COMMENTS) if comments_are_content else -1)
+    else:
+        _add_text_features(blocks, own)
     return own
 
 
-def _add_html_features(blocks: list[Block], rows: list[list[float]]) -> None:
+def _add_text_features(blocks: list[Block], rows: list[list[float]]) -> None:
+    stamps = [1.0 if _is_comment_stamp(b.text) else 0.0 for b in blocks]
+    near, wide = _window_means(stamps, NEAR_WINDOW), _window_means(stamps, WIDE_WINDOW)
+    after = 0.0
+    for i, (block, row) in enumerate(zip(blocks, rows)):
+        row.extend((near[i], wide[i], after))
+        if (
+            not after
+            and _is_comments_heading(block.text)
+            and any(stamps[i + 1: i + 1 + COMMENT_FIRST_REACH])
+            and sum(stamps[i + 1: i + 1 + COMMENT_STAMP_REACH]) >= COMMENT_MIN_STAMPS
+        ):
+            after = 1.0
+
+
+def _is_comment_stamp(text: str) -> bool:
+    return text.count(" ") < COMMENT_STAMP_MAX_WORDS and COMMENT_STAMP.search(text) is not None
+
+
+def _is_comments_heading(text: str) -> bool:
+    return len(text) <= COMMENTS_HEADING_MAX_CHARS and COMMENTS_HEADING.match(text) is not None
+
+
+def _add_html_features(blocks: list[Block], rows: list[list[float]], region_mask: int = -1) -> None:
+    """The markup features; regions outside region_mask (a bit mask of
+    Landmark) are not told to the model."""
     links_near = _window_means([b.link_ratio for b in blocks], NEAR_WINDOW)
     (parent_shares, parent_top), (grandparent_shares, grandparent_top) = (
         _region_shares(blocks, level) for level in (0, 1)
@@ -222,7 +297,7 @@ def _add_html_features(blocks: list[Block], rows: list[list[float]]) -> None:
         key = (block.tag, block.landmarks)
         flags = flags_of.get(key)
         if flags is None:
-            bits = int(block.landmarks)
+            bits = int(block.landmarks) & region_mask
             flags = flags_of[key] = (
                 [1.0 if block.tag in tags else 0.0 for _, tags in HTML_TAG_GROUPS]
                 + [1.0 if bits & m else 0.0 for m in HTML_LANDMARK_BITS]

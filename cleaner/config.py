@@ -77,6 +77,12 @@ class CleanerConfig:
     # rule is there for teaser and link lists, and a calendar or a list of
     # steps is text. 0.1: a word or two linked in a line (dev sh).
     short_lines_max_link_ratio: float = 0.1
+    # A page with no body-sized run still gets its article from its most likely
+    # run of at least min_body_chars, when at least this share (0-1) of that
+    # run's characters are in lines ending a sentence (a body of short lines;
+    # a list of headlines or links has few) and few are links. 0.5: a plain
+    # majority, not tuned.
+    fallback_min_sentence_ratio: float = 0.5
     # A new article starts only where both sides have at least this much text.
     min_article_chars: int = 400
     # A headline is a short line without a final full stop: bounds in characters.
@@ -86,12 +92,16 @@ class CleanerConfig:
     title_search_blocks: int = 25
     # Lines of at most this many words may be date lines or bylines.
     meta_max_words: int = 14
-    # Two bodies further apart than this many lines are two articles (two pages of
-    # one site, or a feed). Tuned on dev/multi.
+    # A small body run further than this many lines from the article is stray
+    # text of another part of the page, dropped (a big one is judged by the
+    # boundary model).
     split_min_gap_blocks: int = 40
-    # Between two bodies, this many lines that repeat the page's earlier template
-    # (navigation, header) mean a new page, hence a new article.
-    split_min_template_repeats: int = 15
+    # Two body runs, each big enough to be an article, are two articles when the
+    # boundary model (segments/boundary.py: learned from multi-article dumps)
+    # gives a page boundary between them at least this probability (0-1).
+    split_min_probability: float = 0.5
+    # Path to the boundary model's weights (JSON); None uses the packaged one.
+    boundary_model: str | None = None
 
 
 # How a batch runs, not what it outputs: kept out of CleanerConfig, whose every

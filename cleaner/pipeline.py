@@ -12,7 +12,7 @@ from .config import CleanerConfig
 from .dedupe import mark_duplicates
 from .model import Document, InputKind
 from .read import read_input
-from .segments import group_segments
+from .segments import far_apart, group_segments
 from .sitemodel import fingerprint_page, mark_site_boilerplate
 
 DEFAULT_CONFIG = CleanerConfig()
@@ -40,7 +40,8 @@ def clean(
     blocks = mark_duplicates(blocks, config)
     blocks = mark_site_boilerplate(blocks, site_boilerplate)
     blocks = score_blocks(blocks, config, html=html)
-    articles, dropped = group_segments(blocks, config, meta)
+    # an HTML page is one page: the boundary model (for text dumps of several) is not asked
+    articles, dropped = group_segments(blocks, config, meta, far_apart(config) if html else None)
     return Document(source=source, articles=articles, blocks=blocks, dropped=dropped, warnings=warnings)
 
 

@@ -79,3 +79,17 @@ def test_deeply_nested_html_keeps_its_text() -> None:
     )
     texts = [b.text for b in split_blocks(read_input(html), CONFIG)[0]]
     assert texts == ["Before the nesting.", "Deep text.", "After the nesting."]
+
+
+def test_a_sentence_cut_at_a_link_or_a_wrap_is_one_block() -> None:
+    # how get_text("\n") writes "<p>This page <a>has moved</a>, or is new.</p>", and a hard-wrapped line
+    blocks = blocks_of("This page has been\nmoved\n,\nor is new.\n\nIt was wrapped at\nseventy columns here.\n")
+    assert [(b.line, b.text) for b in blocks] == [
+        (1, "This page has been moved, or is new."), (6, "It was wrapped at seventy columns here."),
+    ]
+
+
+def test_lines_that_do_not_carry_on_a_sentence_stay_apart() -> None:
+    # a line after a sentence's end, a capitalised line, a menu item after a bar, code
+    text = "It rained.\nthen it stopped\nHome\nNews\nA | \nb\nx = 1\n    y = 2\n"
+    assert [b.text for b in blocks_of(text)] == ["It rained.", "then it stopped", "Home", "News", "A |", "b x = 1", "y = 2"]

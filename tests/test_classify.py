@@ -49,3 +49,19 @@ def test_shipped_html_model_cleans_a_page() -> None:
     html = page(article_html("Bridge"))
     document = clean(html.encode(), config=CleanerConfig(), input_format="html")
     assert document.articles and len(document.articles[0].paragraphs) == 6
+
+
+def test_text_comment_features_mark_what_follows_a_comments_heading_with_stamps() -> None:
+    from cleaner.blocks import split_blocks
+    from cleaner.classify import FEATURE_NAMES, line_features
+    from cleaner.read import read_input
+
+    lines = ["Comments", "Contact", "Posted May 3, 2012 10:32 AM"] + [f"Paragraph {n} of the story." for n in range(20)]
+    lines += ["12 Comments", "Ann Lee | May 3, 2012 1:56 PM | Reply", "I liked it.", "Bob | 2 hours ago", "Me too."]
+    blocks = split_blocks(read_input("\n\n".join(lines)), CleanerConfig())[0]
+    rows = line_features(blocks)
+    after = [row[FEATURE_NAMES.index("after_comments_heading")] for row in rows]
+    # the first "Comments" (a menu link: only the article's time follows it) opens nothing
+    assert after == [0.0] * 24 + [1.0] * 4
+    stamps = [row[FEATURE_NAMES.index("stamp_near")] for row in rows]
+    assert stamps[10] == 0.0 and stamps[26] > 0.0

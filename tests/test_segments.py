@@ -141,6 +141,7 @@ def test_html_short_unlinked_lines_make_a_body_and_short_links_do_not() -> None:
     from cleaner.config import CleanerConfig
     from cleaner.model import Block
     from cleaner.segments import group_segments
+    from cleaner.segments.boundary import Gap
 
     def page(link_ratio: float) -> list[Block]:
         lines = [f"Round {n}: {n + 9} March at the city circuit, north of the bay" for n in range(1, 13)]
@@ -154,3 +155,38 @@ def test_html_short_unlinked_lines_make_a_body_and_short_links_do_not() -> None:
     assert group_segments(page(1.0), CleanerConfig())[0] == []
     text_dump = [Block(index=b.index, text=b.text, line=b.line, content_score=0.9, group=b.index) for b in page(0.0)]
     assert group_segments(text_dump, CleanerConfig())[0] == []  # a text dump has no markup to say so
+
+
+def test_two_pages_of_one_site_strung_together_give_two_articles() -> None:
+    # a scrape of two pages: each page's template (menu, footer) printed again around the second article
+    first = dump(HEADLINE, body=BRIDGE)
+    second = dump("Storm to reach the northern coast by the weekend", body=STORM)
+    document = cleaned(first + "\n" + second)
+    assert [a.paragraphs[: len(BRIDGE)] for a in document.articles] == [BRIDGE, STORM]
+
+
+def test_where_two_runs_are_two_articles_is_the_boundary_model_s_call() -> None:
+    from cleaner.blocks import split_blocks
+    from cleaner.classify import score_blocks
+    from cleaner.config import CleanerConfig
+    from cleaner.dedupe import mark_duplicates
+    from cleaner.read import read_input
+    from cleaner.segments import group_segments
+    from cleaner.segments.boundary import Gap
+
+    config = CleanerConfig()
+    text = dump(HEADLINE, body=BRIDGE) + "\n" + dump("Storm to reach the northern coast", body=STORM)
+    asked: list[tuple[int, int]] = []
+
+    def never(gap: Gap) -> bool:
+        asked.append((gap.end, gap.start))
+        return False
+
+    for answer, count in ((never, 1), (lambda gap: True, 2)):
+        blocks = score_blocks(mark_duplicates(split_blocks(read_input(text), config)[0], config), config)
+        articles, _ = group_segments(blocks, config, boundary=answer)
+        assert len(articles) == count
+    # asked once, about a gap between the first story's last paragraph and the second's first
+    [(end, start)] = asked
+    texts = [b.text for b in blocks]
+    assert texts.index(BRIDGE[-1]) <= end < start <= texts.index(STORM[0])

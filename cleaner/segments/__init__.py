@@ -28,9 +28,11 @@ from ..text import METADATA_SEPARATOR, dateline_of, parse_metadata_line
 from .captions import assign_captions, is_caption_line, is_gallery_label
 from .dropped import dropped_blocks
 from .headline import build_article
-from .runs import COMMENTS_REASON, NESTED_REASON, body_runs, drop_replies, fill_runs, split_articles, trim_runs
+from .runs import (
+    COMMENTS_REASON, NESTED_REASON, Boundary, body_runs, drop_replies, far_apart, fill_runs, split_articles, trim_runs,
+)
 
-__all__ = ["COMMENTS_REASON", "NESTED_REASON", "group_segments"]
+__all__ = ["COMMENTS_REASON", "NESTED_REASON", "far_apart", "group_segments"]
 
 # A body line has at least one letter: "-1.79", "0.00" and "***" are widgets or rules.
 HAS_LETTER = re.compile(r"[^\W\d_]")
@@ -56,10 +58,11 @@ LAYOUT_REASON = "boilerplate (Markdown layout: rule or caption label)"
 
 
 def group_segments(
-    blocks: list[Block], config: CleanerConfig, meta: PageMeta = PageMeta()
+    blocks: list[Block], config: CleanerConfig, meta: PageMeta = PageMeta(), boundary: Boundary | None = None
 ) -> tuple[list[Article], list[Dropped]]:
     """Articles and dropped blocks; an HTML page's own metadata (meta) fills in
-    what its first article's blocks do not say."""
+    what its first article's blocks do not say. boundary says where two body
+    runs are two articles (default: the learned boundary model)."""
     if blocks and blocks[0].declared is not None:
         return _declared_articles(blocks), dropped_blocks(blocks, config)
     is_caption = [is_caption_line(b, blocks) for b in blocks]
@@ -79,7 +82,7 @@ def group_segments(
     runs = body_runs(blocks, is_body, is_caption, config)
     fill_runs(runs, blocks, may_be_body, is_caption, config)
     trim_runs(runs, blocks)
-    spans = split_articles(runs, blocks, config)
+    spans = split_articles(runs, blocks, config, boundary)
     articles = []
     previous_end = -1
     for number, span in enumerate(spans):

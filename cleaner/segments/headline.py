@@ -54,9 +54,10 @@ def build_article(
     meta_end = span.body[min(3, len(span.body) - 1)] + 1  # the top of the body may hold them too
     meta_blocks = [b for b in blocks[head_start:meta_end] if not is_caption[b.index]]
     title = _find_title(head, first_body, meta.title, config)
-    if title is not None and title.index == span.start:
-        span.body.pop(0)
     if title is not None:
+        # the headline's copies are never paragraphs (a body may take them in as repeats)
+        rest = [i for i in span.body if i != title.index and (title.group < 0 or blocks[i].group != title.group)]
+        span.body = rest or span.body
         article.title = title.text
         title.role, title.reason = Role.TITLE, "title"
     else:

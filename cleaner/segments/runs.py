@@ -4,11 +4,13 @@ cut into articles where a new one visibly starts; comments and nested
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..config import CleanerConfig
 from ..model import Block, Landmark
 from ..text import SENTENCE_END_CHARS, dateline_of
+from .boundary import Gap, boundary_probability
 
 # A line this short (characters) without a final full stop is a label, not text,
 # when it opens or closes a body.
@@ -120,27 +122,91 @@ def span_chars(span: Span, blocks: list[Block]) -> int:
     return sum(len(blocks[i].text) for i in span.body)
 
 
-def split_articles(runs: list[Span], blocks: list[Block], config: CleanerConfig) -> list[Span]:
+# Is there a page boundary in this gap between an article's body and the next
+# body lines? (boundary.Gap: where, and how much text each side holds.)
+Boundary = Callable[[Gap], bool]
+
+
+def far_apart(config: CleanerConfig) -> Boundary:
+    """The boundary rule for an HTML page (one page, never several strung
+    together, so the boundary model learned on text dumps is not asked): two
+    bodies far apart are two articles."""
+    return lambda gap: gap.start - gap.end > config.split_min_gap_blocks
+
+
+def split_articles(
+    runs: list[Span], blocks: list[Block], config: CleanerConfig, boundary: Boundary | None = None
+) -> list[Span]:
+    """Body runs -> articles. boundary answers where both sides of a gap are big
+    enough to be articles; by default the learned boundary model (boundary.py)."""
+    if boundary is None:
+        def boundary(gap: Gap) -> bool:
+            return boundary_probability(gap, blocks, config.boundary_model) >= config.split_min_probability
+
     articles: list[Span] = []
+    chars: list[int] = []  # each article's characters so far
     for run in runs:
         if not _is_body_sized(run, blocks, config):
             continue
-        decision = _next_run_decision(articles[-1], run, blocks, config) if articles else "new"
+        decision = _next_run_decision(articles[-1], chars[-1], run, blocks, config, boundary) if articles else "new"
         if decision == "drop":
             continue
         if decision == "new":
-            articles.append(Span([run.start]))
-        else:
-            articles[-1].body.append(run.start)
-        for previous, i in zip(run.body, run.body[1:]):
-            # inside a run, a dateline (the next story of an agency feed) or another
-            # <article> element starts the next article
-            opens = dateline_of(blocks[i].text) or blocks[i].container != blocks[previous].container >= 0
-            if opens and span_chars(articles[-1], blocks) >= config.min_article_chars:
-                articles.append(Span([i]))
-            else:
-                articles[-1].body.append(i)
+            articles.append(Span([]))
+            chars.append(0)
+        _take_run(articles, chars, run, blocks, config, boundary)
+    if not articles:
+        fallback = _fallback_run(runs, blocks, config)
+        if fallback is not None:
+            articles.append(Span([]))
+            chars.append(0)
+            _take_run(articles, chars, fallback, blocks, config, boundary)
     return articles
+
+
+def _take_run(
+    articles: list[Span], chars: list[int], run: Span, blocks: list[Block], config: CleanerConfig, boundary: Boundary
+) -> None:
+    """The run's blocks go to the last article, or open the next one: at a
+    dateline (the next story of an agency feed), at another <article> element,
+    or at a gap the boundary model calls a page boundary (two pages strung
+    together with little between them)."""
+    left = span_chars(run, blocks)  # the run's characters from block i on
+    previous = -1
+    for i in run.body:
+        size = len(blocks[i].text)
+        if previous >= 0 and chars[-1] >= config.min_article_chars:
+            opens = dateline_of(blocks[i].text) or blocks[i].container != blocks[previous].container >= 0
+            if not opens and i - previous > 1 and left >= config.min_article_chars:
+                opens = boundary(Gap(previous, i, chars[-1], left))
+            if opens:
+                articles.append(Span([]))
+                chars.append(0)
+        articles[-1].body.append(i)
+        chars[-1] += size
+        left -= size
+        previous = i
+
+
+def _fallback_run(runs: list[Span], blocks: list[Block], config: CleanerConfig) -> Span | None:
+    """A page where no run is body-sized only because no line of it is long (a
+    body of short lines: a list of steps, an address, a poem) still has an
+    article: its run with the most likely text, when that run is long enough
+    and mostly sentences, not a list of headlines or links."""
+    best, best_mass = None, 0.0
+    for run in runs:
+        if span_chars(run, blocks) < config.min_body_chars:
+            continue
+        texts = [blocks[i].text for i in run.body]
+        sentences = sum(len(t) for t in texts if t.endswith(SENTENCE_END_CHARS))
+        links = sum(len(blocks[i].text) * blocks[i].link_ratio for i in run.body)
+        chars = sum(map(len, texts))
+        if sentences < config.fallback_min_sentence_ratio * chars or links > config.short_lines_max_link_ratio * chars:
+            continue
+        mass = sum(blocks[i].content_score * len(blocks[i].text) for i in run.body)
+        if mass > best_mass:
+            best, best_mass = run, mass
+    return best
 
 
 def _is_body_sized(run: Span, blocks: list[Block], config: CleanerConfig) -> bool:
@@ -151,22 +217,22 @@ def _is_body_sized(run: Span, blocks: list[Block], config: CleanerConfig) -> boo
     )
 
 
-def _next_run_decision(current: Span, run: Span, blocks: list[Block], config: CleanerConfig) -> str:
+def _next_run_decision(
+    current: Span, current_chars: int, run: Span, blocks: list[Block], config: CleanerConfig, boundary: Boundary
+) -> str:
     """Does a body run continue the current article ("join"), start a new one
-    ("new"), or stand too far away and too small to be either ("drop")?"""
-    big_enough = span_chars(run, blocks) >= config.min_article_chars
-    if dateline_of(blocks[run.start].text) and span_chars(current, blocks) >= config.min_article_chars:
+    ("new"), or stand too far away and too small to be either ("drop")? Where
+    both are big enough to be articles, the boundary model says."""
+    run_chars = span_chars(run, blocks)
+    big_enough = run_chars >= config.min_article_chars
+    if dateline_of(blocks[run.start].text) and current_chars >= config.min_article_chars:
         return "new"
-    if run.start - current.end > config.split_min_gap_blocks:
-        return "new" if big_enough else "drop"
-    if not big_enough or span_chars(current, blocks) < config.min_article_chars:
-        return "join"
+    far = run.start - current.end > config.split_min_gap_blocks
+    if not big_enough:
+        return "drop" if far else "join"
+    if current_chars < config.min_article_chars:
+        return "new" if far else "join"
     before, after = blocks[current.end].container, blocks[run.start].container
     if before != after and after >= 0:
         return "new"  # HTML: another <article> element
-    template_repeats = sum(
-        1
-        for b in blocks[current.end + 1: run.start]
-        if b.duplicate_of is not None and b.duplicate_of < current.end
-    )
-    return "new" if template_repeats >= config.split_min_template_repeats else "join"
+    return "new" if boundary(Gap(current.end, run.start, current_chars, run_chars)) else "join"
