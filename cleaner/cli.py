@@ -203,7 +203,7 @@ def _engine_options(command: Callable[..., None]) -> Callable[..., None]:
     """--engine, --scheduler, --connect-timeout and --jobs, shared by batch and learn."""
     for option in reversed([
         click.option("--engine", type=click.Choice(ENGINES), default="local", show_default=True,
-                     help="local: a process pool here; dask: a Dask cluster (pip install \"cleaner[dask]\")."),
+                     help="local: a process pool here; dask: a Dask cluster (needs the dask extra)."),
         click.option("--scheduler", envvar="DASK_SCHEDULER_ADDRESS", metavar="ADDRESS",
                      help="--engine dask: the scheduler of an existing cluster, e.g. tcp://host:8786 "
                      "[env DASK_SCHEDULER_ADDRESS; default: a LocalCluster of --jobs workers]."),

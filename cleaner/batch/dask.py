@@ -10,7 +10,8 @@ from disk (DEST must be on a file system every worker sees). Dask retries the
 partitions of a worker that dies; a partition whose workers keep dying fails the
 run (EngineError), and the next run finishes the job.
 
-dask is imported only when this engine starts: ``pip install "cleaner[dask]"``.
+dask is imported only when this engine starts (the ``dask`` extra: the error
+message without it names the install command, from distribution.py).
 """
 
 from __future__ import annotations
@@ -21,13 +22,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..config import DASK_CONNECT_SECONDS, CleanerConfig
+from ..distribution import install_command
 from .engine import EngineError, EngineMissing, LearnedCounts
 from .tasks import (
     N_BUCKETS, BatchOptions, BucketCounts, Outcome, PartialCounts, Task, clean_partition, count_partition,
     merge_bucket,
 )
 
-INSTALL_HINT = 'the Dask engine needs dask: pip install "cleaner[dask]"'
 # A LocalCluster started for one batch runs without Dask's live diagnostics: the
 # statistical profiler samples every worker's stack every 10 ms, and event-loop
 # and system monitors tick every 20-500 ms in every process. Together they took
@@ -55,7 +56,7 @@ class DaskEngine:
         try:
             from distributed import Client, LocalCluster
         except ImportError:
-            raise EngineMissing(INSTALL_HINT) from None
+            raise EngineMissing(f"the Dask engine needs dask: {install_command('dask')}") from None
         quiet = logging.ERROR  # cron: errors only (a restarted worker is not one)
         for name in ("distributed", "dask"):
             logging.getLogger(name).setLevel(quiet)
