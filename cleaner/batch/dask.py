@@ -16,6 +16,7 @@ message without it names the install command, from distribution.py).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import Counter
 from collections.abc import Iterator
@@ -34,6 +35,9 @@ from .tasks import (
 # and system monitors tick every 20-500 ms in every process. Together they took
 # about a tenth of the CPU of a 2-worker batch here, on work that never looks
 # at them. (A cluster given by --scheduler keeps its own configuration.)
+# Timeouts of Dask's calls: asyncio's TimeoutError is the built-in one only
+# from Python 3.11; on 3.10 it is a class of its own (found by CI on 3.10).
+TIMEOUTS = (TimeoutError, asyncio.TimeoutError)
 LOCAL_CLUSTER_CONFIG = {
     "distributed.worker.profile.enabled": False,
     "distributed.admin.tick.interval": "1s",
@@ -65,13 +69,13 @@ class DaskEngine:
                 self.client = Client(  # type: ignore[no-untyped-call]
                     self.address, timeout=self.connect_seconds, set_as_default=False
                 )
-            except (OSError, TimeoutError) as exc:
+            except (OSError, *TIMEOUTS) as exc:
                 raise EngineError(
                     f"no Dask scheduler answered at {self.address} within {self.connect_seconds:g} s ({exc})"
                 ) from None
             try:  # a scheduler without workers would leave the run waiting for ever
                 self.client.wait_for_workers(1, timeout=self.connect_seconds)
-            except TimeoutError:
+            except TIMEOUTS:  # distributed's WorkerStartTimeoutError
                 self.client.close()
                 raise EngineError(
                     f"the Dask scheduler at {self.address} has no workers (waited {self.connect_seconds:g} s)"
