@@ -30,7 +30,6 @@ from .plan import list_inputs
 from .run import BatchResult, run_batch
 from .tasks import (
     N_BUCKETS, BatchOptions, BucketCounts, Outcome, PartialCounts, Task, clean_partition, count_partition,
-    merge_bucket,
 )
 
 
@@ -52,7 +51,7 @@ class SparkEngine:
         partials = rdd.map(lambda tasks: count_partition(tasks, options, config)).cache()
         try:
             heads = _run(partials.map(_head).collect)
-            buckets = partials.flatMap(_buckets).reduceByKey(_merge_two, min(N_BUCKETS, self.workers))
+            buckets = partials.flatMap(_buckets).reduceByKey(_merge_into, min(N_BUCKETS, self.workers))
             merged = [bucket for _, bucket in sorted(_run(buckets.collect), key=lambda kv: kv[0])]
         finally:
             partials.unpersist()
@@ -109,8 +108,16 @@ def _buckets(partial: PartialCounts) -> list[tuple[int, BucketCounts]]:
     return list(enumerate(partial.buckets))
 
 
-def _merge_two(one: BucketCounts, other: BucketCounts) -> BucketCounts:
-    return merge_bucket([one, other])
+def _merge_into(one: BucketCounts, other: BucketCounts) -> BucketCounts:
+    """other's counts added to one, in place: reduceByKey's values are unpickled
+    copies, and a new bucket per merge would copy the growing sum each time."""
+    for site, counts in other.items():
+        mine = one.get(site)
+        if mine is None:
+            one[site] = counts
+        else:
+            mine.update(counts)
+    return one
 
 
 def _clean_or_stop(tasks: list[Task], options: BatchOptions, config: CleanerConfig) -> list[Outcome] | DestinationError:
