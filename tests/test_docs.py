@@ -54,7 +54,10 @@ CLEANER_LINE = re.compile(r"(^|[|&;]\s*)cleaner\b")
 
 
 def pyproject() -> dict[str, Any]:
-    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10: pytest's own tomli
+        tomllib = pytest.importorskip("tomli")
     return dict(tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8")))
 
 

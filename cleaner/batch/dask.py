@@ -87,12 +87,23 @@ class DaskEngine:
             with dask.config.set(LOCAL_CLUSTER_CONFIG):
                 self.cluster = LocalCluster(  # type: ignore[no-untyped-call]
                     n_workers=self.workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                    # no dashboard, and its HTTP server on a free port: none of
+                    # "Port 8787 is already in use" when another cluster holds it
+                    scheduler_kwargs={"dashboard_address": ":0"},
                     silence_logs=quiet,
                 )
                 self.client = Client(self.cluster, set_as_default=False)  # type: ignore[no-untyped-call]
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if self.client is not None and self.cluster is not None:
+            # Our LocalCluster's workers, shut down with it, can race its scheduler
+            # and log a heartbeat error with a traceback into cron's mail (seen on
+            # Python 3.13 under load): the run's own errors came through its futures.
+            try:
+                self.client.run(_silence_logs)
+            except (OSError, *TIMEOUTS):
+                pass  # workers already gone: nothing left to say
         if self.client is not None:
             self.client.close()
         if self.cluster is not None:
@@ -135,6 +146,12 @@ class DaskEngine:
             ) from None
         except OSError as exc:  # the scheduler went away (CommClosedError is an OSError)
             raise EngineError(f"lost the Dask cluster ({exc}); run again to finish") from None
+
+
+def _silence_logs() -> None:
+    """In a worker about to be shut down: no more log lines."""
+    for name in ("distributed", "dask", "tornado"):
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
 
 
 def _head(partial: PartialCounts) -> tuple[list[tuple[str, str]], Counter[str]]:
