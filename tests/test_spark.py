@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from cleaner.batch import MANIFEST_NAME, SITE_MODEL_NAME
+from cleaner.batch import MANIFEST_NAME, SITE_MODEL_NAME, DestinationError
 from cleaner.batch.spark import run_spark
 from cleaner.cli import main
-from test_batch import make_pages, outputs
+from test_batch import make_pages, outputs, read_only
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 PAGES = 30
@@ -117,3 +117,13 @@ def test_the_spark_engine_on_a_stand_in_gives_the_batch_bytes(tmp_path: Path) ->
     result = run_spark(FakeContext(), str(src), str(tmp_path / "clean"))
     assert (result.cleaned, result.failed) == (PAGES, [])
     assert everything(tmp_path / "clean") == local_batch(src, tmp_path / "reference")
+
+
+def test_a_destination_that_takes_no_output_stops_the_spark_run(tmp_path: Path) -> None:
+    """An executor's DestinationError comes back as a value and is raised as it is
+    (cleaner's exit code 4), not as a failed Spark job."""
+    src, dest = tmp_path / "raw", tmp_path / "clean"
+    make_pages(src, 10)
+    (dest / "site0").mkdir(parents=True)
+    with read_only(dest / "site0"), pytest.raises(DestinationError, match="cannot write"):
+        run_spark(FakeContext(), str(src), str(dest))
