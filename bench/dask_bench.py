@@ -14,7 +14,8 @@ alternating, --runs times each. Reported: median seconds, pages/s, the Dask
 run's overhead over the pool ((dask - local) / local; issue target <= 25%),
 (the Spark run is a Python process that starts a SparkContext with master
 local[W], calls run_spark and stops it; its JVM start-up is counted, and
-printed apart),
+printed apart; its CPU column misses the JVM and Spark's Python workers, which
+the run's process does not wait for),
 CPU seconds of the whole process tree, and peak memory: the largest sum of the
 RSS of the run's process and all its descendants (workers, nannies), sampled
 from /proc every RSS_SAMPLE_SECONDS. The two DESTs are compared byte for byte.
