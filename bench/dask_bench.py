@@ -1,7 +1,9 @@
-"""Dask engine benchmark: `cleaner batch` with the local pool vs a Dask LocalCluster.
+"""Engine benchmark: `cleaner batch` with the local pool vs a Dask LocalCluster
+(and, with --engines, vs Spark in local mode through cleaner.batch.spark.run_spark).
 
     python bench/dask_bench.py                        # 10,000 files, 2 workers, median of 3
     python bench/dask_bench.py --files 1000 --runs 1  # a quick check
+    python bench/dask_bench.py --engines local spark --files 2000 --runs 3   # Spark local[2] beside the pool
     python bench/dask_bench.py --json bench/out/dask_bench.json
 
 The folder is batch_bench.py's (the dev text dumps copied and varied into
@@ -10,6 +12,10 @@ clean) into a fresh DEST: `--engine local --jobs W` and `--engine dask --jobs W`
 (a LocalCluster of W worker processes, one thread each, started by the run),
 alternating, --runs times each. Reported: median seconds, pages/s, the Dask
 run's overhead over the pool ((dask - local) / local; issue target <= 25%),
+(the Spark run is a Python process that starts a SparkContext with master
+local[W], calls run_spark and stops it; its JVM start-up is counted, and
+printed apart; its CPU column misses the JVM and Spark's Python workers, which
+the run's process does not wait for),
 CPU seconds of the whole process tree, and peak memory: the largest sum of the
 RSS of the run's process and all its descendants (workers, nannies), sampled
 from /proc every RSS_SAMPLE_SECONDS. The two DESTs are compared byte for byte.
@@ -87,6 +93,8 @@ def run_batch(engine: str, src: Path, dest: Path, workers: int, log: Path) -> Ru
         shutil.rmtree(dest)
     command = cleaner_command() + ["batch", str(src), str(dest), "-f", "json", "--engine", engine,
                                    "--jobs", str(workers)]
+    if engine == "spark":
+        command = [sys.executable, __file__, "--spark-child", str(src), str(dest), str(workers)]
     load_before = os.getloadavg()[0]
     peak = 0
     with open(log, "wb") as out:
@@ -114,6 +122,26 @@ def run_batch(engine: str, src: Path, dest: Path, workers: int, log: Path) -> Ru
     return run
 
 
+def spark_child(src: str, dest: str, workers: int) -> None:
+    """The Spark run: a SparkContext of master local[workers], run_spark, stop."""
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # the executors run this cleaner
+    from pyspark import SparkConf, SparkContext
+
+    from cleaner.batch import BatchOptions
+    from cleaner.batch.spark import run_spark
+
+    start = time.perf_counter()
+    conf = SparkConf().setMaster(f"local[{workers}]").setAppName("cleaner-bench").setAll(
+        [("spark.ui.enabled", "false"), ("spark.ui.showConsoleProgress", "false")])
+    context = SparkContext(conf=conf)
+    context.setLogLevel("ERROR")
+    started = time.perf_counter() - start
+    result = run_spark(context, src, dest, BatchOptions(output_format="json"))
+    ran = time.perf_counter() - start - started
+    context.stop()
+    print(f"cleaner: {result.summary()}; SparkContext start {started:.1f} s, run_spark {ran:.1f} s", flush=True)
+
+
 def same_outputs(one: Path, two: Path) -> bool:
     """Every file but the lock and the manifest (it holds absolute paths and mtimes) the same bytes."""
     def files(root: Path) -> dict[str, bytes]:
@@ -131,22 +159,30 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/cleaner-dask-bench"), help="work dir")
     parser.add_argument("--seed", type=int, default=1, help="seed of the copies' variations [1]")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--engines", nargs="+", choices=["local", "dask", "spark"], default=["local", "dask"],
+                        help="engines to run, alternating; the first is the reference [local dask]")
+    parser.add_argument("--spark-child", nargs=3, metavar=("SRC", "DEST", "WORKERS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.spark_child:
+        spark_child(args.spark_child[0], args.spark_child[1], int(args.spark_child[2]))
+        return
     work = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
     state = source_state()
     src = work / "src"
     print(f"building {args.files:,} files in {src} ...", flush=True)
     megabytes, distinct = build_folder(src, dev_dumps(), args.files, args.sites, args.seed)
-    runs: dict[str, list[Run]] = {"local": [], "dask": []}
+    engines = list(dict.fromkeys(args.engines))
+    reference = engines[0]
+    runs: dict[str, list[Run]] = {engine: [] for engine in engines}
     for number in range(args.runs):
-        order = ("local", "dask") if number % 2 == 0 else ("dask", "local")
+        order = engines if number % 2 == 0 else engines[::-1]
         for engine in order:
             runs[engine].append(run_batch(engine, src, work / f"dest-{engine}", args.workers,
                                           work / f"{engine}-run{number + 1}.log"))
-    identical = same_outputs(work / "dest-local", work / "dest-dask")
+    identical = all(same_outputs(work / f"dest-{reference}", work / f"dest-{e}") for e in engines[1:])
     median = {engine: statistics.median(r.seconds for r in rows) for engine, rows in runs.items()}
-    overhead = median["dask"] / median["local"] - 1
+    overhead = {e: median[e] / median[reference] - 1 for e in engines[1:]}
     print(f"\ncleaner, Python {platform.python_version()}, {os.cpu_count()} cores, commit {state['commit']}"
           + (f" with uncommitted edits: {', '.join(state['uncommitted'])}" if state["uncommitted"] else ""))  # type: ignore[arg-type]
     print(f"batch: {args.files:,} files ({megabytes:.1f} MB, {distinct:,} distinct), {args.workers} workers, "
@@ -157,8 +193,9 @@ def main() -> None:
         peak = max(r.peak_tree_rss_mib for r in rows)
         load = f"{min(r.load_before for r in rows):.1f}-{max(r.load_after for r in rows):.1f}"
         print(f"  {engine:<8}{median[engine]:>9.2f}{args.files / median[engine]:>9.1f}{cpu:>8.1f}{peak:>10.0f}{load:>11}")
-    print(f"  Dask overhead over the pool: {overhead:+.1%}  (target <= 25%)")
-    print(f"  outputs and site model byte-identical: {'yes' if identical else 'NO'}")
+    for engine, ratio in overhead.items():
+        print(f"  {engine} beside {reference}: {ratio:+.1%} time" + ("  (target <= 25%)" if engine == "dask" else ""))
+    print(f"  outputs and site model byte-identical to {reference}'s: {'yes' if identical else 'NO'}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         figures = {"source": state, "settings": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},

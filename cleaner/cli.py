@@ -58,13 +58,27 @@ ROLE_COLOURS = {
 }
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _examples(*commands: str) -> str:
+    """A help text's closing examples (click keeps a paragraph after \\b as written);
+    tests/test_docs.py runs every one of them."""
+    return "\b\nExamples:\n" + "\n".join(f"  {command}" for command in commands)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=_examples(
+    "cleaner clean page.txt                  # the articles of a page, as Markdown",
+    "cleaner batch data/raw data/clean       # a folder, incrementally (cron)",
+    "cleaner explain page.txt | less -R      # what happened to every line",
+))
 @click.version_option(__version__, prog_name="cleaner")
 def main() -> None:
     """Clean scraped page dumps (text or HTML) into articles."""
 
 
-@main.command("clean")
+@main.command("clean", epilog=_examples(
+    "cleaner clean page.txt -o page.md",
+    "curl -s https://example.org/a | cleaner clean -f json | jq -r '.articles[0].title'",
+    "cleaner clean pages.jsonl > articles.jsonl        # one article a line, with its url",
+))
 @click.argument("inputs", nargs=-1)
 @click.option("-f", "--format", "output_format", type=click.Choice(FORMATS), default="markdown",
               show_default=True, help="Output format.")
@@ -203,7 +217,7 @@ def _engine_options(command: Callable[..., None]) -> Callable[..., None]:
     """--engine, --scheduler, --connect-timeout and --jobs, shared by batch and learn."""
     for option in reversed([
         click.option("--engine", type=click.Choice(ENGINES), default="local", show_default=True,
-                     help="local: a process pool here; dask: a Dask cluster (pip install \"cleaner[dask]\")."),
+                     help="local: a process pool here; dask: a Dask cluster (needs the dask extra)."),
         click.option("--scheduler", envvar="DASK_SCHEDULER_ADDRESS", metavar="ADDRESS",
                      help="--engine dask: the scheduler of an existing cluster, e.g. tcp://host:8786 "
                      "[env DASK_SCHEDULER_ADDRESS; default: a LocalCluster of --jobs workers]."),
@@ -266,7 +280,11 @@ def _inputs(src: str | None, files_from: object, pattern: str, dest: str) -> lis
     return batch.list_inputs(src, pattern, dest)  # type: ignore[arg-type]
 
 
-@main.command("batch")
+@main.command("batch", epilog=_examples(
+    "cleaner batch data/raw data/clean -f json          # run it again: only what changed is redone",
+    "find data/raw -name '*.txt' | cleaner batch --files-from - data/clean",
+    "cleaner batch data/raw data/clean --report data/report.json --jobs 2",
+))
 @click.argument("paths", nargs=-1, metavar="[SRC] DEST")
 @click.option("-f", "--format", "output_format", type=click.Choice(FORMATS), default="json", show_default=True,
               help="Output format (record streams always give JSONL).")
@@ -336,7 +354,11 @@ def batch_command(
         sys.exit(EXIT_INPUT_ERROR)
 
 
-@main.command("learn")
+@main.command("learn", epilog=_examples(
+    "cleaner learn data/raw data/site.model            # weekly",
+    "cleaner batch data/raw data/clean --site-model data/site.model   # daily",
+    "cleaner clean --site-model data/site.model data/raw/site0/page0000.txt",
+))
 @click.argument("paths", nargs=-1, metavar="[SRC] MODEL")
 @click.option("--glob", "pattern", default="*", show_default=True, help="Only files whose name matches.")
 @click.option("--files-from", type=click.File("r"), help="Read the input paths from this file (- for stdin).")
@@ -391,7 +413,11 @@ def _progress_printer() -> Callable[[BatchResult, int], None] | None:
     return show
 
 
-@main.command("explain")
+@main.command("explain", epilog=_examples(
+    "cleaner explain page.txt | less -R",
+    "cleaner explain page.html | grep boilerplate",
+    "cat page.txt | cleaner explain",
+))
 @click.argument("input_name", metavar="INPUT", default="-")
 @click.option("--input-format", type=click.Choice(INPUT_FORMATS), default="auto", show_default=True)
 def explain_command(input_name: str, input_format: str) -> None:

@@ -6,6 +6,7 @@ and `dask worker` processes on 127.0.0.1); dask[distributed] is in the test extr
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import signal
 import socket
@@ -21,6 +22,7 @@ from click.testing import CliRunner
 
 from cleaner.batch import MANIFEST_NAME, SITE_MODEL_NAME, TEMP_PREFIX
 from cleaner.cli import EXIT_ENGINE, EXIT_USAGE, main
+from cleaner.distribution import DISTRIBUTION_NAME
 from test_batch import make_pages, outputs
 
 # Hang guard for every wait below (seconds): far above what any step needs.
@@ -211,7 +213,10 @@ def test_without_dask_installed_it_says_how_to_install_it(tmp_path: Path, monkey
     monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed -> ImportError
     result = CliRunner().invoke(main, ["batch", str(tmp_path / "src"), str(tmp_path / "dest"), "--engine", "dask"])
     assert result.exit_code == EXIT_USAGE
-    assert 'pip install "cleaner[dask]"' in result.stderr
+    installed = importlib.metadata.packages_distributions()["cleaner"]  # what pip installed cleaner as
+    assert DISTRIBUTION_NAME in installed  # not "cleaner": that name on the index is another project
+    assert importlib.metadata.distribution(DISTRIBUTION_NAME).metadata["Name"] == DISTRIBUTION_NAME
+    assert f'pip install "{DISTRIBUTION_NAME}[dask]"' in result.stderr
 
 
 def test_clean_never_imports_dask(tmp_path: Path) -> None:

@@ -10,29 +10,34 @@ from disk (DEST must be on a file system every worker sees). Dask retries the
 partitions of a worker that dies; a partition whose workers keep dying fails the
 run (EngineError), and the next run finishes the job.
 
-dask is imported only when this engine starts: ``pip install "cleaner[dask]"``.
+dask is imported only when this engine starts (the ``dask`` extra: the error
+message without it names the install command, from distribution.py).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
 from ..config import DASK_CONNECT_SECONDS, CleanerConfig
+from ..distribution import install_command
 from .engine import EngineError, EngineMissing, LearnedCounts
 from .tasks import (
     N_BUCKETS, BatchOptions, BucketCounts, Outcome, PartialCounts, Task, clean_partition, count_partition,
     merge_bucket,
 )
 
-INSTALL_HINT = 'the Dask engine needs dask: pip install "cleaner[dask]"'
 # A LocalCluster started for one batch runs without Dask's live diagnostics: the
 # statistical profiler samples every worker's stack every 10 ms, and event-loop
 # and system monitors tick every 20-500 ms in every process. Together they took
 # about a tenth of the CPU of a 2-worker batch here, on work that never looks
 # at them. (A cluster given by --scheduler keeps its own configuration.)
+# Timeouts of Dask's calls: asyncio's TimeoutError is the built-in one only
+# from Python 3.11; on 3.10 it is a class of its own (found by CI on 3.10).
+TIMEOUTS = (TimeoutError, asyncio.TimeoutError)
 LOCAL_CLUSTER_CONFIG = {
     "distributed.worker.profile.enabled": False,
     "distributed.admin.tick.interval": "1s",
@@ -55,7 +60,7 @@ class DaskEngine:
         try:
             from distributed import Client, LocalCluster
         except ImportError:
-            raise EngineMissing(INSTALL_HINT) from None
+            raise EngineMissing(f"the Dask engine needs dask: {install_command('dask')}") from None
         quiet = logging.ERROR  # cron: errors only (a restarted worker is not one)
         for name in ("distributed", "dask"):
             logging.getLogger(name).setLevel(quiet)
@@ -64,13 +69,13 @@ class DaskEngine:
                 self.client = Client(  # type: ignore[no-untyped-call]
                     self.address, timeout=self.connect_seconds, set_as_default=False
                 )
-            except (OSError, TimeoutError) as exc:
+            except (OSError, *TIMEOUTS) as exc:
                 raise EngineError(
                     f"no Dask scheduler answered at {self.address} within {self.connect_seconds:g} s ({exc})"
                 ) from None
             try:  # a scheduler without workers would leave the run waiting for ever
                 self.client.wait_for_workers(1, timeout=self.connect_seconds)
-            except TimeoutError:
+            except TIMEOUTS:  # distributed's WorkerStartTimeoutError
                 self.client.close()
                 raise EngineError(
                     f"the Dask scheduler at {self.address} has no workers (waited {self.connect_seconds:g} s)"
@@ -82,12 +87,23 @@ class DaskEngine:
             with dask.config.set(LOCAL_CLUSTER_CONFIG):
                 self.cluster = LocalCluster(  # type: ignore[no-untyped-call]
                     n_workers=self.workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                    # no dashboard, and its HTTP server on a free port: none of
+                    # "Port 8787 is already in use" when another cluster holds it
+                    scheduler_kwargs={"dashboard_address": ":0"},
                     silence_logs=quiet,
                 )
                 self.client = Client(self.cluster, set_as_default=False)  # type: ignore[no-untyped-call]
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if self.client is not None and self.cluster is not None:
+            # Our LocalCluster's workers, shut down with it, can race its scheduler
+            # and log a heartbeat error with a traceback into cron's mail (seen on
+            # Python 3.13 under load): the run's own errors came through its futures.
+            try:
+                self.client.run(_silence_logs)
+            except (OSError, *TIMEOUTS):
+                pass  # workers already gone: nothing left to say
         if self.client is not None:
             self.client.close()
         if self.cluster is not None:
@@ -130,6 +146,12 @@ class DaskEngine:
             ) from None
         except OSError as exc:  # the scheduler went away (CommClosedError is an OSError)
             raise EngineError(f"lost the Dask cluster ({exc}); run again to finish") from None
+
+
+def _silence_logs() -> None:
+    """In a worker about to be shut down: no more log lines."""
+    for name in ("distributed", "dask", "tornado"):
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
 
 
 def _head(partial: PartialCounts) -> tuple[list[tuple[str, str]], Counter[str]]:
