@@ -7,8 +7,11 @@ partitions, splits each partial into its hash buckets and merges every bucket
 on a worker (``merge_bucket``); only the merged buckets come back. Pass 2 maps
 ``clean_partition``; each task names the site model file, which workers read
 from disk (DEST must be on a file system every worker sees). Dask retries the
-partitions of a worker that dies; a partition whose workers keep dying fails the
-run (EngineError), and the next run finishes the job.
+partitions of a worker that dies, up to allowed-failures times (1 on a
+LocalCluster; a given cluster keeps its own setting); a partition that still
+kills its worker is run input by input, and the input that kills is reported as
+failed (``dead_outcome``), as with the local pool. Losing the cluster stops the
+run (EngineError); the next run finishes the job.
 
 dask is imported only when this engine starts: ``pip install "cleaner[dask]"``.
 """
@@ -24,7 +27,7 @@ from ..config import DASK_CONNECT_SECONDS, CleanerConfig
 from .engine import EngineError, EngineMissing, LearnedCounts
 from .tasks import (
     N_BUCKETS, BatchOptions, BucketCounts, Outcome, PartialCounts, Task, clean_partition, count_partition,
-    merge_bucket,
+    dead_outcome, merge_bucket,
 )
 
 INSTALL_HINT = 'the Dask engine needs dask: pip install "cleaner[dask]"'
@@ -38,6 +41,9 @@ LOCAL_CLUSTER_CONFIG = {
     "distributed.admin.tick.interval": "1s",
     "distributed.admin.system-monitor.interval": "5s",
     "distributed.worker.memory.monitor-interval": "1s",
+    # A task is given up after killing this many workers (Dask's default is 3:
+    # each death costs a worker restart).
+    "distributed.scheduler.allowed-failures": 1,
 }
 
 
@@ -96,6 +102,7 @@ class DaskEngine:
     def learn(self, partitions: list[list[Task]], options: BatchOptions, config: CleanerConfig) -> LearnedCounts:
         client = self.client
         partials = client.map(count_partition, partitions, options=options, config=config, pure=False)
+        partials = self._without_killers(partials, partitions, options, config)
         heads = client.map(_head, partials, pure=False)
         merged = [
             client.submit(merge_bucket, client.map(_bucket, partials, number=number, pure=False), pure=False)
@@ -113,8 +120,47 @@ class DaskEngine:
     ) -> Iterator[list[Outcome]]:
         futures = self.client.map(clean_partition, partitions, options=options, config=config, pure=False)
         futures.reverse()
-        while futures:  # in order; each result let go once read
-            yield self._result(futures.pop())
+        for partition in partitions:  # in order; each result let go once read
+            future = futures.pop()
+            yield self._result(future) if not self._killed(future) else self._one_by_one(partition, options, config)
+
+    def _killed(self, future: Any) -> bool:
+        """The future's task kept killing its workers (KilledWorker)."""
+        from distributed import KilledWorker
+
+        try:
+            return isinstance(future.exception(), KilledWorker)  # waits for it
+        except OSError:  # the cluster is lost: _result says so
+            return False
+
+    def _one_by_one(self, partition: list[Task], options: BatchOptions, config: CleanerConfig) -> list[Outcome]:
+        """A partition that killed its workers, one input a task: the input that
+        kills is failed, the others are cleaned."""
+        futures = self.client.map(clean_partition, [[task] for task in partition], options=options, config=config,
+                                  pure=False)
+        outcomes: list[Outcome] = []
+        for task, future in zip(partition, futures):
+            if self._killed(future):
+                outcomes.append(dead_outcome(task, DEAD_WORKER))
+            else:
+                outcomes += self._result(future)
+        return outcomes
+
+    def _without_killers(
+        self, partials: list[Any], partitions: list[list[Task]], options: BatchOptions, config: CleanerConfig,
+    ) -> list[Any]:
+        """Pass 1's futures, with each partition that killed its workers counted
+        again input by input, leaving out the input that kills (pass 2 reports it)."""
+        fixed = []
+        for future, partition in zip(partials, partitions):
+            if not self._killed(future):
+                fixed.append(future)
+                continue
+            pieces = self.client.map(count_partition, [[task] for task in partition], options=options, config=config,
+                                     pure=False)
+            fixed += [piece if not self._killed(piece) else self.client.submit(PartialCounts, pure=False)
+                      for piece in pieces]
+        return fixed
 
     def _gather(self, futures: list[Any]) -> list[Any]:
         return [self._result(future) for future in futures]
@@ -130,6 +176,11 @@ class DaskEngine:
             ) from None
         except OSError as exc:  # the scheduler went away (CommClosedError is an OSError)
             raise EngineError(f"lost the Dask cluster ({exc}); run again to finish") from None
+
+
+DEAD_WORKER = (
+    "the Dask worker cleaning it died, again on retry: out of memory, or a crash"
+)
 
 
 def _head(partial: PartialCounts) -> tuple[list[tuple[str, str]], Counter[str]]:
