@@ -352,6 +352,7 @@ def batch_command(
     )
     workers = _make_engine(engine, scheduler, connect_timeout, options.jobs)
     result = batch.BatchResult()
+    _interrupt_on_terminate()
     try:
         try:
             _engine_errors(lambda: batch.run_batch(
@@ -364,6 +365,16 @@ def batch_command(
         _fail("interrupted; finished outputs are kept: run again to finish", EXIT_INTERRUPTED)
     if result.failed:
         sys.exit(EXIT_INPUT_ERROR)
+
+
+def _interrupt_on_terminate() -> None:
+    """SIGTERM (a cron job's timeout, a shutdown) stops the run as Ctrl-C does: report written, exit 130."""
+    import signal
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 def _finish_batch(result: BatchResult, report: str | None) -> None:

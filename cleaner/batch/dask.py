@@ -30,6 +30,8 @@ from .tasks import (
     dead_outcome, merge_bucket,
 )
 
+# While waiting for a task, check this often (seconds) that the LocalCluster still has workers.
+WORKER_CHECK_SECONDS = 5.0
 INSTALL_HINT = 'the Dask engine needs dask: pip install "cleaner[dask]"'
 # A LocalCluster started for one batch runs without Dask's live diagnostics: the
 # statistical profiler samples every worker's stack every 10 ms, and event-loop
@@ -129,9 +131,27 @@ class DaskEngine:
         from distributed import KilledWorker
 
         try:
-            return isinstance(future.exception(), KilledWorker)  # waits for it
+            self._wait(future)
+            return isinstance(future.exception(), KilledWorker)
         except OSError:  # the cluster is lost: _result says so
             return False
+
+    def _wait(self, future: Any) -> None:
+        """Wait for future. A nanny does not restart a worker that dies while it
+        starts (a task that kills it at once, on a busy machine): a LocalCluster
+        left without workers for two checks in a row gets new ones."""
+        empty = 0
+        while True:
+            try:
+                future.exception(timeout=WORKER_CHECK_SECONDS)
+                return
+            except TimeoutError:
+                pass
+            empty = empty + 1 if self.cluster is not None and not self.client.nthreads() else 0
+            if empty >= 2:
+                self.cluster.scale(0)
+                self.cluster.scale(self.workers)
+                empty = 0
 
     def _one_by_one(self, partition: list[Task], options: BatchOptions, config: CleanerConfig) -> list[Outcome]:
         """A partition that killed its workers, one input a task: the input that

@@ -88,8 +88,9 @@ _DONE: Future[Any] = Future()
 
 
 def _ignore_interrupt() -> None:
-    """Workers leave Ctrl-C to the main process, which stops them."""
+    """Workers leave Ctrl-C to the main process, which stops them (SIGTERM: they just end)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _finished(future: Future[Any]) -> bool:
@@ -121,6 +122,7 @@ def _alone(
 
 
 def _child(writer: Any, work: Work[Any], tasks: list[Task], options: BatchOptions, config: CleanerConfig) -> None:
+    _ignore_interrupt()
     try:
         result = (True, work(tasks, options, config))
     except BaseException as exc:  # sent to the parent, which raises it

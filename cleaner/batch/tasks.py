@@ -52,6 +52,9 @@ BucketCounts = dict[str, Counter[int]]
 # Test hook: a worker about to read the input of this file name kills itself
 # with SIGKILL, as the out-of-memory killer would (tests/test_hostile.py).
 DIE_ON_VARIABLE = "CLEANER_TEST_DIE_ON"
+# ...after this long, as a worker that fills its memory would: a Dask nanny does
+# not restart a worker that dies while it is still starting up.
+DIE_AFTER_SECONDS = 1.0
 
 
 class PageTimeout(CleanerError):
@@ -144,6 +147,9 @@ def time_limit(seconds: float | None) -> Iterator[None]:
 
 def _test_hook(task: Task) -> None:
     if os.environ.get(DIE_ON_VARIABLE) == os.path.basename(task.source):
+        import time
+
+        time.sleep(DIE_AFTER_SECONDS)
         os.kill(os.getpid(), signal.SIGKILL)
 
 
