@@ -258,3 +258,17 @@ def test_dask_worker_killed_by_one_input_fails_that_input_only(tmp_path: Path) -
     assert error_lines(result.stderr) == [line for line in error_lines(result.stderr) if "site1/killer.txt" in line]
     assert len(list(dest.rglob("page*.json"))) == 6 and not list(dest.rglob("killer*"))
     assert [f["input"] for f in _report(report)["failed"]] == ["site1/killer.txt"]  # type: ignore[attr-defined]
+
+
+def test_a_page_past_the_time_limit_fails_and_the_rest_is_cleaned(tmp_path: Path) -> None:
+    src, dest, report = tmp_path / "src", tmp_path / "dest", tmp_path / "report.json"
+    _pages(src, 3)
+    # 60,000 distinct lines take 5-15 s to clean here; a small page, a few hundredths
+    slow = "\n".join(f"Line {n} of a long page, with words enough to look like a sentence." for n in range(60_000))
+    (src / "site0" / "slow.txt").write_text(slow, encoding="utf-8")
+    result = cleaner("batch", str(src), str(dest), "--jobs", "1", "--page-seconds", "2", "--no-site-model",
+                     "--report", str(report))
+    assert result.returncode == EXIT_INPUT_ERROR
+    [line] = error_lines(result.stderr)
+    assert line.startswith("cleaner: error: site0/slow.txt: ") and "--page-seconds" in line
+    assert len(list(dest.rglob("page*.json"))) == 3
