@@ -1,15 +1,10 @@
 """Fuzz targets (atheris / libFuzzer) for the decoding and HTML paths of clean(),
 and for record streams.
 
-Two targets over the same invariants:
+Two targets over the same invariants (below):
 
 - ``decode``: the bytes as a file would hold them: detect encoding and kind, clean;
 - ``html``: the bytes forced through the HTML path (``input_format="html"``).
-
-and a third, ``records``: the first byte picks the stream format (JSONL,
-JSONL.gz, WARC, WARC.gz, WET), the rest is the file; it is read record by record
-and each record cleaned as ``cleaner clean`` does (``record_checks.py``, which
-tests/test_fuzz_regressions.py replays without atheris).
 
 On any input, cleaning either returns a document or raises cleaner's own
 ``CleanerError`` with a one-line message; the document passes the accounting
@@ -19,16 +14,23 @@ its Markdown shows cleaner's layout (and the input is text), cleaning that
 Markdown gives the same articles. Anything
 else is a crash that libFuzzer saves as ``crash-<sha1>``.
 
+A third target, ``records``: the first byte picks the stream format (JSONL,
+JSONL.gz, WARC, WARC.gz, WET), the rest is the file; it is read record by record
+and each record cleaned as ``cleaner clean`` does, with small limits; reading
+yields records or raises a one-line ``InputError``, and every output line is a
+JSON object (``record_checks.py``, which tests/test_fuzz_regressions.py replays
+without atheris). Each target runs 10 minutes (one core):
+
     python3 -m pip install -e ".[fuzz]"
     python3 fuzz/fuzz_clean.py --target decode --seed-corpus fuzz/corpus-decode \\
-        -max_total_time=300 -workers=1 -max_len=16384 -timeout=20 fuzz/corpus-decode
+        -max_total_time=600 -workers=1 -max_len=3000 -timeout=20 fuzz/corpus-decode
     python3 fuzz/fuzz_clean.py --target html --seed-corpus fuzz/corpus-html \\
-        -max_total_time=300 -workers=1 -max_len=16384 -timeout=20 fuzz/corpus-html
+        -max_total_time=600 -workers=1 -max_len=3000 -timeout=20 fuzz/corpus-html
     python3 fuzz/fuzz_clean.py --target records --seed-corpus fuzz/corpus-records \\
         -max_total_time=600 -workers=1 -max_len=16384 -timeout=20 fuzz/corpus-records
 
 ``--seed-corpus DIR`` fills DIR (when it is empty) with the first few KB of the
-fixtures and of a few dev pages. A crash replays with
+fixtures and of a few dev pages (records: small streams of each kind). A crash replays with
 ``python3 fuzz/fuzz_clean.py --target … crash-<sha1>``.
 """
 

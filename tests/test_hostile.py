@@ -15,6 +15,7 @@ import json
 import os
 import resource
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -28,7 +29,7 @@ from warcio.warcwriter import WARCWriter
 
 from cleaner.batch import MANIFEST_NAME
 from cleaner.batch.tasks import DIE_ON_VARIABLE
-from cleaner.cli import EXIT_INPUT_ERROR, EXIT_INTERRUPTED
+from cleaner.cli import EXIT_DESTINATION, EXIT_ENGINE, EXIT_INPUT_ERROR, EXIT_INTERRUPTED
 from test_html import PARAGRAPH
 
 # Address space of each child process (and of each of its workers). Cleaning
@@ -272,3 +273,26 @@ def test_a_page_past_the_time_limit_fails_and_the_rest_is_cleaned(tmp_path: Path
     [line] = error_lines(result.stderr)
     assert line.startswith("cleaner: error: site0/slow.txt: ") and "--page-seconds" in line
     assert len(list(dest.rglob("page*.json"))) == 3
+
+
+@pytest.mark.parametrize("stop", ["destination", "engine"])
+def test_report_is_written_when_the_run_stops_early(tmp_path: Path, stop: str) -> None:
+    src, report = tmp_path / "src", tmp_path / "report.json"
+    _pages(src, 2)
+    if stop == "destination":  # DEST cannot be made: exit 4
+        (tmp_path / "file").write_text("x")
+        args, code = [str(tmp_path / "file" / "dest")], EXIT_DESTINATION
+    else:  # no Dask scheduler answers: exit 5
+        pytest.importorskip("distributed")
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        args = [str(tmp_path / "dest"), "--engine", "dask", "--scheduler", f"tcp://127.0.0.1:{port}",
+                "--connect-timeout", "1"]
+        code = EXIT_ENGINE
+    result = cleaner("batch", str(src), *args, "--report", str(report), memory=DASK_MEMORY_LIMIT)
+    assert result.returncode == code
+    assert len(error_lines(result.stderr)) == 1
+    written = _report(report)
+    assert written["stopped"] and written["cleaned"] == 0
+    assert written["not_reached"] == ["site0/page0.txt", "site1/page1.txt"]
