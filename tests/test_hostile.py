@@ -28,7 +28,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from cleaner.batch import MANIFEST_NAME
-from cleaner.batch.tasks import DIE_ON_VARIABLE
+from cleaner.batch.tasks import DIE_ON_VARIABLE, HANG_ON_VARIABLE
 from cleaner.cli import EXIT_DESTINATION, EXIT_ENGINE, EXIT_INPUT_ERROR, EXIT_INTERRUPTED
 from test_html import PARAGRAPH
 
@@ -296,3 +296,15 @@ def test_report_is_written_when_the_run_stops_early(tmp_path: Path, stop: str) -
     written = _report(report)
     assert written["stopped"] and written["cleaned"] == 0
     assert written["not_reached"] == ["site0/page0.txt", "site1/page1.txt"]
+
+
+def test_a_page_stuck_where_the_timer_cannot_stop_it_is_killed(tmp_path: Path) -> None:
+    src, dest, report = tmp_path / "src", tmp_path / "dest", tmp_path / "report.json"
+    _pages(src, 3)
+    (src / "site1" / "stuck.txt").write_text(TEXT.replace("report", "report s"), encoding="utf-8")
+    result = cleaner("batch", str(src), str(dest), "--jobs", "2", "--page-seconds", "1", "--no-site-model",
+                     "--report", str(report), env={HANG_ON_VARIABLE: "stuck.txt"})
+    assert result.returncode == EXIT_INPUT_ERROR
+    [line] = error_lines(result.stderr)
+    assert line.startswith("cleaner: error: site1/stuck.txt: ") and "its process was killed" in line
+    assert len(list(dest.rglob("page*.json"))) == 3

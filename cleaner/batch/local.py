@@ -8,6 +8,11 @@ and the rest goes on: partitions already finished are kept, the others are run
 again, and a partition that was in the broken pool is run input by input, each
 in a child process of its own, so the one input that kills its process is found,
 reported as failed (``dead_outcome``) and not retried in this run.
+
+``--page-seconds`` is enforced in the worker (SIGALRM), which a call stuck in C
+code does not see; as a backstop, a partition of pages that runs past
+HARD_LIMIT_PAGES times its pages' limits has its workers killed, and the page
+that hangs is found the same way.
 """
 
 from __future__ import annotations
@@ -19,10 +24,16 @@ from typing import Any, TypeVar
 
 from ..config import CleanerConfig
 from .engine import LearnedCounts, combine_partials
+from ..records import is_stream
 from .tasks import BatchOptions, Outcome, PartialCounts, Task, clean_partition, count_partition, dead_outcome
 
 R = TypeVar("R")
+# The backstop: a partition of n pages may run (n * HARD_LIMIT_PAGES + 1) times
+# --page-seconds before its workers are killed (the worker's own timer fires
+# first on any page that returns to Python now and then). A record stream has
+# no such bound: it may rightly run for hours, each record under the timer.
 Work = Callable[[list[Task], BatchOptions, CleanerConfig], R]
+HARD_LIMIT_PAGES = 2
 
 
 class LocalEngine:
@@ -39,8 +50,7 @@ class LocalEngine:
         if self.pool is None:
             return
         if kind is not None:  # Ctrl-C, or the run stops: do not wait for the partitions running
-            for process in list((getattr(self.pool, "_processes", None) or {}).values()):
-                process.terminate()
+            _kill_workers(self.pool)
         self.pool.shutdown(cancel_futures=True)
         self.pool = None
 
@@ -72,19 +82,32 @@ class LocalEngine:
         futures: list[Future[R]] = [pool.submit(work, p, options, config) for p in partitions]
         for number, partition in enumerate(partitions):
             try:
-                yield [futures[number].result()]
+                yield [futures[number].result(timeout=_hard_limit(partition, options))]
                 futures[number] = _DONE
                 continue
             except (BrokenProcessPool, MemoryError):
                 pass
+            except TimeoutError:  # stuck where the worker's timer cannot stop it
+                _kill_workers(pool)
             pool = self._new_pool()  # the rest goes to a new pool; what finished is kept
             for later in range(number + 1, len(partitions)):
                 if not _finished(futures[later]):
                     futures[later] = pool.submit(work, partitions[later], options, config)
-            yield [_alone(work, [task], options, config, dead) for task in partition]
+            yield [_alone(work, [task], options, config, dead, _hard_limit([task], options)) for task in partition]
 
 
 _DONE: Future[Any] = Future()
+
+
+def _hard_limit(partition: list[Task], options: BatchOptions) -> float | None:
+    if not options.page_seconds or any(is_stream(task.source) for task in partition):
+        return None
+    return options.page_seconds * (len(partition) * HARD_LIMIT_PAGES + 1)
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.kill()
 
 
 def _ignore_interrupt() -> None:
@@ -98,22 +121,34 @@ def _finished(future: Future[Any]) -> bool:
 
 
 def _alone(
-    work: Work[R], tasks: list[Task], options: BatchOptions, config: CleanerConfig, dead: Callable[[Task, str], R]
+    work: Work[R], tasks: list[Task], options: BatchOptions, config: CleanerConfig, dead: Callable[[Task, str], R],
+    seconds: float | None,
 ) -> R:
-    """work(tasks) in a child process of its own; dead(task, reason) if that process dies."""
+    """work(tasks) in a child process of its own; dead(task, reason) if that
+    process dies, or is killed after seconds."""
     import multiprocessing
 
     reader, writer = multiprocessing.Pipe(duplex=False)
     process = multiprocessing.Process(target=_child, args=(writer, work, tasks, options, config), daemon=True)
     process.start()
     writer.close()
+    ok: bool | None = None  # None: no answer (the process died)
+    value: Any = None
+    hung = False
     try:
-        ok, value = reader.recv()
+        hung = not reader.poll(seconds)
+        if hung:
+            process.kill()
+        else:
+            ok, value = reader.recv()
     except EOFError:
-        ok, value = None, None
+        pass
     finally:
         reader.close()
         process.join()
+    if hung:
+        return dead(tasks[0], f"took longer than {seconds:g} s and did not stop at --page-seconds "
+                              "(stuck in a C library?): its process was killed")
     if ok is None:
         return dead(tasks[0], _death(process.exitcode))
     if not ok:

@@ -52,8 +52,10 @@ BucketCounts = dict[str, Counter[int]]
 # Test hook: a worker about to read the input of this file name kills itself
 # with SIGKILL, as the out-of-memory killer would (tests/test_hostile.py).
 DIE_ON_VARIABLE = "CLEANER_TEST_DIE_ON"
-# ...after this long, as a worker that fills its memory would: a Dask nanny does
-# not restart a worker that dies while it is still starting up.
+# ...and one about to read this one hangs where --page-seconds cannot stop it.
+HANG_ON_VARIABLE = "CLEANER_TEST_HANG_ON"
+# The first dies after this long, as a worker that fills its memory would: a
+# Dask nanny does not restart a worker that dies while it is still starting up.
 DIE_AFTER_SECONDS = 1.0
 
 
@@ -146,11 +148,15 @@ def time_limit(seconds: float | None) -> Iterator[None]:
 
 
 def _test_hook(task: Task) -> None:
-    if os.environ.get(DIE_ON_VARIABLE) == os.path.basename(task.source):
-        import time
+    import time
 
+    name = os.path.basename(task.source)
+    if os.environ.get(DIE_ON_VARIABLE) == name:
         time.sleep(DIE_AFTER_SECONDS)
         os.kill(os.getpid(), signal.SIGKILL)
+    if os.environ.get(HANG_ON_VARIABLE) == name:  # as a call stuck in C code: no SIGALRM gets through
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        time.sleep(3600)
 
 
 def _unexpected(exc: BaseException) -> str:
