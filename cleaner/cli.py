@@ -2,9 +2,10 @@
 
 stdout carries only the result; every message goes to stderr as one line.
 Exit codes: 0 success (also when a page has no article), 1 an input could not
-be read or cleaned, 2 usage error (also: --engine dask without dask installed),
-3 another run holds the lock, 4 DEST cannot be written, 5 the engine failed (no
-Dask scheduler answered within --connect-timeout, or the cluster was lost).
+be read or cleaned (also: over a limit), 2 usage error (also: --engine dask
+without dask installed), 3 another run holds the lock, 4 DEST cannot be
+written, 5 the engine failed (no Dask scheduler answered within
+--connect-timeout, or the cluster was lost), 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from . import __version__
 from .atomic import AtomicFile, write_atomic
-from .config import DASK_CONNECT_SECONDS, CleanerConfig
+from .config import DASK_CONNECT_SECONDS, PAGE_SECONDS, CleanerConfig
 from .model import Block, CleanerError, Document, InputError, Role
 from .pipeline import clean
 
@@ -33,6 +34,14 @@ EXIT_USAGE = 2
 EXIT_LOCKED = 3  # cleaner batch: another run holds DEST's lock
 EXIT_DESTINATION = 4  # cleaner batch: DEST cannot be written (read-only, disk full)
 EXIT_ENGINE = 5  # cleaner batch/learn: no Dask scheduler answered, or the cluster was lost
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as a shell reports it)
+# The limits on one input (CleanerConfig fields), each an option of clean, batch and learn.
+LIMITS = {
+    "max_page_bytes": "Refuse a page larger than this, in bytes after gunzip (a .gz is unpacked no further).",
+    "max_record_bytes": "Refuse a stream record (JSONL line, WARC/WET record) larger than this, in bytes.",
+    "max_page_lines": "Refuse a page of more non-blank lines (text) or blocks (HTML) than this.",
+    "max_line_chars": "Cut a longer line (or HTML block) to this many characters, with a warning.",
+}
 ENGINES = ("local", "dask")
 # Set to print the main process's own CPU seconds after a batch (how much the
 # workers leave to it: planning, merging, the manifest).
@@ -74,6 +83,17 @@ def main() -> None:
     """Clean scraped page dumps (text or HTML) into articles."""
 
 
+def _limit_options(command: Callable[..., None]) -> Callable[..., None]:
+    """--max-page-bytes and the other limits (CleanerConfig fields), shared by clean, batch and learn."""
+    defaults = CleanerConfig()
+    for name, text in reversed(LIMITS.items()):
+        command = click.option(
+            "--" + name.replace("_", "-"), name, type=click.IntRange(min=1), default=getattr(defaults, name),
+            show_default=True, help=text,
+        )(command)
+    return command
+
+
 @main.command("clean", epilog=_examples(
     "cleaner clean page.txt -o page.md",
     "curl -s https://example.org/a | cleaner clean -f json | jq -r '.articles[0].title'",
@@ -98,10 +118,11 @@ def main() -> None:
 @click.option("--fields", "fields_spec", default="", help=FIELDS_HELP)
 @click.option("--check", is_flag=True, help="Verify that every input line is accounted for exactly once "
               "(kept, title, metadata, caption or dropped with a reason); exit 1 if not.")
+@_limit_options
 def clean_command(
     inputs: tuple[str, ...], output_format: str, output: str | None, captions: bool, links: bool,
     explain: bool, comments: bool, input_format: str, site_model_path: str | None, site: str | None,
-    fields_spec: str, check: bool,
+    fields_spec: str, check: bool, **limits: int,
 ) -> None:
     """Clean INPUT files (or stdin, as - or when none are given) into articles.
 
@@ -109,7 +130,7 @@ def clean_command(
     record into JSONL, one article a line with its record's url, date and id.
     """
     names = _input_names(inputs)
-    config = CleanerConfig(keep_comments=comments)
+    config = _config(limits, keep_comments=comments)
     from .records import is_stream
 
     site_model = None
@@ -134,12 +155,17 @@ def clean_command(
 
             boilerplate = site_model.boilerplate(site or site_of(None, name), config)
         try:
-            data = _read_bytes(name)
+            data = _read_bytes(name, config.max_page_bytes)
             document = clean(
                 data, source=name, config=config, input_format=input_format, site_boilerplate=boilerplate,
             )
         except CleanerError as exc:
-            _message(f"error: {exc}")
+            text = str(exc)
+            _message(f"error: {text}" if text.startswith(f"{name}: ") else f"error: {name}: {text}")
+            failed += 1
+            continue
+        except MemoryError:
+            _message(f"error: {name}: out of memory while cleaning it (lower the limits, e.g. --max-page-bytes)")
             failed += 1
             continue
         if check:
@@ -174,7 +200,7 @@ def _clean_streams(
     with AtomicFile(output) if output else _Stdout() as out:
         for name in names:
             try:
-                for record in batch.read_records(name, options.fields):
+                for record in batch.read_records(name, options.fields, config.max_record_bytes):
                     boilerplate: frozenset[int] = frozenset()
                     if isinstance(site_model, SiteModel):
                         boilerplate = site_model.boilerplate(site or site_of(record.url, name), config)
@@ -213,6 +239,12 @@ class _Stdout:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
+def _config(limits: dict[str, Any], keep_comments: bool = False) -> CleanerConfig:
+    from dataclasses import replace
+
+    return replace(CleanerConfig(keep_comments=keep_comments), **limits)
+
+
 def _engine_options(command: Callable[..., None]) -> Callable[..., None]:
     """--engine, --scheduler, --connect-timeout and --jobs, shared by batch and learn."""
     for option in reversed([
@@ -225,6 +257,8 @@ def _engine_options(command: Callable[..., None]) -> Callable[..., None]:
                      show_default=True, help="--scheduler: seconds to wait for it to answer."),
         click.option("--jobs", type=click.IntRange(min=1), default=None,
                      help="Worker processes (local pool or LocalCluster) [default: all cores]."),
+        click.option("--page-seconds", type=click.FloatRange(min=0.1), default=PAGE_SECONDS, show_default=True,
+                     help="Give up on a page (or a stream's record) that takes longer: it is reported as failed."),
     ]):
         command = option(command)
     return command
@@ -303,11 +337,12 @@ def _inputs(src: str | None, files_from: object, pattern: str, dest: str) -> lis
               help="Do not learn the sites' boilerplate across their pages.")
 @click.option("--fields", "fields_spec", default="", help=FIELDS_HELP)
 @_engine_options
+@_limit_options
 def batch_command(
     paths: tuple[str, ...], output_format: str, jobs: int | None, pattern: str, files_from: object,
     force: bool, report: str | None, captions: bool, links: bool, comments: bool, input_format: str,
     site_model: str | None, no_site_model: bool, fields_spec: str, engine: str, scheduler: str | None,
-    connect_timeout: float,
+    connect_timeout: float, page_seconds: float, **limits: int,
 ) -> None:
     """Clean every file under SRC (or listed by --files-from) into DEST.
 
@@ -317,7 +352,8 @@ def batch_command(
     clean (pass 2). Exit codes: 0 all cleaned, 1 some inputs failed (listed on
     stderr and in --report), 2 usage error, 3 another run holds DEST's lock,
     4 DEST cannot be written, 5 the Dask engine failed (no scheduler answered
-    within --connect-timeout, or the cluster was lost: run again to finish).
+    within --connect-timeout, or the cluster was lost: run again to finish),
+    130 interrupted. The --report is written in every case.
     """
     from . import batch
 
@@ -330,18 +366,44 @@ def batch_command(
     options = batch.BatchOptions(
         output_format=output_format, captions=captions, links=links, input_format=input_format,
         pattern=pattern, force=force, jobs=jobs or os.cpu_count() or 1, learn_sites=not no_site_model,
-        fields=_fields(fields_spec),
+        fields=_fields(fields_spec), page_seconds=page_seconds,
     )
     workers = _make_engine(engine, scheduler, connect_timeout, options.jobs)
-    result = _engine_errors(lambda: batch.run_batch(
-        inputs, dest, options, CleanerConfig(keep_comments=comments), progress=_progress_printer(),
-        engine=workers, site_model=site_model,
-    ))
+    result = batch.BatchResult()
+    _interrupt_on_terminate()
+    try:
+        try:
+            _engine_errors(lambda: batch.run_batch(
+                inputs, dest, options, _config(limits, keep_comments=comments), progress=_progress_printer(),
+                engine=workers, site_model=site_model, result=result,
+            ))
+        finally:  # also when the run stops early: what was done, what failed, what was not reached
+            _finish_batch(result, report)
+    except KeyboardInterrupt:
+        _fail("interrupted; finished outputs are kept: run again to finish", EXIT_INTERRUPTED)
+    if result.failed:
+        sys.exit(EXIT_INPUT_ERROR)
+
+
+def _interrupt_on_terminate() -> None:
+    """SIGTERM (a cron job's timeout, a shutdown) stops the run as Ctrl-C does: report written, exit 130."""
+    import signal
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
+def _finish_batch(result: BatchResult, report: str | None) -> None:
+    """Each failure and the summary on stderr; the report, if asked for."""
     if sys.stderr.isatty():
         click.echo("", err=True)  # end the progress line
-    for outcome in result.failed:
-        _message(f"error: {outcome.relative}: {outcome.error}")
-    _message(result.summary())
+    if result.stopped is None or result.done:  # a run stopped before any input says only why
+        for outcome in result.failed:
+            again = "" if outcome.retried else " (unchanged since it failed: not retried; --force retries it)"
+            _message(f"error: {outcome.relative}: {outcome.error}{again}")
+        _message(result.summary())
     _debug_cpu()
     if report:
         import json
@@ -350,8 +412,6 @@ def batch_command(
             write_atomic(report, (json.dumps(result.report(), indent=2) + "\n").encode("utf-8"))
         except OSError as exc:
             _fail(f"cannot write {report}: {exc.strerror or exc}", EXIT_DESTINATION)
-    if result.failed:
-        sys.exit(EXIT_INPUT_ERROR)
 
 
 @main.command("learn", epilog=_examples(
@@ -365,9 +425,11 @@ def batch_command(
 @click.option("--input-format", type=click.Choice(INPUT_FORMATS), default="auto", show_default=True)
 @click.option("--fields", "fields_spec", default="", help=FIELDS_HELP)
 @_engine_options
+@_limit_options
 def learn_command(
     paths: tuple[str, ...], pattern: str, files_from: object, input_format: str, fields_spec: str,
-    engine: str, scheduler: str | None, connect_timeout: float, jobs: int | None,
+    engine: str, scheduler: str | None, connect_timeout: float, jobs: int | None, page_seconds: float,
+    **limits: int,
 ) -> None:
     """Learn the sites' boilerplate from SRC's pages into MODEL (pass 1 alone).
 
@@ -381,9 +443,13 @@ def learn_command(
     inputs = [item for item in _inputs(src, files_from, pattern, model)
               if item[0] != os.path.abspath(model) and not item[0].startswith(os.path.abspath(model) + ".")]
     options = batch.BatchOptions(input_format=input_format, jobs=jobs or os.cpu_count() or 1,
-                                 fields=_fields(fields_spec))
+                                 fields=_fields(fields_spec), page_seconds=page_seconds)
     workers = _make_engine(engine, scheduler, connect_timeout, options.jobs)
-    counted, sites = _engine_errors(lambda: batch.learn_sites(inputs, model, options, engine=workers))
+    config = _config(limits)
+    try:
+        counted, sites = _engine_errors(lambda: batch.learn_sites(inputs, model, options, config, engine=workers))
+    except KeyboardInterrupt:
+        _fail("interrupted; the model is unchanged", EXIT_INTERRUPTED)
     _message(f"learned {counted:,} new or changed inputs of {len(inputs):,}; {sites:,} sites in {model}")
     _debug_cpu()
 
@@ -424,7 +490,8 @@ def explain_command(input_name: str, input_format: str) -> None:
     """Print every line of INPUT with what happened to it."""
     names = _input_names((input_name,) if input_name != "-" else ())
     try:
-        document = clean(_read_bytes(names[0]), source=names[0], input_format=input_format)
+        document = clean(_read_bytes(names[0], CleanerConfig.max_page_bytes), source=names[0],
+                         input_format=input_format)
     except CleanerError as exc:
         _fail(str(exc), EXIT_INPUT_ERROR)
     lines = []
@@ -460,28 +527,26 @@ def _input_names(inputs: tuple[str, ...]) -> list[str]:
     return list(inputs)
 
 
-def _read_bytes(name: str) -> bytes:
-    if name == "-":
-        return sys.stdin.buffer.read()
+def _read_bytes(name: str, max_bytes: int) -> bytes:
+    """An input's bytes (gunzipped for .gz), at most max_bytes read or unpacked."""
+    from .limits import read_bounded, read_page_file
+
     try:
+        if name == "-":
+            return read_bounded(sys.stdin.buffer, max_bytes)
         if os.path.isdir(name):
             raise InputError(f"{name}: is a directory; give the files in it")
-        with open(name, "rb") as handle:
-            data = handle.read()
+        return read_page_file(name, max_bytes)
+    except InputError as exc:
+        if str(exc).startswith(f"{name}: "):
+            raise
+        raise InputError(f"{name}: {exc}") from None
     except FileNotFoundError:
         raise InputError(f"{name}: no such file") from None
     except PermissionError:
         raise InputError(f"{name}: permission denied") from None
     except OSError as exc:
         raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
-    if name.endswith(".gz"):
-        import gzip
-
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise InputError(f"{name}: not a valid gzip file ({exc})") from None
-    return data
 
 
 def _render(

@@ -103,9 +103,34 @@ class CleanerConfig:
     # Path to the boundary model's weights (JSON); None uses the packaged one.
     boundary_model: str | None = None
 
+    # --- limits on hostile and oversized input (limits.py) --------------------
+    # Scraped pages are untrusted: each limit bounds what one page may cost, so a
+    # gzip bomb or a runaway dump is refused (or cut) instead of taking the
+    # machine. Peak memory is about 1.5 KB per line (README, "Memory"), so the
+    # defaults keep one page to a few hundred MB; they are far above every real
+    # page seen (dev: largest dump 123 KB and 1,448 lines, largest HTML page
+    # 1.5 MB, longest line 5,054 characters) and take the 20 MB HTML page and the
+    # 50 MB one-line dump of the tests (test_html, test_cli).
+    # The largest page, in bytes after gunzip (a .gz stops unpacking here);
+    # larger is refused (--max-page-bytes).
+    max_page_bytes: int = 64 * 2**20
+    # The largest record of a stream (a JSONL line, a WARC/WET record's content),
+    # in bytes; a larger record is refused and the stream goes on (--max-record-bytes).
+    max_record_bytes: int = 64 * 2**20
+    # The most non-blank lines (text) or blocks (HTML) a page may have; more is
+    # refused (--max-page-lines). 100,000 lines cost about 150 MB.
+    max_page_lines: int = 100_000
+    # A longer line (or HTML block) is cut to this many characters, with a
+    # warning (--max-line-chars): fuzzy matching costs the square of a line's length.
+    max_line_chars: int = 100_000
+
 
 # How a batch runs, not what it outputs: kept out of CleanerConfig, whose every
 # field goes into the batch settings digest (changing it would redo all outputs).
 # --connect-timeout: seconds to wait for a Dask scheduler to answer before
 # exiting with a clear error (10: a scheduler on a LAN answers in well under 1 s).
 DASK_CONNECT_SECONDS = 10.0
+# --page-seconds: cleaner batch gives up on a page (or a stream's record) that
+# takes longer than this, and records the input as failed. The largest dev page
+# takes well under a second; 60 s leaves room for a slow, busy machine.
+PAGE_SECONDS = 60.0

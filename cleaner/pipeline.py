@@ -10,7 +10,8 @@ from .blocks import split_blocks
 from .classify import score_blocks
 from .config import CleanerConfig
 from .dedupe import mark_duplicates
-from .model import Document, InputKind
+from .limits import check_line_count, check_page_size, limit_blocks
+from .model import Block, Decoded, Document, InputKind, PageMeta
 from .read import read_input
 from .segments import far_apart, group_segments
 from .sitemodel import fingerprint_page, mark_site_boilerplate
@@ -33,9 +34,9 @@ def clean(
     is not text or HTML.
     """
     config = config or DEFAULT_CONFIG
-    decoded = read_input(data, input_format=input_format)
-    html, warnings = decoded.kind is InputKind.HTML, decoded.warnings
-    blocks, meta = split_blocks(decoded, config)
+    decoded = _read(data, config, input_format)
+    html = decoded.kind is InputKind.HTML
+    blocks, meta, warnings = _split(decoded, config)
     del decoded  # its text now lives in the blocks: a big dump is not held twice (4 bytes a character with emoji)
     blocks = mark_duplicates(blocks, config)
     blocks = mark_site_boilerplate(blocks, site_boilerplate)
@@ -48,6 +49,21 @@ def clean(
 def page_fingerprints(data: bytes | str, *, config: CleanerConfig | None = None, input_format: str = "auto") -> frozenset[int]:
     """Pass 1 of site learning: the fingerprints of a page's lines (stages 1-3 only)."""
     config = config or DEFAULT_CONFIG
-    decoded = read_input(data, input_format=input_format)
-    blocks, _ = split_blocks(decoded, config)
+    blocks, _, _ = _split(_read(data, config, input_format), config)
     return fingerprint_page(mark_duplicates(blocks, config))
+
+
+def _read(data: bytes | str, config: CleanerConfig, input_format: str) -> Decoded:
+    """Stage 1 within the limits: a page too big or with too many lines is
+    refused (LimitError) before any block is made."""
+    check_page_size(data, config)
+    decoded = read_input(data, input_format=input_format)
+    if decoded.kind is InputKind.TEXT:
+        check_line_count(decoded.text, config)
+    return decoded
+
+
+def _split(decoded: Decoded, config: CleanerConfig) -> tuple[list[Block], PageMeta, tuple[str, ...]]:
+    """Stage 2 within the limits: blocks (too many refused, too long cut) and the warnings so far."""
+    blocks, meta = split_blocks(decoded, config)
+    return blocks, meta, decoded.warnings + limit_blocks(blocks, config)

@@ -3,6 +3,7 @@ as regression tests: each goes through the same checks as the fuzz target."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,17 @@ def test_a_top_level_heading_kept_in_a_body_is_written_one_level_down() -> None:
     document = clean((DATA / "markdown-heading-line-kept-in-body.txt").read_bytes())
     assert "People don’t understand the fiscal cliff" in document.articles[0].paragraphs
     assert "\n## People don’t understand the fiscal cliff\n" in render_markdown([document])
+
+
+RECORD_CASES = sorted((DATA.parent / "fuzz-records").iterdir())
+
+
+@pytest.mark.parametrize("path", RECORD_CASES, ids=[p.name for p in RECORD_CASES])
+def test_fuzz_finding_in_a_record_stream_is_read_or_refused_in_one_line(path: Path) -> None:
+    """fuzz_clean.py --target records: the first byte picks the stream's suffix."""
+    sys.path.insert(0, str(DATA.parents[2] / "fuzz"))
+    try:
+        from record_checks import check_records
+    finally:
+        sys.path.pop(0)
+    check_records(path.read_bytes())

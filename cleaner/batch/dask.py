@@ -7,8 +7,11 @@ partitions, splits each partial into its hash buckets and merges every bucket
 on a worker (``merge_bucket``); only the merged buckets come back. Pass 2 maps
 ``clean_partition``; each task names the site model file, which workers read
 from disk (DEST must be on a file system every worker sees). Dask retries the
-partitions of a worker that dies; a partition whose workers keep dying fails the
-run (EngineError), and the next run finishes the job.
+partitions of a worker that dies, up to allowed-failures times (1 on a
+LocalCluster; a given cluster keeps its own setting); a partition that still
+kills its worker is run input by input, and the input that kills is reported as
+failed (``dead_outcome``), as with the local pool. Losing the cluster stops the
+run (EngineError); the next run finishes the job.
 
 dask is imported only when this engine starts (the ``dask`` extra: the error
 message without it names the install command, from distribution.py).
@@ -27,9 +30,11 @@ from ..distribution import install_command
 from .engine import EngineError, EngineMissing, LearnedCounts
 from .tasks import (
     N_BUCKETS, BatchOptions, BucketCounts, Outcome, PartialCounts, Task, clean_partition, count_partition,
-    merge_bucket,
+    dead_outcome, merge_bucket,
 )
 
+# While waiting for a task, check this often (seconds) that the LocalCluster still has workers.
+WORKER_CHECK_SECONDS = 5.0
 # A LocalCluster started for one batch runs without Dask's live diagnostics: the
 # statistical profiler samples every worker's stack every 10 ms, and event-loop
 # and system monitors tick every 20-500 ms in every process. Together they took
@@ -43,6 +48,9 @@ LOCAL_CLUSTER_CONFIG = {
     "distributed.admin.tick.interval": "1s",
     "distributed.admin.system-monitor.interval": "5s",
     "distributed.worker.memory.monitor-interval": "1s",
+    # A task is given up after killing this many workers (Dask's default is 3:
+    # each death costs a worker restart).
+    "distributed.scheduler.allowed-failures": 1,
 }
 
 
@@ -112,6 +120,7 @@ class DaskEngine:
     def learn(self, partitions: list[list[Task]], options: BatchOptions, config: CleanerConfig) -> LearnedCounts:
         client = self.client
         partials = client.map(count_partition, partitions, options=options, config=config, pure=False)
+        partials = self._without_killers(partials, partitions, options, config)
         heads = client.map(_head, partials, pure=False)
         merged = [
             client.submit(merge_bucket, client.map(_bucket, partials, number=number, pure=False), pure=False)
@@ -129,8 +138,65 @@ class DaskEngine:
     ) -> Iterator[list[Outcome]]:
         futures = self.client.map(clean_partition, partitions, options=options, config=config, pure=False)
         futures.reverse()
-        while futures:  # in order; each result let go once read
-            yield self._result(futures.pop())
+        for partition in partitions:  # in order; each result let go once read
+            future = futures.pop()
+            yield self._result(future) if not self._killed(future) else self._one_by_one(partition, options, config)
+
+    def _killed(self, future: Any) -> bool:
+        """The future's task kept killing its workers (KilledWorker)."""
+        from distributed import KilledWorker
+
+        try:
+            self._wait(future)
+            return isinstance(future.exception(), KilledWorker)
+        except OSError:  # the cluster is lost: _result says so
+            return False
+
+    def _wait(self, future: Any) -> None:
+        """Wait for future. A nanny does not restart a worker that dies while it
+        starts (a task that kills it at once, on a busy machine): a LocalCluster
+        left without workers for two checks in a row gets new ones."""
+        empty = 0
+        while True:
+            try:
+                future.exception(timeout=WORKER_CHECK_SECONDS)
+                return
+            except TimeoutError:
+                pass
+            empty = empty + 1 if self.cluster is not None and not self.client.nthreads() else 0
+            if empty >= 2:
+                self.cluster.scale(0)
+                self.cluster.scale(self.workers)
+                empty = 0
+
+    def _one_by_one(self, partition: list[Task], options: BatchOptions, config: CleanerConfig) -> list[Outcome]:
+        """A partition that killed its workers, one input a task: the input that
+        kills is failed, the others are cleaned."""
+        futures = self.client.map(clean_partition, [[task] for task in partition], options=options, config=config,
+                                  pure=False)
+        outcomes: list[Outcome] = []
+        for task, future in zip(partition, futures):
+            if self._killed(future):
+                outcomes.append(dead_outcome(task, DEAD_WORKER))
+            else:
+                outcomes += self._result(future)
+        return outcomes
+
+    def _without_killers(
+        self, partials: list[Any], partitions: list[list[Task]], options: BatchOptions, config: CleanerConfig,
+    ) -> list[Any]:
+        """Pass 1's futures, with each partition that killed its workers counted
+        again input by input, leaving out the input that kills (pass 2 reports it)."""
+        fixed = []
+        for future, partition in zip(partials, partitions):
+            if not self._killed(future):
+                fixed.append(future)
+                continue
+            pieces = self.client.map(count_partition, [[task] for task in partition], options=options, config=config,
+                                     pure=False)
+            fixed += [piece if not self._killed(piece) else self.client.submit(PartialCounts, pure=False)
+                      for piece in pieces]
+        return fixed
 
     def _gather(self, futures: list[Any]) -> list[Any]:
         return [self._result(future) for future in futures]
@@ -152,6 +218,11 @@ def _silence_logs() -> None:
     """In a worker about to be shut down: no more log lines."""
     for name in ("distributed", "dask", "tornado"):
         logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+
+
+DEAD_WORKER = (
+    "the Dask worker cleaning it died, again on retry: out of memory, or a crash"
+)
 
 
 def _head(partial: PartialCounts) -> tuple[list[tuple[str, str]], Counter[str]]:

@@ -76,19 +76,5 @@ def file_hash(path: str) -> str:
     return digest.hexdigest()
 
 
-def read_page(path: str) -> bytes:
-    """A single page's bytes, gunzipped when its name ends in .gz."""
-    with open(path, "rb") as handle:
-        data = handle.read()
-    if path.lower().endswith(".gz"):
-        import gzip
-
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise CleanerError(f"not a valid gzip file ({exc})") from None
-    return data
-
-
 def is_destination_error(exc: OSError) -> bool:
     return exc.errno in DESTINATION_ERRNOS

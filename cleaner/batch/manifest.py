@@ -1,7 +1,9 @@
 """The manifest: what DEST holds, so that a re-run skips what has not changed.
 
 One SQLite row per input: size, mtime, content hash, the settings digest that
-made its output, and the output's path. A row is added only for an output that
+made its output, and the output's path; or, for an input that failed, its
+error (so that it is tried again only when it or the settings change, or with
+``--force``: a page that kills its worker does not kill one every night). A row is added only for an output that
 has been renamed into place, so the manifest never claims a file that is not
 there. Rows are committed in groups (every COMMIT_ROWS rows or COMMIT_SECONDS):
 a run killed between two commits loses only the rows of outputs it had already
@@ -43,8 +45,11 @@ class Manifest:
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS inputs (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,"
-            " sha256 TEXT, settings TEXT, output TEXT)"
+            " sha256 TEXT, settings TEXT, output TEXT, error TEXT)"
         )
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(inputs)")}
+        if "error" not in columns:  # a manifest of cleaner 0.1
+            self.db.execute("ALTER TABLE inputs ADD COLUMN error TEXT")
         self.db.commit()
         return self
 
@@ -53,10 +58,12 @@ class Manifest:
         return {row["path"]: row for row in self.db.execute("SELECT * FROM inputs")}
 
     def put(self, outcome: Outcome, settings: str) -> None:
-        """Record an input whose output is in place (committed with its group)."""
+        """Record an input whose output is in place, or that failed (committed with its group)."""
+        failed = outcome.status == "failed"
         self.db.execute(
-            "INSERT OR REPLACE INTO inputs VALUES (?, ?, ?, ?, ?, ?)",
-            (outcome.relative, outcome.size, outcome.mtime_ns, outcome.sha256, settings, outcome.output),
+            "INSERT OR REPLACE INTO inputs VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (outcome.relative, outcome.size, outcome.mtime_ns, outcome.sha256, settings,
+             "" if failed else outcome.output, outcome.error if failed else None),
         )
         if not self.pending:
             self.first_pending = time.monotonic()
@@ -81,6 +88,11 @@ def same_file(source: str, row: sqlite3.Row) -> bool:
     except OSError:
         return False
     return bool(stat.st_size == row["size"] and stat.st_mtime_ns == row["mtime_ns"])
+
+
+def failed_before(source: str, settings: str, row: sqlite3.Row) -> bool:
+    """It failed with these settings, and its size and mtime are still the same."""
+    return bool(row["error"]) and row["settings"] == settings and same_file(source, row)
 
 
 def unchanged(source: str, output: str, settings: str, row: sqlite3.Row) -> bool:

@@ -15,11 +15,12 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 from ..config import CleanerConfig
+from ..model import CleanerError
 from ..sitemodel import SiteModel, load_model, save_model
 from .engine import Engine, partitions_of
 from .files import LOCK_NAME, DestinationError, Lock, remove_stale_temporaries
 from .local import LocalEngine
-from .manifest import MANIFEST_NAME, Manifest, same_file, unchanged
+from .manifest import MANIFEST_NAME, Manifest, failed_before, same_file, unchanged
 from .plan import output_paths, settings_digest, task_settings
 from .tasks import BatchOptions, Outcome, Task, learn_model, site_boilerplate, site_key
 
@@ -30,24 +31,41 @@ LEGACY_SITE_MODEL_NAME = ".cleaner-site-model.json"
 
 @dataclass
 class BatchResult:
+    """What a run did; filled as it goes, so that a run stopped early (DEST
+    unwritable, the cluster lost, Ctrl-C) still says what was done and what not."""
+
     cleaned: int = 0
     skipped: int = 0
     failed: list[Outcome] = field(default_factory=list)
     seconds: float = 0.0
+    stopped: str | None = None  # why the run stopped early
+    not_reached: list[str] = field(default_factory=list)  # inputs a stopped run did not get to
+    done: set[str] = field(default_factory=set, repr=False)  # inputs accounted for so far
 
     def summary(self) -> str:
-        return (
-            f"cleaned {self.cleaned:,}, skipped {self.skipped:,}, failed {len(self.failed):,} "
+        known = sum(1 for o in self.failed if not o.retried)
+        before = f" ({known:,} unchanged since they failed: not retried)" if known else ""
+        line = (
+            f"cleaned {self.cleaned:,}, skipped {self.skipped:,}, failed {len(self.failed):,}{before} "
             f"in {self.seconds:.0f} s"
         )
+        if self.stopped is not None:
+            line += f"; stopped early, {len(self.not_reached):,} inputs not reached"
+        return line
 
     def report(self) -> dict[str, object]:
         return {
             "cleaned": self.cleaned,
             "skipped": self.skipped,
-            "failed": [{"input": o.relative, "error": o.error} for o in self.failed],
+            "failed": [{"input": o.relative, "error": o.error, "retried": o.retried} for o in self.failed],
             "seconds": round(self.seconds, 3),
+            "stopped": self.stopped,
+            "not_reached": self.not_reached,
         }
+
+    def stop(self, planned: list[str], reason: str) -> None:
+        self.stopped = reason
+        self.not_reached = [relative for relative in planned if relative not in self.done]
 
 
 class _LazyEngine:
@@ -71,6 +89,7 @@ def run_batch(
     progress: Callable[[BatchResult, int], None] | None = None,
     engine: Engine | None = None,
     site_model: str | None = None,
+    result: BatchResult | None = None,
 ) -> BatchResult:
     """Clean every input into dest. Raises LockedError, DestinationError, EngineError.
 
@@ -79,8 +98,26 @@ def run_batch(
     model file), that model is used as it is. The second pass cleans with each
     site's boilerplate; an output made with another boilerplate set than its
     site's current one is made again. engine: LocalEngine(options.jobs) if None.
+    result: filled as the run goes (give one to read it after an exception).
     """
     started = time.monotonic()
+    result = result if result is not None else BatchResult()
+    try:
+        return _run(inputs, dest, options, config, progress, engine, site_model, result)
+    except BaseException as exc:  # DEST unwritable, the engine lost, Ctrl-C: say what was not done
+        reason = str(exc) if isinstance(exc, CleanerError) else "interrupted" if isinstance(
+            exc, KeyboardInterrupt) else type(exc).__name__
+        result.stop([relative for _, relative in inputs], reason)
+        raise
+    finally:
+        result.seconds = time.monotonic() - started
+
+
+def _run(
+    inputs: list[tuple[str, str]], dest: str, options: BatchOptions, config: CleanerConfig,
+    progress: Callable[[BatchResult, int], None] | None, engine: Engine | None, site_model: str | None,
+    result: BatchResult,
+) -> BatchResult:
     dest = os.path.abspath(dest)
     try:
         os.makedirs(dest, exist_ok=True)
@@ -99,7 +136,6 @@ def run_batch(
         model_path = os.path.abspath(site_model) if site_model else None
         if options.learn_sites and not site_model:
             model_path = _learn_batch(planned, dest, options, config, workers)
-        result = BatchResult()
         tasks = _clean_tasks(planned, model_path, options, config, result)
         if tasks:
             partitions = partitions_of(tasks, workers().workers)
@@ -110,7 +146,6 @@ def run_batch(
                     progress(result, len(tasks))
         if workers.started:
             remove_stale_temporaries(dest)  # of a worker that died mid-write
-        result.seconds = time.monotonic() - started
         return result
 
 
@@ -127,7 +162,8 @@ def _learn_batch(
     tasks = [
         Task(source, relative, output, "", model.counted.get(relative))
         for source, relative, output, row in planned
-        if row is None or row["sha256"] != model.counted.get(relative) or not same_file(source, row)
+        if row is None or not same_file(source, row)
+        or (row["sha256"] != model.counted.get(relative) and (options.force or not row["error"]))
     ]
     save_model_or_stop(model, path, config, _learn(tasks, model, options, config, workers) or migrate)
     if migrate:
@@ -190,6 +226,11 @@ def _clean_tasks(
         settings = per_site[site]
         if not options.force and row is not None and unchanged(source, output, settings, row):
             result.skipped += 1
+            result.done.add(relative)
+            continue
+        if not options.force and row is not None and failed_before(source, settings, row):
+            result.failed.append(Outcome(relative, "failed", error=row["error"], retried=False))
+            result.done.add(relative)
             continue
         same = row is not None and row["settings"] == settings and os.path.exists(output)
         known = row["sha256"] if row is not None and same and not options.force else None
@@ -198,8 +239,11 @@ def _clean_tasks(
 
 
 def _record(outcome: Outcome, settings: str, manifest: Manifest, result: BatchResult) -> None:
+    result.done.add(outcome.relative)
     if outcome.status == "failed":
         result.failed.append(outcome)
+        if outcome.sha256:  # known content: not tried again until it changes (or --force)
+            manifest.put(outcome, settings)
         return
     manifest.put(outcome, settings)
     if outcome.status == "cleaned":

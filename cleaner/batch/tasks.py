@@ -16,6 +16,11 @@ decides where these run; what they compute, and so every output byte, is the sam
 
 Counts are plain sums, so the model does not depend on how inputs are grouped
 into partitions or in which order partitions finish.
+
+No input stops a batch: an input (or a stream's record) that is over a limit,
+runs out of memory, runs past ``options.page_seconds`` or hits a bug is a failed
+outcome with its reason; one that kills its worker outright is found and
+reported by the engine (``dead_outcome``).
 """
 
 from __future__ import annotations
@@ -23,23 +28,39 @@ from __future__ import annotations
 import functools
 import json
 import os
+import signal
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ..config import CleanerConfig
+from ..limits import read_page_file
 from ..model import CleanerError, Document
 from ..pipeline import clean, page_fingerprints
 from ..records import Record, RecordFields, is_stream, read_records
 from ..sitemodel import SiteCounts, SiteModel, load_boilerplate, merge_counts, site_of
 from ..atomic import AtomicFile, write_atomic
-from .files import DestinationError, file_hash, is_destination_error, read_page
+from .files import DestinationError, file_hash, is_destination_error
 
 # Pass-1 counts are split by fingerprint into this many buckets, merged separately.
 N_BUCKETS = 8
 
 # A site's fingerprints -> pages, for one bucket.
 BucketCounts = dict[str, Counter[int]]
+# Test hook: a worker about to read the input of this file name kills itself
+# with SIGKILL, as the out-of-memory killer would (tests/test_hostile.py).
+DIE_ON_VARIABLE = "CLEANER_TEST_DIE_ON"
+# ...and one about to read this one hangs where --page-seconds cannot stop it.
+HANG_ON_VARIABLE = "CLEANER_TEST_HANG_ON"
+# The first dies after this long, as a worker that fills its memory would: a
+# Dask nanny does not restart a worker that dies while it is still starting up.
+DIE_AFTER_SECONDS = 1.0
+
+
+class PageTimeout(CleanerError):
+    """A page took longer than options.page_seconds."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +76,10 @@ class BatchOptions:
     jobs: int = 1
     learn_sites: bool = True
     fields: RecordFields = RecordFields()  # JSONL field names
+    # Give up on a page (or a stream's record) after this many seconds (None: no
+    # limit). Enforced with SIGALRM where the task runs in a process's main
+    # thread (the local pool); not in a Dask worker's thread.
+    page_seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +105,7 @@ class Outcome:
     output: str = ""
     error: str = ""
     articles: int = 0
+    retried: bool = True  # False: it failed in an earlier run and is unchanged since (not read again)
 
 
 @dataclass
@@ -91,13 +117,65 @@ class PartialCounts:
     buckets: list[BucketCounts] = field(default_factory=lambda: [{} for _ in range(N_BUCKETS)])
 
 
-def read_shard(task: Task, options: BatchOptions) -> Iterator[Record]:
+def read_shard(task: Task, options: BatchOptions, config: CleanerConfig = CleanerConfig()) -> Iterator[Record]:
     """One input's records: a stream's, one by one; a single page as one record
-    (read as options.input_format says: "auto", "html" or "text")."""
+    (read as options.input_format says: "auto", "html" or "text"), within the
+    config's limits."""
     if is_stream(task.source):
-        yield from read_records(task.source, options.fields)
+        yield from read_records(task.source, options.fields, config.max_record_bytes)
     else:
-        yield Record(read_page(task.source), options.input_format)
+        yield Record(read_page_file(task.source, config.max_page_bytes), options.input_format)
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """PageTimeout when the block runs longer than seconds (SIGALRM), where that
+    can be done: in a process's main thread; elsewhere no limit."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum: int, frame: object) -> None:
+        raise PageTimeout(f"took longer than the limit of {seconds:g} s (raise it with --page-seconds)")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _test_hook(task: Task) -> None:
+    import time
+
+    name = os.path.basename(task.source)
+    if os.environ.get(DIE_ON_VARIABLE) == name:
+        time.sleep(DIE_AFTER_SECONDS)
+        os.kill(os.getpid(), signal.SIGKILL)
+    if os.environ.get(HANG_ON_VARIABLE) == name:  # as a call stuck in C code: no SIGALRM gets through
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        time.sleep(3600)
+
+
+def _unexpected(exc: BaseException) -> str:
+    """The reason given for an input that failed other than by bad input."""
+    if isinstance(exc, MemoryError):
+        return "out of memory while cleaning it (lower the limits, e.g. --max-page-bytes, or give it more memory)"
+    return f"internal error {type(exc).__name__}: {exc} (please report it with the input)"
+
+
+def dead_outcome(task: Task, reason: str) -> Outcome:
+    """The outcome of an input whose worker died: failed, with what the manifest
+    needs to retry it only when it changes."""
+    try:
+        stat = os.stat(task.source)
+        digest = file_hash(task.source)
+    except OSError as exc:
+        return Outcome(task.relative, "failed", error=f"cannot read: {exc.strerror or exc}")
+    return Outcome(task.relative, "failed", size=stat.st_size, mtime_ns=stat.st_mtime_ns, sha256=digest,
+                   output=task.output, error=reason)
 
 
 def fingerprint_one(task: Task, options: BatchOptions, config: CleanerConfig) -> tuple[str, SiteModel | None]:
@@ -109,14 +187,20 @@ def fingerprint_one(task: Task, options: BatchOptions, config: CleanerConfig) ->
         digest = file_hash(task.source)
         if digest == task.known_hash:
             return digest, None
-        pages = (
-            (site_of(r.url, task.source), page_fingerprints(r.data, config=config, input_format=r.input_format))
-            for r in read_shard(task, options)
-            if r.error is None
-        )
-        return digest, merge_counts(SiteModel(), pages)
+        _test_hook(task)
+        return digest, merge_counts(SiteModel(), _fingerprints(task, options, config))
     except (CleanerError, OSError):
         return "", None
+    except Exception:  # MemoryError, a bug: pass 2 meets it again and reports it
+        return "", None
+
+
+def _fingerprints(task: Task, options: BatchOptions, config: CleanerConfig) -> Iterator[tuple[str, frozenset[int]]]:
+    for record in read_shard(task, options, config):
+        if record.error is None:
+            with time_limit(options.page_seconds):
+                fingerprints = page_fingerprints(record.data, config=config, input_format=record.input_format)
+            yield site_of(record.url, task.source), fingerprints
 
 
 def count_partition(tasks: list[Task], options: BatchOptions, config: CleanerConfig) -> PartialCounts:
@@ -203,27 +287,33 @@ def clean_one(task: Task, options: BatchOptions, config: CleanerConfig) -> Outco
     if task.known_hash == digest:
         return Outcome(task.relative, "unchanged", **common)  # type: ignore[arg-type]
     try:
+        _test_hook(task)
         sites = site_boilerplate(task.model_path, config)
         if is_stream(task.source):
             articles = _clean_stream(task, options, config, sites)
         else:
             articles = _clean_page(task, options, config, sites.get(task.site, frozenset()))
     except CleanerError as exc:
-        return Outcome(task.relative, "failed", error=str(exc))
+        return Outcome(task.relative, "failed", error=str(exc), **common)  # type: ignore[arg-type]
     except OSError as exc:
         if is_destination_error(exc):
             raise DestinationError(f"cannot write {task.output}: {exc.strerror or exc}") from None
-        return Outcome(task.relative, "failed", error=f"cannot read: {exc.strerror or exc}")
+        return Outcome(task.relative, "failed", error=f"cannot read: {exc.strerror or exc}", **common)  # type: ignore[arg-type]
+    except Exception as exc:  # MemoryError, a bug: this input fails, the batch goes on
+        return Outcome(task.relative, "failed", error=_unexpected(exc), **common)  # type: ignore[arg-type]
     return Outcome(task.relative, "cleaned", articles=articles, **common)  # type: ignore[arg-type]
 
 
 def _clean_page(task: Task, options: BatchOptions, config: CleanerConfig, boilerplate: frozenset[int]) -> int:
     from ..render import render_json, render_jsonl, render_markdown, render_text
 
-    document = clean(
-        read_page(task.source), source=task.relative, config=config, input_format=options.input_format,
-        site_boilerplate=boilerplate,
-    )
+    data = read_page_file(task.source, config.max_page_bytes)
+    with time_limit(options.page_seconds):
+        document = clean(
+            data, source=task.relative, config=config, input_format=options.input_format,
+            site_boilerplate=boilerplate,
+        )
+    del data
     renderers: dict[str, Callable[[list[Document]], str]] = {
         "json": lambda docs: render_json(docs),
         "jsonl": lambda docs: render_jsonl(docs),
@@ -240,7 +330,7 @@ def _clean_stream(
     """Clean a record stream record by record into one JSONL file, streaming."""
     count = 0
     with AtomicFile(task.output) as out:
-        for record in read_records(task.source, options.fields):
+        for record in read_records(task.source, options.fields, config.max_record_bytes):
             boilerplate = sites.get(site_of(record.url, task.source), frozenset())
             lines, _ = clean_record(record, task.relative, options, config, boilerplate)
             for line in lines:
@@ -262,11 +352,15 @@ def clean_record(
     if error is None:
         input_format = record.input_format if options.input_format == "auto" else options.input_format
         try:
-            document = clean(
-                record.data, source=relative, config=config, input_format=input_format, site_boilerplate=boilerplate
-            )
+            with time_limit(options.page_seconds):
+                document = clean(
+                    record.data, source=relative, config=config, input_format=input_format,
+                    site_boilerplate=boilerplate,
+                )
         except CleanerError as exc:
             error = str(exc)
+        except Exception as exc:  # MemoryError, a bug: this record fails, the stream goes on
+            error = _unexpected(exc)
     if error is not None:
         return [(json.dumps({**identity, "error": error}, ensure_ascii=False) + "\n").encode("utf-8")], error
     lines = [
