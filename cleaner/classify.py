@@ -95,6 +95,10 @@ COMMENT_STAMP_MAX_WORDS = 25
 COMMENT_FIRST_REACH = 3
 COMMENT_STAMP_REACH = 20
 COMMENT_MIN_STAMPS = 2
+# A text dump's comment section runs from its heading through the stamps that
+# follow each other within COMMENT_STAMP_REACH lines, and this many lines past
+# the last (that comment's text, when the stamp stands above it).
+COMMENT_TAIL_BLOCKS = 10
 FIRST_CHARACTER = operator.itemgetter(0)
 SYMBOL = re.compile(r"[^\w\s]")
 
@@ -191,7 +195,34 @@ def score_blocks(blocks: list[Block], config: CleanerConfig, *, html: bool = Fal
     # row by row, each stage-1 row let go once used: a big page's rows are most of its memory
     for i, row in _stage2_rows(blocks, first, rows, html, release=True, floor=floor):
         blocks[i].content_score = stage2(row)
+    if not html:
+        _mark_text_comments(blocks)
     return blocks
+
+
+def _mark_text_comments(blocks: list[Block]) -> None:
+    """A text dump's comment sections get the COMMENTS region, as an HTML page's
+    comment elements do: below an article they leave it (segments.drop_replies,
+    unless --comments)."""
+    stamps = [i for i, b in enumerate(blocks) if _is_comment_stamp(b.text)]
+    if len(stamps) < COMMENT_MIN_STAMPS:
+        return
+    n, i = len(blocks), 0
+    while i < n:
+        if _is_comments_heading(blocks[i].text):
+            after = [j for j in stamps[bisect_right(stamps, i):] if j <= i + COMMENT_STAMP_REACH]
+            if len(after) >= COMMENT_MIN_STAMPS and after[0] <= i + COMMENT_FIRST_REACH:
+                last = i
+                for j in stamps[bisect_right(stamps, i):]:
+                    if j - last > COMMENT_STAMP_REACH:
+                        break
+                    last = j
+                end = min(n, last + COMMENT_TAIL_BLOCKS + 1)
+                for block in blocks[i:end]:
+                    block.landmarks |= Landmark.COMMENTS
+                i = end
+                continue
+        i += 1
 
 
 def _all_comments(blocks: list[Block], first: list[float], min_chars: int) -> bool:
@@ -247,11 +278,13 @@ def line_features(
     if html:
         _add_html_features(blocks, own, ~int(Landmark.COMMENTS) if comments_are_content else -1)
     else:
-        _add_text_features(blocks, own)
+        _add_text_features(blocks, own, comments_are_content)
     return own
 
 
-def _add_text_features(blocks: list[Block], rows: list[list[float]]) -> None:
+def _add_text_features(blocks: list[Block], rows: list[list[float]], comments_are_content: bool = False) -> None:
+    """The comment features; with comments_are_content no line is told it
+    follows a comments heading."""
     stamps = [1.0 if _is_comment_stamp(b.text) else 0.0 for b in blocks]
     near, wide = _window_means(stamps, NEAR_WINDOW), _window_means(stamps, WIDE_WINDOW)
     after = 0.0
@@ -259,6 +292,7 @@ def _add_text_features(blocks: list[Block], rows: list[list[float]]) -> None:
         row.extend((near[i], wide[i], after))
         if (
             not after
+            and not comments_are_content
             and _is_comments_heading(block.text)
             and any(stamps[i + 1: i + 1 + COMMENT_FIRST_REACH])
             and sum(stamps[i + 1: i + 1 + COMMENT_STAMP_REACH]) >= COMMENT_MIN_STAMPS

@@ -190,3 +190,16 @@ def test_where_two_runs_are_two_articles_is_the_boundary_model_s_call() -> None:
     [(end, start)] = asked
     texts = [b.text for b in blocks]
     assert texts.index(BRIDGE[-1]) <= end < start <= texts.index(STORM[0])
+
+
+def test_readers_comments_below_a_text_article_leave_it_unless_asked() -> None:
+    from cleaner import CleanerConfig
+    from cleaner.segments import COMMENTS_REASON
+
+    comments = ["27 Comments", "Ann Lee | May 3, 2012 1:56 PM | Reply", STORM[0], "Bob Ray | May 3, 2012 2:10 PM | Reply", STORM[1]]
+    text = dump(HEADLINE, body=BRIDGE + comments)
+    body = [p for a in cleaned(text).articles for p in a.paragraphs]
+    assert BRIDGE[0] in body and STORM[0] not in body
+    assert any(d.text == STORM[0] and d.reason == COMMENTS_REASON for d in cleaned(text).dropped)
+    kept = [p for a in clean(text, config=CleanerConfig(keep_comments=True)).articles for p in a.paragraphs]
+    assert STORM[0] in kept
