@@ -20,6 +20,7 @@ class LocalEngine:
 
     def __init__(self, jobs: int) -> None:
         self.workers = max(1, jobs)
+        self.in_process = self.workers == 1  # both passes run in this process
         self.pool: Executor | None = None
 
     def __enter__(self) -> LocalEngine:

@@ -8,6 +8,7 @@ is started only when there is work, so a run with nothing changed stays cheap.
 from __future__ import annotations
 
 import os
+import secrets
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -18,6 +19,7 @@ from ..config import CleanerConfig
 from ..sitemodel import SiteModel, load_model, save_model
 from .engine import Engine, partitions_of
 from .files import LOCK_NAME, DestinationError, Lock, remove_stale_temporaries
+from .kept import SPILL_PREFIX, Keep, Ticket, forget_run
 from .local import LocalEngine
 from .manifest import MANIFEST_NAME, Manifest, same_file, unchanged
 from .plan import output_paths, settings_digest, task_settings
@@ -34,6 +36,10 @@ class BatchResult:
     skipped: int = 0
     failed: list[Outcome] = field(default_factory=list)
     seconds: float = 0.0
+    # not in the summary or the report: what each pass read (cleaner batch
+    # prints them with CLEANER_DEBUG_CPU set)
+    learned: int = 0  # inputs read and fingerprinted by pass 1
+    parsed: int = 0  # inputs pass 2 read and parsed again (the rest it finished from pass 1's pages)
 
     def summary(self) -> str:
         return (
@@ -97,10 +103,13 @@ def run_batch(
             for (source, relative), output in zip(inputs, output_paths(inputs, dest, options.output_format))
         ]
         model_path = os.path.abspath(site_model) if site_model else None
-        if options.learn_sites and not site_model:
-            model_path = _learn_batch(planned, dest, options, config, workers)
+        kept: dict[str, Ticket] = {}
+        keep = Keep(os.path.join(dest, SPILL_PREFIX + secrets.token_hex(4)), getattr(workers.engine, "in_process", False))
+        stack.callback(forget_run, keep.prefix)
         result = BatchResult()
-        tasks = _clean_tasks(planned, model_path, options, config, result)
+        if options.learn_sites and not site_model:
+            model_path, result.learned = _learn_batch(planned, dest, options, config, workers, keep, kept)
+        tasks = _clean_tasks(planned, model_path, options, config, result, kept)
         if tasks:
             partitions = partitions_of(tasks, workers().workers)
             for partition, outcomes in zip(partitions, workers().clean(partitions, options, config)):
@@ -109,7 +118,7 @@ def run_batch(
                 if progress is not None:
                     progress(result, len(tasks))
         if workers.started:
-            remove_stale_temporaries(dest)  # of a worker that died mid-write
+            remove_stale_temporaries(dest)  # of a worker that died mid-write, and pass 1's spill files
         result.seconds = time.monotonic() - started
         return result
 
@@ -118,21 +127,25 @@ Planned = list[tuple[str, str, str, "sqlite3.Row | None"]]  # source, relative, 
 
 
 def _learn_batch(
-    planned: Planned, dest: str, options: BatchOptions, config: CleanerConfig, workers: Callable[[], Engine]
-) -> str | None:
-    """Pass 1: add the new and changed inputs' counts to DEST's site model; its path."""
+    planned: Planned, dest: str, options: BatchOptions, config: CleanerConfig, workers: Callable[[], Engine],
+    keep: Keep, kept: dict[str, Ticket],
+) -> tuple[str | None, int]:
+    """Pass 1: add the new and changed inputs' counts to DEST's site model; its
+    path, and how many inputs were counted. The pages it prepares are kept for
+    pass 2: their tickets go into kept."""
     path, legacy = os.path.join(dest, SITE_MODEL_NAME), os.path.join(dest, LEGACY_SITE_MODEL_NAME)
     migrate = not os.path.exists(path) and os.path.exists(legacy)
     model = load_model(path if not migrate else legacy) if migrate or os.path.exists(path) else SiteModel()
     tasks = [
-        Task(source, relative, output, "", model.counted.get(relative))
+        Task(source, relative, output, "", model.counted.get(relative), keep=keep)
         for source, relative, output, row in planned
         if row is None or row["sha256"] != model.counted.get(relative) or not same_file(source, row)
     ]
-    save_model_or_stop(model, path, config, _learn(tasks, model, options, config, workers) or migrate)
+    counted = _learn(tasks, model, options, config, workers, kept)
+    save_model_or_stop(model, path, config, bool(counted) or migrate)
     if migrate:
         os.unlink(legacy)
-    return path if os.path.exists(path) else None
+    return (path if os.path.exists(path) else None), counted
 
 
 def learn_sites(
@@ -149,20 +162,24 @@ def learn_sites(
         model = load_model(model_path) if os.path.exists(model_path) else SiteModel()
         tasks = [Task(source, relative, "", "", model.counted.get(relative)) for source, relative in inputs]
         before = dict(model.counted)
-        changed = _learn(tasks, model, options, config, workers)
-        save_model_or_stop(model, model_path, config, changed or not os.path.exists(model_path))
+        counted = _learn(tasks, model, options, config, workers)
+        save_model_or_stop(model, model_path, config, bool(counted) or not os.path.exists(model_path))
         return sum(1 for k, v in model.counted.items() if before.get(k) != v), len(model.sites)
 
 
 def _learn(
     tasks: list[Task], model: SiteModel, options: BatchOptions, config: CleanerConfig,
-    workers: Callable[[], Engine],
-) -> bool:
+    workers: Callable[[], Engine], kept: dict[str, Ticket] | None = None,
+) -> int:
+    """Pass 1 of tasks added to model; how many inputs were counted."""
     if not tasks:
-        return False
+        return 0
     engine = workers()
-    counted, pages, buckets = engine.learn(partitions_of(tasks, engine.workers), options, config)
-    return learn_model(model, counted, pages, buckets)
+    learned = engine.learn(partitions_of(tasks, engine.workers), options, config)
+    if kept is not None:
+        kept.update((ticket.relative, ticket) for ticket in learned.kept)
+    learn_model(model, learned.counted, learned.pages, learned.buckets)
+    return len(learned.counted)
 
 
 def save_model_or_stop(model: SiteModel, path: str, config: CleanerConfig, needed: bool) -> None:
@@ -176,9 +193,11 @@ def save_model_or_stop(model: SiteModel, path: str, config: CleanerConfig, neede
 
 
 def _clean_tasks(
-    planned: Planned, model_path: str | None, options: BatchOptions, config: CleanerConfig, result: BatchResult
+    planned: Planned, model_path: str | None, options: BatchOptions, config: CleanerConfig, result: BatchResult,
+    kept: dict[str, Ticket],
 ) -> list[Task]:
-    """Pass 2's tasks: every input not skipped (those are counted in result)."""
+    """Pass 2's tasks: every input not skipped (those are counted in result),
+    with the ticket of its page if pass 1 kept it."""
     sites = site_boilerplate(model_path, config)
     base = settings_digest(options, config)
     per_site: dict[str, str] = {}
@@ -193,7 +212,7 @@ def _clean_tasks(
             continue
         same = row is not None and row["settings"] == settings and os.path.exists(output)
         known = row["sha256"] if row is not None and same and not options.force else None
-        tasks.append(Task(source, relative, output, settings, known, site, model_path))
+        tasks.append(Task(source, relative, output, settings, known, site, model_path, kept=kept.get(relative)))
     return tasks
 
 
@@ -204,5 +223,6 @@ def _record(outcome: Outcome, settings: str, manifest: Manifest, result: BatchRe
     manifest.put(outcome, settings)
     if outcome.status == "cleaned":
         result.cleaned += 1
+        result.parsed += outcome.parsed
     else:
         result.skipped += 1

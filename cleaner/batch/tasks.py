@@ -20,6 +20,7 @@ into partitions or in which order partitions finish.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -29,11 +30,12 @@ from dataclasses import dataclass, field
 
 from ..config import CleanerConfig
 from ..model import CleanerError, Document
-from ..pipeline import clean, page_fingerprints
+from ..pipeline import Prepared, clean, finish, page_fingerprints, prepare
 from ..records import Record, RecordFields, is_stream, read_records
-from ..sitemodel import SiteCounts, SiteModel, load_boilerplate, merge_counts, site_of
-from ..atomic import AtomicFile, write_atomic
+from ..sitemodel import SiteCounts, SiteModel, fingerprint_page, load_boilerplate, merge_counts, site_of
+from ..atomic import AtomicFile, Syncs, write_atomic
 from .files import DestinationError, file_hash, is_destination_error, read_page
+from .kept import Keep, Keeper, Ticket, take_page
 
 # Pass-1 counts are split by fingerprint into this many buckets, merged separately.
 N_BUCKETS = 8
@@ -68,6 +70,8 @@ class Task:
     known_hash: str | None  # content hash in the manifest (pass 2) or the model (pass 1), if any
     site: str = ""  # its site's key in the model ("" for a record stream: each record's host)
     model_path: str | None = None  # the site model artifact on disk, if any
+    keep: Keep | None = None  # pass 1: keep the prepared page for pass 2 (kept.py)
+    kept: Ticket | None = None  # pass 2: where pass 1 kept it
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,7 @@ class Outcome:
     output: str = ""
     error: str = ""
     articles: int = 0
+    parsed: bool = False  # cleaned from its input read again, not from the page pass 1 kept
 
 
 @dataclass
@@ -89,6 +94,7 @@ class PartialCounts:
     counted: list[tuple[str, str]] = field(default_factory=list)  # (relative, content hash)
     pages: Counter[str] = field(default_factory=Counter)
     buckets: list[BucketCounts] = field(default_factory=lambda: [{} for _ in range(N_BUCKETS)])
+    kept: list[Ticket] = field(default_factory=list)  # the prepared pages kept for pass 2
 
 
 def read_shard(task: Task, options: BatchOptions) -> Iterator[Record]:
@@ -105,34 +111,54 @@ def fingerprint_one(task: Task, options: BatchOptions, config: CleanerConfig) ->
     (a stream's records are counted as they are read, so memory stays bounded);
     no counts when that content was counted already (task.known_hash) or cannot
     be read (pass 2 reports it)."""
+    digest, counts, _ = _count_one(task, options, config, None)
+    return digest, counts
+
+
+def _count_one(
+    task: Task, options: BatchOptions, config: CleanerConfig, keeper: Keeper | None
+) -> tuple[str, SiteModel | None, Ticket | None]:
+    """fingerprint_one, and with a keeper, a single page is prepared whole
+    (pipeline.prepare) and kept for pass 2: its ticket."""
     try:
         digest = file_hash(task.source)
         if digest == task.known_hash:
-            return digest, None
+            return digest, None, None
+        if keeper is not None and not is_stream(task.source):
+            page = prepare(read_page(task.source), config=config, input_format=options.input_format)
+            counts = merge_counts(SiteModel(), [(site_of(None, task.source), fingerprint_page(page.blocks))])
+            return digest, counts, keeper.page(task.relative, digest, page)
         pages = (
             (site_of(r.url, task.source), page_fingerprints(r.data, config=config, input_format=r.input_format))
             for r in read_shard(task, options)
             if r.error is None
         )
-        return digest, merge_counts(SiteModel(), pages)
+        return digest, merge_counts(SiteModel(), pages), None
     except (CleanerError, OSError):
-        return "", None
+        return "", None, None
 
 
 def count_partition(tasks: list[Task], options: BatchOptions, config: CleanerConfig) -> PartialCounts:
     """Pass 1 for a partition, pre-aggregated: one small result instead of one per page."""
     partial = PartialCounts()
-    for task in tasks:
-        digest, counts = fingerprint_one(task, options, config)
-        if counts is None:
-            continue
-        partial.counted.append((task.relative, digest))
-        for site, stats in counts.sites.items():
-            partial.pages[site] += stats.pages
-            for fp, pages in stats.counts.items():
-                bucket = partial.buckets[fp % N_BUCKETS]
-                bucket.setdefault(site, Counter())[fp] += pages
+    keep = next((task.keep for task in tasks if task.keep is not None), None)
+    with Keeper(keep) if keep is not None else _NO_KEEPER as keeper:
+        for task in tasks:
+            digest, counts, ticket = _count_one(task, options, config, keeper)
+            if counts is None:
+                continue
+            partial.counted.append((task.relative, digest))
+            if ticket is not None:
+                partial.kept.append(ticket)
+            for site, stats in counts.sites.items():
+                partial.pages[site] += stats.pages
+                for fp, pages in stats.counts.items():
+                    bucket = partial.buckets[fp % N_BUCKETS]
+                    bucket.setdefault(site, Counter())[fp] += pages
     return partial
+
+
+_NO_KEEPER = contextlib.nullcontext(None)
 
 
 def merge_bucket(parts: Iterable[BucketCounts]) -> BucketCounts:
@@ -187,13 +213,20 @@ def _cached_boilerplate(path: str, mtime_ns: int, size: int, config: CleanerConf
 
 
 def clean_partition(tasks: list[Task], options: BatchOptions, config: CleanerConfig) -> list[Outcome]:
-    """Pass 2 for a partition: clean_one for each of its inputs, in order."""
-    return [clean_one(task, options, config) for task in tasks]
+    """Pass 2 for a partition: clean_one for each of its inputs, in order. Each
+    page's output is synced and renamed into place by a thread while the next
+    page is cleaned; the outcomes are returned once every output is in place."""
+    try:
+        with Syncs() as syncs:
+            return [clean_one(task, options, config, syncs) for task in tasks]
+    except OSError as exc:  # a sync or a rename failed: DEST cannot take the outputs
+        raise DestinationError(f"cannot write the outputs: {exc.strerror or exc}") from None
 
 
-def clean_one(task: Task, options: BatchOptions, config: CleanerConfig) -> Outcome:
-    """Clean one input file into its output (written atomically). Raises
-    DestinationError when DEST cannot take it; any other failure is the outcome."""
+def clean_one(task: Task, options: BatchOptions, config: CleanerConfig, syncs: Syncs | None = None) -> Outcome:
+    """Clean one input file into its output (written atomically; with syncs, its
+    sync and rename are left to that thread). Raises DestinationError when DEST
+    cannot take it; any other failure is the outcome."""
     try:
         stat = os.stat(task.source)
         digest = file_hash(task.source)
@@ -202,35 +235,41 @@ def clean_one(task: Task, options: BatchOptions, config: CleanerConfig) -> Outco
     common = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": digest, "output": task.output}
     if task.known_hash == digest:
         return Outcome(task.relative, "unchanged", **common)  # type: ignore[arg-type]
+    parsed = True
     try:
         sites = site_boilerplate(task.model_path, config)
         if is_stream(task.source):
             articles = _clean_stream(task, options, config, sites)
         else:
-            articles = _clean_page(task, options, config, sites.get(task.site, frozenset()))
+            page = take_page(task.kept) if task.kept is not None and task.kept.sha256 == digest else None
+            articles = _clean_page(task, options, config, sites.get(task.site, frozenset()), page, syncs)
+            parsed = page is None
     except CleanerError as exc:
         return Outcome(task.relative, "failed", error=str(exc))
     except OSError as exc:
         if is_destination_error(exc):
             raise DestinationError(f"cannot write {task.output}: {exc.strerror or exc}") from None
         return Outcome(task.relative, "failed", error=f"cannot read: {exc.strerror or exc}")
-    return Outcome(task.relative, "cleaned", articles=articles, **common)  # type: ignore[arg-type]
+    return Outcome(task.relative, "cleaned", articles=articles, parsed=parsed, **common)  # type: ignore[arg-type]
 
 
-def _clean_page(task: Task, options: BatchOptions, config: CleanerConfig, boilerplate: frozenset[int]) -> int:
+def _clean_page(
+    task: Task, options: BatchOptions, config: CleanerConfig, boilerplate: frozenset[int], page: Prepared | None,
+    syncs: Syncs | None,
+) -> int:
+    """Clean a single page (finish the page pass 1 prepared, if given) into its output."""
     from ..render import render_json, render_jsonl, render_markdown, render_text
 
-    document = clean(
-        read_page(task.source), source=task.relative, config=config, input_format=options.input_format,
-        site_boilerplate=boilerplate,
-    )
+    if page is None:
+        page = prepare(read_page(task.source), config=config, input_format=options.input_format)
+    document = finish(page, source=task.relative, config=config, site_boilerplate=boilerplate)
     renderers: dict[str, Callable[[list[Document]], str]] = {
         "json": lambda docs: render_json(docs),
         "jsonl": lambda docs: render_jsonl(docs),
         "markdown": lambda docs: render_markdown(docs, captions=options.captions, links=options.links),
         "text": lambda docs: render_text(docs, captions=options.captions),
     }
-    write_atomic(task.output, renderers[options.output_format]([document]).encode("utf-8"))
+    write_atomic(task.output, renderers[options.output_format]([document]).encode("utf-8"), syncs)
     return len(document.articles)
 
 

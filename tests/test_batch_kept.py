@@ -1,0 +1,77 @@
+"""A batch run parses each page once: pass 1 keeps the prepared page (in memory,
+or in a spill file in DEST) and pass 2 finishes it, with the same bytes as a
+page parsed again for pass 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cleaner import CleanerConfig, pipeline
+from cleaner.batch import TEMP_PREFIX, BatchOptions, LocalEngine, list_inputs, run_batch
+from cleaner.batch import kept
+from cleaner.batch.run import SITE_MODEL_NAME
+from cleaner.blocks import split_blocks
+from cleaner.classify import score_blocks
+from cleaner.dedupe import mark_duplicates
+from cleaner.model import Block
+from cleaner.read import read_input
+from test_batch import make_pages, outputs
+
+
+def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls = [0]
+    split = pipeline.split_blocks
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls[0] += 1
+        return split(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "split_blocks", counting)
+    return calls
+
+
+def run(src: Path, dest: Path, **options: object) -> None:
+    result = run_batch(list_inputs(str(src), "*", str(dest)), str(dest), BatchOptions(output_format="json", **options),
+                       engine=LocalEngine(1))
+    assert not result.failed
+
+
+@pytest.mark.parametrize("spill", [False, True])
+def test_each_page_is_parsed_once_with_the_same_outputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spill: bool
+) -> None:
+    make_pages(tmp_path / "src", 30)
+    # the reference: pass 2 alone, with the model a first run learned (every page parsed for it)
+    run(tmp_path / "src", tmp_path / "learned")
+    model = str(tmp_path / "learned" / SITE_MODEL_NAME)
+    reference = tmp_path / "reference"
+    run_batch(list_inputs(str(tmp_path / "src"), "*", str(reference)), str(reference),
+              BatchOptions(output_format="json"), site_model=model, engine=LocalEngine(1))
+    if spill:
+        monkeypatch.setattr(kept, "KEEP_MAX_BLOCKS", 0)
+    calls = count_parses(monkeypatch)
+    run(tmp_path / "src", tmp_path / "dest")
+    assert calls[0] == 30
+    assert outputs(tmp_path / "dest") == outputs(reference)
+    assert (tmp_path / "dest" / SITE_MODEL_NAME).read_bytes() == Path(model).read_bytes()
+    assert not [p for p in (tmp_path / "dest").rglob(TEMP_PREFIX + "*")]  # spill files removed
+    assert not kept._kept and kept._kept_blocks == 0
+
+
+def test_classify_does_not_read_the_site_boilerplate_mark() -> None:
+    """What lets pass 1 classify before the model is learned (pipeline.prepare)."""
+    page = Path(__file__).parent.parent / "fixtures" / "ap-seed-two-articles-repeated-captions" / "input.txt"
+    config = CleanerConfig()
+
+    def deduped() -> list[Block]:
+        blocks, _ = split_blocks(read_input(page.read_bytes()), config)
+        return mark_duplicates(blocks, config)
+
+    plain, marked = deduped(), deduped()
+    for block in marked:
+        block.site_boilerplate = True
+    scores = [b.content_score for b in score_blocks(plain, config, html=False)]
+    assert len(set(scores)) > 2
+    assert [b.content_score for b in score_blocks(marked, config, html=False)] == scores
