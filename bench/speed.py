@@ -7,6 +7,7 @@
     python bench/speed.py --profile             # also cProfile the largest scaling page
     python bench/speed.py --parts html --runs 5 # only the HTML comparison with trafilatura
     python bench/speed.py --parts html --profile-html  # and cProfile cleaner's HTML path
+    python bench/speed.py --parts batch --runs 3 # cleaner batch beside the trafilatura CLI, then incremental
 
 1. Throughput: every dev text dump cleaned in this process, one after another,
    after one untimed warm-up pass (imports, model load); pages/s and MB/s
@@ -29,6 +30,18 @@
    over trafilatura's: of the medians, and in each round (with its median).
    Both get the page bytes, as a file holds them (each decodes them itself).
    Skipped with a note when trafilatura is not installed (pip install -e ".[bench]").
+5. Batch beside the trafilatura CLI, whole processes as a user runs them: the
+   181 `sh-` pages unpacked into a folder, then in each round
+   `cleaner batch DIR OUT -f json --jobs 1` (site learning on, a fresh OUT) and
+   `trafilatura --input-dir DIR --output-dir OUT2 --parallel 1 --no-comments`
+   (a fresh OUT2), the order alternating from round to round; wall-clock and
+   CPU (user + system of the process and its children) of each, medians of
+   --runs rounds, the ratio of the medians and of each round, load noted. Then
+   the incremental run: ADDED_PAGES train pages (gn-) are added to the folder
+   and `cleaner batch` runs again into the last round's OUT; how many inputs
+   each pass read (pass 1: fingerprinted; pass 2: read and parsed again, the
+   rest finished from pass 1's kept pages; CLEANER_DEBUG_CPU's line), cleaned
+   and skipped, and its time against the first run's.
 
 Figures only: no timing is ever asserted. Standard library plus cleaner.
 """
@@ -61,7 +74,11 @@ DEV_HTML = (ROOT.parent / "shared" / "eval" / "dev" / "html").resolve()
 # The HTML comparison uses the pages of this dev set (the public article-extraction benchmark).
 HTML_SET_PREFIX = "sh-"
 HTML_TOOLS = ("cleaner", "trafilatura")
-PARTS = ("text", "startup", "scaling", "html")
+PARTS = ("text", "startup", "scaling", "html", "batch")
+# The batch part: pages of the train HTML added to the folder for the second, incremental run.
+TRAIN_HTML = (ROOT.parent / "shared" / "eval" / "train" / "html").resolve()
+ADDED_PAGES = 10
+ADDED_PAGES_PREFIX = "gn-"
 SCALING_SIZES = (1_000, 10_000, 100_000)
 # Every this-many lines of a synthetic page is a near-duplicate of an earlier line.
 NEAR_DUPLICATE_EVERY = 50
@@ -431,11 +448,140 @@ def profile_html(directory: Path, top: int = 25) -> str:
     return report.getvalue()
 
 
+# --- 5. batch beside the trafilatura CLI ----------------------------------------
+
+
+@dataclass
+class CommandRun:
+    seconds: float
+    cpu_seconds: float
+    returncode: int
+    stderr_tail: str
+
+
+@dataclass
+class BatchComparison:
+    pages: int
+    megabytes: float
+    load_before: str
+    load_after: str
+    cleaner_command: list[str]
+    trafilatura_command: list[str]
+    cleaner: list[CommandRun]
+    trafilatura: list[CommandRun]
+    cleaner_median_seconds: float
+    trafilatura_median_seconds: float | None
+    cleaner_over_trafilatura: float | None  # trafilatura's median time over cleaner's
+    round_ratios: list[float]
+    median_round_ratio: float | None
+    first_run_passes: str  # the CLEANER_DEBUG_CPU line of a first run
+    incremental: CommandRun | None = None
+    incremental_passes: str = ""
+    incremental_over_first: float | None = None
+
+
+def timed_command(command: list[str], env: dict[str, str] | None = None) -> CommandRun:
+    """Wall-clock and CPU seconds (the child and its own children) of one command."""
+    before = os.times()
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=SUBPROCESS_TIMEOUT_SECONDS * 10)
+    seconds = time.perf_counter() - start
+    after = os.times()
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return CommandRun(seconds, cpu, done.returncode, done.stderr.strip()[-400:])
+
+
+def passes_line(run: CommandRun) -> str:
+    lines = [line for line in run.stderr_tail.splitlines() if "pass 1 read" in line or line.startswith("cleaner: cleaned")]
+    return " | ".join(line.removeprefix("cleaner: ") for line in lines)
+
+
+def measure_batch(directory: Path, runs: int) -> BatchComparison:
+    pages = html_pages(directory)
+    megabytes = sum(len(data) for _, data in pages) / 1e6
+    bin_dir = Path(sys.executable).parent
+    work = Path(tempfile.mkdtemp(prefix="speed-batch-"))
+    try:
+        src = work / "sh"
+        src.mkdir()
+        for name, data in pages:
+            (src / name.removesuffix(".gz")).write_bytes(data)
+        env = {**os.environ, "CLEANER_DEBUG_CPU": "1"}
+        cleaner_command = [str(bin_dir / "cleaner"), "batch", str(src), "OUT", "-f", "json", "--jobs", "1"]
+        trafilatura_command = [str(bin_dir / "trafilatura"), "--input-dir", str(src), "--output-dir", "OUT2",
+                               "--parallel", "1", "--no-comments"]
+        has_trafilatura = (bin_dir / "trafilatura").exists()
+        load_before = load_average()
+        cleaner_runs: list[CommandRun] = []
+        trafilatura_runs: list[CommandRun] = []
+        for number in range(runs):
+            out, out2 = work / f"out{number}", work / f"out2-{number}"
+            turns = [("cleaner", [str(out) if a == "OUT" else a for a in cleaner_command])]
+            if has_trafilatura:
+                turns.append(("trafilatura", [str(out2) if a == "OUT2" else a for a in trafilatura_command]))
+            if number % 2:
+                turns.reverse()
+            for tool, command in turns:
+                run = timed_command(command, env)
+                (cleaner_runs if tool == "cleaner" else trafilatura_runs).append(run)
+        load_after = load_average()
+        cleaner_median = statistics.median(r.seconds for r in cleaner_runs)
+        trafilatura_median = statistics.median(r.seconds for r in trafilatura_runs) if trafilatura_runs else None
+        round_ratios = [t.seconds / c.seconds for c, t in zip(cleaner_runs, trafilatura_runs)]
+        comparison = BatchComparison(
+            len(pages), megabytes, load_before, load_after, cleaner_command, trafilatura_command, cleaner_runs,
+            trafilatura_runs, cleaner_median, trafilatura_median,
+            trafilatura_median / cleaner_median if trafilatura_median else None, round_ratios,
+            statistics.median(round_ratios) if round_ratios else None, passes_line(cleaner_runs[-1]),
+        )
+        added = sorted(TRAIN_HTML.glob(f"{ADDED_PAGES_PREFIX}*.html.gz"))[:ADDED_PAGES]
+        if len(added) == ADDED_PAGES:
+            for path in added:
+                (src / ("added-" + path.name.removesuffix(".gz"))).write_bytes(gzip.decompress(path.read_bytes()))
+            last = work / f"out{runs - 1}"
+            run = timed_command([str(last) if a == "OUT" else a for a in cleaner_command], env)
+            comparison.incremental = run
+            comparison.incremental_passes = passes_line(run)
+            comparison.incremental_over_first = run.seconds / cleaner_runs[-1].seconds
+        return comparison
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def print_batch(comparison: BatchComparison) -> None:
+    print()
+    print(f"Batch: {comparison.pages} {HTML_SET_PREFIX} pages ({comparison.megabytes:.2f} MB) in a folder, whole "
+          f"processes, the order alternating each round, median of {len(comparison.cleaner)} rounds; load average "
+          f"{comparison.load_before} before, {comparison.load_after} after")
+    print(f"  {'command':<74} {'wall s':>7} {'CPU s':>6}   rounds (wall | CPU)")
+    rows = [("cleaner batch DIR OUT -f json --jobs 1", comparison.cleaner),
+            ("trafilatura --input-dir DIR --output-dir OUT2 --parallel 1 --no-comments", comparison.trafilatura)]
+    for name, runs in rows:
+        if not runs:
+            print(f"  {name:<74} {'-':>7}   [not installed]")
+            continue
+        print(f"  {name:<74} {statistics.median(r.seconds for r in runs):>7.2f} "
+              f"{statistics.median(r.cpu_seconds for r in runs):>6.2f}   "
+              f"{seconds_list([r.seconds for r in runs], 2)} | {seconds_list([r.cpu_seconds for r in runs], 2)}")
+    print_ratios("cleaner batch vs trafilatura (its time / cleaner's)", comparison.cleaner_over_trafilatura,
+                 comparison.round_ratios, comparison.median_round_ratio)
+    print(f"  first run: {comparison.first_run_passes}")
+    if comparison.incremental is not None and comparison.incremental_over_first is not None:
+        print(f"  after adding {ADDED_PAGES} pages: {comparison.incremental.seconds:.2f} s wall "
+              f"({comparison.incremental_over_first:.0%} of the first run): {comparison.incremental_passes}")
+
+
 # --- report --------------------------------------------------------------------
 
 
 def seconds_list(values: Sequence[float], digits: int = 3) -> str:
     return " ".join(f"{v:.{digits}f}" for v in values)
+
+
+def print_ratios(label: str, overall: float | None, rounds: Sequence[float], median: float | None) -> None:
+    """cleaner's speed over trafilatura's: of the medians, and in each round."""
+    if overall is not None and median is not None:
+        print(f"  {label}: {overall:.2f}x; per round {' '.join(f'{r:.2f}' for r in rounds)}, median {median:.2f}x")
 
 
 def print_header() -> None:
@@ -492,10 +638,8 @@ def print_html(comparison: HtmlComparison) -> None:
         print(f"  {row.tool:<12} {row.pages_per_second:>9.1f} {row.megabytes_per_second:>7.2f} "
               f"{row.median_seconds:>8.3f} {row.cpu_pages_per_second:>8.1f} {row.cpu_megabytes_per_second:>9.2f}   "
               f"{seconds_list(row.seconds)} | {seconds_list(row.cpu_seconds)}")
-    if comparison.cleaner_over_trafilatura is not None and comparison.median_round_ratio is not None:
-        print(f"  cleaner / trafilatura (pages/s): {comparison.cleaner_over_trafilatura:.2f}x; "
-              f"per round {' '.join(f'{r:.2f}' for r in comparison.round_ratios)}, "
-              f"median {comparison.median_round_ratio:.2f}x")
+    print_ratios("cleaner / trafilatura (pages/s)", comparison.cleaner_over_trafilatura, comparison.round_ratios,
+                 comparison.median_round_ratio)
     if comparison.cleaner_over_trafilatura_cpu is not None:
         print(f"  cleaner / trafilatura (CPU pages/s): {comparison.cleaner_over_trafilatura_cpu:.2f}x")
 
@@ -544,6 +688,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         comparison = measure_html(args.html_data, args.runs)
         print_html(comparison)
         figures["html"] = asdict(comparison)
+    if "batch" in args.parts:
+        batch_figures = measure_batch(args.html_data, args.runs)
+        print_batch(batch_figures)
+        figures["batch"] = asdict(batch_figures)
     if args.profile_html:
         print()
         print("cProfile of cleaner over the HTML pages (top by own time):")
