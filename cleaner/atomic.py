@@ -9,7 +9,6 @@ cleaner clean -o and by every batch output.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -59,6 +58,8 @@ class AtomicFile:
         self.syncs = syncs
 
     def __enter__(self) -> AtomicFile:
+        import tempfile  # here: start-up stays light (it loads shutil, random, bz2, lzma)
+
         folder = os.path.dirname(self.target) or "."
         os.makedirs(folder, exist_ok=True)
         handle, self.temp = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX)

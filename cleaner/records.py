@@ -14,7 +14,6 @@ bounded by the largest single record, however large the file.
 
 from __future__ import annotations
 
-import gzip
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -75,6 +74,8 @@ def read_records(path: str, fields: RecordFields = RecordFields()) -> Iterator[R
 
 
 def _jsonl_records(path: str, fields: RecordFields) -> Iterator[Record]:
+    import gzip  # here: a single page never needs it
+
     opener = gzip.open if path.lower().endswith(".gz") else open
     with opener(path, "rb") as handle:
         for number, line in enumerate(handle, start=1):
