@@ -14,7 +14,11 @@
    (MB = input bytes / 1e6), the median of --runs runs and each run.
 2. Start-up: one dev page piped through `cleaner clean` (the installed console
    script) and `python -m cleaner clean`, the median of --startup-runs runs;
-   `python -c pass` is the interpreter's floor. If the `trafilatura` CLI works,
+   `python -c pass` is the interpreter's floor. The commands take turns, round
+   after round. `cleaner clean` runs twice a round: without cleaner's bytecode
+   (its __pycache__ removed, PYTHONDONTWRITEBYTECODE set: every start compiles
+   its modules, as an editable install does in a sandbox that sets it) and with
+   it (compiled with compileall, as `pip install` leaves an installed copy). If the `trafilatura` CLI works,
    the same page wrapped as HTML (<p> per line) is timed beside it.
 3. Scaling: synthetic pages of 1,000 / 10,000 / 100,000 lines (capped by
    --max-lines) made from the dev dumps in sorted order, with a near-duplicate
@@ -113,6 +117,9 @@ class StartupRow:
     median_seconds: float | None  # None when the command failed or was skipped
     ok: bool
     note: str = ""
+    # user + system CPU of each run: less moved by other work on a busy machine
+    cpu_seconds: list[float] = field(default_factory=list)
+    median_cpu_seconds: float | None = None
 
 
 @dataclass
@@ -220,22 +227,54 @@ def measure_throughput(pages: Sequence[tuple[str, bytes]], runs: int) -> Through
 
 
 def time_command(name: str, command: list[str], stdin: bytes, runs: int) -> StartupRow:
-    seconds: list[float] = []
-    note = ""
+    row = StartupRow(name, command, [], None, True)
     for _ in range(runs):
-        start = time.perf_counter()
-        try:
-            done = subprocess.run(command, input=stdin, capture_output=True, timeout=SUBPROCESS_TIMEOUT_SECONDS)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            return StartupRow(name, command, seconds, None, False, f"{type(exc).__name__}: {exc}")
-        seconds.append(time.perf_counter() - start)
-        if done.returncode != 0:
-            error = done.stderr.decode("utf-8", "replace").strip().splitlines()
-            return StartupRow(name, command, seconds, None, False,
-                              f"exit {done.returncode}: {error[-1] if error else ''}")
-        if stdin and not done.stdout.strip():
-            note = "empty output"
-    return StartupRow(name, command, seconds, statistics.median(seconds), True, note)
+        time_once(row, stdin)
+    return finish_row(row)
+
+
+def time_once(row: StartupRow, stdin: bytes, env: dict[str, str] | None = None) -> None:
+    """One more run of a row's command (a row that failed is not run again)."""
+    if not row.ok:
+        return
+    before = os.times()
+    start = time.perf_counter()
+    try:
+        done = subprocess.run(row.command, input=stdin, capture_output=True, timeout=SUBPROCESS_TIMEOUT_SECONDS,
+                              env=env)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        row.ok, row.note = False, f"{type(exc).__name__}: {exc}"
+        return
+    row.seconds.append(time.perf_counter() - start)
+    after = os.times()
+    row.cpu_seconds.append(after.children_user - before.children_user + after.children_system - before.children_system)
+    if done.returncode != 0:
+        error = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        row.ok, row.note = False, f"exit {done.returncode}: {error[-1] if error else ''}"
+    elif stdin and not done.stdout.strip():
+        row.note = "empty output"
+
+
+def finish_row(row: StartupRow) -> StartupRow:
+    row.median_seconds = statistics.median(row.seconds) if row.ok and row.seconds else None
+    row.median_cpu_seconds = statistics.median(row.cpu_seconds) if row.ok and row.cpu_seconds else None
+    return row
+
+
+def bytecode(compiled: bool) -> None:
+    """cleaner's own modules with their bytecode (as pip install leaves them), or
+    without it (each start compiles them from source: an editable install with
+    PYTHONDONTWRITEBYTECODE set, as in some sandboxes)."""
+    import compileall
+
+    import cleaner
+
+    package = Path(cleaner.__file__).resolve().parent
+    if compiled:
+        compileall.compile_dir(str(package), quiet=1)
+    else:
+        for cache in package.rglob("__pycache__"):
+            shutil.rmtree(cache, ignore_errors=True)
 
 
 def as_html(text: str) -> bytes:
@@ -256,16 +295,29 @@ def trafilatura_command() -> list[str] | None:
 
 
 def measure_startup(pages: Sequence[tuple[str, bytes]], runs: int) -> Startup:
+    """Rounds of: python -c pass, cleaner clean without cleaner's bytecode, cleaner
+    clean with it, python -m cleaner clean (with it), so all see the same load."""
     # The page of median size: a typical page, so start-up dominates.
     name, data = sorted(pages, key=lambda p: (len(p[1]), p[0]))[len(pages) // 2]
-    rows = [time_command("python -c pass (floor)", [sys.executable, "-c", "pass"], b"", runs)]
+    floor = StartupRow("python -c pass (floor)", [sys.executable, "-c", "pass"], [], None, True)
     script = console_script("cleaner")
-    if script is None:
-        cleaner_row = StartupRow("cleaner clean", ["cleaner", "clean"], [], None, False, "not installed")
-    else:
-        cleaner_row = time_command("cleaner clean", [script, "clean"], data, runs)
-    rows.append(cleaner_row)
-    rows.append(time_command("python -m cleaner clean", [sys.executable, "-m", "cleaner", "clean"], data, runs))
+    command = [script, "clean"] if script is not None else ["cleaner", "clean"]
+    source = StartupRow("cleaner clean (no .pyc)", command, [], None, script is not None,
+                        "" if script is not None else "not installed")
+    cleaner_row = StartupRow("cleaner clean", command, [], None, script is not None, source.note)
+    module = StartupRow("python -m cleaner clean", [sys.executable, "-m", "cleaner", "clean"], [], None, True)
+    quiet = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}  # the no-.pyc runs must not write any
+    try:
+        for _ in range(runs):
+            time_once(floor, b"")
+            bytecode(False)
+            time_once(source, data, quiet)
+            bytecode(True)
+            time_once(cleaner_row, data, quiet)
+            time_once(module, data, quiet)
+    finally:
+        bytecode(True)
+    rows = [finish_row(floor), finish_row(source), finish_row(cleaner_row), finish_row(module)]
     ratio = None
     trafilatura = trafilatura_command()
     if trafilatura is None:
@@ -601,12 +653,14 @@ def print_throughput(throughput: Throughput) -> None:
 def print_startup(startup: Startup) -> None:
     print()
     print(f"Start-up: one page piped in ({startup.page}, {startup.page_bytes:,} bytes), "
-          f"median of {max((len(r.seconds) for r in startup.rows), default=0)} runs")
-    print(f"  {'command':<26} {'seconds':>8}   runs (s)")
+          f"median of {max((len(r.seconds) for r in startup.rows), default=0)} runs; "
+          f"load average {load_average()} after")
+    print(f"  {'command':<26} {'seconds':>8} {'CPU s':>6}   runs (s)")
     for row in startup.rows:
         figure = f"{row.median_seconds:>8.3f}" if row.median_seconds is not None else f"{'-':>8}"
+        cpu = f"{row.median_cpu_seconds:>6.3f}" if row.median_cpu_seconds is not None else f"{'-':>6}"
         note = f"   [{row.note}]" if row.note else ""
-        print(f"  {row.name:<26} {figure}   {seconds_list(row.seconds)}{note}")
+        print(f"  {row.name:<26} {figure} {cpu}   {seconds_list(row.seconds)}{note}")
     if startup.trafilatura_over_cleaner is not None:
         print(f"  trafilatura / cleaner: {startup.trafilatura_over_cleaner:.2f}x")
 
