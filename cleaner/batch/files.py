@@ -79,7 +79,18 @@ def file_hash(path: str) -> str:
 def read_page(path: str) -> bytes:
     """A single page's bytes, gunzipped when its name ends in .gz."""
     with open(path, "rb") as handle:
+        return gunzipped(path, handle.read())
+
+
+def read_hashed(path: str) -> tuple[bytes, str]:
+    """A file's bytes as they are stored, and their file_hash (read once)."""
+    with open(path, "rb") as handle:
         data = handle.read()
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def gunzipped(path: str, data: bytes) -> bytes:
+    """A page's bytes as read_page gives them, from the bytes stored at path."""
     if path.lower().endswith(".gz"):
         import gzip
 

@@ -54,6 +54,8 @@ class Ticket:
     prefix: str  # the run's Keep.prefix
     relative: str
     sha256: str
+    size: int  # the input's size and mtime when it was read: pass 2 need not hash it again if they hold
+    mtime_ns: int
     path: str = ""
     offset: int = 0
     length: int = 0
@@ -79,14 +81,14 @@ class Keeper:
         if self.spill is not None:
             self.spill.close()
 
-    def page(self, relative: str, sha256: str, page: Prepared) -> Ticket:
-        """Keep a prepared page for pass 2; its ticket."""
+    def page(self, relative: str, sha256: str, stat: os.stat_result, page: Prepared) -> Ticket:
+        """Keep a prepared page for pass 2 (its input had stat when read); its ticket."""
         global _kept_blocks
         keep = self.keep
         if keep.here and _kept_blocks + len(page.blocks) <= KEEP_MAX_BLOCKS:
             _kept[(keep.prefix, relative)] = page
             _kept_blocks += len(page.blocks)
-            return Ticket(keep.prefix, relative, sha256)
+            return Ticket(keep.prefix, relative, sha256, stat.st_size, stat.st_mtime_ns)
         data = pickle.dumps(page, protocol=pickle.HIGHEST_PROTOCOL)
         if self.spill is None:  # a file of its own: partitions may run side by side in one process
             folder, name = os.path.split(keep.prefix)
@@ -94,7 +96,7 @@ class Keeper:
             self.spill = os.fdopen(handle, "wb")
         offset = self.spill.tell()
         self.spill.write(data)
-        return Ticket(keep.prefix, relative, sha256, self.path, offset, len(data))
+        return Ticket(keep.prefix, relative, sha256, stat.st_size, stat.st_mtime_ns, self.path, offset, len(data))
 
 
 def take_page(ticket: Ticket) -> Prepared | None:

@@ -34,7 +34,7 @@ from ..pipeline import Prepared, clean, finish, page_fingerprints, prepare
 from ..records import Record, RecordFields, is_stream, read_records
 from ..sitemodel import SiteCounts, SiteModel, fingerprint_page, load_boilerplate, merge_counts, site_of
 from ..atomic import AtomicFile, Syncs, write_atomic
-from .files import DestinationError, file_hash, is_destination_error, read_page
+from .files import DestinationError, file_hash, gunzipped, is_destination_error, read_hashed, read_page
 from .kept import Keep, Keeper, Ticket, take_page
 
 # Pass-1 counts are split by fingerprint into this many buckets, merged separately.
@@ -121,13 +121,17 @@ def _count_one(
     """fingerprint_one, and with a keeper, a single page is prepared whole
     (pipeline.prepare) and kept for pass 2: its ticket."""
     try:
+        if keeper is not None and not is_stream(task.source):  # the file read once: hashed, then parsed
+            stat = os.stat(task.source)
+            data, digest = read_hashed(task.source)
+            if digest == task.known_hash:
+                return digest, None, None
+            page = prepare(gunzipped(task.source, data), config=config, input_format=options.input_format)
+            counts = merge_counts(SiteModel(), [(site_of(None, task.source), fingerprint_page(page.blocks))])
+            return digest, counts, keeper.page(task.relative, digest, stat, page)
         digest = file_hash(task.source)
         if digest == task.known_hash:
             return digest, None, None
-        if keeper is not None and not is_stream(task.source):
-            page = prepare(read_page(task.source), config=config, input_format=options.input_format)
-            counts = merge_counts(SiteModel(), [(site_of(None, task.source), fingerprint_page(page.blocks))])
-            return digest, counts, keeper.page(task.relative, digest, page)
         pages = (
             (site_of(r.url, task.source), page_fingerprints(r.data, config=config, input_format=r.input_format))
             for r in read_shard(task, options)
@@ -229,7 +233,11 @@ def clean_one(task: Task, options: BatchOptions, config: CleanerConfig, syncs: S
     cannot take it; any other failure is the outcome."""
     try:
         stat = os.stat(task.source)
-        digest = file_hash(task.source)
+        kept = task.kept
+        if kept is not None and (kept.size, kept.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+            digest = kept.sha256  # as pass 1 read it: the manifest trusts size and mtime the same way
+        else:
+            digest = file_hash(task.source)
     except OSError as exc:
         return Outcome(task.relative, "failed", error=f"cannot read: {exc.strerror or exc}")
     common = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": digest, "output": task.output}
