@@ -4,6 +4,7 @@ page parsed again for pass 2."""
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
@@ -38,9 +39,9 @@ def run(src: Path, dest: Path, **options: object) -> None:
     assert not result.failed
 
 
-@pytest.mark.parametrize("spill", [False, True])
+@pytest.mark.parametrize("spill", ["memory", "disk", "broken"])
 def test_each_page_is_parsed_once_with_the_same_outputs(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spill: bool
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spill: str
 ) -> None:
     make_pages(tmp_path / "src", 30)
     # the reference: pass 2 alone, with the model a first run learned (every page parsed for it)
@@ -49,11 +50,17 @@ def test_each_page_is_parsed_once_with_the_same_outputs(
     reference = tmp_path / "reference"
     run_batch(list_inputs(str(tmp_path / "src"), "*", str(reference)), str(reference),
               BatchOptions(output_format="json"), site_model=model, engine=LocalEngine(1))
-    if spill:
+    if spill != "memory":
         monkeypatch.setattr(kept, "KEEP_MAX_BLOCKS", 0)
+    if spill == "broken":  # a page that cannot be spilled is parsed again in pass 2, with the same result
+
+        def unpicklable(*args: object, **kwargs: object) -> bytes:
+            raise pickle.PicklingError("no")
+
+        monkeypatch.setattr(kept.pickle, "dumps", unpicklable)
     calls = count_parses(monkeypatch)
     run(tmp_path / "src", tmp_path / "dest")
-    assert calls[0] == 30
+    assert calls[0] == (60 if spill == "broken" else 30)
     assert outputs(tmp_path / "dest") == outputs(reference)
     assert (tmp_path / "dest" / SITE_MODEL_NAME).read_bytes() == Path(model).read_bytes()
     assert not [p for p in (tmp_path / "dest").rglob(TEMP_PREFIX + "*")]  # spill files removed

@@ -112,7 +112,7 @@ def take_page(ticket: Ticket) -> Prepared | None:
             handle.seek(ticket.offset)
             data = handle.read(ticket.length)
         page = pickle.loads(data)
-    except (OSError, EOFError, pickle.UnpicklingError):
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, TypeError, ValueError):
         return None
     return page if isinstance(page, Prepared) else None
 

@@ -24,6 +24,7 @@ import contextlib
 import functools
 import json
 import os
+import pickle
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -128,7 +129,7 @@ def _count_one(
                 return digest, None, None
             page = prepare(gunzipped(task.source, data), config=config, input_format=options.input_format)
             counts = merge_counts(SiteModel(), [(site_of(None, task.source), fingerprint_page(page.blocks))])
-            return digest, counts, keeper.page(task.relative, digest, stat, page)
+            return digest, counts, _keep(keeper, task, digest, stat, page)
         digest = file_hash(task.source)
         if digest == task.known_hash:
             return digest, None, None
@@ -140,6 +141,15 @@ def _count_one(
         return digest, merge_counts(SiteModel(), pages), None
     except (CleanerError, OSError):
         return "", None, None
+
+
+def _keep(keeper: Keeper, task: Task, digest: str, stat: os.stat_result, page: Prepared) -> Ticket | None:
+    """The page kept for pass 2, or no ticket if it cannot be (a full disk, a
+    block that will not pickle): pass 2 then parses it again, with the same result."""
+    try:
+        return keeper.page(task.relative, digest, stat, page)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        return None
 
 
 def count_partition(tasks: list[Task], options: BatchOptions, config: CleanerConfig) -> PartialCounts:
