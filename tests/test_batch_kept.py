@@ -4,6 +4,7 @@ page parsed again for pass 2."""
 
 from __future__ import annotations
 
+import os
 import pickle
 from pathlib import Path
 
@@ -82,3 +83,53 @@ def test_classify_does_not_read_the_site_boilerplate_mark() -> None:
     scores = [b.content_score for b in score_blocks(plain, config, html=False)]
     assert len(set(scores)) > 2
     assert [b.content_score for b in score_blocks(marked, config, html=False)] == scores
+
+
+def test_a_changed_site_boilerplate_cleans_again_only_the_pages_it_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After new pages change a site's boilerplate, an old page is cleaned again
+    only if its own lines meet the old and the new boilerplate differently; the
+    outputs and manifest rows are those of a fresh run over all the pages."""
+    from cleaner.batch.run import BatchResult
+    from cleaner.pipeline import page_fingerprints
+    from cleaner.sitemodel import load_boilerplate
+    from test_batch import manifest_rows
+
+    make_pages(tmp_path / "all", 40)
+    src = tmp_path / "src"
+    added = sorted((tmp_path / "all").rglob("*.txt"), key=lambda p: p.name)[-15:]  # three more pages a site
+    for page in sorted((tmp_path / "all").rglob("*.txt")):
+        if page not in added:
+            target = src / page.relative_to(tmp_path / "all")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(page.read_bytes())
+    dest = tmp_path / "dest"
+    run(src, dest)
+    config = CleanerConfig()
+    old = load_boilerplate(str(dest / SITE_MODEL_NAME), config)
+    for page in added:
+        target = src / page.relative_to(tmp_path / "all")
+        target.write_bytes(page.read_bytes())
+    calls = count_parses(monkeypatch)
+    results: list[BatchResult] = []
+    results.append(run_batch(list_inputs(str(src), "*", str(dest)), str(dest), BatchOptions(output_format="json"),
+                             engine=LocalEngine(1)))
+    parses = calls[0]
+    monkeypatch.undo()
+    new = load_boilerplate(str(dest / SITE_MODEL_NAME), config)
+    assert old != new  # the added pages changed some site's boilerplate
+    redone = [
+        page for page in sorted(src.rglob("*.txt"))
+        if not any(page.name == a.name for a in added)
+        and (lines := page_fingerprints(page.read_bytes())) & old.get(page.parent.name, frozenset())
+        != lines & new.get(page.parent.name, frozenset())
+    ]
+    assert 0 < len(redone) < 25  # some old pages have other boilerplate lines now, not all
+    assert parses == len(added) + len(redone)
+    assert results[0].cleaned == len(added) + len(redone) and results[0].parsed == len(redone)
+    reference = tmp_path / "reference"
+    run(src, reference)
+    assert outputs(dest) == outputs(reference)
+    strip = lambda rows: [(path, os.path.relpath(out, root)) for (path, out), root in rows]  # noqa: E731
+    assert strip([(r, dest) for r in manifest_rows(dest)]) == strip([(r, reference) for r in manifest_rows(reference)])

@@ -1,7 +1,9 @@
 """The manifest: what DEST holds, so that a re-run skips what has not changed.
 
 One SQLite row per input: size, mtime, content hash, the settings digest that
-made its output, and the output's path. A row is added only for an output that
+made its output, and the output's path. A second table keeps each single
+page's line fingerprints (for its content hash), so that a later run whose
+site boilerplate changed can tell whether this page's output would change. A row is added only for an output that
 has been renamed into place, so the manifest never claims a file that is not
 there. Rows are committed in groups (every COMMIT_ROWS rows or COMMIT_SECONDS):
 a run killed between two commits loses only the rows of outputs it had already
@@ -45,6 +47,7 @@ class Manifest:
             "CREATE TABLE IF NOT EXISTS inputs (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,"
             " sha256 TEXT, settings TEXT, output TEXT)"
         )
+        self.db.execute("CREATE TABLE IF NOT EXISTS prints (path TEXT PRIMARY KEY, sha256 TEXT, prints BLOB)")
         self.db.commit()
         return self
 
@@ -58,11 +61,20 @@ class Manifest:
             "INSERT OR REPLACE INTO inputs VALUES (?, ?, ?, ?, ?, ?)",
             (outcome.relative, outcome.size, outcome.mtime_ns, outcome.sha256, settings, outcome.output),
         )
+        if outcome.prints:
+            self.db.execute(
+                "INSERT OR REPLACE INTO prints VALUES (?, ?, ?)", (outcome.relative, outcome.sha256, outcome.prints)
+            )
         if not self.pending:
             self.first_pending = time.monotonic()
         self.pending += 1
         if self.pending >= COMMIT_ROWS or time.monotonic() - self.first_pending >= COMMIT_SECONDS:
             self.commit()
+
+    def prints(self, path: str, sha256: str) -> bytes | None:
+        """A page's packed fingerprints, if they are kept for that content."""
+        row = self.db.execute("SELECT prints FROM prints WHERE path = ? AND sha256 = ?", (path, sha256)).fetchone()
+        return None if row is None else bytes(row[0])
 
     def commit(self) -> None:
         if self.pending:

@@ -23,7 +23,7 @@ from .kept import SPILL_PREFIX, Keep, Ticket, forget_run
 from .local import LocalEngine
 from .manifest import MANIFEST_NAME, Manifest, same_file, unchanged
 from .plan import output_paths, settings_digest, task_settings
-from .tasks import BatchOptions, Outcome, Task, learn_model, site_boilerplate, site_key
+from .tasks import BatchOptions, Outcome, Task, learn_model, site_boilerplate, site_key, unpack_prints
 
 SITE_MODEL_NAME = ".cleaner-site-model.bin"
 # The JSON model of cleaner 0.1's batch: read once, saved anew, removed.
@@ -107,9 +107,10 @@ def run_batch(
         keep = Keep(os.path.join(dest, SPILL_PREFIX + secrets.token_hex(4)), getattr(workers.engine, "in_process", False))
         stack.callback(forget_run, keep.prefix)
         result = BatchResult()
+        before: dict[str, frozenset[int]] | None = None  # each site's boilerplate before this run learned
         if options.learn_sites and not site_model:
-            model_path, result.learned = _learn_batch(planned, dest, options, config, workers, keep, kept)
-        tasks = _clean_tasks(planned, model_path, options, config, result, kept)
+            model_path, result.learned, before = _learn_batch(planned, dest, options, config, workers, keep, kept)
+        tasks = _clean_tasks(planned, model_path, options, config, result, kept, before, manifest)
         if tasks:
             partitions = partitions_of(tasks, workers().workers)
             for partition, outcomes in zip(partitions, workers().clean(partitions, options, config)):
@@ -129,13 +130,14 @@ Planned = list[tuple[str, str, str, "sqlite3.Row | None"]]  # source, relative, 
 def _learn_batch(
     planned: Planned, dest: str, options: BatchOptions, config: CleanerConfig, workers: Callable[[], Engine],
     keep: Keep, kept: dict[str, Ticket],
-) -> tuple[str | None, int]:
+) -> tuple[str | None, int, dict[str, frozenset[int]]]:
     """Pass 1: add the new and changed inputs' counts to DEST's site model; its
-    path, and how many inputs were counted. The pages it prepares are kept for
-    pass 2: their tickets go into kept."""
+    path, how many inputs were counted, and each site's boilerplate before. The
+    pages it prepares are kept for pass 2: their tickets go into kept."""
     path, legacy = os.path.join(dest, SITE_MODEL_NAME), os.path.join(dest, LEGACY_SITE_MODEL_NAME)
     migrate = not os.path.exists(path) and os.path.exists(legacy)
     model = load_model(path if not migrate else legacy) if migrate or os.path.exists(path) else SiteModel()
+    before = {site: model.boilerplate(site, config) for site in model.sites}
     tasks = [
         Task(source, relative, output, "", model.counted.get(relative), keep=keep)
         for source, relative, output, row in planned
@@ -145,7 +147,7 @@ def _learn_batch(
     save_model_or_stop(model, path, config, bool(counted) or migrate)
     if migrate:
         os.unlink(legacy)
-    return (path if os.path.exists(path) else None), counted
+    return (path if os.path.exists(path) else None), counted, before
 
 
 def learn_sites(
@@ -194,26 +196,50 @@ def save_model_or_stop(model: SiteModel, path: str, config: CleanerConfig, neede
 
 def _clean_tasks(
     planned: Planned, model_path: str | None, options: BatchOptions, config: CleanerConfig, result: BatchResult,
-    kept: dict[str, Ticket],
+    kept: dict[str, Ticket], before: dict[str, frozenset[int]] | None, manifest: Manifest,
 ) -> list[Task]:
     """Pass 2's tasks: every input not skipped (those are counted in result),
-    with the ticket of its page if pass 1 kept it."""
+    with the ticket of its page if pass 1 kept it.
+
+    A page whose site's boilerplate changed in this run's learning (before: the
+    sets before) is skipped too when its output would not change: same input,
+    output made with the old set, and the same of its own lines (its fingerprints,
+    kept in the manifest) in the old and the new set. Its manifest row takes the
+    new settings; nothing is read or written."""
     sites = site_boilerplate(model_path, config)
     base = settings_digest(options, config)
     per_site: dict[str, str] = {}
+    old_per_site: dict[str, str | None] = {}  # the site's settings before, if its boilerplate changed
     tasks = []
     for source, relative, output, row in planned:
         site = site_key(source)
         if site not in per_site:  # once per site ("" for streams): the digest of its boilerplate
             per_site[site] = task_settings(base, source, site, sites)
+            changed = before is not None and site and before.get(site, frozenset()) != sites.get(site, frozenset())
+            old_per_site[site] = task_settings(base, source, site, before) if changed and before is not None else None
         settings = per_site[site]
         if not options.force and row is not None and unchanged(source, output, settings, row):
+            result.skipped += 1
+            continue
+        old = old_per_site[site]
+        if (not options.force and old is not None and before is not None and row is not None
+                and unchanged(source, output, old, row)
+                and _same_lines(manifest.prints(relative, row["sha256"]), before.get(site), sites.get(site))):
+            manifest.put(Outcome(relative, "unchanged", row["size"], row["mtime_ns"], row["sha256"], output), settings)
             result.skipped += 1
             continue
         same = row is not None and row["settings"] == settings and os.path.exists(output)
         known = row["sha256"] if row is not None and same and not options.force else None
         tasks.append(Task(source, relative, output, settings, known, site, model_path, kept=kept.get(relative)))
     return tasks
+
+
+def _same_lines(prints: bytes | None, old: frozenset[int] | None, new: frozenset[int] | None) -> bool:
+    """Whether a page (its packed fingerprints) has the same lines in two boilerplate sets."""
+    if prints is None:
+        return False  # not known (cleaned by an older cleaner): cleaned again
+    lines = unpack_prints(prints)
+    return lines & (old or frozenset()) == lines & (new or frozenset())
 
 
 def _record(outcome: Outcome, settings: str, manifest: Manifest, result: BatchResult) -> None:

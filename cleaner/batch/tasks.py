@@ -25,6 +25,8 @@ import functools
 import json
 import os
 import pickle
+import sys
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -86,6 +88,9 @@ class Outcome:
     error: str = ""
     articles: int = 0
     parsed: bool = False  # cleaned from its input read again, not from the page pass 1 kept
+    # a single page's line fingerprints (pack_prints), which the manifest keeps: a later
+    # run whose site boilerplate changes tells from them whether this output would change
+    prints: bytes = b""
 
 
 @dataclass
@@ -141,6 +146,22 @@ def _count_one(
         return digest, merge_counts(SiteModel(), pages), None
     except (CleanerError, OSError):
         return "", None, None
+
+
+def pack_prints(prints: frozenset[int]) -> bytes:
+    """A page's fingerprints, sorted, as little-endian 64-bit integers (as the manifest keeps them)."""
+    items = array("Q", sorted(prints))
+    if sys.byteorder == "big":
+        items.byteswap()
+    return items.tobytes()
+
+
+def unpack_prints(data: bytes) -> frozenset[int]:
+    items = array("Q")
+    items.frombytes(data)
+    if sys.byteorder == "big":
+        items.byteswap()
+    return frozenset(items)
 
 
 def _keep(keeper: Keeper, task: Task, digest: str, stat: os.stat_result, page: Prepared) -> Ticket | None:
@@ -253,33 +274,36 @@ def clean_one(task: Task, options: BatchOptions, config: CleanerConfig, syncs: S
     common = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": digest, "output": task.output}
     if task.known_hash == digest:
         return Outcome(task.relative, "unchanged", **common)  # type: ignore[arg-type]
-    parsed = True
+    parsed, prints = True, b""
     try:
         sites = site_boilerplate(task.model_path, config)
         if is_stream(task.source):
             articles = _clean_stream(task, options, config, sites)
         else:
             page = take_page(task.kept) if task.kept is not None and task.kept.sha256 == digest else None
-            articles = _clean_page(task, options, config, sites.get(task.site, frozenset()), page, syncs)
             parsed = page is None
+            if page is None:
+                page = prepare(read_page(task.source), config=config, input_format=options.input_format)
+            prints = pack_prints(fingerprint_page(page.blocks))
+            articles = _clean_page(task, options, config, sites.get(task.site, frozenset()), page, syncs)
     except CleanerError as exc:
         return Outcome(task.relative, "failed", error=str(exc))
     except OSError as exc:
         if is_destination_error(exc):
             raise DestinationError(f"cannot write {task.output}: {exc.strerror or exc}") from None
         return Outcome(task.relative, "failed", error=f"cannot read: {exc.strerror or exc}")
-    return Outcome(task.relative, "cleaned", articles=articles, parsed=parsed, **common)  # type: ignore[arg-type]
+    return Outcome(
+        task.relative, "cleaned", articles=articles, parsed=parsed, prints=prints, **common  # type: ignore[arg-type]
+    )
 
 
 def _clean_page(
-    task: Task, options: BatchOptions, config: CleanerConfig, boilerplate: frozenset[int], page: Prepared | None,
+    task: Task, options: BatchOptions, config: CleanerConfig, boilerplate: frozenset[int], page: Prepared,
     syncs: Syncs | None,
 ) -> int:
-    """Clean a single page (finish the page pass 1 prepared, if given) into its output."""
+    """Finish a prepared single page into its output."""
     from ..render import render_json, render_jsonl, render_markdown, render_text
 
-    if page is None:
-        page = prepare(read_page(task.source), config=config, input_format=options.input_format)
     document = finish(page, source=task.relative, config=config, site_boilerplate=boilerplate)
     renderers: dict[str, Callable[[list[Document]], str]] = {
         "json": lambda docs: render_json(docs),
