@@ -61,7 +61,8 @@ class Ticket:
     length: int = 0
 
 
-_kept: dict[tuple[str, str], Prepared] = {}  # (prefix, relative) -> prepared page, pass 2 in this process
+# (prefix, relative) -> prepared page and its packed fingerprints, for pass 2 in this process
+_kept: dict[tuple[str, str], tuple[Prepared, bytes]] = {}
 _kept_blocks = 0
 
 
@@ -81,15 +82,16 @@ class Keeper:
         if self.spill is not None:
             self.spill.close()
 
-    def page(self, relative: str, sha256: str, stat: os.stat_result, page: Prepared) -> Ticket:
-        """Keep a prepared page for pass 2 (its input had stat when read); its ticket."""
+    def page(self, relative: str, sha256: str, stat: os.stat_result, page: Prepared, prints: bytes) -> Ticket:
+        """Keep a prepared page and its packed fingerprints for pass 2 (its input
+        had stat when read); its ticket."""
         global _kept_blocks
         keep = self.keep
         if keep.here and _kept_blocks + len(page.blocks) <= KEEP_MAX_BLOCKS:
-            _kept[(keep.prefix, relative)] = page
+            _kept[(keep.prefix, relative)] = (page, prints)
             _kept_blocks += len(page.blocks)
             return Ticket(keep.prefix, relative, sha256, stat.st_size, stat.st_mtime_ns)
-        data = pickle.dumps(page, protocol=pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps((page, prints), protocol=pickle.HIGHEST_PROTOCOL)
         if self.spill is None:  # a file of its own: partitions may run side by side in one process
             folder, name = os.path.split(keep.prefix)
             handle, self.path = tempfile.mkstemp(dir=folder, prefix=name + "-")
@@ -99,22 +101,25 @@ class Keeper:
         return Ticket(keep.prefix, relative, sha256, stat.st_size, stat.st_mtime_ns, self.path, offset, len(data))
 
 
-def take_page(ticket: Ticket) -> Prepared | None:
-    """The page a ticket names, or None if it cannot be had (then it is parsed again)."""
+def take_page(ticket: Ticket) -> tuple[Prepared, bytes] | None:
+    """The page a ticket names and its packed fingerprints, or None if they
+    cannot be had (then the page is parsed again)."""
     global _kept_blocks
     if not ticket.path:
-        page = _kept.pop((ticket.prefix, ticket.relative), None)
-        if page is not None:
-            _kept_blocks -= len(page.blocks)
-        return page
+        kept = _kept.pop((ticket.prefix, ticket.relative), None)
+        if kept is not None:
+            _kept_blocks -= len(kept[0].blocks)
+        return kept
     try:
         with open(ticket.path, "rb") as handle:
             handle.seek(ticket.offset)
             data = handle.read(ticket.length)
-        page = pickle.loads(data)
+        kept = pickle.loads(data)
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, TypeError, ValueError):
         return None
-    return page if isinstance(page, Prepared) else None
+    if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[0], Prepared) and isinstance(kept[1], bytes):
+        return kept
+    return None
 
 
 def forget_run(keep_prefix: str) -> None:
@@ -122,4 +127,4 @@ def forget_run(keep_prefix: str) -> None:
     the spill files with its other temporaries)."""
     global _kept_blocks
     for key in [k for k in _kept if k[0] == keep_prefix]:
-        _kept_blocks -= len(_kept.pop(key).blocks)
+        _kept_blocks -= len(_kept.pop(key)[0].blocks)

@@ -133,8 +133,9 @@ def _count_one(
             if digest == task.known_hash:
                 return digest, None, None
             page = prepare(gunzipped(task.source, data), config=config, input_format=options.input_format)
-            counts = merge_counts(SiteModel(), [(site_of(None, task.source), fingerprint_page(page.blocks))])
-            return digest, counts, _keep(keeper, task, digest, stat, page)
+            prints = fingerprint_page(page.blocks)
+            counts = merge_counts(SiteModel(), [(site_of(None, task.source), prints)])
+            return digest, counts, _keep(keeper, task, digest, stat, page, pack_prints(prints))
         digest = file_hash(task.source)
         if digest == task.known_hash:
             return digest, None, None
@@ -164,11 +165,13 @@ def unpack_prints(data: bytes) -> frozenset[int]:
     return frozenset(items)
 
 
-def _keep(keeper: Keeper, task: Task, digest: str, stat: os.stat_result, page: Prepared) -> Ticket | None:
+def _keep(
+    keeper: Keeper, task: Task, digest: str, stat: os.stat_result, page: Prepared, prints: bytes
+) -> Ticket | None:
     """The page kept for pass 2, or no ticket if it cannot be (a full disk, a
     block that will not pickle): pass 2 then parses it again, with the same result."""
     try:
-        return keeper.page(task.relative, digest, stat, page)
+        return keeper.page(task.relative, digest, stat, page, prints)
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
         return None
 
@@ -280,11 +283,13 @@ def clean_one(task: Task, options: BatchOptions, config: CleanerConfig, syncs: S
         if is_stream(task.source):
             articles = _clean_stream(task, options, config, sites)
         else:
-            page = take_page(task.kept) if task.kept is not None and task.kept.sha256 == digest else None
-            parsed = page is None
-            if page is None:
+            taken = take_page(task.kept) if task.kept is not None and task.kept.sha256 == digest else None
+            parsed = taken is None
+            if taken is None:
                 page = prepare(read_page(task.source), config=config, input_format=options.input_format)
-            prints = pack_prints(fingerprint_page(page.blocks))
+                prints = pack_prints(fingerprint_page(page.blocks))
+            else:
+                page, prints = taken
             articles = _clean_page(task, options, config, sites.get(task.site, frozenset()), page, syncs)
     except CleanerError as exc:
         return Outcome(task.relative, "failed", error=str(exc))
