@@ -7,13 +7,18 @@
     python bench/speed.py --profile             # also cProfile the largest scaling page
     python bench/speed.py --parts html --runs 5 # only the HTML comparison with trafilatura
     python bench/speed.py --parts html --profile-html  # and cProfile cleaner's HTML path
+    python bench/speed.py --parts batch --runs 3 # cleaner batch beside the trafilatura CLI, then incremental
 
 1. Throughput: every dev text dump cleaned in this process, one after another,
    after one untimed warm-up pass (imports, model load); pages/s and MB/s
    (MB = input bytes / 1e6), the median of --runs runs and each run.
 2. Start-up: one dev page piped through `cleaner clean` (the installed console
    script) and `python -m cleaner clean`, the median of --startup-runs runs;
-   `python -c pass` is the interpreter's floor. If the `trafilatura` CLI works,
+   `python -c pass` is the interpreter's floor. The commands take turns, round
+   after round. `cleaner clean` runs twice a round: without cleaner's bytecode
+   (its __pycache__ removed, PYTHONDONTWRITEBYTECODE set: every start compiles
+   its modules, as an editable install does in a sandbox that sets it) and with
+   it (compiled with compileall, as `pip install` leaves an installed copy). If the `trafilatura` CLI works,
    the same page wrapped as HTML (<p> per line) is timed beside it.
 3. Scaling: synthetic pages of 1,000 / 10,000 / 100,000 lines (capped by
    --max-lines) made from the dev dumps in sorted order, with a near-duplicate
@@ -29,6 +34,18 @@
    over trafilatura's: of the medians, and in each round (with its median).
    Both get the page bytes, as a file holds them (each decodes them itself).
    Skipped with a note when trafilatura is not installed (pip install -e ".[bench]").
+5. Batch beside the trafilatura CLI, whole processes as a user runs them: the
+   181 `sh-` pages unpacked into a folder, then in each round
+   `cleaner batch DIR OUT -f json --jobs 1` (site learning on, a fresh OUT) and
+   `trafilatura --input-dir DIR --output-dir OUT2 --parallel 1 --no-comments`
+   (a fresh OUT2), the order alternating from round to round; wall-clock and
+   CPU (user + system of the process and its children) of each, medians of
+   --runs rounds, the ratio of the medians and of each round, load noted. Then
+   the incremental run: ADDED_PAGES train pages (gn-) are added to the folder
+   and `cleaner batch` runs again into the last round's OUT; how many inputs
+   each pass read (pass 1: fingerprinted; pass 2: read and parsed again, the
+   rest finished from pass 1's kept pages; CLEANER_DEBUG_CPU's line), cleaned
+   and skipped, and its time against the first run's.
 
 Figures only: no timing is ever asserted. Standard library plus cleaner.
 """
@@ -61,7 +78,11 @@ DEV_HTML = (ROOT.parent / "shared" / "eval" / "dev" / "html").resolve()
 # The HTML comparison uses the pages of this dev set (the public article-extraction benchmark).
 HTML_SET_PREFIX = "sh-"
 HTML_TOOLS = ("cleaner", "trafilatura")
-PARTS = ("text", "startup", "scaling", "html")
+PARTS = ("text", "startup", "scaling", "html", "batch")
+# The batch part: pages of the train HTML added to the folder for the second, incremental run.
+TRAIN_HTML = (ROOT.parent / "shared" / "eval" / "train" / "html").resolve()
+ADDED_PAGES = 10
+ADDED_PAGES_PREFIX = "gn-"
 SCALING_SIZES = (1_000, 10_000, 100_000)
 # Every this-many lines of a synthetic page is a near-duplicate of an earlier line.
 NEAR_DUPLICATE_EVERY = 50
@@ -96,6 +117,9 @@ class StartupRow:
     median_seconds: float | None  # None when the command failed or was skipped
     ok: bool
     note: str = ""
+    # user + system CPU of each run: less moved by other work on a busy machine
+    cpu_seconds: list[float] = field(default_factory=list)
+    median_cpu_seconds: float | None = None
 
 
 @dataclass
@@ -203,22 +227,54 @@ def measure_throughput(pages: Sequence[tuple[str, bytes]], runs: int) -> Through
 
 
 def time_command(name: str, command: list[str], stdin: bytes, runs: int) -> StartupRow:
-    seconds: list[float] = []
-    note = ""
+    row = StartupRow(name, command, [], None, True)
     for _ in range(runs):
-        start = time.perf_counter()
-        try:
-            done = subprocess.run(command, input=stdin, capture_output=True, timeout=SUBPROCESS_TIMEOUT_SECONDS)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            return StartupRow(name, command, seconds, None, False, f"{type(exc).__name__}: {exc}")
-        seconds.append(time.perf_counter() - start)
-        if done.returncode != 0:
-            error = done.stderr.decode("utf-8", "replace").strip().splitlines()
-            return StartupRow(name, command, seconds, None, False,
-                              f"exit {done.returncode}: {error[-1] if error else ''}")
-        if stdin and not done.stdout.strip():
-            note = "empty output"
-    return StartupRow(name, command, seconds, statistics.median(seconds), True, note)
+        time_once(row, stdin)
+    return finish_row(row)
+
+
+def time_once(row: StartupRow, stdin: bytes, env: dict[str, str] | None = None) -> None:
+    """One more run of a row's command (a row that failed is not run again)."""
+    if not row.ok:
+        return
+    before = os.times()
+    start = time.perf_counter()
+    try:
+        done = subprocess.run(row.command, input=stdin, capture_output=True, timeout=SUBPROCESS_TIMEOUT_SECONDS,
+                              env=env)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        row.ok, row.note = False, f"{type(exc).__name__}: {exc}"
+        return
+    row.seconds.append(time.perf_counter() - start)
+    after = os.times()
+    row.cpu_seconds.append(after.children_user - before.children_user + after.children_system - before.children_system)
+    if done.returncode != 0:
+        error = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        row.ok, row.note = False, f"exit {done.returncode}: {error[-1] if error else ''}"
+    elif stdin and not done.stdout.strip():
+        row.note = "empty output"
+
+
+def finish_row(row: StartupRow) -> StartupRow:
+    row.median_seconds = statistics.median(row.seconds) if row.ok and row.seconds else None
+    row.median_cpu_seconds = statistics.median(row.cpu_seconds) if row.ok and row.cpu_seconds else None
+    return row
+
+
+def bytecode(compiled: bool) -> None:
+    """cleaner's own modules with their bytecode (as pip install leaves them), or
+    without it (each start compiles them from source: an editable install with
+    PYTHONDONTWRITEBYTECODE set, as in some sandboxes)."""
+    import compileall
+
+    import cleaner
+
+    package = Path(cleaner.__file__).resolve().parent
+    if compiled:
+        compileall.compile_dir(str(package), quiet=1)
+    else:
+        for cache in package.rglob("__pycache__"):
+            shutil.rmtree(cache, ignore_errors=True)
 
 
 def as_html(text: str) -> bytes:
@@ -239,16 +295,29 @@ def trafilatura_command() -> list[str] | None:
 
 
 def measure_startup(pages: Sequence[tuple[str, bytes]], runs: int) -> Startup:
+    """Rounds of: python -c pass, cleaner clean without cleaner's bytecode, cleaner
+    clean with it, python -m cleaner clean (with it), so all see the same load."""
     # The page of median size: a typical page, so start-up dominates.
     name, data = sorted(pages, key=lambda p: (len(p[1]), p[0]))[len(pages) // 2]
-    rows = [time_command("python -c pass (floor)", [sys.executable, "-c", "pass"], b"", runs)]
+    floor = StartupRow("python -c pass (floor)", [sys.executable, "-c", "pass"], [], None, True)
     script = console_script("cleaner")
-    if script is None:
-        cleaner_row = StartupRow("cleaner clean", ["cleaner", "clean"], [], None, False, "not installed")
-    else:
-        cleaner_row = time_command("cleaner clean", [script, "clean"], data, runs)
-    rows.append(cleaner_row)
-    rows.append(time_command("python -m cleaner clean", [sys.executable, "-m", "cleaner", "clean"], data, runs))
+    command = [script, "clean"] if script is not None else ["cleaner", "clean"]
+    source = StartupRow("cleaner clean (no .pyc)", command, [], None, script is not None,
+                        "" if script is not None else "not installed")
+    cleaner_row = StartupRow("cleaner clean", command, [], None, script is not None, source.note)
+    module = StartupRow("python -m cleaner clean", [sys.executable, "-m", "cleaner", "clean"], [], None, True)
+    quiet = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}  # the no-.pyc runs must not write any
+    try:
+        for _ in range(runs):
+            time_once(floor, b"")
+            bytecode(False)
+            time_once(source, data, quiet)
+            bytecode(True)
+            time_once(cleaner_row, data, quiet)
+            time_once(module, data, quiet)
+    finally:
+        bytecode(True)
+    rows = [finish_row(floor), finish_row(source), finish_row(cleaner_row), finish_row(module)]
     ratio = None
     trafilatura = trafilatura_command()
     if trafilatura is None:
@@ -431,11 +500,140 @@ def profile_html(directory: Path, top: int = 25) -> str:
     return report.getvalue()
 
 
+# --- 5. batch beside the trafilatura CLI ----------------------------------------
+
+
+@dataclass
+class CommandRun:
+    seconds: float
+    cpu_seconds: float
+    returncode: int
+    stderr_tail: str
+
+
+@dataclass
+class BatchComparison:
+    pages: int
+    megabytes: float
+    load_before: str
+    load_after: str
+    cleaner_command: list[str]
+    trafilatura_command: list[str]
+    cleaner: list[CommandRun]
+    trafilatura: list[CommandRun]
+    cleaner_median_seconds: float
+    trafilatura_median_seconds: float | None
+    cleaner_over_trafilatura: float | None  # trafilatura's median time over cleaner's
+    round_ratios: list[float]
+    median_round_ratio: float | None
+    first_run_passes: str  # the CLEANER_DEBUG_CPU line of a first run
+    incremental: CommandRun | None = None
+    incremental_passes: str = ""
+    incremental_over_first: float | None = None
+
+
+def timed_command(command: list[str], env: dict[str, str] | None = None) -> CommandRun:
+    """Wall-clock and CPU seconds (the child and its own children) of one command."""
+    before = os.times()
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=SUBPROCESS_TIMEOUT_SECONDS * 10)
+    seconds = time.perf_counter() - start
+    after = os.times()
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return CommandRun(seconds, cpu, done.returncode, done.stderr.strip()[-400:])
+
+
+def passes_line(run: CommandRun) -> str:
+    lines = [line for line in run.stderr_tail.splitlines() if "pass 1 read" in line or line.startswith("cleaner: cleaned")]
+    return " | ".join(line.removeprefix("cleaner: ") for line in lines)
+
+
+def measure_batch(directory: Path, runs: int) -> BatchComparison:
+    pages = html_pages(directory)
+    megabytes = sum(len(data) for _, data in pages) / 1e6
+    bin_dir = Path(sys.executable).parent
+    work = Path(tempfile.mkdtemp(prefix="speed-batch-"))
+    try:
+        src = work / "sh"
+        src.mkdir()
+        for name, data in pages:
+            (src / name.removesuffix(".gz")).write_bytes(data)
+        env = {**os.environ, "CLEANER_DEBUG_CPU": "1"}
+        cleaner_command = [str(bin_dir / "cleaner"), "batch", str(src), "OUT", "-f", "json", "--jobs", "1"]
+        trafilatura_command = [str(bin_dir / "trafilatura"), "--input-dir", str(src), "--output-dir", "OUT2",
+                               "--parallel", "1", "--no-comments"]
+        has_trafilatura = (bin_dir / "trafilatura").exists()
+        load_before = load_average()
+        cleaner_runs: list[CommandRun] = []
+        trafilatura_runs: list[CommandRun] = []
+        for number in range(runs):
+            out, out2 = work / f"out{number}", work / f"out2-{number}"
+            turns = [("cleaner", [str(out) if a == "OUT" else a for a in cleaner_command])]
+            if has_trafilatura:
+                turns.append(("trafilatura", [str(out2) if a == "OUT2" else a for a in trafilatura_command]))
+            if number % 2:
+                turns.reverse()
+            for tool, command in turns:
+                run = timed_command(command, env)
+                (cleaner_runs if tool == "cleaner" else trafilatura_runs).append(run)
+        load_after = load_average()
+        cleaner_median = statistics.median(r.seconds for r in cleaner_runs)
+        trafilatura_median = statistics.median(r.seconds for r in trafilatura_runs) if trafilatura_runs else None
+        round_ratios = [t.seconds / c.seconds for c, t in zip(cleaner_runs, trafilatura_runs)]
+        comparison = BatchComparison(
+            len(pages), megabytes, load_before, load_after, cleaner_command, trafilatura_command, cleaner_runs,
+            trafilatura_runs, cleaner_median, trafilatura_median,
+            trafilatura_median / cleaner_median if trafilatura_median else None, round_ratios,
+            statistics.median(round_ratios) if round_ratios else None, passes_line(cleaner_runs[-1]),
+        )
+        added = sorted(TRAIN_HTML.glob(f"{ADDED_PAGES_PREFIX}*.html.gz"))[:ADDED_PAGES]
+        if len(added) == ADDED_PAGES:
+            for path in added:
+                (src / ("added-" + path.name.removesuffix(".gz"))).write_bytes(gzip.decompress(path.read_bytes()))
+            last = work / f"out{runs - 1}"
+            run = timed_command([str(last) if a == "OUT" else a for a in cleaner_command], env)
+            comparison.incremental = run
+            comparison.incremental_passes = passes_line(run)
+            comparison.incremental_over_first = run.seconds / cleaner_runs[-1].seconds
+        return comparison
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def print_batch(comparison: BatchComparison) -> None:
+    print()
+    print(f"Batch: {comparison.pages} {HTML_SET_PREFIX} pages ({comparison.megabytes:.2f} MB) in a folder, whole "
+          f"processes, the order alternating each round, median of {len(comparison.cleaner)} rounds; load average "
+          f"{comparison.load_before} before, {comparison.load_after} after")
+    print(f"  {'command':<74} {'wall s':>7} {'CPU s':>6}   rounds (wall | CPU)")
+    rows = [("cleaner batch DIR OUT -f json --jobs 1", comparison.cleaner),
+            ("trafilatura --input-dir DIR --output-dir OUT2 --parallel 1 --no-comments", comparison.trafilatura)]
+    for name, runs in rows:
+        if not runs:
+            print(f"  {name:<74} {'-':>7}   [not installed]")
+            continue
+        print(f"  {name:<74} {statistics.median(r.seconds for r in runs):>7.2f} "
+              f"{statistics.median(r.cpu_seconds for r in runs):>6.2f}   "
+              f"{seconds_list([r.seconds for r in runs], 2)} | {seconds_list([r.cpu_seconds for r in runs], 2)}")
+    print_ratios("cleaner batch vs trafilatura (its time / cleaner's)", comparison.cleaner_over_trafilatura,
+                 comparison.round_ratios, comparison.median_round_ratio)
+    print(f"  first run: {comparison.first_run_passes}")
+    if comparison.incremental is not None and comparison.incremental_over_first is not None:
+        print(f"  after adding {ADDED_PAGES} pages: {comparison.incremental.seconds:.2f} s wall "
+              f"({comparison.incremental_over_first:.0%} of the first run): {comparison.incremental_passes}")
+
+
 # --- report --------------------------------------------------------------------
 
 
 def seconds_list(values: Sequence[float], digits: int = 3) -> str:
     return " ".join(f"{v:.{digits}f}" for v in values)
+
+
+def print_ratios(label: str, overall: float | None, rounds: Sequence[float], median: float | None) -> None:
+    """cleaner's speed over trafilatura's: of the medians, and in each round."""
+    if overall is not None and median is not None:
+        print(f"  {label}: {overall:.2f}x; per round {' '.join(f'{r:.2f}' for r in rounds)}, median {median:.2f}x")
 
 
 def print_header() -> None:
@@ -455,12 +653,14 @@ def print_throughput(throughput: Throughput) -> None:
 def print_startup(startup: Startup) -> None:
     print()
     print(f"Start-up: one page piped in ({startup.page}, {startup.page_bytes:,} bytes), "
-          f"median of {max((len(r.seconds) for r in startup.rows), default=0)} runs")
-    print(f"  {'command':<26} {'seconds':>8}   runs (s)")
+          f"median of {max((len(r.seconds) for r in startup.rows), default=0)} runs; "
+          f"load average {load_average()} after")
+    print(f"  {'command':<26} {'seconds':>8} {'CPU s':>6}   runs (s)")
     for row in startup.rows:
         figure = f"{row.median_seconds:>8.3f}" if row.median_seconds is not None else f"{'-':>8}"
+        cpu = f"{row.median_cpu_seconds:>6.3f}" if row.median_cpu_seconds is not None else f"{'-':>6}"
         note = f"   [{row.note}]" if row.note else ""
-        print(f"  {row.name:<26} {figure}   {seconds_list(row.seconds)}{note}")
+        print(f"  {row.name:<26} {figure} {cpu}   {seconds_list(row.seconds)}{note}")
     if startup.trafilatura_over_cleaner is not None:
         print(f"  trafilatura / cleaner: {startup.trafilatura_over_cleaner:.2f}x")
 
@@ -492,10 +692,8 @@ def print_html(comparison: HtmlComparison) -> None:
         print(f"  {row.tool:<12} {row.pages_per_second:>9.1f} {row.megabytes_per_second:>7.2f} "
               f"{row.median_seconds:>8.3f} {row.cpu_pages_per_second:>8.1f} {row.cpu_megabytes_per_second:>9.2f}   "
               f"{seconds_list(row.seconds)} | {seconds_list(row.cpu_seconds)}")
-    if comparison.cleaner_over_trafilatura is not None and comparison.median_round_ratio is not None:
-        print(f"  cleaner / trafilatura (pages/s): {comparison.cleaner_over_trafilatura:.2f}x; "
-              f"per round {' '.join(f'{r:.2f}' for r in comparison.round_ratios)}, "
-              f"median {comparison.median_round_ratio:.2f}x")
+    print_ratios("cleaner / trafilatura (pages/s)", comparison.cleaner_over_trafilatura, comparison.round_ratios,
+                 comparison.median_round_ratio)
     if comparison.cleaner_over_trafilatura_cpu is not None:
         print(f"  cleaner / trafilatura (CPU pages/s): {comparison.cleaner_over_trafilatura_cpu:.2f}x")
 
@@ -544,6 +742,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         comparison = measure_html(args.html_data, args.runs)
         print_html(comparison)
         figures["html"] = asdict(comparison)
+    if "batch" in args.parts:
+        batch_figures = measure_batch(args.html_data, args.runs)
+        print_batch(batch_figures)
+        figures["batch"] = asdict(batch_figures)
     if args.profile_html:
         print()
         print("cProfile of cleaner over the HTML pages (top by own time):")

@@ -9,25 +9,57 @@ cleaner clean -o and by every batch output.
 from __future__ import annotations
 
 import os
-import tempfile
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 TEMP_PREFIX = ".cleaner-tmp-"
 
 
-def write_atomic(target: str, data: bytes) -> None:
-    """Write to a temporary file beside target, sync, then rename it into place."""
-    with AtomicFile(target) as out:
+def write_atomic(target: str, data: bytes, syncs: Syncs | None = None) -> None:
+    """Write to a temporary file beside target, sync, then rename it into place
+    (with syncs, the sync and the rename are left to its thread)."""
+    with AtomicFile(target, syncs) as out:
         out.write(data)
+
+
+class Syncs:
+    """A thread that syncs written files and renames them into place, while the
+    caller goes on working (a sync waits for the disk: milliseconds a file); a
+    context manager that returns only when every file it was given is in place
+    (or removed), and raises the first error any of them met."""
+
+    def __enter__(self) -> Syncs:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.pool = ThreadPoolExecutor(max_workers=1)
+        self.pending: list[Future[None]] = []
+        return self
+
+    def submit(self, commit: Callable[[], None]) -> None:
+        self.pending.append(self.pool.submit(commit))
+
+    def __exit__(self, kind: object, value: object, traceback: object) -> None:
+        self.pool.shutdown(wait=True)
+        if kind is None:
+            for future in self.pending:
+                future.result()
 
 
 class AtomicFile:
     """A file that appears at its path only whole: written under a temporary
-    name in the same folder, then renamed; removed if anything goes wrong."""
+    name in the same folder, then renamed; removed if anything goes wrong.
+    With syncs, it is synced and renamed by that thread."""
 
-    def __init__(self, target: str) -> None:
+    def __init__(self, target: str, syncs: Syncs | None = None) -> None:
         self.target = target
+        self.syncs = syncs
 
     def __enter__(self) -> AtomicFile:
+        import tempfile  # here: start-up stays light (it loads shutil, random, bz2, lzma)
+
         folder = os.path.dirname(self.target) or "."
         os.makedirs(folder, exist_ok=True)
         handle, self.temp = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX)
@@ -39,16 +71,32 @@ class AtomicFile:
         self.file.write(data)
 
     def __exit__(self, kind: object, value: object, traceback: object) -> None:
+        if kind is None:
+            try:
+                self.file.flush()  # a full disk says so here, to the writer
+            except BaseException:
+                self._remove()
+                raise
+            if self.syncs is not None:
+                self.syncs.submit(self._commit)
+            else:
+                self._commit()
+        else:
+            self._remove()
+
+    def _commit(self) -> None:
         try:
-            if kind is None:
-                self.file.flush()
-                os.fsync(self.file.fileno())
+            os.fsync(self.file.fileno())
             self.file.close()
-            if kind is None:
-                os.replace(self.temp, self.target)
+            os.replace(self.temp, self.target)
         finally:
-            if os.path.exists(self.temp):  # anything went wrong: no partial file stays
-                os.unlink(self.temp)
+            self._remove()
+
+    def _remove(self) -> None:
+        """No partial file stays: the temporary file closed and removed (if not renamed)."""
+        self.file.close()
+        if os.path.exists(self.temp):
+            os.unlink(self.temp)
 
 
 def _umask() -> int:

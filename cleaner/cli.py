@@ -44,7 +44,7 @@ LIMITS = {
 }
 ENGINES = ("local", "dask")
 # Set to print the main process's own CPU seconds after a batch (how much the
-# workers leave to it: planning, merging, the manifest).
+# workers leave to it: planning, merging, the manifest), and what each pass read.
 DEBUG_CPU_VARIABLE = "CLEANER_DEBUG_CPU"
 USAGE_HINT = (
     "no input: pipe a page in (cat page.txt | cleaner clean) or name files (cleaner clean page.txt); "
@@ -404,7 +404,7 @@ def _finish_batch(result: BatchResult, report: str | None) -> None:
             again = "" if outcome.retried else " (unchanged since it failed: not retried; --force retries it)"
             _message(f"error: {outcome.relative}: {outcome.error}{again}")
         _message(result.summary())
-    _debug_cpu()
+    _debug_cpu(f"; pass 1 read {result.learned:,} inputs, pass 2 read {result.parsed:,} again")
     if report:
         import json
 
@@ -454,12 +454,12 @@ def learn_command(
     _debug_cpu()
 
 
-def _debug_cpu() -> None:
+def _debug_cpu(more: str = "") -> None:
     if os.environ.get(DEBUG_CPU_VARIABLE):
         import resource
 
         usage = resource.getrusage(resource.RUSAGE_SELF)
-        _message(f"main process CPU {usage.ru_utime + usage.ru_stime:.2f} s")
+        _message(f"main process CPU {usage.ru_utime + usage.ru_stime:.2f} s{more}")
 
 
 def _progress_printer() -> Callable[[BatchResult, int], None] | None:

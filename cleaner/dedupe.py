@@ -28,10 +28,9 @@ from .model import Block
 from .text import match_key
 
 DIGITS = re.compile(r"\d+")
-# Blocking ignores tokens this short: they are rarely distinctive.
+# Blocking ignores tokens this short: they are rarely distinctive. (A match
+# key's tokens are the runs of characters between its spaces.)
 MIN_BLOCKING_TOKEN_CHARS = 3
-# The tokens of a match key (single spaces between them) that blocking uses.
-BLOCKING_TOKEN = re.compile(f"[^ ]{{{MIN_BLOCKING_TOKEN_CHARS},}}")
 # Concatenations are found by the word n-grams blocks share, of this many words.
 GRAM_WORDS = 4
 
@@ -100,9 +99,16 @@ def _mark_concatenations(blocks: list[Block], config: CleanerConfig) -> None:
         owner.update(dict.fromkeys(set(grams).difference(owner), block.index))
 
 
-def _near_duplicate_score(key: str, other: str, config: CleanerConfig) -> float:
-    """The ratio of two match keys when they are near-duplicates, else 0."""
-    if DIGITS.findall(key) != DIGITS.findall(other):
+def _near_duplicate_score(key: str, other: str, config: CleanerConfig, numbers: dict[str, list[str]]) -> float:
+    """The ratio of two match keys when they are near-duplicates, else 0.
+    numbers: each key's numbers, found once per key and kept there."""
+    mine = numbers.get(key)
+    if mine is None:
+        mine = numbers[key] = DIGITS.findall(key)
+    theirs = numbers.get(other)
+    if theirs is None:
+        theirs = numbers[other] = DIGITS.findall(other)
+    if mine != theirs:
         return 0.0  # other numbers (a date, a time, a paragraph number): another line
     shorter, longer = sorted((len(key), len(other)))
     # ratio = 2*matches/(len_a+len_b) <= 2*shorter/(shorter+longer): skip hopeless pairs
@@ -117,18 +123,20 @@ def _near_duplicate_score(key: str, other: str, config: CleanerConfig) -> float:
 
 
 def _mark_near_duplicates(blocks: list[Block], config: CleanerConfig) -> None:
-    candidates = [b for b in blocks if b.duplicate_of is None and len(b.norm) >= config.fuzzy_min_chars]
+    min_chars, n_tokens, max_lines = config.fuzzy_min_chars, config.blocking_tokens, config.blocking_max_lines
+    candidates = [b for b in blocks if b.duplicate_of is None and len(b.norm) >= min_chars]
     token_lines: Counter[str] = Counter()
     block_tokens: dict[int, list[str]] = {}
     for block in candidates:
-        tokens = set(BLOCKING_TOKEN.findall(block.norm))
+        tokens = {t for t in block.norm.split(" ") if len(t) >= MIN_BLOCKING_TOKEN_CHARS}
         token_lines.update(tokens)
         block_tokens[block.index] = sorted(tokens)
     postings: dict[str, list[int]] = {}
+    numbers: dict[str, list[str]] = {}
     for block in candidates:
         # by how rare, then alphabetically (block_tokens is sorted, and sorted() is stable)
-        rare = sorted(block_tokens[block.index], key=token_lines.__getitem__)[: config.blocking_tokens]
-        rare = [t for t in rare if token_lines[t] <= config.blocking_max_lines]  # a prefix: counts ascend
+        rare = sorted(block_tokens[block.index], key=token_lines.__getitem__)[:n_tokens]
+        rare = [t for t in rare if token_lines[t] <= max_lines]  # a prefix: counts ascend
         seen: set[int] = set()
         best: tuple[float, int] | None = None
         for token in rare:
@@ -136,7 +144,7 @@ def _mark_near_duplicates(blocks: list[Block], config: CleanerConfig) -> None:
                 if other in seen:
                     continue
                 seen.add(other)
-                score = _near_duplicate_score(block.norm, blocks[other].norm, config)
+                score = _near_duplicate_score(block.norm, blocks[other].norm, config, numbers)
                 if score and (best is None or (score, -other) > (best[0], -best[1])):
                     best = (score, other)
         if best is not None:

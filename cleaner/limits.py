@@ -63,6 +63,22 @@ def read_page_file(path: str, max_bytes: int) -> bytes:
             raise InputError(f"not a valid gzip file ({exc})") from None
 
 
+def unpack_page(path: str, data: bytes, max_bytes: int) -> bytes:
+    """read_page_file's result from the bytes stored at path, already read
+    (a batch's pass 1 hashes and parses the same bytes)."""
+    if not path.lower().endswith(".gz"):
+        if len(data) > max_bytes:
+            raise over_limit("page is", size_text(max_bytes), "max_page_bytes")
+        return data
+    import gzip
+    import io
+
+    try:
+        return read_bounded(gzip.GzipFile(fileobj=io.BytesIO(data), mode="rb"), max_bytes, "page unpacks to")
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        raise InputError(f"not a valid gzip file ({exc})") from None
+
+
 def read_bounded(handle: Readable, max_bytes: int, what: str = "page is") -> bytes:
     """At most max_bytes of handle; LimitError when there is more (nothing more is read)."""
     data = handle.read(max_bytes + 1)

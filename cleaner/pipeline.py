@@ -1,10 +1,16 @@
 """clean(): the one place where the stages' order is written.
 
-read -> blocks -> dedupe -> site boilerplate -> classify -> segments; rendering
-is the caller's. page_fingerprints() is the first pass of site learning.
+read -> blocks -> dedupe -> classify -> site boilerplate -> segments; rendering
+is the caller's. The stages up to classify do not depend on the site's
+boilerplate (classify never reads it), so clean() is prepare() then finish():
+a batch run prepares each page once, counts its fingerprints for the site
+model (page_fingerprints is that first pass alone), and finishes it once the
+model is learned.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from .blocks import split_blocks
 from .classify import score_blocks
@@ -17,6 +23,16 @@ from .segments import far_apart, group_segments
 from .sitemodel import fingerprint_page, mark_site_boilerplate
 
 DEFAULT_CONFIG = CleanerConfig()
+
+
+@dataclass
+class Prepared:
+    """A page through every stage that does not depend on its site: scored blocks."""
+
+    blocks: list[Block]
+    meta: PageMeta
+    warnings: tuple[str, ...]
+    html: bool  # read as HTML: one page (finish does not ask the boundary model)
 
 
 def clean(
@@ -33,17 +49,33 @@ def clean(
     page's site (sitemodel). Raises InputError (a CleanerError) for input that
     is not text or HTML.
     """
+    page = prepare(data, config=config, input_format=input_format)
+    return finish(page, source=source, config=config, site_boilerplate=site_boilerplate)
+
+
+def prepare(data: bytes | str, *, config: CleanerConfig | None = None, input_format: str = "auto") -> Prepared:
+    """Stages 1-4: read, blocks, dedupe, classify, within the config's limits.
+    Raises InputError (LimitError for a page over a limit)."""
     config = config or DEFAULT_CONFIG
     decoded = _read(data, config, input_format)
     html = decoded.kind is InputKind.HTML
     blocks, meta, warnings = _split(decoded, config)
     del decoded  # its text now lives in the blocks: a big dump is not held twice (4 bytes a character with emoji)
     blocks = mark_duplicates(blocks, config)
-    blocks = mark_site_boilerplate(blocks, site_boilerplate)
     blocks = score_blocks(blocks, config, html=html)
+    return Prepared(blocks, meta, warnings, html)
+
+
+def finish(
+    page: Prepared, *, source: str | None = None, config: CleanerConfig | None = None,
+    site_boilerplate: frozenset[int] = frozenset(),
+) -> Document:
+    """Stages 4b-5 on a prepared page: the site's boilerplate marked, articles made."""
+    config = config or DEFAULT_CONFIG
+    blocks = mark_site_boilerplate(page.blocks, site_boilerplate)
     # an HTML page is one page: the boundary model (for text dumps of several) is not asked
-    articles, dropped = group_segments(blocks, config, meta, far_apart(config) if html else None)
-    return Document(source=source, articles=articles, blocks=blocks, dropped=dropped, warnings=warnings)
+    articles, dropped = group_segments(blocks, config, page.meta, far_apart(config) if page.html else None)
+    return Document(source=source, articles=articles, blocks=blocks, dropped=dropped, warnings=page.warnings)
 
 
 def page_fingerprints(data: bytes | str, *, config: CleanerConfig | None = None, input_format: str = "auto") -> frozenset[int]:

@@ -17,7 +17,6 @@ record's rest is read past, unpacked and dropped piece by piece).
 
 from __future__ import annotations
 
-import gzip
 import json
 import zlib
 from collections.abc import Iterator
@@ -109,6 +108,8 @@ def _bounded_lines(handle: IO[bytes], max_bytes: int) -> Iterator[bytes | None]:
 
 
 def _jsonl_records(path: str, fields: RecordFields, max_record_bytes: int) -> Iterator[Record]:
+    import gzip  # here: a single page never needs it
+
     opener = gzip.open if path.lower().endswith(".gz") else open
     with opener(path, "rb") as handle:
         try:

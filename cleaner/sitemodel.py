@@ -26,7 +26,6 @@ cleaning worker reads), and the counts kept for tomorrow's run to add to
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -35,7 +34,6 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
-from urllib.parse import urlparse
 
 from .config import CleanerConfig
 from .model import Block, InputError
@@ -76,6 +74,8 @@ class SiteModel:
 def site_of(url: str | None, path: str) -> str:
     """The URL's host when known, else the name of the folder the input is in."""
     if url:
+        from urllib.parse import urlparse  # here: start-up stays light
+
         host = urlparse(url).netloc.lower()
         if host:
             return host[4:] if host.startswith("www.") else host
@@ -84,6 +84,8 @@ def site_of(url: str | None, path: str) -> str:
 
 def boilerplate_digest(boilerplate: frozenset[int]) -> str:
     """Short digest of a boilerplate set: outputs made with another set are redone."""
+    import hashlib
+
     digest = hashlib.sha256()
     for fp in sorted(boilerplate):
         digest.update(fp.to_bytes(8, "big"))
@@ -91,12 +93,15 @@ def boilerplate_digest(boilerplate: frozenset[int]) -> str:
 
 
 def fingerprint(key: str) -> int:
-    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "big")
+    from hashlib import blake2b  # here: a page cleaned without a site model never loads hashlib
+
+    return int.from_bytes(blake2b(key.encode("utf-8"), digest_size=8).digest(), "big")
 
 
 def fingerprint_page(blocks: list[Block]) -> frozenset[int]:
-    """Fingerprints of a page's lines (each counted once per page)."""
-    return frozenset(fingerprint(b.norm) for b in blocks if b.norm)
+    """Fingerprints of a page's lines (each counted once per page; a repeated
+    line is hashed once)."""
+    return frozenset(map(fingerprint, {b.norm for b in blocks if b.norm}))
 
 
 def merge_counts(model: SiteModel, pages: Iterable[tuple[str, frozenset[int]]]) -> SiteModel:
@@ -117,8 +122,9 @@ def merge_counts(model: SiteModel, pages: Iterable[tuple[str, frozenset[int]]]) 
 def mark_site_boilerplate(blocks: list[Block], boilerplate: frozenset[int]) -> list[Block]:
     """Flag the blocks whose line is the site's boilerplate."""
     if boilerplate:
+        marked = {key for key in {b.norm for b in blocks if b.norm} if fingerprint(key) in boilerplate}
         for block in blocks:
-            if block.norm and fingerprint(block.norm) in boilerplate:
+            if block.norm in marked:
                 block.site_boilerplate = True
     return blocks
 

@@ -24,7 +24,8 @@ def tasks_of(src: Path) -> list[Task]:
 def learned(partitions: list[list[Task]]) -> SiteModel:
     model = SiteModel()
     options, config = BatchOptions(), CleanerConfig()
-    learn_model(model, *combine_partials(count_partition(p, options, config) for p in partitions))
+    counts = combine_partials(count_partition(p, options, config) for p in partitions)
+    learn_model(model, counts.counted, counts.pages, counts.buckets)
     return model
 
 

@@ -28,6 +28,7 @@ from typing import Any
 from ..config import DASK_CONNECT_SECONDS, CleanerConfig
 from ..distribution import install_command
 from .engine import EngineError, EngineMissing, LearnedCounts
+from .kept import Ticket
 from .tasks import (
     N_BUCKETS, BatchOptions, BucketCounts, Outcome, PartialCounts, Task, clean_partition, count_partition,
     dead_outcome, merge_bucket,
@@ -59,6 +60,7 @@ class DaskEngine:
 
     def __init__(self, jobs: int, address: str | None = None, connect_seconds: float = DASK_CONNECT_SECONDS) -> None:
         self.workers = max(1, jobs)
+        self.in_process = False  # pass 2 may run on another worker: kept pages go to spill files in DEST
         self.address = address
         self.connect_seconds = connect_seconds
         self.cluster: Any = None
@@ -128,10 +130,12 @@ class DaskEngine:
         ]
         counted: list[tuple[str, str]] = []
         pages: Counter[str] = Counter()
-        for part_counted, part_pages in self._gather(heads):
+        kept: list[Ticket] = []
+        for part_counted, part_pages, part_kept in self._gather(heads):
             counted += part_counted
             pages.update(part_pages)
-        return counted, pages, self._gather(merged)
+            kept += part_kept
+        return LearnedCounts(counted, pages, self._gather(merged), kept)
 
     def clean(
         self, partitions: list[list[Task]], options: BatchOptions, config: CleanerConfig
@@ -225,8 +229,8 @@ DEAD_WORKER = (
 )
 
 
-def _head(partial: PartialCounts) -> tuple[list[tuple[str, str]], Counter[str]]:
-    return partial.counted, partial.pages
+def _head(partial: PartialCounts) -> tuple[list[tuple[str, str]], Counter[str], list[Ticket]]:
+    return partial.counted, partial.pages, partial.kept
 
 
 def _bucket(partial: PartialCounts, number: int) -> BucketCounts:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from ..config import CleanerConfig
 from ..model import CleanerError
 from ..records import is_stream
+from .kept import Ticket
 from .tasks import BatchOptions, BucketCounts, Outcome, PartialCounts, Task, merge_bucket, N_BUCKETS
 
 # Single pages are grouped into partitions of at most this many inputs (a
@@ -25,9 +26,17 @@ MAX_PARTITION_INPUTS = 64
 # ... and into at least this many partitions per worker, for the load balance.
 PARTITIONS_PER_WORKER = 8
 
-# Pass 1's result: the inputs counted (relative path, content hash), pages per
-# site, and the merged counts of each bucket.
-LearnedCounts = tuple[list[tuple[str, str]], Counter[str], list[BucketCounts]]
+
+
+class LearnedCounts(NamedTuple):
+    """Pass 1's result: the inputs counted (relative path, content hash), pages
+    per site, the merged counts of each bucket, and the tickets of the prepared
+    pages kept for pass 2."""
+
+    counted: list[tuple[str, str]]
+    pages: Counter[str]
+    buckets: list[BucketCounts]
+    kept: list[Ticket]
 
 
 class EngineError(CleanerError):
@@ -40,6 +49,7 @@ class EngineMissing(CleanerError):
 
 class Engine(Protocol):
     workers: int
+    in_process: bool  # both passes run in this process (pass 1 may keep pages in memory for pass 2)
 
     def learn(self, partitions: list[list[Task]], options: BatchOptions, config: CleanerConfig) -> LearnedCounts:
         ...
@@ -72,9 +82,11 @@ def combine_partials(partials: Iterable[PartialCounts]) -> LearnedCounts:
     counted: list[tuple[str, str]] = []
     pages: Counter[str] = Counter()
     buckets: list[list[BucketCounts]] = [[] for _ in range(N_BUCKETS)]
+    kept: list[Ticket] = []
     for partial in partials:
         counted += partial.counted
         pages.update(partial.pages)
+        kept += partial.kept
         for number, bucket in enumerate(partial.buckets):
             buckets[number].append(bucket)
-    return counted, pages, [merge_bucket(parts) for parts in buckets]
+    return LearnedCounts(counted, pages, [merge_bucket(parts) for parts in buckets], kept)

@@ -76,5 +76,18 @@ def file_hash(path: str) -> str:
     return digest.hexdigest()
 
 
+def read_hashed(path: str, max_bytes: int) -> tuple[bytes, str] | None:
+    """A file's bytes as they are stored and their file_hash, read once; None
+    for a file larger than max_bytes, which is not read here (a page over the
+    limit, or a big .gz: hash it apart and read it with limits.read_page_file)."""
+    with open(path, "rb") as handle:
+        if os.fstat(handle.fileno()).st_size > max_bytes:
+            return None
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:  # it grew since
+        return None
+    return data, hashlib.sha256(data).hexdigest()
+
+
 def is_destination_error(exc: OSError) -> bool:
     return exc.errno in DESTINATION_ERRNOS

@@ -20,6 +20,7 @@ from __future__ import annotations
 import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from ..config import CleanerConfig
@@ -41,6 +42,10 @@ class LocalEngine:
 
     def __init__(self, jobs: int) -> None:
         self.workers = max(1, jobs)
+        # Both passes run in one process, the pool's one worker: pass 1 keeps the
+        # pages it prepares in that worker's memory for pass 2. (A worker that
+        # replaces a dead one has none of them: pass 2 parses those pages again.)
+        self.in_process = self.workers == 1
         self.pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> LocalEngine:
@@ -93,10 +98,19 @@ class LocalEngine:
             for later in range(number + 1, len(partitions)):
                 if not _finished(futures[later]):
                     futures[later] = pool.submit(work, partitions[later], options, config)
-            yield [_alone(work, [task], options, config, dead, _hard_limit([task], options)) for task in partition]
+            yield [_alone(work, [_spilling(task)], options, config, dead, _hard_limit([task], options))
+                   for task in partition]
 
 
 _DONE: Future[Any] = Future()
+
+
+def _spilling(task: Task) -> Task:
+    """A pass-1 task run in a child process of its own keeps its page in a spill
+    file, not in the child's memory, which ends with it."""
+    if task.keep is None or not task.keep.here:
+        return task
+    return replace(task, keep=replace(task.keep, here=False))
 
 
 def _hard_limit(partition: list[Task], options: BatchOptions) -> float | None:

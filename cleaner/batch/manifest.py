@@ -3,7 +3,10 @@
 One SQLite row per input: size, mtime, content hash, the settings digest that
 made its output, and the output's path; or, for an input that failed, its
 error (so that it is tried again only when it or the settings change, or with
-``--force``: a page that kills its worker does not kill one every night). A row is added only for an output that
+``--force``: a page that kills its worker does not kill one every night). A
+second table keeps each single page's line fingerprints (for its content
+hash), so that a later run whose site boilerplate changed can tell whether
+this page's output would change. A row is added only for an output that
 has been renamed into place, so the manifest never claims a file that is not
 there. Rows are committed in groups (every COMMIT_ROWS rows or COMMIT_SECONDS):
 a run killed between two commits loses only the rows of outputs it had already
@@ -50,6 +53,7 @@ class Manifest:
         columns = {row[1] for row in self.db.execute("PRAGMA table_info(inputs)")}
         if "error" not in columns:  # a manifest of cleaner 0.1
             self.db.execute("ALTER TABLE inputs ADD COLUMN error TEXT")
+        self.db.execute("CREATE TABLE IF NOT EXISTS prints (path TEXT PRIMARY KEY, sha256 TEXT, prints BLOB)")
         self.db.commit()
         return self
 
@@ -65,11 +69,20 @@ class Manifest:
             (outcome.relative, outcome.size, outcome.mtime_ns, outcome.sha256, settings,
              "" if failed else outcome.output, outcome.error if failed else None),
         )
+        if outcome.prints:
+            self.db.execute(
+                "INSERT OR REPLACE INTO prints VALUES (?, ?, ?)", (outcome.relative, outcome.sha256, outcome.prints)
+            )
         if not self.pending:
             self.first_pending = time.monotonic()
         self.pending += 1
         if self.pending >= COMMIT_ROWS or time.monotonic() - self.first_pending >= COMMIT_SECONDS:
             self.commit()
+
+    def prints(self, path: str, sha256: str) -> bytes | None:
+        """A page's packed fingerprints, if they are kept for that content."""
+        row = self.db.execute("SELECT prints FROM prints WHERE path = ? AND sha256 = ?", (path, sha256)).fetchone()
+        return None if row is None else bytes(row[0])
 
     def commit(self) -> None:
         if self.pending:

@@ -8,6 +8,7 @@ is started only when there is work, so a run with nothing changed stays cheap.
 from __future__ import annotations
 
 import os
+import secrets
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -19,10 +20,11 @@ from ..model import CleanerError
 from ..sitemodel import SiteModel, load_model, save_model
 from .engine import Engine, partitions_of
 from .files import LOCK_NAME, DestinationError, Lock, remove_stale_temporaries
+from .kept import SPILL_PREFIX, Keep, Ticket, forget_run
 from .local import LocalEngine
 from .manifest import MANIFEST_NAME, Manifest, failed_before, same_file, unchanged
 from .plan import output_paths, settings_digest, task_settings
-from .tasks import BatchOptions, Outcome, Task, learn_model, site_boilerplate, site_key
+from .tasks import BatchOptions, Outcome, Task, learn_model, site_boilerplate, site_key, unpack_prints
 
 SITE_MODEL_NAME = ".cleaner-site-model.bin"
 # The JSON model of cleaner 0.1's batch: read once, saved anew, removed.
@@ -41,6 +43,10 @@ class BatchResult:
     stopped: str | None = None  # why the run stopped early
     not_reached: list[str] = field(default_factory=list)  # inputs a stopped run did not get to
     done: set[str] = field(default_factory=set, repr=False)  # inputs accounted for so far
+    # not in the summary or the report: what each pass read (cleaner batch
+    # prints them with CLEANER_DEBUG_CPU set)
+    learned: int = 0  # inputs read and fingerprinted by pass 1
+    parsed: int = 0  # inputs pass 2 read and parsed again (the rest it finished from pass 1's pages)
 
     def summary(self) -> str:
         known = sum(1 for o in self.failed if not o.retried)
@@ -134,9 +140,13 @@ def _run(
             for (source, relative), output in zip(inputs, output_paths(inputs, dest, options.output_format))
         ]
         model_path = os.path.abspath(site_model) if site_model else None
+        kept: dict[str, Ticket] = {}
+        keep = Keep(os.path.join(dest, SPILL_PREFIX + secrets.token_hex(4)), getattr(workers.engine, "in_process", False))
+        stack.callback(forget_run, keep.prefix)
+        before: dict[str, frozenset[int]] | None = None  # each site's boilerplate before this run learned
         if options.learn_sites and not site_model:
-            model_path = _learn_batch(planned, dest, options, config, workers)
-        tasks = _clean_tasks(planned, model_path, options, config, result)
+            model_path, result.learned, before = _learn_batch(planned, dest, options, config, workers, keep, kept)
+        tasks = _clean_tasks(planned, model_path, options, config, result, kept, before, manifest)
         if tasks:
             partitions = partitions_of(tasks, workers().workers)
             for partition, outcomes in zip(partitions, workers().clean(partitions, options, config)):
@@ -145,7 +155,7 @@ def _run(
                 if progress is not None:
                     progress(result, len(tasks))
         if workers.started:
-            remove_stale_temporaries(dest)  # of a worker that died mid-write
+            remove_stale_temporaries(dest)  # of a worker that died mid-write, and pass 1's spill files
         return result
 
 
@@ -153,22 +163,27 @@ Planned = list[tuple[str, str, str, "sqlite3.Row | None"]]  # source, relative, 
 
 
 def _learn_batch(
-    planned: Planned, dest: str, options: BatchOptions, config: CleanerConfig, workers: Callable[[], Engine]
-) -> str | None:
-    """Pass 1: add the new and changed inputs' counts to DEST's site model; its path."""
+    planned: Planned, dest: str, options: BatchOptions, config: CleanerConfig, workers: Callable[[], Engine],
+    keep: Keep, kept: dict[str, Ticket],
+) -> tuple[str | None, int, dict[str, frozenset[int]]]:
+    """Pass 1: add the new and changed inputs' counts to DEST's site model; its
+    path, how many inputs were counted, and each site's boilerplate before. The
+    pages it prepares are kept for pass 2: their tickets go into kept."""
     path, legacy = os.path.join(dest, SITE_MODEL_NAME), os.path.join(dest, LEGACY_SITE_MODEL_NAME)
     migrate = not os.path.exists(path) and os.path.exists(legacy)
     model = load_model(path if not migrate else legacy) if migrate or os.path.exists(path) else SiteModel()
+    before = {site: model.boilerplate(site, config) for site in model.sites}
     tasks = [
-        Task(source, relative, output, "", model.counted.get(relative))
+        Task(source, relative, output, "", model.counted.get(relative), keep=keep)
         for source, relative, output, row in planned
         if row is None or not same_file(source, row)
         or (row["sha256"] != model.counted.get(relative) and (options.force or not row["error"]))
     ]
-    save_model_or_stop(model, path, config, _learn(tasks, model, options, config, workers) or migrate)
+    counted = _learn(tasks, model, options, config, workers, kept)
+    save_model_or_stop(model, path, config, bool(counted) or migrate)
     if migrate:
         os.unlink(legacy)
-    return path if os.path.exists(path) else None
+    return (path if os.path.exists(path) else None), counted, before
 
 
 def learn_sites(
@@ -185,20 +200,24 @@ def learn_sites(
         model = load_model(model_path) if os.path.exists(model_path) else SiteModel()
         tasks = [Task(source, relative, "", "", model.counted.get(relative)) for source, relative in inputs]
         before = dict(model.counted)
-        changed = _learn(tasks, model, options, config, workers)
-        save_model_or_stop(model, model_path, config, changed or not os.path.exists(model_path))
+        counted = _learn(tasks, model, options, config, workers)
+        save_model_or_stop(model, model_path, config, bool(counted) or not os.path.exists(model_path))
         return sum(1 for k, v in model.counted.items() if before.get(k) != v), len(model.sites)
 
 
 def _learn(
     tasks: list[Task], model: SiteModel, options: BatchOptions, config: CleanerConfig,
-    workers: Callable[[], Engine],
-) -> bool:
+    workers: Callable[[], Engine], kept: dict[str, Ticket] | None = None,
+) -> int:
+    """Pass 1 of tasks added to model; how many inputs were counted."""
     if not tasks:
-        return False
+        return 0
     engine = workers()
-    counted, pages, buckets = engine.learn(partitions_of(tasks, engine.workers), options, config)
-    return learn_model(model, counted, pages, buckets)
+    learned = engine.learn(partitions_of(tasks, engine.workers), options, config)
+    if kept is not None:
+        kept.update((ticket.relative, ticket) for ticket in learned.kept)
+    learn_model(model, learned.counted, learned.pages, learned.buckets)
+    return len(learned.counted)
 
 
 def save_model_or_stop(model: SiteModel, path: str, config: CleanerConfig, needed: bool) -> None:
@@ -212,17 +231,28 @@ def save_model_or_stop(model: SiteModel, path: str, config: CleanerConfig, neede
 
 
 def _clean_tasks(
-    planned: Planned, model_path: str | None, options: BatchOptions, config: CleanerConfig, result: BatchResult
+    planned: Planned, model_path: str | None, options: BatchOptions, config: CleanerConfig, result: BatchResult,
+    kept: dict[str, Ticket], before: dict[str, frozenset[int]] | None, manifest: Manifest,
 ) -> list[Task]:
-    """Pass 2's tasks: every input not skipped (those are counted in result)."""
+    """Pass 2's tasks: every input not skipped (those are counted in result),
+    with the ticket of its page if pass 1 kept it.
+
+    A page whose site's boilerplate changed in this run's learning (before: the
+    sets before) is skipped too when its output would not change: same input,
+    output made with the old set, and the same of its own lines (its fingerprints,
+    kept in the manifest) in the old and the new set. Its manifest row takes the
+    new settings; nothing is read or written."""
     sites = site_boilerplate(model_path, config)
     base = settings_digest(options, config)
     per_site: dict[str, str] = {}
+    old_per_site: dict[str, str | None] = {}  # the site's settings before, if its boilerplate changed
     tasks = []
     for source, relative, output, row in planned:
         site = site_key(source)
         if site not in per_site:  # once per site ("" for streams): the digest of its boilerplate
             per_site[site] = task_settings(base, source, site, sites)
+            changed = before is not None and site and before.get(site, frozenset()) != sites.get(site, frozenset())
+            old_per_site[site] = task_settings(base, source, site, before) if changed and before is not None else None
         settings = per_site[site]
         if not options.force and row is not None and unchanged(source, output, settings, row):
             result.skipped += 1
@@ -232,10 +262,26 @@ def _clean_tasks(
             result.failed.append(Outcome(relative, "failed", error=row["error"], retried=False))
             result.done.add(relative)
             continue
+        old = old_per_site[site]
+        if (not options.force and old is not None and before is not None and row is not None
+                and unchanged(source, output, old, row)
+                and _same_lines(manifest.prints(relative, row["sha256"]), before.get(site), sites.get(site))):
+            manifest.put(Outcome(relative, "unchanged", row["size"], row["mtime_ns"], row["sha256"], output), settings)
+            result.skipped += 1
+            result.done.add(relative)
+            continue
         same = row is not None and row["settings"] == settings and os.path.exists(output)
         known = row["sha256"] if row is not None and same and not options.force else None
-        tasks.append(Task(source, relative, output, settings, known, site, model_path))
+        tasks.append(Task(source, relative, output, settings, known, site, model_path, kept=kept.get(relative)))
     return tasks
+
+
+def _same_lines(prints: bytes | None, old: frozenset[int] | None, new: frozenset[int] | None) -> bool:
+    """Whether a page (its packed fingerprints) has the same lines in two boilerplate sets."""
+    if prints is None:
+        return False  # not known (cleaned by an older cleaner): cleaned again
+    lines = unpack_prints(prints)
+    return lines & (old or frozenset()) == lines & (new or frozenset())
 
 
 def _record(outcome: Outcome, settings: str, manifest: Manifest, result: BatchResult) -> None:
@@ -248,5 +294,6 @@ def _record(outcome: Outcome, settings: str, manifest: Manifest, result: BatchRe
     manifest.put(outcome, settings)
     if outcome.status == "cleaned":
         result.cleaned += 1
+        result.parsed += outcome.parsed
     else:
         result.skipped += 1

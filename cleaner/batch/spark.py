@@ -26,6 +26,7 @@ from typing import Any
 from ..config import CleanerConfig
 from .engine import EngineError, LearnedCounts
 from .files import DestinationError
+from .kept import Ticket
 from .plan import list_inputs
 from .run import BatchResult, run_batch
 from .tasks import (
@@ -39,6 +40,7 @@ class SparkEngine:
     def __init__(self, spark_context: Any) -> None:
         self.context = spark_context
         self.workers = max(1, int(spark_context.defaultParallelism))
+        self.in_process = False  # pages pass 1 keeps go to spill files in DEST, which executors see
 
     def __enter__(self) -> SparkEngine:
         return self
@@ -57,10 +59,12 @@ class SparkEngine:
             partials.unpersist()
         counted: list[tuple[str, str]] = []
         pages: Counter[str] = Counter()
-        for part_counted, part_pages in heads:
+        kept: list[Ticket] = []
+        for part_counted, part_pages, part_kept in heads:
             counted += part_counted
             pages.update(part_pages)
-        return counted, pages, merged
+            kept += part_kept
+        return LearnedCounts(counted, pages, merged, kept)
 
     def clean(
         self, partitions: list[list[Task]], options: BatchOptions, config: CleanerConfig
@@ -100,8 +104,8 @@ def _run(action: Callable[[], list[Any]]) -> list[Any]:
                           "run again to finish") from None
 
 
-def _head(partial: PartialCounts) -> tuple[list[tuple[str, str]], Counter[str]]:
-    return partial.counted, partial.pages
+def _head(partial: PartialCounts) -> tuple[list[tuple[str, str]], Counter[str], list[Ticket]]:
+    return partial.counted, partial.pages, partial.kept
 
 
 def _buckets(partial: PartialCounts) -> list[tuple[int, BucketCounts]]:

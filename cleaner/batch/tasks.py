@@ -25,24 +25,29 @@ reported by the engine (``dead_outcome``).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
+import pickle
 import signal
+import sys
 import threading
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ..config import CleanerConfig
-from ..limits import read_page_file
+from ..limits import read_page_file, unpack_page
 from ..model import CleanerError, Document
-from ..pipeline import clean, page_fingerprints
+from ..pipeline import Prepared, clean, finish, page_fingerprints, prepare
 from ..records import Record, RecordFields, is_stream, read_records
-from ..sitemodel import SiteCounts, SiteModel, load_boilerplate, merge_counts, site_of
-from ..atomic import AtomicFile, write_atomic
-from .files import DestinationError, file_hash, is_destination_error
+from ..sitemodel import SiteCounts, SiteModel, fingerprint_page, load_boilerplate, merge_counts, site_of
+from ..atomic import AtomicFile, Syncs, write_atomic
+from .files import DestinationError, file_hash, is_destination_error, read_hashed
+from .kept import Keep, Keeper, Ticket, take_page
 
 # Pass-1 counts are split by fingerprint into this many buckets, merged separately.
 N_BUCKETS = 8
@@ -93,6 +98,8 @@ class Task:
     known_hash: str | None  # content hash in the manifest (pass 2) or the model (pass 1), if any
     site: str = ""  # its site's key in the model ("" for a record stream: each record's host)
     model_path: str | None = None  # the site model artifact on disk, if any
+    keep: Keep | None = None  # pass 1: keep the prepared page for pass 2 (kept.py)
+    kept: Ticket | None = None  # pass 2: where pass 1 kept it
 
 
 @dataclass(frozen=True)
@@ -106,6 +113,10 @@ class Outcome:
     error: str = ""
     articles: int = 0
     retried: bool = True  # False: it failed in an earlier run and is unchanged since (not read again)
+    parsed: bool = False  # cleaned from its input read again, not from the page pass 1 kept
+    # a single page's line fingerprints (pack_prints), which the manifest keeps: a later
+    # run whose site boilerplate changes tells from them whether this output would change
+    prints: bytes = b""
 
 
 @dataclass
@@ -115,6 +126,7 @@ class PartialCounts:
     counted: list[tuple[str, str]] = field(default_factory=list)  # (relative, content hash)
     pages: Counter[str] = field(default_factory=Counter)
     buckets: list[BucketCounts] = field(default_factory=lambda: [{} for _ in range(N_BUCKETS)])
+    kept: list[Ticket] = field(default_factory=list)  # the prepared pages kept for pass 2
 
 
 def read_shard(task: Task, options: BatchOptions, config: CleanerConfig = CleanerConfig()) -> Iterator[Record]:
@@ -183,16 +195,53 @@ def fingerprint_one(task: Task, options: BatchOptions, config: CleanerConfig) ->
     (a stream's records are counted as they are read, so memory stays bounded);
     no counts when that content was counted already (task.known_hash) or cannot
     be read (pass 2 reports it)."""
+    digest, counts, _ = _count_one(task, options, config, None)
+    return digest, counts
+
+
+def _count_one(
+    task: Task, options: BatchOptions, config: CleanerConfig, keeper: Keeper | None
+) -> tuple[str, SiteModel | None, Ticket | None]:
+    """fingerprint_one, and with a keeper, a single page is prepared whole
+    (pipeline.prepare) and kept for pass 2: its ticket."""
     try:
+        if keeper is not None and not is_stream(task.source):
+            prepared = _prepared(task, options, config, keeper)
+            if prepared is not None:
+                return prepared
         digest = file_hash(task.source)
         if digest == task.known_hash:
-            return digest, None
+            return digest, None, None
         _test_hook(task)
-        return digest, merge_counts(SiteModel(), _fingerprints(task, options, config))
+        return digest, merge_counts(SiteModel(), _fingerprints(task, options, config)), None
     except (CleanerError, OSError):
-        return "", None
+        return "", None, None
     except Exception:  # MemoryError, a bug: pass 2 meets it again and reports it
-        return "", None
+        return "", None, None
+
+
+def _prepared(
+    task: Task, options: BatchOptions, config: CleanerConfig, keeper: Keeper
+) -> tuple[str, SiteModel | None, Ticket | None] | None:
+    """_count_one of a single page read once (hashed, then parsed from the same
+    bytes) and prepared whole; None for a file over max_page_bytes, which is
+    not read whole here (_count_one hashes it apart and meets the limit)."""
+    stat = os.stat(task.source)
+    read = read_hashed(task.source, config.max_page_bytes)
+    if read is None:
+        return None
+    stored, digest = read
+    if digest == task.known_hash:
+        return digest, None, None
+    _test_hook(task)
+    data = unpack_page(task.source, stored, config.max_page_bytes)
+    del stored
+    with time_limit(options.page_seconds):
+        page = prepare(data, config=config, input_format=options.input_format)
+    del data
+    prints = fingerprint_page(page.blocks)
+    counts = merge_counts(SiteModel(), [(site_of(None, task.source), prints)])
+    return digest, counts, _keep(keeper, task, digest, stat, page, pack_prints(prints))
 
 
 def _fingerprints(task: Task, options: BatchOptions, config: CleanerConfig) -> Iterator[tuple[str, frozenset[int]]]:
@@ -203,20 +252,54 @@ def _fingerprints(task: Task, options: BatchOptions, config: CleanerConfig) -> I
             yield site_of(record.url, task.source), fingerprints
 
 
+def pack_prints(prints: frozenset[int]) -> bytes:
+    """A page's fingerprints, sorted, as little-endian 64-bit integers (as the manifest keeps them)."""
+    items = array("Q", sorted(prints))
+    if sys.byteorder == "big":
+        items.byteswap()
+    return items.tobytes()
+
+
+def unpack_prints(data: bytes) -> frozenset[int]:
+    items = array("Q")
+    items.frombytes(data)
+    if sys.byteorder == "big":
+        items.byteswap()
+    return frozenset(items)
+
+
+def _keep(
+    keeper: Keeper, task: Task, digest: str, stat: os.stat_result, page: Prepared, prints: bytes
+) -> Ticket | None:
+    """The page kept for pass 2, or no ticket if it cannot be (a full disk, a
+    block that will not pickle): pass 2 then parses it again, with the same result."""
+    try:
+        return keeper.page(task.relative, digest, stat, page, prints)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        return None
+
+
 def count_partition(tasks: list[Task], options: BatchOptions, config: CleanerConfig) -> PartialCounts:
     """Pass 1 for a partition, pre-aggregated: one small result instead of one per page."""
     partial = PartialCounts()
-    for task in tasks:
-        digest, counts = fingerprint_one(task, options, config)
-        if counts is None:
-            continue
-        partial.counted.append((task.relative, digest))
-        for site, stats in counts.sites.items():
-            partial.pages[site] += stats.pages
-            for fp, pages in stats.counts.items():
-                bucket = partial.buckets[fp % N_BUCKETS]
-                bucket.setdefault(site, Counter())[fp] += pages
+    keep = next((task.keep for task in tasks if task.keep is not None), None)
+    with Keeper(keep) if keep is not None else _NO_KEEPER as keeper:
+        for task in tasks:
+            digest, counts, ticket = _count_one(task, options, config, keeper)
+            if counts is None:
+                continue
+            partial.counted.append((task.relative, digest))
+            if ticket is not None:
+                partial.kept.append(ticket)
+            for site, stats in counts.sites.items():
+                partial.pages[site] += stats.pages
+                for fp, pages in stats.counts.items():
+                    bucket = partial.buckets[fp % N_BUCKETS]
+                    bucket.setdefault(site, Counter())[fp] += pages
     return partial
+
+
+_NO_KEEPER = contextlib.nullcontext(None)
 
 
 def merge_bucket(parts: Iterable[BucketCounts]) -> BucketCounts:
@@ -271,28 +354,52 @@ def _cached_boilerplate(path: str, mtime_ns: int, size: int, config: CleanerConf
 
 
 def clean_partition(tasks: list[Task], options: BatchOptions, config: CleanerConfig) -> list[Outcome]:
-    """Pass 2 for a partition: clean_one for each of its inputs, in order."""
-    return [clean_one(task, options, config) for task in tasks]
+    """Pass 2 for a partition: clean_one for each of its inputs, in order. Each
+    page's output is synced and renamed into place by a thread while the next
+    page is cleaned; the outcomes are returned once every output is in place."""
+    try:
+        with Syncs() as syncs:
+            return [clean_one(task, options, config, syncs) for task in tasks]
+    except OSError as exc:  # a sync or a rename failed: DEST cannot take the outputs
+        raise DestinationError(f"cannot write the outputs: {exc.strerror or exc}") from None
 
 
-def clean_one(task: Task, options: BatchOptions, config: CleanerConfig) -> Outcome:
-    """Clean one input file into its output (written atomically). Raises
-    DestinationError when DEST cannot take it; any other failure is the outcome."""
+def clean_one(task: Task, options: BatchOptions, config: CleanerConfig, syncs: Syncs | None = None) -> Outcome:
+    """Clean one input file into its output (written atomically; with syncs, its
+    sync and rename are left to that thread). Raises DestinationError when DEST
+    cannot take it; any other failure is the outcome."""
     try:
         stat = os.stat(task.source)
-        digest = file_hash(task.source)
+        kept = task.kept
+        if kept is not None and (kept.size, kept.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+            digest = kept.sha256  # as pass 1 read it: the manifest trusts size and mtime the same way
+        else:
+            digest = file_hash(task.source)
     except OSError as exc:
         return Outcome(task.relative, "failed", error=f"cannot read: {exc.strerror or exc}")
     common = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": digest, "output": task.output}
     if task.known_hash == digest:
         return Outcome(task.relative, "unchanged", **common)  # type: ignore[arg-type]
+    parsed, prints = True, b""
     try:
         _test_hook(task)
         sites = site_boilerplate(task.model_path, config)
         if is_stream(task.source):
             articles = _clean_stream(task, options, config, sites)
         else:
-            articles = _clean_page(task, options, config, sites.get(task.site, frozenset()))
+            # the page pass 1 kept, if it still can be had (not in a worker
+            # that died since, nor a spill file that failed): else parsed again
+            taken = take_page(task.kept) if task.kept is not None and task.kept.sha256 == digest else None
+            parsed = taken is None
+            if taken is None:
+                data = read_page_file(task.source, config.max_page_bytes)
+                with time_limit(options.page_seconds):
+                    page = prepare(data, config=config, input_format=options.input_format)
+                del data
+                prints = pack_prints(fingerprint_page(page.blocks))
+            else:
+                page, prints = taken
+            articles = _clean_page(task, options, config, sites.get(task.site, frozenset()), page, syncs)
     except CleanerError as exc:
         return Outcome(task.relative, "failed", error=str(exc), **common)  # type: ignore[arg-type]
     except OSError as exc:
@@ -301,26 +408,27 @@ def clean_one(task: Task, options: BatchOptions, config: CleanerConfig) -> Outco
         return Outcome(task.relative, "failed", error=f"cannot read: {exc.strerror or exc}", **common)  # type: ignore[arg-type]
     except Exception as exc:  # MemoryError, a bug: this input fails, the batch goes on
         return Outcome(task.relative, "failed", error=_unexpected(exc), **common)  # type: ignore[arg-type]
-    return Outcome(task.relative, "cleaned", articles=articles, **common)  # type: ignore[arg-type]
+    return Outcome(
+        task.relative, "cleaned", articles=articles, parsed=parsed, prints=prints, **common  # type: ignore[arg-type]
+    )
 
 
-def _clean_page(task: Task, options: BatchOptions, config: CleanerConfig, boilerplate: frozenset[int]) -> int:
+def _clean_page(
+    task: Task, options: BatchOptions, config: CleanerConfig, boilerplate: frozenset[int], page: Prepared,
+    syncs: Syncs | None,
+) -> int:
+    """Finish a prepared single page into its output."""
     from ..render import render_json, render_jsonl, render_markdown, render_text
 
-    data = read_page_file(task.source, config.max_page_bytes)
     with time_limit(options.page_seconds):
-        document = clean(
-            data, source=task.relative, config=config, input_format=options.input_format,
-            site_boilerplate=boilerplate,
-        )
-    del data
+        document = finish(page, source=task.relative, config=config, site_boilerplate=boilerplate)
     renderers: dict[str, Callable[[list[Document]], str]] = {
         "json": lambda docs: render_json(docs),
         "jsonl": lambda docs: render_jsonl(docs),
         "markdown": lambda docs: render_markdown(docs, captions=options.captions, links=options.links),
         "text": lambda docs: render_text(docs, captions=options.captions),
     }
-    write_atomic(task.output, renderers[options.output_format]([document]).encode("utf-8"))
+    write_atomic(task.output, renderers[options.output_format]([document]).encode("utf-8"), syncs)
     return len(document.articles)
 
 
