@@ -165,7 +165,7 @@ class DaskEngine:
             try:
                 future.exception(timeout=WORKER_CHECK_SECONDS)
                 return
-            except TimeoutError:
+            except TIMEOUTS:
                 pass
             empty = empty + 1 if self.cluster is not None and not self.client.nthreads() else 0
             if empty >= 2:

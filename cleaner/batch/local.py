@@ -20,6 +20,7 @@ from __future__ import annotations
 import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout  # not the built-in one before Python 3.11
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -92,7 +93,7 @@ class LocalEngine:
                 continue
             except (BrokenProcessPool, MemoryError):
                 pass
-            except TimeoutError:  # stuck where the worker's timer cannot stop it
+            except FutureTimeout:  # stuck where the worker's timer cannot stop it
                 _kill_workers(pool)
             pool = self._new_pool()  # the rest goes to a new pool; what finished is kept
             for later in range(number + 1, len(partitions)):
