@@ -58,6 +58,7 @@ def split_blocks(decoded: Decoded, config: CleanerConfig) -> tuple[list[Block], 
 def _split_lines(text: str, config: CleanerConfig) -> list[Block]:
     lines = text.split("\n")
     blocks: list[Block] = []
+    pieces: list[str] = []  # the last block's lines, joined once it is whole (not one by one: quadratic)
     previous_blank = True
     for number, raw in enumerate(lines, start=1):
         line = RUNS_OF_SPACES.sub(" ", raw).strip() if "  " in raw else raw.strip()
@@ -67,13 +68,17 @@ def _split_lines(text: str, config: CleanerConfig) -> list[Block]:
                 blocks[-1].blank_after = True
             continue
         if blocks and not previous_blank:
-            if _continues(blocks[-1].text, line, raw):
-                glue = "" if line[0] in CONTINUATION_PUNCTUATION else " "
-                blocks[-1].text += glue + line
+            if _continues(pieces[-1], line, raw):
+                pieces.append(("" if line[0] in CONTINUATION_PUNCTUATION else " ") + line)
                 continue
             blocks[-1].blank_after = False
+        if len(pieces) > 1:
+            blocks[-1].text = "".join(pieces)
         blocks.append(Block(index=len(blocks), text=line, line=number, blank_before=previous_blank))
+        pieces = [line]
         previous_blank = False
+    if len(pieces) > 1:
+        blocks[-1].text = "".join(pieces)
     read_markdown_layout(blocks)
     _set_kind_hints(blocks, config)
     return blocks
