@@ -13,15 +13,17 @@ pages it is scored on. The value best over all pages is the one to ship.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from multiprocessing import Pool
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import N_FOLDS, OUT, load_gold, load_scorer, page_folds, read_page  # noqa: E402
+from common import N_FOLDS, load_gold, load_scorer, page_folds, read_page  # noqa: E402
+from quality import body, fold_config  # noqa: E402
 
-from cleaner import CleanerConfig, clean  # noqa: E402
+from cleaner import clean  # noqa: E402
 
 GRID = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55)
 INSIDE_OFFSET = 0.05
@@ -30,12 +32,10 @@ RENDERINGS = ("text", "text-bs4")
 
 def _clean(job: tuple[str, dict, str, int, float]) -> tuple[str, str]:
     pid, entry, rendering, fold, threshold = job
-    config = CleanerConfig(
-        line_model=str(OUT / f"fold_text_{fold}.json"), boundary_model=str(OUT / f"fold_boundary_{fold}.json"),
-        content_min_score=threshold, content_inside_min_score=threshold - INSIDE_OFFSET,
+    config = replace(
+        fold_config(str(fold)), content_min_score=threshold, content_inside_min_score=threshold - INSIDE_OFFSET
     )
-    document = clean(read_page(pid, entry, rendering).encode("utf-8"), config=config, input_format="text")
-    return pid, "\n\n".join(p for a in document.articles for p in a.paragraphs)
+    return pid, body(clean(read_page(pid, entry, rendering).encode("utf-8"), config=config, input_format="text"))
 
 
 def main() -> None:

@@ -88,17 +88,17 @@ COMMENT_STAMP = re.compile(
 )
 # A stamp is a short line: at most this many words.
 COMMENT_STAMP_MAX_WORDS = 25
-# A comments heading counts when a stamp follows it within COMMENT_FIRST_REACH
-# lines (the first comment's header) and COMMENT_MIN_STAMPS within
-# COMMENT_STAMP_REACH lines (a "Comments" link in a menu at the top of the
-# page is followed at most by the article's own date and time).
+# A comments heading opens a section when stamps follow it (_comment_headings).
 COMMENT_FIRST_REACH = 3
 COMMENT_STAMP_REACH = 20
 COMMENT_MIN_STAMPS = 2
-# A text dump's comment section runs from its heading through the stamps that
-# follow each other within COMMENT_STAMP_REACH lines, and this many lines past
-# the last (that comment's text, when the stamp stands above it).
+# Lines a comment section runs past its last stamp (that comment's text, when
+# the stamp stands above it).
 COMMENT_TAIL_BLOCKS = 10
+# An HTML page is all comments (a forum thread) when the text outside its
+# comment regions that stage 1 finds at least this likely (0-1) is under
+# comments_article_min_chars.
+LIKELY_SCORE = 0.5
 FIRST_CHARACTER = operator.itemgetter(0)
 SYMBOL = re.compile(r"[^\w\s]")
 
@@ -138,7 +138,6 @@ CONTEXT_FEATURES = (
 # knows its comment regions from the markup instead).
 TEXT_FEATURES = ("stamp_near", "stamp_wide", "after_comments_heading")
 FEATURE_NAMES = OWN_FEATURES + CONTEXT_FEATURES + TEXT_FEATURES
-SHARED_FEATURE_COUNT = len(OWN_FEATURES + CONTEXT_FEATURES)
 # HTML pages add what the markup says: the element, links, regions.
 HTML_TAG_GROUPS = (
     ("tag_p", frozenset({"p"})),
@@ -203,26 +202,39 @@ def score_blocks(blocks: list[Block], config: CleanerConfig, *, html: bool = Fal
 def _mark_text_comments(blocks: list[Block]) -> None:
     """A text dump's comment sections get the COMMENTS region, as an HTML page's
     comment elements do: below an article they leave it (segments.drop_replies,
-    unless --comments)."""
-    stamps = [i for i, b in enumerate(blocks) if _is_comment_stamp(b.text)]
-    if len(stamps) < COMMENT_MIN_STAMPS:
-        return
-    n, i = len(blocks), 0
-    while i < n:
-        if _is_comments_heading(blocks[i].text):
-            after = [j for j in stamps[bisect_right(stamps, i):] if j <= i + COMMENT_STAMP_REACH]
-            if len(after) >= COMMENT_MIN_STAMPS and after[0] <= i + COMMENT_FIRST_REACH:
-                last = i
-                for j in stamps[bisect_right(stamps, i):]:
-                    if j - last > COMMENT_STAMP_REACH:
-                        break
-                    last = j
-                end = min(n, last + COMMENT_TAIL_BLOCKS + 1)
-                for block in blocks[i:end]:
-                    block.landmarks |= Landmark.COMMENTS
-                i = end
-                continue
-        i += 1
+    unless --comments). A section runs from its heading through the stamps that
+    follow each other within COMMENT_STAMP_REACH lines, and COMMENT_TAIL_BLOCKS
+    past the last."""
+    if not any(_is_comments_heading(b.text) for b in blocks):
+        return  # most pages: the stamps are not looked for again
+    stamps = [1.0 if _is_comment_stamp(b.text) else 0.0 for b in blocks]
+    end = 0
+    for i in _comment_headings(blocks, stamps):
+        if i < end:
+            continue  # inside the section already marked
+        last = i
+        for j in range(i + 1, len(blocks)):
+            if j - last > COMMENT_STAMP_REACH:
+                break
+            if stamps[j]:
+                last = j
+        end = min(len(blocks), last + COMMENT_TAIL_BLOCKS + 1)
+        for block in blocks[i:end]:
+            block.landmarks |= Landmark.COMMENTS
+
+
+def _comment_headings(blocks: list[Block], stamps: list[float]) -> Iterator[int]:
+    """The lines that open a comment section: a comments heading followed by a
+    stamp within COMMENT_FIRST_REACH lines and COMMENT_MIN_STAMPS within
+    COMMENT_STAMP_REACH (a "Comments" link in a menu at the top of the page is
+    followed at most by the article's own date and time)."""
+    for i, block in enumerate(blocks):
+        if (
+            _is_comments_heading(block.text)
+            and any(stamps[i + 1: i + 1 + COMMENT_FIRST_REACH])
+            and sum(stamps[i + 1: i + 1 + COMMENT_STAMP_REACH]) >= COMMENT_MIN_STAMPS
+        ):
+            yield i
 
 
 def _all_comments(blocks: list[Block], first: list[float], min_chars: int) -> bool:
@@ -231,7 +243,7 @@ def _all_comments(blocks: list[Block], first: list[float], min_chars: int) -> bo
     comments = int(Landmark.COMMENTS)
     if not any(int(b.landmarks) & comments for b in blocks):
         return False
-    outside = sum(len(b.text) for b, p in zip(blocks, first) if p >= 0.5 and not int(b.landmarks) & comments)
+    outside = sum(len(b.text) for b, p in zip(blocks, first) if p >= LIKELY_SCORE and not int(b.landmarks) & comments)
     return outside < min_chars
 
 
@@ -287,17 +299,9 @@ def _add_text_features(blocks: list[Block], rows: list[list[float]], comments_ar
     follows a comments heading."""
     stamps = [1.0 if _is_comment_stamp(b.text) else 0.0 for b in blocks]
     near, wide = _window_means(stamps, NEAR_WINDOW), _window_means(stamps, WIDE_WINDOW)
-    after = 0.0
-    for i, (block, row) in enumerate(zip(blocks, rows)):
-        row.extend((near[i], wide[i], after))
-        if (
-            not after
-            and not comments_are_content
-            and _is_comments_heading(block.text)
-            and any(stamps[i + 1: i + 1 + COMMENT_FIRST_REACH])
-            and sum(stamps[i + 1: i + 1 + COMMENT_STAMP_REACH]) >= COMMENT_MIN_STAMPS
-        ):
-            after = 1.0
+    first = len(blocks) if comments_are_content else next(_comment_headings(blocks, stamps), len(blocks))
+    for i, row in enumerate(rows):
+        row.extend((near[i], wide[i], 1.0 if i > first else 0.0))
 
 
 def _is_comment_stamp(text: str) -> bool:
