@@ -270,13 +270,9 @@ COMPOSITE_SEED = 7
 COMPOSITE_MIN_GOLD_WORDS = 50
 
 
-def _strip_blank_lines(text: str) -> str:
-    return text.strip("\n")
-
-
-def composites(gold: dict, folds: dict[str, int]) -> list[tuple[str, list[str], str, int]]:
-    """(rendering, page ids, dump text, fold): 2-4 pages of one fold, half of
-    them from one site where the fold has sites of several pages."""
+def composites(gold: dict, folds: dict[str, int]) -> list[tuple[str, list[str], int]]:
+    """(rendering, page ids, fold): 2-4 pages of one fold, half of them from
+    one site where the fold has sites of several pages."""
     import random
 
     rng = random.Random(COMPOSITE_SEED)
@@ -298,29 +294,29 @@ def composites(gold: dict, folds: dict[str, int]) -> list[tuple[str, list[str], 
                 pool = rng.choice(multi_sites) if multi_sites and n % 2 == 0 else pages
                 if len(pool) < 2:
                     continue
-                chosen = rng.sample(pool, min(count, len(pool)))
-                text = "\n\n".join(_strip_blank_lines(read_page(pid, gold[pid], rendering)) for pid in chosen) + "\n"
-                made.append((rendering, chosen, text, k))
+                made.append((rendering, rng.sample(pool, min(count, len(pool))), k))
     return made
 
 
-def _boundary_examples(job: tuple[str, str, list[str], int]) -> list[tuple[list[float], float]]:
-    """Clean a dump with its fold's line model, asking an oracle (the known page
-    starts) at every boundary question: the features and the true answer."""
+def _boundary_examples(job: tuple[list[str], int]) -> list[tuple[list[float], float]]:
+    """Clean a dump (its pages' texts, joined as the eval pool's multi dumps
+    are: stripped of blank lines at both ends, one blank line between) with its
+    fold's line model, asking an oracle (the known page starts) at every
+    boundary question: the features and the true answer."""
     from bisect import bisect_right
 
-    from cleaner.classify import score_blocks
+    from cleaner.pipeline import prepare
     from cleaner.segments import group_segments
     from cleaner.segments.boundary import Gap, boundary_features
 
-    _, text, page_texts, fold = job
+    pages, fold = job
+    pages = [page.strip("\n") for page in pages]
     starts, line = [], 1
-    for page in page_texts:
+    for page in pages:
         starts.append(line)
         line += read_input(page, input_format="text").text.count("\n") + 2
     config = CleanerConfig(line_model=str(OUT / f"fold_text_{fold}.json"))
-    blocks = mark_duplicates(split_blocks(read_input(text, input_format="text"), config)[0], config)
-    blocks = score_blocks(blocks, config)
+    blocks = prepare("\n\n".join(pages) + "\n", config=config, input_format="text").blocks
     examples = []
 
     def oracle(gap: Gap) -> bool:
@@ -337,12 +333,11 @@ def train_boundary(folds_only: bool, jobs: int) -> None:
 
     gold = load_gold()
     folds = page_folds(gold)
-    work = []
-    for dump in load_multi().values():
-        pages = [_strip_blank_lines(read_page(pid, gold[pid], "text")) for pid in dump["sources"]]
-        work.append(("text", "\n\n".join(pages) + "\n", pages, folds[dump["sources"][0]]))
-    for rendering, chosen, text, k in composites(gold, folds):
-        work.append((rendering, text, [_strip_blank_lines(read_page(pid, gold[pid], rendering)) for pid in chosen], k))
+    dumps = [("text", dump["sources"], folds[dump["sources"][0]]) for dump in load_multi().values()]
+    work = [
+        ([read_page(pid, gold[pid], rendering) for pid in pids], fold)
+        for rendering, pids, fold in dumps + composites(gold, folds)
+    ]
     if jobs > 1:
         from multiprocessing import Pool
 
@@ -350,7 +345,7 @@ def train_boundary(folds_only: bool, jobs: int) -> None:
             per_dump = pool.map(_boundary_examples, work, chunksize=4)
     else:
         per_dump = [_boundary_examples(job) for job in work]
-    rows = [(x, y, job[3]) for job, examples in zip(work, per_dump) for x, y in examples]
+    rows = [(x, y, job[1]) for job, examples in zip(work, per_dump) for x, y in examples]
     print(f"boundary: {len(work)} dumps, {len(rows)} questions, {sum(r[1] for r in rows):.0f} boundaries")
 
     def fit(selected: list) -> dict:
