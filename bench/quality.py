@@ -44,22 +44,46 @@ WORDS = re.compile(r"\w+")
 TRACK_RENDERING = {"text": "text", "bs4": "text-bs4", "html": "html"}
 
 
+# --config KEY=VALUE settings, for every page of the run (set by main in each worker)
+OVERRIDES: dict[str, object] = {}
+
+
 def fold_config(name: str) -> CleanerConfig:
     return CleanerConfig(
         line_model=str(OUT / f"fold_text_{name}.json"), html_model=str(OUT / f"fold_html_{name}.json"),
-        boundary_model=str(OUT / f"fold_boundary_{name}.json"),
+        boundary_model=str(OUT / f"fold_boundary_{name}.json"), **OVERRIDES,  # type: ignore[arg-type]
     )
+
+
+def _set_overrides(settings: dict[str, object]) -> None:
+    OVERRIDES.update(settings)
+
+
+def parse_overrides(items: list[str]) -> dict[str, object]:
+    """KEY=VALUE -> {KEY: VALUE}, VALUE typed as the CleanerConfig field is."""
+    import dataclasses
+
+    types = {f.name: type(getattr(CleanerConfig(), f.name)) for f in dataclasses.fields(CleanerConfig)}
+    settings: dict[str, object] = {}
+    for item in items:
+        key, _, value = item.partition("=")
+        if key not in types:
+            sys.exit(f"--config: no CleanerConfig field {key!r}")
+        settings[key] = value.lower() in ("1", "true", "yes") if types[key] is bool else types[key](value)
+    return settings
 
 
 def body(document) -> str:  # type: ignore[no-untyped-def]
     return "\n\n".join(p for a in document.articles for p in a.paragraphs)
 
 
-def _clean_page(job: tuple[str, dict, str, str]) -> tuple[str, str]:
+def _clean_page(job: tuple[str, dict, str, str]) -> tuple[str, str, int]:
+    """The page's body, and how many articles it was cut into."""
     pid, entry, rendering, fold = job
     config = CleanerConfig() if fold == "shipped" else fold_config(fold)
     fmt = "html" if rendering == "html" else "text"
-    return pid, body(clean(read_page(pid, entry, rendering).encode("utf-8"), config=config, input_format=fmt))
+    document = clean(read_page(pid, entry, rendering).encode("utf-8"), config=config, input_format=fmt)
+    return pid, body(document), len(document.articles)
 
 
 def _lines_over_60(job: tuple[str, dict, str, str]) -> tuple[str, str]:
@@ -92,8 +116,13 @@ def _readability(job: tuple[str, dict, str, str]) -> tuple[str, str]:
 
 
 def run_track(pool: Pool, worker, gold: dict, folds: dict[str, int], rendering: str, model: str) -> dict[str, dict]:  # type: ignore[no-untyped-def,type-arg]
+    """{page id: {"articleBody": text}}, and "articles": the number of articles
+    where the worker says (cleaner)."""
     jobs = [(pid, g, rendering, "shipped" if model == "shipped" else str(folds[pid])) for pid, g in gold.items()]
-    return {pid: {"articleBody": text} for pid, text in pool.imap_unordered(worker, jobs, chunksize=4)}
+    pred = {}
+    for pid, text, *articles in pool.imap_unordered(worker, jobs, chunksize=4):
+        pred[pid] = {"articleBody": text, **({"articles": articles[0]} if articles else {})}
+    return pred
 
 
 def empty_pages(gold: dict, pred: dict[str, dict]) -> list[str]:
@@ -112,6 +141,11 @@ def report(label: str, gold: dict, pred: dict[str, dict], table: dict[str, dict]
     table[label] = {**{prefix: m["f1"] for prefix, m in scores.items()}, "empty": (len(empty), real)}
     print(f"{label:<14} empty: {len(empty)} of {real} pages with an article ({len(empty) / real:.1%})"
           + (f": {' '.join(empty[:12])}{' …' if len(empty) > 12 else ''}" if empty else ""))
+    split = sorted(pid for pid, p in pred.items() if p.get("articles", 1) > 1)
+    if any("articles" in p for p in pred.values()):
+        # every pool page is one page: more than one article is an over-split (or a page of several stories)
+        print(f"{label:<14} cut into several articles: {len(split)} of {len(pred)} pages"
+              + (f": {' '.join(split[:12])}{' …' if len(split) > 12 else ''}" if split else ""))
     sys.stdout.flush()
 
 
@@ -192,7 +226,10 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--save", action="store_true", help="write each track's predictions to bench/out/pred_*.json")
     parser.add_argument("--markdown", help="also write the figures as Markdown tables to this file")
+    parser.add_argument("--config", action="append", default=[], metavar="KEY=VALUE",
+                        help="a CleanerConfig setting for every page (fold models only), e.g. split_min_probability=0.3")
     args = parser.parse_args()
+    overrides = parse_overrides(args.config)
     tracks = ["text", "bs4", "html", "multi"] if args.all else args.tracks.split(",")
     peers = args.peers or args.all
     gold = load_gold()
@@ -204,7 +241,7 @@ def main() -> None:
     print(f"{len(gold)} pages, {len(set(folds.values()))} folds by site")
     table: dict[str, dict] = {}
     multi = None
-    with Pool(args.jobs) as pool:
+    with Pool(args.jobs, initializer=_set_overrides, initargs=(overrides,)) as pool:
         for track in tracks:
             if track == "multi":
                 results = multi_track(pool, folds, args.model)
