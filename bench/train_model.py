@@ -307,7 +307,7 @@ def _boundary_examples(job: tuple[list[str], int]) -> list[tuple[list[float], fl
 
     from cleaner.pipeline import prepare
     from cleaner.segments import group_segments
-    from cleaner.segments.boundary import Gap, boundary_features
+    from cleaner.segments.boundary import Gap, GapFeatures
 
     pages, fold = job
     pages = [page.strip("\n") for page in pages]
@@ -318,10 +318,11 @@ def _boundary_examples(job: tuple[list[str], int]) -> list[tuple[list[float], fl
     config = CleanerConfig(line_model=str(OUT / f"fold_text_{fold}.json"))
     blocks = prepare("\n\n".join(pages) + "\n", config=config, input_format="text").blocks
     examples = []
+    features = GapFeatures(blocks)
 
     def oracle(gap: Gap) -> bool:
         truth = bisect_right(starts, blocks[gap.start].line) != bisect_right(starts, blocks[gap.end].line)
-        examples.append((boundary_features(gap, blocks), 1.0 if truth else 0.0))
+        examples.append((features(gap), 1.0 if truth else 0.0))
         return truth
 
     group_segments(blocks, config, boundary=oracle)

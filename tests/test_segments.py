@@ -182,14 +182,49 @@ def test_where_two_runs_are_two_articles_is_the_boundary_model_s_call() -> None:
         asked.append((gap.end, gap.start))
         return False
 
-    for answer, count in ((never, 1), (lambda gap: True, 2)):
-        blocks = score_blocks(mark_duplicates(split_blocks(read_input(text), config)[0], config), config)
-        articles, _ = group_segments(blocks, config, boundary=answer)
-        assert len(articles) == count
-    # asked once, about a gap between the first story's last paragraph and the second's first
-    [(end, start)] = asked
+    blocks = score_blocks(mark_duplicates(split_blocks(read_input(text), config)[0], config), config)
     texts = [b.text for b in blocks]
-    assert texts.index(BRIDGE[-1]) <= end < start <= texts.index(STORM[0])
+    last, first = texts.index(BRIDGE[-1]), texts.index(STORM[0])
+
+    def between_stories(gap: Gap) -> bool:  # the second story's headline or first paragraph starts a page
+        return last <= gap.end and first - 1 <= gap.start <= first
+
+    articles, _ = group_segments(blocks, config, boundary=never)
+    assert len(articles) == 1
+    # asked about the gap between the first story's last paragraph and the second's first
+    assert any(last <= end < start <= first for end, start in asked)
+    blocks = score_blocks(mark_duplicates(split_blocks(read_input(text), config)[0], config), config)
+    articles, _ = group_segments(blocks, config, boundary=between_stories)
+    assert [a.paragraphs[: len(BRIDGE)] for a in articles] == [BRIDGE, STORM]
+
+
+def test_a_page_start_right_after_the_last_line_of_another_page_is_asked_about() -> None:
+    # two pages of different sites with nothing between them: no template repeats, no gap
+    from cleaner.blocks import split_blocks
+    from cleaner.classify import score_blocks
+    from cleaner.config import CleanerConfig
+    from cleaner.dedupe import mark_duplicates
+    from cleaner.read import read_input
+    from cleaner.segments import group_segments
+    from cleaner.segments.boundary import Gap, GapFeatures
+
+    config = CleanerConfig()
+    text = "\n\n".join(BRIDGE + STORM) + "\n"
+    blocks = score_blocks(mark_duplicates(split_blocks(read_input(text), config)[0], config), config)
+    texts = [b.text for b in blocks]
+    last, first = texts.index(BRIDGE[-1]), texts.index(STORM[0])
+    features = GapFeatures(blocks)
+    overlap: dict[tuple[int, int], float] = {}
+
+    def record(gap: Gap) -> bool:
+        overlap[gap.end, gap.start] = features.word_features(gap)[0]
+        return False
+
+    group_segments(blocks, config, boundary=record)
+    assert (last, first) in overlap
+    # the two stories share fewer words across their seam than the bridge story's own lines do
+    inside = [v for (end, start), v in overlap.items() if start <= last]
+    assert inside and overlap[last, first] < max(inside)
 
 
 def test_readers_comments_below_a_text_article_leave_it_unless_asked() -> None:

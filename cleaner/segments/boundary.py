@@ -1,9 +1,11 @@
-"""Does the next body run (or the body lines after a gap inside a run) start
-another page's article? A small logistic model over what lies between the
-article so far and those lines: how far apart they
-are, how much of the gap repeats the page's earlier lines (a site's template
-printed again), copyright and date lines, a headline-shaped line just above
-the run, the scores of the lines in the gap, the two sides' sizes.
+"""Does the next body run (or the next body line inside a run) start another
+page's article? A small logistic model over what lies between the article so
+far and those lines: how far apart they are, how much of the gap repeats the
+page's earlier lines (a site's template printed again), copyright and date
+lines, a headline-shaped line just above the run, the scores of the lines in
+the gap, the two sides' sizes, and whether the two sides speak of the same
+things (the words they share: two pages strung together with nothing between
+them still change topic where one ends).
 
 Trained by ``bench/train_model.py --kind boundary`` on the multi-article dumps
 of the eval pool and on dumps it strings together from single pages (both
@@ -17,16 +19,21 @@ import json
 import math
 import operator
 import os
+import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
 from ..model import Block, BlockKind
 from ..text import SENTENCE_END_CHARS, dateline_of
 
+WORD_FEATURES = ("cohesion",)
 BOUNDARY_FEATURES = (
     "log_gap", "log_template_repeats", "template_share", "log_head_repeats", "dateline", "container_change",
     "log_article_chars", "log_run_chars", "notice_in_gap", "date_near_run", "title_near_run", "gap_mean_score",
-    "gap_short_share", "gap_low_share",
+    "gap_short_share", "gap_low_share", "notice_near", "start_title_shaped", "end_sentence",
+    # the words on both sides (GapFeatures.word_features): each between 0 and 1, and last
+    *WORD_FEATURES,
 )
 # Lines this near the next run (blocks) are "just above" it: its headline, its date.
 NEAR_RUN_BLOCKS = 6
@@ -38,6 +45,11 @@ SHORT_LINE_CHARS = 40
 LOW_SCORE = 0.05
 # A headline-shaped line: this many words at most, and no final full stop.
 TITLE_MAX_WORDS = 25
+# Topic words on each side of a gap: this many, nearest the gap first.
+COHESION_WORDS = 120
+# A topic word: a run of at least four letters (shorter words are mostly
+# function words in the languages of the pages; no word list needed).
+TOPIC_WORD = re.compile(r"[^\W\d_]{4,}")
 
 
 @dataclass(frozen=True)
@@ -52,29 +64,93 @@ class Gap:
     run_chars: int
 
 
-def boundary_features(where: Gap, blocks: list[Block]) -> list[float]:
-    """The features of the gap between an article's body and the next body lines."""
+class GapFeatures:
+    """The features of gaps on one page. Each block's topic words are found once
+    (a long run asks at every line)."""
+
+    def __init__(self, blocks: list[Block]) -> None:
+        self.blocks = blocks
+        self._words: list[list[str]] = []
+        self._rarity: dict[str, float] = {}
+
+    def words(self, index: int) -> list[str]:
+        if not self._words:  # a page without two article-sized parts asks nothing: its words are not looked at
+            self._words = [TOPIC_WORD.findall(b.text.lower()) for b in self.blocks]
+            lines: Counter[str] = Counter()
+            for words in self._words:
+                lines.update(set(words))
+            # a word on few of the page's lines speaks of one thing; one on many ("said", "with") of none
+            self._rarity = {word: math.log(len(self.blocks) / count) for word, count in lines.items()}
+        return self._words[index]
+
+    def window(self, index: int, step: int) -> Counter[str]:
+        """COHESION_WORDS topic words from block index on, going step (+1 or -1)."""
+        bag: Counter[str] = Counter()
+        taken = 0
+        while 0 <= index < len(self.blocks) and taken < COHESION_WORDS:
+            words = self.words(index)
+            bag.update(words)
+            taken += len(words)
+            index += step
+        return bag
+
+    def cohesion(self, before: Counter[str], after: Counter[str]) -> float:
+        """Cosine similarity of the topic words just before and just after a gap."""
+        if not before or not after:
+            return 0.0
+        rarity = self._rarity
+        dot = sum(count * after[word] * rarity[word] ** 2 for word, count in before.items() if word in after)
+        norm = math.sqrt(
+            sum((c * rarity[w]) ** 2 for w, c in before.items()) * sum((c * rarity[w]) ** 2 for w, c in after.items())
+        )
+        return dot / norm if norm else 0.0
+
+    def word_features(self, where: Gap) -> list[float]:
+        """WORD_FEATURES: the overlap of the topic words just before and after the gap."""
+        return [self.cohesion(self.window(where.end, -1), self.window(where.start, 1))]
+
+    def __call__(self, where: Gap) -> list[float]:
+        """BOUNDARY_FEATURES of the gap."""
+        return gap_features(where, self.blocks) + self.word_features(where)
+
+
+def gap_features(where: Gap, blocks: list[Block]) -> list[float]:
+    """The features of the gap between an article's body and the next body
+    lines, but for the words (BOUNDARY_FEATURES without WORD_FEATURES)."""
     end, start = where.end, where.start
+    first, last = blocks[start], blocks[end]
+    notice_near = BlockKind.NOTICE in {b.kind for b in blocks[max(0, start - NEAR_RUN_BLOCKS): start]}
+    edges = [
+        1.0 if dateline_of(first.text) else 0.0,
+        1.0 if first.container != last.container and first.container >= 0 else 0.0,
+        math.log1p(where.article_chars),
+        math.log1p(where.run_chars),
+    ]
+    sides = [
+        1.0 if notice_near else 0.0,
+        1.0 if _title_shaped(first) else 0.0,
+        1.0 if last.text.endswith(SENTENCE_END_CHARS) else 0.0,
+    ]
+    if start == end + 1:  # next lines (most questions inside a run): nothing between
+        return [0.0] * 4 + edges + [0.0] * 6 + sides
     gap = blocks[end + 1: start]
     template = sum(1 for b in gap if b.duplicate_of is not None and b.duplicate_of < end)
     head = sum(1 for b in gap if b.duplicate_of is not None and b.duplicate_of < HEAD_BLOCKS)
     near = blocks[max(end + 1, start - NEAR_RUN_BLOCKS): start]
-    n = len(gap) or 1
+    n = len(gap)
     return [
-        math.log1p(len(gap)),
+        math.log1p(n),
         math.log1p(template),
         template / n,
         math.log1p(head),
-        1.0 if dateline_of(blocks[start].text) else 0.0,
-        1.0 if blocks[start].container != blocks[end].container and blocks[start].container >= 0 else 0.0,
-        math.log1p(where.article_chars),
-        math.log1p(where.run_chars),
+        *edges,
         1.0 if any(b.kind is BlockKind.NOTICE for b in gap) else 0.0,
         1.0 if any(b.kind is BlockKind.DATE for b in near) else 0.0,
         1.0 if any(_title_shaped(b) for b in near) else 0.0,
         sum(b.content_score for b in gap) / n,
         sum(1 for b in gap if len(b.text) < SHORT_LINE_CHARS) / n,
         sum(1 for b in gap if b.content_score < LOW_SCORE) / n,
+        *sides,
     ]
 
 
@@ -86,15 +162,45 @@ def _title_shaped(block: Block) -> bool:
     )
 
 
-def boundary_probability(where: Gap, blocks: list[Block], path: str | None) -> float:
-    intercept, weights = _load(path)
-    z = intercept + sum(map(operator.mul, weights, boundary_features(where, blocks)))
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+def is_boundary(where: Gap, features: GapFeatures, path: str | None, min_probability: float) -> bool:
+    """Does the model give a page boundary at the gap at least min_probability?
+    The words on both sides are looked at only when they could tip it: each
+    word feature lies between 0 and 1, so the gap's other features bound what
+    they can add (a long run asks at every line, and most lines are plainly
+    not a page start)."""
+    model = _load(path)
+    needed = _logit(min_probability)
+    z = model.intercept + sum(map(operator.mul, model.gap_weights, gap_features(where, features.blocks)))
+    if z + model.words_at_most < needed:
+        return False
+    if z + model.words_at_least >= needed:
+        return True
+    return z + sum(map(operator.mul, model.word_weights, features.word_features(where))) >= needed
 
 
 @lru_cache(maxsize=8)
-def _load(path: str | None) -> tuple[float, list[float]]:
-    """The weights with the standardisation folded in: z = b + sum(w_j * x_j)."""
+def _logit(probability: float) -> float:
+    if probability <= 0.0:
+        return -math.inf
+    if probability >= 1.0:
+        return math.inf
+    return math.log(probability / (1.0 - probability))
+
+
+@dataclass(frozen=True)
+class _Model:
+    """The weights with the standardisation folded in: z = intercept + sum(w_j * x_j),
+    and the most and least the word features (each 0-1) can add."""
+
+    intercept: float
+    gap_weights: list[float]
+    word_weights: list[float]
+    words_at_most: float
+    words_at_least: float
+
+
+@lru_cache(maxsize=8)
+def _load(path: str | None) -> _Model:
     if path is None:
         path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "boundary_model.json")
     with open(path, "rb") as handle:
@@ -102,4 +208,9 @@ def _load(path: str | None) -> tuple[float, list[float]]:
     if model["features"] != list(BOUNDARY_FEATURES):
         raise ValueError(f"{path}: a boundary model for other features")
     slopes = [c / s for c, s in zip(model["coef"], model["scale"])]
-    return model["intercept"][0] - sum(w * m for w, m in zip(slopes, model["mean"])), slopes
+    intercept = model["intercept"][0] - sum(w * m for w, m in zip(slopes, model["mean"]))
+    split = len(slopes) - len(WORD_FEATURES)
+    words = slopes[split:]
+    return _Model(
+        intercept, slopes[:split], words, sum(max(0.0, w) for w in words), sum(min(0.0, w) for w in words)
+    )

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from ..config import CleanerConfig
 from ..model import Block, Landmark
 from ..text import SENTENCE_END_CHARS, dateline_of
-from .boundary import Gap, boundary_probability
+from .boundary import Gap, GapFeatures, is_boundary
 
 # A line this short (characters) without a final full stop is a label, not text,
 # when it opens or closes a body.
@@ -140,8 +140,10 @@ def split_articles(
     """Body runs -> articles. boundary answers where both sides of a gap are big
     enough to be articles; by default the learned boundary model (boundary.py)."""
     if boundary is None:
+        features = GapFeatures(blocks)
+
         def boundary(gap: Gap) -> bool:
-            return boundary_probability(gap, blocks, config.boundary_model) >= config.split_min_probability
+            return is_boundary(gap, features, config.boundary_model, config.split_min_probability)
 
     articles: list[Span] = []
     chars: list[int] = []  # each article's characters so far
@@ -169,15 +171,15 @@ def _take_run(
 ) -> None:
     """The run's blocks go to the last article, or open the next one: at a
     dateline (the next story of an agency feed), at another <article> element,
-    or at a gap the boundary model calls a page boundary (two pages strung
-    together with little between them)."""
+    or at a line the boundary model calls a page start (two pages strung
+    together with little or nothing between them)."""
     left = span_chars(run, blocks)  # the run's characters from block i on
     previous = -1
     for i in run.body:
         size = len(blocks[i].text)
         if previous >= 0 and chars[-1] >= config.min_article_chars:
             opens = dateline_of(blocks[i].text) or blocks[i].container != blocks[previous].container >= 0
-            if not opens and i - previous > 1 and left >= config.min_article_chars:
+            if not opens and left >= config.min_article_chars:
                 opens = boundary(Gap(previous, i, chars[-1], left))
             if opens:
                 articles.append(Span([]))
