@@ -29,11 +29,18 @@ RAW_TEXT_TAGS = frozenset("script style textarea title xmp iframe noembed nofram
 RAW_TEXT_ENDS = {tag: re.compile(f"</{tag}", re.IGNORECASE) for tag in RAW_TEXT_TAGS}
 
 
+# An XML declaration at the start of a page: <?xml version="1.0" encoding="utf-8"?>
+XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
+
+
 def parse_html(html: str) -> Any:
     """The page's root element, or None when lxml finds no document in it."""
     from lxml import etree  # lazy: text input never pays for lxml
 
     parser = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
+    # lxml refuses a str that opens with an XML declaration naming an encoding
+    # (XHTML pages do): the text is decoded already, so the declaration goes
+    html = XML_DECLARATION.sub("", html, count=1)
     try:
         root = etree.fromstring(html, parser)
         if _too_deep(parser.error_log):

@@ -80,6 +80,15 @@ def test_two_article_elements_give_two_articles() -> None:
     assert all("Section 0" not in p for a in document.articles for p in a.paragraphs)
 
 
+def test_an_xhtml_page_opening_with_an_xml_declaration_gives_its_article() -> None:
+    html = page(article_html("Bridge approved")).replace("<!DOCTYPE html>", "")
+    for declaration in ('<?xml version="1.0" encoding="utf-8"?>\n', "  <?xml version='1.0' encoding='ISO-8859-1'?>"):
+        for data in (declaration + html, (declaration + html).encode("utf-8")):
+            document = clean(data)
+            assert [a.title for a in document.articles] == ["Bridge approved"]
+            assert len(document.articles[0].paragraphs) == 6
+
+
 def test_markdown_output_of_html_has_no_navigation() -> None:
     markdown = render_markdown([clean(page(article_html("Bridge approved")))])
     assert markdown.startswith("# Bridge approved\n")
