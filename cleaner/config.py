@@ -83,9 +83,9 @@ class CleanerConfig:
     short_lines_max_link_ratio: float = 0.1
     # A page with no body-sized run still gets its article from its most likely
     # run of at least min_body_chars, when at least this share (0-1) of that
-    # run's characters are in lines ending a sentence (a body of short lines;
-    # a list of headlines or links has few) and few are links. 0.5: a plain
-    # majority, not tuned.
+    # run's characters, read as one text, are in sentences (a body of short or
+    # wrapped lines; a list of headlines or links has few) and few are links.
+    # 0.5: a plain majority, not tuned.
     fallback_min_sentence_ratio: float = 0.5
     # A new article starts only where both sides have at least this much text.
     min_article_chars: int = 400

@@ -89,6 +89,19 @@ def test_an_xhtml_page_opening_with_an_xml_declaration_gives_its_article() -> No
             assert len(document.articles[0].paragraphs) == 6
 
 
+def test_text_wrapped_at_seventy_characters_with_a_link_among_its_lines_is_an_article() -> None:
+    # a mail archive's message: lines broken with <br>, none long, one of them a link
+    import textwrap
+
+    prose = " ".join([PARAGRAPH.strip(), "The work is due to start next spring and should take three years."] * 4)
+    lines = textwrap.wrap(prose, 66)
+    lines.insert(3, "<a href='/notes'>Notes on the vote</a>")
+    document = clean(page("<p>" + "<br>\n".join(lines) + "</p>"))
+    [article] = document.articles
+    assert "and should take three years." in " ".join(article.paragraphs)
+    assert all("Section 0" not in p for p in article.paragraphs)
+
+
 def test_markdown_output_of_html_has_no_navigation() -> None:
     markdown = render_markdown([clean(page(article_html("Bridge approved")))])
     assert markdown.startswith("# Bridge approved\n")

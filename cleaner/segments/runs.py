@@ -4,6 +4,7 @@ cut into articles where a new one visibly starts; comments and nested
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -17,6 +18,13 @@ from .boundary import Gap, GapFeatures, is_boundary
 EDGE_LABEL_MAX_CHARS = 40
 
 EDGE_LABEL_REASON = "boilerplate (label at the edge of the body)"
+
+# Text cut into sentences: each piece runs to a sentence end and the spaces
+# after it (closing quotes included), or to the end of the text.
+SENTENCE_PIECE = re.compile(r".+?(?:[.!?…。！？][\"”’')]*(?:\s+|$)|$)", re.DOTALL)
+# A "sentence" longer than this (words) is lines read on that never end one:
+# prose sentences are a few dozen words at most.
+SENTENCE_MAX_WORDS = 80
 
 # HTML: comments below an article are not the article (CleanerConfig.keep_comments,
 # comments_article_min_chars).
@@ -192,15 +200,16 @@ def _take_run(
 
 def _fallback_run(runs: list[Span], blocks: list[Block], config: CleanerConfig) -> Span | None:
     """A page where no run is body-sized only because no line of it is long (a
-    body of short lines: a list of steps, an address, a poem) still has an
-    article: its run with the most likely text, when that run is long enough
-    and mostly sentences, not a list of headlines or links."""
+    body of short lines: a list of steps, an address, a poem, text wrapped at
+    72 characters) still has an article: its run with the most likely text,
+    when that run is long enough and mostly sentences, not a list of headlines
+    or links."""
     best, best_mass = None, 0.0
     for run in runs:
         if span_chars(run, blocks) < config.min_body_chars:
             continue
         texts = [blocks[i].text for i in run.body]
-        sentences = sum(len(t) for t in texts if t.endswith(SENTENCE_END_CHARS))
+        sentences = _sentence_chars(texts)
         links = sum(len(blocks[i].text) * blocks[i].link_ratio for i in run.body)
         chars = sum(map(len, texts))
         if sentences < config.fallback_min_sentence_ratio * chars or links > config.short_lines_max_link_ratio * chars:
@@ -209,6 +218,18 @@ def _fallback_run(runs: list[Span], blocks: list[Block], config: CleanerConfig) 
         if mass > best_mass:
             best, best_mass = run, mass
     return best
+
+
+def _sentence_chars(lines: list[str]) -> int:
+    """The characters of these lines, read as one text, that are in sentences:
+    pieces ending with a full stop, ! or ?, of at most SENTENCE_MAX_WORDS words
+    (lines wrapped mid-sentence are read on; a list of headlines read on is
+    one endless "sentence")."""
+    sentences = 0
+    for piece in SENTENCE_PIECE.findall(" ".join(lines)):
+        if piece.rstrip().endswith(SENTENCE_END_CHARS) and piece.count(" ") < SENTENCE_MAX_WORDS:
+            sentences += len(piece)
+    return sentences
 
 
 def _is_body_sized(run: Span, blocks: list[Block], config: CleanerConfig) -> bool:
