@@ -87,6 +87,10 @@ class CleanerConfig:
     # wrapped lines; a list of headlines or links has few) and few are links.
     # 0.5: a plain majority, not tuned.
     fallback_min_sentence_ratio: float = 0.5
+    # A page that still has no article looks once more, taking lines that
+    # score at least this (0-1) as article text, and keeps what the rule above
+    # accepts: a short article on a busy page scores lower than a long one.
+    fallback_min_score: float = 0.25
     # A new article starts only where both sides have at least this much text.
     min_article_chars: int = 400
     # A headline is a short line without a final full stop: bounds in characters.

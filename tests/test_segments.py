@@ -157,6 +157,26 @@ def test_html_short_unlinked_lines_make_a_body_and_short_links_do_not() -> None:
     assert group_segments(text_dump, CleanerConfig())[0] == []  # a text dump has no markup to say so
 
 
+def test_a_page_with_no_article_looks_again_at_lower_scores_for_one_of_sentences() -> None:
+    from cleaner.config import CleanerConfig
+    from cleaner.model import Block
+    from cleaner.segments import group_segments
+
+    menu = ["Home", "News", "Sport", "Weather", "Contact us"]
+    short_story = BRIDGE[:2]  # a short article: its lines score below content_min_score (0.3 here)
+    headlines = [f"Council news number {n} from the week in the city" for n in range(6)]  # no sentences
+
+    def page(story_lines: list[str]) -> list[Block]:
+        texts = menu + story_lines + menu[:2]
+        scores = [0.05] * len(menu) + [0.3] * len(story_lines) + [0.05, 0.05]
+        return [Block(index=i, text=t, line=i + 1, content_score=c, group=i) for i, (t, c) in enumerate(zip(texts, scores))]
+
+    articles, _ = group_segments(page(short_story), CleanerConfig())
+    assert [a.paragraphs for a in articles] == [short_story]
+    assert group_segments(page(short_story), CleanerConfig(fallback_min_score=0.45))[0] == []  # turned off
+    assert group_segments(page(headlines), CleanerConfig())[0] == []  # a list of headlines is no article
+
+
 def test_two_pages_of_one_site_strung_together_give_two_articles() -> None:
     # a scrape of two pages: each page's template (menu, footer) printed again around the second article
     first = dump(HEADLINE, body=BRIDGE)

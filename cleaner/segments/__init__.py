@@ -29,7 +29,8 @@ from .captions import assign_captions, is_caption_line, is_gallery_label
 from .dropped import dropped_blocks
 from .headline import build_article
 from .runs import (
-    COMMENTS_REASON, NESTED_REASON, Boundary, body_runs, drop_replies, far_apart, fill_runs, split_articles, trim_runs,
+    COMMENTS_REASON, NESTED_REASON, Boundary, Span, body_runs, drop_replies, fallback_run, far_apart, fill_runs,
+    split_articles, trim_runs,
 )
 
 __all__ = ["COMMENTS_REASON", "NESTED_REASON", "far_apart", "group_segments"]
@@ -83,6 +84,8 @@ def group_segments(
     fill_runs(runs, blocks, may_be_body, is_caption, config)
     trim_runs(runs, blocks)
     spans = split_articles(runs, blocks, config, boundary)
+    if not spans and config.fallback_min_score < config.content_min_score:
+        spans = _fallback_spans(blocks, may_be_body, is_caption, config)
     articles = []
     previous_end = -1
     for number, span in enumerate(spans):
@@ -91,6 +94,21 @@ def group_segments(
         previous_end = span.end
     assign_captions(blocks, spans, articles, is_caption)
     return articles, dropped_blocks(blocks, config)
+
+
+def _fallback_spans(
+    blocks: list[Block], may_be_body: list[bool], is_caption: list[bool], config: CleanerConfig
+) -> list[Span]:
+    """A page that gave no article at all: its body runs again with lines
+    scoring at least fallback_min_score, and the most likely of them that is
+    mostly sentences (fallback_run) as its one article. A short article (a
+    paragraph or two on a busy page) scores lower than a long one."""
+    is_body = [ok and b.content_score >= config.fallback_min_score for ok, b in zip(may_be_body, blocks)]
+    runs = body_runs(blocks, is_body, is_caption, config)
+    fill_runs(runs, blocks, may_be_body, is_caption, config)
+    trim_runs(runs, blocks)
+    run = fallback_run(runs, blocks, config)
+    return [run] if run is not None else []
 
 
 def _declared_articles(blocks: list[Block]) -> list[Article]:

@@ -166,7 +166,7 @@ def split_articles(
             chars.append(0)
         _take_run(articles, chars, run, blocks, config, boundary)
     if not articles:
-        fallback = _fallback_run(runs, blocks, config)
+        fallback = fallback_run(runs, blocks, config)
         if fallback is not None:
             articles.append(Span([]))
             chars.append(0)
@@ -198,7 +198,7 @@ def _take_run(
         previous = i
 
 
-def _fallback_run(runs: list[Span], blocks: list[Block], config: CleanerConfig) -> Span | None:
+def fallback_run(runs: list[Span], blocks: list[Block], config: CleanerConfig) -> Span | None:
     """A page where no run is body-sized only because no line of it is long (a
     body of short lines: a list of steps, an address, a poem, text wrapped at
     72 characters) still has an article: its run with the most likely text,
