@@ -99,20 +99,21 @@ def _mark_concatenations(blocks: list[Block], config: CleanerConfig) -> None:
         owner.update(dict.fromkeys(set(grams).difference(owner), block.index))
 
 
-def _near_duplicate_score(key: str, other: str, config: CleanerConfig, numbers: dict[str, list[str]]) -> float:
+def _near_duplicate_score(
+    key: str, other: str, config: CleanerConfig, facts: dict[str, tuple[list[str], frozenset[str]]]
+) -> float:
     """The ratio of two match keys when they are near-duplicates, else 0.
-    numbers: each key's numbers, found once per key and kept there."""
-    mine = numbers.get(key)
-    if mine is None:
-        mine = numbers[key] = DIGITS.findall(key)
-    theirs = numbers.get(other)
-    if theirs is None:
-        theirs = numbers[other] = DIGITS.findall(other)
-    if mine != theirs:
+    facts: each key's numbers and set of words, found once per key and kept there."""
+    mine, theirs = facts.get(key) or _key_facts(key, facts), facts.get(other) or _key_facts(other, facts)
+    if mine[0] != theirs[0]:
         return 0.0  # other numbers (a date, a time, a paragraph number): another line
     shorter, longer = sorted((len(key), len(other)))
     # ratio = 2*matches/(len_a+len_b) <= 2*shorter/(shorter+longer): skip hopeless pairs
     if 200 * shorter < config.duplicate_min_score * (shorter + longer):
+        return 0.0
+    # every word in one key's set and not the other's is at least one changed word:
+    # most pairs fail here, before the ratio (and many pages never import rapidfuzz)
+    if len(mine[1] ^ theirs[1]) > config.duplicate_max_changed_words:
         return 0.0
     score = _fuzz().ratio(key, other, processor=None, score_cutoff=config.duplicate_min_score)
     if not score:
@@ -120,6 +121,11 @@ def _near_duplicate_score(key: str, other: str, config: CleanerConfig, numbers: 
     words, other_words = Counter(key.split()), Counter(other.split())
     changed = sum(((words - other_words) + (other_words - words)).values())
     return float(score) if changed <= config.duplicate_max_changed_words else 0.0
+
+
+def _key_facts(key: str, facts: dict[str, tuple[list[str], frozenset[str]]]) -> tuple[list[str], frozenset[str]]:
+    found = facts[key] = (DIGITS.findall(key), frozenset(key.split()))
+    return found
 
 
 def _mark_near_duplicates(blocks: list[Block], config: CleanerConfig) -> None:
@@ -132,7 +138,7 @@ def _mark_near_duplicates(blocks: list[Block], config: CleanerConfig) -> None:
         token_lines.update(tokens)
         block_tokens[block.index] = sorted(tokens)
     postings: dict[str, list[int]] = {}
-    numbers: dict[str, list[str]] = {}
+    facts: dict[str, tuple[list[str], frozenset[str]]] = {}
     for block in candidates:
         # by how rare, then alphabetically (block_tokens is sorted, and sorted() is stable)
         rare = sorted(block_tokens[block.index], key=token_lines.__getitem__)[:n_tokens]
@@ -144,7 +150,7 @@ def _mark_near_duplicates(blocks: list[Block], config: CleanerConfig) -> None:
                 if other in seen:
                     continue
                 seen.add(other)
-                score = _near_duplicate_score(block.norm, blocks[other].norm, config, numbers)
+                score = _near_duplicate_score(block.norm, blocks[other].norm, config, facts)
                 if score and (best is None or (score, -other) > (best[0], -best[1])):
                     best = (score, other)
         if best is not None:
