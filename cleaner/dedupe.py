@@ -20,6 +20,7 @@ a near-duplicate may also change only a few words, and none of its numbers
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter
 from types import ModuleType
 
@@ -33,11 +34,16 @@ DIGITS = re.compile(r"\d+")
 MIN_BLOCKING_TOKEN_CHARS = 3
 # Concatenations are found by the word n-grams blocks share, of this many words.
 GRAM_WORDS = 4
+# A page's first this many pairs that reach the ratio, if each is at most this
+# long (both keys' characters), are scored in Python while rapidfuzz is not
+# loaded (_PairScorer): most pages have fewer, and two keys of 300 characters
+# take about 0.15 ms, against 15 ms to import rapidfuzz.
+PYTHON_RATIO_PAIRS = 16
+PYTHON_RATIO_MAX_CHARS = 600
 
 
 def _fuzz() -> ModuleType:
-    """rapidfuzz.fuzz, imported on the first comparison: pages without a candidate
-    pair (and a one-page pipe's start-up) do not pay for the import."""
+    """rapidfuzz.fuzz, imported on the first comparison it makes (_PairScorer)."""
     from rapidfuzz import fuzz
 
     return fuzz
@@ -99,33 +105,82 @@ def _mark_concatenations(blocks: list[Block], config: CleanerConfig) -> None:
         owner.update(dict.fromkeys(set(grams).difference(owner), block.index))
 
 
-def _near_duplicate_score(
-    key: str, other: str, config: CleanerConfig, facts: dict[str, tuple[list[str], frozenset[str]]]
-) -> float:
-    """The ratio of two match keys when they are near-duplicates, else 0.
-    facts: each key's numbers and set of words, found once per key and kept there."""
-    mine, theirs = facts.get(key) or _key_facts(key, facts), facts.get(other) or _key_facts(other, facts)
-    if mine[0] != theirs[0]:
-        return 0.0  # other numbers (a date, a time, a paragraph number): another line
-    shorter, longer = sorted((len(key), len(other)))
-    # ratio = 2*matches/(len_a+len_b) <= 2*shorter/(shorter+longer): skip hopeless pairs
-    if 200 * shorter < config.duplicate_min_score * (shorter + longer):
-        return 0.0
-    # every word in one key's set and not the other's is at least one changed word:
-    # most pairs fail here, before the ratio (and many pages never import rapidfuzz)
-    if len(mine[1] ^ theirs[1]) > config.duplicate_max_changed_words:
-        return 0.0
-    score = _fuzz().ratio(key, other, processor=None, score_cutoff=config.duplicate_min_score)
-    if not score:
-        return 0.0
-    words, other_words = Counter(key.split()), Counter(other.split())
-    changed = sum(((words - other_words) + (other_words - words)).values())
-    return float(score) if changed <= config.duplicate_max_changed_words else 0.0
+class _PairScorer:
+    """Scores pairs of one page's match keys: each key's numbers and set of
+    words are found once, and the ratio is rapidfuzz's fuzz.ratio, or for the
+    page's first PYTHON_RATIO_PAIRS short pairs while rapidfuzz is not loaded,
+    the same number from indel_ratio: a one-page run with a few candidate pairs
+    does not pay rapidfuzz's import (about 15 ms, more than its cleaning)."""
+
+    def __init__(self, config: CleanerConfig) -> None:
+        self.config = config
+        self.facts: dict[str, tuple[list[str], frozenset[str]]] = {}
+        self.python_ratios = 0
+
+    def score(self, key: str, other: str) -> float:
+        """The ratio of two match keys when they are near-duplicates, else 0."""
+        mine, theirs = self.facts.get(key) or self._facts(key), self.facts.get(other) or self._facts(other)
+        if mine[0] != theirs[0]:
+            return 0.0  # other numbers (a date, a time, a paragraph number): another line
+        config = self.config
+        shorter, longer = sorted((len(key), len(other)))
+        # ratio = 2*matches/(len_a+len_b) <= 2*shorter/(shorter+longer): skip hopeless pairs
+        if 200 * shorter < config.duplicate_min_score * (shorter + longer):
+            return 0.0
+        # every word in one key's set and not the other's is at least one changed word:
+        # most pairs fail here, before the ratio
+        if len(mine[1] ^ theirs[1]) > config.duplicate_max_changed_words:
+            return 0.0
+        score = self._ratio(key, other)
+        if not score:
+            return 0.0
+        words, other_words = Counter(key.split()), Counter(other.split())
+        changed = sum(((words - other_words) + (other_words - words)).values())
+        return float(score) if changed <= config.duplicate_max_changed_words else 0.0
+
+    def _facts(self, key: str) -> tuple[list[str], frozenset[str]]:
+        found = self.facts[key] = (DIGITS.findall(key), frozenset(key.split()))
+        return found
+
+    def _ratio(self, key: str, other: str) -> float:
+        cutoff = self.config.duplicate_min_score
+        if (
+            self.python_ratios < PYTHON_RATIO_PAIRS
+            and len(key) + len(other) <= PYTHON_RATIO_MAX_CHARS
+            and not _rapidfuzz_loaded()
+        ):
+            self.python_ratios += 1
+            return indel_ratio(key, other, cutoff)
+        return float(_fuzz().ratio(key, other, processor=None, score_cutoff=cutoff))
 
 
-def _key_facts(key: str, facts: dict[str, tuple[list[str], frozenset[str]]]) -> tuple[list[str], frozenset[str]]:
-    found = facts[key] = (DIGITS.findall(key), frozenset(key.split()))
-    return found
+def _rapidfuzz_loaded() -> bool:
+    return "rapidfuzz.fuzz" in sys.modules
+
+
+def indel_ratio(a: str, b: str, score_cutoff: float = 0.0) -> float:
+    """rapidfuzz's fuzz.ratio(a, b, score_cutoff=...) to the last bit, in Python:
+    100 * (1 - indel distance / (len(a) + len(b))), 0 below the cutoff. The
+    longest common subsequence comes from Hyyrö's bit-parallel algorithm on
+    Python integers (one bit per character of a)."""
+    total = len(a) + len(b)
+    if not total:
+        return 100.0
+    masks: dict[str, int] = {}
+    bit = 1
+    for character in a:
+        masks[character] = masks.get(character, 0) | bit
+        bit <<= 1
+    full = bit - 1
+    row = full  # a 0 bit for each character of a in the common subsequence so far
+    for character in b:
+        mask = masks.get(character)
+        if mask is not None:
+            matched = row & mask
+            row = ((row + matched) | (row - matched)) & full
+    common = len(a) - bin(row).count("1")
+    score = (1.0 - (total - 2 * common) / total) * 100
+    return score if score >= score_cutoff else 0.0
 
 
 def _mark_near_duplicates(blocks: list[Block], config: CleanerConfig) -> None:
@@ -138,7 +193,7 @@ def _mark_near_duplicates(blocks: list[Block], config: CleanerConfig) -> None:
         token_lines.update(tokens)
         block_tokens[block.index] = sorted(tokens)
     postings: dict[str, list[int]] = {}
-    facts: dict[str, tuple[list[str], frozenset[str]]] = {}
+    scorer = _PairScorer(config)
     for block in candidates:
         # by how rare, then alphabetically (block_tokens is sorted, and sorted() is stable)
         rare = sorted(block_tokens[block.index], key=token_lines.__getitem__)[:n_tokens]
@@ -150,7 +205,7 @@ def _mark_near_duplicates(blocks: list[Block], config: CleanerConfig) -> None:
                 if other in seen:
                     continue
                 seen.add(other)
-                score = _near_duplicate_score(block.norm, blocks[other].norm, config, facts)
+                score = scorer.score(block.norm, blocks[other].norm)
                 if score and (best is None or (score, -other) > (best[0], -best[1])):
                     best = (score, other)
         if best is not None:
