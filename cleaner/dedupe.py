@@ -106,30 +106,34 @@ def _mark_concatenations(blocks: list[Block], config: CleanerConfig) -> None:
 
 
 class _PairScorer:
-    """Scores pairs of one page's match keys: each key's numbers and set of
-    words are found once, and the ratio is rapidfuzz's fuzz.ratio, or for the
-    page's first PYTHON_RATIO_PAIRS short pairs while rapidfuzz is not loaded,
-    the same number from indel_ratio: a one-page run with a few candidate pairs
-    does not pay rapidfuzz's import (about 15 ms, more than its cleaning)."""
+    """Scores pairs of one page's match keys, each key's numbers found once.
+    The ratio is rapidfuzz's fuzz.ratio; but while rapidfuzz is not loaded, a
+    page's first PYTHON_RATIO_PAIRS short pairs get the same number from
+    indel_ratio, after a word-set test that most pairs fail: a one-page run
+    with a few candidate pairs does not pay rapidfuzz's import (about 15 ms,
+    more than its cleaning)."""
 
     def __init__(self, config: CleanerConfig) -> None:
         self.config = config
-        self.facts: dict[str, tuple[list[str], frozenset[str]]] = {}
+        self.numbers: dict[str, list[str]] = {}
+        self.words: dict[str, frozenset[str]] = {}
         self.python_ratios = 0
 
     def score(self, key: str, other: str) -> float:
         """The ratio of two match keys when they are near-duplicates, else 0."""
-        mine, theirs = self.facts.get(key) or self._facts(key), self.facts.get(other) or self._facts(other)
-        if mine[0] != theirs[0]:
+        numbers = self.numbers
+        mine = numbers.get(key)
+        if mine is None:
+            mine = numbers[key] = DIGITS.findall(key)
+        theirs = numbers.get(other)
+        if theirs is None:
+            theirs = numbers[other] = DIGITS.findall(other)
+        if mine != theirs:
             return 0.0  # other numbers (a date, a time, a paragraph number): another line
         config = self.config
         shorter, longer = sorted((len(key), len(other)))
         # ratio = 2*matches/(len_a+len_b) <= 2*shorter/(shorter+longer): skip hopeless pairs
         if 200 * shorter < config.duplicate_min_score * (shorter + longer):
-            return 0.0
-        # every word in one key's set and not the other's is at least one changed word:
-        # most pairs fail here, before the ratio
-        if len(mine[1] ^ theirs[1]) > config.duplicate_max_changed_words:
             return 0.0
         score = self._ratio(key, other)
         if not score:
@@ -138,20 +142,24 @@ class _PairScorer:
         changed = sum(((words - other_words) + (other_words - words)).values())
         return float(score) if changed <= config.duplicate_max_changed_words else 0.0
 
-    def _facts(self, key: str) -> tuple[list[str], frozenset[str]]:
-        found = self.facts[key] = (DIGITS.findall(key), frozenset(key.split()))
-        return found
-
     def _ratio(self, key: str, other: str) -> float:
+        """fuzz.ratio with the cutoff, or 0 for a pair that changes too many words."""
         cutoff = self.config.duplicate_min_score
-        if (
-            self.python_ratios < PYTHON_RATIO_PAIRS
-            and len(key) + len(other) <= PYTHON_RATIO_MAX_CHARS
-            and not _rapidfuzz_loaded()
-        ):
-            self.python_ratios += 1
-            return indel_ratio(key, other, cutoff)
+        if not _rapidfuzz_loaded():
+            # every word in one key's set and not the other's is at least one
+            # changed word: such a pair scores 0 whatever its ratio
+            if len(self._words(key) ^ self._words(other)) > self.config.duplicate_max_changed_words:
+                return 0.0
+            if self.python_ratios < PYTHON_RATIO_PAIRS and len(key) + len(other) <= PYTHON_RATIO_MAX_CHARS:
+                self.python_ratios += 1
+                return indel_ratio(key, other, cutoff)
         return float(_fuzz().ratio(key, other, processor=None, score_cutoff=cutoff))
+
+    def _words(self, key: str) -> frozenset[str]:
+        found = self.words.get(key)
+        if found is None:
+            found = self.words[key] = frozenset(key.split())
+        return found
 
 
 def _rapidfuzz_loaded() -> bool:
