@@ -20,8 +20,8 @@ import os
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
-from functools import lru_cache, partial
-from itertools import accumulate
+from functools import lru_cache, partial, reduce
+from itertools import accumulate, repeat
 from typing import Any
 
 from .config import CleanerConfig
@@ -88,6 +88,11 @@ COMMENT_STAMP = re.compile(
 )
 # A stamp is a short line: at most this many words.
 COMMENT_STAMP_MAX_WORDS = 25
+# Every line COMMENT_STAMP finds holds a colon or "ago" (in any case), or is one
+# of its words alone, of at most this many characters: only such lines are
+# searched (most prose lines are not). Keep the two in step: tests/test_classify.py
+# checks them on the dev dumps.
+COMMENT_STAMP_WORD_MAX_CHARS = 12
 # A comments heading opens a section when stamps follow it (_comment_headings).
 COMMENT_FIRST_REACH = 3
 COMMENT_STAMP_REACH = 20
@@ -305,7 +310,11 @@ def _add_text_features(blocks: list[Block], rows: list[list[float]], comments_ar
 
 
 def _is_comment_stamp(text: str) -> bool:
-    return text.count(" ") < COMMENT_STAMP_MAX_WORDS and COMMENT_STAMP.search(text) is not None
+    return (
+        text.count(" ") < COMMENT_STAMP_MAX_WORDS
+        and (":" in text or len(text) <= COMMENT_STAMP_WORD_MAX_CHARS or "ago" in text.lower())
+        and COMMENT_STAMP.search(text) is not None
+    )
 
 
 def _is_comments_heading(text: str) -> bool:
@@ -378,26 +387,30 @@ def _stage2_rows(
     far_mean = _window_means(first, FAR_WINDOW)
     weighted = [p * min(len(b.text), MASS_CAP_CHARS) for p, b in zip(first, blocks)]
     wide_mass = _window_means(weighted, WIDE_WINDOW)
-    for i, p in enumerate(first):
+    # the context features as columns, made by maps (they loop in C): a line
+    # at the page's edge has 0.0 for each missing neighbour, which leaves the
+    # previous, next, max and sums as they were (scores are never negative)
+    before, after = _neighbours(first, NEAR_WINDOW)
+    windows = map(operator.sub, map(min, repeat(n), range(WIDE_WINDOW + 1, n + WIDE_WINDOW + 1)),
+                  map(max, repeat(0), range(-WIDE_WINDOW, n - WIDE_WINDOW)))
+    context = zip(
+        map(_logit, first),
+        near_mean,
+        wide_mean,
+        before[-1],
+        after[0],
+        map(max, *before, *after),
+        map(math.log1p, map(operator.mul, wide_mass, windows)),
+        map(operator.truediv, reduce(partial(map, operator.add), before), repeat(NEAR_WINDOW)),
+        map(operator.truediv, reduce(partial(map, operator.add), after), repeat(NEAR_WINDOW)),
+        far_mean,
+    )
+    for i, (p, features) in enumerate(zip(first, context)):
         if p < floor:
             if release:
                 own[i] = []
             continue
-        before = first[max(0, i - NEAR_WINDOW): i]
-        after = first[i + 1: i + NEAR_WINDOW + 1]
-        window = min(n, i + WIDE_WINDOW + 1) - max(0, i - WIDE_WINDOW)
-        row = [
-            _logit(p),
-            near_mean[i],
-            wide_mean[i],
-            before[-1] if before else 0.0,
-            after[0] if after else 0.0,
-            max(before + after, default=0.0),
-            math.log1p(wide_mass[i] * window),
-            sum(before) / NEAR_WINDOW,
-            sum(after) / NEAR_WINDOW,
-            far_mean[i],
-        ]
+        row = list(features)
         if regions is not None:
             row.extend(regions[i])
         row.extend(own[i])
@@ -577,7 +590,19 @@ def _window_means(values: list[float], half: int) -> list[float]:
     # window bounds: low = max(0, i - half), high = min(n, i + half + 1)
     lows = [0] * min(n, half + 1) + list(range(1, n - half))
     highs = list(range(half + 1, n)) + [n] * (n - max(0, n - half - 1))
-    return [(sums[high] - sums[low]) / (high - low) for low, high in zip(lows, highs)]
+    # (sums[high] - sums[low]) / (high - low) for each pair, in maps: they loop in C
+    at = sums.__getitem__
+    return list(map(operator.truediv, map(operator.sub, map(at, highs), map(at, lows)), map(operator.sub, highs, lows)))
+
+
+def _neighbours(values: list[float], half: int) -> tuple[list[list[float]], list[list[float]]]:
+    """The values half, half - 1 … 1 places before each one, and 1 … half places
+    after it, as columns; 0.0 where the list ends."""
+    n = len(values)
+    padded = [0.0] * half + values + [0.0] * half
+    before = [padded[k: k + n] for k in range(half)]
+    after = [padded[half + 1 + k: half + 1 + k + n] for k in range(half)]
+    return before, after
 
 
 def _distance_to_long(lengths: list[int]) -> list[int]:
