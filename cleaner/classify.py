@@ -18,6 +18,7 @@ import math
 import operator
 import os
 import re
+from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from functools import lru_cache, partial, reduce
@@ -254,7 +255,7 @@ def _all_comments(blocks: list[Block], first: list[float], min_chars: int) -> bo
 
 def line_features(
     blocks: list[Block], *, html: bool = False, comments_are_content: bool = False
-) -> list[list[float]]:
+) -> list[array[float]]:
     last = max(1, len(blocks) - 1)
     # pages repeat lines (menus, captions): what a text says is worked out once
     by_text: dict[str, _TextFeatures] = {}
@@ -277,6 +278,7 @@ def line_features(
         _window_means(log_chars, WIDE_WINDOW),
         _window_means(ends, WIDE_WINDOW),
     ]
+    del log_chars, ends, stops, blanks  # a big page's columns are let go as soon as they are used
     prose_mass = [float(n) if n >= LONG_LINE_CHARS else 0.0 for n in lengths]
     total_mass = sum(prose_mass) or 1.0
     before = _prefix_sums(prose_mass)
@@ -292,6 +294,7 @@ def line_features(
             1.0 if mass_before < EDGE_MASS_RATIO else 0.0,
             1.0 if mass_after < EDGE_MASS_RATIO else 0.0,
         ))
+    del context, before, distance
     if html:
         _add_html_features(blocks, own, ~int(Landmark.COMMENTS) if comments_are_content else -1)
     else:
@@ -299,7 +302,7 @@ def line_features(
     return own
 
 
-def _add_text_features(blocks: list[Block], rows: list[list[float]], comments_are_content: bool = False) -> None:
+def _add_text_features(blocks: list[Block], rows: list[array[float]], comments_are_content: bool = False) -> None:
     """The comment features; with comments_are_content no line is told it
     follows a comments heading."""
     stamps = [1.0 if _is_comment_stamp(b.text) else 0.0 for b in blocks]
@@ -321,7 +324,7 @@ def _is_comments_heading(text: str) -> bool:
     return len(text) <= COMMENTS_HEADING_MAX_CHARS and COMMENTS_HEADING.match(text) is not None
 
 
-def _add_html_features(blocks: list[Block], rows: list[list[float]], region_mask: int = -1) -> None:
+def _add_html_features(blocks: list[Block], rows: list[array[float]], region_mask: int = -1) -> None:
     """The markup features; regions outside region_mask (a bit mask of
     Landmark) are not told to the model."""
     links_near = _window_means([b.link_ratio for b in blocks], NEAR_WINDOW)
@@ -367,7 +370,7 @@ def _region_shares(blocks: list[Block], level: int) -> tuple[dict[int, float], i
 
 
 def stage2_features(
-    blocks: list[Block], first: list[float], own: list[list[float]], *, html: bool = False
+    blocks: list[Block], first: list[float], own: list[array[float]], *, html: bool = False
 ) -> list[list[float]]:
     """Stage 1's scores around each line (on HTML pages, also in the elements
     around it), then the line's own stage-1 features."""
@@ -375,7 +378,7 @@ def stage2_features(
 
 
 def _stage2_rows(
-    blocks: list[Block], first: list[float], own: list[list[float]], html: bool, release: bool,
+    blocks: list[Block], first: list[float], own: list[array[float]], html: bool, release: bool,
     floor: float = 0.0,
 ) -> Iterator[tuple[int, list[float]]]:
     """stage2_features one row at a time, with the line's index, for the lines
@@ -408,14 +411,14 @@ def _stage2_rows(
     for i, (p, features) in enumerate(zip(first, context)):
         if p < floor:
             if release:
-                own[i] = []
+                own[i] = array("d")
             continue
         row = list(features)
         if regions is not None:
             row.extend(regions[i])
         row.extend(own[i])
         if release:
-            own[i] = []
+            own[i] = array("d")
         yield i, row
 
 
@@ -469,13 +472,13 @@ CAPTION_KIND, DATE_KIND, BYLINE_KIND, PROMO_KIND = BlockKind.CAPTION, BlockKind.
 
 # What a line's text says, apart from where it stands: the own features up to
 # "separators", then "urlish" and "copyright", then the len_ge_* flags.
-_TextFeatures = tuple[list[float], float, float, tuple[float, ...]]
+_TextFeatures = tuple["array[float]", float, float, tuple[float, ...]]
 
 
-def _own_features(block: Block, position: float, said: _TextFeatures) -> list[float]:
+def _own_features(block: Block, position: float, said: _TextFeatures) -> array[float]:
     head, urlish, copyright, length_flags = said
     kind = block.kind
-    row = head.copy()
+    row = array("d", head)  # doubles, not float objects: a big page holds a row a line until stage 2
     row.extend((
         1.0 if block.blank_before else 0.0,
         1.0 if block.blank_after else 0.0,
@@ -518,7 +521,7 @@ def _text_features(full_text: str) -> _TextFeatures:
         commas = min(1.0, text.count(",") / n_words * 5)
         separators = min(1.0, _count_separators(text) / 3)
         urlish = 1.0 if _is_urlish(text) else 0.0
-    head = [
+    head = array("d", (  # doubles: a big page keeps one of these for each distinct line
         math.log1p(full_length),
         math.log1p(len(tokens)),
         ends_sentence,
@@ -532,7 +535,7 @@ def _text_features(full_text: str) -> _TextFeatures:
         symbols / n_chars,
         1.0 if BULLET_START.match(text) else 0.0,
         separators,
-    ]
+    ))
     return (
         head,
         urlish,
