@@ -18,10 +18,11 @@ import math
 import operator
 import os
 import re
+from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
-from functools import lru_cache, partial
-from itertools import accumulate
+from functools import lru_cache, partial, reduce
+from itertools import accumulate, repeat
 from typing import Any
 
 from .config import CleanerConfig
@@ -88,6 +89,11 @@ COMMENT_STAMP = re.compile(
 )
 # A stamp is a short line: at most this many words.
 COMMENT_STAMP_MAX_WORDS = 25
+# Every line COMMENT_STAMP finds holds a colon or "ago" (in any case), or is one
+# of its words alone, of at most this many characters: only such lines are
+# searched (most prose lines are not). Keep the two in step: tests/test_classify.py
+# checks them on the dev dumps.
+COMMENT_STAMP_WORD_MAX_CHARS = 12
 # A comments heading opens a section when stamps follow it (_comment_headings).
 COMMENT_FIRST_REACH = 3
 COMMENT_STAMP_REACH = 20
@@ -249,7 +255,7 @@ def _all_comments(blocks: list[Block], first: list[float], min_chars: int) -> bo
 
 def line_features(
     blocks: list[Block], *, html: bool = False, comments_are_content: bool = False
-) -> list[list[float]]:
+) -> list[array[float]]:
     last = max(1, len(blocks) - 1)
     # pages repeat lines (menus, captions): what a text says is worked out once
     by_text: dict[str, _TextFeatures] = {}
@@ -272,6 +278,7 @@ def line_features(
         _window_means(log_chars, WIDE_WINDOW),
         _window_means(ends, WIDE_WINDOW),
     ]
+    del log_chars, ends, stops, blanks  # a big page's columns are let go as soon as they are used
     prose_mass = [float(n) if n >= LONG_LINE_CHARS else 0.0 for n in lengths]
     total_mass = sum(prose_mass) or 1.0
     before = _prefix_sums(prose_mass)
@@ -287,6 +294,7 @@ def line_features(
             1.0 if mass_before < EDGE_MASS_RATIO else 0.0,
             1.0 if mass_after < EDGE_MASS_RATIO else 0.0,
         ))
+    del context, before, distance
     if html:
         _add_html_features(blocks, own, ~int(Landmark.COMMENTS) if comments_are_content else -1)
     else:
@@ -294,7 +302,7 @@ def line_features(
     return own
 
 
-def _add_text_features(blocks: list[Block], rows: list[list[float]], comments_are_content: bool = False) -> None:
+def _add_text_features(blocks: list[Block], rows: list[array[float]], comments_are_content: bool = False) -> None:
     """The comment features; with comments_are_content no line is told it
     follows a comments heading."""
     stamps = [1.0 if _is_comment_stamp(b.text) else 0.0 for b in blocks]
@@ -305,14 +313,18 @@ def _add_text_features(blocks: list[Block], rows: list[list[float]], comments_ar
 
 
 def _is_comment_stamp(text: str) -> bool:
-    return text.count(" ") < COMMENT_STAMP_MAX_WORDS and COMMENT_STAMP.search(text) is not None
+    return (
+        text.count(" ") < COMMENT_STAMP_MAX_WORDS
+        and (":" in text or len(text) <= COMMENT_STAMP_WORD_MAX_CHARS or "ago" in text.lower())
+        and COMMENT_STAMP.search(text) is not None
+    )
 
 
 def _is_comments_heading(text: str) -> bool:
     return len(text) <= COMMENTS_HEADING_MAX_CHARS and COMMENTS_HEADING.match(text) is not None
 
 
-def _add_html_features(blocks: list[Block], rows: list[list[float]], region_mask: int = -1) -> None:
+def _add_html_features(blocks: list[Block], rows: list[array[float]], region_mask: int = -1) -> None:
     """The markup features; regions outside region_mask (a bit mask of
     Landmark) are not told to the model."""
     links_near = _window_means([b.link_ratio for b in blocks], NEAR_WINDOW)
@@ -358,7 +370,7 @@ def _region_shares(blocks: list[Block], level: int) -> tuple[dict[int, float], i
 
 
 def stage2_features(
-    blocks: list[Block], first: list[float], own: list[list[float]], *, html: bool = False
+    blocks: list[Block], first: list[float], own: list[array[float]], *, html: bool = False
 ) -> list[list[float]]:
     """Stage 1's scores around each line (on HTML pages, also in the elements
     around it), then the line's own stage-1 features."""
@@ -366,7 +378,7 @@ def stage2_features(
 
 
 def _stage2_rows(
-    blocks: list[Block], first: list[float], own: list[list[float]], html: bool, release: bool,
+    blocks: list[Block], first: list[float], own: list[array[float]], html: bool, release: bool,
     floor: float = 0.0,
 ) -> Iterator[tuple[int, list[float]]]:
     """stage2_features one row at a time, with the line's index, for the lines
@@ -378,31 +390,35 @@ def _stage2_rows(
     far_mean = _window_means(first, FAR_WINDOW)
     weighted = [p * min(len(b.text), MASS_CAP_CHARS) for p, b in zip(first, blocks)]
     wide_mass = _window_means(weighted, WIDE_WINDOW)
-    for i, p in enumerate(first):
+    # the context features as columns, made by maps (they loop in C): a line
+    # at the page's edge has 0.0 for each missing neighbour, which leaves the
+    # previous, next, max and sums as they were (scores are never negative)
+    before, after = _neighbours(first, NEAR_WINDOW)
+    windows = map(operator.sub, map(min, repeat(n), range(WIDE_WINDOW + 1, n + WIDE_WINDOW + 1)),
+                  map(max, repeat(0), range(-WIDE_WINDOW, n - WIDE_WINDOW)))
+    context = zip(
+        map(_logit, first),
+        near_mean,
+        wide_mean,
+        before[-1],
+        after[0],
+        map(max, *before, *after),
+        map(math.log1p, map(operator.mul, wide_mass, windows)),
+        map(operator.truediv, reduce(partial(map, operator.add), before), repeat(NEAR_WINDOW)),
+        map(operator.truediv, reduce(partial(map, operator.add), after), repeat(NEAR_WINDOW)),
+        far_mean,
+    )
+    for i, (p, features) in enumerate(zip(first, context)):
         if p < floor:
             if release:
-                own[i] = []
+                own[i] = array("d")
             continue
-        before = first[max(0, i - NEAR_WINDOW): i]
-        after = first[i + 1: i + NEAR_WINDOW + 1]
-        window = min(n, i + WIDE_WINDOW + 1) - max(0, i - WIDE_WINDOW)
-        row = [
-            _logit(p),
-            near_mean[i],
-            wide_mean[i],
-            before[-1] if before else 0.0,
-            after[0] if after else 0.0,
-            max(before + after, default=0.0),
-            math.log1p(wide_mass[i] * window),
-            sum(before) / NEAR_WINDOW,
-            sum(after) / NEAR_WINDOW,
-            far_mean[i],
-        ]
+        row = list(features)
         if regions is not None:
             row.extend(regions[i])
         row.extend(own[i])
         if release:
-            own[i] = []
+            own[i] = array("d")
         yield i, row
 
 
@@ -456,13 +472,13 @@ CAPTION_KIND, DATE_KIND, BYLINE_KIND, PROMO_KIND = BlockKind.CAPTION, BlockKind.
 
 # What a line's text says, apart from where it stands: the own features up to
 # "separators", then "urlish" and "copyright", then the len_ge_* flags.
-_TextFeatures = tuple[list[float], float, float, tuple[float, ...]]
+_TextFeatures = tuple["array[float]", float, float, tuple[float, ...]]
 
 
-def _own_features(block: Block, position: float, said: _TextFeatures) -> list[float]:
+def _own_features(block: Block, position: float, said: _TextFeatures) -> array[float]:
     head, urlish, copyright, length_flags = said
     kind = block.kind
-    row = head.copy()
+    row = array("d", head)  # doubles, not float objects: a big page holds a row a line until stage 2
     row.extend((
         1.0 if block.blank_before else 0.0,
         1.0 if block.blank_after else 0.0,
@@ -505,7 +521,7 @@ def _text_features(full_text: str) -> _TextFeatures:
         commas = min(1.0, text.count(",") / n_words * 5)
         separators = min(1.0, _count_separators(text) / 3)
         urlish = 1.0 if _is_urlish(text) else 0.0
-    head = [
+    head = array("d", (  # doubles: a big page keeps one of these for each distinct line
         math.log1p(full_length),
         math.log1p(len(tokens)),
         ends_sentence,
@@ -519,7 +535,7 @@ def _text_features(full_text: str) -> _TextFeatures:
         symbols / n_chars,
         1.0 if BULLET_START.match(text) else 0.0,
         separators,
-    ]
+    ))
     return (
         head,
         urlish,
@@ -577,7 +593,19 @@ def _window_means(values: list[float], half: int) -> list[float]:
     # window bounds: low = max(0, i - half), high = min(n, i + half + 1)
     lows = [0] * min(n, half + 1) + list(range(1, n - half))
     highs = list(range(half + 1, n)) + [n] * (n - max(0, n - half - 1))
-    return [(sums[high] - sums[low]) / (high - low) for low, high in zip(lows, highs)]
+    # (sums[high] - sums[low]) / (high - low) for each pair, in maps: they loop in C
+    at = sums.__getitem__
+    return list(map(operator.truediv, map(operator.sub, map(at, highs), map(at, lows)), map(operator.sub, highs, lows)))
+
+
+def _neighbours(values: list[float], half: int) -> tuple[list[list[float]], list[list[float]]]:
+    """The values half, half - 1 … 1 places before each one, and 1 … half places
+    after it, as columns; 0.0 where the list ends."""
+    n = len(values)
+    padded = [0.0] * half + values + [0.0] * half
+    before = [padded[k: k + n] for k in range(half)]
+    after = [padded[half + 1 + k: half + 1 + k + n] for k in range(half)]
+    return before, after
 
 
 def _distance_to_long(lengths: list[int]) -> list[int]:

@@ -131,7 +131,7 @@ def clean_command(
     """
     names = _input_names(inputs)
     config = _config(limits, keep_comments=comments)
-    from .records import is_stream
+    from .read import is_stream
 
     site_model = None
     if site_model_path:

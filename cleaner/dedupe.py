@@ -20,6 +20,7 @@ a near-duplicate may also change only a few words, and none of its numbers
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter
 from types import ModuleType
 
@@ -33,11 +34,16 @@ DIGITS = re.compile(r"\d+")
 MIN_BLOCKING_TOKEN_CHARS = 3
 # Concatenations are found by the word n-grams blocks share, of this many words.
 GRAM_WORDS = 4
+# A page's first this many pairs that reach the ratio, if each is at most this
+# long (both keys' characters), are scored in Python while rapidfuzz is not
+# loaded (_PairScorer): most pages have fewer, and two keys of 300 characters
+# take about 0.15 ms, against 15 ms to import rapidfuzz.
+PYTHON_RATIO_PAIRS = 16
+PYTHON_RATIO_MAX_CHARS = 600
 
 
 def _fuzz() -> ModuleType:
-    """rapidfuzz.fuzz, imported on the first comparison: pages without a candidate
-    pair (and a one-page pipe's start-up) do not pay for the import."""
+    """rapidfuzz.fuzz, imported on the first comparison it makes (_PairScorer)."""
     from rapidfuzz import fuzz
 
     return fuzz
@@ -99,27 +105,90 @@ def _mark_concatenations(blocks: list[Block], config: CleanerConfig) -> None:
         owner.update(dict.fromkeys(set(grams).difference(owner), block.index))
 
 
-def _near_duplicate_score(key: str, other: str, config: CleanerConfig, numbers: dict[str, list[str]]) -> float:
-    """The ratio of two match keys when they are near-duplicates, else 0.
-    numbers: each key's numbers, found once per key and kept there."""
-    mine = numbers.get(key)
-    if mine is None:
-        mine = numbers[key] = DIGITS.findall(key)
-    theirs = numbers.get(other)
-    if theirs is None:
-        theirs = numbers[other] = DIGITS.findall(other)
-    if mine != theirs:
-        return 0.0  # other numbers (a date, a time, a paragraph number): another line
-    shorter, longer = sorted((len(key), len(other)))
-    # ratio = 2*matches/(len_a+len_b) <= 2*shorter/(shorter+longer): skip hopeless pairs
-    if 200 * shorter < config.duplicate_min_score * (shorter + longer):
-        return 0.0
-    score = _fuzz().ratio(key, other, processor=None, score_cutoff=config.duplicate_min_score)
-    if not score:
-        return 0.0
-    words, other_words = Counter(key.split()), Counter(other.split())
-    changed = sum(((words - other_words) + (other_words - words)).values())
-    return float(score) if changed <= config.duplicate_max_changed_words else 0.0
+class _PairScorer:
+    """Scores pairs of one page's match keys, each key's numbers found once.
+    The ratio is rapidfuzz's fuzz.ratio; but while rapidfuzz is not loaded, a
+    page's first PYTHON_RATIO_PAIRS short pairs get the same number from
+    indel_ratio, after a word-set test that most pairs fail: a one-page run
+    with a few candidate pairs does not pay rapidfuzz's import (about 15 ms,
+    more than its cleaning)."""
+
+    def __init__(self, config: CleanerConfig) -> None:
+        self.config = config
+        self.numbers: dict[str, list[str]] = {}
+        self.words: dict[str, frozenset[str]] = {}
+        self.python_ratios = 0
+
+    def score(self, key: str, other: str) -> float:
+        """The ratio of two match keys when they are near-duplicates, else 0."""
+        numbers = self.numbers
+        mine = numbers.get(key)
+        if mine is None:
+            mine = numbers[key] = DIGITS.findall(key)
+        theirs = numbers.get(other)
+        if theirs is None:
+            theirs = numbers[other] = DIGITS.findall(other)
+        if mine != theirs:
+            return 0.0  # other numbers (a date, a time, a paragraph number): another line
+        config = self.config
+        shorter, longer = sorted((len(key), len(other)))
+        # ratio = 2*matches/(len_a+len_b) <= 2*shorter/(shorter+longer): skip hopeless pairs
+        if 200 * shorter < config.duplicate_min_score * (shorter + longer):
+            return 0.0
+        score = self._ratio(key, other)
+        if not score:
+            return 0.0
+        words, other_words = Counter(key.split()), Counter(other.split())
+        changed = sum(((words - other_words) + (other_words - words)).values())
+        return float(score) if changed <= config.duplicate_max_changed_words else 0.0
+
+    def _ratio(self, key: str, other: str) -> float:
+        """fuzz.ratio with the cutoff, or 0 for a pair that changes too many words."""
+        cutoff = self.config.duplicate_min_score
+        if not _rapidfuzz_loaded():
+            # every word in one key's set and not the other's is at least one
+            # changed word: such a pair scores 0 whatever its ratio
+            if len(self._words(key) ^ self._words(other)) > self.config.duplicate_max_changed_words:
+                return 0.0
+            if self.python_ratios < PYTHON_RATIO_PAIRS and len(key) + len(other) <= PYTHON_RATIO_MAX_CHARS:
+                self.python_ratios += 1
+                return indel_ratio(key, other, cutoff)
+        return float(_fuzz().ratio(key, other, processor=None, score_cutoff=cutoff))
+
+    def _words(self, key: str) -> frozenset[str]:
+        found = self.words.get(key)
+        if found is None:
+            found = self.words[key] = frozenset(key.split())
+        return found
+
+
+def _rapidfuzz_loaded() -> bool:
+    return "rapidfuzz.fuzz" in sys.modules
+
+
+def indel_ratio(a: str, b: str, score_cutoff: float = 0.0) -> float:
+    """rapidfuzz's fuzz.ratio(a, b, score_cutoff=...) to the last bit, in Python:
+    100 * (1 - indel distance / (len(a) + len(b))), 0 below the cutoff. The
+    longest common subsequence comes from Hyyrö's bit-parallel algorithm on
+    Python integers (one bit per character of a)."""
+    total = len(a) + len(b)
+    if not total:
+        return 100.0
+    masks: dict[str, int] = {}
+    bit = 1
+    for character in a:
+        masks[character] = masks.get(character, 0) | bit
+        bit <<= 1
+    full = bit - 1
+    row = full  # a 0 bit for each character of a in the common subsequence so far
+    for character in b:
+        mask = masks.get(character)
+        if mask is not None:
+            matched = row & mask
+            row = ((row + matched) | (row - matched)) & full
+    common = len(a) - bin(row).count("1")
+    score = (1.0 - (total - 2 * common) / total) * 100
+    return score if score >= score_cutoff else 0.0
 
 
 def _mark_near_duplicates(blocks: list[Block], config: CleanerConfig) -> None:
@@ -132,7 +201,7 @@ def _mark_near_duplicates(blocks: list[Block], config: CleanerConfig) -> None:
         token_lines.update(tokens)
         block_tokens[block.index] = sorted(tokens)
     postings: dict[str, list[int]] = {}
-    numbers: dict[str, list[str]] = {}
+    scorer = _PairScorer(config)
     for block in candidates:
         # by how rare, then alphabetically (block_tokens is sorted, and sorted() is stable)
         rare = sorted(block_tokens[block.index], key=token_lines.__getitem__)[:n_tokens]
@@ -144,7 +213,7 @@ def _mark_near_duplicates(blocks: list[Block], config: CleanerConfig) -> None:
                 if other in seen:
                     continue
                 seen.add(other)
-                score = _near_duplicate_score(block.norm, blocks[other].norm, config, numbers)
+                score = scorer.score(block.norm, blocks[other].norm)
                 if score and (best is None or (score, -other) > (best[0], -best[1])):
                     best = (score, other)
         if best is not None:

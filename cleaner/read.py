@@ -42,6 +42,13 @@ UTF8_MULTIBYTE = re.compile(r"[^\x00-\x7f\ufffd]")
 SPACE_LIKE = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\x0b\x0c]")
 ZERO_WIDTH = re.compile("[\u200b\u2060\ufeff\u00ad]")
 NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+# Files that hold many pages, read by cleaner.records.
+STREAM_SUFFIXES = (".jsonl", ".jsonl.gz", ".warc", ".warc.gz", ".warc.wet", ".warc.wet.gz", ".wet", ".wet.gz")
+
+
+def is_stream(name: str) -> bool:
+    """Whether a file name is a record stream's (cleaner.records reads it)."""
+    return name.lower().endswith(STREAM_SUFFIXES)
 
 
 def read_input(data: bytes | str, *, input_format: str = "auto") -> Decoded:

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from .config import CleanerConfig
 from .limits import option_name, size_text
 from .model import InputError
+from .read import is_stream  # noqa: F401 (re-exported; it lives in read, which the CLI loads anyway)
 
-STREAM_SUFFIXES = (".jsonl", ".jsonl.gz", ".warc", ".warc.gz", ".warc.wet", ".warc.wet.gz", ".wet", ".wet.gz")
 # An oversized JSONL line is skipped in reads of this many bytes.
 SKIP_CHUNK_BYTES = 1 << 20
 # Response records whose Content-Type says one of these hold a page.
@@ -67,10 +67,6 @@ def parse_fields(spec: str) -> RecordFields:
             raise InputError(f"bad field mapping {item!r}: use KEY=NAME with KEY one of {', '.join(sorted(known))}")
         values[key] = name
     return replace(RecordFields(), **values)
-
-
-def is_stream(name: str) -> bool:
-    return name.lower().endswith(STREAM_SUFFIXES)
 
 
 def read_records(

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
+
+import pytest
 
 from cleaner import CleanerConfig, clean
-from cleaner.classify import compile_trees
+from cleaner.classify import COMMENT_STAMP, COMMENT_STAMP_MAX_WORDS, _is_comment_stamp, compile_trees
 from test_html import article_html, page
+
+DEV_TEXT = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "dev" / "text"
 
 # Two trees: the first splits on feature 0, the second on feature 1 then feature 0.
 ENSEMBLE = {
@@ -65,3 +70,18 @@ def test_text_comment_features_mark_what_follows_a_comments_heading_with_stamps(
     assert after == [0.0] * 24 + [1.0] * 4
     stamps = [row[FEATURE_NAMES.index("stamp_near")] for row in rows]
     assert stamps[10] == 0.0 and stamps[26] > 0.0
+
+
+STAMP_CASES = (
+    "Posted by: Ann at May 3, 2012 1:56 PM", "2 hours ago", "3 DAYS AGO", "Reply", "report abuse", "REPORT ABUSE",
+    "Recommend", "John says:", "Ann wrote :", "at 10:45 pm", "A sentence with no stamp in it.", "Like", "ago",
+)
+
+
+@pytest.mark.skipif(not DEV_TEXT.exists(), reason="needs ../shared/eval/dev")
+def test_comment_stamp_prefilter_lets_every_stamp_through() -> None:
+    # _is_comment_stamp searches only lines that may match COMMENT_STAMP: the same answers
+    lines = [line.strip() for path in sorted(DEV_TEXT.glob("*.txt")) for line in path.read_text("utf-8").splitlines()]
+    for line in [*STAMP_CASES, *lines]:
+        expected = line.count(" ") < COMMENT_STAMP_MAX_WORDS and COMMENT_STAMP.search(line) is not None
+        assert _is_comment_stamp(line) is expected, line

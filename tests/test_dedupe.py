@@ -74,18 +74,6 @@ def test_same_input_gives_same_marks() -> None:
     assert links(marked(*lines)) == links(marked(*lines))
 
 
-class CountingFuzz:
-    """Stands in for rapidfuzz.fuzz and counts the comparisons."""
-
-    def __init__(self, real: Any) -> None:
-        self.real = real
-        self.calls = 0
-
-    def ratio(self, *args: Any, **kwargs: Any) -> float:
-        self.calls += 1
-        return float(self.real.ratio(*args, **kwargs))
-
-
 def letters(n: int) -> str:
     """n written in letters (a, b, …, ba, bb, …): tokens without digits, since
     lines with different numbers are never compared."""
@@ -109,9 +97,56 @@ def generated_lines(count: int) -> list[str]:
 
 
 def test_comparisons_stay_within_the_blocking_bound(monkeypatch: pytest.MonkeyPatch) -> None:
-    counter = CountingFuzz(cleaner.dedupe._fuzz())
-    monkeypatch.setattr(cleaner.dedupe, "_fuzz", lambda: counter)
+    # the pairs blocking lets through to be scored (most fail there before the ratio)
+    real, calls = cleaner.dedupe._PairScorer.score, []
+
+    def counting(*args: Any) -> float:
+        calls.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(cleaner.dedupe._PairScorer, "score", counting)
     lines = generated_lines(20_000)
     marked(*lines)
-    assert counter.calls > 0
-    assert counter.calls <= len(lines) * CONFIG.blocking_tokens * CONFIG.blocking_max_lines
+    assert len(calls) > 0
+    assert len(calls) <= len(lines) * CONFIG.blocking_tokens * CONFIG.blocking_max_lines
+
+
+def edited(rng: random.Random, text: str, alphabet: str) -> str:
+    characters = list(text)
+    for _ in range(rng.randrange(6)):
+        at = rng.randrange(len(characters) + 1)
+        if rng.random() < 0.5 and at < len(characters):
+            del characters[at]
+        else:
+            characters.insert(at, rng.choice(alphabet))
+    return "".join(characters)
+
+
+def test_the_python_ratio_is_rapidfuzz_s_to_the_last_bit() -> None:
+    fuzz = cleaner.dedupe._fuzz()
+    rng = random.Random(7)
+    pairs = [("a" * 9 + "b", "a" * 9 + "c"), ("", ""), ("abc", ""), (LONG, LONG.replace("speaks", "talks"))]
+    for _ in range(3000):
+        alphabet = "ab cdéf"[: rng.randrange(2, 8)]
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 80)))
+        pairs.append((text, edited(rng, text, alphabet)))
+    for a, b in pairs:
+        for cutoff in (0.0, 90.0):
+            assert cleaner.dedupe.indel_ratio(a, b, cutoff) == fuzz.ratio(a, b, processor=None, score_cutoff=cutoff)
+
+
+def marks_scored_by(monkeypatch: pytest.MonkeyPatch, python: bool, lines: list[str]) -> list[tuple[int | None, float | None]]:
+    """Marks with every pair's ratio from indel_ratio (python) or from rapidfuzz."""
+    monkeypatch.setattr(cleaner.dedupe, "PYTHON_RATIO_PAIRS", 10**9 if python else 0)
+    monkeypatch.setattr(cleaner.dedupe, "PYTHON_RATIO_MAX_CHARS", 10**9)
+    monkeypatch.setattr(cleaner.dedupe, "_rapidfuzz_loaded", lambda: False)
+    return links(marked(*lines))
+
+
+def test_same_marks_with_either_ratio(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(3)
+    lines = generated_lines(300)
+    lines += [edited(rng, line, "xyz") for line in lines[::3]] + [LONG, LONG.replace("speaks", "talks"), OTHER]
+    found = marks_scored_by(monkeypatch, True, lines)
+    assert sum(1 for duplicate_of, _ in found if duplicate_of is not None) > 20
+    assert found == marks_scored_by(monkeypatch, False, lines)
