@@ -107,6 +107,23 @@ class CleanerConfig:
     # Path to the boundary model's weights (JSON); None uses the packaged one.
     boundary_model: str | None = None
 
+    # --- the same story twice: duplicate articles across pages (dupindex) ------
+    # Chosen together with bench/dup_articles.py on three of its five site
+    # folds and scored on the other two (docs/batch.md has the figures). An
+    # article repeats an earlier one (candidates come from the index's MinHash
+    # bands) when the longest common subsequence of their words covers at least
+    # article_duplicate_min_score (0-100) of the shorter one's words: a story
+    # cut in half, with a paragraph added or removed or a correction line keeps
+    # 95-100; two stories sharing a quote reach 30-50...
+    article_duplicate_min_score: float = 80.0
+    # ...and the shorter has at least this share (0-1) of the longer's words: a
+    # brief is not the story of a long feature that quotes it. 0.3 keeps a page
+    # the scraper cut to a third.
+    article_duplicate_min_length_ratio: float = 0.3
+    # Articles of fewer words are not fingerprinted: too short to tell a story
+    # from a shared quote.
+    article_duplicate_min_words: int = 30
+
     # --- limits on hostile and oversized input (limits.py) --------------------
     # Scraped pages are untrusted: each limit bounds what one page may cost, so a
     # gzip bomb or a runaway dump is refused (or cut) instead of taking the

@@ -1,0 +1,134 @@
+"""An article's fingerprint: its words, a MinHash of its shingles, band keys.
+
+Input: an article's body paragraphs. Output: an ``ArticleSketch`` (band keys
+for the index, the words compressed for confirmation). The MinHash is made by
+one-permutation hashing: each shingle is hashed once (blake2b, 8 bytes), the
+hash picks one of BANDS x ROWS bins and the bin keeps its smallest value; an
+empty bin (a short article) takes the value of the next filled bin to its
+right with the distance added (rotation densification), so two articles still
+agree on a bin with probability about their Jaccard similarity. This costs one
+hash per shingle instead of one per shingle and permutation (about 1 ms for a
+1,000-word article in pure Python).
+
+The constants below fix the index's format (ArticleIndex refuses an index made
+with others); they were chosen with bench/dup_articles.py, see docs/batch.md.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from dataclasses import dataclass
+from hashlib import blake2b
+
+from ..text import match_key
+
+# Shingles of this many consecutive words: 5 makes a shared stock phrase ("said
+# in a statement on") one shingle among hundreds, while a story with a
+# paragraph added or cut keeps most of its shingles.
+SHINGLE_WORDS = 5
+# Bands of ROWS MinHash values each: candidates are articles sharing a whole
+# band. 3 rows x 42 bands put the 50% point of the S-curve at J = 0.25: a story
+# cut to half (J 0.5) is found 99% of the time, two stories sharing a tenth of
+# their shingles 4%.
+ROWS = 3
+BANDS = 42
+# Words kept of an article (fingerprinted, stored and compared): the cost of a
+# comparison grows with the product of two articles' lengths. The longest dev
+# or train gold article has about 9,000 words; almost all have under 2,000.
+MAX_WORDS = 3000
+# zlib level of the stored words: 6 is zlib's default balance.
+TEXT_COMPRESSION = 6
+_BINS = BANDS * ROWS
+_MASK64 = (1 << 64) - 1
+_VALUE = struct.Struct("<Q")
+
+
+@dataclass(frozen=True)
+class ArticleSketch:
+    """What the index keeps of one article: its band keys (signed 64-bit, as
+    SQLite stores integers), its word count and its words, compressed."""
+
+    bands: tuple[int, ...]
+    words: int
+    text: bytes
+
+    def word_list(self) -> list[str]:
+        return stored_words(self.text)
+
+
+def stored_words(text: bytes) -> list[str]:
+    """The words of a sketch's compressed text."""
+    return zlib.decompress(text).decode("utf-8").split(" ")
+
+
+def article_words(paragraphs: list[str]) -> list[str]:
+    """An article's words as duplicates are judged: casefolded, without
+    punctuation, at most MAX_WORDS."""
+    found: list[str] = []
+    for paragraph in paragraphs:
+        found += match_key(paragraph).split()
+        if len(found) >= MAX_WORDS:
+            break
+    return found[:MAX_WORDS]
+
+
+def sketch_article(paragraphs: list[str], min_words: int) -> ArticleSketch | None:
+    """The sketch of an article's body; None when it has fewer than min_words words."""
+    return sketch_words(article_words(paragraphs), min_words)
+
+
+def sketch_words(words: list[str], min_words: int) -> ArticleSketch | None:
+    if len(words) < max(min_words, 1):
+        return None
+    text = zlib.compress(" ".join(words).encode("utf-8"), TEXT_COMPRESSION)
+    return ArticleSketch(band_keys(words), len(words), text)
+
+
+def band_keys(words: list[str]) -> tuple[int, ...]:
+    """The BANDS band keys of a word list (at least one word)."""
+    mins = [_MASK64] * _BINS
+    filled = [False] * _BINS
+    span = min(SHINGLE_WORDS, len(words))
+    for start in range(len(words) - span + 1):
+        shingle = " ".join(words[start:start + span]).encode("utf-8")
+        value = int.from_bytes(blake2b(shingle, digest_size=8).digest(), "little")
+        slot = value % _BINS
+        value >>= 8  # room for the densification distance below
+        if value < mins[slot]:
+            mins[slot] = value
+            filled[slot] = True
+    values = _densified(mins, filled)
+    keys = []
+    for band in range(BANDS):
+        packed = bytes([band]) + b"".join(_VALUE.pack(v) for v in values[band * ROWS:(band + 1) * ROWS])
+        keys.append(int.from_bytes(blake2b(packed, digest_size=8).digest(), "little", signed=True))
+    return tuple(keys)
+
+
+def _densified(mins: list[int], filled: list[bool]) -> list[int]:
+    """Each empty bin takes the value of the next filled bin (circularly), shifted
+    up, with the distance to it in the low byte (one pass from the right, twice round)."""
+    values = [m << 8 for m in mins]
+    donor = -1
+    for position in range(2 * _BINS - 1, -1, -1):
+        slot = position % _BINS
+        if filled[slot]:
+            donor = position
+        elif position < _BINS and donor >= 0:
+            values[slot] = (mins[donor % _BINS] << 8) | (donor - position)
+    return values
+
+
+def article_similarity(words: list[str], other: list[str]) -> float:
+    """How much of the shorter article the longer one holds in order (0-100):
+    the longest common subsequence of their words (rapidfuzz LCSseq) over the
+    shorter's length. A story cut in half, with a paragraph added or removed or
+    a correction at its end scores near 100; two stories sharing a quote score
+    the quote's share plus the common words that happen to line up (30-50)."""
+    from rapidfuzz.distance import LCSseq
+
+    shorter = min(len(words), len(other))
+    if not shorter:
+        return 0.0
+    return 100.0 * LCSseq.similarity(words, other, processor=None) / shorter
