@@ -108,20 +108,23 @@ class CleanerConfig:
     boundary_model: str | None = None
 
     # --- the same story twice: duplicate articles across pages (dupindex) ------
-    # Chosen together with bench/dup_articles.py on three of its five site
-    # folds and scored on the other two (docs/batch.md has the figures). An
-    # article repeats an earlier one (candidates come from the index's MinHash
-    # bands) when the longest common subsequence of their words covers at least
-    # article_duplicate_min_score (0-100) of the shorter one's words: a story
-    # cut in half, with a paragraph added or removed or a correction line keeps
-    # 95-100; two stories sharing a quote reach 30-50...
-    article_duplicate_min_score: float = 80.0
+    # Chosen together by bench/dup_articles.py on the stories of three of its
+    # five site folds (the highest recall at precision 0.99 or more) and scored
+    # on the other two: precision 0.994, recall 0.974 (docs/batch.md). An
+    # article repeats an earlier one (a candidate from the index's MinHash
+    # bands) when the longest common subsequence of their word 3-grams covers
+    # at least article_duplicate_min_score (0-100) of the shorter one's: a
+    # story under another template, cut in half, with a paragraph added or
+    # removed or a correction line keeps 80-100 of it (what the cleaner keeps
+    # of the pages around it takes the rest); two stories sharing a quote keep
+    # the quote's share...
+    article_duplicate_min_score: float = 65.0
     # ...and the shorter has at least this share (0-1) of the longer's words: a
-    # brief is not the story of a long feature that quotes it. 0.3 keeps a page
-    # the scraper cut to a third.
-    article_duplicate_min_length_ratio: float = 0.3
+    # brief is not the story of a long feature that quotes it, nor a story the
+    # page's comments taken for an article.
+    article_duplicate_min_length_ratio: float = 0.4
     # Articles of fewer words are not fingerprinted: too short to tell a story
-    # from a shared quote.
+    # from a shared quote (the bench's stories have 80 words or more).
     article_duplicate_min_words: int = 30
 
     # --- limits on hostile and oversized input (limits.py) --------------------

@@ -33,9 +33,10 @@ if TYPE_CHECKING:
     from ..dupindex import ArticleIndex, Duplicate
     from ..model import Article
 
-# cleaner clean commits a stream's index entries every this many articles: a
-# long stream's uncommitted changes stay small (a killed run loses at most these,
-# and the next run of the stream takes its old entries out first anyway).
+# A stream's index entries are committed every this many articles: a long
+# stream's uncommitted changes (and SQLite's log) stay small. A killed run
+# leaves some of a stream's entries; the next run of the stream takes them out
+# first and adds them again.
 STREAM_COMMIT_ARTICLES = 1000
 
 
@@ -95,6 +96,8 @@ class ArticleChecks:
                 if duplicate is not None:
                     found[line] = duplicate
                     self._report(outcome.relative, number, duplicate, url)
+                if number % STREAM_COMMIT_ARTICLES == STREAM_COMMIT_ARTICLES - 1:
+                    self.index.commit()  # safe: the manifest has not the stream, the next run indexes it anew
         finally:
             os.unlink(outcome.sketch_file)
         if found:

@@ -51,6 +51,9 @@ MAX_ROWS_PER_BAND = 32
 MAX_COMPARED = 16
 # SQLite's page cache, in KiB (negative cache_size): what a lookup may keep in memory.
 CACHE_KIB = 16384
+# The write-ahead log is cut back to this many bytes after a checkpoint (it keeps
+# the size of the largest transaction otherwise).
+WAL_LIMIT_BYTES = 64 << 20
 # What an index is made with: one made with other values cannot be read.
 FORMAT = {"version": INDEX_VERSION, "shingle_words": SHINGLE_WORDS, "bands": BANDS, "rows": ROWS,
           "max_words": MAX_WORDS}
@@ -102,6 +105,7 @@ class ArticleIndex:
             self.db.execute("PRAGMA journal_mode=WAL")  # a killed run keeps its last commit, no more
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+            self.db.execute(f"PRAGMA journal_size_limit={WAL_LIMIT_BYTES}")
             self._create()
         except sqlite3.DatabaseError as exc:
             raise ArticleIndexError(f"cannot open the article index {self.path}: {exc}") from None
