@@ -24,7 +24,7 @@ import os
 from contextlib import ExitStack
 from typing import TYPE_CHECKING, Any
 
-from ..atomic import AtomicFile, write_atomic
+from ..atomic import AtomicFile, Syncs, write_atomic
 from ..config import CleanerConfig
 from .files import DestinationError, Lock
 from .tasks import BatchOptions, Outcome, read_stream_sketches
@@ -50,6 +50,7 @@ class ArticleChecks:
     def __enter__(self) -> ArticleChecks:
         from ..dupindex import ArticleIndex
 
+        self.syncs: Syncs | None = None  # a partition's rewritten outputs are synced by this thread
         self.stack = ExitStack()
         if os.path.dirname(self.path) != self.dest:  # an index of its own: DEST's lock does not cover it
             self.stack.enter_context(Lock(self.path + ".lock", f"another cleaner run is writing {self.path}"))
@@ -57,6 +58,8 @@ class ArticleChecks:
         return self
 
     def __exit__(self, *exc: Any) -> None:
+        if self.syncs is not None:  # the run stopped mid-partition: let the thread finish, raise nothing more
+            self.syncs.__exit__(*exc)
         self.stack.__exit__(*exc)
 
     def check(self, outcome: Outcome) -> None:
@@ -79,7 +82,19 @@ class ArticleChecks:
             self._rewrite_page(outcome, found)
 
     def commit(self) -> None:
+        """The partition's rewritten outputs in place, then its index entries committed."""
+        if self.syncs is not None:
+            syncs, self.syncs = self.syncs, None
+            try:
+                syncs.__exit__(None, None, None)
+            except OSError as exc:
+                raise DestinationError(f"cannot write the outputs: {exc.strerror or exc}") from None
         self.index.commit()
+
+    def _syncs(self) -> Syncs:
+        if self.syncs is None:
+            self.syncs = Syncs().__enter__()
+        return self.syncs
 
     def _report(self, relative: str, number: int, duplicate: Duplicate, url: str | None = None) -> None:
         entry: dict[str, Any] = {"input": relative, "article": number}
@@ -121,7 +136,7 @@ class ArticleChecks:
         else:
             new = _without(data, outcome.article_bytes, set(found), output_format)
         try:
-            write_atomic(outcome.output, new)
+            write_atomic(outcome.output, new, self._syncs())
         except OSError as exc:
             raise DestinationError(f"cannot write {outcome.output}: {exc.strerror or exc}") from None
 
@@ -130,7 +145,7 @@ class ArticleChecks:
         lines found marked, or left out."""
         drop = self.options.duplicates == "drop"
         try:
-            with open(output, "rb") as source, AtomicFile(output) as out:
+            with open(output, "rb") as source, AtomicFile(output, self._syncs()) as out:
                 for number, line in enumerate(source):
                     duplicate = found.get(number)
                     if duplicate is None:

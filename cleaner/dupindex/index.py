@@ -36,7 +36,8 @@ from typing import Any
 from ..config import CleanerConfig
 from ..model import CleanerError
 from .sketch import (
-    BANDS, MAX_WORDS, ROWS, SHINGLE_WORDS, ArticleSketch, article_similarity, band_keys, stored_words,
+    BANDS, MAX_WORDS, ROWS, SHINGLE_WORDS, ArticleSketch, article_similarity, band_keys, grams_similarity,
+    stored_words, word_grams,
 )
 
 INDEX_NAME = ".cleaner-articles.sqlite"
@@ -44,9 +45,10 @@ INDEX_VERSION = 1
 # An article's id: its input's seq above this many bits, its number below
 # (16 million articles per input: a very large WARC file).
 NUMBER_BITS = 24
-# Rows read per band key: a key shared by many articles (a boilerplate-only
-# body) costs no more than this; the earliest articles holding it are read.
-MAX_ROWS_PER_BAND = 32
+# Rows read per band key: a key shared by many articles (the same story on
+# many pages, a boilerplate-only body) costs no more than this; the earliest
+# articles holding it are read, and the other bands find the rest.
+MAX_ROWS_PER_BAND = 8
 # Candidates compared with rapidfuzz per article, those sharing most bands first.
 MAX_COMPARED = 16
 # SQLite's page cache, in KiB (negative cache_size): what a lookup may keep in memory.
@@ -176,55 +178,58 @@ class ArticleIndex:
     def _earliest_repeat(
         self, article: int, words: list[str], bands: tuple[int, ...]
     ) -> tuple[Duplicate | None, int | None]:
-        """Among the earlier articles sharing a band, the earliest first telling
-        this one repeats: (what to report, its id)."""
-        best: tuple[int, float] | None = None
-        for other, score, ratio in self.candidates(article, words, bands):
-            if not self._same_story(score, ratio):
+        """The earliest candidate this article repeats, or the first telling
+        that one repeats when this one repeats it too: (what to report, its id)."""
+        mine = word_grams(words)
+        for other in sorted(self._sharing(article, bands)):  # earliest first: the first found is the answer
+            theirs = self._words(other)
+            score = None if theirs is None else self._story_score(mine, words, theirs)
+            if score is None:
                 continue
-            target, target_score = self._first_telling(words, other, score)
-            if best is None or target < best[0]:
-                best = (target, target_score)
-        if best is None:
-            return None, None
-        return self._describe(*best), best[0]
+            target, target_score = self._first_telling(mine, words, other, score)
+            return self._describe(target, target_score), target
+        return None, None
 
-    def candidates(self, article: int, words: list[str], bands: tuple[int, ...]) -> list[tuple[int, float, float]]:
-        """The earlier articles sharing most bands with this one (at most
-        MAX_COMPARED): id, similarity (0-100) and the shorter's share of the
-        longer's length (0-1)."""
+    def _sharing(self, article: int, bands: tuple[int, ...]) -> list[int]:
+        """The earlier articles sharing most bands with this one, at most MAX_COMPARED."""
         shared: Counter[int] = Counter()
         for key in bands:
-            for (other,) in self.db.execute(
+            shared.update(other for (other,) in self.db.execute(
                 "SELECT article FROM bands WHERE key = ? AND article < ? ORDER BY article LIMIT ?",
                 (key, article, MAX_ROWS_PER_BAND),
-            ):
-                shared[other] += 1
+            ))
+        return sorted(shared, key=lambda a: (-shared[a], a))[:MAX_COMPARED]
+
+    def candidates(self, article: int, words: list[str], bands: tuple[int, ...]) -> list[tuple[int, float, float]]:
+        """What the decision weighs (bench/dup_articles.py sweeps thresholds over
+        it): each candidate's id, similarity (0-100) and the shorter's share of
+        the longer's length (0-1)."""
         found = []
-        for other in sorted(shared, key=lambda a: (-shared[a], a))[:MAX_COMPARED]:
+        for other in self._sharing(article, bands):
             theirs = self._words(other)
             if theirs is not None:
                 found.append((other, article_similarity(words, theirs), _length_ratio(words, theirs)))
         return found
 
-    def _same_story(self, score: float, ratio: float) -> bool:
+    def _story_score(self, mine: list[str], words: list[str], theirs: list[str]) -> float | None:
+        """The similarity of an article (its words and their grams) to an indexed
+        one's words, if that makes them the same story."""
         config = self.config
-        return score >= config.article_duplicate_min_score and ratio >= config.article_duplicate_min_length_ratio
+        if _length_ratio(words, theirs) < config.article_duplicate_min_length_ratio:
+            return None
+        score = grams_similarity(mine, word_grams(theirs))
+        return score if score >= config.article_duplicate_min_score else None
 
     def _words(self, article: int) -> list[str] | None:
         row = self.db.execute("SELECT text FROM articles WHERE id = ?", (article,)).fetchone()
         return None if row is None else stored_words(bytes(row[0]))
 
-    def _first_telling(self, words: list[str], other: int, score: float) -> tuple[int, float]:
+    def _first_telling(self, mine: list[str], words: list[str], other: int, score: float) -> tuple[int, float]:
         """The article other repeats, when this one repeats it too; else other."""
         row = self.db.execute("SELECT original FROM articles WHERE id = ?", (other,)).fetchone()
         first = None if row is None or row[0] is None else self._words(int(row[0]))
-        if first is None:
-            return other, score
-        first_score = article_similarity(words, first)
-        if self._same_story(first_score, _length_ratio(words, first)):
-            return int(row[0]), first_score
-        return other, score
+        first_score = None if first is None else self._story_score(mine, words, first)
+        return (other, score) if first_score is None else (int(row[0]), first_score)
 
     def _describe(self, article: int, score: float) -> Duplicate:
         seq, number = article >> NUMBER_BITS, article & ((1 << NUMBER_BITS) - 1)

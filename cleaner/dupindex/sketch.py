@@ -128,16 +128,21 @@ def article_similarity(words: list[str], other: list[str]) -> float:
     two stories sharing a quote score about the quote's share. Over single
     words, a short article found its common words in order in any long one
     (60-80 against an unrelated story); over 3-grams only stock phrases line up."""
+    return grams_similarity(word_grams(words), word_grams(other))
+
+
+def grams_similarity(grams: list[str], other: list[str]) -> float:
+    """article_similarity of two articles' word_grams (made once for many comparisons)."""
     from rapidfuzz.distance import LCSseq
 
-    mine, theirs = _grams(words), _grams(other)
-    shorter = min(len(mine), len(theirs))
+    shorter = min(len(grams), len(other))
     if not shorter:
         return 0.0
-    return 100.0 * LCSseq.similarity(mine, theirs, processor=None) / shorter
+    return 100.0 * LCSseq.similarity(grams, other, processor=None) / shorter
 
 
-def _grams(words: list[str]) -> list[str]:
+def word_grams(words: list[str]) -> list[str]:
+    """An article's runs of CONFIRM_GRAM_WORDS words, in order (one run if it is shorter)."""
     if len(words) < CONFIRM_GRAM_WORDS:
         return [" ".join(words)] if words else []
     return [" ".join(words[n:n + CONFIRM_GRAM_WORDS]) for n in range(len(words) - CONFIRM_GRAM_WORDS + 1)]
