@@ -94,6 +94,33 @@ def _limit_options(command: Callable[..., None]) -> Callable[..., None]:
     return command
 
 
+def _dedupe_options(index_help: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """--drop-duplicate-articles, --no-dedupe and --dedupe-index, shared by clean (streams) and batch."""
+    def add(command: Callable[..., None]) -> Callable[..., None]:
+        for option in reversed([
+            click.option("--drop-duplicate-articles", "drop_duplicates", is_flag=True,
+                         help="Leave out an article that repeats an earlier one (instead of naming it in "
+                         "duplicate_of)."),
+            click.option("--no-dedupe", "no_dedupe", is_flag=True,
+                         help="Do not look for articles that repeat earlier ones (no fingerprints, no index)."),
+            click.option("--dedupe-index", "dedupe_index", type=click.Path(dir_okay=False), metavar="PATH",
+                         help=f"Check the articles against this index of earlier ones and add them to it: {index_help}."),
+        ]):
+            command = option(command)
+        return command
+
+    return add
+
+
+def _duplicates_mode(drop: bool, off: bool, index: str | None) -> str:
+    """BatchOptions.duplicates from the options."""
+    if off and (drop or index):
+        _fail("--no-dedupe excludes --drop-duplicate-articles and --dedupe-index", EXIT_USAGE)
+    if index and os.path.isdir(index):
+        _fail(f"{index}: is a folder; give the index file's path", EXIT_USAGE)
+    return "off" if off else "drop" if drop else "mark"
+
+
 @main.command("clean", epilog=_examples(
     "cleaner clean page.txt -o page.md",
     "curl -s https://example.org/a | cleaner clean -f json | jq -r '.articles[0].title'",
@@ -118,16 +145,19 @@ def _limit_options(command: Callable[..., None]) -> Callable[..., None]:
 @click.option("--fields", "fields_spec", default="", help=FIELDS_HELP)
 @click.option("--check", is_flag=True, help="Verify that every input line is accounted for exactly once "
               "(kept, title, metadata, caption or dropped with a reason); exit 1 if not.")
+@_dedupe_options("record streams only [default: none; the streams given are checked against each other]")
 @_limit_options
 def clean_command(
     inputs: tuple[str, ...], output_format: str, output: str | None, captions: bool, links: bool,
     explain: bool, comments: bool, input_format: str, site_model_path: str | None, site: str | None,
-    fields_spec: str, check: bool, **limits: int,
+    fields_spec: str, check: bool, drop_duplicates: bool, no_dedupe: bool, dedupe_index: str | None,
+    **limits: int,
 ) -> None:
     """Clean INPUT files (or stdin, as - or when none are given) into articles.
 
     Record streams (.jsonl, .warc[.gz], .warc.wet[.gz]) are cleaned record by
-    record into JSONL, one article a line with its record's url, date and id.
+    record into JSONL, one article a line with its record's url, date and id;
+    an article that repeats an earlier record's gets "duplicate_of".
     """
     names = _input_names(inputs)
     config = _config(limits, keep_comments=comments)
@@ -145,8 +175,13 @@ def clean_command(
     if streams:
         if len(streams) != len(names):
             _fail("record streams (.jsonl, .warc, .wet) cannot be mixed with single pages", EXIT_USAGE)
-        _clean_streams(streams, output, input_format, config, site_model, site, _fields(fields_spec))
+        duplicates = _duplicates_mode(drop_duplicates, no_dedupe, dedupe_index)
+        _clean_streams(streams, output, input_format, config, site_model, site, _fields(fields_spec), duplicates,
+                       dedupe_index)
         return
+    if drop_duplicates or dedupe_index:
+        _fail("--drop-duplicate-articles and --dedupe-index are for record streams "
+              "(.jsonl, .warc, .wet); for folders of pages use cleaner batch", EXIT_USAGE)
     documents, failed = [], 0
     for name in names:
         boilerplate: frozenset[int] = frozenset()
@@ -189,22 +224,34 @@ def clean_command(
 
 def _clean_streams(
     names: list[str], output: str | None, input_format: str, config: CleanerConfig,
-    site_model: object, site: str | None, fields: object,
+    site_model: object, site: str | None, fields: object, duplicates: str, index: str | None,
 ) -> None:
     """Record streams to JSONL lines, written as they come (memory stays flat)."""
+    from contextlib import ExitStack, nullcontext
+
     from . import batch
+    from .batch.duplicates import RecordChecks
     from .sitemodel import SiteModel, site_of
 
-    options = batch.BatchOptions(output_format="jsonl", input_format=input_format, fields=fields)  # type: ignore[arg-type]
+    options = batch.BatchOptions(output_format="jsonl", input_format=input_format, fields=fields,  # type: ignore[arg-type]
+                                 duplicates=duplicates)
     failed = 0
-    with AtomicFile(output) if output else _Stdout() as out:
+    checking = RecordChecks(index, options, config) if duplicates != "off" else nullcontext(None)
+    with ExitStack() as stack:
+        checks = _engine_errors(lambda: stack.enter_context(checking))  # a locked or unreadable index: its exit code
+        out: AtomicFile | _Stdout = AtomicFile(output) if output else _Stdout()
+        stack.enter_context(out)  # both return themselves
         for name in names:
+            if checks is not None:
+                checks.start(name)
             try:
                 for record in batch.read_records(name, options.fields, config.max_record_bytes):
                     boilerplate: frozenset[int] = frozenset()
                     if isinstance(site_model, SiteModel):
                         boilerplate = site_model.boilerplate(site or site_of(record.url, name), config)
-                    lines, error = batch.clean_record(record, name, options, config, boilerplate)
+                    lines, error, articles = batch.clean_record_articles(record, name, options, config, boilerplate)
+                    if checks is not None:
+                        lines = checks.lines(record.url, lines, articles)
                     for line in lines:
                         out.write(line)
                     if error is not None:
@@ -336,20 +383,26 @@ def _inputs(src: str | None, files_from: object, pattern: str, dest: str) -> lis
 @click.option("--no-site-model", "no_site_model", is_flag=True,
               help="Do not learn the sites' boilerplate across their pages.")
 @click.option("--fields", "fields_spec", default="", help=FIELDS_HELP)
+@_dedupe_options("the article index [default: DEST/.cleaner-articles.sqlite]")
 @_engine_options
 @_limit_options
 def batch_command(
     paths: tuple[str, ...], output_format: str, jobs: int | None, pattern: str, files_from: object,
     force: bool, report: str | None, captions: bool, links: bool, comments: bool, input_format: str,
     site_model: str | None, no_site_model: bool, fields_spec: str, engine: str, scheduler: str | None,
-    connect_timeout: float, page_seconds: float, **limits: int,
+    connect_timeout: float, page_seconds: float, drop_duplicates: bool, no_dedupe: bool,
+    dedupe_index: str | None, **limits: int,
 ) -> None:
     """Clean every file under SRC (or listed by --files-from) into DEST.
 
     Outputs mirror SRC's paths with the format's extension; a manifest in DEST
     makes re-runs skip what has not changed. Each site's boilerplate is learned
     across its pages into DEST/.cleaner-site-model.bin (pass 1), then used to
-    clean (pass 2). Exit codes: 0 all cleaned, 1 some inputs failed (listed on
+    clean (pass 2). Every article is looked up in an index of the articles
+    seen in this run and earlier ones (DEST/.cleaner-articles.sqlite): one
+    that repeats an earlier one gets "duplicate_of" in JSON and JSONL and a
+    line in --report, or is left out with --drop-duplicate-articles.
+    Exit codes: 0 all cleaned, 1 some inputs failed (listed on
     stderr and in --report), 2 usage error, 3 another run holds DEST's lock,
     4 DEST cannot be written, 5 the Dask engine failed (no scheduler answered
     within --connect-timeout, or the cluster was lost: run again to finish),
@@ -367,6 +420,7 @@ def batch_command(
         output_format=output_format, captions=captions, links=links, input_format=input_format,
         pattern=pattern, force=force, jobs=jobs or os.cpu_count() or 1, learn_sites=not no_site_model,
         fields=_fields(fields_spec), page_seconds=page_seconds,
+        duplicates=_duplicates_mode(drop_duplicates, no_dedupe, dedupe_index),
     )
     workers = _make_engine(engine, scheduler, connect_timeout, options.jobs)
     result = batch.BatchResult()
@@ -375,7 +429,7 @@ def batch_command(
         try:
             _engine_errors(lambda: batch.run_batch(
                 inputs, dest, options, _config(limits, keep_comments=comments), progress=_progress_printer(),
-                engine=workers, site_model=site_model, result=result,
+                engine=workers, site_model=site_model, result=result, article_index=dedupe_index,
             ))
         finally:  # also when the run stops early: what was done, what failed, what was not reached
             _finish_batch(result, report)
@@ -412,6 +466,45 @@ def _finish_batch(result: BatchResult, report: str | None) -> None:
             write_atomic(report, (json.dumps(result.report(), indent=2) + "\n").encode("utf-8"))
         except OSError as exc:
             _fail(f"cannot write {report}: {exc.strerror or exc}", EXIT_DESTINATION)
+
+
+@main.command("dedupe-index", epilog=_examples(
+    "cleaner dedupe-index data/clean                   # what DEST's article index holds (JSON)",
+    "cleaner dedupe-index data/clean | jq .articles",
+    "cleaner dedupe-index data/clean --reset           # forget every article seen",
+))
+@click.argument("target", metavar="DEST|INDEX")
+@click.option("--reset", is_flag=True, help="Remove the index: the next run starts from no article seen "
+              "(run cleaner batch with --force to index DEST's inputs again).")
+def dedupe_index_command(target: str, reset: bool) -> None:
+    """Show what an article index holds, as JSON on stdout, or reset it.
+
+    TARGET is a cleaner batch DEST (its .cleaner-articles.sqlite) or an index
+    file given to --dedupe-index. Exit codes: 0 done, 2 no index there,
+    3 a run is using it.
+    """
+    import json
+
+    from .batch import LOCK_NAME, Lock
+    from .dupindex import INDEX_NAME, ArticleIndex, remove_index
+
+    folder = os.path.isdir(target)
+    path = os.path.join(target, INDEX_NAME) if folder else target
+    if not os.path.isfile(path):
+        _fail(f"{target}: no article index there (cleaner batch makes one in DEST)", EXIT_USAGE)
+    lock = os.path.join(target, LOCK_NAME) if folder else path + ".lock"
+
+    def run() -> None:
+        with Lock(lock, f"a cleaner run is using {path}: try again when it is done"):
+            if reset:
+                remove_index(path)
+                _message(f"removed the article index {path}")
+                return
+            with ArticleIndex(path) as index:
+                stats = index.stats()
+        _write(json.dumps(stats, indent=2) + "\n", None)
+
+    _engine_errors(run)
 
 
 @main.command("learn", epilog=_examples(

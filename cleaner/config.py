@@ -111,6 +111,26 @@ class CleanerConfig:
     # Path to the boundary model's weights (JSON); None uses the packaged one.
     boundary_model: str | None = None
 
+    # --- the same story twice: duplicate articles across pages (dupindex) ------
+    # Chosen together by bench/dup_articles.py on the stories of three of its
+    # five site folds (the highest recall at precision 0.99 or more) and scored
+    # on the other two: precision 0.994, recall 0.974 (docs/batch.md). An
+    # article repeats an earlier one (a candidate from the index's MinHash
+    # bands) when the longest common subsequence of their word 3-grams covers
+    # at least article_duplicate_min_score (0-100) of the shorter one's: a
+    # story under another template, cut in half, with a paragraph added or
+    # removed or a correction line keeps 80-100 of it (what the cleaner keeps
+    # of the pages around it takes the rest); two stories sharing a quote keep
+    # the quote's share...
+    article_duplicate_min_score: float = 65.0
+    # ...and the shorter has at least this share (0-1) of the longer's words: a
+    # brief is not the story of a long feature that quotes it, nor a story the
+    # page's comments taken for an article.
+    article_duplicate_min_length_ratio: float = 0.4
+    # Articles of fewer words are not fingerprinted: too short to tell a story
+    # from a shared quote (the bench's stories have 80 words or more).
+    article_duplicate_min_words: int = 30
+
     # --- limits on hostile and oversized input (limits.py) --------------------
     # Scraped pages are untrusted: each limit bounds what one page may cost, so a
     # gzip bomb or a runaway dump is refused (or cut) instead of taking the

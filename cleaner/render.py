@@ -19,6 +19,9 @@ from .text import (
 )
 
 ARTICLE_SEPARATOR = f"\n{ARTICLE_RULE}\n\n"
+# What stands between two articles in a Markdown or text output: a page's output
+# is its articles' own renders joined by it (cleaner batch drops one that way).
+ARTICLE_JOINERS = {"markdown": ARTICLE_SEPARATOR, "text": "\n"}
 # Keys of an article object, in output order.
 ARTICLE_KEYS = ("title", "published", "updated", "dateline", "byline", "paragraphs", "captions")
 
@@ -58,12 +61,12 @@ def render_jsonl(documents: list[Document], *, explain: bool = False) -> str:
 
 def render_markdown(documents: list[Document], *, captions: bool = False, links: bool = False) -> str:
     parts = [_article_markdown(a, captions, links) for d in documents for a in d.articles]
-    return ARTICLE_SEPARATOR.join(parts)
+    return ARTICLE_JOINERS["markdown"].join(parts)
 
 
 def render_text(documents: list[Document], *, captions: bool = False) -> str:
     parts = [_article_text(a, captions) for d in documents for a in d.articles]
-    return "\n".join(parts)
+    return ARTICLE_JOINERS["text"].join(parts)
 
 
 def has_layout_marks(document: Document) -> bool:

@@ -28,17 +28,20 @@ Inputs are never modified, moved or deleted.
 from ..records import read_records
 from .engine import EngineError, EngineMissing
 from ..atomic import TEMP_PREFIX, AtomicFile, write_atomic
-from .files import LOCK_NAME, DestinationError, LockedError
+from .files import LOCK_NAME, DestinationError, Lock, LockedError
 from .local import LocalEngine
 from .manifest import MANIFEST_NAME
 from .plan import list_inputs, output_name, read_file_list, settings_digest
 from .run import LEGACY_SITE_MODEL_NAME, SITE_MODEL_NAME, BatchResult, learn_sites, run_batch
-from .tasks import BatchOptions, Outcome, Task, clean_one, clean_partition, clean_record, count_partition
+from .tasks import (
+    BatchOptions, Outcome, Task, clean_one, clean_partition, clean_record, clean_record_articles, count_partition,
+)
 
 __all__ = [
     "LEGACY_SITE_MODEL_NAME", "LOCK_NAME", "MANIFEST_NAME", "SITE_MODEL_NAME", "TEMP_PREFIX", "AtomicFile",
     "BatchOptions", "BatchResult", "DestinationError", "EngineError", "EngineMissing", "LocalEngine",
-    "LockedError", "Outcome", "Task", "clean_one", "clean_partition", "clean_record", "count_partition",
+    "Lock", "LockedError", "Outcome", "Task", "clean_one", "clean_partition", "clean_record", "clean_record_articles",
+    "count_partition",
     "learn_sites", "list_inputs", "output_name", "read_file_list", "read_records", "run_batch",
     "settings_digest", "write_atomic",
 ]

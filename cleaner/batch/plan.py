@@ -89,6 +89,7 @@ def settings_digest(options: BatchOptions, config: CleanerConfig) -> str:
         "links": options.links,
         "input_format": options.input_format,
         "fields": asdict(options.fields),
+        "duplicates": options.duplicates,
         "config": asdict(config),
         "models": _model_digest(),
     }

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..config import CleanerConfig
 from ..model import CleanerError
@@ -25,6 +26,9 @@ from .local import LocalEngine
 from .manifest import MANIFEST_NAME, Manifest, failed_before, same_file, unchanged
 from .plan import output_paths, settings_digest, task_settings
 from .tasks import BatchOptions, Outcome, Task, learn_model, site_boilerplate, site_key, unpack_prints
+
+if TYPE_CHECKING:
+    from .duplicates import ArticleChecks
 
 SITE_MODEL_NAME = ".cleaner-site-model.bin"
 # The JSON model of cleaner 0.1's batch: read once, saved anew, removed.
@@ -45,6 +49,8 @@ class BatchResult:
     done: set[str] = field(default_factory=set, repr=False)  # inputs accounted for so far
     # not in the summary or the report: what each pass read (cleaner batch
     # prints them with CLEANER_DEBUG_CPU set)
+    # each article that repeats an earlier one: input, article number, duplicate_of
+    duplicates: list[dict[str, object]] = field(default_factory=list)
     learned: int = 0  # inputs read and fingerprinted by pass 1
     parsed: int = 0  # inputs pass 2 read and parsed again (the rest it finished from pass 1's pages)
 
@@ -55,6 +61,8 @@ class BatchResult:
             f"cleaned {self.cleaned:,}, skipped {self.skipped:,}, failed {len(self.failed):,}{before} "
             f"in {self.seconds:.0f} s"
         )
+        if self.duplicates:
+            line += f"; {len(self.duplicates):,} articles repeat earlier ones"
         if self.stopped is not None:
             line += f"; stopped early, {len(self.not_reached):,} inputs not reached"
         return line
@@ -67,6 +75,7 @@ class BatchResult:
             "seconds": round(self.seconds, 3),
             "stopped": self.stopped,
             "not_reached": self.not_reached,
+            "duplicates": self.duplicates,
         }
 
     def stop(self, planned: list[str], reason: str) -> None:
@@ -96,6 +105,7 @@ def run_batch(
     engine: Engine | None = None,
     site_model: str | None = None,
     result: BatchResult | None = None,
+    article_index: str | None = None,
 ) -> BatchResult:
     """Clean every input into dest. Raises LockedError, DestinationError, EngineError.
 
@@ -105,11 +115,14 @@ def run_batch(
     site's boilerplate; an output made with another boilerplate set than its
     site's current one is made again. engine: LocalEngine(options.jobs) if None.
     result: filled as the run goes (give one to read it after an exception).
+    Unless options.duplicates is "off", every article is checked against the
+    article index (article_index, else DEST/.cleaner-articles.sqlite) and added
+    to it (duplicates.py).
     """
     started = time.monotonic()
     result = result if result is not None else BatchResult()
     try:
-        return _run(inputs, dest, options, config, progress, engine, site_model, result)
+        return _run(inputs, dest, options, config, progress, engine, site_model, result, article_index)
     except BaseException as exc:  # DEST unwritable, the engine lost, Ctrl-C: say what was not done
         reason = str(exc) if isinstance(exc, CleanerError) else "interrupted" if isinstance(
             exc, KeyboardInterrupt) else type(exc).__name__
@@ -122,7 +135,7 @@ def run_batch(
 def _run(
     inputs: list[tuple[str, str]], dest: str, options: BatchOptions, config: CleanerConfig,
     progress: Callable[[BatchResult, int], None] | None, engine: Engine | None, site_model: str | None,
-    result: BatchResult,
+    result: BatchResult, article_index: str | None = None,
 ) -> BatchResult:
     dest = os.path.abspath(dest)
     try:
@@ -148,8 +161,15 @@ def _run(
             model_path, result.learned, before = _learn_batch(planned, dest, options, config, workers, keep, kept)
         tasks = _clean_tasks(planned, model_path, options, config, result, kept, before, manifest)
         if tasks:
+            checks = _article_checks(dest, article_index, options, config, stack)
             partitions = partitions_of(tasks, workers().workers)
             for partition, outcomes in zip(partitions, workers().clean(partitions, options, config)):
+                if checks is not None:  # outputs final and the index committed before the manifest has them
+                    for outcome in outcomes:
+                        checks.check(outcome)
+                    checks.commit()
+                    result.duplicates += checks.found
+                    checks.found.clear()
                 for task, outcome in zip(partition, outcomes):
                     _record(outcome, task.settings, manifest, result)
                 if progress is not None:
@@ -160,6 +180,20 @@ def _run(
 
 
 Planned = list[tuple[str, str, str, "sqlite3.Row | None"]]  # source, relative, output, manifest row
+
+
+def _article_checks(
+    dest: str, article_index: str | None, options: BatchOptions, config: CleanerConfig, stack: ExitStack
+) -> ArticleChecks | None:
+    """The run's article index, opened when there is something to check (index module loaded then)."""
+    if options.duplicates == "off":
+        return None
+    from .duplicates import ArticleChecks, index_path
+
+    try:
+        return stack.enter_context(ArticleChecks(index_path(dest, article_index), dest, options, config))
+    except OSError as exc:
+        raise DestinationError(f"cannot write the article index: {exc.strerror or exc}") from None
 
 
 def _learn_batch(

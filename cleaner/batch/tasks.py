@@ -38,16 +38,20 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..config import CleanerConfig
 from ..limits import read_page_file, unpack_page
-from ..model import CleanerError, Document
+from ..model import Article, CleanerError, Document
 from ..pipeline import Prepared, clean, finish, page_fingerprints, prepare
 from ..records import Record, RecordFields, is_stream, read_records
 from ..sitemodel import SiteCounts, SiteModel, fingerprint_page, load_boilerplate, merge_counts, site_of
 from ..atomic import AtomicFile, Syncs, write_atomic
 from .files import DestinationError, file_hash, is_destination_error, read_hashed
 from .kept import Keep, Keeper, Ticket, take_page
+
+if TYPE_CHECKING:
+    from ..dupindex.sketch import ArticleSketch
 
 # Pass-1 counts are split by fingerprint into this many buckets, merged separately.
 N_BUCKETS = 8
@@ -85,6 +89,9 @@ class BatchOptions:
     # limit). Enforced with SIGALRM where the task runs in a process's main
     # thread (the local pool); not in a Dask worker's thread.
     page_seconds: float | None = None
+    # Articles that repeat an earlier one (dupindex): "mark" them (duplicate_of
+    # in JSON and JSONL), "drop" them from the output, or "off": no fingerprints.
+    duplicates: str = "mark"
 
 
 @dataclass(frozen=True)
@@ -117,6 +124,12 @@ class Outcome:
     # a single page's line fingerprints (pack_prints), which the manifest keeps: a later
     # run whose site boilerplate changes tells from them whether this output would change
     prints: bytes = b""
+    # a single page's articles for the article index (None: too short), with
+    # each one's length in bytes in a Markdown or text output (to drop it)
+    sketches: tuple[ArticleSketch | None, ...] = ()
+    article_bytes: tuple[int, ...] = ()
+    # a record stream's sketches: a spill file in DEST (read_stream_sketches)
+    sketch_file: str = ""
 
 
 @dataclass
@@ -380,12 +393,12 @@ def clean_one(task: Task, options: BatchOptions, config: CleanerConfig, syncs: S
     common = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": digest, "output": task.output}
     if task.known_hash == digest:
         return Outcome(task.relative, "unchanged", **common)  # type: ignore[arg-type]
-    parsed, prints = True, b""
+    parsed, prints, found = True, b"", _Articles(0)
     try:
         _test_hook(task)
         sites = site_boilerplate(task.model_path, config)
         if is_stream(task.source):
-            articles = _clean_stream(task, options, config, sites)
+            found = _clean_stream(task, options, config, sites)
         else:
             # the page pass 1 kept, if it still can be had (not in a worker
             # that died since, nor a spill file that failed): else parsed again
@@ -399,7 +412,7 @@ def clean_one(task: Task, options: BatchOptions, config: CleanerConfig, syncs: S
                 prints = pack_prints(fingerprint_page(page.blocks))
             else:
                 page, prints = taken
-            articles = _clean_page(task, options, config, sites.get(task.site, frozenset()), page, syncs)
+            found = _clean_page(task, options, config, sites.get(task.site, frozenset()), page, syncs)
     except CleanerError as exc:
         return Outcome(task.relative, "failed", error=str(exc), **common)  # type: ignore[arg-type]
     except OSError as exc:
@@ -409,16 +422,28 @@ def clean_one(task: Task, options: BatchOptions, config: CleanerConfig, syncs: S
     except Exception as exc:  # MemoryError, a bug: this input fails, the batch goes on
         return Outcome(task.relative, "failed", error=_unexpected(exc), **common)  # type: ignore[arg-type]
     return Outcome(
-        task.relative, "cleaned", articles=articles, parsed=parsed, prints=prints, **common  # type: ignore[arg-type]
+        task.relative, "cleaned", articles=found.count, parsed=parsed, prints=prints, sketches=found.sketches,
+        article_bytes=found.article_bytes, sketch_file=found.sketch_file, **common  # type: ignore[arg-type]
     )
+
+
+@dataclass(frozen=True)
+class _Articles:
+    """What cleaning an input found: how many articles, and what the article
+    index needs of them (Outcome's fields of the same names)."""
+
+    count: int
+    sketches: tuple[ArticleSketch | None, ...] = ()
+    article_bytes: tuple[int, ...] = ()
+    sketch_file: str = ""
 
 
 def _clean_page(
     task: Task, options: BatchOptions, config: CleanerConfig, boilerplate: frozenset[int], page: Prepared,
     syncs: Syncs | None,
-) -> int:
+) -> _Articles:
     """Finish a prepared single page into its output."""
-    from ..render import render_json, render_jsonl, render_markdown, render_text
+    from ..render import ARTICLE_JOINERS, render_json, render_jsonl, render_markdown, render_text
 
     with time_limit(options.page_seconds):
         document = finish(page, source=task.relative, config=config, site_boilerplate=boilerplate)
@@ -428,23 +453,89 @@ def _clean_page(
         "markdown": lambda docs: render_markdown(docs, captions=options.captions, links=options.links),
         "text": lambda docs: render_text(docs, captions=options.captions),
     }
-    write_atomic(task.output, renderers[options.output_format]([document]).encode("utf-8"), syncs)
-    return len(document.articles)
+    render = renderers[options.output_format]
+    if options.duplicates == "off" or not document.articles:
+        write_atomic(task.output, render([document]).encode("utf-8"), syncs)
+        return _Articles(len(document.articles))
+    sketches = tuple(_sketch(article.paragraphs, config) for article in document.articles)
+    sizes: tuple[int, ...] = ()
+    if options.output_format in ARTICLE_JOINERS:  # each article's part of the output, to drop it
+        parts = [render([Document(task.relative, [article])]).encode("utf-8") for article in document.articles]
+        sizes = tuple(len(part) for part in parts)
+        data = ARTICLE_JOINERS[options.output_format].encode("utf-8").join(parts)
+    else:
+        data = render([document]).encode("utf-8")
+    write_atomic(task.output, data, syncs)
+    return _Articles(len(document.articles), sketches, sizes)
+
+
+def _sketch(paragraphs: list[str], config: CleanerConfig) -> ArticleSketch | None:
+    from ..dupindex.sketch import sketch_article
+
+    return sketch_article(paragraphs, config.article_duplicate_min_words)
 
 
 def _clean_stream(
     task: Task, options: BatchOptions, config: CleanerConfig, sites: dict[str, frozenset[int]]
-) -> int:
-    """Clean a record stream record by record into one JSONL file, streaming."""
+) -> _Articles:
+    """Clean a record stream record by record into one JSONL file, streaming;
+    its articles' sketches go to a spill file beside it (SketchSpill)."""
     count = 0
-    with AtomicFile(task.output) as out:
+    with AtomicFile(task.output) as out, SketchSpill.for_output(task.output, options) as spill:
+        lines_written = 0
         for record in read_records(task.source, options.fields, config.max_record_bytes):
             boilerplate = sites.get(site_of(record.url, task.source), frozenset())
-            lines, _ = clean_record(record, task.relative, options, config, boilerplate)
-            for line in lines:
+            lines, _, articles = clean_record_articles(record, task.relative, options, config, boilerplate)
+            for line, article in zip(lines, articles):
                 out.write(line)
-            count += len(lines)
-    return count
+                if spill is not None:
+                    spill.add(lines_written, count, record.url, _sketch(article.paragraphs, config))
+                lines_written += 1
+                count += 1
+            for line in lines[len(articles):]:  # the error line of a record that failed
+                out.write(line)
+                lines_written += 1
+    return _Articles(count, sketch_file=spill.path if spill is not None else "")
+
+
+class SketchSpill:
+    """A stream's article sketches, pickled one by one into a temporary file
+    beside its output (every engine's workers write into DEST): the main process
+    reads them back in order (read_stream_sketches), and memory stays flat."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    @classmethod
+    def for_output(cls, output: str, options: BatchOptions) -> contextlib.AbstractContextManager[SketchSpill | None]:
+        if options.duplicates == "off":
+            return contextlib.nullcontext(None)
+        from ..atomic import TEMP_PREFIX
+
+        folder, name = os.path.split(output)
+        return cls(os.path.join(folder, f"{TEMP_PREFIX}sketches-{os.getpid()}-{name}"))
+
+    def __enter__(self) -> SketchSpill:
+        self.handle = open(self.path, "wb")
+        return self
+
+    def add(self, line: int, number: int, url: str | None, sketch: ArticleSketch | None) -> None:
+        pickle.dump((line, number, url, sketch), self.handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def __exit__(self, kind: object, *exc: object) -> None:
+        self.handle.close()
+        if kind is not None and os.path.exists(self.path):
+            os.unlink(self.path)
+
+
+def read_stream_sketches(path: str) -> Iterator[tuple[int, int, str | None, ArticleSketch | None]]:
+    """A SketchSpill's entries in order: (output line, article number, url, sketch)."""
+    with open(path, "rb") as handle:
+        while True:
+            try:
+                yield pickle.load(handle)
+            except EOFError:
+                return
 
 
 def clean_record(
@@ -453,6 +544,15 @@ def clean_record(
 ) -> tuple[list[bytes], str | None]:
     """A record's JSONL lines (one per article, with its url, date and id), and
     its error, if it could not be cleaned (then the one line says so)."""
+    lines, error, _ = clean_record_articles(record, relative, options, config, boilerplate)
+    return lines, error
+
+
+def clean_record_articles(
+    record: Record, relative: str, options: BatchOptions, config: CleanerConfig,
+    boilerplate: frozenset[int] = frozenset(),
+) -> tuple[list[bytes], str | None, list[Article]]:
+    """clean_record, and the articles of its lines (none for an error line)."""
     from ..render import article_dict
 
     identity = {"source": relative, "url": record.url, "date": record.date, "record_id": record.record_id}
@@ -470,9 +570,9 @@ def clean_record(
         except Exception as exc:  # MemoryError, a bug: this record fails, the stream goes on
             error = _unexpected(exc)
     if error is not None:
-        return [(json.dumps({**identity, "error": error}, ensure_ascii=False) + "\n").encode("utf-8")], error
+        return [(json.dumps({**identity, "error": error}, ensure_ascii=False) + "\n").encode("utf-8")], error, []
     lines = [
         (json.dumps({**identity, **article_dict(article)}, ensure_ascii=False) + "\n").encode("utf-8")
         for article in document.articles
     ]
-    return lines, None
+    return lines, None, document.articles
