@@ -28,6 +28,9 @@ from ..model import Block, BlockKind
 from ..text import SENTENCE_END_CHARS, dateline_of
 
 WORD_FEATURES = ("cohesion",)
+# The flags (0 or 1) that can be set when the next body line is asked about:
+# nothing lies between, so every other gap feature is 0 (gap_features).
+NEXT_LINE_FLAGS = ("dateline", "container_change", "notice_near", "start_title_shaped", "end_sentence")
 BOUNDARY_FEATURES = (
     "log_gap", "log_template_repeats", "template_share", "log_head_repeats", "dateline", "container_change",
     "log_article_chars", "log_run_chars", "notice_in_gap", "date_near_run", "title_near_run", "gap_mean_score",
@@ -170,6 +173,10 @@ def is_boundary(where: Gap, features: GapFeatures, path: str | None, min_probabi
     not a page start)."""
     model = _load(path)
     needed = _logit(min_probability)
+    if where.start == where.end + 1 and model.next_line_at_most + model.article_weight * math.log1p(
+        where.article_chars
+    ) + model.run_weight * math.log1p(where.run_chars) < needed:
+        return False  # the next line: only the sides' sizes and a few flags can say yes, and they cannot
     z = model.intercept + sum(map(operator.mul, model.gap_weights, gap_features(where, features.blocks)))
     if z + model.words_at_most < needed:
         return False
@@ -197,6 +204,11 @@ class _Model:
     word_weights: list[float]
     words_at_most: float
     words_at_least: float
+    # a next-line question: the most its 0-1 flags and words can add to the
+    # intercept (every other feature is 0 there), and the sides' size weights
+    next_line_at_most: float = 0.0
+    article_weight: float = 0.0
+    run_weight: float = 0.0
 
 
 @lru_cache(maxsize=8)
@@ -211,6 +223,10 @@ def _load(path: str | None) -> _Model:
     intercept = model["intercept"][0] - sum(w * m for w, m in zip(slopes, model["mean"]))
     split = len(slopes) - len(WORD_FEATURES)
     words = slopes[split:]
+    weight = dict(zip(BOUNDARY_FEATURES, slopes))
+    words_at_most = sum(max(0.0, w) for w in words)
     return _Model(
-        intercept, slopes[:split], words, sum(max(0.0, w) for w in words), sum(min(0.0, w) for w in words)
+        intercept, slopes[:split], words, words_at_most, sum(min(0.0, w) for w in words),
+        intercept + words_at_most + sum(max(0.0, weight[name]) for name in NEXT_LINE_FLAGS),
+        weight["log_article_chars"], weight["log_run_chars"],
     )
