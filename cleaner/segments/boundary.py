@@ -194,21 +194,29 @@ def _logit(probability: float) -> float:
     return math.log(probability / (1.0 - probability))
 
 
-@dataclass(frozen=True)
 class _Model:
     """The weights with the standardisation folded in: z = intercept + sum(w_j * x_j),
-    and the most and least the word features (each 0-1) can add."""
+    and the most and least the word features (each 0-1) can add. A next-line
+    question: the most its 0-1 flags and words can add to the intercept
+    (every other feature is 0 there), and the sides' size weights. (A plain
+    class: a dataclass costs a millisecond of start-up to make.)"""
 
-    intercept: float
-    gap_weights: list[float]
-    word_weights: list[float]
-    words_at_most: float
-    words_at_least: float
-    # a next-line question: the most its 0-1 flags and words can add to the
-    # intercept (every other feature is 0 there), and the sides' size weights
-    next_line_at_most: float = 0.0
-    article_weight: float = 0.0
-    run_weight: float = 0.0
+    __slots__ = (
+        "intercept", "gap_weights", "word_weights", "words_at_most", "words_at_least", "next_line_at_most",
+        "article_weight", "run_weight",
+    )
+
+    def __init__(self, intercept: float, slopes: list[float]) -> None:
+        split = len(slopes) - len(WORD_FEATURES)
+        weight = dict(zip(BOUNDARY_FEATURES, slopes))
+        self.intercept = intercept
+        self.gap_weights, self.word_weights = slopes[:split], slopes[split:]
+        self.words_at_most = sum(max(0.0, w) for w in self.word_weights)
+        self.words_at_least = sum(min(0.0, w) for w in self.word_weights)
+        self.next_line_at_most = (
+            intercept + self.words_at_most + sum(max(0.0, weight[name]) for name in NEXT_LINE_FLAGS)
+        )
+        self.article_weight, self.run_weight = weight["log_article_chars"], weight["log_run_chars"]
 
 
 @lru_cache(maxsize=8)
@@ -221,12 +229,4 @@ def _load(path: str | None) -> _Model:
         raise ValueError(f"{path}: a boundary model for other features")
     slopes = [c / s for c, s in zip(model["coef"], model["scale"])]
     intercept = model["intercept"][0] - sum(w * m for w, m in zip(slopes, model["mean"]))
-    split = len(slopes) - len(WORD_FEATURES)
-    words = slopes[split:]
-    weight = dict(zip(BOUNDARY_FEATURES, slopes))
-    words_at_most = sum(max(0.0, w) for w in words)
-    return _Model(
-        intercept, slopes[:split], words, words_at_most, sum(min(0.0, w) for w in words),
-        intercept + words_at_most + sum(max(0.0, weight[name]) for name in NEXT_LINE_FLAGS),
-        weight["log_article_chars"], weight["log_run_chars"],
-    )
+    return _Model(intercept, slopes)
