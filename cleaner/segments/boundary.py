@@ -27,6 +27,7 @@ from functools import lru_cache
 from ..model import Block, BlockKind
 from ..text import SENTENCE_END_CHARS, dateline_of
 
+# The features of the words on both sides of a gap (GapFeatures.word_features).
 WORD_FEATURES = ("cohesion",)
 # The flags (0 or 1) that can be set when the next body line is asked about:
 # nothing lies between, so every other gap feature is 0 (gap_features).
@@ -98,7 +99,8 @@ class GapFeatures:
         return bag
 
     def cohesion(self, before: Counter[str], after: Counter[str]) -> float:
-        """Cosine similarity of the topic words just before and just after a gap."""
+        """Cosine similarity of the topic words just before and just after a gap,
+        each word weighted by how few of the page's lines hold it (its rarity)."""
         if not before or not after:
             return 0.0
         rarity = self._rarity
