@@ -80,9 +80,7 @@ def group_segments(
     is_body = [ok and b.content_score >= config.content_min_score for ok, b in zip(may_be_body, blocks)]
     if not config.keep_comments:
         drop_replies(blocks, may_be_body, is_body, config.comments_article_min_chars)
-    runs = body_runs(blocks, is_body, is_caption, config)
-    fill_runs(runs, blocks, may_be_body, is_caption, config)
-    trim_runs(runs, blocks)
+    runs = _runs(blocks, is_body, may_be_body, is_caption, config)
     spans = split_articles(runs, blocks, config, boundary)
     if not spans and config.fallback_min_score < config.content_min_score:
         spans = _fallback_spans(blocks, may_be_body, is_caption, config)
@@ -104,11 +102,18 @@ def _fallback_spans(
     mostly sentences (fallback_run) as its one article. A short article (a
     paragraph or two on a busy page) scores lower than a long one."""
     is_body = [ok and b.content_score >= config.fallback_min_score for ok, b in zip(may_be_body, blocks)]
+    run = fallback_run(_runs(blocks, is_body, may_be_body, is_caption, config), blocks, config)
+    return [run] if run is not None else []
+
+
+def _runs(
+    blocks: list[Block], is_body: list[bool], may_be_body: list[bool], is_caption: list[bool], config: CleanerConfig
+) -> list[Span]:
+    """Body runs of the lines taken as article text, filled and trimmed."""
     runs = body_runs(blocks, is_body, is_caption, config)
     fill_runs(runs, blocks, may_be_body, is_caption, config)
     trim_runs(runs, blocks)
-    run = fallback_run(runs, blocks, config)
-    return [run] if run is not None else []
+    return runs
 
 
 def _declared_articles(blocks: list[Block]) -> list[Article]:
