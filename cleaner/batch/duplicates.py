@@ -124,7 +124,7 @@ class ArticleChecks:
         if output_format == "jsonl":
             self._rewrite_lines(outcome.output, found)
             return
-        if output_format not in ("json",) and not drop:
+        if output_format != "json" and not drop:
             return  # Markdown and text name no duplicate: the report does
         with open(outcome.output, "rb") as handle:
             data = handle.read()
@@ -186,7 +186,6 @@ def index_path(dest: str, given: str | None) -> str:
     from ..dupindex import INDEX_NAME
 
     return os.path.abspath(given) if given else os.path.join(dest, INDEX_NAME)
-
 
 
 class RecordChecks:
