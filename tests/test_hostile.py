@@ -229,7 +229,8 @@ def test_batch_with_a_bomb_cleans_the_rest_and_writes_the_report(tmp_path: Path)
 
 def test_report_is_written_when_the_run_is_interrupted(tmp_path: Path) -> None:
     src, dest, report = tmp_path / "src", tmp_path / "dest", tmp_path / "report.json"
-    _pages(src, 600)  # partitions of 600 // 8 = 64 pages (--jobs 1)
+    pages = 3000  # enough that the run outlasts its first 200 outputs by seconds
+    _pages(src, pages)
     process = subprocess.Popen(
         [sys.executable, "-m", "cleaner", "batch", str(src), str(dest), "--jobs", "1", "--no-site-model",
          "--report", str(report)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_limit_memory,
@@ -244,8 +245,8 @@ def test_report_is_written_when_the_run_is_interrupted(tmp_path: Path) -> None:
     written = _report(report)
     assert written["stopped"] == "interrupted"
     not_reached = written["not_reached"]
-    assert isinstance(not_reached, list) and 0 < len(not_reached) < 600, "the interrupt should land mid-run"
-    assert written["cleaned"] + len(not_reached) == 600  # type: ignore[operator]
+    assert isinstance(not_reached, list) and 0 < len(not_reached) < pages, "the interrupt should land mid-run"
+    assert written["cleaned"] + len(not_reached) == pages  # type: ignore[operator]
 
 
 def test_dask_worker_killed_by_one_input_fails_that_input_only(tmp_path: Path) -> None:
