@@ -51,7 +51,8 @@ OVERRIDES: dict[str, object] = {}
 def fold_config(name: str) -> CleanerConfig:
     return CleanerConfig(
         line_model=str(OUT / f"fold_text_{name}.json"), html_model=str(OUT / f"fold_html_{name}.json"),
-        boundary_model=str(OUT / f"fold_boundary_{name}.json"), **OVERRIDES,  # type: ignore[arg-type]
+        boundary_model=str(OUT / f"fold_boundary_{name}.json"), edge_model=str(OUT / f"fold_edge_{name}.json"),
+        **OVERRIDES,  # type: ignore[arg-type]
     )
 
 

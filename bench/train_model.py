@@ -78,10 +78,15 @@ TREE_INCREASING = ("logit",)
 LABEL_MIN_SHARE = 0.5
 
 
-def page_rows(data: str, gold_body: str, html: bool) -> tuple[list, list[list[float]], list[float], list[float]]:
+def page_blocks(data: str, html: bool) -> list:
+    """A page's blocks as the pipeline splits them, repeats marked."""
     config = CleanerConfig()
     decoded = read_input(data, input_format="html" if html else "text")
-    blocks = mark_duplicates(split_blocks(decoded, config)[0], config)
+    return mark_duplicates(split_blocks(decoded, config)[0], config)
+
+
+def block_labels(blocks: list, gold_body: str) -> tuple[list[float], list[float]]:
+    """Each block's label (1.0: article text) and weight (its share of the page's words)."""
     gold_tokens = WORD.findall(gold_body)
     grams = {n: set(zip(*(gold_tokens[i:] for i in range(n)))) for n in (1, 2, 3, 4)}
     labels, weights = [], []
@@ -95,6 +100,12 @@ def page_rows(data: str, gold_body: str, html: bool) -> tuple[list, list[list[fl
             label = 1.0 if sum(s in grams[4] for s in shingles) >= LABEL_MIN_SHARE * len(shingles) else 0.0
         labels.append(label)
         weights.append(max(1, len(tokens)) / total)
+    return labels, weights
+
+
+def page_rows(data: str, gold_body: str, html: bool) -> tuple[list, list[list[float]], list[float], list[float]]:
+    blocks = page_blocks(data, html)
+    labels, weights = block_labels(blocks, gold_body)
     return blocks, line_features(blocks, html=html), labels, weights
 
 
@@ -315,10 +326,10 @@ def _boundary_examples(job: tuple[list[str], int]) -> list[tuple[list[float], fl
     for page in pages:
         starts.append(line)
         line += read_input(page, input_format="text").text.count("\n") + 2
-    config = CleanerConfig(line_model=str(OUT / f"fold_text_{fold}.json"))
+    config = CleanerConfig(line_model=str(OUT / f"fold_text_{fold}.json"), edge_model=str(OUT / f"fold_edge_{fold}.json"))
     blocks = prepare("\n\n".join(pages) + "\n", config=config, input_format="text").blocks
     examples = []
-    features = GapFeatures(blocks)
+    features = GapFeatures(blocks, config.edge_model)
 
     def oracle(gap: Gap) -> bool:
         truth = bisect_right(starts, blocks[gap.start].line) != bisect_right(starts, blocks[gap.end].line)
@@ -363,17 +374,109 @@ def train_boundary(folds_only: bool, jobs: int) -> None:
         print(f"wrote {target}")
 
 
+# Edge model (cleaner/segments/edges.py): a token is used when lines of at
+# least this many training pages hold it (rarer ones would fit single sites).
+EDGE_MIN_PAGES = 100
+# Its L2 penalty (the inverse of scikit-learn's C): tokens are many, pages few.
+EDGE_L2 = 30.0
+
+
+def _edge_page(job: tuple[str, dict, str]) -> tuple[list[set[str]], list[int], list[int]] | None:
+    """A page's lines as edge tokens, and which lie before (head) and after
+    (foot) the page's gold; None if no line is gold."""
+    from cleaner.segments.edges import edge_tokens
+
+    pid, entry, rendering = job
+    blocks = page_blocks(read_page(pid, entry, rendering), html=False)
+    labels, _ = block_labels(blocks, entry["articleBody"])
+    gold_lines = [i for i, label in enumerate(labels) if label]
+    if not gold_lines:
+        return None
+    first, last = gold_lines[0], gold_lines[-1]
+    return (
+        [edge_tokens(b) for b in blocks],
+        [1 if i < first else 0 for i in range(len(blocks))],
+        [1 if i > last else 0 for i in range(len(blocks))],
+    )
+
+
+def _fit_edge(pages: list[tuple[list[set[str]], list[int], list[int]]]) -> dict:
+    """Two logistic models (head, foot) over the tokens of enough pages; every
+    page weighs the same."""
+    from collections import Counter
+
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    seen: Counter[str] = Counter()
+    for tokens, _, _ in pages:
+        seen.update(set().union(*tokens))
+    vocab = sorted(token for token, count in seen.items() if count >= EDGE_MIN_PAGES)
+    column = {token: j for j, token in enumerate(vocab)}
+    rows, cols, weights, heads, foots = [], [], [], [], []
+    n = 0
+    for tokens, head, foot in pages:
+        for line in tokens:
+            for token in line:
+                if token in column:
+                    rows.append(n)
+                    cols.append(column[token])
+            n += 1
+        weights += [1.0 / len(tokens)] * len(tokens)
+        heads += head
+        foots += foot
+    x = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, len(vocab)))
+    w = np.array(weights) / np.mean(weights)
+    fitted = []
+    for y in (heads, foots):
+        model = LogisticRegression(C=1.0 / EDGE_L2, max_iter=2000)
+        model.fit(x, np.array(y), sample_weight=w)
+        fitted.append(model)
+    return {
+        "intercept": [float(m.intercept_[0]) for m in fitted],
+        "weights": {
+            token: [round(float(fitted[0].coef_[0][j]), 4), round(float(fitted[1].coef_[0][j]), 4)]
+            for token, j in column.items()
+        },
+    }
+
+
+def train_edge(folds_only: bool, jobs: int) -> None:
+    gold = load_gold()
+    folds = page_folds(gold)
+    work = [(pid, g, rendering) for pid, g in sorted(gold.items()) for rendering in KIND_RENDERINGS["text"]]
+    if jobs > 1:
+        from multiprocessing import Pool
+
+        with Pool(jobs) as pool:
+            pages = pool.map(_edge_page, work, chunksize=8)
+    else:
+        pages = [_edge_page(job) for job in work]
+    data = [(job[0], page) for job, page in zip(work, pages) if page is not None]
+    OUT.mkdir(parents=True, exist_ok=True)
+    for k in range(N_FOLDS):
+        model = _fit_edge([page for pid, page in data if folds[pid] != k])
+        (OUT / f"fold_edge_{k}.json").write_text(json.dumps(model))
+    print(f"edge: {len(data)} pages; wrote {N_FOLDS} edge fold models to {OUT}")
+    if not folds_only:
+        target = ROOT / "cleaner" / "data" / "edge_model.json"
+        target.write_text(json.dumps(_fit_edge([page for _, page in data]), sort_keys=True) + "\n")
+        print(f"wrote {target}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--logistic", action="store_true", help="HTML stage 2 logistic, not trees")
-    parser.add_argument("--kind", choices=["text", "html", "boundary", "all"], default="all",
-                        help="boundary needs the text fold models (it scores each dump with its fold's)")
+    parser.add_argument("--kind", choices=["text", "html", "edge", "boundary", "all"], default="all",
+                        help="boundary needs the text and edge fold models (it reads each dump with its fold's)")
     parser.add_argument("--folds-only", action="store_true")
     parser.add_argument("--jobs", type=int, default=2, help="processes that split and featurise the pages")
     args = parser.parse_args()
-    for kind in ("text", "html", "boundary") if args.kind == "all" else (args.kind,):
+    for kind in ("text", "html", "edge", "boundary") if args.kind == "all" else (args.kind,):
         if kind == "boundary":
             train_boundary(args.folds_only, args.jobs)
+        elif kind == "edge":
+            train_edge(args.folds_only, args.jobs)
         else:
             train_kind(kind, args.folds_only, trees=not args.logistic, jobs=args.jobs)
 

@@ -110,6 +110,9 @@ class CleanerConfig:
     split_min_probability: float = 0.5
     # Path to the boundary model's weights (JSON); None uses the packaged one.
     boundary_model: str | None = None
+    # Path to the page-edge line model (segments/edges.py, read by the boundary
+    # model); None uses the packaged one.
+    edge_model: str | None = None
 
     # --- the same story twice: duplicate articles across pages (dupindex) ------
     # Chosen together by bench/dup_articles.py on the stories of three of its

@@ -226,7 +226,7 @@ def test_a_page_start_right_after_the_last_line_of_another_page_is_asked_about()
     from cleaner.dedupe import mark_duplicates
     from cleaner.read import read_input
     from cleaner.segments import group_segments
-    from cleaner.segments.boundary import Gap, GapFeatures
+    from cleaner.segments.boundary import COHESION_WINDOWS, Gap, GapFeatures
 
     config = CleanerConfig()
     text = "\n\n".join(BRIDGE + STORM) + "\n"
@@ -237,7 +237,7 @@ def test_a_page_start_right_after_the_last_line_of_another_page_is_asked_about()
     overlap: dict[tuple[int, int], float] = {}
 
     def record(gap: Gap) -> bool:
-        overlap[gap.end, gap.start] = features.word_features(gap)[0]
+        overlap[gap.end, gap.start] = features.cohesion(gap, COHESION_WINDOWS[1])
         return False
 
     group_segments(blocks, config, boundary=record)
@@ -245,6 +245,35 @@ def test_a_page_start_right_after_the_last_line_of_another_page_is_asked_about()
     # the two stories share fewer words across their seam than the bridge story's own lines do
     inside = [v for (end, start), v in overlap.items() if start <= last]
     assert inside and overlap[last, first] < max(inside)
+
+
+def test_the_boundary_model_answers_as_if_every_feature_were_computed() -> None:
+    # is_boundary leaves out the features that cannot tip the answer: it must
+    # give what the whole weighted sum gives, at any threshold
+    import math
+
+    from cleaner.blocks import split_blocks
+    from cleaner.classify import score_blocks
+    from cleaner.config import CleanerConfig
+    from cleaner.dedupe import mark_duplicates
+    from cleaner.read import read_input
+    from cleaner.segments import group_segments
+    from cleaner.segments.boundary import Gap, GapFeatures, _load, is_boundary
+
+    config = CleanerConfig()
+    menu = ["Home", "News", "Sport", "Contact us", "© 2024 Example News. All rights reserved."]
+    text = "\n\n".join(menu + [HEADLINE] + BRIDGE + menu + ["Storm closes schools"] + STORM + menu) + "\n"
+    blocks = score_blocks(mark_duplicates(split_blocks(read_input(text), config)[0], config), config)
+    features = GapFeatures(blocks)
+    asked: list[Gap] = []
+    group_segments(blocks, config, boundary=lambda gap: asked.append(gap) or False)
+    model = _load(None)
+    weights = model.gap_weights + [w for step in model.side_weights for w in step]
+    assert len(asked) > 5 and any(gap.start > gap.end + 1 for gap in asked)
+    sums = [model.intercept + sum(w * x for w, x in zip(weights, features(gap))) for gap in asked]
+    for probability in (0.02, 0.2, 0.5, 0.8, 0.98):
+        needed = math.log(probability / (1 - probability))
+        assert [is_boundary(gap, features, None, probability) for gap in asked] == [z >= needed for z in sums]
 
 
 def test_readers_comments_below_a_text_article_leave_it_unless_asked() -> None:

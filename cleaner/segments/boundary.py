@@ -3,9 +3,11 @@ page's article? A small logistic model over what lies between the article so
 far and those lines: how far apart they are, how much of the gap repeats the
 page's earlier lines (a site's template printed again), copyright and date
 lines, a headline-shaped line just above the run, the scores of the lines in
-the gap, the two sides' sizes, and whether the two sides speak of the same
-things (the words they share: two pages strung together with nothing between
-them still change topic where one ends).
+the gap, the two sides' sizes, whether the lines where the article ends read
+like the foot of a page and those where the next lines start like the head of
+one (edges.py), and whether the two sides speak of the same things (the words
+they share over a few lines, a few paragraphs and a page's length: two pages
+strung together with nothing between them still change topic where one ends).
 
 Trained by ``bench/train_model.py --kind boundary`` on the multi-article dumps
 of the eval pool and on dumps it strings together from single pages (both
@@ -15,10 +17,8 @@ renderings), where the page boundaries are known; shipped as
 
 from __future__ import annotations
 
-import json
 import math
 import operator
-import os
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -27,8 +27,16 @@ from functools import lru_cache
 from ..model import Block, BlockKind
 from ..text import SENTENCE_END_CHARS, dateline_of
 
-# The features of the words on both sides of a gap (GapFeatures.word_features).
-WORD_FEATURES = ("cohesion",)
+# How much the lines where the article ends read like a page's foot, and
+# those where the next lines start like a page's head (edges.py).
+EDGE_FEATURES = ("foot_end", "head_start")
+# The overlap of the topic words on both sides of a gap, over windows of
+# COHESION_WINDOWS words each (a few lines, a few paragraphs, a page): one
+# article's paragraphs differ in their words too, but less the more are read.
+COHESION_FEATURES = ("cohesion_near", "cohesion", "cohesion_far")
+COHESION_WINDOWS = (40, 120, 1000)
+# The features of what lies on both sides of a gap: each between 0 and 1.
+WORD_FEATURES = (*EDGE_FEATURES, *COHESION_FEATURES)
 # The flags (0 or 1) that can be set when the next body line is asked about:
 # nothing lies between, so every other gap feature is 0 (gap_features).
 NEXT_LINE_FLAGS = ("dateline", "container_change", "notice_near", "start_title_shaped", "end_sentence")
@@ -36,7 +44,7 @@ BOUNDARY_FEATURES = (
     "log_gap", "log_template_repeats", "template_share", "log_head_repeats", "dateline", "container_change",
     "log_article_chars", "log_run_chars", "notice_in_gap", "date_near_run", "title_near_run", "gap_mean_score",
     "gap_short_share", "gap_low_share", "notice_near", "start_title_shaped", "end_sentence",
-    # the words on both sides (GapFeatures.word_features): each between 0 and 1, and last
+    # the lines and words on both sides (GapFeatures.word_features): each between 0 and 1, and last
     *WORD_FEATURES,
 )
 # Lines this near the next run (blocks) are "just above" it: its headline, its date.
@@ -49,8 +57,10 @@ SHORT_LINE_CHARS = 40
 LOW_SCORE = 0.05
 # A headline-shaped line: this many words at most, and no final full stop.
 TITLE_MAX_WORDS = 25
-# Topic words on each side of a gap: this many, nearest the gap first.
-COHESION_WORDS = 120
+# Lines on each side of a gap's edges read for foot and head (edges.py): the
+# article's last lines and the gap's first ones; the gap's last lines and the
+# next lines' first ones.
+EDGE_LINES = 4
 # A topic word: a run of at least four letters (shorter words are mostly
 # function words in the languages of the pages; no word list needed).
 TOPIC_WORD = re.compile(r"[^\W\d_]{4,}")
@@ -72,10 +82,11 @@ class GapFeatures:
     """The features of gaps on one page. Each block's topic words are found once
     (a long run asks at every line)."""
 
-    def __init__(self, blocks: list[Block]) -> None:
-        self.blocks = blocks
+    def __init__(self, blocks: list[Block], edge_model: str | None = None) -> None:
+        self.blocks, self.edge_model = blocks, edge_model
         self._words: list[list[str]] = []
         self._rarity: dict[str, float] = {}
+        self._edges: dict[int, tuple[float, float]] = {}
 
     def words(self, index: int) -> list[str]:
         if not self._words:  # a page without two article-sized parts asks nothing: its words are not looked at
@@ -87,20 +98,21 @@ class GapFeatures:
             self._rarity = {word: math.log(len(self.blocks) / count) for word, count in lines.items()}
         return self._words[index]
 
-    def window(self, index: int, step: int) -> Counter[str]:
-        """COHESION_WORDS topic words from block index on, going step (+1 or -1)."""
+    def window(self, index: int, step: int, size: int) -> Counter[str]:
+        """size topic words from block index on, going step (+1 or -1)."""
         bag: Counter[str] = Counter()
         taken = 0
-        while 0 <= index < len(self.blocks) and taken < COHESION_WORDS:
+        while 0 <= index < len(self.blocks) and taken < size:
             words = self.words(index)
             bag.update(words)
             taken += len(words)
             index += step
         return bag
 
-    def cohesion(self, before: Counter[str], after: Counter[str]) -> float:
-        """Cosine similarity of the topic words just before and just after a gap,
-        each word weighted by how few of the page's lines hold it (its rarity)."""
+    def cohesion(self, where: Gap, size: int) -> float:
+        """Cosine similarity of the size topic words just before and just after
+        a gap, each word weighted by how few of the page's lines hold it (its rarity)."""
+        before, after = self.window(where.end, -1, size), self.window(where.start, 1, size)
         if not before or not after:
             return 0.0
         rarity = self._rarity
@@ -110,9 +122,32 @@ class GapFeatures:
         )
         return dot / norm if norm else 0.0
 
+    def edges(self, where: Gap) -> tuple[float, float]:
+        """How much the lines where the article ends read like a page's foot,
+        and those where the next lines start like a page's head (the most likely
+        of EDGE_LINES on each side); 0 for the next line (nothing between: one
+        page's lines, nearly always, and asking costs time at every line)."""
+        end, start = where.end, where.start
+        if start == end + 1:
+            return 0.0, 0.0
+        foot = max(self._edge(i)[1] for i in range(max(0, end - EDGE_LINES // 2 + 1), min(start, end + 1 + EDGE_LINES)))
+        head = max(
+            self._edge(i)[0] for i in range(max(end + 1, start - EDGE_LINES), min(len(self.blocks), start + EDGE_LINES // 2))
+        )
+        return foot, head
+
+    def _edge(self, index: int) -> tuple[float, float]:
+        """P(head) and P(foot) of a block (each block read once, when first asked)."""
+        found = self._edges.get(index)
+        if found is None:
+            from .edges import load_edge_model
+
+            found = self._edges[index] = load_edge_model(self.edge_model).probabilities(self.blocks[index])
+        return found
+
     def word_features(self, where: Gap) -> list[float]:
-        """WORD_FEATURES: the overlap of the topic words just before and after the gap."""
-        return [self.cohesion(self.window(where.end, -1), self.window(where.start, 1))]
+        """WORD_FEATURES of the gap."""
+        return [*self.edges(where), *(self.cohesion(where, size) for size in COHESION_WINDOWS)]
 
     def __call__(self, where: Gap) -> list[float]:
         """BOUNDARY_FEATURES of the gap."""
@@ -169,10 +204,11 @@ def _title_shaped(block: Block) -> bool:
 
 def is_boundary(where: Gap, features: GapFeatures, path: str | None, min_probability: float) -> bool:
     """Does the model give a page boundary at the gap at least min_probability?
-    The words on both sides are looked at only when they could tip it: each
-    word feature lies between 0 and 1, so the gap's other features bound what
-    they can add (a long run asks at every line, and most lines are plainly
-    not a page start)."""
+    What lies on both sides is looked at only when it could tip the answer:
+    each of those features lies between 0 and 1, so the ones not yet computed
+    bound what they can add (a long run asks at every line, and most lines are
+    plainly not a page start). The cheap ones first: the edge lines, then the
+    topic words over ever wider windows."""
     model = _load(path)
     needed = _logit(min_probability)
     if where.start == where.end + 1 and model.next_line_at_most + model.article_weight * math.log1p(
@@ -180,11 +216,14 @@ def is_boundary(where: Gap, features: GapFeatures, path: str | None, min_probabi
     ) + model.run_weight * math.log1p(where.run_chars) < needed:
         return False  # the next line: only the sides' sizes and a few flags can say yes, and they cannot
     z = model.intercept + sum(map(operator.mul, model.gap_weights, gap_features(where, features.blocks)))
-    if z + model.words_at_most < needed:
-        return False
-    if z + model.words_at_least >= needed:
-        return True
-    return z + sum(map(operator.mul, model.word_weights, features.word_features(where))) >= needed
+    for step, weights in enumerate(model.side_weights):
+        if z + model.sides_at_most[step] < needed:
+            return False
+        if z + model.sides_at_least[step] >= needed:
+            return True
+        values = features.edges(where) if step == 0 else (features.cohesion(where, COHESION_WINDOWS[step - 1]),)
+        z += sum(map(operator.mul, weights, values))
+    return z >= needed
 
 
 @lru_cache(maxsize=8)
@@ -197,14 +236,16 @@ def _logit(probability: float) -> float:
 
 
 class _Model:
-    """The weights with the standardisation folded in: z = intercept + sum(w_j * x_j),
-    and the most and least the word features (each 0-1) can add. A next-line
-    question: the most its 0-1 flags and words can add to the intercept
-    (every other feature is 0 there), and the sides' size weights. (A plain
-    class: a dataclass costs a millisecond of start-up to make.)"""
+    """The weights with the standardisation folded in: z = intercept + sum(w_j * x_j).
+    side_weights: the edge features' weights, then each cohesion feature's, in
+    the order is_boundary computes them; sides_at_most and sides_at_least: the
+    most and least those from step k on can add (each feature lies in 0-1). A
+    next-line question: the most its 0-1 flags and the side features can add to
+    the intercept (every other feature, and the edge features, are 0 there), and the sides' size
+    weights. (A plain class: a dataclass costs a millisecond of start-up to make.)"""
 
     __slots__ = (
-        "intercept", "gap_weights", "word_weights", "words_at_most", "words_at_least", "next_line_at_most",
+        "intercept", "gap_weights", "side_weights", "sides_at_most", "sides_at_least", "next_line_at_most",
         "article_weight", "run_weight",
     )
 
@@ -212,23 +253,27 @@ class _Model:
         split = len(slopes) - len(WORD_FEATURES)
         weight = dict(zip(BOUNDARY_FEATURES, slopes))
         self.intercept = intercept
-        self.gap_weights, self.word_weights = slopes[:split], slopes[split:]
-        self.words_at_most = sum(max(0.0, w) for w in self.word_weights)
-        self.words_at_least = sum(min(0.0, w) for w in self.word_weights)
-        self.next_line_at_most = (
-            intercept + self.words_at_most + sum(max(0.0, weight[name]) for name in NEXT_LINE_FLAGS)
+        self.gap_weights = slopes[:split]
+        self.side_weights = [[weight[name] for name in EDGE_FEATURES]] + [[weight[name]] for name in COHESION_FEATURES]
+        self.sides_at_most = [
+            sum(max(0.0, w) for step in self.side_weights[k:] for w in step) for k in range(len(self.side_weights))
+        ]
+        self.sides_at_least = [
+            sum(min(0.0, w) for step in self.side_weights[k:] for w in step) for k in range(len(self.side_weights))
+        ]
+        self.next_line_at_most = (  # the edge features are 0 there
+            intercept + self.sides_at_most[1] + sum(max(0.0, weight[name]) for name in NEXT_LINE_FLAGS)
         )
         self.article_weight, self.run_weight = weight["log_article_chars"], weight["log_run_chars"]
 
 
 @lru_cache(maxsize=8)
 def _load(path: str | None) -> _Model:
-    if path is None:
-        path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "boundary_model.json")
-    with open(path, "rb") as handle:
-        model = json.loads(handle.read())
+    from .edges import read_model
+
+    model = read_model(path, "boundary_model.json")
     if model["features"] != list(BOUNDARY_FEATURES):
-        raise ValueError(f"{path}: a boundary model for other features")
+        raise ValueError(f"{path or 'the packaged boundary model'}: a boundary model for other features")
     slopes = [c / s for c, s in zip(model["coef"], model["scale"])]
     intercept = model["intercept"][0] - sum(w * m for w, m in zip(slopes, model["mean"]))
     return _Model(intercept, slopes)

@@ -148,7 +148,7 @@ def split_articles(
     """Body runs -> articles. boundary answers where both sides of a gap are big
     enough to be articles; by default the learned boundary model (boundary.py)."""
     if boundary is None:
-        features = GapFeatures(blocks)
+        features = GapFeatures(blocks, config.edge_model)
 
         def boundary(gap: Gap) -> bool:
             return is_boundary(gap, features, config.boundary_model, config.split_min_probability)

@@ -1,0 +1,99 @@
+"""How much does a line read like the top or the bottom of a web page? Two
+small logistic models over a line's words and shape: P(head), that the line
+comes before the page's article (site name, menus, search box, breadcrumbs),
+and P(foot), that it comes after it (copyright, "Privacy Policy", "Contact
+us", "Top", share and comment prompts). Where one page of a dump ends and the
+next begins, a footer is followed by a header (boundary.py asks).
+
+The words are all a line says: no layout (blank lines, indentation, line
+length are the renderer's), so a Chromium dump, a get_text() dump and a WET
+record read the same. Trained by ``bench/train_model.py --kind edge`` on the
+single pages of the eval pool (both renderings): a line before the first line
+of the page's gold is a head line, one after its last is a foot line.
+Shipped as ``cleaner/data/edge_model.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+from functools import lru_cache
+from typing import Any
+
+from ..model import Block
+from ..text import SENTENCE_END_CHARS
+
+# A line's words: runs of letters, lower-cased (digits say little of where a
+# line is, and "2004" and "2026" should read alike).
+EDGE_WORD = re.compile(r"[^\W\d_]+")
+# Only a line's first characters are read for words and shape: a header or
+# footer line is short, and a long line is known by its length more than by
+# its words.
+EDGE_MAX_CHARS = 200
+# Length tokens: a line's word count (runs of non-spaces) falls in one of these bands.
+EDGE_LENGTH_BANDS = (1, 2, 4, 8, 16, 40)
+# Shape tokens: what a line holds besides words.
+EDGE_SHAPES = (
+    ("~digit", re.compile(r"\d")),
+    ("~copy", re.compile(r"©|\(c\)", re.IGNORECASE)),
+    ("~bar", re.compile(r"\s[|•·/»>]\s|^[|•·»>]")),
+    ("~at", re.compile(r"@|https?:|www\.")),
+)
+
+
+def edge_tokens(block: Block) -> set[str]:
+    """The tokens a line is judged by: its first words, its length band, its shape."""
+    text = block.text
+    head = text[:EDGE_MAX_CHARS]
+    tokens = set(EDGE_WORD.findall(head.lower()))
+    words = text.count(" ") + 1
+    tokens.add(f"~len{sum(1 for limit in EDGE_LENGTH_BANDS if words > limit)}")
+    tokens.update(name for name, pattern in EDGE_SHAPES if pattern.search(head))
+    if text.endswith(SENTENCE_END_CHARS):
+        tokens.add("~stop")
+    if block.duplicate_of is not None:
+        tokens.add("~repeat")
+    return tokens
+
+
+class EdgeModel:
+    """Each token's weights toward head and foot; a line's two probabilities."""
+
+    __slots__ = ("intercepts", "weights")
+
+    def __init__(self, intercepts: tuple[float, float], weights: dict[str, tuple[float, float]]) -> None:
+        self.intercepts, self.weights = intercepts, weights
+
+    def probabilities(self, block: Block) -> tuple[float, float]:
+        """P(head) and P(foot) of a block."""
+        head, foot = self.intercepts
+        get = self.weights.get
+        for token in edge_tokens(block):
+            weight = get(token)
+            if weight is not None:
+                head += weight[0]
+                foot += weight[1]
+        return _sigmoid(head), _sigmoid(foot)
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0
+
+
+def read_model(path: str | None, packaged: str) -> Any:
+    """A model's JSON: the file at path, or the packaged one of that name (cleaner/data)."""
+    if path is None:
+        path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", packaged)
+    with open(path, "rb") as handle:
+        return json.loads(handle.read())
+
+
+@lru_cache(maxsize=8)
+def load_edge_model(path: str | None) -> EdgeModel:
+    model = read_model(path, "edge_model.json")
+    return EdgeModel(
+        (model["intercept"][0], model["intercept"][1]),
+        {token: (head, foot) for token, (head, foot) in model["weights"].items()},
+    )
