@@ -165,11 +165,7 @@ def _run(
             partitions = partitions_of(tasks, workers().workers)
             for partition, outcomes in zip(partitions, workers().clean(partitions, options, config)):
                 if checks is not None:  # outputs final and the index committed before the manifest has them
-                    for outcome in outcomes:
-                        checks.check(outcome)
-                    checks.commit()
-                    result.duplicates += checks.found
-                    checks.found.clear()
+                    result.duplicates += checks.check_partition(outcomes)
                 for task, outcome in zip(partition, outcomes):
                     _record(outcome, task.settings, manifest, result)
                 if progress is not None:
