@@ -510,40 +510,59 @@ def dedupe_index_command(target: str, reset: bool) -> None:
 @main.command("learn", epilog=_examples(
     "cleaner learn data/raw data/site.model            # weekly",
     "cleaner batch data/raw data/clean --site-model data/site.model   # daily",
-    "cleaner clean --site-model data/site.model data/raw/site0/page0000.txt",
+    "cleaner learn data/raw data/site.model --dedupe-index data/articles.sqlite   # and index the articles",
 ))
 @click.argument("paths", nargs=-1, metavar="[SRC] MODEL")
 @click.option("--glob", "pattern", default="*", show_default=True, help="Only files whose name matches.")
 @click.option("--files-from", type=click.File("r"), help="Read the input paths from this file (- for stdin).")
 @click.option("--input-format", type=click.Choice(INPUT_FORMATS), default="auto", show_default=True)
 @click.option("--fields", "fields_spec", default="", help=FIELDS_HELP)
+@click.option("--dedupe-index", "dedupe_index", type=click.Path(dir_okay=False), metavar="PATH",
+              help="Then clean the new and changed inputs with the model (writing no output) and add their "
+              "articles to this article index, where cleaner batch --dedupe-index PATH finds them "
+              "[default: none; pass 1 alone, which is faster].")
 @_engine_options
 @_limit_options
 def learn_command(
     paths: tuple[str, ...], pattern: str, files_from: object, input_format: str, fields_spec: str,
-    engine: str, scheduler: str | None, connect_timeout: float, jobs: int | None, page_seconds: float,
-    **limits: int,
+    dedupe_index: str | None, engine: str, scheduler: str | None, connect_timeout: float, jobs: int | None,
+    page_seconds: float, **limits: int,
 ) -> None:
     """Learn the sites' boilerplate from SRC's pages into MODEL (pass 1 alone).
 
     An existing MODEL is added to: inputs counted before with the same content
     are not read again. Clean with it: cleaner batch SRC DEST --site-model MODEL,
-    or cleaner clean --site-model MODEL. Exit codes as cleaner batch.
+    or cleaner clean --site-model MODEL. With --dedupe-index PATH, the inputs
+    not yet indexed with their current content are then cleaned with MODEL (no
+    output: only the model and the index are written) and their articles added
+    to PATH, so that a later cleaner batch --dedupe-index PATH marks what
+    repeats them; an input that cannot be cleaned is named on stderr and left
+    out. Exit codes as cleaner batch, except that an input that cannot be read
+    or cleaned leaves the exit code 0.
     """
     from . import batch
 
     src, model = _source_and_target(paths, files_from, "MODEL")
+    _duplicates_mode(False, False, dedupe_index)  # the usage checks of --dedupe-index
+    ours = [os.path.abspath(path) for path in (model, dedupe_index) if path]  # and their lock and journal files
     inputs = [item for item in _inputs(src, files_from, pattern, model)
-              if item[0] != os.path.abspath(model) and not item[0].startswith(os.path.abspath(model) + ".")]
+              if not any(item[0] == path or item[0].startswith((path + ".", path + "-")) for path in ours)]
     options = batch.BatchOptions(input_format=input_format, jobs=jobs or os.cpu_count() or 1,
                                  fields=_fields(fields_spec), page_seconds=page_seconds)
     workers = _make_engine(engine, scheduler, connect_timeout, options.jobs)
     config = _config(limits)
+    result = batch.LearnResult()
     try:
-        counted, sites = _engine_errors(lambda: batch.learn_sites(inputs, model, options, config, engine=workers))
+        _engine_errors(lambda: batch.learn_sites(inputs, model, options, config, engine=workers,
+                                                 article_index=dedupe_index, result=result))
     except KeyboardInterrupt:
+        if result.learned and dedupe_index:
+            _fail(f"interrupted; the model is saved and the articles of {result.indexed:,} inputs indexed: "
+                  "run again to index the rest", EXIT_INTERRUPTED)
         _fail("interrupted; the model is unchanged", EXIT_INTERRUPTED)
-    _message(f"learned {counted:,} new or changed inputs of {len(inputs):,}; {sites:,} sites in {model}")
+    for outcome in result.failed:
+        _message(f"error: {outcome.relative}: {outcome.error} (its articles are not indexed)")
+    _message(result.summary(len(inputs), model, dedupe_index))
     _debug_cpu()
 
 

@@ -1,12 +1,15 @@
 """The same story twice: duplicate articles across pages and runs, through the real CLI.
 
-cleaner batch (local pool and Dask), cleaner clean on record streams, and
-cleaner dedupe-index; the fingerprint and the index's order rules in a few
-direct cases.
+cleaner batch (local pool and Dask), cleaner clean on record streams,
+cleaner learn --dedupe-index (the articles of what it learns from, for a later
+batch) and cleaner dedupe-index; the fingerprint and the index's order rules
+in a few direct cases.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
 import os
 import signal
@@ -14,10 +17,16 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from cleaner import cli
+from cleaner.batch import LOCK_NAME, LocalEngine
+from cleaner.cli import EXIT_INTERRUPTED, EXIT_LOCKED
 from cleaner.dupindex import INDEX_NAME, ArticleIndex, article_similarity, article_words, sketch_article
 from test_batch import make_pages, outputs
 
@@ -49,12 +58,14 @@ def report(path: Path) -> list[dict[str, object]]:
     return list(json.loads(path.read_text("utf-8"))["duplicates"])
 
 
-def index_rows(dest: Path) -> list[tuple[object, ...]]:
-    with sqlite3.connect(dest / INDEX_NAME) as db:
+def index_rows(where: Path) -> list[tuple[object, ...]]:
+    """An index's rows, its bands counted last: DEST's index, or the index file where names."""
+    with sqlite3.connect(where / INDEX_NAME if where.is_dir() else where) as db:
         inputs = sorted(db.execute("SELECT path, seq FROM inputs"))
         rows = sorted(db.execute("SELECT id, words, original FROM articles"))
+        indexed = sorted(db.execute("SELECT path, sha256 FROM indexed"))
         bands = db.execute("SELECT COUNT(*) FROM bands").fetchone()
-    return [*inputs, *rows, bands]
+    return [*inputs, *rows, *indexed, bands]
 
 
 def test_a_story_told_twice_in_one_run(tmp_path: Path) -> None:
@@ -257,3 +268,163 @@ def test_similarity_holds_a_cut_story_and_not_a_shared_quote() -> None:
     cut, whole = sketch_article(body[: len(body) // 2], 30), sketch_article(body, 30)
     assert cut is not None and whole is not None and set(cut.bands) & set(whole.bands)
     assert sketch_article(["Too short to tell a story."], 30) is None
+
+
+# cleaner learn --dedupe-index: the articles of the pages it learns from, for a later batch
+
+
+def learn(src: Path, model: Path, index: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    result = cleaner("learn", str(src), str(model), "--dedupe-index", str(index), *args)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_learn_indexes_what_a_later_batch_finds_repeated(tmp_path: Path) -> None:
+    src = write(tmp_path / "src", {"a/story.txt": STORY, "c/other.txt": OTHER})
+    before = files(src)
+    weekly = tmp_path / "weekly"
+    weekly.mkdir()
+    model, index = weekly / "site.model", weekly / "articles.sqlite"
+    result = learn(src, model, index, "--jobs", "2")
+    assert "learned 2 new or changed inputs of 2" in result.stderr
+    assert "indexed 3 articles of 2 inputs" in result.stderr and "0 repeat earlier ones" in result.stderr
+    assert files(src) == before  # no output anywhere: beside the model only the model, the index and their locks
+    assert sorted(files(weekly)) == ["articles.sqlite", "articles.sqlite.lock", "site.model", "site.model.lock"]
+    # the daily batch of the next day's pages, with the model and the index
+    news, dest = write(tmp_path / "news", {"b/retold.txt": RETOLD}), tmp_path / "dest"
+    daily = cleaner("batch", str(news), str(dest), "--jobs", "1", "--site-model", str(model),
+                    "--dedupe-index", str(index))
+    assert daily.returncode == 0, daily.stderr
+    assert [a["duplicate_of"] for a in articles(dest / "b" / "retold.json")] == [
+        {"source": "a/story.txt", "article": n, "similarity": 100.0} for n in (0, 1)]
+    # a batch of learn's own folder: each input keeps its place, none repeats itself
+    same = cleaner("batch", str(src), str(tmp_path / "same"), "--jobs", "1", "--site-model", str(model),
+                   "--dedupe-index", str(index), "--report", str(tmp_path / "report.json"))
+    assert same.returncode == 0, same.stderr
+    assert report(tmp_path / "report.json") == []
+
+
+def test_learn_indexes_an_input_once_until_it_changes(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    make_pages(src, 12)
+    model, index = tmp_path / "site.model", tmp_path / "articles.sqlite"
+    first = learn(src, model, index, "--jobs", "2")
+    assert "of 12 inputs" in first.stderr
+    rows = index_rows(index)
+    again = learn(src, model, index, "--jobs", "2")
+    assert "learned 0 new or changed inputs of 12" in again.stderr and "indexed 0 articles of 0 inputs" in again.stderr
+    assert index_rows(index) == rows
+    page = src / "site1" / "page0006.txt"
+    page.write_text(page.read_text("utf-8") + "\n\nA correction was added at the end of the page.\n", "utf-8")
+    changed = learn(src, model, index, "--jobs", "2")
+    assert "learned 1 new or changed inputs of 12" in changed.stderr and "of 1 inputs" in changed.stderr
+    assert [row for row in index_rows(index) if row not in rows] == [
+        ("site1/page0006.txt", hashlib.sha256(page.read_bytes()).hexdigest())]  # the same articles, its new content
+
+
+def test_learn_indexes_what_an_earlier_learn_did_not(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    make_pages(src, 12)
+    reference = tmp_path / "reference"
+    reference.mkdir()
+    learn(src, reference / "site.model", reference / INDEX_NAME, "--jobs", "1")
+    # learned without the index: nothing new to learn the next time, and yet every input is indexed
+    plain = cleaner("learn", str(src), str(tmp_path / "site.model"), "--jobs", "1")
+    assert plain.returncode == 0 and "indexed" not in plain.stderr
+    result = learn(src, tmp_path / "site.model", tmp_path / "articles.sqlite", "--jobs", "1")
+    assert "learned 0 new or changed inputs of 12" in result.stderr and "of 12 inputs" in result.stderr
+    assert index_rows(tmp_path / "articles.sqlite") == index_rows(reference)
+
+
+def test_learn_dask_and_the_pool_index_the_same(tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    src = tmp_path / "src"
+    make_pages(src, 30)
+    stream(src / "pages.jsonl", [OTHER, STORY, RETOLD])
+    results = {}
+    for name, args in (("one", ["--jobs", "1"]), ("dask", ["--engine", "dask", "--jobs", "2"])):
+        folder = tmp_path / name
+        folder.mkdir()
+        result = learn(src, folder / "site.model", folder / "articles.sqlite", *args)
+        results[name] = (result.stderr.replace(str(folder), ""), (folder / "site.model").read_bytes(),
+                         index_rows(folder / "articles.sqlite"), sorted(files(folder)))
+    assert "repeat earlier ones" in results["one"][0] and "; 0 repeat" not in results["one"][0]
+    assert results["one"] == results["dask"]
+
+
+def test_learn_indexes_a_streams_records(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    stream(src / "pages.jsonl", [STORY, OTHER, RETOLD])
+    model, index = tmp_path / "site.model", tmp_path / "articles.sqlite"
+    result = learn(src, model, index, "--jobs", "2")
+    assert "indexed 5 articles of 1 inputs" in result.stderr and "2 repeat earlier ones" in result.stderr
+    assert sorted(files(tmp_path)) == ["articles.sqlite", "articles.sqlite.lock", "site.model", "site.model.lock",
+                                       "src/pages.jsonl"]  # no output, no spill file left
+    news, dest = write(tmp_path / "news", {"z/story.txt": STORY}), tmp_path / "dest"
+    daily = cleaner("batch", str(news), str(dest), "--jobs", "1", "--site-model", str(model),
+                    "--dedupe-index", str(index))
+    assert daily.returncode == 0, daily.stderr
+    assert [a["duplicate_of"] for a in articles(dest / "z" / "story.json")] == [
+        {"source": "pages.jsonl", "article": n, "similarity": 100.0, "url": "https://example.test/0"} for n in (0, 1)]
+
+
+def test_learn_reports_an_input_it_cannot_index_and_goes_on(tmp_path: Path) -> None:
+    src = write(tmp_path / "src", {"a/story.txt": STORY, "b/big.txt": STORY + OTHER, "c/other.txt": OTHER})
+    model, index = tmp_path / "site.model", tmp_path / "articles.sqlite"
+    result = learn(src, model, index, "--jobs", "2", "--max-page-bytes", str(len(STORY.encode()) + 1))
+    [error] = [line for line in result.stderr.splitlines() if "error" in line]
+    assert error.startswith("cleaner: error: b/big.txt: ") and "--max-page-bytes" in error
+    assert "indexed 3 articles of 2 inputs" in result.stderr and "1 inputs failed" in result.stderr
+    assert [row[0] for row in index_rows(index) if len(row) == 2 and isinstance(row[0], str)] == [
+        "a/story.txt", "c/other.txt", "a/story.txt", "c/other.txt"]  # inputs, then the inputs indexed whole
+
+
+def test_learn_stops_at_a_locked_index_before_it_learns(tmp_path: Path) -> None:
+    src = write(tmp_path / "src", {"a/story.txt": STORY})
+    dest = tmp_path / "dest"
+    dest.mkdir()
+    # the index's own lock; and a batch DEST's index, whose batch holds DEST's lock
+    for index, lock in ((tmp_path / "articles.sqlite", tmp_path / "articles.sqlite.lock"),
+                        (dest / INDEX_NAME, dest / LOCK_NAME)):
+        with open(lock, "a+b") as held:
+            fcntl.flock(held.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            result = cleaner("learn", str(src), str(tmp_path / "site.model"), "--dedupe-index", str(index))
+        assert result.returncode == EXIT_LOCKED, result.stderr
+        assert f"another cleaner run is writing {index}" in result.stderr
+        assert not (tmp_path / "site.model").exists() and not index.exists()
+
+
+class StoppedAfterOnePartition(LocalEngine):
+    """A pool whose cleaning is stopped by Ctrl-C once its first partition is back."""
+
+    def clean(self, partitions: list[Any], options: Any, config: Any) -> Iterator[Any]:
+        done = super().clean(partitions, options, config)
+        yield next(done)
+        raise KeyboardInterrupt
+
+
+def test_learn_stopped_while_indexing_keeps_whole_partitions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    src = tmp_path / "src"
+    make_pages(src, 40)
+    reference = tmp_path / "reference"
+    reference.mkdir()
+    learn(src, reference / "site.model", reference / INDEX_NAME, "--jobs", "2")
+    model, index = tmp_path / "site.model", tmp_path / "articles.sqlite"
+    monkeypatch.setattr(cli, "_make_engine", lambda *args: StoppedAfterOnePartition(2))
+    stopped = CliRunner().invoke(cli.main, ["learn", str(src), str(model), "--dedupe-index", str(index)])
+    assert stopped.exit_code == EXIT_INTERRUPTED, stopped.output
+    assert "interrupted; the model is saved and the articles of 2 inputs indexed" in stopped.stderr
+    assert model.read_bytes() == (reference / "site.model").read_bytes()
+    partial = index_rows(index)
+    assert [row for row in partial if len(row) == 2 and isinstance(row[1], str)] == [
+        (f"site{n % 5}/page{n:04d}.txt", hashlib.sha256((src / f"site{n % 5}/page{n:04d}.txt").read_bytes()).hexdigest())
+        for n in (0, 5)]  # the first partition's two inputs, whole
+    monkeypatch.undo()
+    finished = learn(src, model, index, "--jobs", "2")
+    assert "learned 0 new or changed inputs of 40" in finished.stderr and "of 38 inputs" in finished.stderr
+    assert index_rows(index) == index_rows(reference)

@@ -32,14 +32,14 @@ from .files import LOCK_NAME, DestinationError, Lock, LockedError
 from .local import LocalEngine
 from .manifest import MANIFEST_NAME
 from .plan import list_inputs, output_name, read_file_list, settings_digest
-from .run import LEGACY_SITE_MODEL_NAME, SITE_MODEL_NAME, BatchResult, learn_sites, run_batch
+from .run import LEGACY_SITE_MODEL_NAME, SITE_MODEL_NAME, BatchResult, LearnResult, learn_sites, run_batch
 from .tasks import (
     BatchOptions, Outcome, Task, clean_one, clean_partition, clean_record, clean_record_articles, count_partition,
 )
 
 __all__ = [
     "LEGACY_SITE_MODEL_NAME", "LOCK_NAME", "MANIFEST_NAME", "SITE_MODEL_NAME", "TEMP_PREFIX", "AtomicFile",
-    "BatchOptions", "BatchResult", "DestinationError", "EngineError", "EngineMissing", "LocalEngine",
+    "BatchOptions", "BatchResult", "DestinationError", "EngineError", "EngineMissing", "LearnResult", "LocalEngine",
     "Lock", "LockedError", "Outcome", "Task", "clean_one", "clean_partition", "clean_record", "clean_record_articles",
     "count_partition",
     "learn_sites", "list_inputs", "output_name", "read_file_list", "read_records", "run_batch",

@@ -15,6 +15,12 @@ committed after its outputs are final and before the manifest records its
 inputs: a run killed in between leaves inputs that the next run cleans again,
 and those get the same answers (an input indexed again keeps its place in the
 order and its old articles are taken out first).
+
+``cleaner learn --dedupe-index`` checks its inputs the same way with no
+output at all (``BatchOptions.write_outputs`` False): the articles are only
+indexed, and what repeats is only counted. Each input done is marked in the
+index with its content hash (``ArticleIndex.finish_input``), which tells
+learn what it need not clean again.
 """
 
 from __future__ import annotations
@@ -26,11 +32,11 @@ from typing import TYPE_CHECKING, Any
 
 from ..atomic import AtomicFile, Syncs, write_atomic
 from ..config import CleanerConfig
-from .files import DestinationError, Lock
+from .files import LOCK_NAME, DestinationError, Lock
 from .tasks import BatchOptions, Outcome, read_stream_sketches
 
 if TYPE_CHECKING:
-    from ..dupindex import ArticleIndex, Duplicate
+    from ..dupindex import ArticleIndex, ArticleSketch, Duplicate
     from ..model import Article
 
 # A stream's index entries are committed every this many articles: a long
@@ -43,17 +49,19 @@ STREAM_COMMIT_ARTICLES = 1000
 class ArticleChecks:
     """The run's article index, and what it found (report entries); a context manager."""
 
-    def __init__(self, path: str, dest: str, options: BatchOptions, config: CleanerConfig) -> None:
+    def __init__(self, path: str, dest: str | None, options: BatchOptions, config: CleanerConfig) -> None:
+        """path: the index; dest: the run's DEST, whose lock the run holds (None: cleaner learn)."""
         self.path, self.dest, self.options, self.config = path, dest, options, config
         self.found: list[dict[str, Any]] = []  # one report entry per duplicate article
+        self.added = 0  # articles added to the index (those long enough to be indexed)
 
     def __enter__(self) -> ArticleChecks:
         from ..dupindex import ArticleIndex
 
         self.syncs: Syncs | None = None  # a partition's rewritten outputs are synced by this thread
         self.stack = ExitStack()
-        if os.path.dirname(self.path) != self.dest:  # an index of its own: DEST's lock does not cover it
-            self.stack.enter_context(Lock(self.path + ".lock", f"another cleaner run is writing {self.path}"))
+        for lock in index_locks(self.path, self.dest):
+            self.stack.enter_context(lock)
         self.index: ArticleIndex = self.stack.enter_context(ArticleIndex(self.path, self.config))
         return self
 
@@ -71,15 +79,23 @@ class ArticleChecks:
         seq = self.index.start_input(outcome.relative)
         if outcome.sketch_file:
             self._check_stream(outcome, seq)
-            return
-        found: dict[int, Duplicate] = {}
-        for number, sketch in enumerate(outcome.sketches):
-            duplicate = self.index.add(seq, number, sketch) if sketch is not None else None
-            if duplicate is not None:
-                found[number] = duplicate
-                self._report(outcome.relative, number, duplicate)
-        if found:
-            self._rewrite_page(outcome, found)
+        else:
+            found: dict[int, Duplicate] = {}
+            for number, sketch in enumerate(outcome.sketches):
+                duplicate = self._add(outcome.relative, seq, number, sketch)
+                if duplicate is not None:
+                    found[number] = duplicate
+            if found and self.options.write_outputs:
+                self._rewrite_page(outcome, found)
+        self.index.finish_input(outcome.relative, outcome.sha256)
+
+    def check_partition(self, outcomes: list[Outcome]) -> list[dict[str, Any]]:
+        """A partition's outcomes checked in order, then commit(); the report entries of its duplicates."""
+        for outcome in outcomes:
+            self.check(outcome)
+        self.commit()
+        found, self.found = self.found, []
+        return found
 
     def commit(self) -> None:
         """The partition's rewritten outputs in place, then its index entries committed."""
@@ -96,26 +112,35 @@ class ArticleChecks:
             self.syncs = Syncs().__enter__()
         return self.syncs
 
-    def _report(self, relative: str, number: int, duplicate: Duplicate, url: str | None = None) -> None:
-        entry: dict[str, Any] = {"input": relative, "article": number}
-        if url:
-            entry["url"] = url
-        entry["duplicate_of"] = duplicate.as_dict()
-        self.found.append(entry)
+    def _add(
+        self, relative: str, seq: int, number: int, sketch: ArticleSketch | None, url: str | None = None
+    ) -> Duplicate | None:
+        """An article looked up and added (if it is long enough to have a sketch); what it repeats, reported."""
+        if sketch is None:
+            return None
+        self.added += 1
+        duplicate = self.index.add(seq, number, sketch, url)
+        if duplicate is not None:
+            entry: dict[str, Any] = {"input": relative, "article": number}
+            if url:
+                entry["url"] = url
+            entry["duplicate_of"] = duplicate.as_dict()
+            self.found.append(entry)
+        return duplicate
 
     def _check_stream(self, outcome: Outcome, seq: int) -> None:
         found: dict[int, Duplicate] = {}  # output line -> what it repeats
         try:
             for line, number, url, sketch in read_stream_sketches(outcome.sketch_file):
-                duplicate = self.index.add(seq, number, sketch, url) if sketch is not None else None
+                duplicate = self._add(outcome.relative, seq, number, sketch, url)
                 if duplicate is not None:
                     found[line] = duplicate
-                    self._report(outcome.relative, number, duplicate, url)
                 if number % STREAM_COMMIT_ARTICLES == STREAM_COMMIT_ARTICLES - 1:
-                    self.index.commit()  # safe: the manifest has not the stream, the next run indexes it anew
+                    # safe: neither the manifest nor the index's mark has the stream yet: the next run indexes it anew
+                    self.index.commit()
         finally:
             os.unlink(outcome.sketch_file)
-        if found:
+        if found and self.options.write_outputs:
             self._rewrite_lines(outcome.output, found)
 
     def _rewrite_page(self, outcome: Outcome, found: dict[int, Duplicate]) -> None:
@@ -182,10 +207,32 @@ def _without(data: bytes, sizes: tuple[int, ...], dropped: set[int], output_form
     return joiner.join(parts)
 
 
-def index_path(dest: str, given: str | None) -> str:
+def index_path(dest: str | None, given: str | None) -> str:
+    """The article index: the path given, else DEST's."""
     from ..dupindex import INDEX_NAME
 
-    return os.path.abspath(given) if given else os.path.join(dest, INDEX_NAME)
+    if given:
+        return os.path.abspath(given)
+    if dest is None:
+        raise ValueError("an article index needs a path or a DEST")
+    return os.path.join(dest, INDEX_NAME)
+
+
+def index_locks(path: str, dest: str | None = None) -> list[Lock]:
+    """The locks a run that writes the index at path takes (none if it is
+    DEST's own index, under DEST's lock the run holds): the index's own, and
+    if it is another DEST's index (its name), that DEST's lock too, which a
+    cleaner batch there holds."""
+    from ..dupindex import INDEX_NAME
+
+    folder = os.path.dirname(path)
+    if folder == dest:
+        return []
+    busy = f"another cleaner run is writing {path}"
+    locks = [Lock(path + ".lock", busy)]
+    if os.path.basename(path) == INDEX_NAME:
+        locks.append(Lock(os.path.join(folder, LOCK_NAME), busy))
+    return locks
 
 
 class RecordChecks:
@@ -209,7 +256,8 @@ class RecordChecks:
             path = os.path.join(folder, INDEX_NAME)
         else:
             path = os.path.abspath(self.path)
-            self.stack.enter_context(Lock(path + ".lock", f"another cleaner run is writing {path}"))
+            for lock in index_locks(path):
+                self.stack.enter_context(lock)
         self.index: ArticleIndex = self.stack.enter_context(ArticleIndex(path, self.config))
         return self
 

@@ -3,6 +3,8 @@
 The main process only plans, merges what the engine returns and writes the
 manifest; every input is read and cleaned by the engine's workers. The engine
 is started only when there is work, so a run with nothing changed stays cheap.
+cleaner learn (learn_sites) is pass 1 alone, and with an article index, a
+pass 2 that writes no output and only indexes the articles.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from ..atomic import TEMP_PREFIX
 from ..config import CleanerConfig
 from ..model import CleanerError
 from ..sitemodel import SiteModel, load_model, save_model
@@ -165,11 +168,7 @@ def _run(
             partitions = partitions_of(tasks, workers().workers)
             for partition, outcomes in zip(partitions, workers().clean(partitions, options, config)):
                 if checks is not None:  # outputs final and the index committed before the manifest has them
-                    for outcome in outcomes:
-                        checks.check(outcome)
-                    checks.commit()
-                    result.duplicates += checks.found
-                    checks.found.clear()
+                    result.duplicates += checks.check_partition(outcomes)
                 for task, outcome in zip(partition, outcomes):
                     _record(outcome, task.settings, manifest, result)
                 if progress is not None:
@@ -183,10 +182,12 @@ Planned = list[tuple[str, str, str, "sqlite3.Row | None"]]  # source, relative, 
 
 
 def _article_checks(
-    dest: str, article_index: str | None, options: BatchOptions, config: CleanerConfig, stack: ExitStack
+    dest: str | None, article_index: str | None, options: BatchOptions, config: CleanerConfig, stack: ExitStack
 ) -> ArticleChecks | None:
-    """The run's article index, opened when there is something to check (index module loaded then)."""
-    if options.duplicates == "off":
+    """The run's article index (article_index, else DEST's), opened when there
+    is something to check (index module loaded then); None without one
+    (duplicates off, or cleaner learn without an index: dest None)."""
+    if options.duplicates == "off" or not (dest or article_index):
         return None
     from .duplicates import ArticleChecks, index_path
 
@@ -220,23 +221,108 @@ def _learn_batch(
     return (path if os.path.exists(path) else None), counted, before
 
 
+@dataclass
+class LearnResult:
+    """What cleaner learn did; filled as it goes, so that a run stopped while
+    it indexes (Ctrl-C, the cluster lost) still says what was done."""
+
+    counted: int = 0  # new or changed inputs added to the model
+    sites: int = 0  # sites in the model
+    learned: bool = False  # pass 1 done and the model saved (a run stopped before: the model unchanged)
+    # with an article index: the inputs cleaned and indexed, the articles added,
+    # how many of those repeat earlier ones, and the inputs that could not be cleaned
+    indexed: int = 0
+    articles: int = 0
+    duplicates: int = 0
+    failed: list[Outcome] = field(default_factory=list)
+
+    def summary(self, inputs: int, model: str, index: str | None) -> str:
+        line = f"learned {self.counted:,} new or changed inputs of {inputs:,}; {self.sites:,} sites in {model}"
+        if index is not None:
+            line += (f"; indexed {self.articles:,} articles of {self.indexed:,} inputs in {index}, "
+                     f"{self.duplicates:,} repeat earlier ones")
+        if self.failed:
+            line += f"; {len(self.failed):,} inputs failed"
+        return line
+
+
 def learn_sites(
     inputs: list[tuple[str, str]], model_path: str, options: BatchOptions, config: CleanerConfig = CleanerConfig(),
-    engine: Engine | None = None,
-) -> tuple[int, int]:
+    engine: Engine | None = None, article_index: str | None = None, result: LearnResult | None = None,
+) -> LearnResult:
     """`cleaner learn`: pass 1 alone, into the model file at model_path (added to
     it when it exists; inputs counted before with the same content are not read
-    again). Returns (inputs counted, sites in the model)."""
+    again). Raises LockedError, DestinationError, EngineError.
+
+    With article_index (a path), the model saved, the inputs not indexed with
+    their current content (the new and changed ones, and any the index lacks)
+    are then cleaned with it as cleaner batch --site-model would, with no
+    output, and their articles added to that index in input order
+    (_index_learned). result: filled as the run goes.
+    """
     model_path = os.path.abspath(model_path)
+    result = result if result is not None else LearnResult()
     with ExitStack() as stack:
         stack.enter_context(Lock(model_path + ".lock", f"another cleaner learn is writing {model_path}"))
+        if article_index:  # pass 2 writes no output; the index is opened first: a locked or unreadable one stops the run
+            options = replace(options, write_outputs=False, sketch_prefix=_sketch_prefix(model_path))
+        checks = _article_checks(None, article_index, options, config, stack)
+        if checks is not None:
+            _remove_sketches(options.sketch_prefix)  # a killed run's: this model's lock is ours
+            stack.callback(_remove_sketches, options.sketch_prefix)  # once the engine has stopped
         workers = _LazyEngine(engine or LocalEngine(options.jobs), stack)
         model = load_model(model_path) if os.path.exists(model_path) else SiteModel()
         tasks = [Task(source, relative, "", "", model.counted.get(relative)) for source, relative in inputs]
         before = dict(model.counted)
         counted = _learn(tasks, model, options, config, workers)
         save_model_or_stop(model, model_path, config, bool(counted) or not os.path.exists(model_path))
-        return sum(1 for k, v in model.counted.items() if before.get(k) != v), len(model.sites)
+        result.counted = sum(1 for k, v in model.counted.items() if before.get(k) != v)
+        result.sites, result.learned = len(model.sites), True
+        if checks is not None:
+            _index_learned(inputs, model, model_path, options, config, workers, checks, result)
+        return result
+
+
+def _index_learned(
+    inputs: list[tuple[str, str]], model: SiteModel, model_path: str, options: BatchOptions,
+    config: CleanerConfig, workers: Callable[[], Engine], checks: ArticleChecks, result: LearnResult,
+) -> None:
+    """cleaner learn's articles into the index: each input whose content (as
+    pass 1 just hashed it: model.counted) is not what its articles were indexed
+    from, or that pass 1 could not read (cleaning it says why), is cleaned by
+    the engine with no output; the index is committed after each partition, as
+    in a batch, so a run stopped mid-way keeps whole partitions and the next
+    run cleans the rest."""
+    tasks = [
+        Task(source, relative, "", "", None, site_key(source), model_path)
+        for source, relative in inputs
+        if model.counted.get(relative) is None or checks.index.indexed_content(relative) != model.counted[relative]
+    ]
+    if not tasks:
+        return
+    engine = workers()
+    for outcomes in engine.clean(partitions_of(tasks, engine.workers), options, config):
+        result.duplicates += len(checks.check_partition(outcomes))
+        result.articles = checks.added
+        result.indexed += sum(1 for outcome in outcomes if outcome.status == "cleaned")
+        result.failed += [outcome for outcome in outcomes if outcome.status == "failed"]
+
+
+def _sketch_prefix(model_path: str) -> str:
+    """Where cleaner learn's workers spill a record stream's sketches: beside
+    the model, which every worker reads (a hidden temporary name of this model's)."""
+    folder, name = os.path.split(model_path)
+    return os.path.join(folder, f"{TEMP_PREFIX}sketches-{name}-")
+
+
+def _remove_sketches(prefix: str) -> None:
+    folder, name = os.path.split(prefix)
+    for entry in os.listdir(folder):
+        if entry.startswith(name):
+            try:
+                os.unlink(os.path.join(folder, entry))
+            except FileNotFoundError:
+                pass
 
 
 def _learn(

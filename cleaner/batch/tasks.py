@@ -11,8 +11,10 @@ decides where these run; what they compute, and so every output byte, is the sam
   each bucket on a different worker; ``learn_model`` adds the merged buckets to
   a model (sitemodel saves it as a compact artifact on disk).
 - ``clean_partition`` / ``clean_one``: pass 2, clean inputs with the model,
-  each output written atomically. A task names its site and the model's path;
-  workers load the model from that file once and keep it (``site_boilerplate``).
+  each output written atomically (or, for ``cleaner learn --dedupe-index``,
+  ``options.write_outputs`` False: no output, only the articles' sketches). A
+  task names its site and the model's path; workers load the model from that
+  file once and keep it (``site_boilerplate``).
 
 Counts are plain sums, so the model does not depend on how inputs are grouped
 into partitions or in which order partitions finish.
@@ -92,6 +94,12 @@ class BatchOptions:
     # Articles that repeat an earlier one (dupindex): "mark" them (duplicate_of
     # in JSON and JSONL), "drop" them from the output, or "off": no fingerprints.
     duplicates: str = "mark"
+    # False (cleaner learn --dedupe-index): inputs are cleaned only to fingerprint
+    # their articles, and no output is written (tasks have none); a record
+    # stream's fingerprints are spilled to a file named sketch_prefix + the
+    # worker's pid and a digest of the input's path.
+    write_outputs: bool = True
+    sketch_prefix: str = ""
 
 
 @dataclass(frozen=True)
@@ -100,7 +108,7 @@ class Task:
 
     source: str  # absolute path
     relative: str  # path under SRC, with "/" separators
-    output: str  # absolute path of the output file
+    output: str  # absolute path of the output file ("" when options.write_outputs is False)
     settings: str  # settings digest
     known_hash: str | None  # content hash in the manifest (pass 2) or the model (pass 1), if any
     site: str = ""  # its site's key in the model ("" for a record stream: each record's host)
@@ -416,8 +424,8 @@ def clean_one(task: Task, options: BatchOptions, config: CleanerConfig, syncs: S
     except CleanerError as exc:
         return Outcome(task.relative, "failed", error=str(exc), **common)  # type: ignore[arg-type]
     except OSError as exc:
-        if is_destination_error(exc):
-            raise DestinationError(f"cannot write {task.output}: {exc.strerror or exc}") from None
+        if is_destination_error(exc):  # the output, or (with no output) a stream's sketch spill file
+            raise DestinationError(f"cannot write {task.output or exc.filename}: {exc.strerror or exc}") from None
         return Outcome(task.relative, "failed", error=f"cannot read: {exc.strerror or exc}", **common)  # type: ignore[arg-type]
     except Exception as exc:  # MemoryError, a bug: this input fails, the batch goes on
         return Outcome(task.relative, "failed", error=_unexpected(exc), **common)  # type: ignore[arg-type]
@@ -442,11 +450,13 @@ def _clean_page(
     task: Task, options: BatchOptions, config: CleanerConfig, boilerplate: frozenset[int], page: Prepared,
     syncs: Syncs | None,
 ) -> _Articles:
-    """Finish a prepared single page into its output."""
+    """Finish a prepared single page into its output (or only its articles' sketches: no output)."""
     from ..render import ARTICLE_JOINERS, render_json, render_jsonl, render_markdown, render_text
 
     with time_limit(options.page_seconds):
         document = finish(page, source=task.relative, config=config, site_boilerplate=boilerplate)
+    if not options.write_outputs:
+        return _Articles(len(document.articles), tuple(_sketch(a.paragraphs, config) for a in document.articles))
     renderers: dict[str, Callable[[list[Document]], str]] = {
         "json": lambda docs: render_json(docs),
         "jsonl": lambda docs: render_jsonl(docs),
@@ -478,10 +488,12 @@ def _sketch(paragraphs: list[str], config: CleanerConfig) -> ArticleSketch | Non
 def _clean_stream(
     task: Task, options: BatchOptions, config: CleanerConfig, sites: dict[str, frozenset[int]]
 ) -> _Articles:
-    """Clean a record stream record by record into one JSONL file, streaming;
-    its articles' sketches go to a spill file beside it (SketchSpill)."""
+    """Clean a record stream record by record into one JSONL file, streaming
+    (none if options.write_outputs is False); its articles' sketches go to a
+    spill file (SketchSpill)."""
     count = 0
-    with AtomicFile(task.output) as out, SketchSpill.for_output(task.output, options) as spill:
+    output = AtomicFile(task.output) if options.write_outputs else _NoOutput()
+    with output as out, SketchSpill.for_task(task, options) as spill:
         lines_written = 0
         for record in read_records(task.source, options.fields, config.max_record_bytes):
             boilerplate = sites.get(site_of(record.url, task.source), frozenset())
@@ -498,21 +510,40 @@ def _clean_stream(
     return _Articles(count, sketch_file=spill.path if spill is not None else "")
 
 
+class _NoOutput:
+    """In place of a stream's output file when none is written: takes the lines, keeps nothing."""
+
+    def __enter__(self) -> _NoOutput:
+        return self
+
+    def write(self, data: bytes) -> None:
+        pass
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
 class SketchSpill:
     """A stream's article sketches, pickled one by one into a temporary file
-    beside its output (every engine's workers write into DEST): the main process
-    reads them back in order (read_stream_sketches), and memory stays flat."""
+    beside its output (every engine's workers write into DEST), or with no
+    output at options.sketch_prefix: the main process reads them back in order
+    (read_stream_sketches), and memory stays flat."""
 
     def __init__(self, path: str) -> None:
         self.path = path
 
     @classmethod
-    def for_output(cls, output: str, options: BatchOptions) -> contextlib.AbstractContextManager[SketchSpill | None]:
+    def for_task(cls, task: Task, options: BatchOptions) -> contextlib.AbstractContextManager[SketchSpill | None]:
         if options.duplicates == "off":
             return contextlib.nullcontext(None)
+        if not options.write_outputs:
+            import hashlib
+
+            name = hashlib.sha256(task.relative.encode("utf-8")).hexdigest()[:16]
+            return cls(f"{options.sketch_prefix}{os.getpid()}-{name}")
         from ..atomic import TEMP_PREFIX
 
-        folder, name = os.path.split(output)
+        folder, name = os.path.split(task.output)
         return cls(os.path.join(folder, f"{TEMP_PREFIX}sketches-{os.getpid()}-{name}"))
 
     def __enter__(self) -> SketchSpill:

@@ -10,7 +10,12 @@ article is then added. Tables:
   article's number in its input, so "earlier" is "smaller id"; ``original`` is
   the article that this one repeats (none for a first telling);
 - ``bands (key, article)``: a WITHOUT ROWID B-tree of band keys, read with
-  one bounded range scan per band.
+  one bounded range scan per band;
+- ``indexed (path, sha256)``: each input whose articles are all in, and the
+  content hash they were made from (taken out when the input is indexed
+  again, set when it is done): ``cleaner learn --dedupe-index`` cleans only
+  the inputs not indexed with their current content. Added to an index of
+  an older cleaner when it is opened (the format is the same).
 
 Why SQLite: it is in the standard library, a lookup is a few B-tree descents
 whatever the size (time and memory per article stay flat as the index grows;
@@ -128,6 +133,7 @@ class ArticleIndex:
                    " original INTEGER, url TEXT)")
         db.execute("CREATE TABLE IF NOT EXISTS bands (key INTEGER, article INTEGER, PRIMARY KEY (key, article))"
                    " WITHOUT ROWID")
+        db.execute("CREATE TABLE IF NOT EXISTS indexed (path TEXT PRIMARY KEY, sha256 TEXT)")
         row = db.execute("SELECT value FROM meta WHERE name = 'format'").fetchone()
         if row is None:
             db.execute("INSERT INTO meta VALUES ('format', ?)", (json.dumps(FORMAT, sort_keys=True),))
@@ -142,7 +148,7 @@ class ArticleIndex:
         """The input's seq (its place in the order), its earlier articles taken out."""
         row = self.db.execute("SELECT seq FROM inputs WHERE path = ?", (path,)).fetchone()
         if row is not None:
-            self.forget(int(row[0]))
+            self.forget_input(path)
             return int(row[0])
         seq = int(self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM inputs").fetchone()[0])
         self.db.execute("INSERT INTO inputs VALUES (?, ?)", (path, seq))
@@ -153,6 +159,16 @@ class ArticleIndex:
         row = self.db.execute("SELECT seq FROM inputs WHERE path = ?", (path,)).fetchone()
         if row is not None:
             self.forget(int(row[0]))
+        self.db.execute("DELETE FROM indexed WHERE path = ?", (path,))
+
+    def finish_input(self, path: str, sha256: str) -> None:
+        """The input's articles are all in, made from the content of this hash."""
+        self.db.execute("INSERT OR REPLACE INTO indexed VALUES (?, ?)", (path, sha256))
+
+    def indexed_content(self, path: str) -> str | None:
+        """The content hash the input's articles were indexed from, if they all are."""
+        row = self.db.execute("SELECT sha256 FROM indexed WHERE path = ?", (path,)).fetchone()
+        return None if row is None else str(row[0])
 
     def forget(self, seq: int) -> None:
         """Take an input's articles out (their band keys made again from their words)."""
