@@ -91,6 +91,10 @@ class CleanerConfig:
     # score at least this (0-1) as article text, and keeps what the rule above
     # accepts: a short article on a busy page scores lower than a long one.
     fallback_min_score: float = 0.25
+    # ...and if it has none still, keeps the likeliest of those runs whatever
+    # it is (of at least min_body_chars): an index page's list of headlines or
+    # links is its main content, and nothing at all is the worst answer.
+    fallback_any_text: bool = True
     # A new article starts only where both sides have at least this much text.
     min_article_chars: int = 400
     # A headline is a short line without a final full stop: bounds in characters.

@@ -150,14 +150,20 @@ def test_html_short_unlinked_lines_make_a_body_and_short_links_do_not() -> None:
             for i, text in enumerate(lines)
         ]
 
-    articles, _ = group_segments(page(0.0), CleanerConfig())
+    strict = CleanerConfig(fallback_any_text=False)  # no last resort: what makes a body
+    articles, _ = group_segments(page(0.0), strict)
     assert len(articles) == 1 and articles[0].paragraphs[-1].startswith("Round 12:")  # (Round 1 is its title)
-    assert group_segments(page(1.0), CleanerConfig())[0] == []
+    assert group_segments(page(1.0), strict)[0] == []
     text_dump = [Block(index=b.index, text=b.text, line=b.line, content_score=0.9, group=b.index) for b in page(0.0)]
-    assert group_segments(text_dump, CleanerConfig())[0] == []  # a text dump has no markup to say so
+    assert group_segments(text_dump, strict)[0] == []  # a text dump has no markup to say so
+    # by default a page with nothing else keeps its likeliest run, a list of links though it is
+    (article,) = group_segments(page(1.0), CleanerConfig())[0]
+    assert article.paragraphs[-1].startswith("Round 12:")
 
 
 def test_a_page_with_no_article_looks_again_at_lower_scores_for_one_of_sentences() -> None:
+    from dataclasses import replace
+
     from cleaner.config import CleanerConfig
     from cleaner.model import Block
     from cleaner.segments import group_segments
@@ -173,8 +179,11 @@ def test_a_page_with_no_article_looks_again_at_lower_scores_for_one_of_sentences
 
     articles, _ = group_segments(page(short_story), CleanerConfig())
     assert [a.paragraphs for a in articles] == [short_story]
-    assert group_segments(page(short_story), CleanerConfig(fallback_min_score=0.45))[0] == []  # turned off
-    assert group_segments(page(headlines), CleanerConfig())[0] == []  # a list of headlines is no article
+    strict = CleanerConfig(fallback_any_text=False)  # no last resort
+    assert group_segments(page(short_story), replace(strict, fallback_min_score=0.45))[0] == []  # turned off
+    assert group_segments(page(headlines), strict)[0] == []  # a list of headlines is no article...
+    (only,) = group_segments(page(headlines), CleanerConfig())[0]  # ...but what a page has if nothing else
+    assert only.paragraphs[-1] == headlines[-1] and "Home" not in only.paragraphs
 
 
 def test_two_pages_of_one_site_strung_together_give_two_articles() -> None:

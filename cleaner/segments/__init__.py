@@ -30,6 +30,7 @@ from .dropped import dropped_blocks
 from .headline import build_article
 from .runs import (
     COMMENTS_REASON, NESTED_REASON, Boundary, Span, body_runs, drop_replies, fallback_run, far_apart, fill_runs,
+    likeliest_run,
     split_articles, trim_runs,
 )
 
@@ -100,9 +101,14 @@ def _fallback_spans(
     """A page that gave no article at all: its body runs again with lines
     scoring at least fallback_min_score, and the most likely of them that is
     mostly sentences (fallback_run) as its one article. A short article (a
-    paragraph or two on a busy page) scores lower than a long one."""
+    paragraph or two on a busy page) scores lower than a long one. With
+    fallback_any_text, a page that has none of those either keeps its likeliest
+    run whatever it is (an index page's list of headlines is its main content)."""
     is_body = [ok and b.content_score >= config.fallback_min_score for ok, b in zip(may_be_body, blocks)]
-    run = fallback_run(_runs(blocks, is_body, may_be_body, is_caption, config), blocks, config)
+    runs = _runs(blocks, is_body, may_be_body, is_caption, config)
+    run = fallback_run(runs, blocks, config)
+    if run is None and config.fallback_any_text:
+        run = likeliest_run(runs, blocks, config)
     return [run] if run is not None else []
 
 

@@ -220,6 +220,12 @@ def fallback_run(runs: list[Span], blocks: list[Block], config: CleanerConfig) -
     return best
 
 
+def likeliest_run(runs: list[Span], blocks: list[Block], config: CleanerConfig) -> Span | None:
+    """The run of at least min_body_chars with the most likely text, whatever it is."""
+    sized = [run for run in runs if span_chars(run, blocks) >= config.min_body_chars]
+    return max(sized, key=lambda run: sum(blocks[i].content_score * len(blocks[i].text) for i in run.body), default=None)
+
+
 def _sentence_chars(lines: list[str]) -> int:
     """The characters of these lines, read as one text, that are in sentences:
     pieces ending with a full stop, ! or ?, of at most SENTENCE_MAX_WORDS words
