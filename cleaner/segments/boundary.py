@@ -90,7 +90,8 @@ class GapFeatures:
 
     def words(self, index: int) -> list[str]:
         if not self._words:  # a page without two article-sized parts asks nothing: its words are not looked at
-            self._words = [TOPIC_WORD.findall(b.text.lower()) for b in self.blocks]
+            # a line printed again (a site's template on its next page) says nothing of the topic
+            self._words = [TOPIC_WORD.findall(b.text.lower()) if b.duplicate_of is None else [] for b in self.blocks]
             lines: Counter[str] = Counter()
             for words in self._words:
                 lines.update(set(words))
