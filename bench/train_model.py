@@ -231,14 +231,23 @@ def model_json(model: dict) -> str:
 
 # Renderings each kind of model learns from.
 KIND_RENDERINGS = {"text": ("text", "text-bs4"), "html": ("html",)}
+# A multi-article dump weighs as much as this many single pages in the text
+# model (240 dumps beside 2,258 page renderings).
+MULTI_WEIGHT = 3.0
 
 
 def _page_data(job: tuple[str, dict, str, bool]) -> tuple:
     pid, entry, rendering, html = job
-    blocks, rows, labels, weights = page_rows(read_page(pid, entry, rendering), entry["articleBody"], html)
+    if rendering == "multi":  # a multi-article dump: its articles' gold is its gold
+        data, gold_body, site = entry["path"].read_text("utf-8"), "\n\n".join(entry["articles"]), pid
+    else:
+        data, gold_body, site = read_page(pid, entry, rendering), entry["articleBody"], site_of(pid, entry)
+    blocks, rows, labels, weights = page_rows(data, gold_body, html)
+    if rendering == "multi":
+        weights = [w * MULTI_WEIGHT for w in weights]
     for block in blocks:
         block.markup = None  # not needed to train, and cheaper to send back from a worker
-    return blocks, rows, labels, weights, site_of(pid, entry)
+    return blocks, rows, labels, weights, site
 
 
 def train_kind(kind: str, folds_only: bool, trees: bool, jobs: int) -> None:
@@ -246,6 +255,12 @@ def train_kind(kind: str, folds_only: bool, trees: bool, jobs: int) -> None:
     gold = load_gold()
     folds = page_folds(gold)
     work = [(pid, g, rendering, html) for pid, g in sorted(gold.items()) for rendering in KIND_RENDERINGS[kind]]
+    if not html:
+        # the multi-article dumps too: a page's article is not always the first
+        # big text of a dump (a second page's article is article text)
+        dumps = load_multi()
+        work += [(mid, dump, "multi", html) for mid, dump in sorted(dumps.items())]
+    fold_of = {**folds, **{mid: folds[dump["sources"][0]] for mid, dump in dumps.items()}} if not html else folds
     if jobs > 1:
         from multiprocessing import Pool
 
@@ -256,7 +271,7 @@ def train_kind(kind: str, folds_only: bool, trees: bool, jobs: int) -> None:
     data = list(zip((job[0] for job in work), rows))
     OUT.mkdir(parents=True, exist_ok=True)
     for k in range(N_FOLDS):
-        model = train([v for pid, v in data if folds[pid] != k], html, trees)
+        model = train([v for pid, v in data if fold_of[pid] != k], html, trees)
         (OUT / f"fold_{kind}_{k}.json").write_text(json.dumps(model))
     (OUT / "folds.json").write_text(json.dumps(folds, indent=0, sort_keys=True))
     print(f"wrote {N_FOLDS} {kind} fold models to {OUT}")
