@@ -52,7 +52,10 @@ def build_article(
     head = [b for b in blocks[head_start: span.start] if not is_caption[b.index]]
     first_body = [blocks[i] for i in span.body[:1]] if len(span.body) > 1 else []
     meta_end = span.body[min(3, len(span.body) - 1)] + 1  # the top of the body may hold them too
-    meta_blocks = [b for b in blocks[head_start:meta_end] if not is_caption[b.index]]
+    # the lines above the body nearest first (a date further up may be the
+    # page's or the article's before: a dump of several pages), then the top of the body
+    meta_blocks = [b for b in (*blocks[span.start - 1: head_start - 1 if head_start else None: -1],
+                               *blocks[span.start:meta_end]) if not is_caption[b.index]]
     title = _find_title(head, first_body, meta.title, config)
     if title is not None:
         # the headline's copies are never paragraphs (a body may take them in as repeats)
