@@ -1,5 +1,7 @@
-"""Train the line models (cleaner/data/line_model.json, html_model.json) on the
-eval pool: ../shared/eval/dev and ../shared/eval/train together.
+"""Train the models on the eval pool (../shared/eval/dev and ../shared/eval/train
+together): the line models (cleaner/data/line_model.json, html_model.json),
+the page-edge model (edge_model.json) and the article boundary model
+(boundary_model.json).
 
 Each text dump is split into blocks exactly as the pipeline does; a block is
 labelled article text when most of its word 4-grams occur in the page's gold
@@ -9,12 +11,13 @@ the line and neighbourhood features, stage 2 on stage 1's scores around each
 line. Every line is weighted by its share of its page's words, so each page
 counts about the same, as in the scorer.
 
-    python bench/train_model.py            # both kinds: folds + the shipped models
+    python bench/train_model.py            # every kind: folds + the shipped models
     python bench/train_model.py --kind html --folds-only
 
 There is one model for text dumps (cleaner/data/line_model.json), trained on
 both renderings of every page (text/: Chromium innerText; text-bs4/:
-BeautifulSoup get_text), so it does not lean on one renderer's layout, and one
+BeautifulSoup get_text) and on the multi-article dumps, so it does not lean on
+one renderer's layout nor take a page's first big text for its article, and one
 for HTML pages (html/, with markup features; cleaner/data/html_model.json).
 Fold models go to bench/out/fold_<kind>_K.json (trained without fold K's
 sites; sites that share a multi-article dump share a fold). The shipped
