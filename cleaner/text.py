@@ -8,7 +8,10 @@ written); tunable numbers live in ``config.CleanerConfig``.
 from __future__ import annotations
 
 import datetime
+import operator
 import re
+from collections.abc import Iterator
+from itertools import compress, repeat
 
 WORD = re.compile(r"\w+")
 # Characters that look like spaces, and characters that take no room.
@@ -158,21 +161,71 @@ YEAR_STARTS = ("19", "20")
 MAX_KEY_CHARS = 2000
 
 
-# In ASCII text NOT_WORD's characters are those that are not letters or digits:
-# each becomes a space by str.translate, and split() and join() then leave
-# single spaces between the words, as NOT_WORD.sub() and strip() do, for a
-# fraction of a regex scan's work (most lines are ASCII).
-ASCII_NOT_WORD_TO_SPACE = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
+# match_keys works on many texts at once, one text a line: NOT_WORD's
+# characters but the line breaks become spaces (in ASCII text, those that are
+# not letters or digits, by str.translate, much cheaper than a regex scan; in
+# other text underscores are word characters to the regex and replaced apart),
+# and collapsing runs of spaces (str.replace, far cheaper than a regex scan) and
+# stripping each line then leave single spaces between the words, as
+# NOT_WORD.sub() and strip() do on one text.
+ASCII_NOT_WORD_TO_SPACE = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum() and c != "\n"})
+NOT_WORD_BUT_LINE_BREAK = re.compile(r"[^\w\n]+")
+# The characters past ASCII most common in scraped text that are not word
+# characters (quotes, dashes, an ellipsis, bullets): replaced by spaces first
+# (str.replace is cheap), they leave most lines ASCII.
+COMMON_NOT_WORD = "’”“—–…»•©‘►·«£›®"
+_KEY_SAMPLE = slice(MAX_KEY_CHARS)
 
 
 def match_key(text: str) -> str:
     """Case- and punctuation-blind form of a line, used to find repeats."""
-    folded = text[:MAX_KEY_CHARS].casefold()
-    if folded.isascii():
-        key = " ".join(folded.translate(ASCII_NOT_WORD_TO_SPACE).split())
-    else:
-        key = NOT_WORD.sub(" ", folded).strip()
-    return key if len(text) <= MAX_KEY_CHARS else f"{key} {len(text)}"
+    return match_keys([text])[0]
+
+
+def match_keys(texts: list[str]) -> list[str]:
+    """match_key of each text, the texts casefolded and spaced together: a str
+    method or a regex called once a text costs more than its work."""
+    n = len(texts)
+    if not n:
+        return []
+    joined = "\n".join(map(operator.getitem, texts, repeat(_KEY_SAMPLE)))
+    if joined.count("\n") != n - 1:  # a text with line breaks of its own (a <pre> block): to its key they are spaces
+        joined = "\n".join(text[_KEY_SAMPLE].replace("\n", " ") for text in texts)
+    # ASCII text is casefolded by lower(), which has a fast path for it
+    folded = (joined.lower() if joined.isascii() else _without_common_not_word(joined.casefold())).split("\n")
+    plain = list(map(str.isascii, folded))
+    # the ASCII lines spaced together, and the others; each text's key then taken from its kind's, in order
+    keys_of = {
+        True: _spaced(_spaced_ascii("\n".join(compress(folded, plain)))),
+        False: _spaced(_spaced_other("\n".join(compress(folded, map(operator.not_, plain))))),
+    }
+    keys = list(map(next, map(keys_of.__getitem__, plain)))
+    for i in compress(range(n), map(operator.lt, repeat(MAX_KEY_CHARS), map(len, texts))):
+        keys[i] = f"{keys[i]} {len(texts[i])}"  # a longer line's key also carries its length
+    return keys
+
+
+def _without_common_not_word(text: str) -> str:
+    """text with each of COMMON_NOT_WORD replaced by a space."""
+    for character in COMMON_NOT_WORD:
+        if character in text:
+            text = text.replace(character, " ")
+    return text
+
+
+def _spaced(lines: str) -> Iterator[str]:
+    """Each line with single spaces between its words and none around them."""
+    while "  " in lines:
+        lines = lines.replace("  ", " ")
+    return map(str.strip, lines.split("\n"))
+
+
+def _spaced_ascii(lines: str) -> str:
+    return lines.translate(ASCII_NOT_WORD_TO_SPACE)
+
+
+def _spaced_other(lines: str) -> str:
+    return NOT_WORD_BUT_LINE_BREAK.sub(" ", lines).replace("_", " ")
 
 
 def words(text: str) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cleaner.text import MAX_KEY_CHARS, dateline_of, find_dates, has_caption_credit, match_key
+from cleaner.text import MAX_KEY_CHARS, NOT_WORD, dateline_of, find_dates, has_caption_credit, match_key, match_keys
 
 # --- find_dates ---------------------------------------------------------------
 
@@ -135,6 +135,24 @@ def test_match_key_of_a_very_long_line_is_bounded() -> None:
     key = match_key(line)
     assert len(key) <= MAX_KEY_CHARS + 20
     assert key.endswith(str(len(line)))  # the length tells long lines with one opening apart
+
+
+KEY_CASES = (
+    "Hello, World!", "", "  --  ", "snake_case_name", "Straße — “Grüße” … ΟΔΟΣ.Α", "İstanbul’s ﬁne café", "a\nb\n\nc",
+    "tab\tand\u00a0space", "Ｆｕｌｌｗｉｄｔｈ　ｗｏｒｄｓ", "12:30 · 4,5 % »more«", "x" * (MAX_KEY_CHARS + 5),
+)
+
+
+def test_match_keys_of_many_texts_are_each_texts_key() -> None:
+    # each text alone, as NOT_WORD's runs replaced by one space say, casefolded
+    expected = [NOT_WORD.sub(" ", text[:MAX_KEY_CHARS].casefold()).strip() for text in KEY_CASES]
+    expected[-1] += f" {MAX_KEY_CHARS + 5}"
+    assert [match_key(text) for text in KEY_CASES] == expected
+    assert match_keys(list(KEY_CASES)) == expected
+    assert match_keys([text for text in KEY_CASES if "\n" not in text]) == [
+        key for text, key in zip(KEY_CASES, expected) if "\n" not in text
+    ]
+    assert match_keys([]) == []
 
 
 def test_agency_caption_openings_and_bracketed_credits_are_captions() -> None:
