@@ -28,7 +28,7 @@ from typing import Any, cast
 
 from .config import CleanerConfig
 from .model import Block, BlockKind, Landmark
-from .text import IGNORECASE_ODD_LETTERS, WORD
+from .text import IGNORECASE_ODD_LETTERS, words_of
 
 # Features are computed on at most this many characters of a line: every feature
 # is a ratio or a capped count, and a 50 MB line must not cost 50 MB of tokens.
@@ -63,6 +63,8 @@ SEPARATORS = re.compile(r"[|•›»·«‹>/]|\s[-–—]\s")
 SEPARATOR_CHARACTERS = "|•›»·«‹>/"
 SPACED_DASH = re.compile(r"\s[-–—]\s")
 DASHES = ("-", "–", "—")
+ASCII_SEPARATOR_CHARACTERS = "".join(c for c in SEPARATOR_CHARACTERS if c.isascii())
+ASCII_DASHES = tuple(d for d in DASHES if d.isascii())
 BULLET_START = re.compile(r"^[\W_]")
 URLISH = re.compile(r"https?://|www\.|\S@\S|@\w")
 COPYRIGHT = re.compile(r"©|\(c\)|copyright|all rights reserved", re.I)
@@ -312,8 +314,10 @@ def _line_features(
     n = len(blocks)
     texts = [b.text for b in blocks]
     # pages repeat lines (menus, captions): what a text says is worked out once
-    said = list(map(_Memo(_text_features).__getitem__, texts))
-    del texts
+    distinct = list(dict.fromkeys(texts))
+    samples = [text[:FEATURE_SAMPLE_CHARS] for text in distinct]
+    said = list(map(dict(zip(distinct, map(_text_features, distinct, samples, words_of(samples)))).__getitem__, texts))
+    del texts, distinct, samples
     context = _context_features(blocks, said)
     extra: Iterable[bytes]
     if html:
@@ -559,9 +563,9 @@ def _block_part(key: tuple[bool, bool, int, int | None, BlockKind]) -> bytes:
 _TextFeatures = tuple[bytes, bytes, bytes, float, float, float]
 
 
-def _text_features(full_text: str) -> _TextFeatures:
-    text = full_text[:FEATURE_SAMPLE_CHARS]
-    tokens = WORD.findall(text)
+def _text_features(full_text: str, text: str, tokens: list[str]) -> _TextFeatures:
+    """What full_text says, read from text, its first FEATURE_SAMPLE_CHARS, and
+    tokens, the words of text."""
     n_words = max(1, len(tokens))
     n_chars = max(1, len(text))
     # counted with map(), which loops in C: a generator per token costs far more
@@ -573,7 +577,8 @@ def _text_features(full_text: str) -> _TextFeatures:
     if upper:
         upper = sum(map(str.isupper, [t for t in tokens if len(t) > 1]))
     full_length = len(full_text)
-    symbols = _count_symbols(text, tokens)
+    word_characters = "".join(tokens)
+    symbols = _count_symbols(text, len(word_characters))
     # sentence ends, marks, commas, separators and URLs are all made of symbols,
     # and most lines (menu items, names) have none: they are looked for only if any
     ends_sentence = ends_colon = sentence_marks = commas = separators = urlish = 0.0
@@ -596,7 +601,7 @@ def _text_features(full_text: str) -> _TextFeatures:
         stopword_ratio,
         titled / n_words,
         upper / n_words,
-        _count_digits(text, tokens) / n_chars,
+        _count_digits(text, word_characters) / n_chars,
         symbols / n_chars,
         1.0 if BULLET_START.match(text) else 0.0,
         separators,
@@ -605,29 +610,30 @@ def _text_features(full_text: str) -> _TextFeatures:
     return head, middle, _LENGTH_FLAGS[bisect_right(LENGTH_BINS, full_length)], log_chars, ends_sentence, stopword_ratio
 
 
-def _count_symbols(text: str, tokens: list[str]) -> int:
+def _count_symbols(text: str, word_characters: int) -> int:
     """len(SYMBOL.findall(text)), without the regex where it can: a character is
-    a word character (tokens hold them all), a space or a symbol, and in
-    printable text every space is " " (the others are separators or controls)."""
+    a word character (text has word_characters of them), a space or a symbol,
+    and in printable text every space is " " (the others are separators or controls)."""
     if text.isprintable():
-        return len(text) - sum(map(len, tokens)) - text.count(" ")
+        return len(text) - word_characters - text.count(" ")
     return len(SYMBOL.findall(text))
 
 
 def _count_separators(text: str) -> int:
     """len(SEPARATORS.findall(text)): no match of one half holds a character
     of the other's, so the two are counted apart (str.count is far cheaper
-    than a regex scan)."""
-    count = sum(map(text.count, SEPARATOR_CHARACTERS))
-    if any(map(text.__contains__, DASHES)):
+    than a regex scan); ASCII text (most) is looked at for ASCII characters only."""
+    characters, dashes = (ASCII_SEPARATOR_CHARACTERS, ASCII_DASHES) if text.isascii() else (SEPARATOR_CHARACTERS, DASHES)
+    count = sum(map(text.count, characters))
+    if any(map(text.__contains__, dashes)):
         count += len(SPACED_DASH.findall(text))
     return count
 
 
-def _count_digits(text: str, tokens: list[str]) -> int:
-    """len(DIGIT.findall(text)): digits are word characters, so when the tokens
-    are all letters (most lines) there are none."""
-    if "".join(tokens).isalpha():
+def _count_digits(text: str, word_characters: str) -> int:
+    """len(DIGIT.findall(text)): digits are word characters, so when text's
+    (word_characters) are all letters (most lines) there are none."""
+    if word_characters.isalpha():
         return 0
     return len(DIGIT.findall(text))
 

@@ -12,11 +12,15 @@ import operator
 import re
 from collections.abc import Iterator
 from itertools import compress, repeat
+from typing import TypeVar
 
 WORD = re.compile(r"\w+")
+T = TypeVar("T")
 # Characters that look like spaces, and characters that take no room.
-SPACE_LIKE = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\x0b\x0c]")
-ZERO_WIDTH = re.compile("[\u200b\u2060\ufeff\u00ad]")
+SPACE_LIKE_CHARACTERS = "\u00a0" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000\t\x0b\x0c"
+ZERO_WIDTH_CHARACTERS = "\u200b\u2060\ufeff\u00ad"
+SPACE_LIKE = re.compile(f"[{SPACE_LIKE_CHARACTERS}]")
+ZERO_WIDTH = re.compile(f"[{ZERO_WIDTH_CHARACTERS}]")
 NOT_WORD = re.compile(r"[\W_]+")
 SPACES = re.compile(r"\s+")
 
@@ -188,21 +192,34 @@ def match_keys(texts: list[str]) -> list[str]:
     n = len(texts)
     if not n:
         return []
-    joined = "\n".join(map(operator.getitem, texts, repeat(_KEY_SAMPLE)))
-    if joined.count("\n") != n - 1:  # a text with line breaks of its own (a <pre> block): to its key they are spaces
-        joined = "\n".join(text[_KEY_SAMPLE].replace("\n", " ") for text in texts)
+    # line breaks are not word characters: a text's own (a <pre> block) are spaces to its key
+    joined = one_per_line(list(map(operator.getitem, texts, repeat(_KEY_SAMPLE))))
     # ASCII text is casefolded by lower(), which has a fast path for it
     folded = (joined.lower() if joined.isascii() else _without_common_not_word(joined.casefold())).split("\n")
     plain = list(map(str.isascii, folded))
-    # the ASCII lines spaced together, and the others; each text's key then taken from its kind's, in order
-    keys_of = {
-        True: _spaced(_spaced_ascii("\n".join(compress(folded, plain)))),
-        False: _spaced(_spaced_other("\n".join(compress(folded, map(operator.not_, plain))))),
-    }
-    keys = list(map(next, map(keys_of.__getitem__, plain)))
+    # the ASCII lines spaced together, and the others
+    keys = in_order(
+        plain,
+        _spaced(_spaced_ascii("\n".join(compress(folded, plain)))),
+        _spaced(_spaced_other("\n".join(compress(folded, map(operator.not_, plain))))),
+    )
     for i in compress(range(n), map(operator.lt, repeat(MAX_KEY_CHARS), map(len, texts))):
         keys[i] = f"{keys[i]} {len(texts[i])}"  # a longer line's key also carries its length
     return keys
+
+
+def one_per_line(texts: list[str]) -> str:
+    """The texts joined by line breaks, one a line: a text's own line breaks
+    (a <pre> block) become spaces."""
+    joined = "\n".join(texts)
+    if joined.count("\n") >= len(texts):
+        joined = "\n".join(text.replace("\n", " ") for text in texts)
+    return joined
+
+
+def in_order(which: list[bool], when_true: Iterator[T], when_false: Iterator[T]) -> list[T]:
+    """The next item of when_true for each true value of which, of when_false for each false one."""
+    return list(map(next, map({True: when_true, False: when_false}.__getitem__, which)))
 
 
 def _without_common_not_word(text: str) -> str:
@@ -230,6 +247,28 @@ def _spaced_other(lines: str) -> str:
 
 def words(text: str) -> list[str]:
     return WORD.findall(text)
+
+
+# The ASCII characters WORD does not match (all but letters, digits and "_"), as
+# spaces; line breaks kept.
+ASCII_NOT_IN_WORDS = str.maketrans(
+    {c: " " for c in map(chr, range(128)) if not (c.isalnum() or c == "_" or c == "\n")}
+)
+# words_of reads this many texts at a time: their words are held a batch at a time.
+WORDS_BATCH = 1000
+
+
+def words_of(texts: list[str]) -> Iterator[list[str]]:
+    """words() of each text. The ASCII ones (most) are translated together, a
+    batch at a time, and split: a call of translate builds its table anew, and
+    findall pays a good deal for each word it finds."""
+    for start in range(0, len(texts), WORDS_BATCH):
+        batch = texts[start: start + WORDS_BATCH]
+        plain = list(map(str.isascii, batch))
+        spaced = one_per_line(list(compress(batch, plain))).translate(ASCII_NOT_IN_WORDS)
+        yield from in_order(
+            plain, map(str.split, spaced.split("\n")), map(WORD.findall, compress(batch, map(operator.not_, plain)))
+        )
 
 
 def date_line_rest(text: str) -> int | None:

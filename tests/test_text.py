@@ -173,3 +173,10 @@ def test_related_link_labels_are_calls_to_action_and_by_alone_is_a_byline() -> N
     assert CALL_TO_ACTION.match("Related news")
     assert not CALL_TO_ACTION.match("Related research shows the same effect in mice.")
     assert BYLINE.match("By") and not BYLINE.match("Byron")
+
+
+def test_words_of_many_texts_are_each_texts_words() -> None:
+    from cleaner.text import WORD, words_of
+
+    texts = ["snake_case and CamelCase!", "", "a\nb", "İstanbul’s café, 12:30", "tab\there", *KEY_CASES]
+    assert list(words_of(texts)) == [WORD.findall(text) for text in texts]
