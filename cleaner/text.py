@@ -179,6 +179,9 @@ NOT_WORD_BUT_LINE_BREAK = re.compile(r"[^\w\n]+")
 # (str.replace is cheap), they leave most lines ASCII.
 COMMON_NOT_WORD = "’”“—–…»•©‘►·«£›®"
 _KEY_SAMPLE = slice(MAX_KEY_CHARS)
+# match_keys and words_of work on this many texts together: what they make on
+# the way is held for a batch at a time (a big dump is one page).
+TEXTS_BATCH = 1000
 
 
 def match_key(text: str) -> str:
@@ -187,11 +190,16 @@ def match_key(text: str) -> str:
 
 
 def match_keys(texts: list[str]) -> list[str]:
-    """match_key of each text, the texts casefolded and spaced together: a str
-    method or a regex called once a text costs more than its work."""
+    """match_key of each text, TEXTS_BATCH texts casefolded and spaced together:
+    a str method or a regex called once a text costs more than its work."""
+    keys: list[str] = []
+    for start in range(0, len(texts), TEXTS_BATCH):
+        keys += _match_keys(texts[start: start + TEXTS_BATCH])
+    return keys
+
+
+def _match_keys(texts: list[str]) -> list[str]:
     n = len(texts)
-    if not n:
-        return []
     # line breaks are not word characters: a text's own (a <pre> block) are spaces to its key
     joined = one_per_line(list(map(operator.getitem, texts, repeat(_KEY_SAMPLE))))
     # ASCII text is casefolded by lower(), which has a fast path for it
@@ -254,16 +262,14 @@ def words(text: str) -> list[str]:
 ASCII_NOT_IN_WORDS = str.maketrans(
     {c: " " for c in map(chr, range(128)) if not (c.isalnum() or c == "_" or c == "\n")}
 )
-# words_of reads this many texts at a time: their words are held a batch at a time.
-WORDS_BATCH = 1000
 
 
 def words_of(texts: list[str]) -> Iterator[list[str]]:
-    """words() of each text. The ASCII ones (most) are translated together, a
-    batch at a time, and split: a call of translate builds its table anew, and
-    findall pays a good deal for each word it finds."""
-    for start in range(0, len(texts), WORDS_BATCH):
-        batch = texts[start: start + WORDS_BATCH]
+    """words() of each text. The ASCII ones (most) are translated together,
+    TEXTS_BATCH at a time, and split: a call of translate builds its table anew,
+    and findall pays a good deal for each word it finds."""
+    for start in range(0, len(texts), TEXTS_BATCH):
+        batch = texts[start: start + TEXTS_BATCH]
         plain = list(map(str.isascii, batch))
         spaced = one_per_line(list(compress(batch, plain))).translate(ASCII_NOT_IN_WORDS)
         yield from in_order(
