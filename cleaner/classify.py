@@ -97,6 +97,8 @@ COMMENT_STAMP_MAX_WORDS = 25
 # searched (most prose lines are not). Keep the two in step: tests/test_classify.py
 # checks them on the dev dumps.
 COMMENT_STAMP_WORD_MAX_CHARS = 12
+# ...and those words all start with one of these letters (in either case).
+COMMENT_STAMP_WORD_FIRST_LETTERS = "rpqflRPQFL"
 # A comments heading opens a section when stamps follow it (_CommentLines.sections).
 COMMENT_FIRST_REACH = 3
 COMMENT_STAMP_REACH = 20
@@ -386,7 +388,11 @@ def _text_extra_features(comments: _CommentLines, comments_are_content: bool = F
 def _is_comment_stamp(text: str) -> bool:
     return (
         text.count(" ") < COMMENT_STAMP_MAX_WORDS
-        and (":" in text or len(text) <= COMMENT_STAMP_WORD_MAX_CHARS or "ago" in text.lower())
+        and (
+            ":" in text
+            or (len(text) <= COMMENT_STAMP_WORD_MAX_CHARS and text[:1] in COMMENT_STAMP_WORD_FIRST_LETTERS)
+            or "ago" in text.lower()
+        )
         and COMMENT_STAMP.search(text) is not None
     )
 
@@ -471,7 +477,7 @@ def _stage2_rows(
     windows = map(operator.sub, map(min, repeat(n), range(WIDE_WINDOW + 1, n + WIDE_WINDOW + 1)),
                   map(max, repeat(0), range(-WIDE_WINDOW, n - WIDE_WINDOW)))
     context = zip(
-        map(_logit, first),
+        _logits(first),
         near_mean,
         wide_mean,
         before[-1],
@@ -700,9 +706,10 @@ def _distance_to_long(lengths: list[int]) -> list[int]:
     return distance
 
 
-def _logit(p: float) -> float:
-    p = min(max(p, 1e-6), 1 - 1e-6)
-    return math.log(p / (1 - p))
+def _logits(values: list[float]) -> Iterator[float]:
+    """The logit of each probability, kept 1e-6 from 0 and 1 (by maps: they loop in C)."""
+    kept = list(map(min, map(max, values, repeat(1e-6)), repeat(1 - 1e-6)))
+    return map(math.log, map(operator.truediv, kept, map(operator.sub, repeat(1), kept)))
 
 
 def _predict(model: tuple[float, list[float]], row: Iterable[float]) -> float:

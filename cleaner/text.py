@@ -47,10 +47,15 @@ CAPTION_CREDIT_START = re.compile(
 CAPTION_AGENCY = re.compile(r"\b(?:REUTERS|AFP|EPA|GETTY IMAGES)\s*/\s*\w")
 # The end-anchored credits are looked for in this many last characters only.
 CAPTION_TAIL_CHARS = 120
-# Every credit CAPTION_CREDIT_END finds holds a closing bracket, a colon or one
-# of these names: most lines have none, and looking for them is much cheaper.
-# Keep the two in step.
-CAPTION_CREDIT_NAMES = re.compile(r"Getty|Shutterstock|iStock|Alamy|Reuters|REUTERS|AFP|AP|EPA")
+# Every credit CAPTION_CREDIT_END finds ends (but for spaces) with a closing
+# bracket or one of these names, or holds a colon and one of these labels: most
+# lines do not, and looking is much cheaper than the regex's scan. Keep them in
+# step (tests/test_text.py checks them on the dev dumps).
+CAPTION_CREDIT_ENDINGS = (
+    ")", "]", "Getty", "Getty Images", "Shutterstock", "iStock", "iStockphoto", "Alamy", "Reuters", "REUTERS", "AFP",
+    "AP", "EPA",
+)
+CAPTION_CREDIT_LABELS = ("Photo", "Image", "Picture", "Foto", "Credit")
 
 
 def has_caption_credit(line: str) -> bool:
@@ -72,7 +77,9 @@ def is_copyright_notice(line: str) -> bool:
 
 
 def _may_end_in_credit(tail: str) -> bool:
-    return ")" in tail or ":" in tail or CAPTION_CREDIT_NAMES.search(tail) is not None
+    return tail.rstrip().endswith(CAPTION_CREDIT_ENDINGS) or (
+        ":" in tail and any(map(tail.__contains__, CAPTION_CREDIT_LABELS))
+    )
 
 
 # "BRUSSELS (AP) — ", "LONDON, June 3 (Reuters) - ", "WASHINGTON — ": capitals,
@@ -128,6 +135,14 @@ BYLINE = re.compile(
     r"^(?:By|by|BY|Von|Par|Por|Di)\s+\S|^[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){1,3},? @\w+$"
     r"|^(?:By|by|BY|Von|Par|Por|Di)\s*:?$"  # the word alone, its name a line (an HTML element) of its own
 )
+# Every line BYLINE matches opens with one of these letters or holds an "@":
+# most lines do not, and looking is cheaper than the regex. Keep them in step.
+BYLINE_FIRST_LETTERS = "BbVPD"
+
+
+def is_byline(line: str) -> bool:
+    """Whether BYLINE matches the line (asked only when it can)."""
+    return (line[:1] in BYLINE_FIRST_LETTERS or "@" in line) and BYLINE.match(line) is not None
 
 MONTHS = {
     name: number

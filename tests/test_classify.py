@@ -77,6 +77,7 @@ def test_text_comment_features_mark_what_follows_a_comments_heading_with_stamps(
 STAMP_CASES = (
     "Posted by: Ann at May 3, 2012 1:56 PM", "2 hours ago", "3 DAYS AGO", "Reply", "report abuse", "REPORT ABUSE",
     "Recommend", "John says:", "Ann wrote :", "at 10:45 pm", "A sentence with no stamp in it.", "Like", "ago",
+    "PERMALINK", "Quote", "flag", "lıke", "lİke", "RepLy",
 )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from cleaner.text import MAX_KEY_CHARS, NOT_WORD, dateline_of, find_dates, has_caption_credit, match_key, match_keys
@@ -180,3 +182,24 @@ def test_words_of_many_texts_are_each_texts_words() -> None:
 
     texts = ["snake_case and CamelCase!", "", "a\nb", "İstanbul’s café, 12:30", "tab\there", *KEY_CASES]
     assert list(words_of(texts)) == [WORD.findall(text) for text in texts]
+
+
+DEV_TEXT = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "dev" / "text"
+CREDIT_CASES = (
+    "A man waits. (AP Photo/Jane Doe)", "Crowds gather (Getty Images) ", "Flames rise. Photo: John Smith",
+    "Flames rise (Image credit: NASA)", "A view of the city Getty Images", "Kathrin Ziegler/Getty",
+    "A boat [File: Reuters]", "Police at the scene.REUTERS/Jane Doe", "A caption without a credit.", "By Jane Doe",
+    "by", "Von Hans Meier", "Zachary Roth, @zackroth", "Di Mario Rossi", "Posted by Ann", "", "Par :",
+)
+
+
+@pytest.mark.skipif(not DEV_TEXT.exists(), reason="needs ../shared/eval/dev")
+def test_credit_and_byline_prefilters_let_every_match_through() -> None:
+    # has_caption_credit and is_byline ask their regexes only of lines that may match
+    from cleaner.text import BYLINE, CAPTION_CREDIT_END, CAPTION_TAIL_CHARS, _may_end_in_credit, is_byline
+
+    lines = [line.strip() for path in sorted(DEV_TEXT.glob("*.txt")) for line in path.read_text("utf-8").splitlines()]
+    for line in [*CREDIT_CASES, *lines]:
+        tail = line[-CAPTION_TAIL_CHARS:]
+        assert not CAPTION_CREDIT_END.search(tail) or _may_end_in_credit(tail), line
+        assert is_byline(line) is (BYLINE.match(line) is not None), line
