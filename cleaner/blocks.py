@@ -18,7 +18,7 @@ from .config import CleanerConfig
 from .markdown_blocks import read_markdown_layout
 from .model import Block, BlockKind, Decoded, InputKind, PageMeta
 from .text import (
-    BYLINE, CALL_TO_ACTION, CALL_TO_ACTION_MAX_WORDS, URL, date_line_rest, has_caption_credit, is_copyright_notice,
+    CALL_TO_ACTION, CALL_TO_ACTION_MAX_WORDS, URL, date_line_rest, has_caption_credit, is_byline, is_copyright_notice,
 )
 
 # read_input has turned every other kind of space into " ".
@@ -117,6 +117,6 @@ def _kind_hint(line: str, config: CleanerConfig) -> BlockKind:
         rest = date_line_rest(line)
         if rest is not None and rest <= DATE_LINE_MAX_OTHER_WORDS:
             return BlockKind.DATE
-        if BYLINE.match(line) and not line.rstrip().endswith((".", "!", "?")):
+        if is_byline(line) and not line.rstrip().endswith((".", "!", "?")):
             return BlockKind.BYLINE
     return BlockKind.TEXT

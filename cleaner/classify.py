@@ -18,16 +18,17 @@ import math
 import operator
 import os
 import re
+import struct
 from array import array
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from functools import lru_cache, partial, reduce
-from itertools import accumulate, repeat
-from typing import Any
+from itertools import accumulate, chain, islice, repeat
+from typing import Any, cast
 
 from .config import CleanerConfig
 from .model import Block, BlockKind, Landmark
-from .text import IGNORECASE_ODD_LETTERS, WORD
+from .text import IGNORECASE_ODD_LETTERS, words_of
 
 # Features are computed on at most this many characters of a line: every feature
 # is a ratio or a capped count, and a 50 MB line must not cost 50 MB of tokens.
@@ -62,6 +63,8 @@ SEPARATORS = re.compile(r"[|•›»·«‹>/]|\s[-–—]\s")
 SEPARATOR_CHARACTERS = "|•›»·«‹>/"
 SPACED_DASH = re.compile(r"\s[-–—]\s")
 DASHES = ("-", "–", "—")
+ASCII_SEPARATOR_CHARACTERS = "".join(c for c in SEPARATOR_CHARACTERS if c.isascii())
+ASCII_DASHES = tuple(d for d in DASHES if d.isascii())
 BULLET_START = re.compile(r"^[\W_]")
 URLISH = re.compile(r"https?://|www\.|\S@\S|@\w")
 COPYRIGHT = re.compile(r"©|\(c\)|copyright|all rights reserved", re.I)
@@ -94,7 +97,9 @@ COMMENT_STAMP_MAX_WORDS = 25
 # searched (most prose lines are not). Keep the two in step: tests/test_classify.py
 # checks them on the dev dumps.
 COMMENT_STAMP_WORD_MAX_CHARS = 12
-# A comments heading opens a section when stamps follow it (_comment_headings).
+# ...and those words all start with one of these letters (in either case).
+COMMENT_STAMP_WORD_FIRST_LETTERS = "rpqflRPQFL"
+# A comments heading opens a section when stamps follow it (_CommentLines.sections).
 COMMENT_FIRST_REACH = 3
 COMMENT_STAMP_REACH = 20
 COMMENT_MIN_STAMPS = 2
@@ -181,41 +186,100 @@ STAGE2_HTML_CONTEXT = (
     "grandparent_likely_mean",
 )
 
+# A row is packed doubles, made of pieces in OWN_FEATURES' order: what the
+# line's text says (the features up to "separators"; "urlish" and "copyright";
+# the len_ge_* flags), packed once per distinct text; its margins, repeats and
+# kind (from "blank_before" to "promo_hint"), packed once per page for each
+# combination; its position; then the context, text or HTML features. Joining
+# the pieces and making the row's array loop in C.
+TEXT_HEAD = OWN_FEATURES[: OWN_FEATURES.index("separators") + 1]
+BLOCK_PART = OWN_FEATURES[OWN_FEATURES.index("blank_before"): OWN_FEATURES.index("promo_hint") + 1]
+TEXT_MIDDLE = ("urlish", "copyright")
+_HEAD = struct.Struct(f"{len(TEXT_HEAD)}d")
+_BLOCK_PART = struct.Struct(f"{len(BLOCK_PART)}d")
+_TEXT_MIDDLE = struct.Struct(f"{len(TEXT_MIDDLE)}d")
+_POSITION = struct.Struct("d")
+_CONTEXT = struct.Struct(f"{len(CONTEXT_FEATURES)}d")
+_TEXT_EXTRA = struct.Struct(f"{len(TEXT_FEATURES)}d")
+_HTML_EXTRA = struct.Struct(f"{len(HTML_FEATURES) - len(HTML_TAG_GROUPS) - len(HTML_LANDMARKS)}d")
+_LENGTH_FLAGS = tuple(struct.pack(f"{len(flags)}d", *flags) for flags in LENGTH_FLAGS)
+_ROW = cast(Callable[[bytes], "array[float]"], partial(array, "d"))  # a row from its packed doubles
+
 
 def score_blocks(blocks: list[Block], config: CleanerConfig, *, html: bool = False) -> list[Block]:
     """Set content_score on every block (HTML pages have a model of their own)."""
     if not blocks:
         return blocks
     stage1, stage2 = _load_model(config.html_model if html else config.line_model, html)
+    comments = None if html else _CommentLines(blocks)
     # --comments: a page's comments are its content, judged as any other text
-    rows = line_features(blocks, html=html, comments_are_content=config.keep_comments)
-    first = [_predict(stage1, row) for row in rows]
+    rows = _line_features(blocks, html, config.keep_comments, comments)
+    first = list(map(partial(_predict, stage1), rows))
     if html and not config.keep_comments and _all_comments(blocks, first, config.comments_article_min_chars):
         # a page that is all comments (a forum thread): they are its content
-        rows = line_features(blocks, html=html, comments_are_content=True)
-        first = [_predict(stage1, row) for row in rows]
+        rows = _line_features(blocks, html, True, comments)
+        first = list(map(partial(_predict, stage1), rows))
     floor = HTML_STAGE2_MIN_FIRST if html else 0.0
     for block, p in zip(blocks, first):
         block.content_score = p  # kept where stage 2 is not asked
     # row by row, each stage-1 row let go once used: a big page's rows are most of its memory
     for i, row in _stage2_rows(blocks, first, rows, html, release=True, floor=floor):
         blocks[i].content_score = stage2(row)
-    if not html:
-        _mark_text_comments(blocks)
+    if comments is not None:
+        _mark_text_comments(blocks, comments)
     return blocks
 
 
-def _mark_text_comments(blocks: list[Block]) -> None:
+class _Memo(dict[Hashable, Any]):
+    """make(key) for each key asked, made on the first ask: a page repeats its
+    lines, and looking them up with map(memo.__getitem__, keys) loops in C."""
+
+    def __init__(self, make: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: Hashable) -> Any:
+        value = self[key] = self.make(key)
+        return value
+
+
+class _CommentLines:
+    """A text dump's comment stamps (1.0 or 0.0 a line) and the lines that are
+    comments headings, each text looked at once."""
+
+    def __init__(self, blocks: list[Block]) -> None:
+        texts = [b.text for b in blocks]
+        self.stamps: list[float] = list(map(_Memo(_stamp_value).__getitem__, texts))
+        heading = _Memo(_is_comments_heading).__getitem__
+        self.headings = [i for i, text in enumerate(texts) if heading(text)]
+
+    def sections(self) -> Iterator[int]:
+        """The lines that open a comment section: a comments heading followed by a
+        stamp within COMMENT_FIRST_REACH lines and COMMENT_MIN_STAMPS within
+        COMMENT_STAMP_REACH (a "Comments" link in a menu at the top of the page is
+        followed at most by the article's own date and time)."""
+        stamps = self.stamps
+        for i in self.headings:
+            if (
+                any(stamps[i + 1: i + 1 + COMMENT_FIRST_REACH])
+                and sum(stamps[i + 1: i + 1 + COMMENT_STAMP_REACH]) >= COMMENT_MIN_STAMPS
+            ):
+                yield i
+
+
+def _stamp_value(text: str) -> float:
+    return 1.0 if _is_comment_stamp(text) else 0.0
+
+
+def _mark_text_comments(blocks: list[Block], comments: _CommentLines) -> None:
     """A text dump's comment sections get the COMMENTS region, as an HTML page's
     comment elements do: below an article they leave it (segments.drop_replies,
     unless --comments). A section runs from its heading through the stamps that
     follow each other within COMMENT_STAMP_REACH lines, and COMMENT_TAIL_BLOCKS
     past the last."""
-    if not any(_is_comments_heading(b.text) for b in blocks):
-        return  # most pages: the stamps are not looked for again
-    stamps = [1.0 if _is_comment_stamp(b.text) else 0.0 for b in blocks]
+    stamps = comments.stamps
     end = 0
-    for i in _comment_headings(blocks, stamps):
+    for i in comments.sections():
         if i < end:
             continue  # inside the section already marked
         last = i
@@ -227,20 +291,6 @@ def _mark_text_comments(blocks: list[Block]) -> None:
         end = min(len(blocks), last + COMMENT_TAIL_BLOCKS + 1)
         for block in blocks[i:end]:
             block.landmarks |= Landmark.COMMENTS
-
-
-def _comment_headings(blocks: list[Block], stamps: list[float]) -> Iterator[int]:
-    """The lines that open a comment section: a comments heading followed by a
-    stamp within COMMENT_FIRST_REACH lines and COMMENT_MIN_STAMPS within
-    COMMENT_STAMP_REACH (a "Comments" link in a menu at the top of the page is
-    followed at most by the article's own date and time)."""
-    for i, block in enumerate(blocks):
-        if (
-            _is_comments_heading(block.text)
-            and any(stamps[i + 1: i + 1 + COMMENT_FIRST_REACH])
-            and sum(stamps[i + 1: i + 1 + COMMENT_STAMP_REACH]) >= COMMENT_MIN_STAMPS
-        ):
-            yield i
 
 
 def _all_comments(blocks: list[Block], first: list[float], min_chars: int) -> bool:
@@ -256,21 +306,44 @@ def _all_comments(blocks: list[Block], first: list[float], min_chars: int) -> bo
 def line_features(
     blocks: list[Block], *, html: bool = False, comments_are_content: bool = False
 ) -> list[array[float]]:
-    last = max(1, len(blocks) - 1)
+    """Every block's stage-1 row: FEATURE_NAMES (HTML_FEATURE_NAMES on HTML pages)."""
+    return _line_features(blocks, html, comments_are_content, None if html else _CommentLines(blocks))
+
+
+def _line_features(
+    blocks: list[Block], html: bool, comments_are_content: bool, comments: _CommentLines | None
+) -> list[array[float]]:
+    n = len(blocks)
+    texts = [b.text for b in blocks]
     # pages repeat lines (menus, captions): what a text says is worked out once
-    by_text: dict[str, _TextFeatures] = {}
-    own = []
-    for i, block in enumerate(blocks):
-        said = by_text.get(block.text)
-        if said is None:
-            said = by_text[block.text] = _text_features(block.text)
-        own.append(_own_features(block, i / last, said))
-    lengths = [len(b.text) for b in blocks]
-    log_chars = [row[0] for row in own]
-    ends = [row[2] for row in own]
-    stops = [row[6] for row in own]
+    distinct = list(dict.fromkeys(texts))
+    samples = [text[:FEATURE_SAMPLE_CHARS] for text in distinct]
+    said = list(map(dict(zip(distinct, map(_text_features, distinct, samples, words_of(samples)))).__getitem__, texts))
+    del texts, distinct, samples
+    context = _context_features(blocks, said)
+    extra: Iterable[bytes]
+    if html:
+        extra = _html_features(blocks, ~int(Landmark.COMMENTS) if comments_are_content else -1)
+    else:
+        assert comments is not None
+        extra = _text_extra_features(comments, comments_are_content)
+    kinds = _Memo(_block_part).__getitem__
+    parts = map(kinds, map(_BLOCK_KEY, blocks))
+    positions = map(_POSITION.pack, map(operator.truediv, range(n), repeat(max(1, n - 1))))
+    heads, middles, length_flags = (map(operator.itemgetter(k), said) for k in range(3))
+    pieces = zip(heads, parts, middles, positions, length_flags, context, extra)
+    return list(map(_ROW, map(b"".join, pieces)))
+
+
+def _context_features(blocks: list[Block], said: list[_TextFeatures]) -> list[bytes]:
+    """CONTEXT_FEATURES of every block, packed: its neighbours' lengths, sentence
+    ends, function words and margins, and where it stands towards the page's prose.
+    (Packed before the rows are made: a big page's columns of float objects
+    take more room than the rows.)"""
+    n = len(blocks)
+    log_chars, ends, stops = (list(map(operator.itemgetter(k), said)) for k in range(3, 6))
     blanks = [1.0 if b.blank_before else 0.0 for b in blocks]
-    context = [
+    columns = [
         _window_means(log_chars, NEAR_WINDOW),
         _window_means(ends, NEAR_WINDOW),
         _window_means(stops, NEAR_WINDOW),
@@ -279,43 +352,47 @@ def line_features(
         _window_means(ends, WIDE_WINDOW),
     ]
     del log_chars, ends, stops, blanks  # a big page's columns are let go as soon as they are used
-    prose_mass = [float(n) if n >= LONG_LINE_CHARS else 0.0 for n in lengths]
+    lengths = [len(b.text) for b in blocks]
+    prose_mass = [float(chars) if chars >= LONG_LINE_CHARS else 0.0 for chars in lengths]
     total_mass = sum(prose_mass) or 1.0
     before = _prefix_sums(prose_mass)
-    distance = _distance_to_long(lengths)
-    for i, (row, near_and_wide) in enumerate(zip(own, zip(*context))):
-        mass_before = before[i] / total_mass
-        mass_after = (total_mass - before[i + 1]) / total_mass
-        row.extend(near_and_wide)
-        row.extend((
-            math.log1p(min(distance[i], MAX_DISTANCE)),
-            mass_before,
-            mass_after,
-            1.0 if mass_before < EDGE_MASS_RATIO else 0.0,
-            1.0 if mass_after < EDGE_MASS_RATIO else 0.0,
-        ))
-    del context, before, distance
-    if html:
-        _add_html_features(blocks, own, ~int(Landmark.COMMENTS) if comments_are_content else -1)
-    else:
-        _add_text_features(blocks, own, comments_are_content)
-    return own
+    del prose_mass
+
+    def mass_before() -> Iterator[float]:
+        return map(operator.truediv, islice(before, n), repeat(total_mass))
+
+    def mass_after() -> Iterator[float]:
+        return map(operator.truediv, map(operator.sub, repeat(total_mass), islice(before, 1, None)), repeat(total_mass))
+
+    return list(map(
+        _CONTEXT.pack,
+        *columns,
+        map(math.log1p, map(min, _distance_to_long(lengths), repeat(MAX_DISTANCE))),
+        mass_before(),
+        mass_after(),
+        map(float, map(operator.lt, mass_before(), repeat(EDGE_MASS_RATIO))),
+        map(float, map(operator.lt, mass_after(), repeat(EDGE_MASS_RATIO))),
+    ))
 
 
-def _add_text_features(blocks: list[Block], rows: list[array[float]], comments_are_content: bool = False) -> None:
-    """The comment features; with comments_are_content no line is told it
-    follows a comments heading."""
-    stamps = [1.0 if _is_comment_stamp(b.text) else 0.0 for b in blocks]
-    near, wide = _window_means(stamps, NEAR_WINDOW), _window_means(stamps, WIDE_WINDOW)
-    first = len(blocks) if comments_are_content else next(_comment_headings(blocks, stamps), len(blocks))
-    for i, row in enumerate(rows):
-        row.extend((near[i], wide[i], 1.0 if i > first else 0.0))
+def _text_extra_features(comments: _CommentLines, comments_are_content: bool = False) -> Iterator[bytes]:
+    """TEXT_FEATURES, packed: the comment stamps near a line, and whether it
+    follows a comments heading; with comments_are_content no line does."""
+    stamps = comments.stamps
+    n = len(stamps)
+    first = n if comments_are_content else next(comments.sections(), n)
+    after = [0.0] * min(n, first + 1) + [1.0] * (n - first - 1)
+    return map(_TEXT_EXTRA.pack, _window_means(stamps, NEAR_WINDOW), _window_means(stamps, WIDE_WINDOW), after)
 
 
 def _is_comment_stamp(text: str) -> bool:
     return (
         text.count(" ") < COMMENT_STAMP_MAX_WORDS
-        and (":" in text or len(text) <= COMMENT_STAMP_WORD_MAX_CHARS or "ago" in text.lower())
+        and (
+            ":" in text
+            or (len(text) <= COMMENT_STAMP_WORD_MAX_CHARS and text[:1] in COMMENT_STAMP_WORD_FIRST_LETTERS)
+            or "ago" in text.lower()
+        )
         and COMMENT_STAMP.search(text) is not None
     )
 
@@ -324,18 +401,28 @@ def _is_comments_heading(text: str) -> bool:
     return len(text) <= COMMENTS_HEADING_MAX_CHARS and COMMENTS_HEADING.match(text) is not None
 
 
-def _add_html_features(blocks: list[Block], rows: list[array[float]], region_mask: int = -1) -> None:
-    """The markup features; regions outside region_mask (a bit mask of
+def _html_features(blocks: list[Block], region_mask: int = -1) -> list[bytes]:
+    """The markup features, packed; regions outside region_mask (a bit mask of
     Landmark) are not told to the model."""
     links_near = _window_means([b.link_ratio for b in blocks], NEAR_WINDOW)
     (parent_shares, parent_top), (grandparent_shares, grandparent_top) = (
         _region_shares(blocks, level) for level in (0, 1)
     )
     # a page has a few tags and region sets: the flags of each pair are made once
-    flags_of: dict[tuple[str, Landmark], list[float]] = {}
-    for block, row, near in zip(blocks, rows, links_near):
+    flags_of: dict[tuple[str, Landmark], bytes] = {}
+    rows = []
+    for block, near in zip(blocks, links_near):
         parent, grandparent = block.parents
-        row.extend((
+        key = (block.tag, block.landmarks)
+        flags = flags_of.get(key)
+        if flags is None:
+            bits = int(block.landmarks) & region_mask
+            values = (
+                [1.0 if block.tag in tags else 0.0 for _, tags in HTML_TAG_GROUPS]
+                + [1.0 if bits & m else 0.0 for m in HTML_LANDMARK_BITS]
+            )
+            flags = flags_of[key] = struct.pack(f"{len(values)}d", *values)
+        rows.append(_HTML_EXTRA.pack(
             block.link_ratio,
             near,
             1.0 if block.container >= 0 else 0.0,
@@ -343,16 +430,8 @@ def _add_html_features(blocks: list[Block], rows: list[array[float]], region_mas
             1.0 if parent == parent_top and parent >= 0 else 0.0,
             grandparent_shares.get(grandparent, 0.0),
             1.0 if grandparent == grandparent_top and grandparent >= 0 else 0.0,
-        ))
-        key = (block.tag, block.landmarks)
-        flags = flags_of.get(key)
-        if flags is None:
-            bits = int(block.landmarks) & region_mask
-            flags = flags_of[key] = (
-                [1.0 if block.tag in tags else 0.0 for _, tags in HTML_TAG_GROUPS]
-                + [1.0 if bits & m else 0.0 for m in HTML_LANDMARK_BITS]
-            )
-        row.extend(flags)
+        ) + flags)
+    return rows
 
 
 def _region_shares(blocks: list[Block], level: int) -> tuple[dict[int, float], int]:
@@ -374,15 +453,16 @@ def stage2_features(
 ) -> list[list[float]]:
     """Stage 1's scores around each line (on HTML pages, also in the elements
     around it), then the line's own stage-1 features."""
-    return [row for _, row in _stage2_rows(blocks, first, own, html, release=False)]
+    return [list(row) for _, row in _stage2_rows(blocks, first, own, html, release=False)]
 
 
 def _stage2_rows(
     blocks: list[Block], first: list[float], own: list[array[float]], html: bool, release: bool,
     floor: float = 0.0,
-) -> Iterator[tuple[int, list[float]]]:
+) -> Iterator[tuple[int, Iterable[float]]]:
     """stage2_features one row at a time, with the line's index, for the lines
-    whose stage-1 score reaches floor; with release, own[i] is dropped once used."""
+    whose stage-1 score reaches floor; with release, own[i] is dropped once used.
+    A row is an iterator (the logistic model sums it as it goes), read once."""
     n = len(first)
     regions = _likely_regions(blocks, first, floor) if html else None
     near_mean = _window_means(first, NEAR_WINDOW)
@@ -397,7 +477,7 @@ def _stage2_rows(
     windows = map(operator.sub, map(min, repeat(n), range(WIDE_WINDOW + 1, n + WIDE_WINDOW + 1)),
                   map(max, repeat(0), range(-WIDE_WINDOW, n - WIDE_WINDOW)))
     context = zip(
-        map(_logit, first),
+        _logits(first),
         near_mean,
         wide_mean,
         before[-1],
@@ -413,12 +493,9 @@ def _stage2_rows(
             if release:
                 own[i] = array("d")
             continue
-        row = list(features)
-        if regions is not None:
-            row.extend(regions[i])
-        row.extend(own[i])
+        row = chain(features, regions[i], own[i]) if regions is not None else chain(features, own[i])
         if release:
-            own[i] = array("d")
+            own[i] = array("d")  # the row still holds it, until it is read
         yield i, row
 
 
@@ -464,41 +541,37 @@ def _likely_regions(blocks: list[Block], first: list[float], floor: float = 0.0)
     return rows
 
 
-# The kinds that are features, as plain names: _own_features reads them for
-# every block, and in Python 3.11 reading a member from its enum class
-# (BlockKind.CAPTION) costs about ten times as much.
+# The kinds that are features, as plain names: in Python 3.11 reading a
+# member from its enum class (BlockKind.CAPTION) costs about ten times as much.
 CAPTION_KIND, DATE_KIND, BYLINE_KIND, PROMO_KIND = BlockKind.CAPTION, BlockKind.DATE, BlockKind.BYLINE, BlockKind.PROMO
+# What BLOCK_PART is made from: a page has few combinations, each packed once.
+_BLOCK_KEY = operator.attrgetter("blank_before", "blank_after", "copies", "duplicate_of", "kind")
 
 
-# What a line's text says, apart from where it stands: the own features up to
-# "separators", then "urlish" and "copyright", then the len_ge_* flags.
-_TextFeatures = tuple["array[float]", float, float, tuple[float, ...]]
-
-
-def _own_features(block: Block, position: float, said: _TextFeatures) -> array[float]:
-    head, urlish, copyright, length_flags = said
-    kind = block.kind
-    row = array("d", head)  # doubles, not float objects: a big page holds a row a line until stage 2
-    row.extend((
-        1.0 if block.blank_before else 0.0,
-        1.0 if block.blank_after else 0.0,
-        math.log(block.copies),
-        1.0 if block.duplicate_of is not None else 0.0,
+def _block_part(key: tuple[bool, bool, int, int | None, BlockKind]) -> bytes:
+    """BLOCK_PART, packed: a line's margins, its copies and kind."""
+    blank_before, blank_after, copies, duplicate_of, kind = key
+    return _BLOCK_PART.pack(
+        1.0 if blank_before else 0.0,
+        1.0 if blank_after else 0.0,
+        math.log(copies),
+        1.0 if duplicate_of is not None else 0.0,
         1.0 if kind is CAPTION_KIND else 0.0,
         1.0 if kind is DATE_KIND else 0.0,
         1.0 if kind is BYLINE_KIND else 0.0,
         1.0 if kind is PROMO_KIND else 0.0,
-        urlish,
-        copyright,
-        position,
-    ))
-    row.extend(length_flags)
-    return row
+    )
 
 
-def _text_features(full_text: str) -> _TextFeatures:
-    text = full_text[:FEATURE_SAMPLE_CHARS]
-    tokens = WORD.findall(text)
+# What a line's text says, apart from where it stands: TEXT_HEAD, TEXT_MIDDLE
+# and the len_ge_* flags, packed, then the three of TEXT_HEAD the context
+# features average over neighbours ("log_chars", "ends_sentence", "stopwords").
+_TextFeatures = tuple[bytes, bytes, bytes, float, float, float]
+
+
+def _text_features(full_text: str, text: str, tokens: list[str]) -> _TextFeatures:
+    """What full_text says, read from text, its first FEATURE_SAMPLE_CHARS, and
+    tokens, the words of text."""
     n_words = max(1, len(tokens))
     n_chars = max(1, len(text))
     # counted with map(), which loops in C: a generator per token costs far more
@@ -510,7 +583,8 @@ def _text_features(full_text: str) -> _TextFeatures:
     if upper:
         upper = sum(map(str.isupper, [t for t in tokens if len(t) > 1]))
     full_length = len(full_text)
-    symbols = _count_symbols(text, tokens)
+    word_characters = "".join(tokens)
+    symbols = _count_symbols(text, len(word_characters))
     # sentence ends, marks, commas, separators and URLs are all made of symbols,
     # and most lines (menu items, names) have none: they are looked for only if any
     ends_sentence = ends_colon = sentence_marks = commas = separators = urlish = 0.0
@@ -521,52 +595,51 @@ def _text_features(full_text: str) -> _TextFeatures:
         commas = min(1.0, text.count(",") / n_words * 5)
         separators = min(1.0, _count_separators(text) / 3)
         urlish = 1.0 if _is_urlish(text) else 0.0
-    head = array("d", (  # doubles: a big page keeps one of these for each distinct line
-        math.log1p(full_length),
+    log_chars = math.log1p(full_length)
+    stopword_ratio = stopwords / n_words
+    head = _HEAD.pack(
+        log_chars,
         math.log1p(len(tokens)),
         ends_sentence,
         ends_colon,
         sentence_marks,
         commas,
-        stopwords / n_words,
+        stopword_ratio,
         titled / n_words,
         upper / n_words,
-        _count_digits(text, tokens) / n_chars,
+        _count_digits(text, word_characters) / n_chars,
         symbols / n_chars,
         1.0 if BULLET_START.match(text) else 0.0,
         separators,
-    ))
-    return (
-        head,
-        urlish,
-        1.0 if _has_copyright(text) else 0.0,
-        LENGTH_FLAGS[bisect_right(LENGTH_BINS, full_length)],
     )
+    middle = _TEXT_MIDDLE.pack(urlish, 1.0 if _has_copyright(text) else 0.0)
+    return head, middle, _LENGTH_FLAGS[bisect_right(LENGTH_BINS, full_length)], log_chars, ends_sentence, stopword_ratio
 
 
-def _count_symbols(text: str, tokens: list[str]) -> int:
+def _count_symbols(text: str, word_characters: int) -> int:
     """len(SYMBOL.findall(text)), without the regex where it can: a character is
-    a word character (tokens hold them all), a space or a symbol, and in
-    printable text every space is " " (the others are separators or controls)."""
+    a word character (text has word_characters of them), a space or a symbol,
+    and in printable text every space is " " (the others are separators or controls)."""
     if text.isprintable():
-        return len(text) - sum(map(len, tokens)) - text.count(" ")
+        return len(text) - word_characters - text.count(" ")
     return len(SYMBOL.findall(text))
 
 
 def _count_separators(text: str) -> int:
     """len(SEPARATORS.findall(text)): no match of one half holds a character
     of the other's, so the two are counted apart (str.count is far cheaper
-    than a regex scan)."""
-    count = sum(map(text.count, SEPARATOR_CHARACTERS))
-    if any(map(text.__contains__, DASHES)):
+    than a regex scan); ASCII text (most) is looked at for ASCII characters only."""
+    characters, dashes = (ASCII_SEPARATOR_CHARACTERS, ASCII_DASHES) if text.isascii() else (SEPARATOR_CHARACTERS, DASHES)
+    count = sum(map(text.count, characters))
+    if any(map(text.__contains__, dashes)):
         count += len(SPACED_DASH.findall(text))
     return count
 
 
-def _count_digits(text: str, tokens: list[str]) -> int:
-    """len(DIGIT.findall(text)): digits are word characters, so when the tokens
-    are all letters (most lines) there are none."""
-    if "".join(tokens).isalpha():
+def _count_digits(text: str, word_characters: str) -> int:
+    """len(DIGIT.findall(text)): digits are word characters, so when text's
+    (word_characters) are all letters (most lines) there are none."""
+    if word_characters.isalpha():
         return 0
     return len(DIGIT.findall(text))
 
@@ -588,14 +661,23 @@ def _prefix_sums(values: list[float]) -> list[float]:
 
 def _window_means(values: list[float], half: int) -> list[float]:
     """Mean of values[i-half : i+half+1] for every i, in one pass."""
-    sums = _prefix_sums(values)
     n = len(values)
-    # window bounds: low = max(0, i - half), high = min(n, i + half + 1)
-    lows = [0] * min(n, half + 1) + list(range(1, n - half))
-    highs = list(range(half + 1, n)) + [n] * (n - max(0, n - half - 1))
-    # (sums[high] - sums[low]) / (high - low) for each pair, in maps: they loop in C
-    at = sums.__getitem__
-    return list(map(operator.truediv, map(operator.sub, map(at, highs), map(at, lows)), map(operator.sub, highs, lows)))
+    sums = _prefix_sums(values)
+    # window bounds: low = max(0, i - half), high = min(n, i + half + 1); the
+    # sums at them are slices of sums, and (sums[high] - sums[low]) / (high - low)
+    # is worked out in maps: they loop in C
+    inner = max(0, n - half - 1)  # the windows that end before the page does
+    highs = sums[half + 1: half + 1 + inner] + [sums[n]] * (n - inner)
+    lows = [sums[0]] * min(n, half + 1) + sums[1: 1 + inner]
+    return list(map(operator.truediv, map(operator.sub, highs, lows), _window_sizes(n, half)))
+
+
+def _window_sizes(n: int, half: int) -> list[int]:
+    """high - low of each of _window_means' windows: 2 * half + 1 but at the page's edges."""
+    width = 2 * half + 1
+    if n <= width:
+        return [min(n, i + half + 1) - max(0, i - half) for i in range(n)]
+    return [*range(half + 1, width), *[width] * (n - 2 * half), *range(width - 1, half, -1)]
 
 
 def _neighbours(values: list[float], half: int) -> tuple[list[list[float]], list[list[float]]]:
@@ -624,12 +706,13 @@ def _distance_to_long(lengths: list[int]) -> list[int]:
     return distance
 
 
-def _logit(p: float) -> float:
-    p = min(max(p, 1e-6), 1 - 1e-6)
-    return math.log(p / (1 - p))
+def _logits(values: list[float]) -> Iterator[float]:
+    """The logit of each probability, kept 1e-6 from 0 and 1 (by maps: they loop in C)."""
+    kept = list(map(min, map(max, values, repeat(1e-6)), repeat(1 - 1e-6)))
+    return map(math.log, map(operator.truediv, kept, map(operator.sub, repeat(1), kept)))
 
 
-def _predict(model: tuple[float, list[float]], row: list[float]) -> float:
+def _predict(model: tuple[float, list[float]], row: Iterable[float]) -> float:
     intercept, weights = model
     z = intercept + sum(map(operator.mul, weights, row))
     if z < -30:
@@ -647,7 +730,7 @@ def _fold_scaling(weights: dict[str, list[float]]) -> tuple[float, list[float]]:
 @lru_cache(maxsize=8)
 def _load_model(
     path: str | None, html: bool = False
-) -> tuple[tuple[float, list[float]], Callable[[list[float]], float]]:
+) -> tuple[tuple[float, list[float]], Callable[[Iterable[float]], float]]:
     """Stage 1's weights, and stage 2 as a function of a row: a logistic model,
     or an ensemble of regression trees (a "trees" entry) compiled into one function."""
     if path is None:
@@ -672,7 +755,7 @@ def model_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
-def compile_trees(ensemble: dict[str, Any]) -> Callable[[list[float]], float]:
+def compile_trees(ensemble: dict[str, Any]) -> Callable[[Iterable[float]], float]:
     """A function of a feature row: the sigmoid of base + the sum of the trees' leaves.
 
     A tree is a list of nodes [feature, threshold, left, right, value] (a leaf has
@@ -705,9 +788,9 @@ def trees_module_source(ensemble: dict[str, Any], digest: str) -> str:
     )
 
 
-def _sigmoid_of(raw: Callable[[list[float]], float]) -> Callable[[list[float]], float]:
-    def predict(row: list[float]) -> float:
-        z = raw(row)
+def _sigmoid_of(raw: Callable[[list[float]], float]) -> Callable[[Iterable[float]], float]:
+    def predict(row: Iterable[float]) -> float:
+        z = raw(list(row))  # the trees read the features by index
         if z < -30:
             return 1e-13
         return 1.0 / (1.0 + math.exp(-min(z, 30.0)))

@@ -19,14 +19,16 @@ a near-duplicate may also change only a few words, and none of its numbers
 
 from __future__ import annotations
 
+import operator
 import re
 import sys
 from collections import Counter
+from itertools import chain, compress, repeat
 from types import ModuleType
 
 from .config import CleanerConfig
 from .model import Block
-from .text import match_key
+from .text import match_keys
 
 DIGITS = re.compile(r"\d+")
 # Blocking ignores tokens this short: they are rarely distinctive. (A match
@@ -52,12 +54,11 @@ def _fuzz() -> ModuleType:
 def mark_duplicates(blocks: list[Block], config: CleanerConfig) -> list[Block]:
     """Set norm, duplicate_of, duplicate_score and copies on every block."""
     first_by_key: dict[str, int] = {}
-    key_of_text: dict[str, str] = {}  # pages repeat lines: each text's key is made once
+    texts = list(dict.fromkeys(b.text for b in blocks))  # pages repeat lines: each text's key is made once
+    key_of_text = dict(zip(texts, match_keys(texts)))
+    del texts
     for block in blocks:
-        key = key_of_text.get(block.text)
-        if key is None:
-            key = key_of_text[block.text] = match_key(block.text)
-        block.norm = key
+        block.norm = key_of_text[block.text]
         first = first_by_key.setdefault(block.norm, block.index)
         if first != block.index and block.norm:
             block.duplicate_of, block.duplicate_score = first, 100.0
@@ -194,18 +195,17 @@ def indel_ratio(a: str, b: str, score_cutoff: float = 0.0) -> float:
 def _mark_near_duplicates(blocks: list[Block], config: CleanerConfig) -> None:
     min_chars, n_tokens, max_lines = config.fuzzy_min_chars, config.blocking_tokens, config.blocking_max_lines
     candidates = [b for b in blocks if b.duplicate_of is None and len(b.norm) >= min_chars]
-    token_lines: Counter[str] = Counter()
-    block_tokens: dict[int, list[str]] = {}
-    for block in candidates:
-        tokens = {t for t in block.norm.split(" ") if len(t) >= MIN_BLOCKING_TOKEN_CHARS}
-        token_lines.update(tokens)
-        block_tokens[block.index] = sorted(tokens)
+    block_tokens = [_blocking_tokens(b.norm) for b in candidates]
+    token_lines = Counter(chain.from_iterable(block_tokens))
     postings: dict[str, list[int]] = {}
     scorer = _PairScorer(config)
-    for block in candidates:
-        # by how rare, then alphabetically (block_tokens is sorted, and sorted() is stable)
-        rare = sorted(block_tokens[block.index], key=token_lines.__getitem__)[:n_tokens]
-        rare = [t for t in rare if token_lines[t] <= max_lines]  # a prefix: counts ascend
+    for block, tokens in zip(candidates, block_tokens):
+        if list(map(token_lines.__getitem__, tokens)).count(1) >= n_tokens:
+            continue  # its rarest tokens are on no other line: it has no candidate, and is no one's
+        # by how rare, then alphabetically (sorted() is stable); a token on this
+        # line only finds nothing and is not looked up again
+        rare = sorted(sorted(tokens), key=token_lines.__getitem__)[:n_tokens]
+        rare = [t for t in rare if 1 < token_lines[t] <= max_lines]  # counts ascend
         seen: set[int] = set()
         best: tuple[float, int] | None = None
         for token in rare:
@@ -220,3 +220,9 @@ def _mark_near_duplicates(blocks: list[Block], config: CleanerConfig) -> None:
             block.duplicate_of, block.duplicate_score = best[1], round(best[0], 1)
         for token in rare:  # copies are indexed too: a chain of small edits stays one group
             postings.setdefault(token, []).append(block.index)
+
+
+def _blocking_tokens(key: str) -> tuple[str, ...]:
+    """A match key's distinct tokens of at least MIN_BLOCKING_TOKEN_CHARS (in no set order)."""
+    words = key.split(" ")
+    return tuple(set(compress(words, map(operator.le, repeat(MIN_BLOCKING_TOKEN_CHARS), map(len, words)))))

@@ -12,7 +12,7 @@ import codecs
 import re
 
 from .model import Decoded, InputError, InputKind
-from .text import SPACE_LIKE, ZERO_WIDTH
+from .text import SPACE_LIKE, SPACE_LIKE_CHARACTERS, ZERO_WIDTH, ZERO_WIDTH_CHARACTERS
 
 # Byte-order marks, longest first so UTF-32 LE is not taken for UTF-16 LE.
 BOMS = (
@@ -28,6 +28,7 @@ SNIFF_BYTES = 8192
 # decoded text is taken for binary data: real text has next to none.
 MAX_CONTROL_RATIO = 0.05
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+CONTROL_CHARACTERS = "".join(map(chr, (*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F)))  # what CONTROL_CHARS matches
 # Markup that only HTML has near its start; two distinct tags make it HTML.
 HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.I | re.S)
 HTML_TAG = re.compile(
@@ -38,10 +39,16 @@ MIN_HTML_TAGS = 3
 # UTF-8 with damage, not another encoding: the broken bytes are replaced.
 MAX_STRAY_BYTES_RATIO = 0.01
 UTF8_MULTIBYTE = re.compile(r"[^\x00-\x7f\ufffd]")
-# Characters that look like spaces but are not, and characters that take no room.
-SPACE_LIKE = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\x0b\x0c]")
-ZERO_WIDTH = re.compile("[\u200b\u2060\ufeff\u00ad]")
 NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+# What _normalise replaces, each pattern with every character a match of it
+# starts with: a text holding none of them is not scanned by the regex
+# (looking for a character is far cheaper).
+NORMALISATIONS = (
+    (NEWLINES, "\n", "\r\u2028\u2029\x85"),
+    (SPACE_LIKE, " ", SPACE_LIKE_CHARACTERS),
+    (ZERO_WIDTH, "", ZERO_WIDTH_CHARACTERS),
+    (CONTROL_CHARS, "", CONTROL_CHARACTERS),
+)
 # Files that hold many pages, read by cleaner.records.
 STREAM_SUFFIXES = (".jsonl", ".jsonl.gz", ".warc", ".warc.gz", ".warc.wet", ".warc.wet.gz", ".wet", ".wet.gz")
 
@@ -123,9 +130,9 @@ def _refuse_binary(text: str) -> None:
 
 
 def _normalise(text: str) -> str:
-    # each pattern is searched first: a scan is much cheaper than a rewrite
-    for pattern, replacement in ((NEWLINES, "\n"), (SPACE_LIKE, " "), (ZERO_WIDTH, ""), (CONTROL_CHARS, "")):
-        if pattern.search(text):
+    # each pattern's characters are looked for first: a scan is much cheaper than a rewrite
+    for pattern, replacement, characters in NORMALISATIONS:
+        if any(map(text.__contains__, characters)):
             text = pattern.sub(replacement, text)
     return text
 

@@ -8,12 +8,19 @@ written); tunable numbers live in ``config.CleanerConfig``.
 from __future__ import annotations
 
 import datetime
+import operator
 import re
+from collections.abc import Iterator
+from itertools import compress, repeat
+from typing import TypeVar
 
 WORD = re.compile(r"\w+")
+T = TypeVar("T")
 # Characters that look like spaces, and characters that take no room.
-SPACE_LIKE = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\x0b\x0c]")
-ZERO_WIDTH = re.compile("[\u200b\u2060\ufeff\u00ad]")
+SPACE_LIKE_CHARACTERS = "\u00a0" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000\t\x0b\x0c"
+ZERO_WIDTH_CHARACTERS = "\u200b\u2060\ufeff\u00ad"
+SPACE_LIKE = re.compile(f"[{SPACE_LIKE_CHARACTERS}]")
+ZERO_WIDTH = re.compile(f"[{ZERO_WIDTH_CHARACTERS}]")
 NOT_WORD = re.compile(r"[\W_]+")
 SPACES = re.compile(r"\s+")
 
@@ -40,10 +47,15 @@ CAPTION_CREDIT_START = re.compile(
 CAPTION_AGENCY = re.compile(r"\b(?:REUTERS|AFP|EPA|GETTY IMAGES)\s*/\s*\w")
 # The end-anchored credits are looked for in this many last characters only.
 CAPTION_TAIL_CHARS = 120
-# Every credit CAPTION_CREDIT_END finds holds a closing bracket, a colon or one
-# of these names: most lines have none, and looking for them is much cheaper.
-# Keep the two in step.
-CAPTION_CREDIT_NAMES = re.compile(r"Getty|Shutterstock|iStock|Alamy|Reuters|REUTERS|AFP|AP|EPA")
+# Every credit CAPTION_CREDIT_END finds ends (but for spaces) with a closing
+# bracket or one of these names, or holds a colon and one of these labels: most
+# lines do not, and looking is much cheaper than the regex's scan. Keep them in
+# step (tests/test_text.py checks them on the dev dumps).
+CAPTION_CREDIT_ENDINGS = (
+    ")", "]", "Getty", "Getty Images", "Shutterstock", "iStock", "iStockphoto", "Alamy", "Reuters", "REUTERS", "AFP",
+    "AP", "EPA",
+)
+CAPTION_CREDIT_LABELS = ("Photo", "Image", "Picture", "Foto", "Credit")
 
 
 def has_caption_credit(line: str) -> bool:
@@ -65,7 +77,9 @@ def is_copyright_notice(line: str) -> bool:
 
 
 def _may_end_in_credit(tail: str) -> bool:
-    return ")" in tail or ":" in tail or CAPTION_CREDIT_NAMES.search(tail) is not None
+    return tail.rstrip().endswith(CAPTION_CREDIT_ENDINGS) or (
+        ":" in tail and any(map(tail.__contains__, CAPTION_CREDIT_LABELS))
+    )
 
 
 # "BRUSSELS (AP) — ", "LONDON, June 3 (Reuters) - ", "WASHINGTON — ": capitals,
@@ -121,6 +135,14 @@ BYLINE = re.compile(
     r"^(?:By|by|BY|Von|Par|Por|Di)\s+\S|^[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){1,3},? @\w+$"
     r"|^(?:By|by|BY|Von|Par|Por|Di)\s*:?$"  # the word alone, its name a line (an HTML element) of its own
 )
+# Every line BYLINE matches opens with one of these letters or holds an "@":
+# most lines do not, and looking is cheaper than the regex. Keep them in step.
+BYLINE_FIRST_LETTERS = "BbVPD"
+
+
+def is_byline(line: str) -> bool:
+    """Whether BYLINE matches the line (asked only when it can)."""
+    return (line[:1] in BYLINE_FIRST_LETTERS or "@" in line) and BYLINE.match(line) is not None
 
 MONTHS = {
     name: number
@@ -158,25 +180,116 @@ YEAR_STARTS = ("19", "20")
 MAX_KEY_CHARS = 2000
 
 
-# In ASCII text NOT_WORD's characters are those that are not letters or digits:
-# each becomes a space by str.translate, and split() and join() then leave
-# single spaces between the words, as NOT_WORD.sub() and strip() do, for a
-# fraction of a regex scan's work (most lines are ASCII).
-ASCII_NOT_WORD_TO_SPACE = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
+# match_keys works on many texts at once, one text a line: NOT_WORD's
+# characters but the line breaks become spaces (in ASCII text, those that are
+# not letters or digits, by str.translate, much cheaper than a regex scan; in
+# other text underscores are word characters to the regex and replaced apart),
+# and collapsing runs of spaces (str.replace, far cheaper than a regex scan) and
+# stripping each line then leave single spaces between the words, as
+# NOT_WORD.sub() and strip() do on one text.
+ASCII_NOT_WORD_TO_SPACE = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum() and c != "\n"})
+NOT_WORD_BUT_LINE_BREAK = re.compile(r"[^\w\n]+")
+# The characters past ASCII most common in scraped text that are not word
+# characters (quotes, dashes, an ellipsis, bullets): replaced by spaces first
+# (str.replace is cheap), they leave most lines ASCII.
+COMMON_NOT_WORD = "’”“—–…»•©‘►·«£›®"
+_KEY_SAMPLE = slice(MAX_KEY_CHARS)
+# match_keys and words_of work on this many texts together: what they make on
+# the way is held for a batch at a time (a big dump is one page).
+TEXTS_BATCH = 1000
 
 
 def match_key(text: str) -> str:
     """Case- and punctuation-blind form of a line, used to find repeats."""
-    folded = text[:MAX_KEY_CHARS].casefold()
-    if folded.isascii():
-        key = " ".join(folded.translate(ASCII_NOT_WORD_TO_SPACE).split())
-    else:
-        key = NOT_WORD.sub(" ", folded).strip()
-    return key if len(text) <= MAX_KEY_CHARS else f"{key} {len(text)}"
+    return match_keys([text])[0]
+
+
+def match_keys(texts: list[str]) -> list[str]:
+    """match_key of each text, TEXTS_BATCH texts casefolded and spaced together:
+    a str method or a regex called once a text costs more than its work."""
+    keys: list[str] = []
+    for start in range(0, len(texts), TEXTS_BATCH):
+        keys += _match_keys(texts[start: start + TEXTS_BATCH])
+    return keys
+
+
+def _match_keys(texts: list[str]) -> list[str]:
+    n = len(texts)
+    # line breaks are not word characters: a text's own (a <pre> block) are spaces to its key
+    joined = one_per_line(list(map(operator.getitem, texts, repeat(_KEY_SAMPLE))))
+    # ASCII text is casefolded by lower(), which has a fast path for it
+    folded = (joined.lower() if joined.isascii() else _without_common_not_word(joined.casefold())).split("\n")
+    plain = list(map(str.isascii, folded))
+    # the ASCII lines spaced together, and the others
+    keys = in_order(
+        plain,
+        _spaced(_spaced_ascii("\n".join(compress(folded, plain)))),
+        _spaced(_spaced_other("\n".join(compress(folded, map(operator.not_, plain))))),
+    )
+    for i in compress(range(n), map(operator.lt, repeat(MAX_KEY_CHARS), map(len, texts))):
+        keys[i] = f"{keys[i]} {len(texts[i])}"  # a longer line's key also carries its length
+    return keys
+
+
+def one_per_line(texts: list[str]) -> str:
+    """The texts joined by line breaks, one a line: a text's own line breaks
+    (a <pre> block) become spaces."""
+    joined = "\n".join(texts)
+    if joined.count("\n") >= len(texts):
+        joined = "\n".join(text.replace("\n", " ") for text in texts)
+    return joined
+
+
+def in_order(which: list[bool], when_true: Iterator[T], when_false: Iterator[T]) -> list[T]:
+    """The next item of when_true for each true value of which, of when_false for each false one."""
+    return list(map(next, map({True: when_true, False: when_false}.__getitem__, which)))
+
+
+def _without_common_not_word(text: str) -> str:
+    """text with each of COMMON_NOT_WORD replaced by a space."""
+    for character in COMMON_NOT_WORD:
+        if character in text:
+            text = text.replace(character, " ")
+    return text
+
+
+def _spaced(lines: str) -> Iterator[str]:
+    """Each line with single spaces between its words and none around them."""
+    while "  " in lines:
+        lines = lines.replace("  ", " ")
+    return map(str.strip, lines.split("\n"))
+
+
+def _spaced_ascii(lines: str) -> str:
+    return lines.translate(ASCII_NOT_WORD_TO_SPACE)
+
+
+def _spaced_other(lines: str) -> str:
+    return NOT_WORD_BUT_LINE_BREAK.sub(" ", lines).replace("_", " ")
 
 
 def words(text: str) -> list[str]:
     return WORD.findall(text)
+
+
+# The ASCII characters WORD does not match (all but letters, digits and "_"), as
+# spaces; line breaks kept.
+ASCII_NOT_IN_WORDS = str.maketrans(
+    {c: " " for c in map(chr, range(128)) if not (c.isalnum() or c == "_" or c == "\n")}
+)
+
+
+def words_of(texts: list[str]) -> Iterator[list[str]]:
+    """words() of each text. The ASCII ones (most) are translated together,
+    TEXTS_BATCH at a time, and split: a call of translate builds its table anew,
+    and findall pays a good deal for each word it finds."""
+    for start in range(0, len(texts), TEXTS_BATCH):
+        batch = texts[start: start + TEXTS_BATCH]
+        plain = list(map(str.isascii, batch))
+        spaced = one_per_line(list(compress(batch, plain))).translate(ASCII_NOT_IN_WORDS)
+        yield from in_order(
+            plain, map(str.split, spaced.split("\n")), map(WORD.findall, compress(batch, map(operator.not_, plain)))
+        )
 
 
 def date_line_rest(text: str) -> int | None:

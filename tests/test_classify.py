@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from cleaner import CleanerConfig, clean
-from cleaner.classify import COMMENT_STAMP, COMMENT_STAMP_MAX_WORDS, _is_comment_stamp, compile_trees
+from cleaner.classify import (
+    COMMENT_STAMP, COMMENT_STAMP_MAX_WORDS, FEATURE_NAMES, _is_comment_stamp, _window_means, compile_trees, line_features,
+)
 from test_html import article_html, page
 
 DEV_TEXT = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "dev" / "text"
@@ -75,6 +77,7 @@ def test_text_comment_features_mark_what_follows_a_comments_heading_with_stamps(
 STAMP_CASES = (
     "Posted by: Ann at May 3, 2012 1:56 PM", "2 hours ago", "3 DAYS AGO", "Reply", "report abuse", "REPORT ABUSE",
     "Recommend", "John says:", "Ann wrote :", "at 10:45 pm", "A sentence with no stamp in it.", "Like", "ago",
+    "PERMALINK", "Quote", "flag", "lıke", "lİke", "RepLy",
 )
 
 
@@ -85,3 +88,28 @@ def test_comment_stamp_prefilter_lets_every_stamp_through() -> None:
     for line in [*STAMP_CASES, *lines]:
         expected = line.count(" ") < COMMENT_STAMP_MAX_WORDS and COMMENT_STAMP.search(line) is not None
         assert _is_comment_stamp(line) is expected, line
+
+
+@pytest.mark.parametrize("half", [1, 3, 8, 25])
+def test_window_means_are_each_windows_mean(half: int) -> None:
+    # whole numbers: the sums are exact whichever way they are added
+    for n in range(2 * half + 5):
+        values = [float(i * i % 7) for i in range(n)]
+        windows = [values[max(0, i - half): i + half + 1] for i in range(n)]
+        assert _window_means(values, half) == [sum(w) / len(w) for w in windows]
+
+
+def test_rows_have_every_feature_of_the_model() -> None:
+    from cleaner.blocks import split_blocks
+    from cleaner.dedupe import mark_duplicates
+    from cleaner.read import read_input
+
+    text = "Home\n\nNews\n\nA sentence of the story, long enough to be prose: it goes on.\n\nHome\n\n(c) 2024 Example"
+    config = CleanerConfig()
+    blocks = mark_duplicates(split_blocks(read_input(text), config)[0], config)
+    rows = line_features(blocks)
+    assert [len(row) for row in rows] == [len(FEATURE_NAMES)] * len(blocks)
+    column = dict(zip(FEATURE_NAMES, zip(*rows)))
+    assert column["position"] == (0.0, 0.25, 0.5, 0.75, 1.0)
+    assert column["is_repeat"] == (0.0, 0.0, 0.0, 1.0, 0.0) and column["log_copies"][0] == math.log(2)
+    assert column["ends_sentence"][2] == 1.0 and column["copyright"][4] == 1.0

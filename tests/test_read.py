@@ -123,3 +123,14 @@ def test_input_format_html_overrides_text_detection() -> None:
 def test_no_carriage_returns_or_nbsp_survive(text: str) -> None:
     out = read_input(text).text
     assert "\r" not in out and "\u00a0" not in out and "\u200b" not in out
+
+
+def test_each_normalisation_lists_every_character_its_pattern_starts_with() -> None:
+    # _normalise looks for these characters before it asks the pattern
+    import sys
+
+    from cleaner.read import NORMALISATIONS
+
+    for pattern, _, characters in NORMALISATIONS:
+        starts = {chr(c) for c in range(sys.maxunicode + 1) if pattern.match(chr(c) + "x")}
+        assert starts == set(characters), pattern.pattern

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from cleaner.text import MAX_KEY_CHARS, dateline_of, find_dates, has_caption_credit, match_key
+from cleaner.text import MAX_KEY_CHARS, NOT_WORD, dateline_of, find_dates, has_caption_credit, match_key, match_keys
 
 # --- find_dates ---------------------------------------------------------------
 
@@ -137,6 +139,24 @@ def test_match_key_of_a_very_long_line_is_bounded() -> None:
     assert key.endswith(str(len(line)))  # the length tells long lines with one opening apart
 
 
+KEY_CASES = (
+    "Hello, World!", "", "  --  ", "snake_case_name", "Straße — “Grüße” … ΟΔΟΣ.Α", "İstanbul’s ﬁne café", "a\nb\n\nc",
+    "tab\tand\u00a0space", "Ｆｕｌｌｗｉｄｔｈ　ｗｏｒｄｓ", "12:30 · 4,5 % »more«", "x" * (MAX_KEY_CHARS + 5),
+)
+
+
+def test_match_keys_of_many_texts_are_each_texts_key() -> None:
+    # each text alone, as NOT_WORD's runs replaced by one space say, casefolded
+    expected = [NOT_WORD.sub(" ", text[:MAX_KEY_CHARS].casefold()).strip() for text in KEY_CASES]
+    expected[-1] += f" {MAX_KEY_CHARS + 5}"
+    assert [match_key(text) for text in KEY_CASES] == expected
+    assert match_keys(list(KEY_CASES)) == expected
+    assert match_keys([text for text in KEY_CASES if "\n" not in text]) == [
+        key for text, key in zip(KEY_CASES, expected) if "\n" not in text
+    ]
+    assert match_keys([]) == []
+
+
 def test_agency_caption_openings_and_bracketed_credits_are_captions() -> None:
     from cleaner.text import has_caption_credit
 
@@ -155,3 +175,31 @@ def test_related_link_labels_are_calls_to_action_and_by_alone_is_a_byline() -> N
     assert CALL_TO_ACTION.match("Related news")
     assert not CALL_TO_ACTION.match("Related research shows the same effect in mice.")
     assert BYLINE.match("By") and not BYLINE.match("Byron")
+
+
+def test_words_of_many_texts_are_each_texts_words() -> None:
+    from cleaner.text import WORD, words_of
+
+    texts = ["snake_case and CamelCase!", "", "a\nb", "İstanbul’s café, 12:30", "tab\there", *KEY_CASES]
+    assert list(words_of(texts)) == [WORD.findall(text) for text in texts]
+
+
+DEV_TEXT = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "dev" / "text"
+CREDIT_CASES = (
+    "A man waits. (AP Photo/Jane Doe)", "Crowds gather (Getty Images) ", "Flames rise. Photo: John Smith",
+    "Flames rise (Image credit: NASA)", "A view of the city Getty Images", "Kathrin Ziegler/Getty",
+    "A boat [File: Reuters]", "Police at the scene.REUTERS/Jane Doe", "A caption without a credit.", "By Jane Doe",
+    "by", "Von Hans Meier", "Zachary Roth, @zackroth", "Di Mario Rossi", "Posted by Ann", "", "Par :",
+)
+
+
+@pytest.mark.skipif(not DEV_TEXT.exists(), reason="needs ../shared/eval/dev")
+def test_credit_and_byline_prefilters_let_every_match_through() -> None:
+    # has_caption_credit and is_byline ask their regexes only of lines that may match
+    from cleaner.text import BYLINE, CAPTION_CREDIT_END, CAPTION_TAIL_CHARS, _may_end_in_credit, is_byline
+
+    lines = [line.strip() for path in sorted(DEV_TEXT.glob("*.txt")) for line in path.read_text("utf-8").splitlines()]
+    for line in [*CREDIT_CASES, *lines]:
+        tail = line[-CAPTION_TAIL_CHARS:]
+        assert not CAPTION_CREDIT_END.search(tail) or _may_end_in_credit(tail), line
+        assert is_byline(line) is (BYLINE.match(line) is not None), line

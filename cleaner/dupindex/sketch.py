@@ -16,12 +16,15 @@ with others); they were chosen with bench/dup_articles.py, see docs/batch.md.
 
 from __future__ import annotations
 
+import operator
 import struct
 import zlib
 from dataclasses import dataclass
+from functools import partial
 from hashlib import blake2b
+from itertools import repeat
 
-from ..text import match_key
+from ..text import match_keys
 
 # Shingles of this many consecutive words: 5 makes a shared stock phrase ("said
 # in a statement on") one shingle among hundreds, while a story with a
@@ -41,10 +44,16 @@ BANDS = 42
 MAX_WORDS = 1000
 # Candidates are confirmed on runs of this many words (see article_similarity).
 CONFIRM_GRAM_WORDS = 3
+# Paragraphs are made into words this many at a time (text.match_keys): a
+# long article's paragraphs past its first MAX_WORDS words are not read.
+KEYS_BATCH = 32
 # zlib level of the stored words: 6 is zlib's default balance.
 TEXT_COMPRESSION = 6
 _BINS = BANDS * ROWS
 _VALUE = struct.Struct("<Q")
+_SHINGLE_HASH = partial(blake2b, digest_size=8)
+_DIGEST = operator.methodcaller("digest")
+_FROM_LITTLE_ENDIAN = partial(int.from_bytes, byteorder="little")
 
 
 @dataclass(frozen=True)
@@ -67,10 +76,10 @@ def stored_words(text: bytes) -> list[str]:
 
 def article_words(paragraphs: list[str]) -> list[str]:
     """An article's words as duplicates are judged: casefolded, without
-    punctuation, at most MAX_WORDS."""
+    punctuation, at most MAX_WORDS (paragraphs read KEYS_BATCH at a time)."""
     found: list[str] = []
-    for paragraph in paragraphs:
-        found += match_key(paragraph).split()
+    for start in range(0, len(paragraphs), KEYS_BATCH):
+        found += " ".join(match_keys(paragraphs[start: start + KEYS_BATCH])).split()
         if len(found) >= MAX_WORDS:
             break
     return found[:MAX_WORDS]
@@ -91,11 +100,13 @@ def sketch_words(words: list[str], min_words: int) -> ArticleSketch | None:
 def band_keys(words: list[str]) -> tuple[int, ...]:
     """The BANDS band keys of a word list (at least one word)."""
     span = min(SHINGLE_WORDS, len(words))
-    shingles = {" ".join(words[start:start + span]) for start in range(len(words) - span + 1)}
-    hashes = sorted((int.from_bytes(blake2b(shingle.encode("utf-8"), digest_size=8).digest(), "little")
-                     for shingle in shingles), reverse=True)
+    # made and hashed by maps (they loop in C: an article has hundreds of shingles)
+    shingles = set(map(" ".join, zip(*[words[start:] for start in range(span)])))
+    digests = map(_DIGEST, map(_SHINGLE_HASH, map(str.encode, shingles)))
+    hashes = sorted(map(_FROM_LITTLE_ENDIAN, digests), reverse=True)
     # each bin keeps its smallest value: assigned in descending order, the last one stays
-    mins = {value % _BINS: value >> 8 for value in hashes}  # the low byte is left for densification
+    # (the low byte is left for densification)
+    mins = dict(zip(map(operator.mod, hashes, repeat(_BINS)), map(operator.rshift, hashes, repeat(8))))
     values = _densified(mins)
     keys = []
     for band in range(BANDS):
