@@ -344,7 +344,9 @@ def _boundary_examples(job: tuple[list[str], int]) -> list[tuple[list[float], fl
     for page in pages:
         starts.append(line)
         line += read_input(page, input_format="text").text.count("\n") + 2
-    config = CleanerConfig(line_model=str(OUT / f"fold_text_{fold}.json"), edge_model=str(OUT / f"fold_edge_{fold}.json"))
+    config = CleanerConfig(
+        line_model=str(OUT / f"fold_text_{fold}.json"), edge_model=str(OUT / f"fold_edge_{fold}.json")
+    )
     blocks = prepare("\n\n".join(pages) + "\n", config=config, input_format="text").blocks
     examples = []
     features = GapFeatures(blocks, config.edge_model)

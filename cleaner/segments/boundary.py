@@ -131,11 +131,9 @@ class GapFeatures:
         end, start = where.end, where.start
         if start == end + 1:
             return 0.0, 0.0
-        foot = max(self._edge(i)[1] for i in range(max(0, end - EDGE_LINES // 2 + 1), min(start, end + 1 + EDGE_LINES)))
-        head = max(
-            self._edge(i)[0] for i in range(max(end + 1, start - EDGE_LINES), min(len(self.blocks), start + EDGE_LINES // 2))
-        )
-        return foot, head
+        ending = range(max(0, end - EDGE_LINES // 2 + 1), min(start, end + 1 + EDGE_LINES))
+        starting = range(max(end + 1, start - EDGE_LINES), min(len(self.blocks), start + EDGE_LINES // 2))
+        return max(self._edge(i)[1] for i in ending), max(self._edge(i)[0] for i in starting)
 
     def _edge(self, index: int) -> tuple[float, float]:
         """P(head) and P(foot) of a block (each block read once, when first asked)."""
@@ -241,9 +239,10 @@ class _Model:
     side_weights: the edge features' weights, then each cohesion feature's, in
     the order is_boundary computes them; sides_at_most and sides_at_least: the
     most and least those from step k on can add (each feature lies in 0-1). A
-    next-line question: the most its 0-1 flags and the side features can add to
-    the intercept (every other feature, and the edge features, are 0 there), and the sides' size
-    weights. (A plain class: a dataclass costs a millisecond of start-up to make.)"""
+    next-line question: the most its 0-1 flags and the cohesion features can
+    add to the intercept (every other feature, the edge features too, is 0
+    there), and the sides' size weights. (A plain class: a dataclass costs a
+    millisecond of start-up to make.)"""
 
     __slots__ = (
         "intercept", "gap_weights", "side_weights", "sides_at_most", "sides_at_least", "next_line_at_most",

@@ -5,9 +5,10 @@ and P(foot), that it comes after it (copyright, "Privacy Policy", "Contact
 us", "Top", share and comment prompts). Where one page of a dump ends and the
 next begins, a footer is followed by a header (boundary.py asks).
 
-The words are all a line says: no layout (blank lines, indentation, line
-length are the renderer's), so a Chromium dump, a get_text() dump and a WET
-record read the same. Trained by ``bench/train_model.py --kind edge`` on the
+A line is read by its words, its word count and a few marks, not by its
+layout (blank lines and indentation are the renderer's), and the model learns
+from both renderings (a browser's and get_text()'s, whose lines break at
+tags), so that it does not lean on one scraper. Trained by ``bench/train_model.py --kind edge`` on the
 single pages of the eval pool (both renderings): a line before the first line
 of the page's gold is a head line, one after its last is a foot line.
 Shipped as ``cleaner/data/edge_model.json``.

@@ -223,7 +223,8 @@ def fallback_run(runs: list[Span], blocks: list[Block], config: CleanerConfig) -
 def likeliest_run(runs: list[Span], blocks: list[Block], config: CleanerConfig) -> Span | None:
     """The run of at least min_body_chars with the most likely text, whatever it is."""
     sized = [run for run in runs if span_chars(run, blocks) >= config.min_body_chars]
-    return max(sized, key=lambda run: sum(blocks[i].content_score * len(blocks[i].text) for i in run.body), default=None)
+    return max(sized, key=lambda run: sum(blocks[i].content_score * len(blocks[i].text) for i in run.body),
+               default=None)
 
 
 def _sentence_chars(lines: list[str]) -> int:
