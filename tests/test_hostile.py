@@ -229,11 +229,14 @@ def test_batch_with_a_bomb_cleans_the_rest_and_writes_the_report(tmp_path: Path)
 
 def test_report_is_written_when_the_run_is_interrupted(tmp_path: Path) -> None:
     src, dest, report = tmp_path / "src", tmp_path / "dest", tmp_path / "report.json"
-    pages = 3000  # enough that the run outlasts its first 200 outputs by seconds
+    pages = 1000
     _pages(src, pages)
+    # the run stops at site1/page1.txt, after site0's 500 pages, until the Ctrl-C
+    # lands: the interrupt is mid-run however fast the pages are cleaned
     process = subprocess.Popen(
         [sys.executable, "-m", "cleaner", "batch", str(src), str(dest), "--jobs", "1", "--no-site-model",
          "--report", str(report)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_limit_memory,
+        env={**os.environ, HANG_ON_VARIABLE: "page1.txt"},
     )
     deadline = time.monotonic() + 120
     while len(list(dest.rglob("*.json"))) < 200 and time.monotonic() < deadline and process.poll() is None:
