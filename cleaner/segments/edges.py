@@ -68,14 +68,12 @@ class EdgeModel:
         self.intercepts, self.weights = intercepts, weights
 
     def probabilities(self, block: Block) -> tuple[float, float]:
-        """P(head) and P(foot) of a block."""
-        head, foot = self.intercepts
-        get = self.weights.get
-        for token in edge_tokens(block):
-            weight = get(token)
-            if weight is not None:
-                head += weight[0]
-                foot += weight[1]
+        """P(head) and P(foot) of a block. The weights are summed exactly
+        (fsum): a set's order changes from one process to the next, and a
+        float sum's last bits with it, so the same page gives the same bytes."""
+        found = [weight for weight in map(self.weights.get, edge_tokens(block)) if weight is not None]
+        head = math.fsum([self.intercepts[0], *(weight[0] for weight in found)])
+        foot = math.fsum([self.intercepts[1], *(weight[1] for weight in found)])
         return _sigmoid(head), _sigmoid(foot)
 
 
