@@ -204,27 +204,39 @@ def fallback_run(runs: list[Span], blocks: list[Block], config: CleanerConfig) -
     72 characters) still has an article: its run with the most likely text,
     when that run is long enough and mostly sentences, not a list of headlines
     or links."""
-    best, best_mass = None, 0.0
-    for run in runs:
-        if span_chars(run, blocks) < config.min_body_chars:
-            continue
-        texts = [blocks[i].text for i in run.body]
-        sentences = _sentence_chars(texts)
-        links = sum(len(blocks[i].text) * blocks[i].link_ratio for i in run.body)
-        chars = sum(map(len, texts))
-        if sentences < config.fallback_min_sentence_ratio * chars or links > config.short_lines_max_link_ratio * chars:
-            continue
-        mass = sum(blocks[i].content_score * len(blocks[i].text) for i in run.body)
-        if mass > best_mass:
-            best, best_mass = run, mass
-    return best
+    candidates = [run for run in _long_enough(runs, blocks, config) if _reads_as_text(run, blocks, config)]
+    return _likeliest(candidates, blocks)
 
 
 def likeliest_run(runs: list[Span], blocks: list[Block], config: CleanerConfig) -> Span | None:
     """The run of at least min_body_chars with the most likely text, whatever it is."""
-    sized = [run for run in runs if span_chars(run, blocks) >= config.min_body_chars]
-    return max(sized, key=lambda run: sum(blocks[i].content_score * len(blocks[i].text) for i in run.body),
-               default=None)
+    return _likeliest(_long_enough(runs, blocks, config), blocks)
+
+
+def _long_enough(runs: list[Span], blocks: list[Block], config: CleanerConfig) -> list[Span]:
+    return [run for run in runs if span_chars(run, blocks) >= config.min_body_chars]
+
+
+def _reads_as_text(run: Span, blocks: list[Block], config: CleanerConfig) -> bool:
+    """Mostly sentences, and few links."""
+    texts = [blocks[i].text for i in run.body]
+    chars = sum(map(len, texts))
+    links = sum(len(blocks[i].text) * blocks[i].link_ratio for i in run.body)
+    return (
+        _sentence_chars(texts) >= config.fallback_min_sentence_ratio * chars
+        and links <= config.short_lines_max_link_ratio * chars
+    )
+
+
+def _likeliest(runs: list[Span], blocks: list[Block]) -> Span | None:
+    """The run with the most likely text (its lines' scores by their lengths;
+    the first of equals), if any has some."""
+    best, best_mass = None, 0.0
+    for run in runs:
+        mass = sum(blocks[i].content_score * len(blocks[i].text) for i in run.body)
+        if mass > best_mass:
+            best, best_mass = run, mass
+    return best
 
 
 def _sentence_chars(lines: list[str]) -> int:
