@@ -31,7 +31,9 @@ import argparse
 import hashlib
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -52,6 +54,7 @@ from cleaner.blocks import split_blocks  # noqa: E402
 from cleaner.read import read_input  # noqa: E402
 from cleaner.text import WORD  # noqa: E402
 
+T = TypeVar("T")
 # L2 penalty on standardised weights; mild, the data are plentiful.
 L2 = 1.0
 # Inner folds (by site) for the out-of-fold stage-1 scores of the HTML model.
@@ -239,15 +242,26 @@ KIND_RENDERINGS = {"text": ("text", "text-bs4"), "html": ("html",)}
 MULTI_WEIGHT = 3.0
 
 
+def _map_jobs(function: Callable[[Any], T], work: list, jobs: int, chunksize: int) -> list[T]:
+    """function of every job, in jobs processes (in this one if jobs is 1)."""
+    if jobs <= 1:
+        return [function(job) for job in work]
+    from multiprocessing import Pool
+
+    with Pool(jobs) as pool:
+        return pool.map(function, work, chunksize=chunksize)
+
+
 def _page_data(job: tuple[str, dict, str, bool]) -> tuple:
     pid, entry, rendering, html = job
     if rendering == "multi":  # a multi-article dump: its articles' gold is its gold
-        data, gold_body, site = entry["path"].read_text("utf-8"), "\n\n".join(entry["articles"]), pid
+        data, gold_body = entry["path"].read_text("utf-8"), "\n\n".join(entry["articles"])
+        site, weight = pid, MULTI_WEIGHT
     else:
-        data, gold_body, site = read_page(pid, entry, rendering), entry["articleBody"], site_of(pid, entry)
+        data, gold_body = read_page(pid, entry, rendering), entry["articleBody"]
+        site, weight = site_of(pid, entry), 1.0
     blocks, rows, labels, weights = page_rows(data, gold_body, html)
-    if rendering == "multi":
-        weights = [w * MULTI_WEIGHT for w in weights]
+    weights = [w * weight for w in weights]
     for block in blocks:
         block.markup = None  # not needed to train, and cheaper to send back from a worker
     return blocks, rows, labels, weights, site
@@ -258,19 +272,14 @@ def train_kind(kind: str, folds_only: bool, trees: bool, jobs: int) -> None:
     gold = load_gold()
     folds = page_folds(gold)
     work = [(pid, g, rendering, html) for pid, g in sorted(gold.items()) for rendering in KIND_RENDERINGS[kind]]
+    fold_of = dict(folds)
     if not html:
         # the multi-article dumps too: a page's article is not always the first
         # big text of a dump (a second page's article is article text)
-        dumps = load_multi()
-        work += [(mid, dump, "multi", html) for mid, dump in sorted(dumps.items())]
-    fold_of = {**folds, **{mid: folds[dump["sources"][0]] for mid, dump in dumps.items()}} if not html else folds
-    if jobs > 1:
-        from multiprocessing import Pool
-
-        with Pool(jobs) as pool:
-            rows = pool.map(_page_data, work, chunksize=8)
-    else:
-        rows = [_page_data(job) for job in work]
+        for mid, dump in sorted(load_multi().items()):
+            work.append((mid, dump, "multi", html))
+            fold_of[mid] = folds[dump["sources"][0]]
+    rows = _map_jobs(_page_data, work, jobs, chunksize=8)
     data = list(zip((job[0] for job in work), rows))
     OUT.mkdir(parents=True, exist_ok=True)
     for k in range(N_FOLDS):
@@ -370,13 +379,7 @@ def train_boundary(folds_only: bool, jobs: int) -> None:
         ([read_page(pid, gold[pid], rendering) for pid in pids], fold)
         for rendering, pids, fold in dumps + composites(gold, folds)
     ]
-    if jobs > 1:
-        from multiprocessing import Pool
-
-        with Pool(jobs) as pool:
-            per_dump = pool.map(_boundary_examples, work, chunksize=4)
-    else:
-        per_dump = [_boundary_examples(job) for job in work]
+    per_dump = _map_jobs(_boundary_examples, work, jobs, chunksize=4)
     rows = [(x, y, job[1]) for job, examples in zip(work, per_dump) for x, y in examples]
     print(f"boundary: {len(work)} dumps, {len(rows)} questions, {sum(r[1] for r in rows):.0f} boundaries")
 
@@ -465,13 +468,7 @@ def train_edge(folds_only: bool, jobs: int) -> None:
     gold = load_gold()
     folds = page_folds(gold)
     work = [(pid, g, rendering) for pid, g in sorted(gold.items()) for rendering in KIND_RENDERINGS["text"]]
-    if jobs > 1:
-        from multiprocessing import Pool
-
-        with Pool(jobs) as pool:
-            pages = pool.map(_edge_page, work, chunksize=8)
-    else:
-        pages = [_edge_page(job) for job in work]
+    pages = _map_jobs(_edge_page, work, jobs, chunksize=8)
     data = [(job[0], page) for job, page in zip(work, pages) if page is not None]
     OUT.mkdir(parents=True, exist_ok=True)
     for k in range(N_FOLDS):
