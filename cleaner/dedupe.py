@@ -36,6 +36,7 @@ DIGITS = re.compile(r"\d+")
 MIN_BLOCKING_TOKEN_CHARS = 3
 # Concatenations are found by the word n-grams blocks share, of this many words.
 GRAM_WORDS = 4
+_NORM = operator.attrgetter("norm")
 # A page's first this many pairs that reach the ratio, if each is at most this
 # long (both keys' characters), are scored in Python while rapidfuzz is not
 # loaded (_PairScorer): most pages have fewer, and two keys of 300 characters
@@ -86,6 +87,10 @@ def _mark_concatenations(blocks: list[Block], config: CleanerConfig) -> None:
     ]
     if not asked:
         return
+    asked = _may_be_concatenations(blocks, asked, config.concatenation_min_ratio)
+    if not asked:
+        return  # most pages: their 4-grams are not made
+    asking = set(asked)
     owner: dict[tuple[str, ...], int] = {}  # word 4-gram -> first block holding it
     done: set[str] = set()
     for block in blocks[: asked[-1] + 1]:
@@ -96,7 +101,7 @@ def _mark_concatenations(blocks: list[Block], config: CleanerConfig) -> None:
         if len(words) < GRAM_WORDS:
             continue  # no 4-gram: nothing to share, nothing to own (most blocks: menu items, names)
         grams = list(zip(words, words[1:], words[2:], words[3:]))
-        if block.duplicate_of is None and len(words) >= min_words:
+        if block.index in asking:
             owners = Counter(owner[g] for g in grams if g in owner)
             covered = sum(owners.values())
             if len(owners) >= 2 and covered >= config.concatenation_min_ratio * len(grams):
@@ -104,6 +109,25 @@ def _mark_concatenations(blocks: list[Block], config: CleanerConfig) -> None:
                 block.duplicate_score = round(100.0 * covered / len(grams), 1)
         # the block owns the 4-grams no earlier block holds (set operations loop in C)
         owner.update(dict.fromkeys(set(grams).difference(owner), block.index))
+
+
+def _may_be_concatenations(blocks: list[Block], asked: list[int], min_ratio: float) -> list[int]:
+    """The asked blocks that may be concatenations. A 4-gram an earlier block
+    holds is made of words an earlier block holds, so a block with fewer than
+    min_ratio of its 4-grams made of such words is not one: a cheap bound (words
+    in a set, not 4-grams in a dict), and on most pages no block passes it."""
+    seen: set[str] = set()  # the words of the blocks so far
+    found = []
+    start = 0
+    for i in asked:
+        seen.update(" ".join(map(_NORM, blocks[start:i])).split())  # the blocks since the last one asked, at once
+        words = blocks[i].norm.split()
+        known = list(map(seen.__contains__, words))
+        if sum(map(all, zip(*[known[k:] for k in range(GRAM_WORDS)]))) >= min_ratio * (len(words) - GRAM_WORDS + 1):
+            found.append(i)
+        seen.update(words)
+        start = i + 1
+    return found
 
 
 class _PairScorer:

@@ -150,3 +150,28 @@ def test_same_marks_with_either_ratio(monkeypatch: pytest.MonkeyPatch) -> None:
     found = marks_scored_by(monkeypatch, True, lines)
     assert sum(1 for duplicate_of, _ in found if duplicate_of is not None) > 20
     assert found == marks_scored_by(monkeypatch, False, lines)
+
+
+FIRST_PARAGRAPH = (
+    "The city council met on Tuesday evening to debate the new budget for the coming year, and members spent "
+    "most of the session arguing over money for roads, schools and the long delayed repairs to the harbour wall."
+)
+SECOND_PARAGRAPH = (
+    "Residents who packed the public gallery cheered when the mayor promised that the library would stay open, "
+    "although several councillors warned that the savings would have to be found somewhere else before spring."
+)
+
+
+def test_a_block_strung_from_earlier_paragraphs_repeats_them() -> None:
+    blocks = marked(FIRST_PARAGRAPH, "Menu", SECOND_PARAGRAPH, f"{FIRST_PARAGRAPH} {SECOND_PARAGRAPH}")
+    assert blocks[3].duplicate_of in (0, 2) and blocks[3].duplicate_score is not None
+    assert links(blocks)[:3] == [(None, None)] * 3
+
+
+def test_paragraphs_of_their_own_are_no_concatenations_and_not_looked_at_for_4_grams() -> None:
+    blocks = marked(FIRST_PARAGRAPH, SECOND_PARAGRAPH, f"{SECOND_PARAGRAPH} {LONG}")
+    assert links(blocks) == [(None, None)] * 3
+    # the cheap bound rules each long block out: too few of its 4-grams are made of earlier words
+    assert cleaner.dedupe._may_be_concatenations(blocks, [0, 1, 2], CONFIG.concatenation_min_ratio) == []
+    strung = marked(FIRST_PARAGRAPH, SECOND_PARAGRAPH, f"{FIRST_PARAGRAPH} {SECOND_PARAGRAPH}")
+    assert cleaner.dedupe._may_be_concatenations(strung, [0, 1, 2], CONFIG.concatenation_min_ratio) == [2]
