@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from concurrent.futures import Future
 
 TEMP_PREFIX = ".cleaner-tmp-"
+# A Syncs left because the run stopped (Ctrl-C, an error) waits at most this
+# long for the file its thread is syncing; the files after it are removed, not
+# synced. (A file it leaves is a temporary one, which the next run removes.)
+SYNCS_STOP_SECONDS = 10.0
 
 
 def write_atomic(target: str, data: bytes, syncs: Syncs | None = None) -> None:
@@ -29,23 +29,44 @@ class Syncs:
     """A thread that syncs written files and renames them into place, while the
     caller goes on working (a sync waits for the disk: milliseconds a file); a
     context manager that returns only when every file it was given is in place
-    (or removed), and raises the first error any of them met."""
+    (or removed), and raises the first error any of them met.
+
+    If the block stops with an exception (Ctrl-C), the files not yet synced are
+    removed and the thread is waited for only SYNCS_STOP_SECONDS. The thread
+    shares nothing with the caller but a C-level queue: a KeyboardInterrupt
+    landing in the middle of a ThreadPoolExecutor's Python-level locks (as
+    this used) could leave one held, its thread waiting on it forever, and
+    the caller's shutdown(wait=True) with it."""
 
     def __enter__(self) -> Syncs:
-        from concurrent.futures import ThreadPoolExecutor
+        import queue
+        import threading
 
-        self.pool = ThreadPoolExecutor(max_workers=1)
-        self.pending: list[Future[None]] = []
+        self.jobs: queue.SimpleQueue[tuple[Callable[[], None], Callable[[], None]] | None] = queue.SimpleQueue()
+        self.errors: list[BaseException] = []
+        self.stopping = False
+        self.thread = threading.Thread(target=self._work, name="cleaner-syncs", daemon=True)
+        self.thread.start()
         return self
 
-    def submit(self, commit: Callable[[], None]) -> None:
-        self.pending.append(self.pool.submit(commit))
+    def submit(self, commit: Callable[[], None], abandon: Callable[[], None]) -> None:
+        """commit() in the thread; abandon() instead if the block stops first."""
+        self.jobs.put((commit, abandon))
+
+    def _work(self) -> None:
+        while (job := self.jobs.get()) is not None:
+            commit, abandon = job
+            try:
+                (abandon if self.stopping else commit)()
+            except BaseException as exc:  # raised by __exit__, in the caller's thread
+                self.errors.append(exc)
 
     def __exit__(self, kind: object, value: object, traceback: object) -> None:
-        self.pool.shutdown(wait=True)
-        if kind is None:
-            for future in self.pending:
-                future.result()
+        self.stopping = self.stopping or kind is not None
+        self.jobs.put(None)
+        self.thread.join(SYNCS_STOP_SECONDS if self.stopping else None)
+        if not self.stopping and self.errors:
+            raise self.errors[0]
 
 
 class AtomicFile:
@@ -78,7 +99,7 @@ class AtomicFile:
                 self._remove()
                 raise
             if self.syncs is not None:
-                self.syncs.submit(self._commit)
+                self.syncs.submit(self._commit, self._remove)
             else:
                 self._commit()
         else:

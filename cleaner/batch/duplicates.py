@@ -66,7 +66,7 @@ class ArticleChecks:
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        if self.syncs is not None:  # the run stopped mid-partition: let the thread finish, raise nothing more
+        if self.syncs is not None:  # the run stopped mid-partition: its files not yet synced are removed
             self.syncs.__exit__(*exc)
         self.stack.__exit__(*exc)
 
@@ -100,11 +100,11 @@ class ArticleChecks:
     def commit(self) -> None:
         """The partition's rewritten outputs in place, then its index entries committed."""
         if self.syncs is not None:
-            syncs, self.syncs = self.syncs, None
-            try:
-                syncs.__exit__(None, None, None)
+            try:  # (a Ctrl-C while it waits leaves self.syncs to __exit__, which stops it)
+                self.syncs.__exit__(None, None, None)
             except OSError as exc:
                 raise DestinationError(f"cannot write the outputs: {exc.strerror or exc}") from None
+            self.syncs = None
         self.index.commit()
 
     def _syncs(self) -> Syncs:
