@@ -18,6 +18,7 @@ that hangs is found the same way.
 from __future__ import annotations
 
 import signal
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout  # not the built-in one before Python 3.11
@@ -36,6 +37,9 @@ R = TypeVar("R")
 # no such bound: it may rightly run for hours, each record under the timer.
 Work = Callable[[list[Task], BatchOptions, CleanerConfig], R]
 HARD_LIMIT_PAGES = 2
+# Workers killed when a run stops are waited for this long at most (SIGKILL ends
+# them at once, unless the kernel holds them in a disk wait).
+KILLED_WORKERS_SECONDS = 10.0
 
 
 class LocalEngine:
@@ -55,9 +59,10 @@ class LocalEngine:
     def __exit__(self, kind: object, *exc: object) -> None:
         if self.pool is None:
             return
-        if kind is not None:  # Ctrl-C, or the run stops: do not wait for the partitions running
-            _kill_workers(self.pool)
-        self.pool.shutdown(cancel_futures=True)
+        if kind is None:
+            self.pool.shutdown()
+        else:  # Ctrl-C, or the run stops: its workers killed, and nothing waited for (see _abandon)
+            _abandon(self.pool)
         self.pool = None
 
     def learn(self, partitions: list[list[Task]], options: BatchOptions, config: CleanerConfig) -> LearnedCounts:
@@ -125,6 +130,34 @@ def _kill_workers(pool: ProcessPoolExecutor) -> None:
         process.kill()
 
 
+def _abandon(pool: ProcessPoolExecutor) -> None:
+    """A pool left mid-run: its workers killed (they ignore Ctrl-C, and one may
+    be stuck where no signal but SIGKILL ends it), its pool not shut down.
+    shutdown() waits for the pool's manager thread, or (cancel_futures, or
+    Python 3.12+) for a lock that thread takes; a Ctrl-C that lands inside
+    the executor's own code in this thread (in Future.result) can leave that
+    thread blocked for good. Seeing its workers dead, the thread ends by itself.
+    The pool is kept (_ABANDONED): collected, it would take that lock too.
+    Returns once the workers are gone (or after KILLED_WORKERS_SECONDS): none
+    writes a temporary file after the run has removed them."""
+    from multiprocessing.connection import wait
+
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    _kill_workers(pool)
+    _ABANDONED.append(pool)
+    try:
+        deadline = time.monotonic() + KILLED_WORKERS_SECONDS
+        while workers and time.monotonic() < deadline:
+            ended = wait([worker.sentinel for worker in workers], deadline - time.monotonic())
+            workers = [worker for worker in workers if worker.sentinel not in ended]
+    except (OSError, ValueError):  # a sentinel the pool's thread closed: that worker was joined
+        pass
+
+
+# Pools left mid-run, kept for the process's life (see _abandon).
+_ABANDONED: list[ProcessPoolExecutor] = []
+
+
 def _ignore_interrupt() -> None:
     """Workers leave Ctrl-C to the main process, which stops them (SIGTERM: they just end)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -158,6 +191,9 @@ def _alone(
             ok, value = reader.recv()
     except EOFError:
         pass
+    except BaseException:  # Ctrl-C: the child ignores it, and may be stuck (the join below would wait for it)
+        process.kill()
+        raise
     finally:
         reader.close()
         process.join()
