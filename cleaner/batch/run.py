@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..atomic import TEMP_PREFIX
 from ..config import CleanerConfig
@@ -150,6 +152,9 @@ def _run(
         manifest = stack.enter_context(Manifest(os.path.join(dest, MANIFEST_NAME)))
         workers = _LazyEngine(engine or LocalEngine(options.jobs), stack)
         remove_stale_temporaries(dest)
+        # on the way out, also when the run stops, once the engine is stopped (run
+        # after its exit): what a worker that died or was killed mid-write left
+        stack.callback(_remove_temporaries, dest, workers)
         rows = manifest.rows()
         planned = [
             (source, relative, output, rows.get(relative))
@@ -169,13 +174,17 @@ def _run(
             for partition, outcomes in zip(partitions, workers().clean(partitions, options, config)):
                 if checks is not None:  # outputs final and the index committed before the manifest has them
                     result.duplicates += checks.check_partition(outcomes)
-                for task, outcome in zip(partition, outcomes):
-                    _record(outcome, task.settings, manifest, result)
+                with _interrupts_held():  # a partition's inputs are recorded all, or none: the report adds up
+                    for task, outcome in zip(partition, outcomes):
+                        _record(outcome, task.settings, manifest, result)
                 if progress is not None:
                     progress(result, len(tasks))
-        if workers.started:
-            remove_stale_temporaries(dest)  # of a worker that died mid-write, and pass 1's spill files
         return result
+
+
+def _remove_temporaries(dest: str, workers: _LazyEngine) -> None:
+    if workers.started:  # (and pass 1's spill files)
+        remove_stale_temporaries(dest)
 
 
 Planned = list[tuple[str, str, str, "sqlite3.Row | None"]]  # source, relative, output, manifest row
@@ -402,6 +411,30 @@ def _same_lines(prints: bytes | None, old: frozenset[int] | None, new: frozenset
         return False  # not known (cleaned by an older cleaner): cleaned again
     lines = unpack_prints(prints)
     return lines & (old or frozenset()) == lines & (new or frozenset())
+
+
+@contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Ctrl-C (and SIGTERM, which the CLI turns into one) held back until the
+    block is done, for a few quick steps of bookkeeping; a KeyboardInterrupt
+    landing between two of them would leave an input neither recorded nor
+    not reached. Only where signal handlers can be set: the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[tuple[int, Any]] = []
+    handlers: dict[signal.Signals, Any] = {}
+    try:
+        for number in (signal.SIGINT, signal.SIGTERM):
+            if callable(handler := signal.getsignal(number)):
+                handlers[number] = handler
+                signal.signal(number, lambda signum, frame: held.append((signum, frame)))
+        yield
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+        for signum, frame in held[:1]:
+            handlers[signal.Signals(signum)](signum, frame)  # raises KeyboardInterrupt, now
 
 
 def _record(outcome: Outcome, settings: str, manifest: Manifest, result: BatchResult) -> None:
