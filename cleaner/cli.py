@@ -35,6 +35,8 @@ EXIT_LOCKED = 3  # cleaner batch: another run holds DEST's lock
 EXIT_DESTINATION = 4  # cleaner batch: DEST cannot be written (read-only, disk full)
 EXIT_ENGINE = 5  # cleaner batch/learn: no Dask scheduler answered, or the cluster was lost
 EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as a shell reports it)
+# An interrupted run waits this long at most for the threads it leaves to end (see _exit_interrupted).
+EXIT_THREADS_SECONDS = 5.0
 # The limits on one input (CleanerConfig fields), each an option of clean, batch and learn.
 LIMITS = {
     "max_page_bytes": "Refuse a page larger than this, in bytes after gunzip (a .gz is unpacked no further).",
@@ -408,24 +410,26 @@ def batch_command(
     within --connect-timeout, or the cluster was lost: run again to finish),
     130 interrupted. The --report is written in every case.
     """
-    from . import batch
-
-    src, dest = _source_and_target(paths, files_from, "DEST")
-    if site_model and no_site_model:
-        _fail("--site-model and --no-site-model exclude each other", EXIT_USAGE)
-    if site_model and not os.path.isfile(site_model):
-        _fail(f"{site_model}: no such site model", EXIT_USAGE)
-    inputs = _inputs(src, files_from, pattern, dest)
-    options = batch.BatchOptions(
-        output_format=output_format, captions=captions, links=links, input_format=input_format,
-        pattern=pattern, force=force, jobs=jobs or os.cpu_count() or 1, learn_sites=not no_site_model,
-        fields=_fields(fields_spec), page_seconds=page_seconds,
-        duplicates=_duplicates_mode(drop_duplicates, no_dedupe, dedupe_index),
-    )
-    workers = _make_engine(engine, scheduler, connect_timeout, options.jobs)
-    result = batch.BatchResult()
     _interrupt_on_terminate()
-    try:
+    result: BatchResult | None = None
+    inputs: list[tuple[str, str]] = []
+    try:  # from the first line: a Ctrl-C while the inputs are listed is an interrupt too, not click's "Aborted!"
+        from . import batch
+
+        result = batch.BatchResult()
+        src, dest = _source_and_target(paths, files_from, "DEST")
+        if site_model and no_site_model:
+            _fail("--site-model and --no-site-model exclude each other", EXIT_USAGE)
+        if site_model and not os.path.isfile(site_model):
+            _fail(f"{site_model}: no such site model", EXIT_USAGE)
+        inputs = _inputs(src, files_from, pattern, dest)
+        options = batch.BatchOptions(
+            output_format=output_format, captions=captions, links=links, input_format=input_format,
+            pattern=pattern, force=force, jobs=jobs or os.cpu_count() or 1, learn_sites=not no_site_model,
+            fields=_fields(fields_spec), page_seconds=page_seconds,
+            duplicates=_duplicates_mode(drop_duplicates, no_dedupe, dedupe_index),
+        )
+        workers = _make_engine(engine, scheduler, connect_timeout, options.jobs)
         try:
             _engine_errors(lambda: batch.run_batch(
                 inputs, dest, options, _config(limits, keep_comments=comments), progress=_progress_printer(),
@@ -434,9 +438,40 @@ def batch_command(
         finally:  # also when the run stops early: what was done, what failed, what was not reached
             _finish_batch(result, report)
     except KeyboardInterrupt:
-        _fail("interrupted; finished outputs are kept: run again to finish", EXIT_INTERRUPTED)
+        if result is None or result.stopped is None:  # before the run began: nothing done, as the report says
+            from .batch import BatchResult
+
+            result = result or BatchResult()
+            result.stop([relative for _, relative in inputs], "interrupted")
+            _finish_batch(result, report)
+        _exit_interrupted("interrupted; finished outputs are kept: run again to finish")
     if result.failed:
         sys.exit(EXIT_INPUT_ERROR)
+
+
+def _exit_interrupted(text: str) -> NoReturn:
+    """Ctrl-C (or SIGTERM): the one line, then exit 130. The run has stopped by
+    now: workers killed, outputs whole, report written, locks released.
+
+    Python's exit joins the threads left (a process pool's manager thread
+    among them). A KeyboardInterrupt that lands inside the standard library's
+    thread and pool code can leave one of them waiting for good (seen: a run
+    stuck in concurrent.futures.thread._python_exit after this line was
+    printed); one still there after EXIT_THREADS_SECONDS is not waited for:
+    the process ends at once."""
+    import threading
+    import time
+
+    _message(f"error: {text}")
+    deadline = time.monotonic() + EXIT_THREADS_SECONDS
+    for thread in threading.enumerate():
+        if thread is not threading.main_thread() and not thread.daemon:
+            thread.join(max(0.0, deadline - time.monotonic()))
+            if thread.is_alive():
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(EXIT_INTERRUPTED)
+    sys.exit(EXIT_INTERRUPTED)
 
 
 def _interrupt_on_terminate() -> None:
@@ -557,9 +592,9 @@ def learn_command(
                                                  article_index=dedupe_index, result=result))
     except KeyboardInterrupt:
         if result.learned and dedupe_index:
-            _fail(f"interrupted; the model is saved and the articles of {result.indexed:,} inputs indexed: "
-                  "run again to index the rest", EXIT_INTERRUPTED)
-        _fail("interrupted; the model is unchanged", EXIT_INTERRUPTED)
+            _exit_interrupted(f"interrupted; the model is saved and the articles of {result.indexed:,} inputs "
+                              "indexed: run again to index the rest")
+        _exit_interrupted("interrupted; the model is unchanged")
     for outcome in result.failed:
         _message(f"error: {outcome.relative}: {outcome.error} (its articles are not indexed)")
     _message(result.summary(len(inputs), model, dedupe_index))
