@@ -9,6 +9,7 @@ multi-member gzip stream), so 200 MB of text costs well under a MB of disk.
 
 from __future__ import annotations
 
+import fcntl
 import gzip
 import io
 import json
@@ -17,19 +18,27 @@ import resource
 import signal
 import socket
 import sqlite3
+import struct
 import subprocess
 import sys
+import termios
 import time
 import zlib
+from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
+from typing import IO, Any
 
 import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from cleaner.atomic import TEMP_PREFIX
 from cleaner.batch import MANIFEST_NAME
+from cleaner.batch.engine import MAX_PARTITION_INPUTS
 from cleaner.batch.tasks import DIE_ON_VARIABLE, HANG_ON_VARIABLE
 from cleaner.cli import EXIT_DESTINATION, EXIT_ENGINE, EXIT_INPUT_ERROR, EXIT_INTERRUPTED
+from cleaner.dupindex import INDEX_NAME
 from test_html import PARAGRAPH
 
 # Address space of each child process (and of each of its workers). Cleaning
@@ -38,6 +47,8 @@ from test_html import PARAGRAPH
 MEMORY_LIMIT = 1 << 30
 # A Dask worker process maps more (threads, its event loop) before it does anything.
 DASK_MEMORY_LIMIT = 4 << 30
+# An interrupted run that has not ended after this long hangs (it ends in a second or two).
+HANG_SECONDS = 120
 SENTENCE = b"The committee met again on Tuesday to discuss the budget for next year.\n"
 CHUNK_BYTES = 8 << 20
 TEXT = "Bridge approved\n\n" + "\n\n".join(f"{PARAGRAPH}This is paragraph {n} of the report." for n in range(6))
@@ -227,29 +238,115 @@ def test_batch_with_a_bomb_cleans_the_rest_and_writes_the_report(tmp_path: Path)
     assert failure["input"] == "site0/bomb.txt.gz" and "--max-page-bytes" in failure["error"]
 
 
+def _interruptible() -> None:
+    """A child that takes Ctrl-C as a terminal's would, however pytest was started: a
+    process started in the background of a script inherits SIGINT ignored, and Python
+    then never installs its handler (seen: a run that went on after the test's SIGINT)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    _limit_memory()
+
+
+def _batch(*args: str, **popen: Any) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "cleaner", "batch", *args], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, preexec_fn=_interruptible, **popen)
+
+
+def _indexed(dest: Path) -> int:
+    """How many inputs the run has committed to DEST's article index (0 before it has one)."""
+    try:
+        with closing(sqlite3.connect(f"file:{dest / INDEX_NAME}?mode=ro", uri=True)) as db:
+            return int(db.execute("SELECT count(*) FROM indexed").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
+def _stuck(pid: int) -> bool:
+    """Whether a child of pid is in the hang hook: SIGALRM blocked, and no other signal (a
+    process that subprocess is starting blocks them all for a moment)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) != pid:
+                continue
+            blocked = next(line for line in (stat.parent / "status").read_text().splitlines()
+                           if line.startswith("SigBlk:"))
+        except (OSError, IndexError, StopIteration):  # it ended meanwhile
+            continue
+        if int(blocked.split()[1], 16) == 1 << (signal.SIGALRM - 1):
+            return True
+    return False
+
+
+def _wait_for(ready: Callable[[], bool], process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + HANG_SECONDS
+    while not ready() and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.01)
+    assert process.poll() is None and ready(), "the run never got to the point to interrupt"
+
+
+def _interrupted(process: subprocess.Popen[bytes], how: signal.Signals = signal.SIGINT) -> str:
+    """Send how (Ctrl-C, or a cron timeout's SIGTERM); the run must stop, with exit 130, or the test fails here."""
+    process.send_signal(how)
+    _, stderr = process.communicate(timeout=HANG_SECONDS)
+    assert process.returncode == EXIT_INTERRUPTED, stderr
+    assert "Traceback" not in stderr.decode() and "Aborted" not in stderr.decode(), stderr
+    assert error_lines(stderr.decode())[-1] == "cleaner: error: interrupted; finished outputs are kept: run again to finish"
+    return stderr.decode()
+
+
 def test_report_is_written_when_the_run_is_interrupted(tmp_path: Path) -> None:
     src, dest, report = tmp_path / "src", tmp_path / "dest", tmp_path / "report.json"
     pages = 1000
     _pages(src, pages)
     # the run stops at site1/page1.txt, after site0's 500 pages, until the Ctrl-C
     # lands: the interrupt is mid-run however fast the pages are cleaned
-    process = subprocess.Popen(
-        [sys.executable, "-m", "cleaner", "batch", str(src), str(dest), "--jobs", "1", "--no-site-model",
-         "--report", str(report)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_limit_memory,
-        env={**os.environ, HANG_ON_VARIABLE: "page1.txt"},
-    )
-    deadline = time.monotonic() + 120
-    while len(list(dest.rglob("*.json"))) < 200 and time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.01)
-    process.send_signal(signal.SIGINT)  # Ctrl-C
-    _, stderr = process.communicate(timeout=120)
-    assert process.returncode == EXIT_INTERRUPTED, stderr
-    assert "Traceback" not in stderr.decode() and "interrupted" in stderr.decode()
+    process = _batch(str(src), str(dest), "--jobs", "1", "--no-site-model", "--report", str(report),
+                     env={**os.environ, HANG_ON_VARIABLE: "page1.txt"})
+    # partitions are indexed one after the other, each after the one before it is
+    # recorded: with more inputs indexed than one partition holds, one is recorded
+    _wait_for(lambda: _indexed(dest) > MAX_PARTITION_INPUTS, process)
+    _interrupted(process)
     written = _report(report)
     assert written["stopped"] == "interrupted"
     not_reached = written["not_reached"]
     assert isinstance(not_reached, list) and 0 < len(not_reached) < pages, "the interrupt should land mid-run"
     assert written["cleaned"] + len(not_reached) == pages  # type: ignore[operator]
+    assert not list(dest.rglob(TEMP_PREFIX + "*"))
+
+
+def test_an_interrupt_stops_a_child_stuck_on_its_own(tmp_path: Path) -> None:
+    """A worker dies, its partition is cleaned input by input in a child each, and one of those hangs:
+    Ctrl-C kills it (it ignores SIGINT and blocks SIGALRM) instead of waiting for it."""
+    src, dest, report = tmp_path / "src", tmp_path / "dest", tmp_path / "report.json"
+    _pages(src, 200)
+    (src / "site1" / "killer.txt").write_text(TEXT.replace("report", "report k"), encoding="utf-8")
+    # killer.txt and page1.txt, first in site1, are in one partition, killer.txt first
+    process = _batch(str(src), str(dest), "--jobs", "1", "--no-site-model", "--report", str(report),
+                     env={**os.environ, DIE_ON_VARIABLE: "killer.txt", HANG_ON_VARIABLE: "page1.txt"})
+    _wait_for(lambda: _stuck(process.pid), process)
+    _interrupted(process)
+    assert _report(report)["stopped"] == "interrupted"
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM])
+def test_an_interrupt_before_the_run_begins_is_one_too(tmp_path: Path, how: signal.Signals) -> None:
+    """Ctrl-C while the inputs are still being listed: exit 130 and the one line, as later (not
+    click's "Aborted!" and exit 1), and the report says the run was interrupted."""
+    dest, report = tmp_path / "dest", tmp_path / "report.json"
+    process = _batch("--files-from", "-", str(dest), "--report", str(report), stdin=subprocess.PIPE)
+    stdin = process.stdin
+    assert stdin is not None
+    stdin.write(b"a.txt\n")  # and the list goes on: the run waits for the rest of it
+    stdin.flush()
+    _wait_for(lambda: _unread(stdin) == 0, process)  # the list is being read
+    stderr = _interrupted(process, how)
+    assert error_lines(stderr) == [stderr.strip()]
+    written = _report(report)
+    assert written["stopped"] == "interrupted" and written["cleaned"] == 0
+
+
+def _unread(pipe: IO[bytes]) -> int:
+    """Bytes written to a pipe and not yet read from it."""
+    return struct.unpack("i", fcntl.ioctl(pipe.fileno(), termios.FIONREAD, b"\0" * 4))[0]  # type: ignore[no-any-return]
 
 
 def test_dask_worker_killed_by_one_input_fails_that_input_only(tmp_path: Path) -> None:
