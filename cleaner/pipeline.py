@@ -33,6 +33,9 @@ class Prepared:
     meta: PageMeta
     warnings: tuple[str, ...]
     html: bool  # read as HTML: one page (finish does not ask the boundary model)
+    # its lines' fingerprints (sitemodel.page_lines), if they were made: a batch's
+    # first pass makes them to count them, and finish then need not hash them again
+    lines: dict[str, int] | None = None
 
 
 def clean(
@@ -72,7 +75,7 @@ def finish(
 ) -> Document:
     """Stages 4b-5 on a prepared page: the site's boilerplate marked, articles made."""
     config = config or DEFAULT_CONFIG
-    blocks = mark_site_boilerplate(page.blocks, site_boilerplate)
+    blocks = mark_site_boilerplate(page.blocks, site_boilerplate, page.lines)
     # an HTML page is one page: the boundary model (for text dumps of several) is not asked
     articles, dropped = group_segments(blocks, config, page.meta, far_apart(config) if page.html else None)
     return Document(source=source, articles=articles, blocks=blocks, dropped=dropped, warnings=page.warnings)

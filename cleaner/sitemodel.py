@@ -33,6 +33,8 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
+from operator import methodcaller
 from typing import Any, BinaryIO
 
 from .config import CleanerConfig
@@ -45,6 +47,8 @@ MODEL_MAGIC = b"cleaner-site-model\n"
 SINGLETON_PRUNE_PAGES = 50
 # See merge_counts: lines tracked per site before one-page lines are forgotten.
 MAX_TRACKED_LINES = 500_000
+_DIGEST = methodcaller("digest")
+_FROM_BIG_ENDIAN = partial(int.from_bytes, byteorder="big")
 
 
 @dataclass
@@ -92,16 +96,24 @@ def boilerplate_digest(boilerplate: frozenset[int]) -> str:
     return digest.hexdigest()[:16]
 
 
-def fingerprint(key: str) -> int:
+def line_fingerprints(keys: Iterable[str]) -> dict[str, int]:
+    """Each distinct key's fingerprint, each hashed once (by maps: they loop in C)."""
     from hashlib import blake2b  # here: a page cleaned without a site model never loads hashlib
 
-    return int.from_bytes(blake2b(key.encode("utf-8"), digest_size=8).digest(), "big")
+    distinct = list(dict.fromkeys(keys))
+    digests = map(_DIGEST, map(partial(blake2b, digest_size=8), map(str.encode, distinct)))
+    return dict(zip(distinct, map(_FROM_BIG_ENDIAN, digests)))
+
+
+def page_lines(blocks: list[Block]) -> dict[str, int]:
+    """The fingerprints of a page's lines, by their match key (a repeated line is hashed once)."""
+    return line_fingerprints(b.norm for b in blocks if b.norm)
 
 
 def fingerprint_page(blocks: list[Block]) -> frozenset[int]:
     """Fingerprints of a page's lines (each counted once per page; a repeated
     line is hashed once)."""
-    return frozenset(map(fingerprint, {b.norm for b in blocks if b.norm}))
+    return frozenset(page_lines(blocks).values())
 
 
 def merge_counts(model: SiteModel, pages: Iterable[tuple[str, frozenset[int]]]) -> SiteModel:
@@ -119,10 +131,14 @@ def merge_counts(model: SiteModel, pages: Iterable[tuple[str, frozenset[int]]]) 
     return model
 
 
-def mark_site_boilerplate(blocks: list[Block], boilerplate: frozenset[int]) -> list[Block]:
-    """Flag the blocks whose line is the site's boilerplate."""
+def mark_site_boilerplate(
+    blocks: list[Block], boilerplate: frozenset[int], lines: dict[str, int] | None = None
+) -> list[Block]:
+    """Flag the blocks whose line is the site's boilerplate. lines: the page's
+    page_lines, if they were made already (a batch's first pass makes them)."""
     if boilerplate:
-        marked = {key for key in {b.norm for b in blocks if b.norm} if fingerprint(key) in boilerplate}
+        lines = page_lines(blocks) if lines is None else lines
+        marked = {key for key, fp in lines.items() if fp in boilerplate}
         for block in blocks:
             if block.norm in marked:
                 block.site_boilerplate = True

@@ -47,7 +47,7 @@ from ..limits import read_page_file, unpack_page
 from ..model import Article, CleanerError, Document
 from ..pipeline import Prepared, clean, finish, page_fingerprints, prepare
 from ..records import Record, RecordFields, is_stream, read_records
-from ..sitemodel import SiteCounts, SiteModel, fingerprint_page, load_boilerplate, merge_counts, site_of
+from ..sitemodel import SiteCounts, SiteModel, load_boilerplate, merge_counts, page_lines, site_of
 from ..atomic import AtomicFile, Syncs, write_atomic
 from .files import DestinationError, file_hash, is_destination_error, read_hashed
 from .kept import Keep, Keeper, Ticket, take_page
@@ -260,7 +260,8 @@ def _prepared(
     with time_limit(options.page_seconds):
         page = prepare(data, config=config, input_format=options.input_format)
     del data
-    prints = fingerprint_page(page.blocks)
+    page.lines = page_lines(page.blocks)
+    prints = frozenset(page.lines.values())
     counts = merge_counts(SiteModel(), [(site_of(None, task.source), prints)])
     return digest, counts, _keep(keeper, task, digest, stat, page, pack_prints(prints))
 
@@ -417,7 +418,8 @@ def clean_one(task: Task, options: BatchOptions, config: CleanerConfig, syncs: S
                 with time_limit(options.page_seconds):
                     page = prepare(data, config=config, input_format=options.input_format)
                 del data
-                prints = pack_prints(fingerprint_page(page.blocks))
+                page.lines = page_lines(page.blocks)
+                prints = pack_prints(frozenset(page.lines.values()))
             else:
                 page, prints = taken
             found = _clean_page(task, options, config, sites.get(task.site, frozenset()), page, syncs)
