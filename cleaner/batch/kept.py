@@ -23,6 +23,7 @@ cannot be read), is read and parsed again, which gives the same bytes. Nothing i
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import tempfile
@@ -92,6 +93,10 @@ class Keeper:
         if keep.here and _kept_blocks + len(page.blocks) <= KEEP_MAX_BLOCKS:
             _kept[(keep.prefix, relative)] = (page, prints)
             _kept_blocks += len(page.blocks)
+            # Kept pages live until pass 2 and hold no reference cycles: moved out of the
+            # cyclic collector's way, which would walk every one of their objects at each
+            # of its full collections (0.1-0.3 s each with the 181 sh pages kept).
+            gc.freeze()
             return Ticket(keep.prefix, relative, sha256, stat.st_size, stat.st_mtime_ns)
         data = pickle.dumps((page, prints), protocol=pickle.HIGHEST_PROTOCOL)
         if self.spill is None:  # a file of its own: partitions may run side by side in one process
