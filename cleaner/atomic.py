@@ -82,8 +82,11 @@ class AtomicFile:
         import tempfile  # here: start-up stays light (it loads shutil, random, bz2, lzma)
 
         folder = os.path.dirname(self.target) or "."
-        os.makedirs(folder, exist_ok=True)
-        handle, self.temp = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX)
+        try:
+            handle, self.temp = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX)
+        except (FileNotFoundError, NotADirectoryError):  # no folder yet: made (or its error raised) as before
+            os.makedirs(folder, exist_ok=True)
+            handle, self.temp = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX)
         os.fchmod(handle, 0o666 & ~_umask())  # as open() would make it, not mkstemp's 0600
         self.file = os.fdopen(handle, "wb")
         return self
@@ -110,8 +113,9 @@ class AtomicFile:
             os.fsync(self.file.fileno())
             self.file.close()
             os.replace(self.temp, self.target)
-        finally:
+        except BaseException:
             self._remove()
+            raise
 
     def _remove(self) -> None:
         """No partial file stays: the temporary file closed and removed (if not renamed)."""

@@ -71,14 +71,16 @@ def prepare(data: bytes | str, *, config: CleanerConfig | None = None, input_for
 
 def finish(
     page: Prepared, *, source: str | None = None, config: CleanerConfig | None = None,
-    site_boilerplate: frozenset[int] = frozenset(),
+    site_boilerplate: frozenset[int] = frozenset(), dropped: bool = True,
 ) -> Document:
-    """Stages 4b-5 on a prepared page: the site's boilerplate marked, articles made."""
+    """Stages 4b-5 on a prepared page: the site's boilerplate marked, articles made.
+    dropped False: Document.dropped is left empty (an output without --explain
+    does not show it)."""
     config = config or DEFAULT_CONFIG
     blocks = mark_site_boilerplate(page.blocks, site_boilerplate, page.lines)
     # an HTML page is one page: the boundary model (for text dumps of several) is not asked
-    articles, dropped = group_segments(blocks, config, page.meta, far_apart(config) if page.html else None)
-    return Document(source=source, articles=articles, blocks=blocks, dropped=dropped, warnings=page.warnings)
+    articles, left_out = group_segments(blocks, config, page.meta, far_apart(config) if page.html else None, dropped)
+    return Document(source=source, articles=articles, blocks=blocks, dropped=left_out, warnings=page.warnings)
 
 
 def page_fingerprints(data: bytes | str, *, config: CleanerConfig | None = None, input_format: str = "auto") -> frozenset[int]:

@@ -456,7 +456,7 @@ def _clean_page(
     from ..render import ARTICLE_JOINERS, render_json, render_jsonl, render_markdown, render_text
 
     with time_limit(options.page_seconds):
-        document = finish(page, source=task.relative, config=config, site_boilerplate=boilerplate)
+        document = finish(page, source=task.relative, config=config, site_boilerplate=boilerplate, dropped=False)
     if not options.write_outputs:
         return _Articles(len(document.articles), tuple(_sketch(a.paragraphs, config) for a in document.articles))
     renderers: dict[str, Callable[[list[Document]], str]] = {

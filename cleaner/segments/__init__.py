@@ -60,13 +60,16 @@ LAYOUT_REASON = "boilerplate (Markdown layout: rule or caption label)"
 
 
 def group_segments(
-    blocks: list[Block], config: CleanerConfig, meta: PageMeta = PageMeta(), boundary: Boundary | None = None
+    blocks: list[Block], config: CleanerConfig, meta: PageMeta = PageMeta(), boundary: Boundary | None = None,
+    dropped: bool = True,
 ) -> tuple[list[Article], list[Dropped]]:
     """Articles and dropped blocks; an HTML page's own metadata (meta) fills in
     what its first article's blocks do not say. boundary says where two body
-    runs are two articles (default: the learned boundary model)."""
+    runs are two articles (default: the learned boundary model). dropped False:
+    no dropped blocks are listed (nor their reasons all written), for an output
+    that shows only the articles."""
     if blocks and blocks[0].declared is not None:
-        return _declared_articles(blocks), dropped_blocks(blocks, config)
+        return _declared_articles(blocks), dropped_blocks(blocks, config) if dropped else []
     is_caption = [is_caption_line(b, blocks) for b in blocks]
     for block in blocks:
         if block.site_boilerplate:
@@ -92,7 +95,7 @@ def group_segments(
         articles.append(build_article(span, blocks, previous_end, is_caption, page_meta, config))
         previous_end = span.end
     assign_captions(blocks, spans, articles, is_caption)
-    return articles, dropped_blocks(blocks, config)
+    return articles, dropped_blocks(blocks, config) if dropped else []
 
 
 def _fallback_spans(
