@@ -1,8 +1,12 @@
 """cleaner: turn scraped page dumps (text or HTML) into clean articles."""
 
-from .config import CleanerConfig
-from .model import Article, Block, BlockKind, CleanerError, Document, Dropped, InputError, Role
-from .pipeline import clean
+from .patterns import load_compiled_patterns
+
+load_compiled_patterns()  # first: the modules below then find their patterns made (patterns.py)
+
+from .config import CleanerConfig  # noqa: E402
+from .model import Article, Block, BlockKind, CleanerError, Document, Dropped, InputError, Role  # noqa: E402
+from .pipeline import clean  # noqa: E402
 
 __all__ = [
     "Article", "Block", "BlockKind", "CleanerConfig", "CleanerError", "Document", "Dropped",
