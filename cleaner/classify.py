@@ -21,14 +21,14 @@ import re
 import struct
 from array import array
 from bisect import bisect_right
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from functools import lru_cache, partial, reduce
 from itertools import accumulate, chain, islice, repeat
 from typing import Any, cast
 
 from .config import CleanerConfig
 from .model import Block, BlockKind, Landmark
-from .text import IGNORECASE_ODD_LETTERS, words_of
+from .text import IGNORECASE_ODD_LETTERS, TEXTS_BATCH, words_of
 
 # Features are computed on at most this many characters of a line: every feature
 # is a ratio or a capped count, and a 50 MB line must not cost 50 MB of tokens.
@@ -204,6 +204,17 @@ _TEXT_EXTRA = struct.Struct(f"{len(TEXT_FEATURES)}d")
 _HTML_EXTRA = struct.Struct(f"{len(HTML_FEATURES) - len(HTML_TAG_GROUPS) - len(HTML_LANDMARKS)}d")
 _LENGTH_FLAGS = tuple(struct.pack(f"{len(flags)}d", *flags) for flags in LENGTH_FLAGS)
 _ROW = cast(Callable[[bytes], "array[float]"], partial(array, "d"))  # a row from its packed doubles
+# What a distinct text says, packed: TEXT_HEAD, TEXT_MIDDLE and the len_ge_*
+# flags, one after another (a page's texts in one table, _Rows.texts). The
+# context features average three of TEXT_HEAD's over neighbours.
+_TEXT_ROW_DOUBLES = len(TEXT_HEAD) + len(TEXT_MIDDLE) + len(LENGTH_BINS)
+_TEXT_ROW_BYTES = 8 * _TEXT_ROW_DOUBLES
+_MIDDLE_START = _HEAD.size
+_FLAGS_START = _HEAD.size + _TEXT_MIDDLE.size
+_AVERAGED = tuple(TEXT_HEAD.index(name) for name in ("log_chars", "ends_sentence", "stopwords"))
+# Packed rows are joined into one byte string this many at a time (a list of a
+# big page's rows would take more room than the string).
+PACK_BATCH = 16384
 
 
 def score_blocks(blocks: list[Block], config: CleanerConfig, *, html: bool = False) -> list[Block]:
@@ -222,8 +233,7 @@ def score_blocks(blocks: list[Block], config: CleanerConfig, *, html: bool = Fal
     floor = HTML_STAGE2_MIN_FIRST if html else 0.0
     for block, p in zip(blocks, first):
         block.content_score = p  # kept where stage 2 is not asked
-    # row by row, each stage-1 row let go once used: a big page's rows are most of its memory
-    for i, row in _stage2_rows(blocks, first, rows, html, release=True, floor=floor):
+    for i, row in _stage2_rows(blocks, first, rows, html, floor=floor):
         blocks[i].content_score = stage2(row)
     if comments is not None:
         _mark_text_comments(blocks, comments)
@@ -307,51 +317,127 @@ def line_features(
     blocks: list[Block], *, html: bool = False, comments_are_content: bool = False
 ) -> list[array[float]]:
     """Every block's stage-1 row: FEATURE_NAMES (HTML_FEATURE_NAMES on HTML pages)."""
-    return _line_features(blocks, html, comments_are_content, None if html else _CommentLines(blocks))
+    return list(_line_features(blocks, html, comments_are_content, None if html else _CommentLines(blocks)))
+
+
+class _Rows:
+    """A page's stage-1 rows, held as what they are made of (43 doubles a line
+    held as arrays are most of a big dump's memory): each distinct text's
+    _TEXT_ROW_BYTES in one table, each line's margins, repeats and kind as one
+    of a few packed pieces, and its context and extra features in two byte
+    strings of fixed width a line. Rows are made PACK_BATCH at a time when
+    read, in order; the last batch made is kept (stage 2 reads a page of one
+    batch again)."""
+
+    __slots__ = ("texts", "of_text", "parts", "of_part", "context", "extra", "extra_width", "last", "_batch")
+
+    def __init__(
+        self, texts: bytearray, of_text: array[int], parts: list[bytes], of_part: array[int],
+        context: bytearray, extra: bytearray,
+    ) -> None:
+        self.texts, self.of_text, self.parts, self.of_part = texts, of_text, parts, of_part
+        self.context, self.extra = context, extra
+        n = len(of_text)
+        self.extra_width = len(extra) // n if n else 0
+        self.last = max(1, n - 1)  # a line's position is its index over this
+        self._batch: tuple[int, list[array[float]]] = (0, [])
+
+    def __len__(self) -> int:
+        return len(self.of_text)
+
+    def __iter__(self) -> Iterator[array[float]]:
+        return chain.from_iterable(map(self._rows, range(0, len(self.of_text), PACK_BATCH)))
+
+    def __getitem__(self, i: int) -> array[float]:
+        start = i - i % PACK_BATCH
+        return self._rows(start)[i - start]
+
+    def _rows(self, start: int) -> list[array[float]]:
+        """The rows from start on, PACK_BATCH of them (fewer at the page's end),
+        made by maps: they loop in C."""
+        if self._batch[0] == start and self._batch[1]:
+            return self._batch[1]
+        stop = min(len(self.of_text), start + PACK_BATCH)
+        texts, width, size = self.texts, self.extra_width, _CONTEXT.size
+        at = list(map(operator.mul, self.of_text[start:stop], repeat(_TEXT_ROW_BYTES)))
+        middles, flags, ends = ([o + k for o in at] for k in (_MIDDLE_START, _FLAGS_START, _TEXT_ROW_BYTES))
+        pieces = zip(
+            map(texts.__getitem__, map(slice, at, middles)),
+            map(self.parts.__getitem__, self.of_part[start:stop]),
+            map(texts.__getitem__, map(slice, middles, flags)),
+            map(_POSITION.pack, map(operator.truediv, range(start, stop), repeat(self.last))),
+            map(texts.__getitem__, map(slice, flags, ends)),
+            map(self.context.__getitem__, map(slice, range(start * size, stop * size, size),
+                                              range((start + 1) * size, (stop + 1) * size, size))),
+            map(self.extra.__getitem__, map(slice, range(start * width, stop * width, width or 1),
+                                            range((start + 1) * width, (stop + 1) * width, width))),
+        )
+        rows = list(map(_ROW, map(b"".join, pieces)))
+        self._batch = start, rows
+        return rows
 
 
 def _line_features(
     blocks: list[Block], html: bool, comments_are_content: bool, comments: _CommentLines | None
-) -> list[array[float]]:
-    n = len(blocks)
+) -> _Rows:
     texts = [b.text for b in blocks]
     # pages repeat lines (menus, captions): what a text says is worked out once
-    distinct = list(dict.fromkeys(texts))
-    samples = [text[:FEATURE_SAMPLE_CHARS] for text in distinct]
-    said = list(map(dict(zip(distinct, map(_text_features, distinct, samples, words_of(samples)))).__getitem__, texts))
-    del texts, distinct, samples
-    context = _context_features(blocks, said)
+    index_of = dict.fromkeys(texts, 0)
+    distinct = list(index_of)
+    index_of.update(zip(distinct, range(len(distinct))))
+    of_text = array("i", map(index_of.__getitem__, texts))
+    del texts, index_of
+    table = _text_table(distinct)
+    del distinct
+    context = _packed(_context_features(blocks, table, of_text))
     extra: Iterable[bytes]
     if html:
         extra = _html_features(blocks, ~int(Landmark.COMMENTS) if comments_are_content else -1)
     else:
         assert comments is not None
         extra = _text_extra_features(comments, comments_are_content)
-    kinds = _Memo(_block_part).__getitem__
-    parts = map(kinds, map(_BLOCK_KEY, blocks))
-    positions = map(_POSITION.pack, map(operator.truediv, range(n), repeat(max(1, n - 1))))
-    heads, middles, length_flags = (map(operator.itemgetter(k), said) for k in range(3))
-    pieces = zip(heads, parts, middles, positions, length_flags, context, extra)
-    return list(map(_ROW, map(b"".join, pieces)))
+    part_of: dict[tuple[bool, bool, int, int | None, BlockKind], int] = {}
+    of_part = array("i", (part_of.setdefault(key, len(part_of)) for key in map(_BLOCK_KEY, blocks)))
+    parts = list(map(_block_part, part_of))
+    return _Rows(table, of_text, parts, of_part, context, _packed(iter(extra)))
 
 
-def _context_features(blocks: list[Block], said: list[_TextFeatures]) -> list[bytes]:
+def _text_table(distinct: list[str]) -> bytearray:
+    """_TEXT_ROW_BYTES of each text, one after another."""
+    table = bytearray()
+    for start in range(0, len(distinct), TEXTS_BATCH):
+        batch = distinct[start: start + TEXTS_BATCH]
+        samples = [text[:FEATURE_SAMPLE_CHARS] for text in batch]
+        table += b"".join(map(_text_features, batch, samples, words_of(samples)))
+    return table
+
+
+def _packed(rows: Iterator[bytes]) -> bytearray:
+    """The rows joined, PACK_BATCH at a time."""
+    packed = bytearray()
+    while chunk := b"".join(islice(rows, PACK_BATCH)):
+        packed += chunk
+    return packed
+
+
+def _context_features(blocks: list[Block], table: bytearray, of_text: array[int]) -> Iterator[bytes]:
     """CONTEXT_FEATURES of every block, packed: its neighbours' lengths, sentence
-    ends, function words and margins, and where it stands towards the page's prose.
-    (Packed before the rows are made: a big page's columns of float objects
-    take more room than the rows.)"""
+    ends, function words and margins, and where it stands towards the page's
+    prose. table holds each distinct text's features, of_text says which is
+    each block's."""
     n = len(blocks)
-    log_chars, ends, stops = (list(map(operator.itemgetter(k), said)) for k in range(3, 6))
+    said = memoryview(table).cast("d")
+    log_chars, ends, stops = (list(map(said[k::_TEXT_ROW_DOUBLES].tolist().__getitem__, of_text)) for k in _AVERAGED)
     blanks = [1.0 if b.blank_before else 0.0 for b in blocks]
     columns = [
-        _window_means(log_chars, NEAR_WINDOW),
-        _window_means(ends, NEAR_WINDOW),
-        _window_means(stops, NEAR_WINDOW),
-        _window_means(blanks, NEAR_WINDOW),
-        _window_means(log_chars, WIDE_WINDOW),
-        _window_means(ends, WIDE_WINDOW),
+        _column(_window_means(log_chars, NEAR_WINDOW)),
+        _column(_window_means(ends, NEAR_WINDOW)),
+        _column(_window_means(stops, NEAR_WINDOW)),
+        _column(_window_means(blanks, NEAR_WINDOW)),
+        _column(_window_means(log_chars, WIDE_WINDOW)),
+        _column(_window_means(ends, WIDE_WINDOW)),
     ]
-    del log_chars, ends, stops, blanks  # a big page's columns are let go as soon as they are used
+    del log_chars, ends, stops, blanks, said  # a big page's columns are let go as soon as they are used
     lengths = [len(b.text) for b in blocks]
     prose_mass = [float(chars) if chars >= LONG_LINE_CHARS else 0.0 for chars in lengths]
     total_mass = sum(prose_mass) or 1.0
@@ -364,7 +450,7 @@ def _context_features(blocks: list[Block], said: list[_TextFeatures]) -> list[by
     def mass_after() -> Iterator[float]:
         return map(operator.truediv, map(operator.sub, repeat(total_mass), islice(before, 1, None)), repeat(total_mass))
 
-    return list(map(
+    return map(
         _CONTEXT.pack,
         *columns,
         map(math.log1p, map(min, _distance_to_long(lengths), repeat(MAX_DISTANCE))),
@@ -372,7 +458,7 @@ def _context_features(blocks: list[Block], said: list[_TextFeatures]) -> list[by
         mass_after(),
         map(float, map(operator.lt, mass_before(), repeat(EDGE_MASS_RATIO))),
         map(float, map(operator.lt, mass_after(), repeat(EDGE_MASS_RATIO))),
-    ))
+    )
 
 
 def _text_extra_features(comments: _CommentLines, comments_are_content: bool = False) -> Iterator[bytes]:
@@ -453,27 +539,30 @@ def stage2_features(
 ) -> list[list[float]]:
     """Stage 1's scores around each line (on HTML pages, also in the elements
     around it), then the line's own stage-1 features."""
-    return [list(row) for _, row in _stage2_rows(blocks, first, own, html, release=False)]
+    return [list(row) for _, row in _stage2_rows(blocks, first, own, html)]
 
 
 def _stage2_rows(
-    blocks: list[Block], first: list[float], own: list[array[float]], html: bool, release: bool,
-    floor: float = 0.0,
+    blocks: list[Block], first: list[float], own: Iterable[array[float]], html: bool, floor: float = 0.0,
 ) -> Iterator[tuple[int, Iterable[float]]]:
     """stage2_features one row at a time, with the line's index, for the lines
-    whose stage-1 score reaches floor; with release, own[i] is dropped once used.
-    A row is an iterator (the logistic model sums it as it goes), read once."""
+    whose stage-1 score reaches floor. A row is an iterator (the logistic
+    model sums it as it goes), read once."""
     n = len(first)
     regions = _likely_regions(blocks, first, floor) if html else None
-    near_mean = _window_means(first, NEAR_WINDOW)
-    wide_mean = _window_means(first, WIDE_WINDOW)
-    far_mean = _window_means(first, FAR_WINDOW)
+    near_mean = _column(_window_means(first, NEAR_WINDOW))
+    wide_mean = _column(_window_means(first, WIDE_WINDOW))
+    far_mean = _column(_window_means(first, FAR_WINDOW))
     weighted = [p * min(len(b.text), MASS_CAP_CHARS) for p, b in zip(first, blocks)]
-    wide_mass = _window_means(weighted, WIDE_WINDOW)
+    wide_mass = _column(_window_means(weighted, WIDE_WINDOW))
+    del weighted
     # the context features as columns, made by maps (they loop in C): a line
     # at the page's edge has 0.0 for each missing neighbour, which leaves the
     # previous, next, max and sums as they were (scores are never negative)
-    before, after = _neighbours(first, NEAR_WINDOW)
+    padded = [0.0] * NEAR_WINDOW + first + [0.0] * NEAR_WINDOW
+    before, after = _neighbours(padded, n, NEAR_WINDOW)
+    all_before, all_after = _neighbours(padded, n, NEAR_WINDOW)
+    sum_before, sum_after = _neighbours(padded, n, NEAR_WINDOW)
     windows = map(operator.sub, map(min, repeat(n), range(WIDE_WINDOW + 1, n + WIDE_WINDOW + 1)),
                   map(max, repeat(0), range(-WIDE_WINDOW, n - WIDE_WINDOW)))
     context = zip(
@@ -482,21 +571,16 @@ def _stage2_rows(
         wide_mean,
         before[-1],
         after[0],
-        map(max, *before, *after),
+        map(max, *all_before, *all_after),
         map(math.log1p, map(operator.mul, wide_mass, windows)),
-        map(operator.truediv, reduce(partial(map, operator.add), before), repeat(NEAR_WINDOW)),
-        map(operator.truediv, reduce(partial(map, operator.add), after), repeat(NEAR_WINDOW)),
+        map(operator.truediv, reduce(partial(map, operator.add), sum_before), repeat(NEAR_WINDOW)),
+        map(operator.truediv, reduce(partial(map, operator.add), sum_after), repeat(NEAR_WINDOW)),
         far_mean,
     )
-    for i, (p, features) in enumerate(zip(first, context)):
+    for i, (p, features, row) in enumerate(zip(first, context, own)):
         if p < floor:
-            if release:
-                own[i] = array("d")
             continue
-        row = chain(features, regions[i], own[i]) if regions is not None else chain(features, own[i])
-        if release:
-            own[i] = array("d")  # the row still holds it, until it is read
-        yield i, row
+        yield i, chain(features, regions[i], row) if regions is not None else chain(features, row)
 
 
 def _likely_regions(blocks: list[Block], first: list[float], floor: float = 0.0) -> list[tuple[float, ...]]:
@@ -563,15 +647,9 @@ def _block_part(key: tuple[bool, bool, int, int | None, BlockKind]) -> bytes:
     )
 
 
-# What a line's text says, apart from where it stands: TEXT_HEAD, TEXT_MIDDLE
-# and the len_ge_* flags, packed, then the three of TEXT_HEAD the context
-# features average over neighbours ("log_chars", "ends_sentence", "stopwords").
-_TextFeatures = tuple[bytes, bytes, bytes, float, float, float]
-
-
-def _text_features(full_text: str, text: str, tokens: list[str]) -> _TextFeatures:
-    """What full_text says, read from text, its first FEATURE_SAMPLE_CHARS, and
-    tokens, the words of text."""
+def _text_features(full_text: str, text: str, tokens: list[str]) -> bytes:
+    """What full_text says (_TEXT_ROW_BYTES), read from text, its first
+    FEATURE_SAMPLE_CHARS, and tokens, the words of text."""
     n_words = max(1, len(tokens))
     n_chars = max(1, len(text))
     # counted with map(), which loops in C: a generator per token costs far more
@@ -613,7 +691,7 @@ def _text_features(full_text: str, text: str, tokens: list[str]) -> _TextFeature
         separators,
     )
     middle = _TEXT_MIDDLE.pack(urlish, 1.0 if _has_copyright(text) else 0.0)
-    return head, middle, _LENGTH_FLAGS[bisect_right(LENGTH_BINS, full_length)], log_chars, ends_sentence, stopword_ratio
+    return head + middle + _LENGTH_FLAGS[bisect_right(LENGTH_BINS, full_length)]
 
 
 def _count_symbols(text: str, word_characters: int) -> int:
@@ -655,11 +733,11 @@ def _has_copyright(text: str) -> bool:
     return any(map(text.lower().__contains__, COPYRIGHT_PHRASES))
 
 
-def _prefix_sums(values: list[float]) -> list[float]:
+def _prefix_sums(values: Iterable[float]) -> list[float]:
     return list(accumulate(values, initial=0.0))
 
 
-def _window_means(values: list[float], half: int) -> list[float]:
+def _window_means(values: Sequence[float], half: int) -> list[float]:
     """Mean of values[i-half : i+half+1] for every i, in one pass."""
     n = len(values)
     sums = _prefix_sums(values)
@@ -680,14 +758,18 @@ def _window_sizes(n: int, half: int) -> list[int]:
     return [*range(half + 1, width), *[width] * (n - 2 * half), *range(width - 1, half, -1)]
 
 
-def _neighbours(values: list[float], half: int) -> tuple[list[list[float]], list[list[float]]]:
-    """The values half, half - 1 … 1 places before each one, and 1 … half places
-    after it, as columns; 0.0 where the list ends."""
-    n = len(values)
-    padded = [0.0] * half + values + [0.0] * half
-    before = [padded[k: k + n] for k in range(half)]
-    after = [padded[half + 1 + k: half + 1 + k + n] for k in range(half)]
+def _neighbours(padded: list[float], n: int, half: int) -> tuple[list[Iterator[float]], list[Iterator[float]]]:
+    """Of n values with half 0.0 on either side (padded), the values half,
+    half - 1 … 1 places before each one, and 1 … half places after it, as
+    columns: iterators, read once (lists would hold a big page's values 2 * half times)."""
+    before: list[Iterator[float]] = [islice(padded, k, k + n) for k in range(half)]
+    after: list[Iterator[float]] = [islice(padded, half + 1 + k, half + 1 + k + n) for k in range(half)]
     return before, after
+
+
+def _column(values: list[float]) -> array[float]:
+    """A column of a page's values as doubles: a big page's list of floats takes four times the room."""
+    return array("d", values)
 
 
 def _distance_to_long(lengths: list[int]) -> list[int]:

@@ -28,7 +28,7 @@ from types import ModuleType
 
 from .config import CleanerConfig
 from .model import Block
-from .text import match_keys
+from .text import TEXTS_BATCH, match_keys
 
 DIGITS = re.compile(r"\d+")
 # Blocking ignores tokens this short: they are rarely distinctive. (A match
@@ -91,24 +91,48 @@ def _mark_concatenations(blocks: list[Block], config: CleanerConfig) -> None:
     if not asked:
         return  # most pages: their 4-grams are not made
     asking = set(asked)
-    owner: dict[tuple[str, ...], int] = {}  # word 4-gram -> first block holding it
+    spanned = blocks[: asked[-1] + 1]
+    grams_of = _Grams(spanned)
+    # word 4-gram -> first block holding it, for the 4-grams of the blocks asked
+    # only (no other is looked up: a big page's 4-grams would take more room than its text)
+    wanted = set(chain.from_iterable(grams_of(blocks[i].norm.split()) for i in asked))
+    owner: dict[int, int] = {}
     done: set[str] = set()
-    for block in blocks[: asked[-1] + 1]:
+    for block in spanned:
         if block.norm in done:
             continue  # an exact repeat: marked already, and its 4-grams have their owner
         done.add(block.norm)
         words = block.norm.split()
         if len(words) < GRAM_WORDS:
             continue  # no 4-gram: nothing to share, nothing to own (most blocks: menu items, names)
-        grams = list(zip(words, words[1:], words[2:], words[3:]))
+        grams = grams_of(words)
         if block.index in asking:
             owners = Counter(owner[g] for g in grams if g in owner)
             covered = sum(owners.values())
             if len(owners) >= 2 and covered >= config.concatenation_min_ratio * len(grams):
                 block.duplicate_of = owners.most_common(1)[0][0]
                 block.duplicate_score = round(100.0 * covered / len(grams), 1)
-        # the block owns the 4-grams no earlier block holds (set operations loop in C)
-        owner.update(dict.fromkeys(set(grams).difference(owner), block.index))
+        # the block owns the wanted 4-grams no earlier block holds (set operations loop in C)
+        owner.update(dict.fromkeys(wanted.intersection(grams).difference(owner), block.index))
+
+
+class _Grams:
+    """The word 4-grams of blocks, each an int: every word of the blocks gets a
+    number below base, and a 4-gram is its four numbers in base `base` (one
+    int for each, not a tuple of four words: a third of the room)."""
+
+    def __init__(self, blocks: list[Block]) -> None:
+        words: dict[str, None] = {}
+        for start in range(0, len(blocks), TEXTS_BATCH):
+            words.update(dict.fromkeys(" ".join(map(_NORM, blocks[start: start + TEXTS_BATCH])).split()))
+        self.number = dict(zip(words, range(len(words))))
+        self.base = max(1, len(words))
+
+    def __call__(self, words: list[str]) -> list[int]:
+        """The 4-grams of a block's words, in order (made by maps: they loop in C)."""
+        numbers = list(map(self.number.__getitem__, words))
+        pairs = list(map(operator.add, map(operator.mul, numbers, repeat(self.base)), numbers[1:]))
+        return list(map(operator.add, map(operator.mul, pairs, repeat(self.base * self.base)), pairs[2:]))
 
 
 def _may_be_concatenations(blocks: list[Block], asked: list[int], min_ratio: float) -> list[int]:
@@ -219,7 +243,10 @@ def indel_ratio(a: str, b: str, score_cutoff: float = 0.0) -> float:
 def _mark_near_duplicates(blocks: list[Block], config: CleanerConfig) -> None:
     min_chars, n_tokens, max_lines = config.fuzzy_min_chars, config.blocking_tokens, config.blocking_max_lines
     candidates = [b for b in blocks if b.duplicate_of is None and len(b.norm) >= min_chars]
-    block_tokens = [_blocking_tokens(b.norm) for b in candidates]
+    # one str a distinct token: a big page's tokens, a str each, would take more room than its text
+    interned: dict[str, str] = {}
+    block_tokens = list(map(_blocking_tokens, map(_NORM, candidates), repeat(interned)))
+    del interned
     token_lines = Counter(chain.from_iterable(block_tokens))
     postings: dict[str, list[int]] = {}
     scorer = _PairScorer(config)
@@ -246,7 +273,9 @@ def _mark_near_duplicates(blocks: list[Block], config: CleanerConfig) -> None:
             postings.setdefault(token, []).append(block.index)
 
 
-def _blocking_tokens(key: str) -> tuple[str, ...]:
-    """A match key's distinct tokens of at least MIN_BLOCKING_TOKEN_CHARS (in no set order)."""
+def _blocking_tokens(key: str, interned: dict[str, str]) -> tuple[str, ...]:
+    """A match key's distinct tokens of at least MIN_BLOCKING_TOKEN_CHARS (in no
+    set order), each the str interned holds for it (the first one seen)."""
     words = key.split(" ")
-    return tuple(set(compress(words, map(operator.le, repeat(MIN_BLOCKING_TOKEN_CHARS), map(len, words)))))
+    tokens = set(compress(words, map(operator.le, repeat(MIN_BLOCKING_TOKEN_CHARS), map(len, words))))
+    return tuple(map(interned.setdefault, tokens, tokens))
