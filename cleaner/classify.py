@@ -24,6 +24,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from functools import lru_cache, partial, reduce
 from itertools import accumulate, chain, islice, repeat
+from types import ModuleType
 from typing import Any, cast
 
 from .config import CleanerConfig
@@ -212,6 +213,12 @@ _TEXT_ROW_BYTES = 8 * _TEXT_ROW_DOUBLES
 _MIDDLE_START = _HEAD.size
 _FLAGS_START = _HEAD.size + _TEXT_MIDDLE.size
 _AVERAGED = tuple(TEXT_HEAD.index(name) for name in ("log_chars", "ends_sentence", "stopwords"))
+# Set (to anything but "") in the environment, this makes cleaner ignore its
+# compiled helper, cleaner._speedups, and run its Python code alone.
+PURE_PYTHON_VARIABLE = "CLEANER_PURE_PYTHON"
+# cleaner._speedups reads math.log1p of a line's length (and of its word count)
+# from a table of this many, and asks math.log1p for a longer line's.
+LOG1P_TABLE_SIZE = 4096
 # Packed rows are joined into one byte string this many at a time (a list of a
 # big page's rows would take more room than the string).
 PACK_BATCH = 16384
@@ -403,13 +410,40 @@ def _line_features(
 
 
 def _text_table(distinct: list[str]) -> bytearray:
-    """_TEXT_ROW_BYTES of each text, one after another."""
+    """_TEXT_ROW_BYTES of each text, one after another: by cleaner._speedups
+    where it is built (for the texts of printable ASCII), else in Python."""
     table = bytearray()
+    compiled = _speedups()
     for start in range(0, len(distinct), TEXTS_BATCH):
         batch = distinct[start: start + TEXTS_BATCH]
-        samples = [text[:FEATURE_SAMPLE_CHARS] for text in batch]
-        table += b"".join(map(_text_features, batch, samples, words_of(samples)))
+        if compiled is None:
+            table += b"".join(_python_text_rows(batch))
+            continue
+        at = len(table)
+        rows, others = compiled.text_rows(batch, FEATURE_SAMPLE_CHARS)
+        table += rows
+        for i, row in zip(others, _python_text_rows([batch[i] for i in others])):
+            table[at + i * _TEXT_ROW_BYTES: at + (i + 1) * _TEXT_ROW_BYTES] = row
     return table
+
+
+def _python_text_rows(texts: list[str]) -> Iterator[bytes]:
+    samples = [text[:FEATURE_SAMPLE_CHARS] for text in texts]
+    return map(_text_features, texts, samples, words_of(samples))
+
+
+@lru_cache(maxsize=1)
+def _speedups() -> ModuleType | None:
+    """cleaner._speedups, set up, where it was built and CLEANER_PURE_PYTHON
+    is not set; else None (the Python code gives the same rows)."""
+    if os.environ.get(PURE_PYTHON_VARIABLE):
+        return None
+    try:
+        from . import _speedups  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    _speedups.setup(sorted(STOPWORDS), list(map(math.log1p, range(LOG1P_TABLE_SIZE))), LENGTH_BINS, math.log1p)
+    return cast(ModuleType, _speedups)
 
 
 def _packed(rows: Iterator[bytes]) -> bytearray:

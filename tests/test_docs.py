@@ -51,6 +51,8 @@ COMMAND_SECONDS = 300
 TOOLS_ALLOWED = {"mypy"}  # development tools the README installs by name
 VIEWERS = {"jq", "head", "cat", "ls"}  # lines that only look at what cleaner wrote
 CLEANER_LINE = re.compile(r"(^|[|&;]\s*)cleaner\b")
+# An environment variable set for a documented command ("CLEANER_PURE_PYTHON=1 python3 -m pytest").
+ENVIRONMENT_SETTING = re.compile(r"[A-Z][A-Z0-9_]*=\S*")
 
 
 def pyproject() -> dict[str, Any]:
@@ -140,6 +142,8 @@ class Player:
 
     def command(self, line: str) -> None:
         words = shlex.split(line, comments=True)
+        while words and ENVIRONMENT_SETTING.fullmatch(words[0]):
+            words = words[1:]  # VARIABLE=value before a command: the command's rule checks it
         if words[:4] == ["python3", "-m", "pip", "install"]:
             self.check_install(words[4:])
         elif words[:3] == ["python3", "-m", "pytest"]:
