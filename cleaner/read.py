@@ -40,7 +40,8 @@ MIN_HTML_TAGS = 3
 MAX_STRAY_BYTES_RATIO = 0.01
 UTF8_MULTIBYTE = re.compile(r"[^\x00-\x7f\ufffd]")
 NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
-# What _normalise replaces, each pattern with every character a match of it
+CRLF = "\r\n"  # NEWLINES' one match of two characters
+# What read_input replaces (_normalised), each pattern with every character a match of it
 # starts with: a text holding none of them is not scanned by the regex
 # (looking for a character is far cheaper).
 NORMALISATIONS = (
@@ -71,7 +72,9 @@ def read_input(data: bytes | str, *, input_format: str = "auto") -> Decoded:
     else:
         kind = InputKind(input_format)
     if kind is InputKind.TEXT:  # HTML is normalised block by block, after parsing
-        text = _normalise(text)
+        # here, not in a function of its own: its caller would hold the text as read, a third copy
+        for replacements in NORMALISATIONS:
+            text = _normalised(text, *replacements)
     return Decoded(text=text, kind=kind, encoding=encoding, warnings=warnings)
 
 
@@ -129,11 +132,17 @@ def _refuse_binary(text: str) -> None:
         raise InputError("input looks like binary data (control characters), not text or HTML")
 
 
-def _normalise(text: str) -> str:
-    # each pattern's characters are looked for first: a scan is much cheaper than a rewrite
-    for pattern, replacement, characters in NORMALISATIONS:
-        if any(map(text.__contains__, characters)):
-            text = pattern.sub(replacement, text)
+def _normalised(text: str, pattern: re.Pattern[str], replacement: str, characters: str) -> str:
+    """pattern.sub(replacement, text), by str.replace of each of the characters
+    its matches start with that text holds (most hold none): the regex would
+    hold a big text's pieces as well as its copy, and a scan for a character
+    is much cheaper than a rewrite. Every match is one of the characters, but
+    NEWLINES' "\r\n", replaced first."""
+    if pattern is NEWLINES and CRLF in text:
+        text = text.replace(CRLF, replacement)
+    for character in characters:
+        if character in text:
+            text = text.replace(character, replacement)
     return text
 
 

@@ -126,7 +126,7 @@ def test_no_carriage_returns_or_nbsp_survive(text: str) -> None:
 
 
 def test_each_normalisation_lists_every_character_its_pattern_starts_with() -> None:
-    # _normalise looks for these characters before it asks the pattern
+    # _normalised replaces these characters (and "\r\n") instead of asking the pattern
     import sys
 
     from cleaner.read import NORMALISATIONS
@@ -134,3 +134,11 @@ def test_each_normalisation_lists_every_character_its_pattern_starts_with() -> N
     for pattern, _, characters in NORMALISATIONS:
         starts = {chr(c) for c in range(sys.maxunicode + 1) if pattern.match(chr(c) + "x")}
         assert starts == set(characters), pattern.pattern
+
+
+@given(st.text(alphabet="ab \r\n\u2028\u2029\x85\u00a0\u2003\t\x0b\x0c\u200b\ufeff\u00ad\x00\x1f\x7f"))
+def test_each_normalisation_is_its_patterns_sub(text: str) -> None:
+    from cleaner.read import NORMALISATIONS, _normalised
+
+    for pattern, replacement, characters in NORMALISATIONS:
+        assert _normalised(text, pattern, replacement, characters) == pattern.sub(replacement, text)
