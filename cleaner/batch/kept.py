@@ -95,7 +95,8 @@ class Keeper:
             _kept_blocks += len(page.blocks)
             # Kept pages live until pass 2 and hold no reference cycles: moved out of the
             # cyclic collector's way, which would walk every one of their objects at each
-            # of its full collections (0.1-0.3 s each with the 181 sh pages kept).
+            # of its full collections (0.1-0.3 s each with the 181 sh pages kept);
+            # given back to it once no page is kept (_release).
             gc.freeze()
             return Ticket(keep.prefix, relative, sha256, stat.st_size, stat.st_mtime_ns)
         data = pickle.dumps((page, prints), protocol=pickle.HIGHEST_PROTOCOL)
@@ -116,6 +117,7 @@ def take_page(ticket: Ticket) -> tuple[Prepared, bytes] | None:
         kept = _kept.pop((ticket.prefix, ticket.relative), None)
         if kept is not None:
             _kept_blocks -= len(kept[0].blocks)
+            _release()
         return kept
     try:
         with open(ticket.path, "rb") as handle:
@@ -135,3 +137,12 @@ def forget_run(keep_prefix: str) -> None:
     global _kept_blocks
     for key in [k for k in _kept if k[0] == keep_prefix]:
         _kept_blocks -= len(_kept.pop(key)[0].blocks)
+    _release()
+
+
+def _release() -> None:
+    """Once no page is kept, what gc.freeze moved out of the cyclic collector's
+    way goes back to it: whatever garbage with reference cycles was frozen with
+    the kept pages is collected again (a long-lived process runs batch after batch)."""
+    if not _kept:
+        gc.unfreeze()
