@@ -269,6 +269,8 @@ class _CommentLines:
         self.stamps: list[float] = list(map(_Memo(_stamp_value).__getitem__, texts))
         heading = _Memo(_is_comments_heading).__getitem__
         self.headings = [i for i, text in enumerate(texts) if heading(text)]
+        # copyright lines: a page's foot, where its comments have ended
+        self.ends = [i for i, b in enumerate(blocks) if b.kind is BlockKind.NOTICE]
 
     def sections(self) -> Iterator[int]:
         """The lines that open a comment section: a comments heading followed by a
@@ -497,11 +499,16 @@ def _context_features(blocks: list[Block], table: bytearray, of_text: array[int]
 
 def _text_extra_features(comments: _CommentLines, comments_are_content: bool = False) -> Iterator[bytes]:
     """TEXT_FEATURES, packed: the comment stamps near a line, and whether it
-    follows a comments heading; with comments_are_content no line does."""
+    follows a comments heading with no copyright line between (a page's foot
+    ends its comments: what follows is more of the page's foot, or the next
+    page of a dump of several); with comments_are_content no line does."""
     stamps = comments.stamps
     n = len(stamps)
-    first = n if comments_are_content else next(comments.sections(), n)
-    after = [0.0] * min(n, first + 1) + [1.0] * (n - first - 1)
+    after = [0.0] * n
+    if not comments_are_content:
+        events = sorted([(i, 1.0) for i in comments.sections()] + [(i, 0.0) for i in comments.ends])
+        for (i, value), (j, _) in zip(events, events[1:] + [(n - 1, 0.0)]):
+            after[i + 1: j + 1] = [value] * (j - i)
     return map(_TEXT_EXTRA.pack, _window_means(stamps, NEAR_WINDOW), _window_means(stamps, WIDE_WINDOW), after)
 
 

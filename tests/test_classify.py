@@ -74,6 +74,21 @@ def test_text_comment_features_mark_what_follows_a_comments_heading_with_stamps(
     assert stamps[10] == 0.0 and stamps[26] > 0.0
 
 
+
+def test_a_copyright_line_ends_the_comments_and_the_next_pages_comments_open_again() -> None:
+    from cleaner.blocks import split_blocks
+    from cleaner.read import read_input
+
+    comments = ["12 Comments", "Ann Lee | May 3, 2012 1:56 PM | Reply", "I liked it.", "Bob | 2 hours ago", "Me too."]
+    first = [f"Paragraph {n} of the first story." for n in range(5)] + comments
+    second = [f"Paragraph {n} of the next page's story." for n in range(5)] + comments
+    lines = first + ["© 2012 Example News. All rights reserved."] + second
+    blocks = split_blocks(read_input("\n\n".join(lines)), CleanerConfig())[0]
+    after = [row[FEATURE_NAMES.index("after_comments_heading")] for row in line_features(blocks)]
+    # the foot's copyright line is the last line of the first page's comments;
+    # the next page's story follows no comments heading
+    assert after == [0.0] * 6 + [1.0] * 5 + [0.0] * 6 + [1.0] * 4
+
 STAMP_CASES = (
     "Posted by: Ann at May 3, 2012 1:56 PM", "2 hours ago", "3 DAYS AGO", "Reply", "report abuse", "REPORT ABUSE",
     "Recommend", "John says:", "Ann wrote :", "at 10:45 pm", "A sentence with no stamp in it.", "Like", "ago",
