@@ -29,6 +29,8 @@ SETS = {
 }
 # Renderings of a page: Chromium innerText, BeautifulSoup get_text("\n"), the HTML.
 RENDERINGS = ("text", "text-bs4", "html")
+# More text renderings, made from the HTML by bench/render.py (text-lynx, text-html2text).
+RENDERS = OUT / "renders"
 # Sites fall in this many folds (each fold model is trained on four fifths).
 N_FOLDS = 5
 # Second-level labels under a two-letter country code that are generic
@@ -115,6 +117,8 @@ def page_file(pid: str, entry: dict, rendering: str) -> Path:
     folder = entry["folder"]
     if rendering == "html":
         return folder / "html" / f"{pid}.html.gz"
+    if rendering not in RENDERINGS:  # made by bench/render.py
+        return RENDERS / folder.name / rendering / f"{pid}.txt"
     return folder / rendering / f"{pid}.txt"
 
 

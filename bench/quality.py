@@ -41,7 +41,10 @@ from cleaner import CleanerConfig, clean  # noqa: E402
 # A page with a real article: its gold has at least this many words.
 EMPTY_MIN_GOLD_WORDS = 50
 WORDS = re.compile(r"\w+")
-TRACK_RENDERING = {"text": "text", "bs4": "text-bs4", "html": "html"}
+# lynx and html2text: renderings made by bench/render.py (run it first)
+TRACK_RENDERING = {
+    "text": "text", "bs4": "text-bs4", "html": "html", "lynx": "text-lynx", "html2text": "text-html2text",
+}
 
 
 # --config KEY=VALUE settings, for every page of the run (set by main in each worker)
@@ -220,7 +223,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", choices=["folds", "shipped"], default="folds",
                         help="shipped: the packaged models (NOT a valid figure: they saw every page)")
-    parser.add_argument("--tracks", default="text,multi", help="comma-separated: text, bs4, html, multi")
+    parser.add_argument("--tracks", default="text,multi", help="comma-separated: text, bs4, html, multi, lynx, html2text")
     parser.add_argument("--all", action="store_true", help="every track, with the peers")
     parser.add_argument("--peers", action="store_true", help="also the peers on the tracks run")
     parser.add_argument("--sets", help="only these sets (comma-separated prefixes: sh,ced,cpe,dn,gn,cef)")

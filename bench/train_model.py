@@ -235,8 +235,16 @@ def model_json(model: dict) -> str:
     return text.replace(placeholder, f"[\n{trees}\n]") + "\n"
 
 
-# Renderings each kind of model learns from.
-KIND_RENDERINGS = {"text": ("text", "text-bs4"), "html": ("html",)}
+# Renderings each kind of model learns from: the text models from the pool's
+# two (Chromium innerText, BeautifulSoup get_text) and two made here by
+# bench/render.py (lynx -dump, html2text: run it first).
+KIND_RENDERINGS = {"text": ("text", "text-bs4", "text-lynx", "text-html2text"), "html": ("html",)}
+# A page of a rendering made here weighs this much (the pool's own weigh 1):
+# the model learns their layouts without leaning away from the pool's.
+MADE_RENDERING_WEIGHT = {"text-lynx": 0.5, "text-html2text": 0.5}
+# The page-edge model and the boundary model's composite dumps learn from the
+# pool's own renderings (its multi dumps are Chromium innerText).
+POOL_TEXT_RENDERINGS = ("text", "text-bs4")
 # A multi-article dump weighs as much as this many single pages in the text
 # model (240 dumps beside 2,258 page renderings).
 MULTI_WEIGHT = 3.0
@@ -259,7 +267,7 @@ def _page_data(job: tuple[str, dict, str, bool]) -> tuple:
         site, weight = pid, MULTI_WEIGHT
     else:
         data, gold_body = read_page(pid, entry, rendering), entry["articleBody"]
-        site, weight = site_of(pid, entry), 1.0
+        site, weight = site_of(pid, entry), MADE_RENDERING_WEIGHT.get(rendering, 1.0)
     blocks, rows, labels, weights = page_rows(data, gold_body, html)
     weights = [w * weight for w in weights]
     for block in blocks:
@@ -326,7 +334,7 @@ def composites(gold: dict, folds: dict[str, int]) -> list[tuple[str, list[str], 
         for pid in pages:
             by_site.setdefault(site_of(pid, gold[pid]), []).append(pid)
         multi_sites = [ids for ids in by_site.values() if len(ids) >= 2]
-        for rendering in KIND_RENDERINGS["text"]:
+        for rendering in POOL_TEXT_RENDERINGS:
             for n in range(COMPOSITES_PER_FOLD):
                 count = rng.choice((2, 2, 3, 4))
                 pool = rng.choice(multi_sites) if multi_sites and n % 2 == 0 else pages
@@ -467,7 +475,7 @@ def _fit_edge(pages: list[tuple[list[set[str]], list[int], list[int]]]) -> dict:
 def train_edge(folds_only: bool, jobs: int) -> None:
     gold = load_gold()
     folds = page_folds(gold)
-    work = [(pid, g, rendering) for pid, g in sorted(gold.items()) for rendering in KIND_RENDERINGS["text"]]
+    work = [(pid, g, rendering) for pid, g in sorted(gold.items()) for rendering in POOL_TEXT_RENDERINGS]
     pages = _map_jobs(_edge_page, work, jobs, chunksize=8)
     data = [(job[0], page) for job, page in zip(work, pages) if page is not None]
     OUT.mkdir(parents=True, exist_ok=True)

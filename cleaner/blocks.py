@@ -17,6 +17,7 @@ import re
 from .config import CleanerConfig
 from .markdown_blocks import read_markdown_layout
 from .model import Block, BlockKind, Decoded, InputKind, PageMeta
+from .wrapped import is_markdown, is_soft_break, is_wrapped, joined_wrap, markdown_text, wrap_width
 from .text import (
     CALL_TO_ACTION, CALL_TO_ACTION_MAX_WORDS, URL, date_line_rest, has_caption_credit, is_byline, is_copyright_notice,
 )
@@ -57,9 +58,12 @@ def split_blocks(decoded: Decoded, config: CleanerConfig) -> tuple[list[Block], 
 
 def _split_lines(text: str, config: CleanerConfig) -> list[Block]:
     lines = text.split("\n")
+    width = wrap_width(lines)  # a text browser's or converter's dump: paragraphs wrapped at a width
+    markdown = is_markdown(text)  # Markdown: a paragraph's lines are one paragraph
     blocks: list[Block] = []
     pieces: list[str] = []  # the last block's lines, joined once it is whole (not one by one: quadratic)
     previous_blank = True
+    previous_raw = ""
     for number, raw in enumerate(lines, start=1):
         line = RUNS_OF_SPACES.sub(" ", raw).strip() if "  " in raw else raw.strip()
         if not line:
@@ -68,8 +72,16 @@ def _split_lines(text: str, config: CleanerConfig) -> list[Block]:
                 blocks[-1].blank_after = True
             continue
         if blocks and not previous_blank:
-            if _continues(pieces[-1], line, raw):
-                pieces.append(("" if line[0] in CONTINUATION_PUNCTUATION else " ") + line)
+            if (
+                _continues(pieces[-1], line, raw)
+                or (width is not None and is_wrapped(previous_raw, line, width))
+                or (markdown and is_soft_break(previous_raw, line))
+            ):
+                if line[0] in CONTINUATION_PUNCTUATION:
+                    pieces.append(line)
+                else:  # a renderer that wraps also breaks words at hyphens
+                    pieces.append(joined_wrap(pieces[-1], line) if width is not None or markdown else " " + line)
+                previous_raw = raw
                 continue
             blocks[-1].blank_after = False
         if len(pieces) > 1:
@@ -77,11 +89,28 @@ def _split_lines(text: str, config: CleanerConfig) -> list[Block]:
         blocks.append(Block(index=len(blocks), text=line, line=number, blank_before=previous_blank))
         pieces = [line]
         previous_blank = False
+        previous_raw = raw
     if len(pieces) > 1:
         blocks[-1].text = "".join(pieces)
+    if markdown:
+        blocks = _markdown_blocks(blocks)
     read_markdown_layout(blocks)
     _set_kind_hints(blocks, config)
     return blocks
+
+
+def _markdown_blocks(blocks: list[Block]) -> list[Block]:
+    """A Markdown page's blocks as their text shows (wrapped.markdown_text),
+    the Markdown kept for --links; a block that was only an image is left out."""
+    kept = []
+    for block in blocks:
+        written, block.text = block.text, markdown_text(block.text)
+        if block.text != written and "](" in written:
+            block.markdown_links = written
+        if block.text:
+            block.index = len(kept)
+            kept.append(block)
+    return kept
 
 
 def _continues(previous: str, line: str, raw: str) -> bool:

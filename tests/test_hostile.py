@@ -365,10 +365,11 @@ def test_dask_worker_killed_by_one_input_fails_that_input_only(tmp_path: Path) -
 def test_a_page_past_the_time_limit_fails_and_the_rest_is_cleaned(tmp_path: Path) -> None:
     src, dest, report = tmp_path / "src", tmp_path / "dest", tmp_path / "report.json"
     _pages(src, 3)
-    # 60,000 distinct lines take 5-15 s to clean here; a small page, a few hundredths
+    # 60,000 distinct lines take 2-4 s to clean here (one CPU second at the
+    # very least on a machine twice as fast); a small page, a few hundredths
     slow = "\n".join(f"Line {n} of a long page, with words enough to look like a sentence." for n in range(60_000))
     (src / "site0" / "slow.txt").write_text(slow, encoding="utf-8")
-    result = cleaner("batch", str(src), str(dest), "--jobs", "1", "--page-seconds", "2", "--no-site-model",
+    result = cleaner("batch", str(src), str(dest), "--jobs", "1", "--page-seconds", "0.5", "--no-site-model",
                      "--report", str(report))
     assert result.returncode == EXIT_INPUT_ERROR
     [line] = error_lines(result.stderr)

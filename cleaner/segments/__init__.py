@@ -146,7 +146,7 @@ def _declared_articles(blocks: list[Block]) -> list[Article]:
         else:
             article.paragraphs.append(block.text)
             article.formatted.append(block.markdown or block.text)
-            article.formatted_links.append(block.markdown or block.text)
+            article.formatted_links.append(block.markdown_links or block.markdown or block.text)
     for section, article in articles.items():
         article.dateline = dateline_of(article.paragraphs[0]) if article.paragraphs else None
         if section in metadata:

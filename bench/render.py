@@ -1,0 +1,67 @@
+"""More text renderings of the eval pages, made here from their HTML: what
+other scrapers save. The pool ships two (Chromium innerText, BeautifulSoup
+get_text); users' dumps come from many more, and judgement must not lean on
+one renderer's layout. Each rendering is a folder of bench/out/renders/ that
+bench/quality.py scores as a track (--tracks lynx,html2text) and that
+bench/train_model.py can learn from (--renderings).
+
+- lynx: ``lynx -dump -nolist`` (Debian's lynx): paragraphs wrapped at 79
+  columns and indented, list bullets as "*", no link list.
+- html2text: the html2text package's defaults: Markdown (``**bold**``,
+  ``[text](url)``, ``#`` headings, ``*`` bullets), paragraphs wrapped at 78
+  columns.
+
+Usage: python bench/render.py [--renderers lynx,html2text] [--jobs 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+from multiprocessing import Pool
+
+from common import RENDERS, load_gold, read_page
+
+RENDERERS = ("lynx", "html2text")
+# lynx reads the page from stdin as UTF-8 and writes UTF-8, 80 columns wide.
+LYNX = ["lynx", "-dump", "-nolist", "-force_html", "-stdin", "-assume_charset=utf-8", "-display_charset=utf-8",
+        "-width=80"]
+# A page lynx takes longer than this (seconds) over is left out.
+LYNX_TIMEOUT = 60
+
+
+def render(renderer: str, html: str) -> str:
+    if renderer == "lynx":
+        return subprocess.run(LYNX, input=html.encode(), capture_output=True, timeout=LYNX_TIMEOUT, check=True
+                              ).stdout.decode("utf-8", "replace")
+    import html2text
+
+    return html2text.html2text(html)
+
+
+def _render(job: tuple[str, str, dict]) -> str:
+    renderer, pid, entry = job
+    target = RENDERS / entry["folder"].name / f"text-{renderer}" / f"{pid}.txt"
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = render(renderer, read_page(pid, entry, "html"))
+        temporary = target.with_suffix(".tmp")
+        temporary.write_text(text, "utf-8")
+        temporary.replace(target)
+    return pid
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--renderers", default=",".join(RENDERERS))
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+    gold = load_gold()
+    jobs = [(r, pid, entry) for r in args.renderers.split(",") for pid, entry in sorted(gold.items())]
+    with Pool(args.jobs) as pool:
+        done = sum(1 for _ in pool.imap_unordered(_render, jobs, chunksize=8))
+    print(f"{done} renderings in {RENDERS}")
+
+
+if __name__ == "__main__":
+    main()

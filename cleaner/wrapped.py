@@ -1,0 +1,129 @@
+"""Stage 2 helpers for text written for a terminal or as Markdown: where a
+renderer wrapped its paragraphs at a fixed width, and the inline Markdown marks
+of a page written as Markdown.
+
+Text browsers and converters (``lynx -dump``, ``w3m -dump``, html2text,
+``pandoc -t plain``) break every paragraph into lines of at most a fixed width
+(72-80 columns), where a browser's innerText keeps a paragraph on one line.
+A line carries on the one above it when the first word of the line would not
+have fitted at the end of that line: the renderer had to wrap there. A page is
+taken as wrapped when its lines stop at one width: nearly all of them at most
+that wide, and many of them close to it.
+
+html2text and similar tools also write links as ``[text](url)``, images as
+``![alt](src)``, bold as ``**text**``, emphasis as ``_text_`` and escape Markdown characters with a
+backslash. On a page with such links, the lines of a paragraph (no blank line
+between) are one paragraph, as Markdown reads them, and each block shows its
+text only.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .text import SENTENCE_END_CHARS
+
+# A page is looked at for wrapping when it has at least this many non-blank lines.
+WRAP_MIN_LINES = 10
+# Renderers wrap at a width in this range (columns).
+WRAP_MIN_WIDTH = 60
+WRAP_MAX_WIDTH = 120
+# The wrap width is the width this share of the non-blank lines stay within...
+WRAP_WIDTH_SHARE = 0.97
+# ...and at least this share of the lines of WRAP_LONG_LINE columns or more
+# come within WRAP_BAND columns of it (a wrapped paragraph's full lines).
+WRAP_FULL_SHARE = 0.5
+WRAP_LONG_LINE = 40
+WRAP_BAND = 8
+# ...and at most this share of those full lines end a sentence (a wrap cuts a
+# sentence anywhere: a list of one-sentence lines of like lengths is not wrapped).
+WRAP_MAX_SENTENCE_ENDS = 0.3
+# A line opening with one of these starts an item or a heading, never carries on.
+ITEM_START = re.compile(r"(?:[-*+•#>|]|\d+[.)]|\[\d+\])(?:\s|$)")
+
+# Inline Markdown. An image (its alt text is not the page's text), then a link
+# (its text is), each with an optional title; a URL may hold one level of
+# parentheses (wiki links).
+_DESTINATION = r"\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"\n]*\")?\)"
+MARKDOWN_IMAGE = re.compile(r"!\[[^\]\n]*\]" + _DESTINATION)
+MARKDOWN_LINK = re.compile(r"\[([^\]\n]*)\]" + _DESTINATION)
+MARKDOWN_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+MARKDOWN_EMPHASIS = re.compile(r"(?<![\w*])([*_])(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![\w*])")
+MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|])")
+# Markdown's line break inside a paragraph (html2text writes one for <br>).
+HARD_BREAK = "  "
+# A page is Markdown when it has at least this many links or images.
+MARKDOWN_MIN_LINKS = 2
+
+
+def wrap_width(lines: list[str]) -> int | None:
+    """The width the page's lines were wrapped at, or None when they were not."""
+    # a URL is one word a renderer cannot break: its lines may be wider
+    written = [line.rstrip() for line in lines if "://" not in line]
+    widths = sorted(len(line) for line in written if line)
+    if len(widths) < WRAP_MIN_LINES:
+        return None
+    width = widths[int(WRAP_WIDTH_SHARE * (len(widths) - 1))]
+    if not WRAP_MIN_WIDTH <= width <= WRAP_MAX_WIDTH:
+        return None
+    long = sum(1 for w in widths if w >= WRAP_LONG_LINE)
+    full = [line for line in written if width - WRAP_BAND <= len(line) <= width]
+    if not long or len(full) < WRAP_FULL_SHARE * long:
+        return None
+    # a wrap falls anywhere in a sentence; lines of one sentence each end one
+    ends = sum(1 for line in full if line.endswith(SENTENCE_END_CHARS))
+    return width if ends <= WRAP_MAX_SENTENCE_ENDS * len(full) else None
+
+
+def is_wrapped(previous_raw: str, line: str, width: int) -> bool:
+    """Whether line (stripped) carries on previous_raw (the line above it as
+    written, indentation included), wrapped at width."""
+    if ITEM_START.match(line):
+        return False
+    first_word = line.split(" ", 1)[0]
+    return len(previous_raw.rstrip()) + 1 + len(first_word) > width
+
+
+def joined_wrap(previous: str, line: str) -> str:
+    """line as it joins the line above (previous) where a renderer wrapped it:
+    after a space, or right after a hyphen the renderer broke a word or a URL
+    at ("cold-" "hearted")."""
+    if previous.endswith("-") and previous[-2:-1].isalnum() and line[:1].isalnum():
+        return line
+    return " " + line
+
+
+def is_soft_break(previous_raw: str, line: str) -> bool:
+    """Markdown: whether line (stripped) carries on the paragraph of the line
+    above it (previous_raw, as written). A paragraph's lines are one paragraph,
+    but for items, headings, table rows and a hard break (two spaces at the end)."""
+    return not (
+        ITEM_START.match(line)
+        or previous_raw.endswith(HARD_BREAK)
+        or previous_raw.lstrip().startswith(("#", "|"))
+    )
+
+
+def is_markdown(text: str) -> bool:
+    """Whether a page writes its links or images as Markdown."""
+    if text.count("](") < MARKDOWN_MIN_LINKS:
+        return False
+    found = 0
+    for _ in MARKDOWN_LINK.finditer(text):
+        found += 1
+        if found >= MARKDOWN_MIN_LINKS:
+            return True
+    return False
+
+
+def markdown_text(text: str) -> str:
+    """A Markdown block's text: images left out, links, bold and emphasis as
+    their text, escapes taken off."""
+    if "](" in text:
+        # images first: a link around an image ([![alt](src)](href)) is then an empty link
+        text = MARKDOWN_LINK.sub(r"\1", MARKDOWN_IMAGE.sub("", text))
+    if "*" in text or "_" in text:
+        text = MARKDOWN_EMPHASIS.sub(r"\2", MARKDOWN_STRONG.sub(r"\2", text))
+    if "\\" in text:
+        text = MARKDOWN_ESCAPE.sub(r"\1", text)
+    return " ".join(text.split())

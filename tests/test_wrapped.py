@@ -1,0 +1,95 @@
+"""Text wrapped at a width (lynx, w3m, html2text) and Markdown inline marks."""
+
+from __future__ import annotations
+
+import textwrap
+
+from cleaner import CleanerConfig
+from cleaner.blocks import split_blocks
+from cleaner.read import read_input
+from cleaner.wrapped import is_markdown, markdown_text, wrap_width
+
+PARAGRAPHS = [
+    "The council voted on Tuesday to close the old bridge to traffic after engineers found cracks in two of "
+    "its supports, a decision that will send thousands of drivers on a detour of several miles each day.",
+    "Residents who spoke at the meeting said the closure would hurt shops on both sides of the river, "
+    "and several asked why the repairs promised three years ago had never been carried out by the city.",
+    "The mayor said the money had gone to other projects and that a new plan would be put to the council "
+    "next month, with work to start in the spring if the state agrees to pay for half of the cost.",
+]
+
+
+def blocks_of(text: str) -> list[str]:
+    return [b.text for b in split_blocks(read_input(text), CleanerConfig())[0]]
+
+
+def wrapped_page(width: int, indent: str = "") -> str:
+    menu = ["Home", "News", "Sport"]
+    body = ["\n".join(textwrap.wrap(p, width, initial_indent=indent, subsequent_indent=indent)) for p in PARAGRAPHS * 2]
+    return "\n".join(menu) + "\n\n" + "\n\n".join(body) + "\n\n* First item\n* Second item\n"
+
+
+def test_a_page_wrapped_at_a_width_is_found_and_its_paragraphs_joined() -> None:
+    page = wrapped_page(72)
+    width = wrap_width(page.split("\n"))
+    assert width is not None and 70 <= width <= 72  # the widest lines' width: at most the renderer's
+    blocks = blocks_of(page)
+    assert blocks[3:6] == PARAGRAPHS  # each paragraph one block again
+    assert blocks[:3] == ["Home", "News", "Sport"] and blocks[-2:] == ["* First item", "* Second item"]
+
+
+def test_indented_paragraphs_as_lynx_writes_them_are_joined() -> None:
+    page = wrapped_page(77, indent="   ")
+    width = wrap_width(page.split("\n"))
+    assert width is not None and 75 <= width <= 77
+    assert blocks_of(page)[3:6] == PARAGRAPHS
+
+
+def test_lines_of_a_browsers_text_are_not_taken_as_wrapped() -> None:
+    page = "\n".join(["Home", "News"] + PARAGRAPHS * 3 + ["Short line one", "Another short line"] * 5)
+    assert wrap_width(page.split("\n")) is None
+    # lines of any lengths below a width, not packed against it
+    ragged = "\n".join(f"Item number {n} " + "word " * (n % 12) for n in range(40))
+    assert wrap_width(ragged.split("\n")) is None
+
+
+def test_markdown_links_images_bold_and_escapes_show_their_text() -> None:
+    assert markdown_text("A song by [Francisco The Man!](http://example.com/t \"title\"). Thanks") == (
+        "A song by Francisco The Man!. Thanks"
+    )
+    assert markdown_text("[![](//example.com/pin.png)](http://example.com/pin?url=a%2Fb)") == ""
+    assert markdown_text("![Logo](http://example.com/logo.png) **Breaking** news \\- see [Wiki](http://w.org/A_(b))") == (
+        "Breaking news - see Wiki"
+    )
+    assert markdown_text("2 * 3 = 6 and [1] is a note") == "2 * 3 = 6 and [1] is a note"
+    assert markdown_text("in _The Washington Post_ and *Politico*, file_name_here") == (
+        "in The Washington Post and Politico, file_name_here"
+    )
+
+
+def test_a_markdown_page_is_cleaned_to_its_text_and_image_lines_leave() -> None:
+    page = (
+        "[![](http://example.com/logo.png)](http://example.com/)\n\n"
+        "### [Broken Arrows](http://example.com/?p=1)\n\n"
+        "A perfect song by [Francisco The\nMan!](http://example.com/track). A big thanks\nto everyone.\n"
+    )
+    assert is_markdown(page)
+    assert blocks_of(page) == ["Broken Arrows", "A perfect song by Francisco The Man!. A big thanks to everyone."]
+    assert not is_markdown("A page that says [1] once and (2) twice.")
+
+
+def test_cleaners_own_markdown_with_links_cleans_to_the_same_markdown() -> None:
+    from cleaner import clean
+    from cleaner.render import render_markdown
+
+    links = {"bridge": '<a href="http://example.com/b">bridge</a>', "plan": '<a href="http://example.com/p">plan</a>'}
+    paragraphs = "".join(
+        "<p>" + text.replace("bridge", links["bridge"], 1).replace("plan", links["plan"], 1) + "</p>"
+        for text in PARAGRAPHS
+    )
+    html = f"<html><body><article><h1>Bridge closed</h1>{paragraphs}</article></body></html>"
+    first = render_markdown([clean(html.encode(), input_format="html")], links=True)
+    assert "[bridge](http://example.com/b)" in first
+    again = clean(first.encode(), input_format="text")
+    assert render_markdown([again], links=True) == first
+    assert again.articles[0].paragraphs[0] == PARAGRAPHS[0]  # the text shows the link's text only
