@@ -184,20 +184,21 @@ class ArticleIndex:
         article = (seq << NUMBER_BITS) | number
         if number >= 1 << NUMBER_BITS:
             return None  # past what an input's ids can number: not indexed
-        words = sketch.word_list()
-        found, original = self._earliest_repeat(article, words, sketch.bands)
+        found, original = self._earliest_repeat(article, sketch)
         self.db.execute("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?)",
                         (article, sketch.words, sketch.text, original, url))
         self.db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)", [(key, article) for key in sketch.bands])
         return found
 
-    def _earliest_repeat(
-        self, article: int, words: list[str], bands: tuple[int, ...]
-    ) -> tuple[Duplicate | None, int | None]:
+    def _earliest_repeat(self, article: int, sketch: ArticleSketch) -> tuple[Duplicate | None, int | None]:
         """The earliest candidate this article repeats, or the first telling
         that one repeats when this one repeats it too: (what to report, its id)."""
+        others = sorted(self._sharing(article, sketch.bands))  # earliest first: the first found is the answer
+        if not others:  # most articles: their words and grams are not needed
+            return None, None
+        words = sketch.word_list()
         mine = word_grams(words)
-        for other in sorted(self._sharing(article, bands)):  # earliest first: the first found is the answer
+        for other in others:
             theirs = self._words(other)
             score = None if theirs is None else self._story_score(mine, words, theirs)
             if score is None:
