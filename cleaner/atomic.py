@@ -9,6 +9,7 @@ cleaner clean -o and by every batch output.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable
 
@@ -48,20 +49,26 @@ class Syncs:
 
     def __enter__(self) -> Syncs:
         import queue
-        import threading
 
         self.jobs: queue.SimpleQueue[tuple[Callable[[], None], Callable[[], None]] | None] = queue.SimpleQueue()
         self.errors: list[BaseException] = []
         self.stopping = False
-        self.threads = [threading.Thread(target=self._work, name="cleaner-syncs", daemon=True)
-                        for _ in range(SYNC_THREADS)]
-        for thread in self.threads:
-            thread.start()
+        self.threads: list[threading.Thread] = []
+        self._start_thread()
         return self
 
+    def _start_thread(self) -> None:
+        thread = threading.Thread(target=self._work, name="cleaner-syncs", daemon=True)
+        thread.start()
+        self.threads.append(thread)
+
     def submit(self, commit: Callable[[], None], abandon: Callable[[], None]) -> None:
-        """commit() in a thread; abandon() instead if the block stops first."""
+        """commit() in a thread; abandon() instead if the block stops first.
+        Threads are started as files wait (up to SYNC_THREADS): a thread takes
+        a moment to start, and where syncs are quick one is enough."""
         self.jobs.put((commit, abandon))
+        if self.jobs.qsize() > 1 and len(self.threads) < SYNC_THREADS:
+            self._start_thread()
 
     def _work(self) -> None:
         while (job := self.jobs.get()) is not None:
