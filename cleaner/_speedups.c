@@ -11,6 +11,9 @@
  * makes: counts are exact, a ratio is one IEEE division (as Python's true
  * division of two small ints), and the two logarithms are read from a table
  * Python's math.log1p made, or asked of it for a larger number.
+ *
+ * Also an article's band keys for the article index (dupindex.sketch), at the
+ * end of this file: the same integers as the Python code.
  */
 
 #define PY_SSIZE_T_CLEAN
