@@ -12,8 +12,9 @@
  * division of two small ints), and the two logarithms are read from a table
  * Python's math.log1p made, or asked of it for a larger number.
  *
- * Also an article's band keys for the article index (dupindex.sketch), at the
- * end of this file: the same integers as the Python code.
+ * Also an article's band keys for the article index (dupindex.sketch) and a
+ * page's line fingerprints (sitemodel), at the end of this file: the same
+ * integers as the Python code.
  */
 
 #define PY_SSIZE_T_CLEAN
@@ -364,12 +365,14 @@ fail:
     return NULL;
 }
 
-/* ---- An article's band keys (dupindex.sketch.band_keys) ----
+/* ---- An article's band keys (dupindex.sketch.band_keys), a page's line
+ * fingerprints (sitemodel.line_fingerprints) ----
  * Each shingle (SHINGLE_WORDS words joined by spaces, as UTF-8) hashed with
  * BLAKE2b of 8 bytes (RFC 7693, no key: hashlib.blake2b(digest_size=8)), as a
  * little-endian integer; each bin keeps the smallest hash >> 8 of its shingles,
- * an empty bin is densified, and each band's values are hashed again. The
- * same integers as sketch.py's Python code, which runs where this is not built. */
+ * an empty bin is densified, and each band's values are hashed again. A line's
+ * fingerprint: BLAKE2b of 8 bytes of its match key, read big-endian. The same
+ * integers as the Python code, which runs where this is not built. */
 
 static const uint64_t blake2b_iv[8] = {
     0x6a09e667f3bcc908ULL, 0xbb67ae8584caa73bULL, 0x3c6ef372fe94f82bULL, 0xa54ff53a5f1d36f1ULL,
@@ -568,12 +571,56 @@ done:
     return keys;
 }
 
-/* ---- end of the band keys ---- */
+PyDoc_STRVAR(line_fingerprints_doc,
+"line_fingerprints(keys) -> list of ints, or None\n\n"
+"BLAKE2b of 8 bytes of each str's UTF-8, read big-endian (sitemodel.line_fingerprints'\n"
+"values, in order); None where a key cannot be UTF-8 (the Python code then says so).");
+
+static PyObject *line_fingerprints(PyObject *self, PyObject *keys) {
+    if (!PyList_Check(keys)) {
+        PyErr_SetString(PyExc_TypeError, "line_fingerprints: keys must be a list");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(keys);
+    PyObject *found = PyList_New(n);
+    if (found == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *key = PyList_GET_ITEM(keys, i);
+        if (!PyUnicode_Check(key)) {
+            Py_DECREF(found);
+            PyErr_SetString(PyExc_TypeError, "line_fingerprints: keys must be str");
+            return NULL;
+        }
+        Py_ssize_t size;
+        const char *text = PyUnicode_AsUTF8AndSize(key, &size);
+        if (text == NULL) { /* a lone surrogate: the Python code raises its own error */
+            PyErr_Clear();
+            Py_DECREF(found);
+            Py_RETURN_NONE;
+        }
+        uint64_t hash = blake2b_8((const unsigned char *)text, (size_t)size), value = 0;
+        for (int b = 0; b < 8; b++) { /* the digest's bytes, first byte highest */
+            value = (value << 8) | ((hash >> (8 * b)) & 0xff);
+        }
+        PyObject *item = PyLong_FromUnsignedLongLong(value);
+        if (item == NULL) {
+            Py_DECREF(found);
+            return NULL;
+        }
+        PyList_SET_ITEM(found, i, item);
+    }
+    return found;
+}
+
+/* ---- end of the band keys and line fingerprints ---- */
 
 static PyMethodDef methods[] = {
     {"setup", setup, METH_VARARGS, setup_doc},
     {"text_rows", text_rows, METH_VARARGS, text_rows_doc},
     {"band_keys", band_keys, METH_VARARGS, band_keys_doc},
+    {"line_fingerprints", line_fingerprints, METH_O, line_fingerprints_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -92,3 +92,12 @@ def test_band_keys_are_the_python_ones() -> None:
         assert keys == sketch._python_band_keys(word_list), word_list[:5]
     # a word that is not UTF-8 (a lone surrogate) is left to the Python code, which says so
     assert module.band_keys(["a\ud800"], sketch.SHINGLE_WORDS, sketch.BANDS, sketch.ROWS) is None
+
+
+def test_line_fingerprints_are_the_python_ones() -> None:
+    from cleaner import sitemodel
+
+    module = compiled_module()
+    keys = sorted(set(EDGE_LINES) | set(dev_lines()) | {"x" * n for n in (127, 128, 129, 256, 1000)})
+    assert module.line_fingerprints(keys) == list(sitemodel._python_fingerprints(keys))
+    assert module.line_fingerprints(["a\ud800"]) is None  # left to the Python code, which says so
