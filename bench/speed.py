@@ -8,6 +8,7 @@
     python bench/speed.py --parts html --runs 5 # only the HTML comparison with trafilatura
     python bench/speed.py --parts html --profile-html  # and cProfile cleaner's HTML path
     python bench/speed.py --parts batch --runs 3 # cleaner batch beside the trafilatura CLI, then incremental
+    python bench/speed.py --parts batch --runs 5 --batch-base /tmp/base  # and beside the code of another commit
 
 1. Throughput: every dev text dump cleaned in this process, one after another,
    after one untimed warm-up pass (imports, model load); pages/s and MB/s
@@ -45,7 +46,11 @@
    and `cleaner batch` runs again into the last round's OUT; how many inputs
    each pass read (pass 1: fingerprinted; pass 2: read and parsed again, the
    rest finished from pass 1's kept pages; CLEANER_DEBUG_CPU's line), cleaned
-   and skipped, and its time against the first run's.
+   and skipped, and its time against the first run's. With --batch-base DIR
+   (a checkout of another commit, e.g. `git worktree add DIR COMMIT`), the same
+   cleaner command with PYTHONPATH=DIR takes its turn in each round too (the
+   three commands in turn, the first rotating), and cleaner's time is compared
+   with that code's.
 
 Figures only: no timing is ever asserted. Standard library plus cleaner.
 """
@@ -70,6 +75,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -530,6 +536,8 @@ class BatchComparison:
     incremental: CommandRun | None = None
     incremental_passes: str = ""
     incremental_over_first: float | None = None
+    base_tree: str = ""  # --batch-base: the other code's folder, and its runs
+    base: list[CommandRun] = field(default_factory=list)
 
 
 def timed_command(command: list[str], env: dict[str, str] | None = None) -> CommandRun:
@@ -543,12 +551,25 @@ def timed_command(command: list[str], env: dict[str, str] | None = None) -> Comm
     return CommandRun(seconds, cpu, done.returncode, done.stderr.strip()[-400:])
 
 
+def print_base_ratios(comparison: BatchComparison) -> None:
+    """cleaner against the --batch-base code (its time / cleaner's), by wall clock and by CPU, and trafilatura's
+    time over each."""
+    for measure, figure in (("wall", attrgetter("seconds")), ("CPU", attrgetter("cpu_seconds"))):
+        rounds = [figure(b) / figure(c) for c, b in zip(comparison.cleaner, comparison.base)]
+        cleaner, base = (statistics.median(map(figure, runs)) for runs in (comparison.cleaner, comparison.base))
+        print_ratios(f"cleaner batch vs the base code, {measure}", base / cleaner, rounds, statistics.median(rounds))
+        if comparison.trafilatura:
+            trafilatura = statistics.median(map(figure, comparison.trafilatura))
+            print(f"  trafilatura's {measure} time over the base code's: {trafilatura / base:.2f}x, "
+                  f"over cleaner's: {trafilatura / cleaner:.2f}x")
+
+
 def passes_line(run: CommandRun) -> str:
     lines = [line for line in run.stderr_tail.splitlines() if "pass 1 read" in line or line.startswith("cleaner: cleaned")]
     return " | ".join(line.removeprefix("cleaner: ") for line in lines)
 
 
-def measure_batch(directory: Path, runs: int) -> BatchComparison:
+def measure_batch(directory: Path, runs: int, base_tree: Path | None = None) -> BatchComparison:
     pages = html_pages(directory)
     megabytes = sum(len(data) for _, data in pages) / 1e6
     bin_dir = Path(sys.executable).parent
@@ -564,18 +585,22 @@ def measure_batch(directory: Path, runs: int) -> BatchComparison:
                                "--parallel", "1", "--no-comments"]
         has_trafilatura = (bin_dir / "trafilatura").exists()
         load_before = load_average()
-        cleaner_runs: list[CommandRun] = []
-        trafilatura_runs: list[CommandRun] = []
+        done: dict[str, list[CommandRun]] = {"cleaner": [], "trafilatura": [], "base": []}
+        base_env = {**env, "PYTHONPATH": str(base_tree)} if base_tree is not None else env
         for number in range(runs):
             out, out2 = work / f"out{number}", work / f"out2-{number}"
             turns = [("cleaner", [str(out) if a == "OUT" else a for a in cleaner_command])]
             if has_trafilatura:
                 turns.append(("trafilatura", [str(out2) if a == "OUT2" else a for a in trafilatura_command]))
-            if number % 2:
+            if base_tree is not None:
+                turns.append(("base", [str(work / f"base{number}") if a == "OUT" else a for a in cleaner_command]))
+            if number % 2 and len(turns) == 2:
                 turns.reverse()
+            elif len(turns) > 2:
+                turns = turns[number % len(turns):] + turns[:number % len(turns)]
             for tool, command in turns:
-                run = timed_command(command, env)
-                (cleaner_runs if tool == "cleaner" else trafilatura_runs).append(run)
+                done[tool].append(timed_command(command, base_env if tool == "base" else env))
+        cleaner_runs, trafilatura_runs = done["cleaner"], done["trafilatura"]
         load_after = load_average()
         cleaner_median = statistics.median(r.seconds for r in cleaner_runs)
         trafilatura_median = statistics.median(r.seconds for r in trafilatura_runs) if trafilatura_runs else None
@@ -585,6 +610,7 @@ def measure_batch(directory: Path, runs: int) -> BatchComparison:
             trafilatura_runs, cleaner_median, trafilatura_median,
             trafilatura_median / cleaner_median if trafilatura_median else None, round_ratios,
             statistics.median(round_ratios) if round_ratios else None, passes_line(cleaner_runs[-1]),
+            base_tree=str(base_tree or ""), base=done["base"],
         )
         added = sorted(TRAIN_HTML.glob(f"{ADDED_PAGES_PREFIX}*.html.gz"))[:ADDED_PAGES]
         if len(added) == ADDED_PAGES:
@@ -608,6 +634,8 @@ def print_batch(comparison: BatchComparison) -> None:
     print(f"  {'command':<74} {'wall s':>7} {'CPU s':>6}   rounds (wall | CPU)")
     rows = [("cleaner batch DIR OUT -f json --jobs 1", comparison.cleaner),
             ("trafilatura --input-dir DIR --output-dir OUT2 --parallel 1 --no-comments", comparison.trafilatura)]
+    if comparison.base:
+        rows.append((f"the same cleaner command, PYTHONPATH={comparison.base_tree}", comparison.base))
     for name, runs in rows:
         if not runs:
             print(f"  {name:<74} {'-':>7}   [not installed]")
@@ -617,6 +645,8 @@ def print_batch(comparison: BatchComparison) -> None:
               f"{seconds_list([r.seconds for r in runs], 2)} | {seconds_list([r.cpu_seconds for r in runs], 2)}")
     print_ratios("cleaner batch vs trafilatura (its time / cleaner's)", comparison.cleaner_over_trafilatura,
                  comparison.round_ratios, comparison.median_round_ratio)
+    if comparison.base:
+        print_base_ratios(comparison)
     print(f"  first run: {comparison.first_run_passes}")
     if comparison.incremental is not None and comparison.incremental_over_first is not None:
         print(f"  after adding {ADDED_PAGES} pages: {comparison.incremental.seconds:.2f} s wall "
@@ -709,6 +739,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--json", type=Path, metavar="FILE", help="also save the figures here")
     parser.add_argument("--profile", action="store_true", help="cProfile the largest scaling page")
     parser.add_argument("--profile-html", action="store_true", help="cProfile cleaner on the HTML pages")
+    parser.add_argument("--batch-base", type=Path, metavar="DIR",
+                        help="batch part: also time the code of another commit checked out in DIR (PYTHONPATH=DIR)")
     parser.add_argument("--html-worker", choices=HTML_TOOLS, help=argparse.SUPPRESS)  # a child of the html part
     args = parser.parse_args(argv)
     if args.html_worker:
@@ -743,7 +775,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         print_html(comparison)
         figures["html"] = asdict(comparison)
     if "batch" in args.parts:
-        batch_figures = measure_batch(args.html_data, args.runs)
+        batch_figures = measure_batch(args.html_data, args.runs, args.batch_base)
         print_batch(batch_figures)
         figures["batch"] = asdict(batch_figures)
     if args.profile_html:

@@ -11,6 +11,10 @@
  * makes: counts are exact, a ratio is one IEEE division (as Python's true
  * division of two small ints), and the two logarithms are read from a table
  * Python's math.log1p made, or asked of it for a larger number.
+ *
+ * Also an article's band keys for the article index (dupindex.sketch) and a
+ * page's line fingerprints (sitemodel), at the end of this file: the same
+ * integers as the Python code.
  */
 
 #define PY_SSIZE_T_CLEAN
@@ -361,9 +365,262 @@ fail:
     return NULL;
 }
 
+/* ---- An article's band keys (dupindex.sketch.band_keys), a page's line
+ * fingerprints (sitemodel.line_fingerprints) ----
+ * Each shingle (SHINGLE_WORDS words joined by spaces, as UTF-8) hashed with
+ * BLAKE2b of 8 bytes (RFC 7693, no key: hashlib.blake2b(digest_size=8)), as a
+ * little-endian integer; each bin keeps the smallest hash >> 8 of its shingles,
+ * an empty bin is densified, and each band's values are hashed again. A line's
+ * fingerprint: BLAKE2b of 8 bytes of its match key, read big-endian. The same
+ * integers as the Python code, which runs where this is not built. */
+
+static const uint64_t blake2b_iv[8] = {
+    0x6a09e667f3bcc908ULL, 0xbb67ae8584caa73bULL, 0x3c6ef372fe94f82bULL, 0xa54ff53a5f1d36f1ULL,
+    0x510e527fade682d1ULL, 0x9b05688c2b3e6c1fULL, 0x1f83d9abfb41bd6bULL, 0x5be0cd19137e2179ULL,
+};
+
+static const unsigned char blake2b_sigma[12][16] = {
+    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, {14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3},
+    {11, 8, 12, 0, 5, 2, 15, 13, 10, 14, 3, 6, 7, 1, 9, 4}, {7, 9, 3, 1, 13, 12, 11, 14, 2, 6, 5, 10, 4, 0, 15, 8},
+    {9, 0, 5, 7, 2, 4, 10, 15, 14, 1, 11, 12, 6, 8, 3, 13}, {2, 12, 6, 10, 0, 11, 8, 3, 4, 13, 7, 5, 15, 14, 1, 9},
+    {12, 5, 1, 15, 14, 13, 4, 10, 0, 7, 6, 3, 9, 2, 8, 11}, {13, 11, 7, 14, 12, 1, 3, 9, 5, 0, 15, 4, 8, 6, 2, 10},
+    {6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5}, {10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0},
+    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, {14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3},
+};
+
+static inline uint64_t rotr64(uint64_t x, int n) { return (x >> n) | (x << (64 - n)); }
+
+static inline uint64_t load64(const unsigned char *p) {
+    uint64_t x = 0;
+    for (int i = 7; i >= 0; i--) {
+        x = (x << 8) | p[i];
+    }
+    return x;
+}
+
+#define BLAKE2B_G(a, b, c, d, x, y)     \
+    do {                                \
+        a = a + b + (x);                \
+        d = rotr64(d ^ a, 32);          \
+        c = c + d;                      \
+        b = rotr64(b ^ c, 24);          \
+        a = a + b + (y);                \
+        d = rotr64(d ^ a, 16);          \
+        c = c + d;                      \
+        b = rotr64(b ^ c, 63);          \
+    } while (0)
+
+static void blake2b_compress(uint64_t h[8], const unsigned char block[128], uint64_t counter, int last) {
+    uint64_t m[16], v[16];
+    for (int i = 0; i < 16; i++) {
+        m[i] = load64(block + 8 * i);
+    }
+    for (int i = 0; i < 8; i++) {
+        v[i] = h[i];
+        v[i + 8] = blake2b_iv[i];
+    }
+    v[12] ^= counter; /* the counter's high word stays 0: inputs are far below 2**64 bytes */
+    if (last) {
+        v[14] = ~v[14];
+    }
+    for (int r = 0; r < 12; r++) {
+        const unsigned char *s = blake2b_sigma[r];
+        BLAKE2B_G(v[0], v[4], v[8], v[12], m[s[0]], m[s[1]]);
+        BLAKE2B_G(v[1], v[5], v[9], v[13], m[s[2]], m[s[3]]);
+        BLAKE2B_G(v[2], v[6], v[10], v[14], m[s[4]], m[s[5]]);
+        BLAKE2B_G(v[3], v[7], v[11], v[15], m[s[6]], m[s[7]]);
+        BLAKE2B_G(v[0], v[5], v[10], v[15], m[s[8]], m[s[9]]);
+        BLAKE2B_G(v[1], v[6], v[11], v[12], m[s[10]], m[s[11]]);
+        BLAKE2B_G(v[2], v[7], v[8], v[13], m[s[12]], m[s[13]]);
+        BLAKE2B_G(v[3], v[4], v[9], v[14], m[s[14]], m[s[15]]);
+    }
+    for (int i = 0; i < 8; i++) {
+        h[i] ^= v[i] ^ v[i + 8];
+    }
+}
+
+/* BLAKE2b of 8 bytes of n bytes of data, read little-endian. */
+static uint64_t blake2b_8(const unsigned char *data, size_t n) {
+    uint64_t h[8];
+    unsigned char block[128];
+    memcpy(h, blake2b_iv, sizeof h);
+    h[0] ^= 0x01010000ULL ^ 8; /* depth 1, fanout 1, no key, 8 bytes out */
+    uint64_t counter = 0;
+    while (n > 128) {
+        counter += 128;
+        blake2b_compress(h, data, counter, 0);
+        data += 128;
+        n -= 128;
+    }
+    memset(block, 0, sizeof block);
+    memcpy(block, data, n);
+    blake2b_compress(h, block, counter + n, 1);
+    return h[0];
+}
+
+PyDoc_STRVAR(band_keys_doc,
+"band_keys(words, shingle_words, bands, rows) -> tuple of bands signed ints, or None\n\n"
+"dupindex.sketch.band_keys of a list of at least one word (str); None where a word\n"
+"cannot be UTF-8 (the Python code then says so).");
+
+static PyObject *band_keys(PyObject *self, PyObject *args) {
+    PyObject *words;
+    Py_ssize_t shingle_words, bands, rows;
+    if (!PyArg_ParseTuple(args, "O!nnn", &PyList_Type, &words, &shingle_words, &bands, &rows)) {
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(words), n_bins = bands * rows;
+    if (n < 1 || shingle_words < 1 || bands < 1 || rows < 1 || bands > 256 || n_bins > 255) {
+        PyErr_SetString(PyExc_ValueError, "band_keys: no words, or bands and rows out of range");
+        return NULL;
+    }
+    Py_ssize_t span = shingle_words < n ? shingle_words : n;
+    const char **texts = PyMem_Malloc(n * sizeof *texts);
+    Py_ssize_t *sizes = PyMem_Malloc(n * sizeof *sizes);
+    uint64_t *mins = PyMem_Malloc(n_bins * sizeof *mins);
+    uint64_t *values = PyMem_Malloc(n_bins * sizeof *values);
+    char *filled = PyMem_Calloc(n_bins, 1);
+    unsigned char *shingle = NULL;
+    PyObject *keys = NULL;
+    if (texts == NULL || sizes == NULL || mins == NULL || values == NULL || filled == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    size_t longest = 0, window = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *word = PyList_GET_ITEM(words, i);
+        if (!PyUnicode_Check(word)) {
+            PyErr_SetString(PyExc_TypeError, "band_keys: words must be str");
+            goto done;
+        }
+        texts[i] = PyUnicode_AsUTF8AndSize(word, &sizes[i]);
+        if (texts[i] == NULL) { /* a lone surrogate: the Python code raises its own error */
+            PyErr_Clear();
+            keys = Py_NewRef(Py_None);
+            goto done;
+        }
+        window += sizes[i] + 1;
+        if (i >= span) {
+            window -= sizes[i - span] + 1;
+        }
+        if (i >= span - 1 && window > longest) {
+            longest = window;
+        }
+    }
+    shingle = PyMem_Malloc(longest + 1);
+    if (shingle == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t start = 0; start + span <= n; start++) {
+        size_t length = 0;
+        for (Py_ssize_t w = start; w < start + span; w++) {
+            if (w > start) {
+                shingle[length++] = ' ';
+            }
+            memcpy(shingle + length, texts[w], sizes[w]);
+            length += sizes[w];
+        }
+        uint64_t hash = blake2b_8(shingle, length);
+        Py_ssize_t bin = (Py_ssize_t)(hash % (uint64_t)n_bins);
+        uint64_t value = hash >> 8;
+        if (!filled[bin] || value < mins[bin]) {
+            mins[bin] = value;
+            filled[bin] = 1;
+        }
+    }
+    /* sketch._densified: from the right, twice round */
+    Py_ssize_t donor = -1;
+    memset(values, 0, n_bins * sizeof *values);
+    for (Py_ssize_t position = 2 * n_bins - 1; position >= 0; position--) {
+        Py_ssize_t slot = position % n_bins;
+        if (filled[slot]) {
+            donor = position;
+            values[slot] = mins[slot] << 8;
+        } else if (position < n_bins && donor >= 0) {
+            values[slot] = (mins[donor % n_bins] << 8) | (uint64_t)(donor - position);
+        }
+    }
+    keys = PyTuple_New(bands);
+    if (keys == NULL) {
+        goto done;
+    }
+    unsigned char packed[1 + 8 * 255];
+    for (Py_ssize_t band = 0; band < bands; band++) {
+        packed[0] = (unsigned char)band;
+        for (Py_ssize_t r = 0; r < rows; r++) {
+            uint64_t value = values[band * rows + r];
+            for (int b = 0; b < 8; b++) {
+                packed[1 + 8 * r + b] = (unsigned char)(value >> (8 * b));
+            }
+        }
+        PyObject *key = PyLong_FromLongLong((long long)blake2b_8(packed, 1 + 8 * rows));
+        if (key == NULL) {
+            Py_CLEAR(keys);
+            goto done;
+        }
+        PyTuple_SET_ITEM(keys, band, key);
+    }
+done:
+    PyMem_Free(texts);
+    PyMem_Free(sizes);
+    PyMem_Free(mins);
+    PyMem_Free(values);
+    PyMem_Free(filled);
+    PyMem_Free(shingle);
+    return keys;
+}
+
+PyDoc_STRVAR(line_fingerprints_doc,
+"line_fingerprints(keys) -> list of ints, or None\n\n"
+"BLAKE2b of 8 bytes of each str's UTF-8, read big-endian (sitemodel.line_fingerprints'\n"
+"values, in order); None where a key cannot be UTF-8 (the Python code then says so).");
+
+static PyObject *line_fingerprints(PyObject *self, PyObject *keys) {
+    if (!PyList_Check(keys)) {
+        PyErr_SetString(PyExc_TypeError, "line_fingerprints: keys must be a list");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(keys);
+    PyObject *found = PyList_New(n);
+    if (found == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *key = PyList_GET_ITEM(keys, i);
+        if (!PyUnicode_Check(key)) {
+            Py_DECREF(found);
+            PyErr_SetString(PyExc_TypeError, "line_fingerprints: keys must be str");
+            return NULL;
+        }
+        Py_ssize_t size;
+        const char *text = PyUnicode_AsUTF8AndSize(key, &size);
+        if (text == NULL) { /* a lone surrogate: the Python code raises its own error */
+            PyErr_Clear();
+            Py_DECREF(found);
+            Py_RETURN_NONE;
+        }
+        uint64_t hash = blake2b_8((const unsigned char *)text, (size_t)size), value = 0;
+        for (int b = 0; b < 8; b++) { /* the digest's bytes, first byte highest */
+            value = (value << 8) | ((hash >> (8 * b)) & 0xff);
+        }
+        PyObject *item = PyLong_FromUnsignedLongLong(value);
+        if (item == NULL) {
+            Py_DECREF(found);
+            return NULL;
+        }
+        PyList_SET_ITEM(found, i, item);
+    }
+    return found;
+}
+
+/* ---- end of the band keys and line fingerprints ---- */
+
 static PyMethodDef methods[] = {
     {"setup", setup, METH_VARARGS, setup_doc},
     {"text_rows", text_rows, METH_VARARGS, text_rows_doc},
+    {"band_keys", band_keys, METH_VARARGS, band_keys_doc},
+    {"line_fingerprints", line_fingerprints, METH_O, line_fingerprints_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -9,6 +9,8 @@ cleaner clean -o and by every batch output.
 from __future__ import annotations
 
 import os
+import threading
+import time
 from collections.abc import Callable
 
 TEMP_PREFIX = ".cleaner-tmp-"
@@ -16,6 +18,11 @@ TEMP_PREFIX = ".cleaner-tmp-"
 # long for the file its thread is syncing; the files after it are removed, not
 # synced. (A file it leaves is a temporary one, which the next run removes.)
 SYNCS_STOP_SECONDS = 10.0
+# Files a Syncs syncs at once, each in a thread of its own. A file system
+# with a journal (ext4, XFS) makes the syncs that wait together one commit:
+# on this project's machine, busy, 40 files that one thread took 0.14-0.31 s
+# to sync after their writer had finished took 4 threads 0.005-0.012 s.
+SYNC_THREADS = 4
 
 
 def write_atomic(target: str, data: bytes, syncs: Syncs | None = None) -> None:
@@ -26,45 +33,58 @@ def write_atomic(target: str, data: bytes, syncs: Syncs | None = None) -> None:
 
 
 class Syncs:
-    """A thread that syncs written files and renames them into place, while the
-    caller goes on working (a sync waits for the disk: milliseconds a file); a
+    """SYNC_THREADS threads that sync written files and rename them into place,
+    while the caller goes on working (a sync waits for the disk: milliseconds a
+    file; several waiting at once share the file system's journal commit); a
     context manager that returns only when every file it was given is in place
-    (or removed), and raises the first error any of them met.
+    (or removed), and raises the first error any of them met. Each file is
+    renamed after its own sync; files may land in any order.
 
     If the block stops with an exception (Ctrl-C), the files not yet synced are
-    removed and the thread is waited for only SYNCS_STOP_SECONDS. The thread
-    shares nothing with the caller but a C-level queue: a KeyboardInterrupt
+    removed and the threads are waited for only SYNCS_STOP_SECONDS. The threads
+    share nothing with the caller but a C-level queue: a KeyboardInterrupt
     landing in the middle of a ThreadPoolExecutor's Python-level locks (as
     this used) could leave one held, its thread waiting on it forever, and
     the caller's shutdown(wait=True) with it."""
 
     def __enter__(self) -> Syncs:
         import queue
-        import threading
 
         self.jobs: queue.SimpleQueue[tuple[Callable[[], None], Callable[[], None]] | None] = queue.SimpleQueue()
         self.errors: list[BaseException] = []
         self.stopping = False
-        self.thread = threading.Thread(target=self._work, name="cleaner-syncs", daemon=True)
-        self.thread.start()
+        self.threads: list[threading.Thread] = []
+        self._start_thread()
         return self
 
+    def _start_thread(self) -> None:
+        thread = threading.Thread(target=self._work, name="cleaner-syncs", daemon=True)
+        thread.start()
+        self.threads.append(thread)
+
     def submit(self, commit: Callable[[], None], abandon: Callable[[], None]) -> None:
-        """commit() in the thread; abandon() instead if the block stops first."""
+        """commit() in a thread; abandon() instead if the block stops first.
+        Threads are started as files wait (up to SYNC_THREADS): a thread takes
+        a moment to start, and where syncs are quick one is enough."""
         self.jobs.put((commit, abandon))
+        if self.jobs.qsize() > 1 and len(self.threads) < SYNC_THREADS:
+            self._start_thread()
 
     def _work(self) -> None:
         while (job := self.jobs.get()) is not None:
             commit, abandon = job
             try:
                 (abandon if self.stopping else commit)()
-            except BaseException as exc:  # raised by __exit__, in the caller's thread
+            except BaseException as exc:  # raised by __exit__, in the caller's thread (list.append: one at a time)
                 self.errors.append(exc)
 
     def __exit__(self, kind: object, value: object, traceback: object) -> None:
         self.stopping = self.stopping or kind is not None
-        self.jobs.put(None)
-        self.thread.join(SYNCS_STOP_SECONDS if self.stopping else None)
+        for _ in self.threads:
+            self.jobs.put(None)  # one end mark a thread: each takes one and stops
+        deadline = time.monotonic() + SYNCS_STOP_SECONDS
+        for thread in self.threads:
+            thread.join(max(0.0, deadline - time.monotonic()) if self.stopping else None)
         if not self.stopping and self.errors:
             raise self.errors[0]
 

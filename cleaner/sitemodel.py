@@ -97,12 +97,21 @@ def boilerplate_digest(boilerplate: frozenset[int]) -> str:
 
 
 def line_fingerprints(keys: Iterable[str]) -> dict[str, int]:
-    """Each distinct key's fingerprint, each hashed once (by maps: they loop in C)."""
-    from hashlib import blake2b  # here: a page cleaned without a site model never loads hashlib
+    """Each distinct key's fingerprint, each hashed once: by cleaner._speedups
+    where it is built (the same integers), else in Python."""
+    from .classify import _speedups
 
     distinct = list(dict.fromkeys(keys))
-    digests = map(_DIGEST, map(partial(blake2b, digest_size=8), map(str.encode, distinct)))
-    return dict(zip(distinct, map(_FROM_BIG_ENDIAN, digests)))
+    compiled = _speedups()
+    prints = compiled.line_fingerprints(distinct) if compiled is not None else None
+    return dict(zip(distinct, prints if prints is not None else _python_fingerprints(distinct)))
+
+
+def _python_fingerprints(keys: list[str]) -> Iterable[int]:
+    """BLAKE2b of 8 bytes of each key, read big-endian (by maps: they loop in C)."""
+    from hashlib import blake2b  # here: a page cleaned without a site model never loads hashlib
+
+    return map(_FROM_BIG_ENDIAN, map(_DIGEST, map(partial(blake2b, digest_size=8), map(str.encode, keys))))
 
 
 def page_lines(blocks: list[Block]) -> dict[str, int]:

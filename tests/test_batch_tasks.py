@@ -3,8 +3,11 @@ are partitioned, and the saved artifact gives workers the same boilerplate."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
+
+import pytest
 
 from cleaner import CleanerConfig
 from cleaner.batch import BatchOptions, Task, count_partition
@@ -75,3 +78,18 @@ def test_outputs_are_made_with_the_usual_permissions(tmp_path: Path) -> None:
     finally:
         os.umask(mask)
     assert (tmp_path / "out.json").stat().st_mode & 0o777 == 0o640
+
+
+def test_read_hashed_reads_a_page_once_within_the_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cleaner.batch import files
+
+    page = tmp_path / "page.html"
+    data = bytes(range(256)) * 4
+    page.write_bytes(data)
+    assert files.read_hashed(str(page), len(data)) == (data, hashlib.sha256(data).hexdigest())
+    assert files.read_hashed(str(page), len(data) - 1) is None
+    # a file that grew after its size was read: read on to the limit, as before
+    real_fstat = os.fstat
+    monkeypatch.setattr(files.os, "fstat", lambda fd: os.stat_result((*real_fstat(fd)[:6], 10, *real_fstat(fd)[7:])))
+    assert files.read_hashed(str(page), len(data)) == (data, hashlib.sha256(data).hexdigest())
+    assert files.read_hashed(str(page), len(data) - 1) is None

@@ -67,3 +67,37 @@ def test_the_environment_variable_turns_it_off(monkeypatch: pytest.MonkeyPatch) 
         assert bytes(table) == b"".join(classify._python_text_rows(EDGE_LINES))
     finally:
         classify._speedups.cache_clear()  # asked again once the environment is as it was
+
+
+# --- an article's band keys (dupindex.sketch) ---
+
+# Words whose shingles fill BLAKE2b's 128-byte block to its edges (127, 128,
+# 129 bytes and several blocks), one shingle of fewer words than SHINGLE_WORDS,
+# characters of two, three and four UTF-8 bytes, and the dev text's own words.
+SKETCH_WORD_LISTS = [
+    ["a"], ["a", "b"], ["one", "two", "three", "four", "five"], ["x" * 123, "y"], ["x" * 122, "y", "z"],
+    ["x" * 124, "y"], ["x" * 300] * 7, ["café", "naïve", "中文", "😀", "Über", "alles"],
+    ["same"] * 40, [""] * 6, [str(n) for n in range(500)],
+]
+
+
+def test_band_keys_are_the_python_ones() -> None:
+    from cleaner.dupindex import sketch
+
+    module = compiled_module()
+    words = " ".join(dev_lines()).split()
+    runs = [words[start: start + size] for start, size in zip(range(0, 20_000, 997), range(1, 2000, 97))]
+    for word_list in SKETCH_WORD_LISTS + runs:
+        keys = module.band_keys(word_list, sketch.SHINGLE_WORDS, sketch.BANDS, sketch.ROWS)
+        assert keys == sketch._python_band_keys(word_list), word_list[:5]
+    # a word that is not UTF-8 (a lone surrogate) is left to the Python code, which says so
+    assert module.band_keys(["a\ud800"], sketch.SHINGLE_WORDS, sketch.BANDS, sketch.ROWS) is None
+
+
+def test_line_fingerprints_are_the_python_ones() -> None:
+    from cleaner import sitemodel
+
+    module = compiled_module()
+    keys = sorted(set(EDGE_LINES) | set(dev_lines()) | {"x" * n for n in (127, 128, 129, 256, 1000)})
+    assert module.line_fingerprints(keys) == list(sitemodel._python_fingerprints(keys))
+    assert module.line_fingerprints(["a\ud800"]) is None  # left to the Python code, which says so

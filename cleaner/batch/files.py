@@ -81,10 +81,15 @@ def read_hashed(path: str, max_bytes: int) -> tuple[bytes, str] | None:
     for a file larger than max_bytes, which is not read here (a page over the
     limit, or a big .gz: hash it apart and read it with limits.read_page_file)."""
     with open(path, "rb") as handle:
-        if os.fstat(handle.fileno()).st_size > max_bytes:
+        size = os.fstat(handle.fileno()).st_size
+        if size > max_bytes:
             return None
-        data = handle.read(max_bytes + 1)
-    if len(data) > max_bytes:  # it grew since
+        # its size and one byte more: asked for max_bytes + 1 at once, Python
+        # would make a buffer of that size (64 MiB by default) for every page
+        data = handle.read(size + 1)
+        if len(data) > size:  # it grew since: read on, to the limit
+            data += handle.read(max_bytes + 1 - len(data))
+    if len(data) > max_bytes:
         return None
     return data, hashlib.sha256(data).hexdigest()
 

@@ -36,6 +36,7 @@ import os
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from ..config import CleanerConfig
@@ -97,6 +98,14 @@ class Duplicate:
         if self.url:
             found["url"] = self.url
         return found
+
+
+@lru_cache(maxsize=4)
+def _sharing_query(bands: int) -> str:
+    """The earliest MAX_ROWS_PER_BAND earlier articles of each of so many band
+    keys, one after another (an article in several bands once for each)."""
+    one = "SELECT * FROM (SELECT article FROM bands WHERE key = ? AND article < ? ORDER BY article LIMIT ?)"
+    return " UNION ALL ".join([one] * bands)
 
 
 class ArticleIndex:
@@ -184,20 +193,21 @@ class ArticleIndex:
         article = (seq << NUMBER_BITS) | number
         if number >= 1 << NUMBER_BITS:
             return None  # past what an input's ids can number: not indexed
-        words = sketch.word_list()
-        found, original = self._earliest_repeat(article, words, sketch.bands)
+        found, original = self._earliest_repeat(article, sketch)
         self.db.execute("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?)",
                         (article, sketch.words, sketch.text, original, url))
         self.db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)", [(key, article) for key in sketch.bands])
         return found
 
-    def _earliest_repeat(
-        self, article: int, words: list[str], bands: tuple[int, ...]
-    ) -> tuple[Duplicate | None, int | None]:
+    def _earliest_repeat(self, article: int, sketch: ArticleSketch) -> tuple[Duplicate | None, int | None]:
         """The earliest candidate this article repeats, or the first telling
         that one repeats when this one repeats it too: (what to report, its id)."""
+        others = sorted(self._sharing(article, sketch.bands))  # earliest first: the first found is the answer
+        if not others:  # most articles: their words and grams are not needed
+            return None, None
+        words = sketch.word_list()
         mine = word_grams(words)
-        for other in sorted(self._sharing(article, bands)):  # earliest first: the first found is the answer
+        for other in others:
             theirs = self._words(other)
             score = None if theirs is None else self._story_score(mine, words, theirs)
             if score is None:
@@ -208,12 +218,12 @@ class ArticleIndex:
 
     def _sharing(self, article: int, bands: tuple[int, ...]) -> list[int]:
         """The earlier articles sharing most bands with this one, at most MAX_COMPARED."""
-        shared: Counter[int] = Counter()
-        for key in bands:
-            shared.update(other for (other,) in self.db.execute(
-                "SELECT article FROM bands WHERE key = ? AND article < ? ORDER BY article LIMIT ?",
-                (key, article, MAX_ROWS_PER_BAND),
-            ))
+        if not bands:
+            return []
+        # one statement for all the bands (a query each cost more to make than to run)
+        values = [value for key in bands for value in (key, article, MAX_ROWS_PER_BAND)]
+        rows = self.db.execute(_sharing_query(len(bands)), values)
+        shared = Counter(other for (other,) in rows)
         return sorted(shared, key=lambda a: (-shared[a], a))[:MAX_COMPARED]
 
     def candidates(self, article: int, words: list[str], bands: tuple[int, ...]) -> list[tuple[int, float, float]]:
