@@ -117,7 +117,39 @@ static int is_urlish(const unsigned char *s, Py_ssize_t n) {
     return 0;
 }
 
-/* The row of one text of printable ASCII (s, its first n characters; full, its length). */
+/* The characters past ASCII that text_rows reads itself (the most common in
+ * scraped text, none of them a word character, a space or a letter that case
+ * changes), each as one byte of its own above ASCII, standing for what the
+ * features see in it: every other character past ASCII leaves its text to Python. */
+#define SYMBOL_ELLIPSIS 0x80  /* "…": ends a sentence, marks one */
+#define SYMBOL_CLOSER 0x81    /* "”", "’": may stand after a sentence's end */
+#define SYMBOL_GUILLEMET 0x82 /* "»": a closer and a separator */
+#define SYMBOL_SEPARATOR 0x83 /* "•", "›", "·", "«", "‹" */
+#define SYMBOL_DASH 0x84      /* "–", "—": a separator between spaces */
+#define SYMBOL_COPYRIGHT 0x85 /* "©" */
+#define SYMBOL_OTHER 0x86     /* any other symbol */
+
+static int symbol_of(Py_UCS4 c) {
+    switch (c) {
+    case 0x2026: return SYMBOL_ELLIPSIS;
+    case 0x201D: case 0x2019: return SYMBOL_CLOSER;
+    case 0x00BB: return SYMBOL_GUILLEMET;
+    case 0x2022: case 0x203A: case 0x00B7: case 0x00AB: case 0x2039: return SYMBOL_SEPARATOR;
+    case 0x2013: case 0x2014: return SYMBOL_DASH;
+    case 0x00A9: return SYMBOL_COPYRIGHT;
+    case 0x201C: case 0x2018: case 0x25BA: case 0x00AE: case 0x00A3: case 0x20AC: case 0x00A2: case 0x00A5:
+    case 0x00B0: case 0x00B1: case 0x00D7: case 0x00F7: case 0x00A7: case 0x00B6: case 0x2122:
+        return SYMBOL_OTHER;
+    default: return 0;
+    }
+}
+
+static int is_closer(unsigned char c) {
+    return c == '"' || c == '\'' || c == ')' || c == ']' || c == SYMBOL_CLOSER || c == SYMBOL_GUILLEMET;
+}
+
+/* The row of one text of printable ASCII and the symbols above (s, its first
+ * n characters, one byte each; full, its length). */
 static int text_row(const unsigned char *s, Py_ssize_t n, Py_ssize_t full, double *row) {
     Py_ssize_t tokens = 0, stopwords = 0, titled = 0, upper = 0, upper_long = 0, word_chars = 0, spaces = 0;
     Py_ssize_t digits = 0, commas = 0, marks = 0, separators = 0;
@@ -129,10 +161,10 @@ static int text_row(const unsigned char *s, Py_ssize_t n, Py_ssize_t full, doubl
                 spaces++;
             } else if (c == ',') {
                 commas++;
-            } else if (c == '|' || c == '>' || c == '/') {
+            } else if (c == '|' || c == '>' || c == '/' || c == SYMBOL_GUILLEMET || c == SYMBOL_SEPARATOR) {
                 separators++;
             }
-            if ((c == '.' || c == '!' || c == '?' || c == ';') && (i + 1 == n || s[i + 1] == ' ')) {
+            if ((c == '.' || c == '!' || c == '?' || c == ';' || c == SYMBOL_ELLIPSIS) && (i + 1 == n || s[i + 1] == ' ')) {
                 marks++;
             }
             i++;
@@ -163,7 +195,7 @@ static int text_row(const unsigned char *s, Py_ssize_t n, Py_ssize_t full, doubl
     }
     /* spaced dashes, " - ", as SPACED_DASH.findall counts them (matches do not overlap) */
     for (Py_ssize_t j = 0; j + 2 < n;) {
-        if (s[j] == ' ' && s[j + 1] == '-' && s[j + 2] == ' ') {
+        if (s[j] == ' ' && (s[j + 1] == '-' || s[j + 1] == SYMBOL_DASH) && s[j + 2] == ' ') {
             separators++;
             j += 3;
         } else {
@@ -177,10 +209,11 @@ static int text_row(const unsigned char *s, Py_ssize_t n, Py_ssize_t full, doubl
     double urlish = 0.0;
     if (symbols) {
         Py_ssize_t tail = n < SENTENCE_END_TAIL ? 0 : n - SENTENCE_END_TAIL, j = n;
-        while (j > tail && (s[j - 1] == '"' || s[j - 1] == '\'' || s[j - 1] == ')' || s[j - 1] == ']')) {
+        while (j > tail && is_closer(s[j - 1])) {
             j--;
         }
-        ends_sentence = (j > tail && (s[j - 1] == '.' || s[j - 1] == '!' || s[j - 1] == '?')) ? 1.0 : 0.0;
+        ends_sentence = (j > tail && (s[j - 1] == '.' || s[j - 1] == '!' || s[j - 1] == '?' || s[j - 1] == SYMBOL_ELLIPSIS))
+                        ? 1.0 : 0.0;
         ends_colon = (n > 0 && s[n - 1] == ':') ? 1.0 : 0.0;
         sentence_marks = (double)marks / (double)n_words * 5;
         sentence_marks = sentence_marks < 1.0 ? sentence_marks : 1.0;
@@ -208,7 +241,7 @@ static int text_row(const unsigned char *s, Py_ssize_t n, Py_ssize_t full, doubl
     row[11] = (n > 0 && !is_alnum(s[0])) ? 1.0 : 0.0;
     row[12] = separator_ratio;
     row[13] = urlish;
-    row[14] = (contains_lower(s, n, "(c)") || contains_lower(s, n, "copyright")
+    row[14] = (memchr(s, SYMBOL_COPYRIGHT, (size_t)n) != NULL || contains_lower(s, n, "(c)") || contains_lower(s, n, "copyright")
                || contains_lower(s, n, "all rights reserved")) ? 1.0 : 0.0;
     for (int k = 0; k < N_LENGTH_BINS; k++) {
         row[HEAD_DOUBLES + MIDDLE_DOUBLES + k] = full >= state.length_bins[k] ? 1.0 : 0.0;
@@ -222,6 +255,26 @@ static int printable_ascii(const unsigned char *s, Py_ssize_t n) {
         if (s[i] < 0x20 || s[i] > 0x7e) {
             return 0;
         }
+    }
+    return 1;
+}
+
+/* The first n characters of a text past ASCII as bytes (symbol_of's for the
+ * symbols) into out; 0 when one is neither printable ASCII nor such a symbol. */
+static int as_symbol_bytes(PyObject *text, Py_ssize_t n, unsigned char *out) {
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c >= 0x20 && c <= 0x7e) {
+            out[i] = (unsigned char)c;
+            continue;
+        }
+        int symbol = symbol_of(c);
+        if (!symbol) {
+            return 0;
+        }
+        out[i] = (unsigned char)symbol;
     }
     return 1;
 }
@@ -325,9 +378,15 @@ static PyObject *text_rows(PyObject *self, PyObject *args) {
         return NULL;
     }
     Py_ssize_t n_texts = PyList_GET_SIZE(texts);
+    unsigned char *symbols = NULL; /* a text's characters as bytes, when it is not ASCII */
     PyObject *table = PyBytes_FromStringAndSize(NULL, n_texts * ROW_DOUBLES * (Py_ssize_t)sizeof(double));
     PyObject *others = PyList_New(0);
     if (table == NULL || others == NULL) {
+        goto fail;
+    }
+    symbols = PyMem_Malloc((size_t)(sample_chars > 0 ? sample_chars : 1));
+    if (symbols == NULL) {
+        PyErr_NoMemory();
         goto fail;
     }
     double *rows = (double *)PyBytes_AS_STRING(table);
@@ -341,7 +400,7 @@ static PyObject *text_rows(PyObject *self, PyObject *args) {
         Py_ssize_t full = PyUnicode_GET_LENGTH(text);
         Py_ssize_t n = full < sample_chars ? full : sample_chars;
         const unsigned char *s = PyUnicode_IS_ASCII(text) ? (const unsigned char *)PyUnicode_DATA(text) : NULL;
-        if (s == NULL || !printable_ascii(s, n)) {
+        if (s != NULL ? !printable_ascii(s, n) : !as_symbol_bytes(text, n, symbols)) {
             PyObject *index = PyLong_FromSsize_t(t);
             if (index == NULL || PyList_Append(others, index) < 0) {
                 Py_XDECREF(index);
@@ -350,20 +409,282 @@ static PyObject *text_rows(PyObject *self, PyObject *args) {
             Py_DECREF(index);
             continue;
         }
-        if (text_row(s, n, full, rows + t * ROW_DOUBLES) < 0) {
+        if (text_row(s != NULL ? s : symbols, n, full, rows + t * ROW_DOUBLES) < 0) {
             goto fail;
         }
     }
+    PyMem_Free(symbols);
     return Py_BuildValue("(NN)", table, others);
 fail:
+    PyMem_Free(symbols);
     Py_XDECREF(table);
     Py_XDECREF(others);
     return NULL;
 }
 
+/* ---- The text line model's two logistic stages (classify._text_scores) ----
+ *
+ * A row's weighted sum is made as Python's sum(map(operator.mul, weights, row))
+ * makes it: from 0, in the row's order, plainly before Python 3.12 and with
+ * Neumaier's compensation from 3.12 on (builtins.sum changed); the products are
+ * never fused with the additions (no FMA). exp, log and log1p are the C
+ * library's, as math's. */
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("fp-contract=off")
+#elif defined(__clang__)
+#pragma clang fp contract(off)
+#endif
+
+#include <math.h>
+
+#define STAGE2_CONTEXT_DOUBLES 10
+#define NEAR_WINDOW 3
+#define WIDE_WINDOW 8
+#define FAR_WINDOW 25
+#define MASS_CAP_CHARS 1000
+#define LOGIT_MARGIN 1e-6
+#define MIN_LOGIT (-30.0)
+
+typedef struct {
+    double hi, lo;
+} Sum;
+
+static inline void sum_add(Sum *sum, double x) {
+#if PY_VERSION_HEX >= 0x030C0000
+    double t = sum->hi + x;
+    if (fabs(sum->hi) >= fabs(x)) {
+        sum->lo += (sum->hi - t) + x;
+    } else {
+        sum->lo += (x - t) + sum->hi;
+    }
+    sum->hi = t;
+#else
+    sum->hi += x;
+#endif
+}
+
+static inline double sum_value(Sum sum) {
+#if PY_VERSION_HEX >= 0x030C0000
+    if (sum.lo != 0.0 && isfinite(sum.lo)) {
+        return sum.hi + sum.lo;
+    }
+#endif
+    return sum.hi;
+}
+
+/* intercept + sum(w * x) over the pieces of a row, then the logistic. */
+static double logistic(double intercept, Sum sum) {
+    double z = intercept + sum_value(sum);
+    if (z < MIN_LOGIT) {
+        return 0.0;
+    }
+    return 1.0 / (1.0 + exp(-z));
+}
+
+static inline void dot_add(Sum *sum, const double *weights, const double *values, Py_ssize_t n) {
+    for (Py_ssize_t k = 0; k < n; k++) {
+        double product = weights[k] * values[k];
+        sum_add(sum, product);
+    }
+}
+
+/* classify._window_means: prefix sums from 0.0, then (sums[high] - sums[low]) / (high - low). */
+static void window_means(const double *values, Py_ssize_t n, Py_ssize_t half, double *sums, double *out) {
+    sums[0] = 0.0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        sums[i + 1] = sums[i] + values[i];
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t low = i - half > 0 ? i - half : 0, high = i + half + 1 < n ? i + half + 1 : n;
+        out[i] = (sums[high] - sums[low]) / (double)(high - low);
+    }
+}
+
+typedef struct {
+    Py_buffer texts, of_text, of_part, context, extra, lengths, weights1, weights2;
+    PyObject *parts;
+    Py_ssize_t n, n_texts, part_doubles, context_doubles, extra_doubles, row_doubles;
+} Page;
+
+/* Line i's stage-1 row (as classify._Rows makes it) into row. */
+static void page_row(const Page *page, Py_ssize_t i, double *row) {
+    const double *text = (const double *)page->texts.buf + ((const int *)page->of_text.buf)[i] * ROW_DOUBLES;
+    PyObject *part = PyList_GET_ITEM(page->parts, ((const int *)page->of_part.buf)[i]);
+    double *at = row;
+    memcpy(at, text, HEAD_DOUBLES * sizeof(double));
+    at += HEAD_DOUBLES;
+    memcpy(at, PyBytes_AS_STRING(part), (size_t)page->part_doubles * sizeof(double));
+    at += page->part_doubles;
+    memcpy(at, text + HEAD_DOUBLES, MIDDLE_DOUBLES * sizeof(double));
+    at += MIDDLE_DOUBLES;
+    *at++ = (double)i / (double)(page->n > 1 ? page->n - 1 : 1);
+    memcpy(at, text + HEAD_DOUBLES + MIDDLE_DOUBLES, N_LENGTH_BINS * sizeof(double));
+    at += N_LENGTH_BINS;
+    memcpy(at, (const double *)page->context.buf + i * page->context_doubles,
+           (size_t)page->context_doubles * sizeof(double));
+    at += page->context_doubles;
+    memcpy(at, (const double *)page->extra.buf + i * page->extra_doubles, (size_t)page->extra_doubles * sizeof(double));
+}
+
+static int page_check(Page *page) {
+    Py_ssize_t n = page->of_text.len / (Py_ssize_t)sizeof(int);
+    page->n = n;
+    page->n_texts = page->texts.len / (Py_ssize_t)(ROW_DOUBLES * sizeof(double));
+    if (page->of_part.len != page->of_text.len || page->lengths.len != n * (Py_ssize_t)sizeof(long)
+        || page->of_text.itemsize != sizeof(int) || page->of_part.itemsize != sizeof(int) || n == 0) {
+        PyErr_SetString(PyExc_ValueError, "linear_scores: of_text, of_part and lengths must hold one int a line");
+        return -1;
+    }
+    page->context_doubles = page->context.len / (n * (Py_ssize_t)sizeof(double));
+    page->extra_doubles = page->extra.len / (n * (Py_ssize_t)sizeof(double));
+    Py_ssize_t n_parts = PyList_GET_SIZE(page->parts);
+    page->part_doubles = n_parts ? PyBytes_GET_SIZE(PyList_GET_ITEM(page->parts, 0)) / (Py_ssize_t)sizeof(double) : 0;
+    for (Py_ssize_t k = 0; k < n_parts; k++) {
+        PyObject *part = PyList_GET_ITEM(page->parts, k);
+        if (!PyBytes_Check(part) || PyBytes_GET_SIZE(part) != page->part_doubles * (Py_ssize_t)sizeof(double)) {
+            PyErr_SetString(PyExc_ValueError, "linear_scores: parts must be bytes of one size");
+            return -1;
+        }
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int t = ((const int *)page->of_text.buf)[i], p = ((const int *)page->of_part.buf)[i];
+        if (t < 0 || t >= page->n_texts || p < 0 || p >= n_parts) {
+            PyErr_SetString(PyExc_IndexError, "linear_scores: a line's text or part is out of range");
+            return -1;
+        }
+    }
+    page->row_doubles = HEAD_DOUBLES + page->part_doubles + MIDDLE_DOUBLES + 1 + N_LENGTH_BINS
+                        + page->context_doubles + page->extra_doubles;
+    if (page->context.len != n * page->context_doubles * (Py_ssize_t)sizeof(double)
+        || page->extra.len != n * page->extra_doubles * (Py_ssize_t)sizeof(double)
+        || page->weights1.len != page->row_doubles * (Py_ssize_t)sizeof(double)
+        || page->weights2.len != (STAGE2_CONTEXT_DOUBLES + page->row_doubles) * (Py_ssize_t)sizeof(double)) {
+        PyErr_SetString(PyExc_ValueError, "linear_scores: the rows and the weights do not have one width");
+        return -1;
+    }
+    return 0;
+}
+
+/* Stage 2's context of line i (classify._stage2_rows), from stage 1's scores
+ * (first) and their window means. */
+static void stage2_context(const double *first, Py_ssize_t n, Py_ssize_t i, const double *near, const double *wide,
+                           const double *far, const double *wide_mass, double *out) {
+    double around[2 * NEAR_WINDOW];
+    for (Py_ssize_t k = 0; k < NEAR_WINDOW; k++) {
+        Py_ssize_t before = i - NEAR_WINDOW + k, after = i + 1 + k;
+        around[k] = before >= 0 ? first[before] : 0.0;
+        around[NEAR_WINDOW + k] = after < n ? first[after] : 0.0;
+    }
+    double p = first[i];
+    double kept = p > LOGIT_MARGIN ? p : LOGIT_MARGIN;
+    kept = kept < 1 - LOGIT_MARGIN ? kept : 1 - LOGIT_MARGIN;
+    double top = around[0], sum_before = around[0], sum_after = around[NEAR_WINDOW];
+    for (int k = 1; k < 2 * NEAR_WINDOW; k++) {
+        top = around[k] > top ? around[k] : top;
+    }
+    for (int k = 1; k < NEAR_WINDOW; k++) {
+        sum_before += around[k];
+        sum_after += around[NEAR_WINDOW + k];
+    }
+    Py_ssize_t high = i + WIDE_WINDOW + 1 < n ? i + WIDE_WINDOW + 1 : n, low = i - WIDE_WINDOW > 0 ? i - WIDE_WINDOW : 0;
+    out[0] = log(kept / (1 - kept));
+    out[1] = near[i];
+    out[2] = wide[i];
+    out[3] = around[NEAR_WINDOW - 1];
+    out[4] = around[NEAR_WINDOW];
+    out[5] = top;
+    out[6] = log1p(wide_mass[i] * (double)(high - low));
+    out[7] = sum_before / NEAR_WINDOW;
+    out[8] = sum_after / NEAR_WINDOW;
+    out[9] = far[i];
+}
+
+static void page_scores(const Page *page, double intercept1, double intercept2, double *row, double *first,
+                        double *work, double *out) {
+    Py_ssize_t n = page->n, width = page->row_doubles;
+    const double *w1 = page->weights1.buf, *w2 = page->weights2.buf;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Sum sum = {0.0, 0.0};
+        page_row(page, i, row);
+        dot_add(&sum, w1, row, width);
+        first[i] = logistic(intercept1, sum);
+    }
+    double *sums = work, *near = work + n + 1, *wide = near + n, *far = wide + n, *mass = far + n, *wide_mass = mass + n;
+    window_means(first, n, NEAR_WINDOW, sums, near);
+    window_means(first, n, WIDE_WINDOW, sums, wide);
+    window_means(first, n, FAR_WINDOW, sums, far);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        long chars = ((const long *)page->lengths.buf)[i];
+        mass[i] = first[i] * (double)(chars < MASS_CAP_CHARS ? chars : MASS_CAP_CHARS);
+    }
+    window_means(mass, n, WIDE_WINDOW, sums, wide_mass);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Sum sum = {0.0, 0.0};
+        double context[STAGE2_CONTEXT_DOUBLES];
+        stage2_context(first, n, i, near, wide, far, wide_mass, context);
+        dot_add(&sum, w2, context, STAGE2_CONTEXT_DOUBLES);
+        page_row(page, i, row);
+        dot_add(&sum, w2 + STAGE2_CONTEXT_DOUBLES, row, width);
+        out[i] = logistic(intercept2, sum);
+    }
+}
+
+PyDoc_STRVAR(linear_scores_doc,
+"linear_scores(texts, of_text, parts, of_part, context, extra, lengths, weights1, intercept1, weights2, intercept2)\n"
+"-> bytes\n\n"
+"A text page's line scores, one double a line: stage 1 (a logistic model,\n"
+"weights1 and intercept1) on each line's row, made of the pieces classify._Rows\n"
+"holds (texts: text_rows' table; of_text and of_part: int arrays; parts: list of\n"
+"bytes; context and extra: a fixed number of doubles a line); then stage 2 on\n"
+"stage 1's scores around each line followed by its row. lengths: each line's\n"
+"length (a long array). The numbers are Python's to the last bit.");
+
+static PyObject *linear_scores(PyObject *self, PyObject *args) {
+    Page page;
+    memset(&page, 0, sizeof(page));
+    double intercept1, intercept2;
+    if (!PyArg_ParseTuple(args, "y*y*O!y*y*y*y*y*dy*d", &page.texts, &page.of_text, &PyList_Type, &page.parts,
+                          &page.of_part, &page.context, &page.extra, &page.lengths, &page.weights1, &intercept1,
+                          &page.weights2, &intercept2)) {
+        return NULL;
+    }
+    PyObject *result = NULL;
+    double *row = NULL, *first = NULL, *work = NULL;
+    if (page_check(&page) < 0) {
+        goto done;
+    }
+    row = PyMem_Malloc((size_t)page.row_doubles * sizeof(double));
+    first = PyMem_Malloc((size_t)page.n * sizeof(double));
+    work = PyMem_Malloc((size_t)(6 * page.n + 1) * sizeof(double));
+    result = PyBytes_FromStringAndSize(NULL, page.n * (Py_ssize_t)sizeof(double));
+    if (row == NULL || first == NULL || work == NULL || result == NULL) {
+        Py_CLEAR(result);
+        PyErr_NoMemory();
+        goto done;
+    }
+    page_scores(&page, intercept1, intercept2, row, first, work, (double *)PyBytes_AS_STRING(result));
+done:
+    PyMem_Free(row);
+    PyMem_Free(first);
+    PyMem_Free(work);
+    PyBuffer_Release(&page.texts);
+    PyBuffer_Release(&page.of_text);
+    PyBuffer_Release(&page.of_part);
+    PyBuffer_Release(&page.context);
+    PyBuffer_Release(&page.extra);
+    PyBuffer_Release(&page.lengths);
+    PyBuffer_Release(&page.weights1);
+    PyBuffer_Release(&page.weights2);
+    return result;
+}
+
+/* ---- end of the line model's stages ---- */
+
 static PyMethodDef methods[] = {
     {"setup", setup, METH_VARARGS, setup_doc},
     {"text_rows", text_rows, METH_VARARGS, text_rows_doc},
+    {"linear_scores", linear_scores, METH_VARARGS, linear_scores_doc},
     {NULL, NULL, 0, NULL},
 };
 

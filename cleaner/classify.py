@@ -29,6 +29,7 @@ from typing import Any, cast
 
 from .config import CleanerConfig
 from .model import Block, BlockKind, Landmark
+from .speedups import compiled
 from .text import IGNORECASE_ODD_LETTERS, TEXTS_BATCH, words_of
 
 # Features are computed on at most this many characters of a line: every feature
@@ -213,9 +214,6 @@ _TEXT_ROW_BYTES = 8 * _TEXT_ROW_DOUBLES
 _MIDDLE_START = _HEAD.size
 _FLAGS_START = _HEAD.size + _TEXT_MIDDLE.size
 _AVERAGED = tuple(TEXT_HEAD.index(name) for name in ("log_chars", "ends_sentence", "stopwords"))
-# Set (to anything but "") in the environment, this makes cleaner ignore its
-# compiled helper, cleaner._speedups, and run its Python code alone.
-PURE_PYTHON_VARIABLE = "CLEANER_PURE_PYTHON"
 # cleaner._speedups reads math.log1p of a line's length (and of its word count)
 # from a table of this many, and asks math.log1p for a longer line's.
 LOG1P_TABLE_SIZE = 4096
@@ -230,6 +228,10 @@ def score_blocks(blocks: list[Block], config: CleanerConfig, *, html: bool = Fal
         return blocks
     stage1, stage2 = _load_model(config.html_model if html else config.line_model, html)
     comments = None if html else _CommentLines(blocks)
+    compiled = None if html else _speedups()
+    if compiled is not None and comments is not None and isinstance(stage2, partial) and stage2.func is _predict:
+        _text_scores(compiled, blocks, config, comments, stage1, stage2.args[0])
+        return blocks
     # --comments: a page's comments are its content, judged as any other text
     rows = _line_features(blocks, html, config.keep_comments, comments)
     first = list(map(partial(_predict, stage1), rows))
@@ -245,6 +247,29 @@ def score_blocks(blocks: list[Block], config: CleanerConfig, *, html: bool = Fal
     if comments is not None:
         _mark_text_comments(blocks, comments)
     return blocks
+
+
+def _text_scores(
+    compiled: ModuleType, blocks: list[Block], config: CleanerConfig, comments: _CommentLines,
+    stage1: tuple[float, list[float]], stage2: tuple[float, list[float]],
+) -> None:
+    """score_blocks on a text page whose two stages are logistic, by
+    cleaner._speedups: the rows are read from _Rows' pieces, never made, and
+    stage 2's context is worked out in C, with the same numbers."""
+    rows = _line_features(blocks, False, config.keep_comments, comments)
+    lengths = array("l", map(len, map(_TEXT, blocks)))
+    scores = compiled.linear_scores(
+        rows.texts, rows.of_text, rows.parts, rows.of_part, rows.context, rows.extra, lengths,
+        _weights(stage1), stage1[0], _weights(stage2), stage2[0],
+    )
+    del rows, lengths
+    for block, p in zip(blocks, memoryview(scores).cast("d").tolist()):
+        block.content_score = p
+    _mark_text_comments(blocks, comments)
+
+
+def _weights(model: tuple[float, list[float]]) -> array[float]:
+    return array("d", model[1])
 
 
 class _Memo(dict[Hashable, Any]):
@@ -436,14 +461,11 @@ def _python_text_rows(texts: list[str]) -> Iterator[bytes]:
 def _speedups() -> ModuleType | None:
     """cleaner._speedups, set up, where it was built and CLEANER_PURE_PYTHON
     is not set; else None (the Python code gives the same rows)."""
-    if os.environ.get(PURE_PYTHON_VARIABLE):
-        return None
-    try:
-        from . import _speedups  # type: ignore[attr-defined]
-    except ImportError:
+    _speedups = compiled()
+    if _speedups is None:
         return None
     _speedups.setup(sorted(STOPWORDS), list(map(math.log1p, range(LOG1P_TABLE_SIZE))), LENGTH_BINS, math.log1p)
-    return cast(ModuleType, _speedups)
+    return _speedups
 
 
 def _packed(rows: Iterator[bytes]) -> bytearray:
@@ -662,6 +684,7 @@ def _likely_regions(blocks: list[Block], first: list[float], floor: float = 0.0)
 # The kinds that are features, as plain names: in Python 3.11 reading a
 # member from its enum class (BlockKind.CAPTION) costs about ten times as much.
 CAPTION_KIND, DATE_KIND, BYLINE_KIND, PROMO_KIND = BlockKind.CAPTION, BlockKind.DATE, BlockKind.BYLINE, BlockKind.PROMO
+_TEXT = operator.attrgetter("text")
 # What BLOCK_PART is made from: a page has few combinations, each packed once.
 _BLOCK_KEY = operator.attrgetter("blank_before", "blank_after", "copies", "duplicate_of", "kind")
 

@@ -4,17 +4,24 @@ Python code makes, byte for byte, and CLEANER_PURE_PYTHON turns it off.
 
 from __future__ import annotations
 
+import re
+from array import array
 from collections.abc import Iterator
 from typing import Any
 from pathlib import Path
 
 import pytest
 
-from cleaner import classify
-from cleaner.classify import FEATURE_SAMPLE_CHARS, LOG1P_TABLE_SIZE, PURE_PYTHON_VARIABLE, _TEXT_ROW_BYTES
+from cleaner import CleanerConfig, classify
+from cleaner.blocks import split_blocks
+from cleaner.classify import FEATURE_SAMPLE_CHARS, LOG1P_TABLE_SIZE, _TEXT_ROW_BYTES, score_blocks
+from cleaner.dedupe import mark_duplicates
+from cleaner.read import read_input
+from cleaner.speedups import PURE_PYTHON_VARIABLE
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV_TEXT = ROOT.parent / "shared" / "eval" / "dev" / "text"
+CONFIG = CleanerConfig()
 # Lines at the edges of each feature: empty, one letter, capitals, spaced
 # dashes that overlap, "@" in every position, sentence ends behind brackets,
 # copyright in any case, URLs, past the log1p table and the sample, not ASCII.
@@ -24,7 +31,13 @@ EDGE_LINES = [
     "www.x", "1,2,3", "a|b>c/d", "Ab Cd EF gh 12 _x", "a;b; c. d! e? ", "~!#$%^&*()", "    indented code",
     "Ends with a colon:", "x" * (LOG1P_TABLE_SIZE + 1), "y" * FEATURE_SAMPLE_CHARS + " tail.",
     "The " * FEATURE_SAMPLE_CHARS, "tab\there", "line\nbreak", "café, naïve.", "\x7f", "Über alles",
+    # the symbols past ASCII that the helper reads itself
+    "Wait…", "“Quoted.”", "It’s over.’", "End…»", "a » b › c", "x • y · z", "«a» ‹b›", "a – b — c", "a –– b", "–",
+    "© 2024 News", "50 € or £40", "x@’", "’@x", "1° ± 2 × 3 ÷ 4 § ¶ ™ ® ¢ ¥ ► ‘", "Hello…world", "… ",
 ]
+# What the helper reads past ASCII (cleaner/_speedups.c, symbol_of): a text
+# of printable ASCII and these is its; any other is left to Python.
+HELPER_SYMBOLS = frozenset("…”’»•›·«‹–—©“‘►®£€¢¥°±×÷§¶™")
 
 
 def compiled_module() -> Any:
@@ -53,9 +66,49 @@ def test_each_row_is_the_python_row(source: str) -> None:
         if i not in left:
             assert rows[i * _TEXT_ROW_BYTES: (i + 1) * _TEXT_ROW_BYTES] == python[
                 i * _TEXT_ROW_BYTES: (i + 1) * _TEXT_ROW_BYTES], text[:80]
-    # what is not printable ASCII is left to Python
-    assert {texts[i] for i in others} == {t for t in texts if not (t[:FEATURE_SAMPLE_CHARS].isascii()
-                                                                   and t[:FEATURE_SAMPLE_CHARS].isprintable())}
+    # what is not printable ASCII or the helper's symbols is left to Python
+    assert {texts[i] for i in others} == {t for t in texts if not is_helpers(t[:FEATURE_SAMPLE_CHARS])}
+
+
+def is_helpers(sample: str) -> bool:
+    return all((c.isascii() and c.isprintable()) or c in HELPER_SYMBOLS for c in sample)
+
+
+def test_the_helpers_symbols_are_neither_words_nor_spaces() -> None:
+    # its symbols count as Python's code counts them only if none is a word
+    # character, a space, or a letter that lower() changes
+    for c in HELPER_SYMBOLS:
+        assert not re.match(r"[\w\s]", c) and c.isprintable() and c.lower() == c, c
+
+
+@pytest.mark.parametrize("kind", ["text", "multi"])
+def test_page_scores_are_the_python_scores(kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """linear_scores (both logistic stages of a text page, in C) gives the
+    scores, to the last bit, that the Python code gives."""
+    compiled_module()
+    paths = sorted((DEV_TEXT.parent / kind).glob("*.txt"))[:40] + sorted((ROOT / "fixtures").glob("*/input.txt"))
+    for path in paths:
+        blocks = mark_duplicates(split_blocks(read_input(path.read_bytes()), CONFIG)[0], CONFIG)
+        with_helper = [(b.content_score, b.landmarks) for b in score_blocks(blocks, CONFIG)]
+        monkeypatch.setenv(PURE_PYTHON_VARIABLE, "1")
+        classify._speedups.cache_clear()
+        try:
+            python = [(b.content_score, b.landmarks) for b in score_blocks(blocks, CONFIG)]
+        finally:
+            monkeypatch.delenv(PURE_PYTHON_VARIABLE)
+            classify._speedups.cache_clear()
+        assert with_helper == python, path.name
+
+
+def test_linear_scores_refuses_pieces_of_other_widths() -> None:
+    module = compiled_module()
+    rows, _ = module.text_rows(["One line."], FEATURE_SAMPLE_CHARS)
+    ints, part = array("i", [0]), [bytes(8 * 8)]
+    with pytest.raises(ValueError):
+        module.linear_scores(rows, ints, part, ints, bytes(8), bytes(0), array("l", [9]), bytes(8), 0.0, bytes(8), 0.0)
+    with pytest.raises(IndexError):
+        module.linear_scores(rows, array("i", [1]), part, ints, bytes(8), bytes(0), array("l", [9]),
+                             bytes(8 * 30), 0.0, bytes(8 * 40), 0.0)
 
 
 def test_the_environment_variable_turns_it_off(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -67,3 +120,4 @@ def test_the_environment_variable_turns_it_off(monkeypatch: pytest.MonkeyPatch) 
         assert bytes(table) == b"".join(classify._python_text_rows(EDGE_LINES))
     finally:
         classify._speedups.cache_clear()  # asked again once the environment is as it was
+
