@@ -681,10 +681,392 @@ done:
 
 /* ---- end of the line model's stages ---- */
 
+/* ---- Near-duplicate candidates (dedupe._candidates) ----
+ *
+ * A match key's tokens are its runs of characters between single spaces
+ * (str.split(" ")), those of at least min_chars characters, each once. A key's
+ * candidates are the earlier keys that share one of its rarest tokens. */
+
+typedef struct {
+    Py_ssize_t *items;
+    Py_ssize_t n, room;
+} Indexes;
+
+/* Room for one more item in *items (n of them, room for *room): doubled when full. */
+static int make_room(void **items, Py_ssize_t n, Py_ssize_t *room, size_t item_size) {
+    if (n < *room) {
+        return 0;
+    }
+    Py_ssize_t more = *room ? *room * 2 : 8;
+    void *grown = PyMem_Realloc(*items, (size_t)more * item_size);
+    if (grown == NULL) {
+        return -1;
+    }
+    *items = grown;
+    *room = more;
+    return 0;
+}
+
+static int indexes_add(Indexes *list, Py_ssize_t value) {
+    if (make_room((void **)&list->items, list->n, &list->room, sizeof(Py_ssize_t)) < 0) {
+        return -1;
+    }
+    list->items[list->n++] = value;
+    return 0;
+}
+
+typedef struct {
+    const void *data; /* the key's characters */
+    int kind;         /* their PyUnicode kind */
+    Py_ssize_t start, length;
+    Py_hash_t hash;
+    Py_ssize_t lines; /* how many keys hold it */
+    Indexes posting;  /* the keys indexed under it, in order */
+} Token;
+
+typedef struct {
+    Token *tokens;
+    Py_ssize_t n_tokens, room;
+    Py_ssize_t *slots; /* open addressing: a token's index + 1, 0 when free */
+    size_t mask;
+} Tokens;
+
+static Py_hash_t token_hash(const void *data, int kind, Py_ssize_t start, Py_ssize_t length) {
+    Py_uhash_t h = 1469598103934665603ULL;
+    for (Py_ssize_t k = start; k < start + length; k++) {
+        h = (h ^ (Py_uhash_t)PyUnicode_READ(kind, data, k)) * 1099511628211ULL;
+    }
+    return (Py_hash_t)h;
+}
+
+/* Python's order of two tokens (code point by code point, a prefix first). */
+static int token_compare(const Token *a, const Token *b) {
+    Py_ssize_t n = a->length < b->length ? a->length : b->length;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        Py_UCS4 x = PyUnicode_READ(a->kind, a->data, a->start + k), y = PyUnicode_READ(b->kind, b->data, b->start + k);
+        if (x != y) {
+            return x < y ? -1 : 1;
+        }
+    }
+    return (a->length > b->length) - (a->length < b->length);
+}
+
+static int token_equal(const Token *a, const void *data, int kind, Py_ssize_t start, Py_ssize_t length) {
+    if (a->length != length) {
+        return 0;
+    }
+    for (Py_ssize_t k = 0; k < length; k++) {
+        if (PyUnicode_READ(a->kind, a->data, a->start + k) != PyUnicode_READ(kind, data, start + k)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int tokens_grow(Tokens *table) {
+    size_t size = table->mask ? (table->mask + 1) * 2 : 1024;
+    Py_ssize_t *slots = PyMem_Calloc(size, sizeof(Py_ssize_t));
+    if (slots == NULL) {
+        return -1;
+    }
+    for (Py_ssize_t t = 0; t < table->n_tokens; t++) {
+        size_t at = (size_t)table->tokens[t].hash & (size - 1);
+        while (slots[at]) {
+            at = (at + 1) & (size - 1);
+        }
+        slots[at] = t + 1;
+    }
+    PyMem_Free(table->slots);
+    table->slots = slots;
+    table->mask = size - 1;
+    return 0;
+}
+
+/* The index of a token (added if new), or -1 when memory ran out. */
+static Py_ssize_t tokens_find(Tokens *table, const void *data, int kind, Py_ssize_t start, Py_ssize_t length) {
+    if ((size_t)(table->n_tokens + 1) * 2 > table->mask && tokens_grow(table) < 0) {
+        return -1;
+    }
+    Py_hash_t hash = token_hash(data, kind, start, length);
+    size_t at = (size_t)hash & table->mask;
+    while (table->slots[at]) {
+        Token *token = &table->tokens[table->slots[at] - 1];
+        if (token->hash == hash && token_equal(token, data, kind, start, length)) {
+            return table->slots[at] - 1;
+        }
+        at = (at + 1) & table->mask;
+    }
+    if (make_room((void **)&table->tokens, table->n_tokens, &table->room, sizeof(Token)) < 0) {
+        return -1;
+    }
+    Token *token = &table->tokens[table->n_tokens];
+    memset(token, 0, sizeof(Token));
+    token->data = data;
+    token->kind = kind;
+    token->start = start;
+    token->length = length;
+    token->hash = hash;
+    table->slots[at] = table->n_tokens + 1;
+    return table->n_tokens++;
+}
+
+static void tokens_free(Tokens *table) {
+    for (Py_ssize_t t = 0; t < table->n_tokens; t++) {
+        PyMem_Free(table->tokens[t].posting.items);
+    }
+    PyMem_Free(table->tokens);
+    PyMem_Free(table->slots);
+}
+
+/* Each key's distinct tokens (of_key[starts[j]:starts[j+1]]) and each token's line count. */
+static int key_tokens(PyObject *keys, Py_ssize_t min_chars, Tokens *table, Indexes *of_key, Py_ssize_t *starts) {
+    Py_ssize_t n_keys = PyList_GET_SIZE(keys);
+    for (Py_ssize_t j = 0; j < n_keys; j++) {
+        PyObject *key = PyList_GET_ITEM(keys, j);
+        starts[j] = of_key->n;
+        int kind = PyUnicode_KIND(key);
+        const void *data = PyUnicode_DATA(key);
+        Py_ssize_t n = PyUnicode_GET_LENGTH(key), start = 0;
+        for (Py_ssize_t k = 0; k <= n; k++) {
+            if (k < n && PyUnicode_READ(kind, data, k) != ' ') {
+                continue;
+            }
+            if (k - start >= min_chars) {
+                Py_ssize_t t = tokens_find(table, data, kind, start, k - start);
+                if (t < 0) {
+                    return -1;
+                }
+                Token *token = &table->tokens[t];
+                if (token->posting.n == 0 || token->posting.items[token->posting.n - 1] != j) {
+                    /* first time in this key: counted once; the posting is cleared below */
+                    if (indexes_add(&token->posting, j) < 0 || indexes_add(of_key, t) < 0) {
+                        return -1;
+                    }
+                    token->lines++;
+                }
+            }
+            start = k + 1;
+        }
+    }
+    starts[n_keys] = of_key->n;
+    for (Py_ssize_t t = 0; t < table->n_tokens; t++) {
+        table->tokens[t].posting.n = 0;
+    }
+    return 0;
+}
+
+static const Tokens *sorting_table;
+
+static int by_rarity(const void *a, const void *b) {
+    const Token *x = &sorting_table->tokens[*(const Py_ssize_t *)a], *y = &sorting_table->tokens[*(const Py_ssize_t *)b];
+    if (x->lines != y->lines) {
+        return x->lines < y->lines ? -1 : 1;
+    }
+    return token_compare(x, y);
+}
+
+/* Each key's candidates, after key_tokens: starts (n_keys + 1) into found. */
+static int key_candidates(Py_ssize_t n_keys, Py_ssize_t n_rare, Py_ssize_t max_lines, Tokens *table,
+                          Indexes *of_key, const Py_ssize_t *token_starts, Py_ssize_t *seen, Indexes *found,
+                          Py_ssize_t *starts) {
+    sorting_table = table;
+    for (Py_ssize_t j = 0; j < n_keys; j++) {
+        starts[j] = found->n;
+        Py_ssize_t *ids = of_key->items + token_starts[j], n_ids = token_starts[j + 1] - token_starts[j], ones = 0;
+        for (Py_ssize_t k = 0; k < n_ids; k++) {
+            ones += table->tokens[ids[k]].lines == 1;
+        }
+        if (ones >= n_rare) {
+            continue; /* its rarest tokens are on no other line: no candidate, and no one's */
+        }
+        qsort(ids, (size_t)n_ids, sizeof(Py_ssize_t), by_rarity);
+        Py_ssize_t n_kept = n_ids < n_rare ? n_ids : n_rare;
+        for (Py_ssize_t k = 0; k < n_kept; k++) {
+            Token *token = &table->tokens[ids[k]];
+            if (token->lines <= 1 || token->lines > max_lines) {
+                continue;
+            }
+            for (Py_ssize_t p = 0; p < token->posting.n; p++) {
+                Py_ssize_t other = token->posting.items[p];
+                if (seen[other] != j + 1) {
+                    seen[other] = j + 1;
+                    if (indexes_add(found, other) < 0) {
+                        return -1;
+                    }
+                }
+            }
+        }
+        for (Py_ssize_t k = 0; k < n_kept; k++) {
+            Token *token = &table->tokens[ids[k]];
+            if (token->lines > 1 && token->lines <= max_lines && indexes_add(&token->posting, j) < 0) {
+                return -1;
+            }
+        }
+    }
+    starts[n_keys] = found->n;
+    return 0;
+}
+
+static PyObject *as_int_bytes(const Py_ssize_t *values, Py_ssize_t n) {
+    PyObject *out = PyBytes_FromStringAndSize(NULL, n * (Py_ssize_t)sizeof(int));
+    if (out != NULL) {
+        int *at = (int *)PyBytes_AS_STRING(out);
+        for (Py_ssize_t k = 0; k < n; k++) {
+            at[k] = (int)values[k];
+        }
+    }
+    return out;
+}
+
+PyDoc_STRVAR(near_candidates_doc,
+"near_candidates(keys, min_chars, n_rare, max_lines) -> (bytes, bytes)\n\n"
+"The earlier keys each match key is compared with (dedupe._candidates): those\n"
+"indexed under one of its n_rare rarest tokens (by how many keys hold them, then\n"
+"in Python's order) held by more than one and at most max_lines keys, each once,\n"
+"in order. As two int arrays: starts (len(keys) + 1) and the candidates, key j's\n"
+"being candidates[starts[j]:starts[j + 1]].");
+
+static PyObject *near_candidates(PyObject *self, PyObject *args) {
+    PyObject *keys;
+    Py_ssize_t min_chars, n_rare, max_lines;
+    if (!PyArg_ParseTuple(args, "O!nnn", &PyList_Type, &keys, &min_chars, &n_rare, &max_lines)) {
+        return NULL;
+    }
+    Py_ssize_t n_keys = PyList_GET_SIZE(keys);
+    if (n_keys >= INT_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "near_candidates: too many keys");
+        return NULL;
+    }
+    for (Py_ssize_t j = 0; j < n_keys; j++) {
+        if (!PyUnicode_Check(PyList_GET_ITEM(keys, j))) {
+            PyErr_SetString(PyExc_TypeError, "keys must be str");
+            return NULL;
+        }
+    }
+    Tokens table = {0};
+    Indexes of_key = {0}, found = {0};
+    PyObject *result = NULL;
+    Py_ssize_t *token_starts = PyMem_Calloc((size_t)n_keys + 1, sizeof(Py_ssize_t));
+    Py_ssize_t *seen = PyMem_Calloc((size_t)n_keys + 1, sizeof(Py_ssize_t));
+    Py_ssize_t *starts = PyMem_Calloc((size_t)n_keys + 1, sizeof(Py_ssize_t));
+    if (token_starts == NULL || seen == NULL || starts == NULL
+        || key_tokens(keys, min_chars, &table, &of_key, token_starts) < 0
+        || key_candidates(n_keys, n_rare, max_lines, &table, &of_key, token_starts, seen, &found, starts) < 0) {
+        PyErr_NoMemory();
+    } else {
+        result = Py_BuildValue("(NN)", as_int_bytes(starts, n_keys + 1), as_int_bytes(found.items, found.n));
+    }
+    tokens_free(&table);
+    PyMem_Free(of_key.items);
+    PyMem_Free(found.items);
+    PyMem_Free(token_starts);
+    PyMem_Free(seen);
+    PyMem_Free(starts);
+    return result;
+}
+
+/* Whether key j may be a concatenation (dedupe._may_be_concatenations): at
+ * least min_ratio of its word n-grams are made of words earlier keys hold.
+ * Each word is looked up, then all are marked seen (Token.lines 1). */
+static int may_concatenate(Tokens *table, PyObject *key, Py_ssize_t min_words, Py_ssize_t gram_words, double min_ratio,
+                           int asked, Py_ssize_t *ids, int *result) {
+    int kind = PyUnicode_KIND(key);
+    const void *data = PyUnicode_DATA(key);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(key), start = 0, n_words = 0, run = 0, grams = 0;
+    for (Py_ssize_t k = 0; k <= n; k++) {
+        if (k < n && PyUnicode_READ(kind, data, k) != ' ') {
+            continue;
+        }
+        if (k > start) {
+            Py_ssize_t t = tokens_find(table, data, kind, start, k - start);
+            if (t < 0) {
+                return -1;
+            }
+            ids[n_words++] = t;
+            run = table->tokens[t].lines ? run + 1 : 0;
+            grams += run >= gram_words;
+        }
+        start = k + 1;
+    }
+    *result = asked && n_words >= min_words && (double)grams >= min_ratio * (double)(n_words - gram_words + 1);
+    for (Py_ssize_t w = 0; w < n_words; w++) {
+        table->tokens[ids[w]].lines = 1;
+    }
+    return 0;
+}
+
+PyDoc_STRVAR(concatenation_candidates_doc,
+"concatenation_candidates(keys, asked, min_words, gram_words, min_ratio) -> list[int]\n\n"
+"The indexes of the keys asked (asked[j] nonzero) of at least min_words words\n"
+"at least min_ratio of whose\n"
+"word gram_words-grams are made of words the keys before them hold: those\n"
+"that may be concatenations of earlier keys (dedupe._may_be_concatenations).");
+
+static PyObject *concatenation_candidates(PyObject *self, PyObject *args) {
+    PyObject *keys;
+    Py_buffer asked;
+    Py_ssize_t min_words, gram_words;
+    double min_ratio;
+    if (!PyArg_ParseTuple(args, "O!y*nnd", &PyList_Type, &keys, &asked, &min_words, &gram_words, &min_ratio)) {
+        return NULL;
+    }
+    Py_ssize_t n_keys = PyList_GET_SIZE(keys), longest = 0, last = -1;
+    PyObject *found = NULL;
+    Py_ssize_t *ids = NULL;
+    Tokens table = {0};
+    if (asked.len != n_keys) {
+        PyErr_SetString(PyExc_ValueError, "concatenation_candidates: one asked byte a key");
+        goto done;
+    }
+    for (Py_ssize_t j = 0; j < n_keys; j++) {
+        PyObject *key = PyList_GET_ITEM(keys, j);
+        if (!PyUnicode_Check(key)) {
+            PyErr_SetString(PyExc_TypeError, "keys must be str");
+            goto done;
+        }
+        longest = PyUnicode_GET_LENGTH(key) > longest ? PyUnicode_GET_LENGTH(key) : longest;
+        last = ((const char *)asked.buf)[j] ? j : last;
+    }
+    ids = PyMem_Malloc((size_t)(longest / 2 + 1) * sizeof(Py_ssize_t));
+    found = PyList_New(0);
+    if (ids == NULL || found == NULL) {
+        Py_CLEAR(found);
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t j = 0; j <= last; j++) {
+        int may = 0;
+        if (may_concatenate(&table, PyList_GET_ITEM(keys, j), min_words, gram_words, min_ratio,
+                            ((const char *)asked.buf)[j], ids, &may) < 0) {
+            Py_CLEAR(found);
+            PyErr_NoMemory();
+            goto done;
+        }
+        if (may) {
+            PyObject *index = PyLong_FromSsize_t(j);
+            if (index == NULL || PyList_Append(found, index) < 0) {
+                Py_XDECREF(index);
+                Py_CLEAR(found);
+                goto done;
+            }
+            Py_DECREF(index);
+        }
+    }
+done:
+    tokens_free(&table);
+    PyMem_Free(ids);
+    PyBuffer_Release(&asked);
+    return found;
+}
+
+/* ---- end of the near-duplicate candidates ---- */
+
 static PyMethodDef methods[] = {
     {"setup", setup, METH_VARARGS, setup_doc},
     {"text_rows", text_rows, METH_VARARGS, text_rows_doc},
     {"linear_scores", linear_scores, METH_VARARGS, linear_scores_doc},
+    {"near_candidates", near_candidates, METH_VARARGS, near_candidates_doc},
+    {"concatenation_candidates", concatenation_candidates, METH_VARARGS, concatenation_candidates_doc},
     {NULL, NULL, 0, NULL},
 };
 

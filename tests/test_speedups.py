@@ -12,12 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from cleaner import CleanerConfig, classify
+from cleaner import CleanerConfig, classify, dedupe
 from cleaner.blocks import split_blocks
 from cleaner.classify import FEATURE_SAMPLE_CHARS, LOG1P_TABLE_SIZE, _TEXT_ROW_BYTES, score_blocks
 from cleaner.dedupe import mark_duplicates
+from cleaner.model import Block
 from cleaner.read import read_input
 from cleaner.speedups import PURE_PYTHON_VARIABLE
+from cleaner.text import match_keys
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV_TEXT = ROOT.parent / "shared" / "eval" / "dev" / "text"
@@ -121,3 +123,46 @@ def test_the_environment_variable_turns_it_off(monkeypatch: pytest.MonkeyPatch) 
     finally:
         classify._speedups.cache_clear()  # asked again once the environment is as it was
 
+
+@pytest.mark.parametrize("kind", ["text", "multi"])
+def test_near_duplicate_candidates_are_the_python_ones(kind: str) -> None:
+    """near_candidates (dedupe's blocking in C) finds each line's candidates,
+    in the order the Python code finds them."""
+    module = compiled_module()
+    paths = sorted((DEV_TEXT.parent / kind).glob("*.txt"))[:60] + sorted((ROOT / "fixtures").glob("*/input.txt"))
+    for path in paths:
+        blocks = mark_duplicates(split_blocks(read_input(path.read_bytes()), CONFIG)[0], CONFIG)
+        candidates = [b for b in blocks if len(b.norm) >= CONFIG.fuzzy_min_chars]
+        python = [(b.index, others) for b, others in dedupe._python_candidates(candidates, CONFIG)]
+        assert [(b.index, others) for b, others in dedupe._candidates(candidates, CONFIG)] == python, path.name
+    # tokens past ASCII, tokens too short, a line of tokens no other line holds, repeats
+    keys = ["naïve café über", "café über naïve", "ab cd ef", "ab cd ef", "solo tokens only", "zzz yyy café",
+            "", "  double  spaces  café", "über über über"]
+    starts, found = (list(memoryview(x).cast("i")) for x in module.near_candidates(keys, 3, 4, 40))
+    expected = {j: others for j, others in _python_candidate_positions(keys)}
+    assert {j: found[starts[j]: starts[j + 1]] for j in range(len(keys)) if starts[j] < starts[j + 1]} == expected
+
+
+def _python_candidate_positions(keys: list[str]) -> Iterator[tuple[int, list[int]]]:
+    blocks = [Block(index=i, text=key, line=i + 1) for i, key in enumerate(keys)]
+    for block in blocks:
+        block.norm = block.text
+    for block, others in dedupe._python_candidates(blocks, CONFIG):
+        yield block.index, others
+
+
+@pytest.mark.parametrize("min_ratio", [0.8, 0.5, 0.2])
+def test_concatenation_candidates_are_the_python_ones(min_ratio: float, monkeypatch: pytest.MonkeyPatch) -> None:
+    """concatenation_candidates (which long lines may be made of earlier ones,
+    in C) gives the Python code's lines, at any ratio."""
+    compiled_module()
+    config = CleanerConfig(concatenation_min_words=10, concatenation_min_ratio=min_ratio)
+    for path in sorted(DEV_TEXT.glob("*.txt"))[:40] + sorted((ROOT / "fixtures").glob("*/input.txt")):
+        blocks = split_blocks(read_input(path.read_bytes()), CONFIG)[0]
+        for block, key in zip(blocks, match_keys([b.text for b in blocks])):
+            block.norm = key
+        with_helper = dedupe._concatenation_candidates(blocks, config)
+        monkeypatch.setenv(PURE_PYTHON_VARIABLE, "1")
+        python = dedupe._concatenation_candidates(blocks, config)
+        monkeypatch.delenv(PURE_PYTHON_VARIABLE)
+        assert with_helper == python, path.name
