@@ -445,6 +445,12 @@ fail:
 #define MASS_CAP_CHARS 1000
 #define LOGIT_MARGIN 1e-6
 #define MIN_LOGIT (-30.0)
+/* classify's LONG_LINE_CHARS, MAX_DISTANCE, EDGE_MASS_RATIO; and its
+ * CONTEXT_FEATURES and TEXT_FEATURES, in a row */
+#define LONG_LINE_CHARS 120
+#define MAX_DISTANCE 30
+#define EDGE_MASS_RATIO 0.02
+#define CONTEXT_DOUBLES 14
 
 typedef struct {
     double hi, lo;
@@ -489,25 +495,99 @@ static inline void dot_add(Sum *sum, const double *weights, const double *values
     }
 }
 
-/* classify._window_means: prefix sums from 0.0, then (sums[high] - sums[low]) / (high - low). */
-static void window_means(const double *values, Py_ssize_t n, Py_ssize_t half, double *sums, double *out) {
+/* The prefix sums of values (classify._prefix_sums): sums[0] = 0.0, then each added. */
+static void prefix_sums(const double *values, Py_ssize_t n, double *sums) {
     sums[0] = 0.0;
     for (Py_ssize_t i = 0; i < n; i++) {
         sums[i + 1] = sums[i] + values[i];
     }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_ssize_t low = i - half > 0 ? i - half : 0, high = i + half + 1 < n ? i + half + 1 : n;
-        out[i] = (sums[high] - sums[low]) / (double)(high - low);
-    }
 }
 
+/* classify._window_means at i, from the values' prefix sums. */
+static inline double window_mean(const double *sums, Py_ssize_t n, Py_ssize_t i, Py_ssize_t half) {
+    Py_ssize_t low = i - half > 0 ? i - half : 0, high = i + half + 1 < n ? i + half + 1 : n;
+    return (sums[high] - sums[low]) / (double)(high - low);
+}
+
+/* The columns a text page's context features are read from: the prefix sums
+ * of the averaged text features, margins and comment stamps, and each line's
+ * distance to a long line and the prose before it (classify._context_features,
+ * _text_extra_features). */
+enum { LOG_CHARS, ENDS, STOPS, BLANKS, STAMPS, PROSE, N_COLUMNS };
+static const int AVERAGED[3] = {0, 2, 6}; /* classify._AVERAGED: log_chars, ends_sentence, stopwords */
+
 typedef struct {
-    Py_buffer texts, of_text, of_part, context, extra, lengths, weights1, weights2;
+    Py_buffer texts, of_text, of_part, blank, stamps, lengths, weights1, weights2;
     PyObject *parts;
-    Py_ssize_t n, n_texts, part_doubles, context_doubles, extra_doubles, row_doubles;
+    Py_ssize_t n, n_texts, part_doubles, row_doubles, after_comments;
+    double *sums[N_COLUMNS]; /* n + 1 each */
+    int *distance;
+    double total_mass;
 } Page;
 
-/* Line i's stage-1 row (as classify._Rows makes it) into row. */
+static int page_columns(Page *page, double *values) {
+    Py_ssize_t n = page->n;
+    const int *of_text = page->of_text.buf;
+    const unsigned char *blank = page->blank.buf, *stamps = page->stamps.buf;
+    const long *lengths = page->lengths.buf;
+    for (int c = 0; c < 3; c++) {
+        for (Py_ssize_t i = 0; i < n; i++) {
+            values[i] = ((const double *)page->texts.buf)[of_text[i] * ROW_DOUBLES + AVERAGED[c]];
+        }
+        prefix_sums(values, n, page->sums[c]);
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        values[i] = blank[i] ? 1.0 : 0.0;
+    }
+    prefix_sums(values, n, page->sums[BLANKS]);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        values[i] = stamps[i] ? 1.0 : 0.0;
+    }
+    prefix_sums(values, n, page->sums[STAMPS]);
+    Sum total = {0.0, 0.0};
+    for (Py_ssize_t i = 0; i < n; i++) {
+        values[i] = lengths[i] >= LONG_LINE_CHARS ? (double)lengths[i] : 0.0;
+        sum_add(&total, values[i]);
+    }
+    prefix_sums(values, n, page->sums[PROSE]);
+    page->total_mass = sum_value(total) != 0.0 ? sum_value(total) : 1.0;
+    /* classify._distance_to_long */
+    Py_ssize_t last = -MAX_DISTANCE - 1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        last = lengths[i] >= LONG_LINE_CHARS ? i : last;
+        page->distance[i] = (int)(i - last < MAX_DISTANCE ? i - last : MAX_DISTANCE);
+    }
+    last = n + MAX_DISTANCE + 1;
+    for (Py_ssize_t i = n - 1; i >= 0; i--) {
+        last = lengths[i] >= LONG_LINE_CHARS ? i : last;
+        page->distance[i] = (int)(last - i < page->distance[i] ? last - i : page->distance[i]);
+    }
+    return 0;
+}
+
+/* Line i's context and extra features (CONTEXT_FEATURES, TEXT_FEATURES). */
+static void page_context(const Page *page, Py_ssize_t i, double *at) {
+    Py_ssize_t n = page->n;
+    double *const *sums = page->sums;
+    double before = sums[PROSE][i] / page->total_mass;
+    double after = (page->total_mass - sums[PROSE][i + 1]) / page->total_mass;
+    at[0] = window_mean(sums[LOG_CHARS], n, i, NEAR_WINDOW);
+    at[1] = window_mean(sums[ENDS], n, i, NEAR_WINDOW);
+    at[2] = window_mean(sums[STOPS], n, i, NEAR_WINDOW);
+    at[3] = window_mean(sums[BLANKS], n, i, NEAR_WINDOW);
+    at[4] = window_mean(sums[LOG_CHARS], n, i, WIDE_WINDOW);
+    at[5] = window_mean(sums[ENDS], n, i, WIDE_WINDOW);
+    at[6] = log1p((double)page->distance[i]);
+    at[7] = before;
+    at[8] = after;
+    at[9] = before < EDGE_MASS_RATIO ? 1.0 : 0.0;
+    at[10] = after < EDGE_MASS_RATIO ? 1.0 : 0.0;
+    at[11] = window_mean(sums[STAMPS], n, i, NEAR_WINDOW);
+    at[12] = window_mean(sums[STAMPS], n, i, WIDE_WINDOW);
+    at[13] = i > page->after_comments ? 1.0 : 0.0;
+}
+
+/* Line i's stage-1 row (OWN_FEATURES, CONTEXT_FEATURES, TEXT_FEATURES) into row. */
 static void page_row(const Page *page, Py_ssize_t i, double *row) {
     const double *text = (const double *)page->texts.buf + ((const int *)page->of_text.buf)[i] * ROW_DOUBLES;
     PyObject *part = PyList_GET_ITEM(page->parts, ((const int *)page->of_part.buf)[i]);
@@ -521,10 +601,7 @@ static void page_row(const Page *page, Py_ssize_t i, double *row) {
     *at++ = (double)i / (double)(page->n > 1 ? page->n - 1 : 1);
     memcpy(at, text + HEAD_DOUBLES + MIDDLE_DOUBLES, N_LENGTH_BINS * sizeof(double));
     at += N_LENGTH_BINS;
-    memcpy(at, (const double *)page->context.buf + i * page->context_doubles,
-           (size_t)page->context_doubles * sizeof(double));
-    at += page->context_doubles;
-    memcpy(at, (const double *)page->extra.buf + i * page->extra_doubles, (size_t)page->extra_doubles * sizeof(double));
+    page_context(page, i, at);
 }
 
 static int page_check(Page *page) {
@@ -532,12 +609,11 @@ static int page_check(Page *page) {
     page->n = n;
     page->n_texts = page->texts.len / (Py_ssize_t)(ROW_DOUBLES * sizeof(double));
     if (page->of_part.len != page->of_text.len || page->lengths.len != n * (Py_ssize_t)sizeof(long)
+        || page->blank.len != n || page->stamps.len != n
         || page->of_text.itemsize != sizeof(int) || page->of_part.itemsize != sizeof(int) || n == 0) {
-        PyErr_SetString(PyExc_ValueError, "linear_scores: of_text, of_part and lengths must hold one int a line");
+        PyErr_SetString(PyExc_ValueError, "linear_scores: of_text, of_part, blank, stamps and lengths: one a line");
         return -1;
     }
-    page->context_doubles = page->context.len / (n * (Py_ssize_t)sizeof(double));
-    page->extra_doubles = page->extra.len / (n * (Py_ssize_t)sizeof(double));
     Py_ssize_t n_parts = PyList_GET_SIZE(page->parts);
     page->part_doubles = n_parts ? PyBytes_GET_SIZE(PyList_GET_ITEM(page->parts, 0)) / (Py_ssize_t)sizeof(double) : 0;
     for (Py_ssize_t k = 0; k < n_parts; k++) {
@@ -554,11 +630,8 @@ static int page_check(Page *page) {
             return -1;
         }
     }
-    page->row_doubles = HEAD_DOUBLES + page->part_doubles + MIDDLE_DOUBLES + 1 + N_LENGTH_BINS
-                        + page->context_doubles + page->extra_doubles;
-    if (page->context.len != n * page->context_doubles * (Py_ssize_t)sizeof(double)
-        || page->extra.len != n * page->extra_doubles * (Py_ssize_t)sizeof(double)
-        || page->weights1.len != page->row_doubles * (Py_ssize_t)sizeof(double)
+    page->row_doubles = HEAD_DOUBLES + page->part_doubles + MIDDLE_DOUBLES + 1 + N_LENGTH_BINS + CONTEXT_DOUBLES;
+    if (page->weights1.len != page->row_doubles * (Py_ssize_t)sizeof(double)
         || page->weights2.len != (STAGE2_CONTEXT_DOUBLES + page->row_doubles) * (Py_ssize_t)sizeof(double)) {
         PyErr_SetString(PyExc_ValueError, "linear_scores: the rows and the weights do not have one width");
         return -1;
@@ -567,9 +640,10 @@ static int page_check(Page *page) {
 }
 
 /* Stage 2's context of line i (classify._stage2_rows), from stage 1's scores
- * (first) and their window means. */
-static void stage2_context(const double *first, Py_ssize_t n, Py_ssize_t i, const double *near, const double *wide,
-                           const double *far, const double *wide_mass, double *out) {
+ * (first) and the prefix sums of them (near, wide, far: the same sums) and of
+ * their masses. */
+static void stage2_context(const double *first, Py_ssize_t n, Py_ssize_t i, const double *sums,
+                           const double *mass_sums, double *out) {
     double around[2 * NEAR_WINDOW];
     for (Py_ssize_t k = 0; k < NEAR_WINDOW; k++) {
         Py_ssize_t before = i - NEAR_WINDOW + k, after = i + 1 + k;
@@ -589,17 +663,18 @@ static void stage2_context(const double *first, Py_ssize_t n, Py_ssize_t i, cons
     }
     Py_ssize_t high = i + WIDE_WINDOW + 1 < n ? i + WIDE_WINDOW + 1 : n, low = i - WIDE_WINDOW > 0 ? i - WIDE_WINDOW : 0;
     out[0] = log(kept / (1 - kept));
-    out[1] = near[i];
-    out[2] = wide[i];
+    out[1] = window_mean(sums, n, i, NEAR_WINDOW);
+    out[2] = window_mean(sums, n, i, WIDE_WINDOW);
     out[3] = around[NEAR_WINDOW - 1];
     out[4] = around[NEAR_WINDOW];
     out[5] = top;
-    out[6] = log1p(wide_mass[i] * (double)(high - low));
+    out[6] = log1p(window_mean(mass_sums, n, i, WIDE_WINDOW) * (double)(high - low));
     out[7] = sum_before / NEAR_WINDOW;
     out[8] = sum_after / NEAR_WINDOW;
-    out[9] = far[i];
+    out[9] = window_mean(sums, n, i, FAR_WINDOW);
 }
 
+/* Both stages; work: 2 * (n + 1) doubles. */
 static void page_scores(const Page *page, double intercept1, double intercept2, double *row, double *first,
                         double *work, double *out) {
     Py_ssize_t n = page->n, width = page->row_doubles;
@@ -610,19 +685,17 @@ static void page_scores(const Page *page, double intercept1, double intercept2, 
         dot_add(&sum, w1, row, width);
         first[i] = logistic(intercept1, sum);
     }
-    double *sums = work, *near = work + n + 1, *wide = near + n, *far = wide + n, *mass = far + n, *wide_mass = mass + n;
-    window_means(first, n, NEAR_WINDOW, sums, near);
-    window_means(first, n, WIDE_WINDOW, sums, wide);
-    window_means(first, n, FAR_WINDOW, sums, far);
+    double *sums = work, *mass_sums = work + n + 1;
+    prefix_sums(first, n, sums);
     for (Py_ssize_t i = 0; i < n; i++) {
         long chars = ((const long *)page->lengths.buf)[i];
-        mass[i] = first[i] * (double)(chars < MASS_CAP_CHARS ? chars : MASS_CAP_CHARS);
+        out[i] = first[i] * (double)(chars < MASS_CAP_CHARS ? chars : MASS_CAP_CHARS); /* out: the masses, for now */
     }
-    window_means(mass, n, WIDE_WINDOW, sums, wide_mass);
+    prefix_sums(out, n, mass_sums);
     for (Py_ssize_t i = 0; i < n; i++) {
         Sum sum = {0.0, 0.0};
         double context[STAGE2_CONTEXT_DOUBLES];
-        stage2_context(first, n, i, near, wide, far, wide_mass, context);
+        stage2_context(first, n, i, sums, mass_sums, context);
         dot_add(&sum, w2, context, STAGE2_CONTEXT_DOUBLES);
         page_row(page, i, row);
         dot_add(&sum, w2 + STAGE2_CONTEXT_DOUBLES, row, width);
@@ -631,22 +704,24 @@ static void page_scores(const Page *page, double intercept1, double intercept2, 
 }
 
 PyDoc_STRVAR(linear_scores_doc,
-"linear_scores(texts, of_text, parts, of_part, context, extra, lengths, weights1, intercept1, weights2, intercept2)\n"
-"-> bytes\n\n"
+"linear_scores(texts, of_text, parts, of_part, blank, stamps, after_comments, lengths,\n"
+"              weights1, intercept1, weights2, intercept2) -> bytes\n\n"
 "A text page's line scores, one double a line: stage 1 (a logistic model,\n"
-"weights1 and intercept1) on each line's row, made of the pieces classify._Rows\n"
-"holds (texts: text_rows' table; of_text and of_part: int arrays; parts: list of\n"
-"bytes; context and extra: a fixed number of doubles a line); then stage 2 on\n"
-"stage 1's scores around each line followed by its row. lengths: each line's\n"
-"length (a long array). The numbers are Python's to the last bit.");
+"weights1 and intercept1) on each line's row (classify's FEATURE_NAMES), made\n"
+"from its text's row in texts (text_rows' table; of_text: an int array), its\n"
+"part (parts: list of bytes; of_part: an int array), its margin (blank: a byte\n"
+"a line), the comment stamps (stamps: a byte a line) and the first line past\n"
+"a comments heading (after_comments), and lengths (a long array); then stage 2\n"
+"on stage 1's scores around each line followed by its row. The numbers are\n"
+"Python's to the last bit.");
 
 static PyObject *linear_scores(PyObject *self, PyObject *args) {
     Page page;
     memset(&page, 0, sizeof(page));
     double intercept1, intercept2;
-    if (!PyArg_ParseTuple(args, "y*y*O!y*y*y*y*y*dy*d", &page.texts, &page.of_text, &PyList_Type, &page.parts,
-                          &page.of_part, &page.context, &page.extra, &page.lengths, &page.weights1, &intercept1,
-                          &page.weights2, &intercept2)) {
+    if (!PyArg_ParseTuple(args, "y*y*O!y*y*y*ny*y*dy*d", &page.texts, &page.of_text, &PyList_Type, &page.parts,
+                          &page.of_part, &page.blank, &page.stamps, &page.after_comments, &page.lengths,
+                          &page.weights1, &intercept1, &page.weights2, &intercept2)) {
         return NULL;
     }
     PyObject *result = NULL;
@@ -654,25 +729,33 @@ static PyObject *linear_scores(PyObject *self, PyObject *args) {
     if (page_check(&page) < 0) {
         goto done;
     }
+    Py_ssize_t n = page.n;
     row = PyMem_Malloc((size_t)page.row_doubles * sizeof(double));
-    first = PyMem_Malloc((size_t)page.n * sizeof(double));
-    work = PyMem_Malloc((size_t)(6 * page.n + 1) * sizeof(double));
-    result = PyBytes_FromStringAndSize(NULL, page.n * (Py_ssize_t)sizeof(double));
-    if (row == NULL || first == NULL || work == NULL || result == NULL) {
+    first = PyMem_Malloc((size_t)n * sizeof(double));
+    work = PyMem_Malloc((size_t)(N_COLUMNS + 2) * (size_t)(n + 1) * sizeof(double));
+    page.distance = PyMem_Malloc((size_t)n * sizeof(int));
+    result = PyBytes_FromStringAndSize(NULL, n * (Py_ssize_t)sizeof(double));
+    if (row == NULL || first == NULL || work == NULL || page.distance == NULL || result == NULL) {
         Py_CLEAR(result);
         PyErr_NoMemory();
         goto done;
     }
-    page_scores(&page, intercept1, intercept2, row, first, work, (double *)PyBytes_AS_STRING(result));
+    for (int c = 0; c < N_COLUMNS; c++) {
+        page.sums[c] = work + (size_t)c * (size_t)(n + 1);
+    }
+    page_columns(&page, first); /* first: room for a column's values, for now */
+    page_scores(&page, intercept1, intercept2, row, first, work + (size_t)N_COLUMNS * (size_t)(n + 1),
+                (double *)PyBytes_AS_STRING(result));
 done:
     PyMem_Free(row);
     PyMem_Free(first);
     PyMem_Free(work);
+    PyMem_Free(page.distance);
     PyBuffer_Release(&page.texts);
     PyBuffer_Release(&page.of_text);
     PyBuffer_Release(&page.of_part);
-    PyBuffer_Release(&page.context);
-    PyBuffer_Release(&page.extra);
+    PyBuffer_Release(&page.blank);
+    PyBuffer_Release(&page.stamps);
     PyBuffer_Release(&page.lengths);
     PyBuffer_Release(&page.weights1);
     PyBuffer_Release(&page.weights2);

@@ -254,15 +254,19 @@ def _text_scores(
     stage1: tuple[float, list[float]], stage2: tuple[float, list[float]],
 ) -> None:
     """score_blocks on a text page whose two stages are logistic, by
-    cleaner._speedups: the rows are read from _Rows' pieces, never made, and
-    stage 2's context is worked out in C, with the same numbers."""
-    rows = _line_features(blocks, False, config.keep_comments, comments)
-    lengths = array("l", map(len, map(_TEXT, blocks)))
+    cleaner._speedups: each line's row is made there from what it is made of
+    (its text's features, its part, its margin, the comment stamps, its
+    length), one at a time, with the numbers the Python code makes."""
+    table, of_text = _text_rows(blocks)
+    parts, of_part = _block_parts(blocks)
+    n = len(blocks)
+    after_comments = n if config.keep_comments else next(comments.sections(), n)
     scores = compiled.linear_scores(
-        rows.texts, rows.of_text, rows.parts, rows.of_part, rows.context, rows.extra, lengths,
+        table, of_text, parts, of_part, bytes(map(_BLANK_BEFORE, blocks)), bytes(map(int, comments.stamps)),
+        after_comments, array("l", map(len, map(_TEXT, blocks))),
         _weights(stage1), stage1[0], _weights(stage2), stage2[0],
     )
-    del rows, lengths
+    del table, of_text, parts, of_part
     for block, p in zip(blocks, memoryview(scores).cast("d").tolist()):
         block.content_score = p
     _mark_text_comments(blocks, comments)
@@ -412,15 +416,7 @@ class _Rows:
 def _line_features(
     blocks: list[Block], html: bool, comments_are_content: bool, comments: _CommentLines | None
 ) -> _Rows:
-    texts = [b.text for b in blocks]
-    # pages repeat lines (menus, captions): what a text says is worked out once
-    index_of = dict.fromkeys(texts, 0)
-    distinct = list(index_of)
-    index_of.update(zip(distinct, range(len(distinct))))
-    of_text = array("i", map(index_of.__getitem__, texts))
-    del texts, index_of
-    table = _text_table(distinct)
-    del distinct
+    table, of_text = _text_rows(blocks)
     context = _packed(_context_features(blocks, table, of_text))
     extra: Iterable[bytes]
     if html:
@@ -428,10 +424,27 @@ def _line_features(
     else:
         assert comments is not None
         extra = _text_extra_features(comments, comments_are_content)
+    parts, of_part = _block_parts(blocks)
+    return _Rows(table, of_text, parts, of_part, context, _packed(iter(extra)))
+
+
+def _text_rows(blocks: list[Block]) -> tuple[bytearray, array[int]]:
+    """Each distinct text's _TEXT_ROW_BYTES (_text_table), and which is each block's."""
+    texts = [b.text for b in blocks]
+    # pages repeat lines (menus, captions): what a text says is worked out once
+    index_of = dict.fromkeys(texts, 0)
+    distinct = list(index_of)
+    index_of.update(zip(distinct, range(len(distinct))))
+    of_text = array("i", map(index_of.__getitem__, texts))
+    del texts, index_of
+    return _text_table(distinct), of_text
+
+
+def _block_parts(blocks: list[Block]) -> tuple[list[bytes], array[int]]:
+    """The page's distinct BLOCK_PARTs, packed, and which is each block's."""
     part_of: dict[tuple[bool, bool, int, int | None, BlockKind], int] = {}
     of_part = array("i", (part_of.setdefault(key, len(part_of)) for key in map(_BLOCK_KEY, blocks)))
-    parts = list(map(_block_part, part_of))
-    return _Rows(table, of_text, parts, of_part, context, _packed(iter(extra)))
+    return list(map(_block_part, part_of)), of_part
 
 
 def _text_table(distinct: list[str]) -> bytearray:
@@ -685,6 +698,7 @@ def _likely_regions(blocks: list[Block], first: list[float], floor: float = 0.0)
 # member from its enum class (BlockKind.CAPTION) costs about ten times as much.
 CAPTION_KIND, DATE_KIND, BYLINE_KIND, PROMO_KIND = BlockKind.CAPTION, BlockKind.DATE, BlockKind.BYLINE, BlockKind.PROMO
 _TEXT = operator.attrgetter("text")
+_BLANK_BEFORE = operator.attrgetter("blank_before")
 # What BLOCK_PART is made from: a page has few combinations, each packed once.
 _BLOCK_KEY = operator.attrgetter("blank_before", "blank_after", "copies", "duplicate_of", "kind")
 

@@ -83,19 +83,20 @@ def test_the_helpers_symbols_are_neither_words_nor_spaces() -> None:
         assert not re.match(r"[\w\s]", c) and c.isprintable() and c.lower() == c, c
 
 
-@pytest.mark.parametrize("kind", ["text", "multi"])
-def test_page_scores_are_the_python_scores(kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("kind", "comments"), [("text", False), ("multi", False), ("text", True)])
+def test_page_scores_are_the_python_scores(kind: str, comments: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     """linear_scores (both logistic stages of a text page, in C) gives the
     scores, to the last bit, that the Python code gives."""
     compiled_module()
+    config = CleanerConfig(keep_comments=comments)
     paths = sorted((DEV_TEXT.parent / kind).glob("*.txt"))[:40] + sorted((ROOT / "fixtures").glob("*/input.txt"))
     for path in paths:
-        blocks = mark_duplicates(split_blocks(read_input(path.read_bytes()), CONFIG)[0], CONFIG)
-        with_helper = [(b.content_score, b.landmarks) for b in score_blocks(blocks, CONFIG)]
+        blocks = mark_duplicates(split_blocks(read_input(path.read_bytes()), config)[0], config)
+        with_helper = [(b.content_score, b.landmarks) for b in score_blocks(blocks, config)]
         monkeypatch.setenv(PURE_PYTHON_VARIABLE, "1")
         classify._speedups.cache_clear()
         try:
-            python = [(b.content_score, b.landmarks) for b in score_blocks(blocks, CONFIG)]
+            python = [(b.content_score, b.landmarks) for b in score_blocks(blocks, config)]
         finally:
             monkeypatch.delenv(PURE_PYTHON_VARIABLE)
             classify._speedups.cache_clear()
@@ -105,12 +106,16 @@ def test_page_scores_are_the_python_scores(kind: str, monkeypatch: pytest.Monkey
 def test_linear_scores_refuses_pieces_of_other_widths() -> None:
     module = compiled_module()
     rows, _ = module.text_rows(["One line."], FEATURE_SAMPLE_CHARS)
-    ints, part = array("i", [0]), [bytes(8 * 8)]
-    with pytest.raises(ValueError):
-        module.linear_scores(rows, ints, part, ints, bytes(8), bytes(0), array("l", [9]), bytes(8), 0.0, bytes(8), 0.0)
+    ints, part, one, length = array("i", [0]), [bytes(8 * 8)], b"\x01", array("l", [9])
+    with pytest.raises(ValueError):  # weights of another width
+        module.linear_scores(rows, ints, part, ints, one, one, 1, length, bytes(8), 0.0, bytes(8), 0.0)
+    with pytest.raises(ValueError):  # two margins for one line
+        module.linear_scores(rows, ints, part, ints, one * 2, one, 1, length, bytes(8 * 43), 0.0, bytes(8 * 53), 0.0)
     with pytest.raises(IndexError):
-        module.linear_scores(rows, array("i", [1]), part, ints, bytes(8), bytes(0), array("l", [9]),
-                             bytes(8 * 30), 0.0, bytes(8 * 40), 0.0)
+        module.linear_scores(rows, array("i", [1]), part, ints, one, one, 1, length, bytes(8 * 43), 0.0,
+                             bytes(8 * 53), 0.0)
+    assert len(module.linear_scores(rows, ints, part, ints, one, one, 1, length, bytes(8 * 43), 0.0,
+                                    bytes(8 * 53), 0.0)) == 8
 
 
 def test_the_environment_variable_turns_it_off(monkeypatch: pytest.MonkeyPatch) -> None:
