@@ -775,12 +775,15 @@ typedef struct {
     Py_ssize_t n, room;
 } Indexes;
 
-/* Room for one more item in *items (n of them, room for *room): doubled when full. */
+/* Room for more than n items in *items (room for *room): doubled until there is. */
 static int make_room(void **items, Py_ssize_t n, Py_ssize_t *room, size_t item_size) {
     if (n < *room) {
         return 0;
     }
     Py_ssize_t more = *room ? *room * 2 : 8;
+    while (more <= n) {
+        more *= 2;
+    }
     void *grown = PyMem_Realloc(*items, (size_t)more * item_size);
     if (grown == NULL) {
         return -1;
@@ -1144,12 +1147,403 @@ done:
 
 /* ---- end of the near-duplicate candidates ---- */
 
+/* ---- Which lines the kind hints and the comment patterns ask about (blocks, classify) ----
+ *
+ * For a line of ASCII, whether each pattern could match it, told by what the
+ * pattern needs (the Python code gives the answer for every line marked, and
+ * every line past ASCII is marked): a line left unmarked gets no hint. */
+
+/* The ASCII str items of a tuple, as (bytes, length) pairs in words. */
+typedef struct {
+    const char *text[64];
+    Py_ssize_t length[64];
+    Py_ssize_t n;
+} Words;
+
+static int words_of_tuple(PyObject *tuple, Words *words) {
+    if (!PyTuple_Check(tuple) || PyTuple_GET_SIZE(tuple) > 64) {
+        PyErr_SetString(PyExc_TypeError, "a tuple of at most 64 str expected");
+        return -1;
+    }
+    words->n = PyTuple_GET_SIZE(tuple);
+    for (Py_ssize_t k = 0; k < words->n; k++) {
+        PyObject *item = PyTuple_GET_ITEM(tuple, k);
+        if (!PyUnicode_Check(item) || !PyUnicode_IS_ASCII(item)) {
+            PyErr_SetString(PyExc_TypeError, "the words must be str of ASCII");
+            return -1;
+        }
+        words->text[k] = (const char *)PyUnicode_DATA(item);
+        words->length[k] = PyUnicode_GET_LENGTH(item);
+    }
+    return 0;
+}
+
+static int opens_with(const unsigned char *s, Py_ssize_t n, const Words *words, int case_blind) {
+    for (Py_ssize_t k = 0; k < words->n; k++) {
+        Py_ssize_t m = words->length[k], i = 0;
+        while (i < m && i < n && (case_blind ? lower(s[i]) : s[i]) == (unsigned char)words->text[k][i]) {
+            i++;
+        }
+        if (i == m) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int ends_with(const unsigned char *s, Py_ssize_t n, const Words *words) {
+    for (Py_ssize_t k = 0; k < words->n; k++) {
+        Py_ssize_t m = words->length[k];
+        if (m <= n && memcmp(s + n - m, words->text[k], (size_t)m) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int holds_any(const unsigned char *s, Py_ssize_t n, const Words *words) {
+    for (Py_ssize_t k = 0; k < words->n; k++) {
+        if (contains(s, n, words->text[k])) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static Py_ssize_t count_char(const unsigned char *s, Py_ssize_t n, unsigned char c) {
+    Py_ssize_t count = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        count += s[i] == c;
+    }
+    return count;
+}
+
+static int holds_char(const unsigned char *s, Py_ssize_t n, unsigned char c) {
+    return n > 0 && memchr(s, c, (size_t)n) != NULL;
+}
+
+/* str.isspace of an ASCII character */
+static int is_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f); }
+
+typedef struct {
+    Py_ssize_t max_chars, tail_chars, max_words;
+    Words openings, byline_openings, endings, labels, marks;
+    const char *phrase;
+} HintNeeds;
+
+/* blocks._kind_hint could give s[0:n] (ASCII) a kind other than TEXT. */
+static int may_get_hint(const unsigned char *s, Py_ssize_t n, const void *of) {
+    const HintNeeds *needs = of;
+    if (n > needs->max_chars) {
+        return 0;
+    }
+    if (opens_with(s, n, &needs->openings, 1) || holds_char(s, n, '/')
+        || contains_lower(s, n, needs->phrase)) {
+        return 1; /* a caption's opening, a call to action, a copyright notice; an agency credit */
+    }
+    const unsigned char *tail = n > needs->tail_chars ? s + n - needs->tail_chars : s;
+    Py_ssize_t tail_n = s + n - tail, stripped = tail_n;
+    while (stripped > 0 && is_space(tail[stripped - 1])) {
+        stripped--;
+    }
+    if (ends_with(tail, stripped, &needs->endings)
+        || (holds_char(tail, tail_n, ':') && holds_any(tail, tail_n, &needs->labels))) {
+        return 1; /* text.py's _may_end_in_credit */
+    }
+    if (count_char(s, n, ' ') + 1 > needs->max_words) {
+        return 0;
+    }
+    /* a date line (a year), a byline */
+    return holds_any(s, n, &needs->marks) || opens_with(s, n, &needs->byline_openings, 0) || holds_char(s, n, '@');
+}
+
+PyDoc_STRVAR(hint_candidates_doc,
+"hint_candidates(texts, max_chars, tail_chars, max_words, openings, byline_openings, endings, labels, marks,\n"
+"                phrase) -> bytes\n\n"
+"1 for each text blocks._kind_hint may give a kind, 0 for those it cannot: of\n"
+"ASCII, at most max_chars long, and none of: opening (lowered) with one of\n"
+"openings, a '/', phrase (lowered); its last tail_chars, stripped, ending with\n"
+"one of endings, or holding a ':' and one of labels; at most max_words words\n"
+"and one of marks, an '@', or one of byline_openings first. Every text past\n"
+"ASCII gets 1.");
+
+/* A byte for each text of texts (a list of str): test's for a text of ASCII, past_ascii for any other. */
+static PyObject *flags_of(PyObject *texts, int (*test)(const unsigned char *, Py_ssize_t, const void *),
+                          const void *needs, char past_ascii) {
+    Py_ssize_t n_texts = PyList_GET_SIZE(texts);
+    PyObject *out = PyBytes_FromStringAndSize(NULL, n_texts);
+    if (out == NULL) {
+        return NULL;
+    }
+    char *flags = PyBytes_AS_STRING(out);
+    for (Py_ssize_t t = 0; t < n_texts; t++) {
+        PyObject *text = PyList_GET_ITEM(texts, t);
+        if (!PyUnicode_Check(text)) {
+            Py_DECREF(out);
+            PyErr_SetString(PyExc_TypeError, "texts must be str");
+            return NULL;
+        }
+        flags[t] = PyUnicode_IS_ASCII(text) ? (char)test(PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), needs)
+                                            : past_ascii;
+    }
+    return out;
+}
+
+static PyObject *hint_candidates(PyObject *self, PyObject *args) {
+    PyObject *texts, *openings, *byline_openings, *endings, *labels, *marks;
+    HintNeeds needs;
+    if (!PyArg_ParseTuple(args, "O!nnnOOOOOs", &PyList_Type, &texts, &needs.max_chars, &needs.tail_chars,
+                          &needs.max_words, &openings, &byline_openings, &endings, &labels, &marks, &needs.phrase)
+        || words_of_tuple(openings, &needs.openings) < 0 || words_of_tuple(byline_openings, &needs.byline_openings) < 0
+        || words_of_tuple(endings, &needs.endings) < 0 || words_of_tuple(labels, &needs.labels) < 0
+        || words_of_tuple(marks, &needs.marks) < 0) {
+        return NULL;
+    }
+    return flags_of(texts, may_get_hint, &needs, 1);
+}
+
+PyDoc_STRVAR(comment_candidates_doc,
+"comment_candidates(texts, stamp_max_spaces, word_max_chars, word_first_letters, heading_max_chars,\n"
+"                   heading_first_letters) -> bytes\n\n"
+"For each text, bit 1 when classify._is_comment_stamp's pattern may be asked\n"
+"(fewer than stamp_max_spaces spaces, and a ':', 'ago' in any case, or at most\n"
+"word_max_chars characters opening with one of word_first_letters); bit 2 when\n"
+"the comments heading's may (at most heading_max_chars characters, opening with\n"
+"a digit or one of heading_first_letters in either case). Every text past\n"
+"ASCII gets both.");
+
+typedef struct {
+    Py_ssize_t max_spaces, word_max_chars, heading_max_chars;
+    const char *word_first, *heading_first;
+} CommentNeeds;
+
+static int comment_test(const unsigned char *s, Py_ssize_t n, const void *of) {
+    const CommentNeeds *needs = of;
+    /* "" is in every str, as text[:1] of an empty text is */
+    int first_word = n == 0 || strchr(needs->word_first, s[0]) != NULL;
+    int stamp = count_char(s, n, ' ') < needs->max_spaces
+                && (holds_char(s, n, ':') || (n <= needs->word_max_chars && first_word) || contains_lower(s, n, "ago"));
+    int heading = n <= needs->heading_max_chars && n > 0
+                  && ((s[0] >= '0' && s[0] <= '9') || strchr(needs->heading_first, lower(s[0])) != NULL);
+    return stamp | (heading << 1);
+}
+
+static PyObject *comment_candidates(PyObject *self, PyObject *args) {
+    PyObject *texts;
+    CommentNeeds needs;
+    if (!PyArg_ParseTuple(args, "O!nnsns", &PyList_Type, &texts, &needs.max_spaces, &needs.word_max_chars,
+                          &needs.word_first, &needs.heading_max_chars, &needs.heading_first)) {
+        return NULL;
+    }
+    return flags_of(texts, comment_test, &needs, 3);
+}
+
+/* ---- end of the kind hints' and comments' candidates ---- */
+
+/* ---- A text dump's lines into blocks (blocks._split_lines) ---- */
+
+typedef struct {
+    PyObject *text;
+    int kind;
+    const void *data;
+    PyObject *continuation, *clause_end; /* str: the characters of CONTINUATION_PUNCTUATION, CLAUSE_END */
+    Py_UCS4 *room;                       /* a line's characters, when its spaces are made one */
+    Py_ssize_t room_size;
+} Lines;
+
+static int is_one_of(PyObject *characters, Py_UCS4 c) {
+    int kind = PyUnicode_KIND(characters);
+    const void *data = PyUnicode_DATA(characters);
+    for (Py_ssize_t k = 0; k < PyUnicode_GET_LENGTH(characters); k++) {
+        if (PyUnicode_READ(kind, data, k) == c) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* text[start:end] stripped (str.strip), its runs of spaces made one where it
+ * holds two spaces together (RUNS_OF_SPACES); *empty when nothing is left. */
+static PyObject *stripped_line(Lines *lines, Py_ssize_t start, Py_ssize_t end) {
+    if (make_room((void **)&lines->room, end - start, &lines->room_size, sizeof(Py_UCS4)) < 0) {
+        return PyErr_NoMemory();
+    }
+    Py_UCS4 *room = lines->room;
+    int kind = lines->kind;
+    const void *data = lines->data;
+    while (start < end && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, start))) {
+        start++;
+    }
+    while (end > start && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, end - 1))) {
+        end--;
+    }
+    Py_ssize_t n = 0;
+    for (Py_ssize_t k = start; k < end; k++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, k);
+        if (c == ' ' && n > 0 && room[n - 1] == ' ') {
+            continue;
+        }
+        room[n++] = c;
+    }
+    if (n == end - start) {
+        return PyUnicode_Substring(lines->text, start, end);
+    }
+    return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, room, n);
+}
+
+/* Whether a line (first character first, raw line opening at raw) carries on
+ * the sentence of the line above, whose last character is last (blocks._continues). */
+static int continues(const Lines *lines, Py_UCS4 last, Py_UCS4 first, Py_ssize_t raw, Py_ssize_t raw_end) {
+    if (!(Py_UNICODE_ISLOWER(first) || is_one_of(lines->continuation, first))) {
+        return 0;
+    }
+    int kind = lines->kind;
+    const void *data = lines->data;
+    if (raw < raw_end && PyUnicode_READ(kind, data, raw) == '\t') {
+        return 0;
+    }
+    if (raw_end - raw >= 4) {
+        int indent = 1;
+        for (Py_ssize_t k = raw; k < raw + 4; k++) {
+            indent &= PyUnicode_READ(kind, data, k) == ' ';
+        }
+        if (indent) {
+            return 0; /* CODE_INDENT */
+        }
+    }
+    return is_one_of(lines->continuation, first) || !is_one_of(lines->clause_end, last);
+}
+
+typedef struct {
+    PyObject *texts, *pieces; /* the blocks' texts; the last block's lines */
+    Indexes numbers, flags;   /* line numbers; blank before (1) and after (2) */
+} Split;
+
+/* The last block's text made whole: its pieces joined, when it has more than one. */
+static int close_block(Split *split) {
+    Py_ssize_t n = PyList_GET_SIZE(split->pieces);
+    if (n > 1) {
+        PyObject *empty = PyUnicode_New(0, 0);
+        PyObject *joined = empty ? PyUnicode_Join(empty, split->pieces) : NULL;
+        Py_XDECREF(empty);
+        if (joined == NULL) {
+            return -1;
+        }
+        Py_ssize_t last = PyList_GET_SIZE(split->texts) - 1;
+        PyList_SetItem(split->texts, last, joined); /* steals joined */
+    }
+    return n > 0 ? PyList_SetSlice(split->pieces, 0, n, NULL) : 0;
+}
+
+static int split_text(Lines *lines, Split *split) {
+    Py_ssize_t length = PyUnicode_GET_LENGTH(lines->text), start = 0, number = 0;
+    int previous_blank = 1;
+    Py_UCS4 last = 0;
+    while (start <= length) {
+        Py_ssize_t end = PyUnicode_FindChar(lines->text, '\n', start, length, 1);
+        if (end == -2) {
+            return -1;
+        }
+        end = end < 0 ? length : end;
+        number++;
+        PyObject *line = stripped_line(lines, start, end);
+        if (line == NULL) {
+            return -1;
+        }
+        Py_ssize_t n = PyUnicode_GET_LENGTH(line), blocks = PyList_GET_SIZE(split->texts);
+        if (n == 0) {
+            Py_DECREF(line);
+            previous_blank = 1; /* the block above keeps blank after */
+            start = end + 1;
+            continue;
+        }
+        Py_UCS4 first = PyUnicode_READ_CHAR(line, 0);
+        if (blocks && !previous_blank) {
+            if (continues(lines, last, first, start, end)) {
+                last = PyUnicode_READ_CHAR(line, n - 1);
+                PyObject *piece = is_one_of(lines->continuation, first) ? line : PyUnicode_FromFormat(" %U", line);
+                int failed = piece == NULL || PyList_Append(split->pieces, piece) < 0;
+                if (piece != line) {
+                    Py_XDECREF(piece);
+                }
+                Py_DECREF(line);
+                if (failed) {
+                    return -1;
+                }
+                start = end + 1;
+                continue;
+            }
+            split->flags.items[blocks - 1] &= ~2; /* no blank line between it and this one */
+        }
+        if (close_block(split) < 0 || PyList_Append(split->texts, line) < 0 || PyList_Append(split->pieces, line) < 0
+            || indexes_add(&split->numbers, number) < 0 || indexes_add(&split->flags, (previous_blank ? 1 : 0) | 2) < 0) {
+            Py_DECREF(line);
+            return -1;
+        }
+        last = PyUnicode_READ_CHAR(line, n - 1);
+        Py_DECREF(line);
+        previous_blank = 0;
+        start = end + 1;
+    }
+    return close_block(split);
+}
+
+PyDoc_STRVAR(split_lines_doc,
+"split_lines(text, continuation, clause_end) -> (list[str], bytes, bytes)\n\n"
+"A text dump's blocks as blocks._split_lines makes them: each non-blank line\n"
+"stripped (runs of spaces made one), a line carrying on the sentence above it\n"
+"joined to it. Their texts; their line numbers (int32, from 1); and a byte each:\n"
+"1 for a blank line before, 2 for one after. continuation: the characters of\n"
+"CONTINUATION_PUNCTUATION; clause_end: those of CLAUSE_END.");
+
+static PyObject *as_bytes_of(const Indexes *values, int width) {
+    PyObject *out = PyBytes_FromStringAndSize(NULL, values->n * width);
+    if (out == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t k = 0; k < values->n; k++) {
+        if (width == 4) {
+            ((int *)PyBytes_AS_STRING(out))[k] = (int)values->items[k];
+        } else {
+            PyBytes_AS_STRING(out)[k] = (char)values->items[k];
+        }
+    }
+    return out;
+}
+
+static PyObject *split_lines(PyObject *self, PyObject *args) {
+    Lines lines;
+    if (!PyArg_ParseTuple(args, "UUU", &lines.text, &lines.continuation, &lines.clause_end)) {
+        return NULL;
+    }
+    lines.kind = PyUnicode_KIND(lines.text);
+    lines.data = PyUnicode_DATA(lines.text);
+    lines.room = NULL;
+    lines.room_size = 0;
+    Split split = {PyList_New(0), PyList_New(0), {0}, {0}};
+    PyObject *result = NULL;
+    if (split.texts != NULL && split.pieces != NULL && split_text(&lines, &split) == 0) {
+        result = Py_BuildValue("(ONN)", split.texts, as_bytes_of(&split.numbers, 4), as_bytes_of(&split.flags, 1));
+    }
+    PyMem_Free(lines.room);
+    Py_XDECREF(split.texts);
+    Py_XDECREF(split.pieces);
+    PyMem_Free(split.numbers.items);
+    PyMem_Free(split.flags.items);
+    return result;
+}
+
+/* ---- end of the lines into blocks ---- */
+
 static PyMethodDef methods[] = {
     {"setup", setup, METH_VARARGS, setup_doc},
     {"text_rows", text_rows, METH_VARARGS, text_rows_doc},
     {"linear_scores", linear_scores, METH_VARARGS, linear_scores_doc},
     {"near_candidates", near_candidates, METH_VARARGS, near_candidates_doc},
     {"concatenation_candidates", concatenation_candidates, METH_VARARGS, concatenation_candidates_doc},
+    {"hint_candidates", hint_candidates, METH_VARARGS, hint_candidates_doc},
+    {"comment_candidates", comment_candidates, METH_VARARGS, comment_candidates_doc},
+    {"split_lines", split_lines, METH_VARARGS, split_lines_doc},
     {NULL, NULL, 0, NULL},
 };
 

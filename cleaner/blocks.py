@@ -12,13 +12,19 @@ kind hints.
 
 from __future__ import annotations
 
+import operator
 import re
+from collections.abc import Iterable
+from itertools import compress, repeat
 
 from .config import CleanerConfig
 from .markdown_blocks import read_markdown_layout
 from .model import Block, BlockKind, Decoded, InputKind, PageMeta
+from .speedups import compiled
 from .text import (
-    CALL_TO_ACTION, CALL_TO_ACTION_MAX_WORDS, URL, date_line_rest, has_caption_credit, is_byline, is_copyright_notice,
+    BYLINE_OPENINGS, CALL_TO_ACTION, CALL_TO_ACTION_MAX_WORDS, CAPTION_CREDIT_ENDINGS, CAPTION_CREDIT_LABELS,
+    CAPTION_TAIL_CHARS, COPYRIGHT_NOTICE_PHRASE, HINT_OPENINGS, URL, YEAR_STARTS, date_line_rest, has_caption_credit,
+    is_byline, is_copyright_notice,
 )
 
 # read_input has turned every other kind of space into " ".
@@ -41,6 +47,10 @@ MAX_HINT_CHARS = 1000
 # ("Published 11:34 PM EST", "Last Updated At:22:20"); a sentence that mentions a
 # date is text.
 DATE_LINE_MAX_OTHER_WORDS = 6
+_TEXT = operator.attrgetter("text")
+# split_lines' margins: a blank line before (bit 1), after (bit 2)
+_BLANK_BEFORE = bytes(b & 1 for b in range(256))
+_BLANK_AFTER = bytes(b >> 1 & 1 for b in range(256))
 
 
 def split_blocks(decoded: Decoded, config: CleanerConfig) -> tuple[list[Block], PageMeta]:
@@ -56,6 +66,24 @@ def split_blocks(decoded: Decoded, config: CleanerConfig) -> tuple[list[Block], 
 
 
 def _split_lines(text: str, config: CleanerConfig) -> list[Block]:
+    """The blocks of a text dump: by cleaner._speedups where it is built (the
+    same blocks), else _python_blocks."""
+    module = compiled()
+    if module is None:
+        blocks = _python_blocks(text)
+    else:
+        texts, numbers, margins = module.split_lines(text, CONTINUATION_PUNCTUATION, "".join(CLAUSE_END))
+        blocks = list(map(
+            Block, range(len(texts)), texts, memoryview(numbers).cast("i").tolist(), repeat(BlockKind.TEXT),
+            map(bool, margins.translate(_BLANK_BEFORE)), map(bool, margins.translate(_BLANK_AFTER)),
+        ))
+        del texts, numbers, margins
+    read_markdown_layout(blocks)
+    _set_kind_hints(blocks, config)
+    return blocks
+
+
+def _python_blocks(text: str) -> list[Block]:
     lines = text.split("\n")
     blocks: list[Block] = []
     pieces: list[str] = []  # the last block's lines, joined once it is whole (not one by one: quadratic)
@@ -79,8 +107,6 @@ def _split_lines(text: str, config: CleanerConfig) -> list[Block]:
         previous_blank = False
     if len(pieces) > 1:
         blocks[-1].text = "".join(pieces)
-    read_markdown_layout(blocks)
-    _set_kind_hints(blocks, config)
     return blocks
 
 
@@ -95,12 +121,27 @@ def _continues(previous: str, line: str, raw: str) -> bool:
 def _set_kind_hints(blocks: list[Block], config: CleanerConfig) -> None:
     """Each block's kind from its text. Pages repeat lines (menus, captions): a
     text's hint is worked out once."""
-    hints: dict[str, BlockKind] = {}
+    text_kind = BlockKind.TEXT  # read once: a member read from its enum class is slow (Python 3.11)
+    hints = dict.fromkeys(map(_TEXT, blocks), text_kind)
+    texts = list(hints)
+    for text in compress(texts, _may_get_hints(texts, config)):
+        hints[text] = _kind_hint(text, config)
+    del texts
     for block in blocks:
-        hint = hints.get(block.text)
-        if hint is None:
-            hint = hints[block.text] = _kind_hint(block.text, config)
-        block.kind = hint
+        block.kind = hints[block.text]
+
+
+def _may_get_hints(texts: list[str], config: CleanerConfig) -> Iterable[int]:
+    """For each text, whether _kind_hint must be asked: by cleaner._speedups
+    where it is built (most lines cannot get a hint, and asking each costs
+    several microseconds), else every text."""
+    module = compiled()
+    if module is None:
+        return repeat(1)
+    return module.hint_candidates(  # type: ignore[no-any-return]
+        texts, MAX_HINT_CHARS, CAPTION_TAIL_CHARS, config.meta_max_words, HINT_OPENINGS, BYLINE_OPENINGS,
+        CAPTION_CREDIT_ENDINGS, CAPTION_CREDIT_LABELS, YEAR_STARTS, COPYRIGHT_NOTICE_PHRASE,
+    )
 
 
 def _kind_hint(line: str, config: CleanerConfig) -> BlockKind:

@@ -23,7 +23,7 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from functools import lru_cache, partial, reduce
-from itertools import accumulate, chain, islice, repeat
+from itertools import accumulate, chain, compress, islice, repeat
 from types import ModuleType
 from typing import Any, cast
 
@@ -101,6 +101,12 @@ COMMENT_STAMP_MAX_WORDS = 25
 COMMENT_STAMP_WORD_MAX_CHARS = 12
 # ...and those words all start with one of these letters (in either case).
 COMMENT_STAMP_WORD_FIRST_LETTERS = "rpqflRPQFL"
+# Every comments heading opens with a digit or one of these letters (in either
+# case): the C helper asks COMMENTS_HEADING only of such lines. Keep them in step.
+COMMENTS_HEADING_FIRST_LETTERS = "rucdtlpawsj"
+# comment_candidates' bits: a line COMMENT_STAMP, COMMENTS_HEADING may match
+_STAMP_BIT = bytes(b & 1 for b in range(256))
+_HEADING_BIT = bytes(b >> 1 & 1 for b in range(256))
 # A comments heading opens a section when stamps follow it (_CommentLines.sections).
 COMMENT_FIRST_REACH = 3
 COMMENT_STAMP_REACH = 20
@@ -295,9 +301,23 @@ class _CommentLines:
 
     def __init__(self, blocks: list[Block]) -> None:
         texts = [b.text for b in blocks]
-        self.stamps: list[float] = list(map(_Memo(_stamp_value).__getitem__, texts))
+        module = compiled()
+        if module is None:
+            self.stamps: list[float] = list(map(_Memo(_stamp_value).__getitem__, texts))
+            heading = _Memo(_is_comments_heading).__getitem__
+            self.headings = [i for i, text in enumerate(texts) if heading(text)]
+            return
+        # cleaner._speedups says which lines the patterns may match (most lines: none)
+        may = module.comment_candidates(
+            texts, COMMENT_STAMP_MAX_WORDS, COMMENT_STAMP_WORD_MAX_CHARS, COMMENT_STAMP_WORD_FIRST_LETTERS,
+            COMMENTS_HEADING_MAX_CHARS, COMMENTS_HEADING_FIRST_LETTERS,
+        )
+        self.stamps = [0.0] * len(texts)
+        stamp = _Memo(_stamp_value).__getitem__
+        for i in compress(range(len(texts)), may.translate(_STAMP_BIT)):
+            self.stamps[i] = stamp(texts[i])
         heading = _Memo(_is_comments_heading).__getitem__
-        self.headings = [i for i, text in enumerate(texts) if heading(text)]
+        self.headings = [i for i in compress(range(len(texts)), may.translate(_HEADING_BIT)) if heading(texts[i])]
 
     def sections(self) -> Iterator[int]:
         """The lines that open a comment section: a comments heading followed by a

@@ -144,6 +144,22 @@ def is_byline(line: str) -> bool:
     """Whether BYLINE matches the line (asked only when it can)."""
     return (line[:1] in BYLINE_FIRST_LETTERS or "@" in line) and BYLINE.match(line) is not None
 
+
+# What lines of ASCII the kind hints (blocks._kind_hint) may match open with:
+# in lower case, what CAPTION_CREDIT_START, CALL_TO_ACTION and COPYRIGHT_NOTICE
+# match first (re.I matches an ASCII letter to ASCII letters alone); as written,
+# what BYLINE matches first when the line holds no "@". The C helper asks the
+# patterns only of the lines that open so or hold what the others need
+# (cleaner/_speedups.c, hint_candidates). Keep them in step with the patterns
+# (tests/test_speedups.py checks them on the dev dumps).
+HINT_OPENINGS = (
+    "photo", "image", "picture", "foto", "credit", "in this ", "copyright", "skip to", "jump to", "follow",
+    "subscribe", "sign up", "click", "tap", "read more", "read also", "share", "download", "join", "like us",
+    "register", "log in", "sign in", "watch", "listen", "get the", "don't miss", "continue reading", "see also",
+    "see more", "view more", "load more", "show more", "related",
+)
+BYLINE_OPENINGS = ("By", "by", "BY", "Von", "Par", "Por", "Di")
+
 MONTHS = {
     name: number
     for number, names in enumerate(

@@ -13,10 +13,12 @@ from pathlib import Path
 import pytest
 
 from cleaner import CleanerConfig, classify, dedupe
+from cleaner import blocks as split_stage
+from cleaner import text as text_utils
 from cleaner.blocks import split_blocks
 from cleaner.classify import FEATURE_SAMPLE_CHARS, LOG1P_TABLE_SIZE, _TEXT_ROW_BYTES, score_blocks
 from cleaner.dedupe import mark_duplicates
-from cleaner.model import Block
+from cleaner.model import Block, BlockKind
 from cleaner.read import read_input
 from cleaner.speedups import PURE_PYTHON_VARIABLE
 from cleaner.text import match_keys
@@ -171,3 +173,64 @@ def test_concatenation_candidates_are_the_python_ones(min_ratio: float, monkeypa
         python = dedupe._concatenation_candidates(blocks, config)
         monkeypatch.delenv(PURE_PYTHON_VARIABLE)
         assert with_helper == python, path.name
+
+
+def all_lines() -> list[str]:
+    folders = (DEV_TEXT, DEV_TEXT.parent / "multi", DEV_TEXT.parent.parent / "train" / "text")
+    lines = {line.strip() for folder in folders for path in sorted(folder.glob("*.txt"))
+             for line in path.read_text("utf-8", "replace").splitlines()}
+    return sorted(lines) + [
+        "", "Skip to content", "RELATED: x", "Don't miss this", "Published Dec. 3, 2024", "© 2024 News", "By", "by:",
+        "COPYRIGHT 2019 CNBC", "In this Dec. 12, 2006, file photo, a man", "A view (Image credit: NASA)",
+        "Zachary Roth, @zackroth", "Flames rise. Photo: John Smith", "x" * 1200 + " (AP Photo)", "2 hours ago",
+        "Reply", "REPORT ABUSE", "Ann says:", "27 Comments", "Leave a Reply", "12 Responses to x", "\x00 odd",
+    ]
+
+
+def test_hint_candidates_hold_every_line_a_hint_is_given() -> None:
+    """hint_candidates leaves out only lines blocks._kind_hint gives no kind."""
+    module = compiled_module()
+    lines = all_lines()
+    asked = module.hint_candidates(
+        lines, split_stage.MAX_HINT_CHARS, text_utils.CAPTION_TAIL_CHARS, CONFIG.meta_max_words,
+        text_utils.HINT_OPENINGS, text_utils.BYLINE_OPENINGS, text_utils.CAPTION_CREDIT_ENDINGS, text_utils.CAPTION_CREDIT_LABELS,
+        text_utils.YEAR_STARTS, text_utils.COPYRIGHT_NOTICE_PHRASE,
+    )
+    hinted = [line for line in lines if split_stage._kind_hint(line, CONFIG) is not BlockKind.TEXT]
+    assert len(hinted) > 1000
+    assert [line for line, may in zip(lines, asked) if not may and line in set(hinted)] == []
+    assert asked.count(0) > len(lines) // 2  # most lines are not asked
+
+
+def test_comment_candidates_hold_every_stamp_and_heading() -> None:
+    module = compiled_module()
+    lines = all_lines()
+    may = module.comment_candidates(
+        lines, classify.COMMENT_STAMP_MAX_WORDS, classify.COMMENT_STAMP_WORD_MAX_CHARS,
+        classify.COMMENT_STAMP_WORD_FIRST_LETTERS, classify.COMMENTS_HEADING_MAX_CHARS,
+        classify.COMMENTS_HEADING_FIRST_LETTERS,
+    )
+    stamps = [line for line, bits in zip(lines, may) if classify._is_comment_stamp(line)]
+    headings = [line for line, bits in zip(lines, may) if classify._is_comments_heading(line)]
+    assert len(stamps) > 100 and len(headings) > 10
+    assert [line for line, bits in zip(lines, may) if not bits & 1 and classify._is_comment_stamp(line)] == []
+    assert [line for line, bits in zip(lines, may) if not bits & 2 and classify._is_comments_heading(line)] == []
+
+
+def test_split_lines_makes_the_python_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """split_lines (a text dump's lines into blocks, in C) makes the blocks
+    the Python code makes, margins, line numbers and joined lines too."""
+    compiled_module()
+    texts = [path.read_text("utf-8", "replace") for path in sorted(DEV_TEXT.glob("*.txt"))[:60]]
+    texts += [
+        "", "\n\n", "a", "a  \n", "  a  b  \n\tcode\n    indented\nlower\n", "x\n, y\n. z\n» w\nlower\n",
+        "End.\nlower\nA:\nlower\nB|\nlower\nC…\nlower\n", "\u1680 a \u1680\n\n", "é\nà\nÉ\nß\n", "😀  x  😀\n😀y\n",
+        "one\r\ntwo\n\n\nthree", "a\n\n\n", "para one\n(cont) x\n)cont\n%cont\n",
+    ]
+    for text in texts:
+        with_helper = split_stage._split_lines(text, CONFIG)
+        monkeypatch.setenv(PURE_PYTHON_VARIABLE, "1")
+        python = split_stage._split_lines(text, CONFIG)
+        monkeypatch.delenv(PURE_PYTHON_VARIABLE)
+        assert with_helper == python, text[:80]
+
