@@ -119,28 +119,27 @@ def _continues(previous: str, line: str, raw: str) -> bool:
 
 
 def _set_kind_hints(blocks: list[Block], config: CleanerConfig) -> None:
-    """Each block's kind from its text. Pages repeat lines (menus, captions): a
-    text's hint is worked out once."""
-    text_kind = BlockKind.TEXT  # read once: a member read from its enum class is slow (Python 3.11)
-    hints = dict.fromkeys(map(_TEXT, blocks), text_kind)
-    texts = list(hints)
-    for text in compress(texts, _may_get_hints(texts, config)):
-        hints[text] = _kind_hint(text, config)
-    del texts
-    for block in blocks:
-        block.kind = hints[block.text]
+    """Each block's kind from its text (every block comes in as TEXT). Pages
+    repeat lines (menus, captions): a text's hint is worked out once. Where
+    cleaner._speedups is built, only the blocks it marks are asked (most lines
+    cannot get a hint, and asking each costs several microseconds)."""
+    hints: dict[str, BlockKind] = {}
+    for block in compress(blocks, _may_get_hints(blocks, config)):
+        hint = hints.get(block.text)
+        if hint is None:
+            hint = hints[block.text] = _kind_hint(block.text, config)
+        block.kind = hint
 
 
-def _may_get_hints(texts: list[str], config: CleanerConfig) -> Iterable[int]:
-    """For each text, whether _kind_hint must be asked: by cleaner._speedups
-    where it is built (most lines cannot get a hint, and asking each costs
-    several microseconds), else every text."""
+def _may_get_hints(blocks: list[Block], config: CleanerConfig) -> Iterable[int]:
+    """For each block, whether _kind_hint must be asked: by cleaner._speedups
+    where it is built, else every block."""
     module = compiled()
     if module is None:
         return repeat(1)
     return module.hint_candidates(  # type: ignore[no-any-return]
-        texts, MAX_HINT_CHARS, CAPTION_TAIL_CHARS, config.meta_max_words, HINT_OPENINGS, BYLINE_OPENINGS,
-        CAPTION_CREDIT_ENDINGS, CAPTION_CREDIT_LABELS, YEAR_STARTS, COPYRIGHT_NOTICE_PHRASE,
+        list(map(_TEXT, blocks)), MAX_HINT_CHARS, CAPTION_TAIL_CHARS, config.meta_max_words, HINT_OPENINGS,
+        BYLINE_OPENINGS, CAPTION_CREDIT_ENDINGS, CAPTION_CREDIT_LABELS, YEAR_STARTS, COPYRIGHT_NOTICE_PHRASE,
     )
 
 
