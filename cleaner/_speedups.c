@@ -15,6 +15,7 @@
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stdio.h>
 #include <string.h>
 
 #define HEAD_DOUBLES 13
@@ -1535,6 +1536,76 @@ static PyObject *split_lines(PyObject *self, PyObject *args) {
 
 /* ---- end of the lines into blocks ---- */
 
+/* ---- Match keys of lines of ASCII (text.match_keys) ---- */
+
+/* The key of a text whose first max_chars characters are ASCII, else None. */
+static PyObject *ascii_key(PyObject *text, Py_ssize_t max_chars, char *room) {
+    Py_ssize_t full = PyUnicode_GET_LENGTH(text), n = full < max_chars ? full : max_chars, k = 0;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c >= 0x80) {
+            Py_RETURN_NONE;
+        }
+        if (is_alnum((unsigned char)c)) {
+            room[k++] = (char)lower((unsigned char)c);
+        } else if (k > 0 && room[k - 1] != ' ') {
+            room[k++] = ' '; /* every other character is a space; runs are made one, none at the start */
+        }
+    }
+    if (k > 0 && room[k - 1] == ' ') {
+        k--;
+    }
+    if (full > max_chars) {
+        k += sprintf(room + k, " %zd", full); /* a longer line's key also carries its length */
+    }
+    return PyUnicode_FromStringAndSize(room, k);
+}
+
+PyDoc_STRVAR(ascii_match_keys_doc,
+"ascii_match_keys(texts, max_chars) -> list[str | None]\n\n"
+"text.match_key of each text whose first max_chars characters are ASCII (its\n"
+"letters and digits lowered, single spaces for the rest between them, and its\n"
+"length after a space when it is longer); None for the others.");
+
+static PyObject *ascii_match_keys(PyObject *self, PyObject *args) {
+    PyObject *texts;
+    Py_ssize_t max_chars;
+    if (!PyArg_ParseTuple(args, "O!n", &PyList_Type, &texts, &max_chars)) {
+        return NULL;
+    }
+    if (max_chars < 0) {
+        PyErr_SetString(PyExc_ValueError, "max_chars must not be negative");
+        return NULL;
+    }
+    Py_ssize_t n_texts = PyList_GET_SIZE(texts);
+    char *room = PyMem_Malloc((size_t)max_chars + 32);
+    PyObject *keys = PyList_New(n_texts);
+    if (room == NULL || keys == NULL) {
+        PyMem_Free(room);
+        Py_XDECREF(keys);
+        return PyErr_NoMemory();
+    }
+    for (Py_ssize_t t = 0; t < n_texts; t++) {
+        PyObject *text = PyList_GET_ITEM(texts, t);
+        PyObject *key = PyUnicode_Check(text) ? ascii_key(text, max_chars, room) : NULL;
+        if (key == NULL) {
+            if (!PyErr_Occurred()) {
+                PyErr_SetString(PyExc_TypeError, "texts must be str");
+            }
+            PyMem_Free(room);
+            Py_DECREF(keys);
+            return NULL;
+        }
+        PyList_SET_ITEM(keys, t, key);
+    }
+    PyMem_Free(room);
+    return keys;
+}
+
+/* ---- end of the match keys ---- */
+
 static PyMethodDef methods[] = {
     {"setup", setup, METH_VARARGS, setup_doc},
     {"text_rows", text_rows, METH_VARARGS, text_rows_doc},
@@ -1544,6 +1615,7 @@ static PyMethodDef methods[] = {
     {"hint_candidates", hint_candidates, METH_VARARGS, hint_candidates_doc},
     {"comment_candidates", comment_candidates, METH_VARARGS, comment_candidates_doc},
     {"split_lines", split_lines, METH_VARARGS, split_lines_doc},
+    {"ascii_match_keys", ascii_match_keys, METH_VARARGS, ascii_match_keys_doc},
     {NULL, NULL, 0, NULL},
 };
 

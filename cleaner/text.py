@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from itertools import compress, repeat
 from typing import TypeVar
 
+from .speedups import compiled
+
 WORD = re.compile(r"\w+")
 T = TypeVar("T")
 # Characters that look like spaces, and characters that take no room.
@@ -221,6 +223,19 @@ def match_key(text: str) -> str:
 
 
 def match_keys(texts: list[str]) -> list[str]:
+    """match_key of each text: by cleaner._speedups where it is built for the
+    texts of ASCII (most), in Python for the others (_python_match_keys)."""
+    module = compiled()
+    if module is None:
+        return _python_match_keys(texts)
+    keys: list[str | None] = module.ascii_match_keys(texts, MAX_KEY_CHARS)
+    others = list(compress(range(len(keys)), map(operator.is_, keys, repeat(None))))
+    for i, key in zip(others, _python_match_keys([texts[i] for i in others])):
+        keys[i] = key
+    return keys  # type: ignore[return-value]
+
+
+def _python_match_keys(texts: list[str]) -> list[str]:
     """match_key of each text, TEXTS_BATCH texts casefolded and spaced together:
     a str method or a regex called once a text costs more than its work."""
     keys: list[str] = []

@@ -234,3 +234,20 @@ def test_split_lines_makes_the_python_blocks(monkeypatch: pytest.MonkeyPatch) ->
         monkeypatch.delenv(PURE_PYTHON_VARIABLE)
         assert with_helper == python, text[:80]
 
+
+def test_ascii_match_keys_are_the_python_keys() -> None:
+    """ascii_match_keys gives the texts of ASCII the keys the Python code gives,
+    and None to the others (left to Python)."""
+    module = compiled_module()
+    texts = all_lines() + [
+        " ", "a\nb", "__init__", "A_B-C d", "ABC  DEF", "!!!" * 900, "x" * 2500, "a" * 2000, "b" * 2001,
+        "y" * 1999 + "é", "é" + "z" * 2500, "ſ", "K", "Straße",
+    ]
+    keys = module.ascii_match_keys(texts, text_utils.MAX_KEY_CHARS)
+    python = text_utils._python_match_keys(texts)
+    for text, key, expected in zip(texts, keys, python):
+        if key is None:
+            assert not text[: text_utils.MAX_KEY_CHARS].isascii(), text[:80]
+        else:
+            assert key == expected, text[:80]
+    assert text_utils.match_keys(texts) == python
