@@ -2,7 +2,7 @@
 
     python bench/memory.py                      # 200 MB text dump (several minutes)
     python bench/memory.py --text-mb 20 --tracemalloc
-    python bench/memory.py --text-mb 0 --jsonl-mb 1000   # the 1 GB JSONL stream (batch_bench.py's code)
+    python bench/memory.py --text-mb 0 --jsonl-mb 200    # a 200 MB JSONL stream (batch_bench.py's code)
 
 1. Dump: --text-mb MB (1e6 bytes) of the dev text and multi-article dumps one
    after another, as one page: nav, repeated lines, captions and many articles,
@@ -17,7 +17,9 @@
 3. --tracemalloc: the same in this process under tracemalloc, which lists the
    source lines holding the most memory at the peak (run it on a smaller dump:
    tracing is slow).
-4. --jsonl-mb: batch_bench.py's JSONL stream measure (record by record).
+4. --jsonl-mb: batch_bench.py's JSONL stream measure (record by record), its
+   records the dev and train text dumps in turn: wall and CPU seconds (MB/s of
+   each) and peak RSS.
 
 Figures only: nothing is asserted.
 """
@@ -35,10 +37,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from batch_bench import DEV_TEXT, dev_dumps, measure_stream, run_timed, source_state  # noqa: E402
 
 DEV_MULTI = DEV_TEXT.parent / "multi"
+TRAIN_TEXT = DEV_TEXT.parent.parent / "train" / "text"
 # One prose line in this many gets one word changed per copy.
 EDIT_EVERY = 3
 # Lines at least this long count as prose for the edits.
 PROSE_MIN_CHARS = 80
+
+
+def train_dumps() -> list[tuple[str, bytes]]:
+    """The train text dumps (the stream's records are the dev and train dumps, in turn)."""
+    return [(f.name, f.read_bytes()) for f in sorted(TRAIN_TEXT.glob("*.txt"))]
 
 
 def write_dump(path: Path, megabytes: float, seed: int) -> tuple[int, int]:
@@ -129,10 +137,12 @@ def main() -> None:
         else:
             measure_text(work, args.text_mb, args.seed)
     if args.jsonl_mb > 0:
-        stream = measure_stream(work, dev_dumps(), args.jsonl_mb)
+        stream = measure_stream(work, dev_dumps() + train_dumps(), args.jsonl_mb)
         progress = ", ".join(f"{share:.0%}: {rss:.0f}" for share, rss in stream.rss_by_progress)
         print(f"\nJSONL stream: {stream.megabytes:,.1f} MB, {stream.records:,} records, exit {stream.run.returncode}")
-        print(f"  seconds {stream.run.seconds:,.1f}, load {stream.run.load_before:.1f}-{stream.run.load_after:.1f}")
+        print(f"  seconds {stream.run.seconds:,.1f} ({stream.megabytes_per_second:.2f} MB/s), CPU s "
+              f"{stream.run.cpu_seconds:,.1f} ({stream.megabytes / stream.run.cpu_seconds:.2f} MB/s), "
+              f"load {stream.run.load_before:.1f}-{stream.run.load_after:.1f}")
         print(f"  peak RSS {stream.peak_rss_mib:,.0f} MiB; RSS MiB by share of input read: {progress or 'no samples'}")
 
 

@@ -19,6 +19,7 @@
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stdio.h>
 #include <string.h>
 
 #define HEAD_DOUBLES 13
@@ -121,7 +122,39 @@ static int is_urlish(const unsigned char *s, Py_ssize_t n) {
     return 0;
 }
 
-/* The row of one text of printable ASCII (s, its first n characters; full, its length). */
+/* The characters past ASCII that text_rows reads itself (the most common in
+ * scraped text, none of them a word character, a space or a letter that case
+ * changes), each as one byte of its own above ASCII, standing for what the
+ * features see in it: every other character past ASCII leaves its text to Python. */
+#define SYMBOL_ELLIPSIS 0x80  /* "…": ends a sentence, marks one */
+#define SYMBOL_CLOSER 0x81    /* "”", "’": may stand after a sentence's end */
+#define SYMBOL_GUILLEMET 0x82 /* "»": a closer and a separator */
+#define SYMBOL_SEPARATOR 0x83 /* "•", "›", "·", "«", "‹" */
+#define SYMBOL_DASH 0x84      /* "–", "—": a separator between spaces */
+#define SYMBOL_COPYRIGHT 0x85 /* "©" */
+#define SYMBOL_OTHER 0x86     /* any other symbol */
+
+static int symbol_of(Py_UCS4 c) {
+    switch (c) {
+    case 0x2026: return SYMBOL_ELLIPSIS;
+    case 0x201D: case 0x2019: return SYMBOL_CLOSER;
+    case 0x00BB: return SYMBOL_GUILLEMET;
+    case 0x2022: case 0x203A: case 0x00B7: case 0x00AB: case 0x2039: return SYMBOL_SEPARATOR;
+    case 0x2013: case 0x2014: return SYMBOL_DASH;
+    case 0x00A9: return SYMBOL_COPYRIGHT;
+    case 0x201C: case 0x2018: case 0x25BA: case 0x00AE: case 0x00A3: case 0x20AC: case 0x00A2: case 0x00A5:
+    case 0x00B0: case 0x00B1: case 0x00D7: case 0x00F7: case 0x00A7: case 0x00B6: case 0x2122:
+        return SYMBOL_OTHER;
+    default: return 0;
+    }
+}
+
+static int is_closer(unsigned char c) {
+    return c == '"' || c == '\'' || c == ')' || c == ']' || c == SYMBOL_CLOSER || c == SYMBOL_GUILLEMET;
+}
+
+/* The row of one text of printable ASCII and the symbols above (s, its first
+ * n characters, one byte each; full, its length). */
 static int text_row(const unsigned char *s, Py_ssize_t n, Py_ssize_t full, double *row) {
     Py_ssize_t tokens = 0, stopwords = 0, titled = 0, upper = 0, upper_long = 0, word_chars = 0, spaces = 0;
     Py_ssize_t digits = 0, commas = 0, marks = 0, separators = 0;
@@ -133,10 +166,10 @@ static int text_row(const unsigned char *s, Py_ssize_t n, Py_ssize_t full, doubl
                 spaces++;
             } else if (c == ',') {
                 commas++;
-            } else if (c == '|' || c == '>' || c == '/') {
+            } else if (c == '|' || c == '>' || c == '/' || c == SYMBOL_GUILLEMET || c == SYMBOL_SEPARATOR) {
                 separators++;
             }
-            if ((c == '.' || c == '!' || c == '?' || c == ';') && (i + 1 == n || s[i + 1] == ' ')) {
+            if ((c == '.' || c == '!' || c == '?' || c == ';' || c == SYMBOL_ELLIPSIS) && (i + 1 == n || s[i + 1] == ' ')) {
                 marks++;
             }
             i++;
@@ -167,7 +200,7 @@ static int text_row(const unsigned char *s, Py_ssize_t n, Py_ssize_t full, doubl
     }
     /* spaced dashes, " - ", as SPACED_DASH.findall counts them (matches do not overlap) */
     for (Py_ssize_t j = 0; j + 2 < n;) {
-        if (s[j] == ' ' && s[j + 1] == '-' && s[j + 2] == ' ') {
+        if (s[j] == ' ' && (s[j + 1] == '-' || s[j + 1] == SYMBOL_DASH) && s[j + 2] == ' ') {
             separators++;
             j += 3;
         } else {
@@ -181,10 +214,11 @@ static int text_row(const unsigned char *s, Py_ssize_t n, Py_ssize_t full, doubl
     double urlish = 0.0;
     if (symbols) {
         Py_ssize_t tail = n < SENTENCE_END_TAIL ? 0 : n - SENTENCE_END_TAIL, j = n;
-        while (j > tail && (s[j - 1] == '"' || s[j - 1] == '\'' || s[j - 1] == ')' || s[j - 1] == ']')) {
+        while (j > tail && is_closer(s[j - 1])) {
             j--;
         }
-        ends_sentence = (j > tail && (s[j - 1] == '.' || s[j - 1] == '!' || s[j - 1] == '?')) ? 1.0 : 0.0;
+        ends_sentence = (j > tail && (s[j - 1] == '.' || s[j - 1] == '!' || s[j - 1] == '?' || s[j - 1] == SYMBOL_ELLIPSIS))
+                        ? 1.0 : 0.0;
         ends_colon = (n > 0 && s[n - 1] == ':') ? 1.0 : 0.0;
         sentence_marks = (double)marks / (double)n_words * 5;
         sentence_marks = sentence_marks < 1.0 ? sentence_marks : 1.0;
@@ -212,7 +246,7 @@ static int text_row(const unsigned char *s, Py_ssize_t n, Py_ssize_t full, doubl
     row[11] = (n > 0 && !is_alnum(s[0])) ? 1.0 : 0.0;
     row[12] = separator_ratio;
     row[13] = urlish;
-    row[14] = (contains_lower(s, n, "(c)") || contains_lower(s, n, "copyright")
+    row[14] = (memchr(s, SYMBOL_COPYRIGHT, (size_t)n) != NULL || contains_lower(s, n, "(c)") || contains_lower(s, n, "copyright")
                || contains_lower(s, n, "all rights reserved")) ? 1.0 : 0.0;
     for (int k = 0; k < N_LENGTH_BINS; k++) {
         row[HEAD_DOUBLES + MIDDLE_DOUBLES + k] = full >= state.length_bins[k] ? 1.0 : 0.0;
@@ -226,6 +260,26 @@ static int printable_ascii(const unsigned char *s, Py_ssize_t n) {
         if (s[i] < 0x20 || s[i] > 0x7e) {
             return 0;
         }
+    }
+    return 1;
+}
+
+/* The first n characters of a text past ASCII as bytes (symbol_of's for the
+ * symbols) into out; 0 when one is neither printable ASCII nor such a symbol. */
+static int as_symbol_bytes(PyObject *text, Py_ssize_t n, unsigned char *out) {
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c >= 0x20 && c <= 0x7e) {
+            out[i] = (unsigned char)c;
+            continue;
+        }
+        int symbol = symbol_of(c);
+        if (!symbol) {
+            return 0;
+        }
+        out[i] = (unsigned char)symbol;
     }
     return 1;
 }
@@ -329,9 +383,15 @@ static PyObject *text_rows(PyObject *self, PyObject *args) {
         return NULL;
     }
     Py_ssize_t n_texts = PyList_GET_SIZE(texts);
+    unsigned char *symbols = NULL; /* a text's characters as bytes, when it is not ASCII */
     PyObject *table = PyBytes_FromStringAndSize(NULL, n_texts * ROW_DOUBLES * (Py_ssize_t)sizeof(double));
     PyObject *others = PyList_New(0);
     if (table == NULL || others == NULL) {
+        goto fail;
+    }
+    symbols = PyMem_Malloc((size_t)(sample_chars > 0 ? sample_chars : 1));
+    if (symbols == NULL) {
+        PyErr_NoMemory();
         goto fail;
     }
     double *rows = (double *)PyBytes_AS_STRING(table);
@@ -345,7 +405,7 @@ static PyObject *text_rows(PyObject *self, PyObject *args) {
         Py_ssize_t full = PyUnicode_GET_LENGTH(text);
         Py_ssize_t n = full < sample_chars ? full : sample_chars;
         const unsigned char *s = PyUnicode_IS_ASCII(text) ? (const unsigned char *)PyUnicode_DATA(text) : NULL;
-        if (s == NULL || !printable_ascii(s, n)) {
+        if (s != NULL ? !printable_ascii(s, n) : !as_symbol_bytes(text, n, symbols)) {
             PyObject *index = PyLong_FromSsize_t(t);
             if (index == NULL || PyList_Append(others, index) < 0) {
                 Py_XDECREF(index);
@@ -354,12 +414,14 @@ static PyObject *text_rows(PyObject *self, PyObject *args) {
             Py_DECREF(index);
             continue;
         }
-        if (text_row(s, n, full, rows + t * ROW_DOUBLES) < 0) {
+        if (text_row(s != NULL ? s : symbols, n, full, rows + t * ROW_DOUBLES) < 0) {
             goto fail;
         }
     }
+    PyMem_Free(symbols);
     return Py_BuildValue("(NN)", table, others);
 fail:
+    PyMem_Free(symbols);
     Py_XDECREF(table);
     Py_XDECREF(others);
     return NULL;
@@ -615,12 +677,1202 @@ static PyObject *line_fingerprints(PyObject *self, PyObject *keys) {
 }
 
 /* ---- end of the band keys and line fingerprints ---- */
+/* ---- The text line model's two logistic stages (classify._text_scores) ----
+ *
+ * A row's weighted sum is made as Python's sum(map(operator.mul, weights, row))
+ * makes it: from 0, in the row's order, plainly before Python 3.12 and with
+ * Neumaier's compensation from 3.12 on (builtins.sum changed); the products are
+ * never fused with the additions (no FMA). exp, log and log1p are the C
+ * library's, as math's. */
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("fp-contract=off")
+#elif defined(__clang__)
+#pragma clang fp contract(off)
+#endif
+
+#include <math.h>
+
+#define STAGE2_CONTEXT_DOUBLES 10
+#define NEAR_WINDOW 3
+#define WIDE_WINDOW 8
+#define FAR_WINDOW 25
+#define MASS_CAP_CHARS 1000
+#define LOGIT_MARGIN 1e-6
+#define MIN_LOGIT (-30.0)
+/* classify's LONG_LINE_CHARS, MAX_DISTANCE, EDGE_MASS_RATIO; and its
+ * CONTEXT_FEATURES and TEXT_FEATURES, in a row */
+#define LONG_LINE_CHARS 120
+#define MAX_DISTANCE 30
+#define EDGE_MASS_RATIO 0.02
+#define CONTEXT_DOUBLES 14
+
+typedef struct {
+    double hi, lo;
+} Sum;
+
+static inline void sum_add(Sum *sum, double x) {
+#if PY_VERSION_HEX >= 0x030C0000
+    double t = sum->hi + x;
+    if (fabs(sum->hi) >= fabs(x)) {
+        sum->lo += (sum->hi - t) + x;
+    } else {
+        sum->lo += (x - t) + sum->hi;
+    }
+    sum->hi = t;
+#else
+    sum->hi += x;
+#endif
+}
+
+static inline double sum_value(Sum sum) {
+#if PY_VERSION_HEX >= 0x030C0000
+    if (sum.lo != 0.0 && isfinite(sum.lo)) {
+        return sum.hi + sum.lo;
+    }
+#endif
+    return sum.hi;
+}
+
+/* intercept + sum(w * x) over the pieces of a row, then the logistic. */
+static double logistic(double intercept, Sum sum) {
+    double z = intercept + sum_value(sum);
+    if (z < MIN_LOGIT) {
+        return 0.0;
+    }
+    return 1.0 / (1.0 + exp(-z));
+}
+
+static inline void dot_add(Sum *sum, const double *weights, const double *values, Py_ssize_t n) {
+    for (Py_ssize_t k = 0; k < n; k++) {
+        double product = weights[k] * values[k];
+        sum_add(sum, product);
+    }
+}
+
+/* The prefix sums of values (classify._prefix_sums): sums[0] = 0.0, then each added. */
+static void prefix_sums(const double *values, Py_ssize_t n, double *sums) {
+    sums[0] = 0.0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        sums[i + 1] = sums[i] + values[i];
+    }
+}
+
+/* classify._window_means at i, from the values' prefix sums. */
+static inline double window_mean(const double *sums, Py_ssize_t n, Py_ssize_t i, Py_ssize_t half) {
+    Py_ssize_t low = i - half > 0 ? i - half : 0, high = i + half + 1 < n ? i + half + 1 : n;
+    return (sums[high] - sums[low]) / (double)(high - low);
+}
+
+/* The columns a text page's context features are read from: the prefix sums
+ * of the averaged text features, margins and comment stamps, and each line's
+ * distance to a long line and the prose before it (classify._context_features,
+ * _text_extra_features). */
+enum { LOG_CHARS, ENDS, STOPS, BLANKS, STAMPS, PROSE, N_COLUMNS };
+static const int AVERAGED[3] = {0, 2, 6}; /* classify._AVERAGED: log_chars, ends_sentence, stopwords */
+
+typedef struct {
+    Py_buffer texts, of_text, of_part, blank, stamps, after, lengths, weights1, weights2;
+    PyObject *parts;
+    Py_ssize_t n, n_texts, part_doubles, row_doubles;
+    double *sums[N_COLUMNS]; /* n + 1 each */
+    int *distance;
+    double total_mass;
+} Page;
+
+static int page_columns(Page *page, double *values) {
+    Py_ssize_t n = page->n;
+    const int *of_text = page->of_text.buf;
+    const unsigned char *blank = page->blank.buf, *stamps = page->stamps.buf;
+    const long *lengths = page->lengths.buf;
+    for (int c = 0; c < 3; c++) {
+        for (Py_ssize_t i = 0; i < n; i++) {
+            values[i] = ((const double *)page->texts.buf)[of_text[i] * ROW_DOUBLES + AVERAGED[c]];
+        }
+        prefix_sums(values, n, page->sums[c]);
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        values[i] = blank[i] ? 1.0 : 0.0;
+    }
+    prefix_sums(values, n, page->sums[BLANKS]);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        values[i] = stamps[i] ? 1.0 : 0.0;
+    }
+    prefix_sums(values, n, page->sums[STAMPS]);
+    Sum total = {0.0, 0.0};
+    for (Py_ssize_t i = 0; i < n; i++) {
+        values[i] = lengths[i] >= LONG_LINE_CHARS ? (double)lengths[i] : 0.0;
+        sum_add(&total, values[i]);
+    }
+    prefix_sums(values, n, page->sums[PROSE]);
+    page->total_mass = sum_value(total) != 0.0 ? sum_value(total) : 1.0;
+    /* classify._distance_to_long */
+    Py_ssize_t last = -MAX_DISTANCE - 1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        last = lengths[i] >= LONG_LINE_CHARS ? i : last;
+        page->distance[i] = (int)(i - last < MAX_DISTANCE ? i - last : MAX_DISTANCE);
+    }
+    last = n + MAX_DISTANCE + 1;
+    for (Py_ssize_t i = n - 1; i >= 0; i--) {
+        last = lengths[i] >= LONG_LINE_CHARS ? i : last;
+        page->distance[i] = (int)(last - i < page->distance[i] ? last - i : page->distance[i]);
+    }
+    return 0;
+}
+
+/* Line i's context and extra features (CONTEXT_FEATURES, TEXT_FEATURES). */
+static void page_context(const Page *page, Py_ssize_t i, double *at) {
+    Py_ssize_t n = page->n;
+    double *const *sums = page->sums;
+    double before = sums[PROSE][i] / page->total_mass;
+    double after = (page->total_mass - sums[PROSE][i + 1]) / page->total_mass;
+    at[0] = window_mean(sums[LOG_CHARS], n, i, NEAR_WINDOW);
+    at[1] = window_mean(sums[ENDS], n, i, NEAR_WINDOW);
+    at[2] = window_mean(sums[STOPS], n, i, NEAR_WINDOW);
+    at[3] = window_mean(sums[BLANKS], n, i, NEAR_WINDOW);
+    at[4] = window_mean(sums[LOG_CHARS], n, i, WIDE_WINDOW);
+    at[5] = window_mean(sums[ENDS], n, i, WIDE_WINDOW);
+    at[6] = log1p((double)page->distance[i]);
+    at[7] = before;
+    at[8] = after;
+    at[9] = before < EDGE_MASS_RATIO ? 1.0 : 0.0;
+    at[10] = after < EDGE_MASS_RATIO ? 1.0 : 0.0;
+    at[11] = window_mean(sums[STAMPS], n, i, NEAR_WINDOW);
+    at[12] = window_mean(sums[STAMPS], n, i, WIDE_WINDOW);
+    at[13] = ((const unsigned char *)page->after.buf)[i] ? 1.0 : 0.0;
+}
+
+/* Line i's stage-1 row (OWN_FEATURES, CONTEXT_FEATURES, TEXT_FEATURES) into row. */
+static void page_row(const Page *page, Py_ssize_t i, double *row) {
+    const double *text = (const double *)page->texts.buf + ((const int *)page->of_text.buf)[i] * ROW_DOUBLES;
+    PyObject *part = PyList_GET_ITEM(page->parts, ((const int *)page->of_part.buf)[i]);
+    double *at = row;
+    memcpy(at, text, HEAD_DOUBLES * sizeof(double));
+    at += HEAD_DOUBLES;
+    memcpy(at, PyBytes_AS_STRING(part), (size_t)page->part_doubles * sizeof(double));
+    at += page->part_doubles;
+    memcpy(at, text + HEAD_DOUBLES, MIDDLE_DOUBLES * sizeof(double));
+    at += MIDDLE_DOUBLES;
+    *at++ = (double)i / (double)(page->n > 1 ? page->n - 1 : 1);
+    memcpy(at, text + HEAD_DOUBLES + MIDDLE_DOUBLES, N_LENGTH_BINS * sizeof(double));
+    at += N_LENGTH_BINS;
+    page_context(page, i, at);
+}
+
+static int page_check(Page *page) {
+    Py_ssize_t n = page->of_text.len / (Py_ssize_t)sizeof(int);
+    page->n = n;
+    page->n_texts = page->texts.len / (Py_ssize_t)(ROW_DOUBLES * sizeof(double));
+    if (page->of_part.len != page->of_text.len || page->lengths.len != n * (Py_ssize_t)sizeof(long)
+        || page->blank.len != n || page->stamps.len != n || page->after.len != n
+        || page->of_text.itemsize != sizeof(int) || page->of_part.itemsize != sizeof(int) || n == 0) {
+        PyErr_SetString(PyExc_ValueError, "linear_scores: of_text, of_part, blank, stamps, after and lengths: one a line");
+        return -1;
+    }
+    Py_ssize_t n_parts = PyList_GET_SIZE(page->parts);
+    page->part_doubles = n_parts ? PyBytes_GET_SIZE(PyList_GET_ITEM(page->parts, 0)) / (Py_ssize_t)sizeof(double) : 0;
+    for (Py_ssize_t k = 0; k < n_parts; k++) {
+        PyObject *part = PyList_GET_ITEM(page->parts, k);
+        if (!PyBytes_Check(part) || PyBytes_GET_SIZE(part) != page->part_doubles * (Py_ssize_t)sizeof(double)) {
+            PyErr_SetString(PyExc_ValueError, "linear_scores: parts must be bytes of one size");
+            return -1;
+        }
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int t = ((const int *)page->of_text.buf)[i], p = ((const int *)page->of_part.buf)[i];
+        if (t < 0 || t >= page->n_texts || p < 0 || p >= n_parts) {
+            PyErr_SetString(PyExc_IndexError, "linear_scores: a line's text or part is out of range");
+            return -1;
+        }
+    }
+    page->row_doubles = HEAD_DOUBLES + page->part_doubles + MIDDLE_DOUBLES + 1 + N_LENGTH_BINS + CONTEXT_DOUBLES;
+    if (page->weights1.len != page->row_doubles * (Py_ssize_t)sizeof(double)
+        || page->weights2.len != (STAGE2_CONTEXT_DOUBLES + page->row_doubles) * (Py_ssize_t)sizeof(double)) {
+        PyErr_SetString(PyExc_ValueError, "linear_scores: the rows and the weights do not have one width");
+        return -1;
+    }
+    return 0;
+}
+
+/* Stage 2's context of line i (classify._stage2_rows), from stage 1's scores
+ * (first) and the prefix sums of them (near, wide, far: the same sums) and of
+ * their masses. */
+static void stage2_context(const double *first, Py_ssize_t n, Py_ssize_t i, const double *sums,
+                           const double *mass_sums, double *out) {
+    double around[2 * NEAR_WINDOW];
+    for (Py_ssize_t k = 0; k < NEAR_WINDOW; k++) {
+        Py_ssize_t before = i - NEAR_WINDOW + k, after = i + 1 + k;
+        around[k] = before >= 0 ? first[before] : 0.0;
+        around[NEAR_WINDOW + k] = after < n ? first[after] : 0.0;
+    }
+    double p = first[i];
+    double kept = p > LOGIT_MARGIN ? p : LOGIT_MARGIN;
+    kept = kept < 1 - LOGIT_MARGIN ? kept : 1 - LOGIT_MARGIN;
+    double top = around[0], sum_before = around[0], sum_after = around[NEAR_WINDOW];
+    for (int k = 1; k < 2 * NEAR_WINDOW; k++) {
+        top = around[k] > top ? around[k] : top;
+    }
+    for (int k = 1; k < NEAR_WINDOW; k++) {
+        sum_before += around[k];
+        sum_after += around[NEAR_WINDOW + k];
+    }
+    Py_ssize_t high = i + WIDE_WINDOW + 1 < n ? i + WIDE_WINDOW + 1 : n, low = i - WIDE_WINDOW > 0 ? i - WIDE_WINDOW : 0;
+    out[0] = log(kept / (1 - kept));
+    out[1] = window_mean(sums, n, i, NEAR_WINDOW);
+    out[2] = window_mean(sums, n, i, WIDE_WINDOW);
+    out[3] = around[NEAR_WINDOW - 1];
+    out[4] = around[NEAR_WINDOW];
+    out[5] = top;
+    out[6] = log1p(window_mean(mass_sums, n, i, WIDE_WINDOW) * (double)(high - low));
+    out[7] = sum_before / NEAR_WINDOW;
+    out[8] = sum_after / NEAR_WINDOW;
+    out[9] = window_mean(sums, n, i, FAR_WINDOW);
+}
+
+/* Both stages; work: 2 * (n + 1) doubles. */
+static void page_scores(const Page *page, double intercept1, double intercept2, double *row, double *first,
+                        double *work, double *out) {
+    Py_ssize_t n = page->n, width = page->row_doubles;
+    const double *w1 = page->weights1.buf, *w2 = page->weights2.buf;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Sum sum = {0.0, 0.0};
+        page_row(page, i, row);
+        dot_add(&sum, w1, row, width);
+        first[i] = logistic(intercept1, sum);
+    }
+    double *sums = work, *mass_sums = work + n + 1;
+    prefix_sums(first, n, sums);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        long chars = ((const long *)page->lengths.buf)[i];
+        out[i] = first[i] * (double)(chars < MASS_CAP_CHARS ? chars : MASS_CAP_CHARS); /* out: the masses, for now */
+    }
+    prefix_sums(out, n, mass_sums);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Sum sum = {0.0, 0.0};
+        double context[STAGE2_CONTEXT_DOUBLES];
+        stage2_context(first, n, i, sums, mass_sums, context);
+        dot_add(&sum, w2, context, STAGE2_CONTEXT_DOUBLES);
+        page_row(page, i, row);
+        dot_add(&sum, w2 + STAGE2_CONTEXT_DOUBLES, row, width);
+        out[i] = logistic(intercept2, sum);
+    }
+}
+
+PyDoc_STRVAR(linear_scores_doc,
+"linear_scores(texts, of_text, parts, of_part, blank, stamps, after, lengths,\n"
+"              weights1, intercept1, weights2, intercept2) -> bytes\n\n"
+"A text page's line scores, one double a line: stage 1 (a logistic model,\n"
+"weights1 and intercept1) on each line's row (classify's FEATURE_NAMES), made\n"
+"from its text's row in texts (text_rows' table; of_text: an int array), its\n"
+"part (parts: list of bytes; of_part: an int array), its margin (blank: a byte\n"
+"a line), the comment stamps (stamps: a byte a line) and the lines in a page's\n"
+"comments (after: a byte a line), and lengths (a long array); then stage 2\n"
+"on stage 1's scores around each line followed by its row. The numbers are\n"
+"Python's to the last bit.");
+
+static PyObject *linear_scores(PyObject *self, PyObject *args) {
+    Page page;
+    memset(&page, 0, sizeof(page));
+    double intercept1, intercept2;
+    if (!PyArg_ParseTuple(args, "y*y*O!y*y*y*y*y*y*dy*d", &page.texts, &page.of_text, &PyList_Type, &page.parts,
+                          &page.of_part, &page.blank, &page.stamps, &page.after, &page.lengths,
+                          &page.weights1, &intercept1, &page.weights2, &intercept2)) {
+        return NULL;
+    }
+    PyObject *result = NULL;
+    double *row = NULL, *first = NULL, *work = NULL;
+    if (page_check(&page) < 0) {
+        goto done;
+    }
+    Py_ssize_t n = page.n;
+    row = PyMem_Malloc((size_t)page.row_doubles * sizeof(double));
+    first = PyMem_Malloc((size_t)n * sizeof(double));
+    work = PyMem_Malloc((size_t)(N_COLUMNS + 2) * (size_t)(n + 1) * sizeof(double));
+    page.distance = PyMem_Malloc((size_t)n * sizeof(int));
+    result = PyBytes_FromStringAndSize(NULL, n * (Py_ssize_t)sizeof(double));
+    if (row == NULL || first == NULL || work == NULL || page.distance == NULL || result == NULL) {
+        Py_CLEAR(result);
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (int c = 0; c < N_COLUMNS; c++) {
+        page.sums[c] = work + (size_t)c * (size_t)(n + 1);
+    }
+    page_columns(&page, first); /* first: room for a column's values, for now */
+    page_scores(&page, intercept1, intercept2, row, first, work + (size_t)N_COLUMNS * (size_t)(n + 1),
+                (double *)PyBytes_AS_STRING(result));
+done:
+    PyMem_Free(row);
+    PyMem_Free(first);
+    PyMem_Free(work);
+    PyMem_Free(page.distance);
+    PyBuffer_Release(&page.texts);
+    PyBuffer_Release(&page.of_text);
+    PyBuffer_Release(&page.of_part);
+    PyBuffer_Release(&page.blank);
+    PyBuffer_Release(&page.stamps);
+    PyBuffer_Release(&page.after);
+    PyBuffer_Release(&page.lengths);
+    PyBuffer_Release(&page.weights1);
+    PyBuffer_Release(&page.weights2);
+    return result;
+}
+
+/* ---- end of the line model's stages ---- */
+
+/* ---- Near-duplicate candidates (dedupe._candidates) ----
+ *
+ * A match key's tokens are its runs of characters between single spaces
+ * (str.split(" ")), those of at least min_chars characters, each once. A key's
+ * candidates are the earlier keys that share one of its rarest tokens. */
+
+typedef struct {
+    Py_ssize_t *items;
+    Py_ssize_t n, room;
+} Indexes;
+
+/* Room for more than n items in *items (room for *room): doubled until there is. */
+static int make_room(void **items, Py_ssize_t n, Py_ssize_t *room, size_t item_size) {
+    if (n < *room) {
+        return 0;
+    }
+    Py_ssize_t more = *room ? *room * 2 : 8;
+    while (more <= n) {
+        more *= 2;
+    }
+    void *grown = PyMem_Realloc(*items, (size_t)more * item_size);
+    if (grown == NULL) {
+        return -1;
+    }
+    *items = grown;
+    *room = more;
+    return 0;
+}
+
+static int indexes_add(Indexes *list, Py_ssize_t value) {
+    if (make_room((void **)&list->items, list->n, &list->room, sizeof(Py_ssize_t)) < 0) {
+        return -1;
+    }
+    list->items[list->n++] = value;
+    return 0;
+}
+
+typedef struct {
+    const void *data; /* the key's characters */
+    int kind;         /* their PyUnicode kind */
+    Py_ssize_t start, length;
+    Py_hash_t hash;
+    Py_ssize_t lines; /* how many keys hold it */
+    Indexes posting;  /* the keys indexed under it, in order */
+} Token;
+
+typedef struct {
+    Token *tokens;
+    Py_ssize_t n_tokens, room;
+    Py_ssize_t *slots; /* open addressing: a token's index + 1, 0 when free */
+    size_t mask;
+} Tokens;
+
+static Py_hash_t token_hash(const void *data, int kind, Py_ssize_t start, Py_ssize_t length) {
+    Py_uhash_t h = 1469598103934665603ULL;
+    for (Py_ssize_t k = start; k < start + length; k++) {
+        h = (h ^ (Py_uhash_t)PyUnicode_READ(kind, data, k)) * 1099511628211ULL;
+    }
+    return (Py_hash_t)h;
+}
+
+/* Python's order of two tokens (code point by code point, a prefix first). */
+static int token_compare(const Token *a, const Token *b) {
+    Py_ssize_t n = a->length < b->length ? a->length : b->length;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        Py_UCS4 x = PyUnicode_READ(a->kind, a->data, a->start + k), y = PyUnicode_READ(b->kind, b->data, b->start + k);
+        if (x != y) {
+            return x < y ? -1 : 1;
+        }
+    }
+    return (a->length > b->length) - (a->length < b->length);
+}
+
+static int token_equal(const Token *a, const void *data, int kind, Py_ssize_t start, Py_ssize_t length) {
+    if (a->length != length) {
+        return 0;
+    }
+    for (Py_ssize_t k = 0; k < length; k++) {
+        if (PyUnicode_READ(a->kind, a->data, a->start + k) != PyUnicode_READ(kind, data, start + k)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int tokens_grow(Tokens *table) {
+    size_t size = table->mask ? (table->mask + 1) * 2 : 1024;
+    Py_ssize_t *slots = PyMem_Calloc(size, sizeof(Py_ssize_t));
+    if (slots == NULL) {
+        return -1;
+    }
+    for (Py_ssize_t t = 0; t < table->n_tokens; t++) {
+        size_t at = (size_t)table->tokens[t].hash & (size - 1);
+        while (slots[at]) {
+            at = (at + 1) & (size - 1);
+        }
+        slots[at] = t + 1;
+    }
+    PyMem_Free(table->slots);
+    table->slots = slots;
+    table->mask = size - 1;
+    return 0;
+}
+
+/* The index of a token (added if new), or -1 when memory ran out. */
+static Py_ssize_t tokens_find(Tokens *table, const void *data, int kind, Py_ssize_t start, Py_ssize_t length) {
+    if ((size_t)(table->n_tokens + 1) * 2 > table->mask && tokens_grow(table) < 0) {
+        return -1;
+    }
+    Py_hash_t hash = token_hash(data, kind, start, length);
+    size_t at = (size_t)hash & table->mask;
+    while (table->slots[at]) {
+        Token *token = &table->tokens[table->slots[at] - 1];
+        if (token->hash == hash && token_equal(token, data, kind, start, length)) {
+            return table->slots[at] - 1;
+        }
+        at = (at + 1) & table->mask;
+    }
+    if (make_room((void **)&table->tokens, table->n_tokens, &table->room, sizeof(Token)) < 0) {
+        return -1;
+    }
+    Token *token = &table->tokens[table->n_tokens];
+    memset(token, 0, sizeof(Token));
+    token->data = data;
+    token->kind = kind;
+    token->start = start;
+    token->length = length;
+    token->hash = hash;
+    table->slots[at] = table->n_tokens + 1;
+    return table->n_tokens++;
+}
+
+static void tokens_free(Tokens *table) {
+    for (Py_ssize_t t = 0; t < table->n_tokens; t++) {
+        PyMem_Free(table->tokens[t].posting.items);
+    }
+    PyMem_Free(table->tokens);
+    PyMem_Free(table->slots);
+}
+
+/* Each key's distinct tokens (of_key[starts[j]:starts[j+1]]) and each token's line count. */
+static int key_tokens(PyObject *keys, Py_ssize_t min_chars, Tokens *table, Indexes *of_key, Py_ssize_t *starts) {
+    Py_ssize_t n_keys = PyList_GET_SIZE(keys);
+    for (Py_ssize_t j = 0; j < n_keys; j++) {
+        PyObject *key = PyList_GET_ITEM(keys, j);
+        starts[j] = of_key->n;
+        int kind = PyUnicode_KIND(key);
+        const void *data = PyUnicode_DATA(key);
+        Py_ssize_t n = PyUnicode_GET_LENGTH(key), start = 0;
+        for (Py_ssize_t k = 0; k <= n; k++) {
+            if (k < n && PyUnicode_READ(kind, data, k) != ' ') {
+                continue;
+            }
+            if (k - start >= min_chars) {
+                Py_ssize_t t = tokens_find(table, data, kind, start, k - start);
+                if (t < 0) {
+                    return -1;
+                }
+                Token *token = &table->tokens[t];
+                if (token->posting.n == 0 || token->posting.items[token->posting.n - 1] != j) {
+                    /* first time in this key: counted once; the posting is cleared below */
+                    if (indexes_add(&token->posting, j) < 0 || indexes_add(of_key, t) < 0) {
+                        return -1;
+                    }
+                    token->lines++;
+                }
+            }
+            start = k + 1;
+        }
+    }
+    starts[n_keys] = of_key->n;
+    for (Py_ssize_t t = 0; t < table->n_tokens; t++) {
+        table->tokens[t].posting.n = 0;
+    }
+    return 0;
+}
+
+static const Tokens *sorting_table;
+
+static int by_rarity(const void *a, const void *b) {
+    const Token *x = &sorting_table->tokens[*(const Py_ssize_t *)a], *y = &sorting_table->tokens[*(const Py_ssize_t *)b];
+    if (x->lines != y->lines) {
+        return x->lines < y->lines ? -1 : 1;
+    }
+    return token_compare(x, y);
+}
+
+/* Each key's candidates, after key_tokens: starts (n_keys + 1) into found. */
+static int key_candidates(Py_ssize_t n_keys, Py_ssize_t n_rare, Py_ssize_t max_lines, Tokens *table,
+                          Indexes *of_key, const Py_ssize_t *token_starts, Py_ssize_t *seen, Indexes *found,
+                          Py_ssize_t *starts) {
+    sorting_table = table;
+    for (Py_ssize_t j = 0; j < n_keys; j++) {
+        starts[j] = found->n;
+        Py_ssize_t *ids = of_key->items + token_starts[j], n_ids = token_starts[j + 1] - token_starts[j], ones = 0;
+        for (Py_ssize_t k = 0; k < n_ids; k++) {
+            ones += table->tokens[ids[k]].lines == 1;
+        }
+        if (ones >= n_rare) {
+            continue; /* its rarest tokens are on no other line: no candidate, and no one's */
+        }
+        qsort(ids, (size_t)n_ids, sizeof(Py_ssize_t), by_rarity);
+        Py_ssize_t n_kept = n_ids < n_rare ? n_ids : n_rare;
+        for (Py_ssize_t k = 0; k < n_kept; k++) {
+            Token *token = &table->tokens[ids[k]];
+            if (token->lines <= 1 || token->lines > max_lines) {
+                continue;
+            }
+            for (Py_ssize_t p = 0; p < token->posting.n; p++) {
+                Py_ssize_t other = token->posting.items[p];
+                if (seen[other] != j + 1) {
+                    seen[other] = j + 1;
+                    if (indexes_add(found, other) < 0) {
+                        return -1;
+                    }
+                }
+            }
+        }
+        for (Py_ssize_t k = 0; k < n_kept; k++) {
+            Token *token = &table->tokens[ids[k]];
+            if (token->lines > 1 && token->lines <= max_lines && indexes_add(&token->posting, j) < 0) {
+                return -1;
+            }
+        }
+    }
+    starts[n_keys] = found->n;
+    return 0;
+}
+
+static PyObject *as_int_bytes(const Py_ssize_t *values, Py_ssize_t n) {
+    PyObject *out = PyBytes_FromStringAndSize(NULL, n * (Py_ssize_t)sizeof(int));
+    if (out != NULL) {
+        int *at = (int *)PyBytes_AS_STRING(out);
+        for (Py_ssize_t k = 0; k < n; k++) {
+            at[k] = (int)values[k];
+        }
+    }
+    return out;
+}
+
+PyDoc_STRVAR(near_candidates_doc,
+"near_candidates(keys, min_chars, n_rare, max_lines) -> (bytes, bytes)\n\n"
+"The earlier keys each match key is compared with (dedupe._candidates): those\n"
+"indexed under one of its n_rare rarest tokens (by how many keys hold them, then\n"
+"in Python's order) held by more than one and at most max_lines keys, each once,\n"
+"in order. As two int arrays: starts (len(keys) + 1) and the candidates, key j's\n"
+"being candidates[starts[j]:starts[j + 1]].");
+
+static PyObject *near_candidates(PyObject *self, PyObject *args) {
+    PyObject *keys;
+    Py_ssize_t min_chars, n_rare, max_lines;
+    if (!PyArg_ParseTuple(args, "O!nnn", &PyList_Type, &keys, &min_chars, &n_rare, &max_lines)) {
+        return NULL;
+    }
+    Py_ssize_t n_keys = PyList_GET_SIZE(keys);
+    if (n_keys >= INT_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "near_candidates: too many keys");
+        return NULL;
+    }
+    for (Py_ssize_t j = 0; j < n_keys; j++) {
+        if (!PyUnicode_Check(PyList_GET_ITEM(keys, j))) {
+            PyErr_SetString(PyExc_TypeError, "keys must be str");
+            return NULL;
+        }
+    }
+    Tokens table = {0};
+    Indexes of_key = {0}, found = {0};
+    PyObject *result = NULL;
+    Py_ssize_t *token_starts = PyMem_Calloc((size_t)n_keys + 1, sizeof(Py_ssize_t));
+    Py_ssize_t *seen = PyMem_Calloc((size_t)n_keys + 1, sizeof(Py_ssize_t));
+    Py_ssize_t *starts = PyMem_Calloc((size_t)n_keys + 1, sizeof(Py_ssize_t));
+    if (token_starts == NULL || seen == NULL || starts == NULL
+        || key_tokens(keys, min_chars, &table, &of_key, token_starts) < 0
+        || key_candidates(n_keys, n_rare, max_lines, &table, &of_key, token_starts, seen, &found, starts) < 0) {
+        PyErr_NoMemory();
+    } else {
+        result = Py_BuildValue("(NN)", as_int_bytes(starts, n_keys + 1), as_int_bytes(found.items, found.n));
+    }
+    tokens_free(&table);
+    PyMem_Free(of_key.items);
+    PyMem_Free(found.items);
+    PyMem_Free(token_starts);
+    PyMem_Free(seen);
+    PyMem_Free(starts);
+    return result;
+}
+
+/* Whether key j may be a concatenation (dedupe._may_be_concatenations): at
+ * least min_ratio of its word n-grams are made of words earlier keys hold.
+ * Each word is looked up, then all are marked seen (Token.lines 1). */
+static int may_concatenate(Tokens *table, PyObject *key, Py_ssize_t min_words, Py_ssize_t gram_words, double min_ratio,
+                           int asked, Py_ssize_t *ids, int *result) {
+    int kind = PyUnicode_KIND(key);
+    const void *data = PyUnicode_DATA(key);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(key), start = 0, n_words = 0, run = 0, grams = 0;
+    for (Py_ssize_t k = 0; k <= n; k++) {
+        if (k < n && PyUnicode_READ(kind, data, k) != ' ') {
+            continue;
+        }
+        if (k > start) {
+            Py_ssize_t t = tokens_find(table, data, kind, start, k - start);
+            if (t < 0) {
+                return -1;
+            }
+            ids[n_words++] = t;
+            run = table->tokens[t].lines ? run + 1 : 0;
+            grams += run >= gram_words;
+        }
+        start = k + 1;
+    }
+    *result = asked && n_words >= min_words && (double)grams >= min_ratio * (double)(n_words - gram_words + 1);
+    for (Py_ssize_t w = 0; w < n_words; w++) {
+        table->tokens[ids[w]].lines = 1;
+    }
+    return 0;
+}
+
+PyDoc_STRVAR(concatenation_candidates_doc,
+"concatenation_candidates(keys, asked, min_words, gram_words, min_ratio) -> list[int]\n\n"
+"The indexes of the keys asked (asked[j] nonzero) of at least min_words words\n"
+"at least min_ratio of whose\n"
+"word gram_words-grams are made of words the keys before them hold: those\n"
+"that may be concatenations of earlier keys (dedupe._may_be_concatenations).");
+
+static PyObject *concatenation_candidates(PyObject *self, PyObject *args) {
+    PyObject *keys;
+    Py_buffer asked;
+    Py_ssize_t min_words, gram_words;
+    double min_ratio;
+    if (!PyArg_ParseTuple(args, "O!y*nnd", &PyList_Type, &keys, &asked, &min_words, &gram_words, &min_ratio)) {
+        return NULL;
+    }
+    Py_ssize_t n_keys = PyList_GET_SIZE(keys), longest = 0, last = -1;
+    PyObject *found = NULL;
+    Py_ssize_t *ids = NULL;
+    Tokens table = {0};
+    if (asked.len != n_keys) {
+        PyErr_SetString(PyExc_ValueError, "concatenation_candidates: one asked byte a key");
+        goto done;
+    }
+    for (Py_ssize_t j = 0; j < n_keys; j++) {
+        PyObject *key = PyList_GET_ITEM(keys, j);
+        if (!PyUnicode_Check(key)) {
+            PyErr_SetString(PyExc_TypeError, "keys must be str");
+            goto done;
+        }
+        longest = PyUnicode_GET_LENGTH(key) > longest ? PyUnicode_GET_LENGTH(key) : longest;
+        last = ((const char *)asked.buf)[j] ? j : last;
+    }
+    ids = PyMem_Malloc((size_t)(longest / 2 + 1) * sizeof(Py_ssize_t));
+    found = PyList_New(0);
+    if (ids == NULL || found == NULL) {
+        Py_CLEAR(found);
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t j = 0; j <= last; j++) {
+        int may = 0;
+        if (may_concatenate(&table, PyList_GET_ITEM(keys, j), min_words, gram_words, min_ratio,
+                            ((const char *)asked.buf)[j], ids, &may) < 0) {
+            Py_CLEAR(found);
+            PyErr_NoMemory();
+            goto done;
+        }
+        if (may) {
+            PyObject *index = PyLong_FromSsize_t(j);
+            if (index == NULL || PyList_Append(found, index) < 0) {
+                Py_XDECREF(index);
+                Py_CLEAR(found);
+                goto done;
+            }
+            Py_DECREF(index);
+        }
+    }
+done:
+    tokens_free(&table);
+    PyMem_Free(ids);
+    PyBuffer_Release(&asked);
+    return found;
+}
+
+/* ---- end of the near-duplicate candidates ---- */
+
+/* ---- Which lines the kind hints and the comment patterns ask about (blocks, classify) ----
+ *
+ * For a line of ASCII, whether each pattern could match it, told by what the
+ * pattern needs (the Python code gives the answer for every line marked, and
+ * every line past ASCII is marked): a line left unmarked gets no hint. */
+
+/* The ASCII str items of a tuple, as (bytes, length) pairs in words. */
+typedef struct {
+    const char *text[64];
+    Py_ssize_t length[64];
+    Py_ssize_t n;
+} Words;
+
+static int words_of_tuple(PyObject *tuple, Words *words) {
+    if (!PyTuple_Check(tuple) || PyTuple_GET_SIZE(tuple) > 64) {
+        PyErr_SetString(PyExc_TypeError, "a tuple of at most 64 str expected");
+        return -1;
+    }
+    words->n = PyTuple_GET_SIZE(tuple);
+    for (Py_ssize_t k = 0; k < words->n; k++) {
+        PyObject *item = PyTuple_GET_ITEM(tuple, k);
+        if (!PyUnicode_Check(item) || !PyUnicode_IS_ASCII(item)) {
+            PyErr_SetString(PyExc_TypeError, "the words must be str of ASCII");
+            return -1;
+        }
+        words->text[k] = (const char *)PyUnicode_DATA(item);
+        words->length[k] = PyUnicode_GET_LENGTH(item);
+    }
+    return 0;
+}
+
+static int opens_with(const unsigned char *s, Py_ssize_t n, const Words *words, int case_blind) {
+    for (Py_ssize_t k = 0; k < words->n; k++) {
+        Py_ssize_t m = words->length[k], i = 0;
+        while (i < m && i < n && (case_blind ? lower(s[i]) : s[i]) == (unsigned char)words->text[k][i]) {
+            i++;
+        }
+        if (i == m) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int ends_with(const unsigned char *s, Py_ssize_t n, const Words *words) {
+    for (Py_ssize_t k = 0; k < words->n; k++) {
+        Py_ssize_t m = words->length[k];
+        if (m <= n && memcmp(s + n - m, words->text[k], (size_t)m) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int holds_any(const unsigned char *s, Py_ssize_t n, const Words *words) {
+    for (Py_ssize_t k = 0; k < words->n; k++) {
+        if (contains(s, n, words->text[k])) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static Py_ssize_t count_char(const unsigned char *s, Py_ssize_t n, unsigned char c) {
+    Py_ssize_t count = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        count += s[i] == c;
+    }
+    return count;
+}
+
+static int holds_char(const unsigned char *s, Py_ssize_t n, unsigned char c) {
+    return n > 0 && memchr(s, c, (size_t)n) != NULL;
+}
+
+/* str.isspace of an ASCII character */
+static int is_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f); }
+
+typedef struct {
+    Py_ssize_t max_chars, tail_chars, max_words;
+    Words openings, byline_openings, endings, labels, marks;
+    const char *phrase;
+} HintNeeds;
+
+/* blocks._kind_hint could give s[0:n] (ASCII) a kind other than TEXT. */
+static int may_get_hint(const unsigned char *s, Py_ssize_t n, const void *of) {
+    const HintNeeds *needs = of;
+    if (n > needs->max_chars) {
+        return 0;
+    }
+    if (opens_with(s, n, &needs->openings, 1) || holds_char(s, n, '/')
+        || contains_lower(s, n, needs->phrase)) {
+        return 1; /* a caption's opening, a call to action, a copyright notice; an agency credit */
+    }
+    const unsigned char *tail = n > needs->tail_chars ? s + n - needs->tail_chars : s;
+    Py_ssize_t tail_n = s + n - tail, stripped = tail_n;
+    while (stripped > 0 && is_space(tail[stripped - 1])) {
+        stripped--;
+    }
+    if (ends_with(tail, stripped, &needs->endings)
+        || (holds_char(tail, tail_n, ':') && holds_any(tail, tail_n, &needs->labels))) {
+        return 1; /* text.py's _may_end_in_credit */
+    }
+    if (count_char(s, n, ' ') + 1 > needs->max_words) {
+        return 0;
+    }
+    /* a date line (a year), a byline */
+    return holds_any(s, n, &needs->marks) || opens_with(s, n, &needs->byline_openings, 0) || holds_char(s, n, '@');
+}
+
+PyDoc_STRVAR(hint_candidates_doc,
+"hint_candidates(texts, max_chars, tail_chars, max_words, openings, byline_openings, endings, labels, marks,\n"
+"                phrase) -> bytes\n\n"
+"1 for each text blocks._kind_hint may give a kind, 0 for those it cannot: of\n"
+"ASCII, at most max_chars long, and none of: opening (lowered) with one of\n"
+"openings, a '/', phrase (lowered); its last tail_chars, stripped, ending with\n"
+"one of endings, or holding a ':' and one of labels; at most max_words words\n"
+"and one of marks, an '@', or one of byline_openings first. Every text past\n"
+"ASCII gets 1.");
+
+/* A byte for each text of texts (a list of str): test's for a text of ASCII, past_ascii for any other. */
+static PyObject *flags_of(PyObject *texts, int (*test)(const unsigned char *, Py_ssize_t, const void *),
+                          const void *needs, char past_ascii) {
+    Py_ssize_t n_texts = PyList_GET_SIZE(texts);
+    PyObject *out = PyBytes_FromStringAndSize(NULL, n_texts);
+    if (out == NULL) {
+        return NULL;
+    }
+    char *flags = PyBytes_AS_STRING(out);
+    for (Py_ssize_t t = 0; t < n_texts; t++) {
+        PyObject *text = PyList_GET_ITEM(texts, t);
+        if (!PyUnicode_Check(text)) {
+            Py_DECREF(out);
+            PyErr_SetString(PyExc_TypeError, "texts must be str");
+            return NULL;
+        }
+        flags[t] = PyUnicode_IS_ASCII(text) ? (char)test(PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), needs)
+                                            : past_ascii;
+    }
+    return out;
+}
+
+static PyObject *hint_candidates(PyObject *self, PyObject *args) {
+    PyObject *texts, *openings, *byline_openings, *endings, *labels, *marks;
+    HintNeeds needs;
+    if (!PyArg_ParseTuple(args, "O!nnnOOOOOs", &PyList_Type, &texts, &needs.max_chars, &needs.tail_chars,
+                          &needs.max_words, &openings, &byline_openings, &endings, &labels, &marks, &needs.phrase)
+        || words_of_tuple(openings, &needs.openings) < 0 || words_of_tuple(byline_openings, &needs.byline_openings) < 0
+        || words_of_tuple(endings, &needs.endings) < 0 || words_of_tuple(labels, &needs.labels) < 0
+        || words_of_tuple(marks, &needs.marks) < 0) {
+        return NULL;
+    }
+    return flags_of(texts, may_get_hint, &needs, 1);
+}
+
+PyDoc_STRVAR(comment_candidates_doc,
+"comment_candidates(texts, stamp_max_spaces, word_max_chars, word_first_letters, heading_max_chars,\n"
+"                   heading_first_letters) -> bytes\n\n"
+"For each text, bit 1 when classify._is_comment_stamp's pattern may be asked\n"
+"(fewer than stamp_max_spaces spaces, and a ':', 'ago' in any case, or at most\n"
+"word_max_chars characters opening with one of word_first_letters); bit 2 when\n"
+"the comments heading's may (at most heading_max_chars characters, opening with\n"
+"a digit or one of heading_first_letters in either case). Every text past\n"
+"ASCII gets both.");
+
+typedef struct {
+    Py_ssize_t max_spaces, word_max_chars, heading_max_chars;
+    const char *word_first, *heading_first;
+} CommentNeeds;
+
+static int comment_test(const unsigned char *s, Py_ssize_t n, const void *of) {
+    const CommentNeeds *needs = of;
+    /* "" is in every str, as text[:1] of an empty text is */
+    int first_word = n == 0 || strchr(needs->word_first, s[0]) != NULL;
+    int stamp = count_char(s, n, ' ') < needs->max_spaces
+                && (holds_char(s, n, ':') || (n <= needs->word_max_chars && first_word) || contains_lower(s, n, "ago"));
+    int heading = n <= needs->heading_max_chars && n > 0
+                  && ((s[0] >= '0' && s[0] <= '9') || strchr(needs->heading_first, lower(s[0])) != NULL);
+    return stamp | (heading << 1);
+}
+
+static PyObject *comment_candidates(PyObject *self, PyObject *args) {
+    PyObject *texts;
+    CommentNeeds needs;
+    if (!PyArg_ParseTuple(args, "O!nnsns", &PyList_Type, &texts, &needs.max_spaces, &needs.word_max_chars,
+                          &needs.word_first, &needs.heading_max_chars, &needs.heading_first)) {
+        return NULL;
+    }
+    return flags_of(texts, comment_test, &needs, 3);
+}
+
+/* ---- end of the kind hints' and comments' candidates ---- */
+
+/* ---- A text dump's lines into blocks (blocks._split_lines) ---- */
+
+typedef struct {
+    PyObject *text;
+    int kind;
+    const void *data;
+    PyObject *continuation, *clause_end; /* str: the characters of CONTINUATION_PUNCTUATION, CLAUSE_END */
+    Py_UCS4 *room;                       /* a line's characters, when its spaces are made one */
+    Py_ssize_t room_size;
+} Lines;
+
+static int is_one_of(PyObject *characters, Py_UCS4 c) {
+    int kind = PyUnicode_KIND(characters);
+    const void *data = PyUnicode_DATA(characters);
+    for (Py_ssize_t k = 0; k < PyUnicode_GET_LENGTH(characters); k++) {
+        if (PyUnicode_READ(kind, data, k) == c) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* text[start:end] stripped (str.strip), its runs of spaces made one where it
+ * holds two spaces together (RUNS_OF_SPACES); *empty when nothing is left. */
+static PyObject *stripped_line(Lines *lines, Py_ssize_t start, Py_ssize_t end) {
+    if (make_room((void **)&lines->room, end - start, &lines->room_size, sizeof(Py_UCS4)) < 0) {
+        return PyErr_NoMemory();
+    }
+    Py_UCS4 *room = lines->room;
+    int kind = lines->kind;
+    const void *data = lines->data;
+    while (start < end && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, start))) {
+        start++;
+    }
+    while (end > start && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, end - 1))) {
+        end--;
+    }
+    Py_ssize_t n = 0;
+    for (Py_ssize_t k = start; k < end; k++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, k);
+        if (c == ' ' && n > 0 && room[n - 1] == ' ') {
+            continue;
+        }
+        room[n++] = c;
+    }
+    if (n == end - start) {
+        return PyUnicode_Substring(lines->text, start, end);
+    }
+    return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, room, n);
+}
+
+/* Whether a line (first character first, raw line opening at raw) carries on
+ * the sentence of the line above, whose last character is last (blocks._continues). */
+static int continues(const Lines *lines, Py_UCS4 last, Py_UCS4 first, Py_ssize_t raw, Py_ssize_t raw_end) {
+    if (!(Py_UNICODE_ISLOWER(first) || is_one_of(lines->continuation, first))) {
+        return 0;
+    }
+    int kind = lines->kind;
+    const void *data = lines->data;
+    if (raw < raw_end && PyUnicode_READ(kind, data, raw) == '\t') {
+        return 0;
+    }
+    if (raw_end - raw >= 4) {
+        int indent = 1;
+        for (Py_ssize_t k = raw; k < raw + 4; k++) {
+            indent &= PyUnicode_READ(kind, data, k) == ' ';
+        }
+        if (indent) {
+            return 0; /* CODE_INDENT */
+        }
+    }
+    return is_one_of(lines->continuation, first) || !is_one_of(lines->clause_end, last);
+}
+
+typedef struct {
+    PyObject *texts, *pieces; /* the blocks' texts; the last block's lines */
+    Indexes numbers, flags;   /* line numbers; blank before (1) and after (2) */
+} Split;
+
+/* The last block's text made whole: its pieces joined, when it has more than one. */
+static int close_block(Split *split) {
+    Py_ssize_t n = PyList_GET_SIZE(split->pieces);
+    if (n > 1) {
+        PyObject *empty = PyUnicode_New(0, 0);
+        PyObject *joined = empty ? PyUnicode_Join(empty, split->pieces) : NULL;
+        Py_XDECREF(empty);
+        if (joined == NULL) {
+            return -1;
+        }
+        Py_ssize_t last = PyList_GET_SIZE(split->texts) - 1;
+        PyList_SetItem(split->texts, last, joined); /* steals joined */
+    }
+    return n > 0 ? PyList_SetSlice(split->pieces, 0, n, NULL) : 0;
+}
+
+static int split_text(Lines *lines, Split *split) {
+    Py_ssize_t length = PyUnicode_GET_LENGTH(lines->text), start = 0, number = 0;
+    int previous_blank = 1;
+    Py_UCS4 last = 0;
+    while (start <= length) {
+        Py_ssize_t end = PyUnicode_FindChar(lines->text, '\n', start, length, 1);
+        if (end == -2) {
+            return -1;
+        }
+        end = end < 0 ? length : end;
+        number++;
+        PyObject *line = stripped_line(lines, start, end);
+        if (line == NULL) {
+            return -1;
+        }
+        Py_ssize_t n = PyUnicode_GET_LENGTH(line), blocks = PyList_GET_SIZE(split->texts);
+        if (n == 0) {
+            Py_DECREF(line);
+            previous_blank = 1; /* the block above keeps blank after */
+            start = end + 1;
+            continue;
+        }
+        Py_UCS4 first = PyUnicode_READ_CHAR(line, 0);
+        if (blocks && !previous_blank) {
+            if (continues(lines, last, first, start, end)) {
+                last = PyUnicode_READ_CHAR(line, n - 1);
+                PyObject *piece = is_one_of(lines->continuation, first) ? line : PyUnicode_FromFormat(" %U", line);
+                int failed = piece == NULL || PyList_Append(split->pieces, piece) < 0;
+                if (piece != line) {
+                    Py_XDECREF(piece);
+                }
+                Py_DECREF(line);
+                if (failed) {
+                    return -1;
+                }
+                start = end + 1;
+                continue;
+            }
+            split->flags.items[blocks - 1] &= ~2; /* no blank line between it and this one */
+        }
+        if (close_block(split) < 0 || PyList_Append(split->texts, line) < 0 || PyList_Append(split->pieces, line) < 0
+            || indexes_add(&split->numbers, number) < 0 || indexes_add(&split->flags, (previous_blank ? 1 : 0) | 2) < 0) {
+            Py_DECREF(line);
+            return -1;
+        }
+        last = PyUnicode_READ_CHAR(line, n - 1);
+        Py_DECREF(line);
+        previous_blank = 0;
+        start = end + 1;
+    }
+    return close_block(split);
+}
+
+PyDoc_STRVAR(split_lines_doc,
+"split_lines(text, continuation, clause_end) -> (list[str], bytes, bytes)\n\n"
+"A text dump's blocks as blocks._split_lines makes them: each non-blank line\n"
+"stripped (runs of spaces made one), a line carrying on the sentence above it\n"
+"joined to it. Their texts; their line numbers (int32, from 1); and a byte each:\n"
+"1 for a blank line before, 2 for one after. continuation: the characters of\n"
+"CONTINUATION_PUNCTUATION; clause_end: those of CLAUSE_END.");
+
+static PyObject *as_bytes_of(const Indexes *values, int width) {
+    PyObject *out = PyBytes_FromStringAndSize(NULL, values->n * width);
+    if (out == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t k = 0; k < values->n; k++) {
+        if (width == 4) {
+            ((int *)PyBytes_AS_STRING(out))[k] = (int)values->items[k];
+        } else {
+            PyBytes_AS_STRING(out)[k] = (char)values->items[k];
+        }
+    }
+    return out;
+}
+
+static PyObject *split_lines(PyObject *self, PyObject *args) {
+    Lines lines;
+    if (!PyArg_ParseTuple(args, "UUU", &lines.text, &lines.continuation, &lines.clause_end)) {
+        return NULL;
+    }
+    lines.kind = PyUnicode_KIND(lines.text);
+    lines.data = PyUnicode_DATA(lines.text);
+    lines.room = NULL;
+    lines.room_size = 0;
+    Split split = {PyList_New(0), PyList_New(0), {0}, {0}};
+    PyObject *result = NULL;
+    if (split.texts != NULL && split.pieces != NULL && split_text(&lines, &split) == 0) {
+        result = Py_BuildValue("(ONN)", split.texts, as_bytes_of(&split.numbers, 4), as_bytes_of(&split.flags, 1));
+    }
+    PyMem_Free(lines.room);
+    Py_XDECREF(split.texts);
+    Py_XDECREF(split.pieces);
+    PyMem_Free(split.numbers.items);
+    PyMem_Free(split.flags.items);
+    return result;
+}
+
+/* ---- end of the lines into blocks ---- */
+
+/* ---- Match keys of lines of ASCII (text.match_keys) ---- */
+
+/* The key of a text whose first max_chars characters are ASCII, else None. */
+static PyObject *ascii_key(PyObject *text, Py_ssize_t max_chars, char *room) {
+    Py_ssize_t full = PyUnicode_GET_LENGTH(text), n = full < max_chars ? full : max_chars, k = 0;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c >= 0x80) {
+            Py_RETURN_NONE;
+        }
+        if (is_alnum((unsigned char)c)) {
+            room[k++] = (char)lower((unsigned char)c);
+        } else if (k > 0 && room[k - 1] != ' ') {
+            room[k++] = ' '; /* every other character is a space; runs are made one, none at the start */
+        }
+    }
+    if (k > 0 && room[k - 1] == ' ') {
+        k--;
+    }
+    if (full > max_chars) {
+        k += sprintf(room + k, " %zd", full); /* a longer line's key also carries its length */
+    }
+    return PyUnicode_FromStringAndSize(room, k);
+}
+
+PyDoc_STRVAR(ascii_match_keys_doc,
+"ascii_match_keys(texts, max_chars) -> list[str | None]\n\n"
+"text.match_key of each text whose first max_chars characters are ASCII (its\n"
+"letters and digits lowered, single spaces for the rest between them, and its\n"
+"length after a space when it is longer); None for the others.");
+
+static PyObject *ascii_match_keys(PyObject *self, PyObject *args) {
+    PyObject *texts;
+    Py_ssize_t max_chars;
+    if (!PyArg_ParseTuple(args, "O!n", &PyList_Type, &texts, &max_chars)) {
+        return NULL;
+    }
+    if (max_chars < 0) {
+        PyErr_SetString(PyExc_ValueError, "max_chars must not be negative");
+        return NULL;
+    }
+    Py_ssize_t n_texts = PyList_GET_SIZE(texts);
+    char *room = PyMem_Malloc((size_t)max_chars + 32);
+    PyObject *keys = PyList_New(n_texts);
+    if (room == NULL || keys == NULL) {
+        PyMem_Free(room);
+        Py_XDECREF(keys);
+        return PyErr_NoMemory();
+    }
+    for (Py_ssize_t t = 0; t < n_texts; t++) {
+        PyObject *text = PyList_GET_ITEM(texts, t);
+        PyObject *key = PyUnicode_Check(text) ? ascii_key(text, max_chars, room) : NULL;
+        if (key == NULL) {
+            if (!PyErr_Occurred()) {
+                PyErr_SetString(PyExc_TypeError, "texts must be str");
+            }
+            PyMem_Free(room);
+            Py_DECREF(keys);
+            return NULL;
+        }
+        PyList_SET_ITEM(keys, t, key);
+    }
+    PyMem_Free(room);
+    return keys;
+}
+
+/* ---- end of the match keys ---- */
 
 static PyMethodDef methods[] = {
     {"setup", setup, METH_VARARGS, setup_doc},
     {"text_rows", text_rows, METH_VARARGS, text_rows_doc},
     {"band_keys", band_keys, METH_VARARGS, band_keys_doc},
     {"line_fingerprints", line_fingerprints, METH_O, line_fingerprints_doc},
+    {"linear_scores", linear_scores, METH_VARARGS, linear_scores_doc},
+    {"near_candidates", near_candidates, METH_VARARGS, near_candidates_doc},
+    {"concatenation_candidates", concatenation_candidates, METH_VARARGS, concatenation_candidates_doc},
+    {"hint_candidates", hint_candidates, METH_VARARGS, hint_candidates_doc},
+    {"comment_candidates", comment_candidates, METH_VARARGS, comment_candidates_doc},
+    {"split_lines", split_lines, METH_VARARGS, split_lines_doc},
+    {"ascii_match_keys", ascii_match_keys, METH_VARARGS, ascii_match_keys_doc},
     {NULL, NULL, 0, NULL},
 };
 

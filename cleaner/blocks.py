@@ -12,14 +12,20 @@ kind hints.
 
 from __future__ import annotations
 
+import operator
 import re
+from collections.abc import Iterable
+from itertools import compress, repeat
 
 from .config import CleanerConfig
 from .markdown_blocks import read_markdown_layout
 from .model import Block, BlockKind, Decoded, InputKind, PageMeta
-from .wrapped import is_markdown, is_soft_break, is_wrapped, joined_wrap, markdown_text, wrap_width
+from .speedups import compiled
+from .wrapped import is_markdown, is_soft_break, is_wrapped, joined_wrap, markdown_text, not_wrapped, wrap_width
 from .text import (
-    CALL_TO_ACTION, CALL_TO_ACTION_MAX_WORDS, URL, date_line_rest, has_caption_credit, is_byline, is_copyright_notice,
+    BYLINE_OPENINGS, CALL_TO_ACTION, CALL_TO_ACTION_MAX_WORDS, CAPTION_CREDIT_ENDINGS, CAPTION_CREDIT_LABELS,
+    CAPTION_TAIL_CHARS, COPYRIGHT_NOTICE_PHRASE, HINT_OPENINGS, URL, YEAR_STARTS, date_line_rest, has_caption_credit,
+    is_byline, is_copyright_notice,
 )
 
 # read_input has turned every other kind of space into " ".
@@ -42,6 +48,10 @@ MAX_HINT_CHARS = 1000
 # ("Published 11:34 PM EST", "Last Updated At:22:20"); a sentence that mentions a
 # date is text.
 DATE_LINE_MAX_OTHER_WORDS = 6
+_TEXT = operator.attrgetter("text")
+# split_lines' margins: a blank line before (bit 1), after (bit 2)
+_BLANK_BEFORE = bytes(b & 1 for b in range(256))
+_BLANK_AFTER = bytes(b >> 1 & 1 for b in range(256))
 
 
 def split_blocks(decoded: Decoded, config: CleanerConfig) -> tuple[list[Block], PageMeta]:
@@ -57,9 +67,35 @@ def split_blocks(decoded: Decoded, config: CleanerConfig) -> tuple[list[Block], 
 
 
 def _split_lines(text: str, config: CleanerConfig) -> list[Block]:
-    lines = text.split("\n")
-    width = wrap_width(lines)  # a text browser's or converter's dump: paragraphs wrapped at a width
+    """The blocks of a text dump: by cleaner._speedups where it is built (the
+    same blocks), else _python_blocks; text wrapped at a width and Markdown
+    by _python_blocks."""
     markdown = is_markdown(text)  # Markdown: a paragraph's lines are one paragraph
+    # a text browser's or converter's dump: paragraphs wrapped at a width (most
+    # pages have too many wide lines to be that, found without splitting them)
+    lines = None if not_wrapped(text) else text.split("\n")
+    width = None if lines is None else wrap_width(lines)
+    module = compiled()
+    if module is None or width is not None or markdown:
+        blocks = _python_blocks(text.split("\n") if lines is None else lines, width, markdown)
+    else:
+        del lines
+        texts, numbers, margins = module.split_lines(text, CONTINUATION_PUNCTUATION, "".join(CLAUSE_END))
+        blocks = list(map(
+            Block, range(len(texts)), texts, memoryview(numbers).cast("i").tolist(), repeat(BlockKind.TEXT),
+            map(bool, margins.translate(_BLANK_BEFORE)), map(bool, margins.translate(_BLANK_AFTER)),
+        ))
+        del texts, numbers, margins
+    if markdown:
+        blocks = _markdown_blocks(blocks)
+    read_markdown_layout(blocks)
+    _set_kind_hints(blocks, config)
+    return blocks
+
+
+def _python_blocks(lines: list[str], width: int | None, markdown: bool) -> list[Block]:
+    """The blocks of a text dump's lines; width: the width they were wrapped
+    at (wrapped.wrap_width); markdown: they are Markdown (wrapped.is_markdown)."""
     blocks: list[Block] = []
     pieces: list[str] = []  # the last block's lines, joined once it is whole (not one by one: quadratic)
     previous_blank = True
@@ -92,10 +128,6 @@ def _split_lines(text: str, config: CleanerConfig) -> list[Block]:
         previous_raw = raw
     if len(pieces) > 1:
         blocks[-1].text = "".join(pieces)
-    if markdown:
-        blocks = _markdown_blocks(blocks)
-    read_markdown_layout(blocks)
-    _set_kind_hints(blocks, config)
     return blocks
 
 
@@ -122,14 +154,28 @@ def _continues(previous: str, line: str, raw: str) -> bool:
 
 
 def _set_kind_hints(blocks: list[Block], config: CleanerConfig) -> None:
-    """Each block's kind from its text. Pages repeat lines (menus, captions): a
-    text's hint is worked out once."""
+    """Each block's kind from its text (every block comes in as TEXT). Pages
+    repeat lines (menus, captions): a text's hint is worked out once. Where
+    cleaner._speedups is built, only the blocks it marks are asked (most lines
+    cannot get a hint, and asking each costs several microseconds)."""
     hints: dict[str, BlockKind] = {}
-    for block in blocks:
+    for block in compress(blocks, _may_get_hints(blocks, config)):
         hint = hints.get(block.text)
         if hint is None:
             hint = hints[block.text] = _kind_hint(block.text, config)
         block.kind = hint
+
+
+def _may_get_hints(blocks: list[Block], config: CleanerConfig) -> Iterable[int]:
+    """For each block, whether _kind_hint must be asked: by cleaner._speedups
+    where it is built, else every block."""
+    module = compiled()
+    if module is None:
+        return repeat(1)
+    return module.hint_candidates(  # type: ignore[no-any-return]
+        list(map(_TEXT, blocks)), MAX_HINT_CHARS, CAPTION_TAIL_CHARS, config.meta_max_words, HINT_OPENINGS,
+        BYLINE_OPENINGS, CAPTION_CREDIT_ENDINGS, CAPTION_CREDIT_LABELS, YEAR_STARTS, COPYRIGHT_NOTICE_PHRASE,
+    )
 
 
 def _kind_hint(line: str, config: CleanerConfig) -> BlockKind:

@@ -23,12 +23,13 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from functools import lru_cache, partial, reduce
-from itertools import accumulate, chain, islice, repeat
+from itertools import accumulate, chain, compress, islice, repeat
 from types import ModuleType
 from typing import Any, cast
 
 from .config import CleanerConfig
 from .model import Block, BlockKind, Landmark
+from .speedups import compiled
 from .text import IGNORECASE_ODD_LETTERS, TEXTS_BATCH, words_of
 
 # Features are computed on at most this many characters of a line: every feature
@@ -100,6 +101,12 @@ COMMENT_STAMP_MAX_WORDS = 25
 COMMENT_STAMP_WORD_MAX_CHARS = 12
 # ...and those words all start with one of these letters (in either case).
 COMMENT_STAMP_WORD_FIRST_LETTERS = "rpqflRPQFL"
+# Every comments heading opens with a digit or one of these letters (in either
+# case): the C helper asks COMMENTS_HEADING only of such lines. Keep them in step.
+COMMENTS_HEADING_FIRST_LETTERS = "rucdtlpawsj"
+# comment_candidates' bits: a line COMMENT_STAMP, COMMENTS_HEADING may match
+_STAMP_BIT = bytes(b & 1 for b in range(256))
+_HEADING_BIT = bytes(b >> 1 & 1 for b in range(256))
 # A comments heading opens a section when stamps follow it (_CommentLines.sections).
 COMMENT_FIRST_REACH = 3
 COMMENT_STAMP_REACH = 20
@@ -213,9 +220,6 @@ _TEXT_ROW_BYTES = 8 * _TEXT_ROW_DOUBLES
 _MIDDLE_START = _HEAD.size
 _FLAGS_START = _HEAD.size + _TEXT_MIDDLE.size
 _AVERAGED = tuple(TEXT_HEAD.index(name) for name in ("log_chars", "ends_sentence", "stopwords"))
-# Set (to anything but "") in the environment, this makes cleaner ignore its
-# compiled helper, cleaner._speedups, and run its Python code alone.
-PURE_PYTHON_VARIABLE = "CLEANER_PURE_PYTHON"
 # cleaner._speedups reads math.log1p of a line's length (and of its word count)
 # from a table of this many, and asks math.log1p for a longer line's.
 LOG1P_TABLE_SIZE = 4096
@@ -230,6 +234,10 @@ def score_blocks(blocks: list[Block], config: CleanerConfig, *, html: bool = Fal
         return blocks
     stage1, stage2 = _load_model(config.html_model if html else config.line_model, html)
     comments = None if html else _CommentLines(blocks)
+    compiled = None if html else _speedups()
+    if compiled is not None and comments is not None and isinstance(stage2, partial) and stage2.func is _predict:
+        _text_scores(compiled, blocks, config, comments, stage1, stage2.args[0])
+        return blocks
     # --comments: a page's comments are its content, judged as any other text
     rows = _line_features(blocks, html, config.keep_comments, comments)
     first = list(map(partial(_predict, stage1), rows))
@@ -245,6 +253,31 @@ def score_blocks(blocks: list[Block], config: CleanerConfig, *, html: bool = Fal
     if comments is not None:
         _mark_text_comments(blocks, comments)
     return blocks
+
+
+def _text_scores(
+    compiled: ModuleType, blocks: list[Block], config: CleanerConfig, comments: _CommentLines,
+    stage1: tuple[float, list[float]], stage2: tuple[float, list[float]],
+) -> None:
+    """score_blocks on a text page whose two stages are logistic, by
+    cleaner._speedups: each line's row is made there from what it is made of
+    (its text's features, its part, its margin, the comment stamps, its
+    length), one at a time, with the numbers the Python code makes."""
+    table, of_text = _text_rows(blocks)
+    parts, of_part = _block_parts(blocks)
+    scores = compiled.linear_scores(
+        table, of_text, parts, of_part, bytes(map(_BLANK_BEFORE, blocks)), bytes(map(int, comments.stamps)),
+        bytes(map(int, _after_comments(comments, config.keep_comments))), array("l", map(len, map(_TEXT, blocks))),
+        _weights(stage1), stage1[0], _weights(stage2), stage2[0],
+    )
+    del table, of_text, parts, of_part
+    for block, p in zip(blocks, memoryview(scores).cast("d").tolist()):
+        block.content_score = p
+    _mark_text_comments(blocks, comments)
+
+
+def _weights(model: tuple[float, list[float]]) -> array[float]:
+    return array("d", model[1])
 
 
 class _Memo(dict[Hashable, Any]):
@@ -266,11 +299,25 @@ class _CommentLines:
 
     def __init__(self, blocks: list[Block]) -> None:
         texts = [b.text for b in blocks]
-        self.stamps: list[float] = list(map(_Memo(_stamp_value).__getitem__, texts))
-        heading = _Memo(_is_comments_heading).__getitem__
-        self.headings = [i for i, text in enumerate(texts) if heading(text)]
         # copyright lines: a page's foot, where its comments have ended
         self.ends = [i for i, b in enumerate(blocks) if b.kind is BlockKind.NOTICE]
+        module = compiled()
+        if module is None:
+            self.stamps: list[float] = list(map(_Memo(_stamp_value).__getitem__, texts))
+            heading = _Memo(_is_comments_heading).__getitem__
+            self.headings = [i for i, text in enumerate(texts) if heading(text)]
+            return
+        # cleaner._speedups says which lines the patterns may match (most lines: none)
+        may = module.comment_candidates(
+            texts, COMMENT_STAMP_MAX_WORDS, COMMENT_STAMP_WORD_MAX_CHARS, COMMENT_STAMP_WORD_FIRST_LETTERS,
+            COMMENTS_HEADING_MAX_CHARS, COMMENTS_HEADING_FIRST_LETTERS,
+        )
+        self.stamps = [0.0] * len(texts)
+        stamp = _Memo(_stamp_value).__getitem__
+        for i in compress(range(len(texts)), may.translate(_STAMP_BIT)):
+            self.stamps[i] = stamp(texts[i])
+        heading = _Memo(_is_comments_heading).__getitem__
+        self.headings = [i for i in compress(range(len(texts)), may.translate(_HEADING_BIT)) if heading(texts[i])]
 
     def sections(self) -> Iterator[int]:
         """The lines that open a comment section: a comments heading followed by a
@@ -389,15 +436,7 @@ class _Rows:
 def _line_features(
     blocks: list[Block], html: bool, comments_are_content: bool, comments: _CommentLines | None
 ) -> _Rows:
-    texts = [b.text for b in blocks]
-    # pages repeat lines (menus, captions): what a text says is worked out once
-    index_of = dict.fromkeys(texts, 0)
-    distinct = list(index_of)
-    index_of.update(zip(distinct, range(len(distinct))))
-    of_text = array("i", map(index_of.__getitem__, texts))
-    del texts, index_of
-    table = _text_table(distinct)
-    del distinct
+    table, of_text = _text_rows(blocks)
     context = _packed(_context_features(blocks, table, of_text))
     extra: Iterable[bytes]
     if html:
@@ -405,10 +444,27 @@ def _line_features(
     else:
         assert comments is not None
         extra = _text_extra_features(comments, comments_are_content)
+    parts, of_part = _block_parts(blocks)
+    return _Rows(table, of_text, parts, of_part, context, _packed(iter(extra)))
+
+
+def _text_rows(blocks: list[Block]) -> tuple[bytearray, array[int]]:
+    """Each distinct text's _TEXT_ROW_BYTES (_text_table), and which is each block's."""
+    texts = [b.text for b in blocks]
+    # pages repeat lines (menus, captions): what a text says is worked out once
+    index_of = dict.fromkeys(texts, 0)
+    distinct = list(index_of)
+    index_of.update(zip(distinct, range(len(distinct))))
+    of_text = array("i", map(index_of.__getitem__, texts))
+    del texts, index_of
+    return _text_table(distinct), of_text
+
+
+def _block_parts(blocks: list[Block]) -> tuple[list[bytes], array[int]]:
+    """The page's distinct BLOCK_PARTs, packed, and which is each block's."""
     part_of: dict[tuple[bool, bool, int, int | None, BlockKind], int] = {}
     of_part = array("i", (part_of.setdefault(key, len(part_of)) for key in map(_BLOCK_KEY, blocks)))
-    parts = list(map(_block_part, part_of))
-    return _Rows(table, of_text, parts, of_part, context, _packed(iter(extra)))
+    return list(map(_block_part, part_of)), of_part
 
 
 def _text_table(distinct: list[str]) -> bytearray:
@@ -438,14 +494,11 @@ def _python_text_rows(texts: list[str]) -> Iterator[bytes]:
 def _speedups() -> ModuleType | None:
     """cleaner._speedups, set up, where it was built and CLEANER_PURE_PYTHON
     is not set; else None (the Python code gives the same rows)."""
-    if os.environ.get(PURE_PYTHON_VARIABLE):
-        return None
-    try:
-        from . import _speedups  # type: ignore[attr-defined]
-    except ImportError:
+    _speedups = compiled()
+    if _speedups is None:
         return None
     _speedups.setup(sorted(STOPWORDS), list(map(math.log1p, range(LOG1P_TABLE_SIZE))), LENGTH_BINS, math.log1p)
-    return cast(ModuleType, _speedups)
+    return _speedups
 
 
 def _packed(rows: Iterator[bytes]) -> bytearray:
@@ -503,13 +556,22 @@ def _text_extra_features(comments: _CommentLines, comments_are_content: bool = F
     ends its comments: what follows is more of the page's foot, or the next
     page of a dump of several); with comments_are_content no line does."""
     stamps = comments.stamps
-    n = len(stamps)
+    return map(
+        _TEXT_EXTRA.pack, _window_means(stamps, NEAR_WINDOW), _window_means(stamps, WIDE_WINDOW),
+        _after_comments(comments, comments_are_content),
+    )
+
+
+def _after_comments(comments: _CommentLines, comments_are_content: bool) -> list[float]:
+    """after_comments_heading of every line (1.0 or 0.0): it follows a comment
+    section's heading with no copyright line between."""
+    n = len(comments.stamps)
     after = [0.0] * n
     if not comments_are_content:
         events = sorted([(i, 1.0) for i in comments.sections()] + [(i, 0.0) for i in comments.ends])
         for (i, value), (j, _) in zip(events, events[1:] + [(n - 1, 0.0)]):
             after[i + 1: j + 1] = [value] * (j - i)
-    return map(_TEXT_EXTRA.pack, _window_means(stamps, NEAR_WINDOW), _window_means(stamps, WIDE_WINDOW), after)
+    return after
 
 
 def _is_comment_stamp(text: str) -> bool:
@@ -669,6 +731,8 @@ def _likely_regions(blocks: list[Block], first: list[float], floor: float = 0.0)
 # The kinds that are features, as plain names: in Python 3.11 reading a
 # member from its enum class (BlockKind.CAPTION) costs about ten times as much.
 CAPTION_KIND, DATE_KIND, BYLINE_KIND, PROMO_KIND = BlockKind.CAPTION, BlockKind.DATE, BlockKind.BYLINE, BlockKind.PROMO
+_TEXT = operator.attrgetter("text")
+_BLANK_BEFORE = operator.attrgetter("blank_before")
 # What BLOCK_PART is made from: a page has few combinations, each packed once.
 _BLOCK_KEY = operator.attrgetter("blank_before", "blank_after", "copies", "duplicate_of", "kind")
 

@@ -23,11 +23,13 @@ import operator
 import re
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from itertools import chain, compress, repeat
 from types import ModuleType
 
 from .config import CleanerConfig
 from .model import Block
+from .speedups import compiled
 from .text import TEXTS_BATCH, match_keys
 
 DIGITS = re.compile(r"\d+")
@@ -78,16 +80,7 @@ def _mark_concatenations(blocks: list[Block], config: CleanerConfig) -> None:
     a summary box that strings paragraphs together) repeats them: it is marked a
     duplicate of the block it shares most with. A block inside one longer earlier
     block is not: that may be the real paragraph after a teaser."""
-    min_words = config.concatenation_min_words
-    # the blocks that may be concatenations (n words take at least 2n - 1 characters):
-    # the blocks after the last of them own 4-grams no block asks about
-    asked = [
-        b.index for b in blocks
-        if b.duplicate_of is None and len(b.norm) >= 2 * min_words - 1 and len(b.norm.split()) >= min_words
-    ]
-    if not asked:
-        return
-    asked = _may_be_concatenations(blocks, asked, config.concatenation_min_ratio)
+    asked = _concatenation_candidates(blocks, config)
     if not asked:
         return  # most pages: their 4-grams are not made
     asking = set(asked)
@@ -133,6 +126,27 @@ class _Grams:
         numbers = list(map(self.number.__getitem__, words))
         pairs = list(map(operator.add, map(operator.mul, numbers, repeat(self.base)), numbers[1:]))
         return list(map(operator.add, map(operator.mul, pairs, repeat(self.base * self.base)), pairs[2:]))
+
+
+def _concatenation_candidates(blocks: list[Block], config: CleanerConfig) -> list[int]:
+    """The blocks that may be concatenations: long enough, not a repeat already,
+    and _may_be_concatenations. By cleaner._speedups where it is built."""
+    min_words = config.concatenation_min_words
+    # n words take at least 2n - 1 characters: the blocks after the last one
+    # this long own 4-grams no block asks about
+    module = compiled()
+    if module is not None:
+        min_chars = 2 * min_words - 1
+        long = bytes(b.duplicate_of is None and len(b.norm) >= min_chars for b in blocks)
+        if not long.count(1):
+            return []
+        return module.concatenation_candidates(  # type: ignore[no-any-return]
+            list(map(_NORM, blocks)), long, min_words, GRAM_WORDS, config.concatenation_min_ratio)
+    asked = [
+        b.index for b in blocks
+        if b.duplicate_of is None and len(b.norm) >= 2 * min_words - 1 and len(b.norm.split()) >= min_words
+    ]
+    return _may_be_concatenations(blocks, asked, config.concatenation_min_ratio) if asked else []
 
 
 def _may_be_concatenations(blocks: list[Block], asked: list[int], min_ratio: float) -> list[int]:
@@ -241,15 +255,43 @@ def indel_ratio(a: str, b: str, score_cutoff: float = 0.0) -> float:
 
 
 def _mark_near_duplicates(blocks: list[Block], config: CleanerConfig) -> None:
-    min_chars, n_tokens, max_lines = config.fuzzy_min_chars, config.blocking_tokens, config.blocking_max_lines
-    candidates = [b for b in blocks if b.duplicate_of is None and len(b.norm) >= min_chars]
+    candidates = [b for b in blocks if b.duplicate_of is None and len(b.norm) >= config.fuzzy_min_chars]
+    scorer = _PairScorer(config)
+    for block, others in _candidates(candidates, config):
+        best: tuple[float, int] | None = None
+        for other in others:
+            score = scorer.score(block.norm, blocks[other].norm)
+            if score and (best is None or (score, -other) > (best[0], -best[1])):
+                best = (score, other)
+        if best is not None:
+            block.duplicate_of, block.duplicate_score = best[1], round(best[0], 1)
+
+
+def _candidates(candidates: list[Block], config: CleanerConfig) -> Iterator[tuple[Block, list[int]]]:
+    """Each block that has candidates, with the indexes of the earlier blocks
+    it is compared with: those sharing one of its config.blocking_tokens rarest
+    tokens, in order. By cleaner._speedups where it is built, else in Python."""
+    module = compiled()
+    if module is None:
+        yield from _python_candidates(candidates, config)
+        return
+    keys = list(map(_NORM, candidates))
+    starts, found = (memoryview(packed).cast("i").tolist() for packed in module.near_candidates(
+        keys, MIN_BLOCKING_TOKEN_CHARS, config.blocking_tokens, config.blocking_max_lines))
+    del keys
+    indexes = [b.index for b in candidates]
+    for j in compress(range(len(candidates)), map(operator.lt, starts, starts[1:])):
+        yield candidates[j], list(map(indexes.__getitem__, found[starts[j]: starts[j + 1]]))
+
+
+def _python_candidates(candidates: list[Block], config: CleanerConfig) -> Iterator[tuple[Block, list[int]]]:
+    n_tokens, max_lines = config.blocking_tokens, config.blocking_max_lines
     # one str a distinct token: a big page's tokens, a str each, would take more room than its text
     interned: dict[str, str] = {}
     block_tokens = list(map(_blocking_tokens, map(_NORM, candidates), repeat(interned)))
     del interned
     token_lines = Counter(chain.from_iterable(block_tokens))
     postings: dict[str, list[int]] = {}
-    scorer = _PairScorer(config)
     for block, tokens in zip(candidates, block_tokens):
         if list(map(token_lines.__getitem__, tokens)).count(1) >= n_tokens:
             continue  # its rarest tokens are on no other line: it has no candidate, and is no one's
@@ -257,18 +299,9 @@ def _mark_near_duplicates(blocks: list[Block], config: CleanerConfig) -> None:
         # line only finds nothing and is not looked up again
         rare = sorted(sorted(tokens), key=token_lines.__getitem__)[:n_tokens]
         rare = [t for t in rare if 1 < token_lines[t] <= max_lines]  # counts ascend
-        seen: set[int] = set()
-        best: tuple[float, int] | None = None
-        for token in rare:
-            for other in postings.get(token, ()):
-                if other in seen:
-                    continue
-                seen.add(other)
-                score = scorer.score(block.norm, blocks[other].norm)
-                if score and (best is None or (score, -other) > (best[0], -best[1])):
-                    best = (score, other)
-        if best is not None:
-            block.duplicate_of, block.duplicate_score = best[1], round(best[0], 1)
+        others = list(dict.fromkeys(chain.from_iterable(postings.get(token, ()) for token in rare)))
+        if others:
+            yield block, others
         for token in rare:  # copies are indexed too: a chain of small edits stays one group
             postings.setdefault(token, []).append(block.index)
 

@@ -50,6 +50,11 @@ NORMALISATIONS = (
     (ZERO_WIDTH, "", ZERO_WIDTH_CHARACTERS),
     (CONTROL_CHARS, "", CONTROL_CHARACTERS),
 )
+# A text read as UTF-8 at least this big is normalised as bytes and decoded
+# again (_normalised_as_bytes): a copy of its bytes is a quarter of a copy of
+# its str where it holds an emoji (4 bytes a character). Smaller texts are
+# normalised as str: a second decode costs more than their copies.
+BYTES_NORMALISED_MIN_BYTES = 2**20
 # Files that hold many pages, read by cleaner.records.
 STREAM_SUFFIXES = (".jsonl", ".jsonl.gz", ".warc", ".warc.gz", ".warc.wet", ".warc.wet.gz", ".wet", ".wet.gz")
 
@@ -72,10 +77,37 @@ def read_input(data: bytes | str, *, input_format: str = "auto") -> Decoded:
     else:
         kind = InputKind(input_format)
     if kind is InputKind.TEXT:  # HTML is normalised block by block, after parsing
+        if isinstance(data, bytes) and _normalised_as_bytes(data, text, encoding, warnings):
+            # the bytes normalised, then decoded again: a big text is not copied as str
+            del text
+            text = _normalised_bytes(data).decode("utf-8")
         # here, not in a function of its own: its caller would hold the text as read, a third copy
         for replacements in NORMALISATIONS:
             text = _normalised(text, *replacements)
     return Decoded(text=text, kind=kind, encoding=encoding, warnings=warnings)
+
+
+def _normalised_as_bytes(data: bytes, text: str, encoding: str, warnings: tuple[str, ...]) -> bool:
+    """Whether a text read as UTF-8 (no byte-order mark, nothing replaced) is
+    big enough, and needs normalising, to be normalised as bytes: as UTF-8,
+    each of NORMALISATIONS' characters replaced in the bytes gives the text
+    with it replaced in the str (no character's bytes start inside another's)."""
+    if len(data) < BYTES_NORMALISED_MIN_BYTES or encoding != "utf-8" or warnings or data.startswith(codecs.BOM_UTF8):
+        return False
+    return CRLF in text or any(character in text for _, _, characters in NORMALISATIONS for character in characters)
+
+
+def _normalised_bytes(data: bytes) -> bytes:
+    """_normalised of every one of NORMALISATIONS, on UTF-8 bytes."""
+    for pattern, replacement, characters in NORMALISATIONS:
+        new = replacement.encode()
+        if pattern is NEWLINES and CRLF.encode() in data:
+            data = data.replace(CRLF.encode(), new)
+        for character in characters:
+            old = character.encode()
+            if old in data:
+                data = data.replace(old, new)
+    return data
 
 
 def _decode(data: bytes) -> tuple[str, str, tuple[str, ...]]:

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from itertools import compress, repeat
 from typing import TypeVar
 
+from .speedups import compiled
+
 WORD = re.compile(r"\w+")
 T = TypeVar("T")
 # Characters that look like spaces, and characters that take no room.
@@ -144,6 +146,22 @@ def is_byline(line: str) -> bool:
     """Whether BYLINE matches the line (asked only when it can)."""
     return (line[:1] in BYLINE_FIRST_LETTERS or "@" in line) and BYLINE.match(line) is not None
 
+
+# What lines of ASCII the kind hints (blocks._kind_hint) may match open with:
+# in lower case, what CAPTION_CREDIT_START, CALL_TO_ACTION and COPYRIGHT_NOTICE
+# match first (re.I matches an ASCII letter to ASCII letters alone); as written,
+# what BYLINE matches first when the line holds no "@". The C helper asks the
+# patterns only of the lines that open so or hold what the others need
+# (cleaner/_speedups.c, hint_candidates). Keep them in step with the patterns
+# (tests/test_speedups.py checks them on the dev dumps).
+HINT_OPENINGS = (
+    "photo", "image", "picture", "foto", "credit", "in this ", "copyright", "skip to", "jump to", "follow",
+    "subscribe", "sign up", "click", "tap", "read more", "read also", "share", "download", "join", "like us",
+    "register", "log in", "sign in", "watch", "listen", "get the", "don't miss", "continue reading", "see also",
+    "see more", "view more", "load more", "show more", "related",
+)
+BYLINE_OPENINGS = ("By", "by", "BY", "Von", "Par", "Por", "Di")
+
 MONTHS = {
     name: number
     for number, names in enumerate(
@@ -205,6 +223,19 @@ def match_key(text: str) -> str:
 
 
 def match_keys(texts: list[str]) -> list[str]:
+    """match_key of each text: by cleaner._speedups where it is built for the
+    texts of ASCII (most), in Python for the others (_python_match_keys)."""
+    module = compiled()
+    if module is None:
+        return _python_match_keys(texts)
+    keys: list[str | None] = module.ascii_match_keys(texts, MAX_KEY_CHARS)
+    others = list(compress(range(len(keys)), map(operator.is_, keys, repeat(None))))
+    for i, key in zip(others, _python_match_keys([texts[i] for i in others])):
+        keys[i] = key
+    return keys  # type: ignore[return-value]
+
+
+def _python_match_keys(texts: list[str]) -> list[str]:
     """match_key of each text, TEXTS_BATCH texts casefolded and spaced together:
     a str method or a regex called once a text costs more than its work."""
     keys: list[str] = []

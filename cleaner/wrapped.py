@@ -38,6 +38,8 @@ WRAP_BAND = 8
 # ...and at most this share of those full lines end a sentence (a wrap cuts a
 # sentence anywhere: a list of one-sentence lines of like lengths is not wrapped).
 WRAP_MAX_SENTENCE_ENDS = 0.3
+# A line wider than WRAP_MAX_WIDTH once its trailing spaces are taken off, with no URL in it.
+WIDE_LINE = re.compile(r"^(?![^\n]*://)[^\n]{%d}[^\n]*?\S" % WRAP_MAX_WIDTH, re.MULTILINE)
 # A line opening with one of these starts an item or a heading, never carries on.
 ITEM_START = re.compile(r"(?:[-*+•#>|]|\d+[.)]|\[\d+\])(?:\s|$)")
 
@@ -73,6 +75,21 @@ def wrap_width(lines: list[str]) -> int | None:
     # a wrap falls anywhere in a sentence; lines of one sentence each end one
     ends = sum(1 for line in full if line.endswith(SENTENCE_END_CHARS))
     return width if ends <= WRAP_MAX_SENTENCE_ENDS * len(full) else None
+
+
+def not_wrapped(text: str) -> bool:
+    """Whether wrap_width of text's lines is surely None, found without
+    splitting them: more than 1 - WRAP_WIDTH_SHARE of its lines are wider than
+    WRAP_MAX_WIDTH (lines holding no URL, their trailing spaces aside), as on
+    most pages a browser saved."""
+    lines = text.count("\n") + 1
+    needed = lines - int(WRAP_WIDTH_SHARE * (lines - 1))  # at least this many of any share of its lines
+    found = 0
+    for _ in WIDE_LINE.finditer(text):
+        found += 1
+        if found >= needed:
+            return True
+    return False
 
 
 def is_wrapped(previous_raw: str, line: str, width: int) -> bool:

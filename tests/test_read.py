@@ -142,3 +142,15 @@ def test_each_normalisation_is_its_patterns_sub(text: str) -> None:
 
     for pattern, replacement, characters in NORMALISATIONS:
         assert _normalised(text, pattern, replacement, characters) == pattern.sub(replacement, text)
+
+
+def test_a_big_utf8_text_normalised_as_bytes_is_the_text_normalised_as_str() -> None:
+    from cleaner.read import BYTES_NORMALISED_MIN_BYTES, NORMALISATIONS
+
+    odd = "".join(character for _, _, characters in NORMALISATIONS for character in characters)
+    line = "Line\r\nwith\rbreaks\u2028and 😀 spaces\xa0\u2003zero\u200bwidth\ufeff\xad ctrl\x01\x7f nel\x85 end\n"
+    text = "Title\n\n" + line * (BYTES_NORMALISED_MIN_BYTES // len(line.encode()) + 1) + odd
+    data = text.encode()
+    assert len(data) >= BYTES_NORMALISED_MIN_BYTES
+    assert read_input(data).text == read_input(text).text
+    assert "\r" not in read_input(data).text and "\xa0" not in read_input(data).text

@@ -4,17 +4,32 @@ Python code makes, byte for byte, and CLEANER_PURE_PYTHON turns it off.
 
 from __future__ import annotations
 
+import os
+import re
+from array import array
 from collections.abc import Iterator
 from typing import Any
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from cleaner import classify
-from cleaner.classify import FEATURE_SAMPLE_CHARS, LOG1P_TABLE_SIZE, PURE_PYTHON_VARIABLE, _TEXT_ROW_BYTES
+from cleaner import CleanerConfig, classify, clean, dedupe
+from cleaner import blocks as split_stage
+from cleaner import text as text_utils
+from cleaner.blocks import split_blocks
+from cleaner.classify import FEATURE_SAMPLE_CHARS, LOG1P_TABLE_SIZE, _TEXT_ROW_BYTES, score_blocks
+from cleaner.dedupe import mark_duplicates
+from cleaner.model import Block, BlockKind
+from cleaner.read import read_input
+from cleaner.render import render_json
+from cleaner.speedups import PURE_PYTHON_VARIABLE
+from cleaner.text import match_keys
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV_TEXT = ROOT.parent / "shared" / "eval" / "dev" / "text"
+CONFIG = CleanerConfig()
 # Lines at the edges of each feature: empty, one letter, capitals, spaced
 # dashes that overlap, "@" in every position, sentence ends behind brackets,
 # copyright in any case, URLs, past the log1p table and the sample, not ASCII.
@@ -24,7 +39,13 @@ EDGE_LINES = [
     "www.x", "1,2,3", "a|b>c/d", "Ab Cd EF gh 12 _x", "a;b; c. d! e? ", "~!#$%^&*()", "    indented code",
     "Ends with a colon:", "x" * (LOG1P_TABLE_SIZE + 1), "y" * FEATURE_SAMPLE_CHARS + " tail.",
     "The " * FEATURE_SAMPLE_CHARS, "tab\there", "line\nbreak", "café, naïve.", "\x7f", "Über alles",
+    # the symbols past ASCII that the helper reads itself
+    "Wait…", "“Quoted.”", "It’s over.’", "End…»", "a » b › c", "x • y · z", "«a» ‹b›", "a – b — c", "a –– b", "–",
+    "© 2024 News", "50 € or £40", "x@’", "’@x", "1° ± 2 × 3 ÷ 4 § ¶ ™ ® ¢ ¥ ► ‘", "Hello…world", "… ",
 ]
+# What the helper reads past ASCII (cleaner/_speedups.c, symbol_of): a text
+# of printable ASCII and these is its; any other is left to Python.
+HELPER_SYMBOLS = frozenset("…”’»•›·«‹–—©“‘►®£€¢¥°±×÷§¶™")
 
 
 def compiled_module() -> Any:
@@ -53,9 +74,56 @@ def test_each_row_is_the_python_row(source: str) -> None:
         if i not in left:
             assert rows[i * _TEXT_ROW_BYTES: (i + 1) * _TEXT_ROW_BYTES] == python[
                 i * _TEXT_ROW_BYTES: (i + 1) * _TEXT_ROW_BYTES], text[:80]
-    # what is not printable ASCII is left to Python
-    assert {texts[i] for i in others} == {t for t in texts if not (t[:FEATURE_SAMPLE_CHARS].isascii()
-                                                                   and t[:FEATURE_SAMPLE_CHARS].isprintable())}
+    # what is not printable ASCII or the helper's symbols is left to Python
+    assert {texts[i] for i in others} == {t for t in texts if not is_helpers(t[:FEATURE_SAMPLE_CHARS])}
+
+
+def is_helpers(sample: str) -> bool:
+    return all((c.isascii() and c.isprintable()) or c in HELPER_SYMBOLS for c in sample)
+
+
+def test_the_helpers_symbols_are_neither_words_nor_spaces() -> None:
+    # its symbols count as Python's code counts them only if none is a word
+    # character, a space, or a letter that lower() changes
+    for c in HELPER_SYMBOLS:
+        assert not re.match(r"[\w\s]", c) and c.isprintable() and c.lower() == c, c
+
+
+@pytest.mark.parametrize(("kind", "comments"), [("text", False), ("multi", False), ("text", True)])
+def test_page_scores_are_the_python_scores(kind: str, comments: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """linear_scores (both logistic stages of a text page, in C) gives the
+    scores, to the last bit, that the Python code gives."""
+    compiled_module()
+    config = CleanerConfig(keep_comments=comments)
+    paths = sorted((DEV_TEXT.parent / kind).glob("*.txt"))[:40] + sorted((ROOT / "fixtures").glob("*/input.txt"))
+    for path in paths:
+        blocks = mark_duplicates(split_blocks(read_input(path.read_bytes()), config)[0], config)
+        with_helper = [(b.content_score, b.landmarks) for b in score_blocks(blocks, config)]
+        monkeypatch.setenv(PURE_PYTHON_VARIABLE, "1")
+        classify._speedups.cache_clear()
+        try:
+            python = [(b.content_score, b.landmarks) for b in score_blocks(blocks, config)]
+        finally:
+            monkeypatch.delenv(PURE_PYTHON_VARIABLE)
+            classify._speedups.cache_clear()
+        assert with_helper == python, path.name
+
+
+def test_linear_scores_refuses_pieces_of_other_widths() -> None:
+    module = compiled_module()
+    rows, _ = module.text_rows(["One line."], FEATURE_SAMPLE_CHARS)
+    ints, part, one, length = array("i", [0]), [bytes(8 * 8)], b"\x01", array("l", [9])
+    with pytest.raises(ValueError):  # weights of another width
+        module.linear_scores(rows, ints, part, ints, one, one, one, length, bytes(8), 0.0, bytes(8), 0.0)
+    with pytest.raises(ValueError):  # two margins for one line
+        module.linear_scores(rows, ints, part, ints, one * 2, one, one, length, bytes(8 * 43), 0.0, bytes(8 * 53), 0.0)
+    with pytest.raises(ValueError):  # comments flags for two lines
+        module.linear_scores(rows, ints, part, ints, one, one, one * 2, length, bytes(8 * 43), 0.0, bytes(8 * 53), 0.0)
+    with pytest.raises(IndexError):
+        module.linear_scores(rows, array("i", [1]), part, ints, one, one, one, length, bytes(8 * 43), 0.0,
+                             bytes(8 * 53), 0.0)
+    assert len(module.linear_scores(rows, ints, part, ints, one, one, one, length, bytes(8 * 43), 0.0,
+                                    bytes(8 * 53), 0.0)) == 8
 
 
 def test_the_environment_variable_turns_it_off(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -101,3 +169,150 @@ def test_line_fingerprints_are_the_python_ones() -> None:
     keys = sorted(set(EDGE_LINES) | set(dev_lines()) | {"x" * n for n in (127, 128, 129, 256, 1000)})
     assert module.line_fingerprints(keys) == list(sitemodel._python_fingerprints(keys))
     assert module.line_fingerprints(["a\ud800"]) is None  # left to the Python code, which says so
+@pytest.mark.parametrize("kind", ["text", "multi"])
+def test_near_duplicate_candidates_are_the_python_ones(kind: str) -> None:
+    """near_candidates (dedupe's blocking in C) finds each line's candidates,
+    in the order the Python code finds them."""
+    module = compiled_module()
+    paths = sorted((DEV_TEXT.parent / kind).glob("*.txt"))[:60] + sorted((ROOT / "fixtures").glob("*/input.txt"))
+    for path in paths:
+        blocks = mark_duplicates(split_blocks(read_input(path.read_bytes()), CONFIG)[0], CONFIG)
+        candidates = [b for b in blocks if len(b.norm) >= CONFIG.fuzzy_min_chars]
+        python = [(b.index, others) for b, others in dedupe._python_candidates(candidates, CONFIG)]
+        assert [(b.index, others) for b, others in dedupe._candidates(candidates, CONFIG)] == python, path.name
+    # tokens past ASCII, tokens too short, a line of tokens no other line holds, repeats
+    keys = ["naïve café über", "café über naïve", "ab cd ef", "ab cd ef", "solo tokens only", "zzz yyy café",
+            "", "  double  spaces  café", "über über über"]
+    starts, found = (list(memoryview(x).cast("i")) for x in module.near_candidates(keys, 3, 4, 40))
+    expected = {j: others for j, others in _python_candidate_positions(keys)}
+    assert {j: found[starts[j]: starts[j + 1]] for j in range(len(keys)) if starts[j] < starts[j + 1]} == expected
+
+
+def _python_candidate_positions(keys: list[str]) -> Iterator[tuple[int, list[int]]]:
+    blocks = [Block(index=i, text=key, line=i + 1) for i, key in enumerate(keys)]
+    for block in blocks:
+        block.norm = block.text
+    for block, others in dedupe._python_candidates(blocks, CONFIG):
+        yield block.index, others
+
+
+@pytest.mark.parametrize("min_ratio", [0.8, 0.5, 0.2])
+def test_concatenation_candidates_are_the_python_ones(min_ratio: float, monkeypatch: pytest.MonkeyPatch) -> None:
+    """concatenation_candidates (which long lines may be made of earlier ones,
+    in C) gives the Python code's lines, at any ratio."""
+    compiled_module()
+    config = CleanerConfig(concatenation_min_words=10, concatenation_min_ratio=min_ratio)
+    for path in sorted(DEV_TEXT.glob("*.txt"))[:40] + sorted((ROOT / "fixtures").glob("*/input.txt")):
+        blocks = split_blocks(read_input(path.read_bytes()), CONFIG)[0]
+        for block, key in zip(blocks, match_keys([b.text for b in blocks])):
+            block.norm = key
+        with_helper = dedupe._concatenation_candidates(blocks, config)
+        monkeypatch.setenv(PURE_PYTHON_VARIABLE, "1")
+        python = dedupe._concatenation_candidates(blocks, config)
+        monkeypatch.delenv(PURE_PYTHON_VARIABLE)
+        assert with_helper == python, path.name
+
+
+def all_lines() -> list[str]:
+    folders = (DEV_TEXT, DEV_TEXT.parent / "multi", DEV_TEXT.parent.parent / "train" / "text")
+    lines = {line.strip() for folder in folders for path in sorted(folder.glob("*.txt"))
+             for line in path.read_text("utf-8", "replace").splitlines()}
+    return sorted(lines) + [
+        "", "Skip to content", "RELATED: x", "Don't miss this", "Published Dec. 3, 2024", "© 2024 News", "By", "by:",
+        "COPYRIGHT 2019 CNBC", "In this Dec. 12, 2006, file photo, a man", "A view (Image credit: NASA)",
+        "Zachary Roth, @zackroth", "Flames rise. Photo: John Smith", "x" * 1200 + " (AP Photo)", "2 hours ago",
+        "Reply", "REPORT ABUSE", "Ann says:", "27 Comments", "Leave a Reply", "12 Responses to x", "\x00 odd",
+    ]
+
+
+def test_hint_candidates_hold_every_line_a_hint_is_given() -> None:
+    """hint_candidates leaves out only lines blocks._kind_hint gives no kind."""
+    module = compiled_module()
+    lines = all_lines()
+    asked = module.hint_candidates(
+        lines, split_stage.MAX_HINT_CHARS, text_utils.CAPTION_TAIL_CHARS, CONFIG.meta_max_words,
+        text_utils.HINT_OPENINGS, text_utils.BYLINE_OPENINGS, text_utils.CAPTION_CREDIT_ENDINGS, text_utils.CAPTION_CREDIT_LABELS,
+        text_utils.YEAR_STARTS, text_utils.COPYRIGHT_NOTICE_PHRASE,
+    )
+    left = [line for line, may in zip(lines, asked) if not may]
+    assert len(left) > len(lines) // 2  # most lines are not asked
+    assert [line for line in left if split_stage._kind_hint(line, CONFIG) is not BlockKind.TEXT] == []
+    assert any(split_stage._kind_hint(line, CONFIG) is not BlockKind.TEXT for line in lines[-24:])
+
+
+def test_comment_candidates_hold_every_stamp_and_heading() -> None:
+    module = compiled_module()
+    lines = all_lines()
+    may = module.comment_candidates(
+        lines, classify.COMMENT_STAMP_MAX_WORDS, classify.COMMENT_STAMP_WORD_MAX_CHARS,
+        classify.COMMENT_STAMP_WORD_FIRST_LETTERS, classify.COMMENTS_HEADING_MAX_CHARS,
+        classify.COMMENTS_HEADING_FIRST_LETTERS,
+    )
+    stamps = [line for line, bits in zip(lines, may) if classify._is_comment_stamp(line)]
+    headings = [line for line, bits in zip(lines, may) if classify._is_comments_heading(line)]
+    assert len(stamps) > 100 and len(headings) > 10
+    assert [line for line, bits in zip(lines, may) if not bits & 1 and classify._is_comment_stamp(line)] == []
+    assert [line for line, bits in zip(lines, may) if not bits & 2 and classify._is_comments_heading(line)] == []
+
+
+def test_split_lines_makes_the_python_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """split_lines (a text dump's lines into blocks, in C) makes the blocks
+    the Python code makes, margins, line numbers and joined lines too."""
+    compiled_module()
+    texts = [path.read_text("utf-8", "replace") for path in sorted(DEV_TEXT.glob("*.txt"))[:60]]
+    texts += [
+        "", "\n\n", "a", "a  \n", "  a  b  \n\tcode\n    indented\nlower\n", "x\n, y\n. z\n» w\nlower\n",
+        "End.\nlower\nA:\nlower\nB|\nlower\nC…\nlower\n", "\u1680 a \u1680\n\n", "é\nà\nÉ\nß\n", "😀  x  😀\n😀y\n",
+        "one\r\ntwo\n\n\nthree", "a\n\n\n", "para one\n(cont) x\n)cont\n%cont\n",
+    ]
+    for text in texts:
+        with_helper = split_stage._split_lines(text, CONFIG)
+        monkeypatch.setenv(PURE_PYTHON_VARIABLE, "1")
+        python = split_stage._split_lines(text, CONFIG)
+        monkeypatch.delenv(PURE_PYTHON_VARIABLE)
+        assert with_helper == python, text[:80]
+
+
+def test_ascii_match_keys_are_the_python_keys() -> None:
+    """ascii_match_keys gives the texts of ASCII the keys the Python code gives,
+    and None to the others (left to Python)."""
+    module = compiled_module()
+    texts = all_lines() + [
+        " ", "a\nb", "__init__", "A_B-C d", "ABC  DEF", "!!!" * 900, "x" * 2500, "a" * 2000, "b" * 2001,
+        "y" * 1999 + "é", "é" + "z" * 2500, "ſ", "K", "Straße",
+    ]
+    keys = module.ascii_match_keys(texts, text_utils.MAX_KEY_CHARS)
+    python = text_utils._python_match_keys(texts)
+    for text, key, expected in zip(texts, keys, python):
+        if key is None:
+            assert not text[: text_utils.MAX_KEY_CHARS].isascii(), text[:80]
+        else:
+            assert key == expected, text[:80]
+    assert text_utils.match_keys(texts) == python
+
+
+# Pieces of text at the edges of what the helper reads: spaces and margins,
+# the symbols it reads past ASCII and characters it leaves to Python (letters
+# that re.I or str.lower() treat apart, an emoji, spaces past ASCII), openings
+# and endings of the kind hints and comment stamps.
+PIECES = [
+    *"abcXYZ019 .,:;!?()[]|/@-_'\"\n\t", *"’”“—–…»•©‘►·«£›®é😀\u1680\xa0\u200bſKİı", "\n\n", "  ", "    ",
+    "By ", "Photo: ", "(AP Photo/X)", "2 hours ago", "Reply", "27 Comments", "19", "20", "Copyright 2020",
+    "all rights reserved", " - ", "http://", "www.", "The council said on Monday that ",
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(PIECES), max_size=300))
+def test_a_page_cleans_to_the_same_bytes_with_and_without_the_helper(pieces: list[str]) -> None:
+    compiled_module()
+    page = "".join(pieces)
+    with_helper = render_json([clean(page)], explain=True)
+    os.environ[PURE_PYTHON_VARIABLE] = "1"
+    classify._speedups.cache_clear()
+    try:
+        python = render_json([clean(page)], explain=True)
+    finally:
+        del os.environ[PURE_PYTHON_VARIABLE]
+        classify._speedups.cache_clear()
+    assert with_helper == python
