@@ -93,3 +93,19 @@ def test_cleaners_own_markdown_with_links_cleans_to_the_same_markdown() -> None:
     again = clean(first.encode(), input_format="text")
     assert render_markdown([again], links=True) == first
     assert again.articles[0].paragraphs[0] == PARAGRAPHS[0]  # the text shows the link's text only
+
+
+def test_a_page_not_wrapped_is_told_without_splitting_it_and_never_wrongly() -> None:
+    from pathlib import Path
+
+    from cleaner.wrapped import not_wrapped
+
+    browser = "\n".join(["Home", ""] + PARAGRAPHS * 3)  # paragraphs on one line each: wide lines
+    assert not_wrapped(browser) and wrap_width(browser.split("\n")) is None
+    assert not not_wrapped(wrapped_page(72))
+    urls = "\n".join(["http://example.com/" + "a" * 200] * 10 + PARAGRAPHS)  # URL lines do not count
+    assert not not_wrapped(urls) or wrap_width(urls.split("\n")) is None
+    dev = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "dev" / "text"
+    for path in sorted(dev.glob("*.txt"))[:100] if dev.exists() else []:
+        text = read_input(path.read_bytes()).text
+        assert not (not_wrapped(text) and wrap_width(text.split("\n")) is not None), path.name
