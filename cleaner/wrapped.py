@@ -11,10 +11,10 @@ taken as wrapped when its lines stop at one width: nearly all of them at most
 that wide, and many of them close to it.
 
 html2text and similar tools also write links as ``[text](url)``, images as
-``![alt](src)``, bold as ``**text**``, emphasis as ``_text_`` and escape Markdown characters with a
-backslash. On a page with such links, the lines of a paragraph (no blank line
-between) are one paragraph, as Markdown reads them, and each block shows its
-text only.
+``![alt](src)``, bold as ``**text**``, emphasis as ``_text_``, and escape
+Markdown characters with a backslash. On a page with such links, the lines of
+a paragraph (no blank line between) are one paragraph, as Markdown reads them,
+and each block shows its text only.
 """
 
 from __future__ import annotations
@@ -83,7 +83,8 @@ def not_wrapped(text: str) -> bool:
     WRAP_MAX_WIDTH (lines holding no URL, their trailing spaces aside), as on
     most pages a browser saved."""
     lines = text.count("\n") + 1
-    needed = lines - int(WRAP_WIDTH_SHARE * (lines - 1))  # at least this many of any share of its lines
+    # wrap_width counts at most this many lines, and with this many wider ones its width is too wide
+    needed = lines - int(WRAP_WIDTH_SHARE * (lines - 1))
     found = 0
     for _ in WIDE_LINE.finditer(text):
         found += 1
