@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -59,8 +60,11 @@ def report(path: Path) -> list[dict[str, object]]:
 
 
 def index_rows(where: Path) -> list[tuple[object, ...]]:
-    """An index's rows, its bands counted last: DEST's index, or the index file where names."""
-    with sqlite3.connect(where / INDEX_NAME if where.is_dir() else where) as db:
+    """An index's rows, its bands counted last: DEST's index, or the index file where names.
+    The connection is closed here (sqlite3's with-block only commits): left to
+    the garbage collector, it kept SQLite's -wal and -shm files beside the index
+    for a while, and a listing of the folder then and there saw them."""
+    with closing(sqlite3.connect(where / INDEX_NAME if where.is_dir() else where)) as db:
         inputs = sorted(db.execute("SELECT path, seq FROM inputs"))
         rows = sorted(db.execute("SELECT id, words, original FROM articles"))
         indexed = sorted(db.execute("SELECT path, sha256 FROM indexed"))
