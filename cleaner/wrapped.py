@@ -20,6 +20,7 @@ and each block shows its text only.
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from .text import SENTENCE_END_CHARS
 
@@ -84,13 +85,7 @@ def not_wrapped(text: str) -> bool:
     most pages a browser saved."""
     lines = text.count("\n") + 1
     # wrap_width counts at most this many lines, and with this many wider ones its width is too wide
-    needed = lines - int(WRAP_WIDTH_SHARE * (lines - 1))
-    found = 0
-    for _ in WIDE_LINE.finditer(text):
-        found += 1
-        if found >= needed:
-            return True
-    return False
+    return _found_at_least(WIDE_LINE, text, lines - int(WRAP_WIDTH_SHARE * (lines - 1)))
 
 
 def is_wrapped(previous_raw: str, line: str, width: int) -> bool:
@@ -124,14 +119,12 @@ def is_soft_break(previous_raw: str, line: str) -> bool:
 
 def is_markdown(text: str) -> bool:
     """Whether a page writes its links or images as Markdown."""
-    if text.count("](") < MARKDOWN_MIN_LINKS:
-        return False
-    found = 0
-    for _ in MARKDOWN_LINK.finditer(text):
-        found += 1
-        if found >= MARKDOWN_MIN_LINKS:
-            return True
-    return False
+    return text.count("](") >= MARKDOWN_MIN_LINKS and _found_at_least(MARKDOWN_LINK, text, MARKDOWN_MIN_LINKS)
+
+
+def _found_at_least(pattern: re.Pattern[str], text: str, count: int) -> bool:
+    """Whether pattern matches text at least count times (the search stops there)."""
+    return sum(1 for _ in islice(pattern.finditer(text), count)) >= count
 
 
 def markdown_text(text: str) -> str:
