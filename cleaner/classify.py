@@ -267,7 +267,7 @@ def _text_scores(
     parts, of_part = _block_parts(blocks)
     scores = compiled.linear_scores(
         table, of_text, parts, of_part, bytes(map(_BLANK_BEFORE, blocks)), bytes(map(int, comments.stamps)),
-        bytes(map(int, _after_comments(comments, config.keep_comments))), array("l", map(len, map(_TEXT, blocks))),
+        _after_comments(comments, config.keep_comments), array("l", map(len, map(_TEXT, blocks))),
         _weights(stage1), stage1[0], _weights(stage2), stage2[0],
     )
     del table, of_text, parts, of_part
@@ -299,8 +299,7 @@ class _CommentLines:
 
     def __init__(self, blocks: list[Block]) -> None:
         texts = [b.text for b in blocks]
-        # copyright lines: a page's foot, where its comments have ended
-        self.ends = [i for i, b in enumerate(blocks) if b.kind is BlockKind.NOTICE]
+        self.blocks = blocks
         module = compiled()
         if module is None:
             self.stamps: list[float] = list(map(_Memo(_stamp_value).__getitem__, texts))
@@ -318,6 +317,11 @@ class _CommentLines:
             self.stamps[i] = stamp(texts[i])
         heading = _Memo(_is_comments_heading).__getitem__
         self.headings = [i for i in compress(range(len(texts)), may.translate(_HEADING_BIT)) if heading(texts[i])]
+
+    def ends(self) -> list[int]:
+        """The copyright lines: a page's foot, where its comments have ended."""
+        notice = BlockKind.NOTICE
+        return [i for i, b in enumerate(self.blocks) if b.kind is notice]
 
     def sections(self) -> Iterator[int]:
         """The lines that open a comment section: a comments heading followed by a
@@ -558,19 +562,21 @@ def _text_extra_features(comments: _CommentLines, comments_are_content: bool = F
     stamps = comments.stamps
     return map(
         _TEXT_EXTRA.pack, _window_means(stamps, NEAR_WINDOW), _window_means(stamps, WIDE_WINDOW),
-        _after_comments(comments, comments_are_content),
+        map(float, _after_comments(comments, comments_are_content)),
     )
 
 
-def _after_comments(comments: _CommentLines, comments_are_content: bool) -> list[float]:
-    """after_comments_heading of every line (1.0 or 0.0): it follows a comment
-    section's heading with no copyright line between."""
+def _after_comments(comments: _CommentLines, comments_are_content: bool) -> bytearray:
+    """after_comments_heading of every line, a byte a line (1 or 0): it follows
+    a comment section's heading with no copyright line between. The copyright
+    lines are looked for only on a page with a comment section (most have none)."""
     n = len(comments.stamps)
-    after = [0.0] * n
-    if not comments_are_content:
-        events = sorted([(i, 1.0) for i in comments.sections()] + [(i, 0.0) for i in comments.ends])
-        for (i, value), (j, _) in zip(events, events[1:] + [(n - 1, 0.0)]):
-            after[i + 1: j + 1] = [value] * (j - i)
+    after = bytearray(n)
+    sections = [] if comments_are_content else list(comments.sections())
+    if sections:
+        events = sorted([(i, 1) for i in sections] + [(i, 0) for i in comments.ends()])
+        for (i, value), (j, _) in zip(events, events[1:] + [(n - 1, 0)]):
+            after[i + 1: j + 1] = bytes([value]) * (j - i)
     return after
 
 
