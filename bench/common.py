@@ -122,6 +122,13 @@ def page_file(pid: str, entry: dict, rendering: str) -> Path:
     return folder / rendering / f"{pid}.txt"
 
 
+def require_renderings(renderings: list[str] | tuple[str, ...]) -> None:
+    """Exit with a message if a rendering made by bench/render.py is not there."""
+    missing = [r for r in renderings if r not in RENDERINGS and not any((RENDERS / f.name / r).is_dir() for f in FOLDERS)]
+    if missing:
+        sys.exit(f"no {', '.join(missing)} pages in {RENDERS}: run python3 bench/render.py first (it needs lynx)")
+
+
 def read_page(pid: str, entry: dict, rendering: str) -> str:
     path = page_file(pid, entry, rendering)
     if rendering == "html":

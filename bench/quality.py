@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import (  # noqa: E402
-    OUT, load_gold, load_multi, load_scorer, page_folds, print_scores, read_page, score_by_set,
+    OUT, load_gold, load_multi, load_scorer, page_folds, print_scores, read_page, require_renderings, score_by_set,
 )
 
 from cleaner import CleanerConfig, clean  # noqa: E402
@@ -254,6 +254,7 @@ def main() -> None:
                     (OUT / "pred_multi.json").write_text(json.dumps(results, indent=0))
                 continue
             rendering = TRACK_RENDERING[track]
+            require_renderings([rendering])
             runs = [(f"{track}/cleaner", _clean_page)]
             if peers:
                 runs += [(f"{track}/lines>60", _lines_over_60)] if track != "html" else [

@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import (  # noqa: E402
-    N_FOLDS, OUT, ROOT, load_gold, load_multi, page_folds, read_page, site_of,
+    N_FOLDS, OUT, ROOT, load_gold, load_multi, page_folds, read_page, require_renderings, site_of,
 )
 
 from cleaner.classify import (  # noqa: E402
@@ -277,6 +277,7 @@ def _page_data(job: tuple[str, dict, str, bool]) -> tuple:
 
 def train_kind(kind: str, folds_only: bool, trees: bool, jobs: int) -> None:
     html = kind == "html"
+    require_renderings(KIND_RENDERINGS[kind])
     gold = load_gold()
     folds = page_folds(gold)
     work = [(pid, g, rendering, html) for pid, g in sorted(gold.items()) for rendering in KIND_RENDERINGS[kind]]
