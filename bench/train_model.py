@@ -464,12 +464,12 @@ def _fit_edge(pages: list[tuple[list[set[str]], list[int], list[int]]]) -> dict:
         model = LogisticRegression(C=1.0 / EDGE_L2, max_iter=2000)
         model.fit(x, np.array(y), sample_weight=w)
         fitted.append(model)
+    # three lists, not a dict of pairs: they load in a third of the time
     return {
         "intercept": [float(m.intercept_[0]) for m in fitted],
-        "weights": {
-            token: [round(float(fitted[0].coef_[0][j]), 4), round(float(fitted[1].coef_[0][j]), 4)]
-            for token, j in column.items()
-        },
+        "tokens": list(column),
+        "head": [round(float(fitted[0].coef_[0][j]), 4) for j in column.values()],
+        "foot": [round(float(fitted[1].coef_[0][j]), 4) for j in column.values()],
     }
 
 
@@ -486,7 +486,7 @@ def train_edge(folds_only: bool, jobs: int) -> None:
     print(f"edge: {len(data)} pages; wrote {N_FOLDS} edge fold models to {OUT}")
     if not folds_only:
         target = ROOT / "cleaner" / "data" / "edge_model.json"
-        target.write_text(json.dumps(_fit_edge([page for _, page in data]), sort_keys=True) + "\n")
+        target.write_text(json.dumps(_fit_edge([page for _, page in data])) + "\n")
         print(f"wrote {target}")
 
 

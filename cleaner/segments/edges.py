@@ -20,6 +20,7 @@ import json
 import math
 import os
 import re
+from bisect import bisect_left
 from functools import lru_cache
 from typing import Any
 
@@ -44,13 +45,17 @@ EDGE_SHAPES = (
 )
 
 
+# "~len<k>": k is how many of EDGE_LENGTH_BANDS a line's word count exceeds
+_LENGTH_TOKENS = tuple(f"~len{k}" for k in range(len(EDGE_LENGTH_BANDS) + 1))
+
+
 def edge_tokens(block: Block) -> set[str]:
     """The tokens a line is judged by: its first words, its length band, its shape."""
     text = block.text
     head = text[:EDGE_MAX_CHARS]
     tokens = set(EDGE_WORD.findall(head.lower()))
     words = text.count(" ") + 1
-    tokens.add(f"~len{sum(1 for limit in EDGE_LENGTH_BANDS if words > limit)}")
+    tokens.add(_LENGTH_TOKENS[bisect_left(EDGE_LENGTH_BANDS, words)])
     tokens.update(name for name, pattern in EDGE_SHAPES if pattern.search(head))
     if text.endswith(SENTENCE_END_CHARS):
         tokens.add("~stop")
@@ -71,9 +76,10 @@ class EdgeModel:
         """P(head) and P(foot) of a block. The weights are summed exactly
         (fsum): a set's order changes from one process to the next, and a
         float sum's last bits with it, so the same page gives the same bytes."""
-        found = [weight for weight in map(self.weights.get, edge_tokens(block)) if weight is not None]
-        head = math.fsum([self.intercepts[0], *(weight[0] for weight in found)])
-        foot = math.fsum([self.intercepts[1], *(weight[1] for weight in found)])
+        weights = self.weights
+        found = [weights[token] for token in weights.keys() & edge_tokens(block)]
+        head = math.fsum([self.intercepts[0], *[weight[0] for weight in found]])
+        foot = math.fsum([self.intercepts[1], *[weight[1] for weight in found]])
         return _sigmoid(head), _sigmoid(foot)
 
 
@@ -92,7 +98,5 @@ def read_model(path: str | None, packaged: str) -> Any:
 @lru_cache(maxsize=8)
 def load_edge_model(path: str | None) -> EdgeModel:
     model = read_model(path, "edge_model.json")
-    return EdgeModel(
-        (model["intercept"][0], model["intercept"][1]),
-        {token: (head, foot) for token, (head, foot) in model["weights"].items()},
-    )
+    weights = dict(zip(model["tokens"], zip(model["head"], model["foot"])))
+    return EdgeModel((model["intercept"][0], model["intercept"][1]), weights)
