@@ -1,7 +1,7 @@
 """Train the models on the eval pool (../shared/eval/dev and ../shared/eval/train
 together): the line models (cleaner/data/line_model.json, html_model.json),
-the page-edge model (edge_model.json) and the article boundary model
-(boundary_model.json).
+the page-edge model (edge_model.json), the article boundary model
+(boundary_model.json) and the article ends model (ends_model.json).
 
 Each text dump is split into blocks exactly as the pipeline does; a block is
 labelled article text when most of its word 4-grams occur in the page's gold
@@ -363,7 +363,8 @@ def _boundary_examples(job: tuple[list[str], int]) -> list[tuple[list[float], fl
         starts.append(line)
         line += read_input(page, input_format="text").text.count("\n") + 2
     config = CleanerConfig(
-        line_model=str(OUT / f"fold_text_{fold}.json"), edge_model=str(OUT / f"fold_edge_{fold}.json")
+        line_model=str(OUT / f"fold_text_{fold}.json"), edge_model=str(OUT / f"fold_edge_{fold}.json"),
+        cut_ends=False,  # where articles end is asked after they are split
     )
     blocks = prepare("\n\n".join(pages) + "\n", config=config, input_format="text").blocks
     examples = []
@@ -397,12 +398,18 @@ def train_boundary(folds_only: bool, jobs: int) -> None:
         y = np.array([r[1] for r in selected])
         return {"features": list(BOUNDARY_FEATURES), **fit_logistic(x, y, np.ones(len(y)))}
 
+    write_models("boundary", fit, [(r[2], r) for r in rows], folds_only)
+
+
+def write_models(kind: str, fit: Callable[[list], dict], items: list[tuple[int, Any]], folds_only: bool) -> None:
+    """Fold K's model fitted on the items (fold, item) of the other folds, and
+    unless folds_only the shipped model (cleaner/data/<kind>_model.json) on all."""
     for k in range(N_FOLDS):
-        (OUT / f"fold_boundary_{k}.json").write_text(json.dumps(fit([r for r in rows if r[2] != k])))
-    print(f"wrote {N_FOLDS} boundary fold models to {OUT}")
+        (OUT / f"fold_{kind}_{k}.json").write_text(json.dumps(fit([item for fold, item in items if fold != k])))
+    print(f"wrote {N_FOLDS} {kind} fold models to {OUT}")
     if not folds_only:
-        target = ROOT / "cleaner" / "data" / "boundary_model.json"
-        target.write_text(json.dumps(fit(rows), indent=1) + "\n")
+        target = ROOT / "cleaner" / "data" / f"{kind}_model.json"
+        target.write_text(json.dumps(fit([item for _, item in items]), indent=1) + "\n")
         print(f"wrote {target}")
 
 
@@ -490,17 +497,86 @@ def train_edge(folds_only: bool, jobs: int) -> None:
         print(f"wrote {target}")
 
 
+# Ends model (cleaner/segments/ends.py): learned from every rendering the text
+# model learns from, the made ones weighing MADE_RENDERING_WEIGHT.
+ENDS_RENDERINGS = KIND_RENDERINGS["text"]
+
+
+def _ends_page(job: tuple[str, dict, str, int]) -> dict[str, tuple[list, list[float], list[float]]] | None:
+    """A page cleaned with its fold's models, its articles' edges not cut: for
+    each way ("end", "start"), each article's body lines' EDGE_FEATURES read
+    that way, whether each lies outside the page's gold body lines (after the
+    last, before the first), and its weight (its share of the page's words);
+    None if no body line is gold."""
+    import cleaner.segments
+    from cleaner.pipeline import clean
+    from cleaner.segments.ends import EdgeFeatures
+
+    pid, entry, rendering, fold = job
+    config = CleanerConfig(
+        line_model=str(OUT / f"fold_text_{fold}.json"), edge_model=str(OUT / f"fold_edge_{fold}.json"),
+        boundary_model=str(OUT / f"fold_boundary_{fold}.json"),
+    )
+    articles: list[list[int]] = []
+    cut_ends = cleaner.segments.cut_ends
+    cleaner.segments.cut_ends = lambda spans, blocks, config: articles.extend(list(s.body) for s in spans)
+    try:
+        blocks = clean(read_page(pid, entry, rendering), config=config, input_format="text").blocks
+    finally:
+        cleaner.segments.cut_ends = cut_ends
+    labels, _ = block_labels(blocks, entry["articleBody"])
+    gold = [i for body in articles for i in body if labels[i]]
+    if not gold:
+        return None
+    features = EdgeFeatures(blocks, config.edge_model)
+    weight = MADE_RENDERING_WEIGHT.get(rendering, 1.0)
+    found = {}
+    for which, start in (("end", False), ("start", True)):
+        order = [body[::-1] if start else body for body in articles]
+        rows = [row for body in articles for row in features.rows(body, start)]
+        outside = [1.0 if (i < gold[0] if start else i > gold[-1]) else 0.0 for body in order for i in body]
+        words = np.array([blocks[i].text.count(" ") + 1.0 for body in order for i in body])
+        found[which] = rows, outside, (words / words.sum() * weight).tolist()
+    return found
+
+
+def train_ends(folds_only: bool, jobs: int) -> None:
+    from cleaner.segments.ends import EDGE_FEATURES
+
+    require_renderings(ENDS_RENDERINGS)
+    gold = load_gold()
+    folds = page_folds(gold)
+    work = [(pid, g, rendering, folds[pid]) for pid, g in sorted(gold.items()) for rendering in ENDS_RENDERINGS]
+    pages = [(job[3], page) for job, page in zip(work, _map_jobs(_ends_page, work, jobs, chunksize=8)) if page]
+
+    def fit(selected: list) -> dict:
+        model: dict[str, Any] = {"features": list(EDGE_FEATURES)}
+        for which in ("end", "start"):
+            x = np.array([row for page in selected for row in page[which][0]])
+            y = np.array([label for page in selected for label in page[which][1]])
+            w = np.array([weight for page in selected for weight in page[which][2]])
+            fitted = fit_logistic(x, y, w)
+            model[which] = {**fitted, "intercept": fitted["intercept"][0]}
+        return model
+
+    print(f"ends: {len(pages)} page renderings")
+    write_models("ends", fit, pages, folds_only)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--logistic", action="store_true", help="HTML stage 2 logistic, not trees")
-    parser.add_argument("--kind", choices=["text", "html", "edge", "boundary", "all"], default="all",
-                        help="boundary needs the text and edge fold models (it reads each dump with its fold's)")
+    parser.add_argument("--kind", choices=["text", "html", "edge", "boundary", "ends", "all"], default="all",
+                        help="boundary needs the text and edge fold models (it reads each dump with its fold's), "
+                        "ends those and the boundary fold models")
     parser.add_argument("--folds-only", action="store_true")
     parser.add_argument("--jobs", type=int, default=2, help="processes that split and featurise the pages")
     args = parser.parse_args()
-    for kind in ("text", "html", "edge", "boundary") if args.kind == "all" else (args.kind,):
+    for kind in ("text", "html", "edge", "boundary", "ends") if args.kind == "all" else (args.kind,):
         if kind == "boundary":
             train_boundary(args.folds_only, args.jobs)
+        elif kind == "ends":
+            train_ends(args.folds_only, args.jobs)
         elif kind == "edge":
             train_edge(args.folds_only, args.jobs)
         else:

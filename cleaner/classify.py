@@ -303,7 +303,7 @@ class _CommentLines:
         module = compiled()
         if module is None:
             self.stamps: list[float] = list(map(_Memo(_stamp_value).__getitem__, texts))
-            heading = _Memo(_is_comments_heading).__getitem__
+            heading = _Memo(is_comments_heading).__getitem__
             self.headings = [i for i, text in enumerate(texts) if heading(text)]
             return
         # cleaner._speedups says which lines the patterns may match (most lines: none)
@@ -315,7 +315,7 @@ class _CommentLines:
         stamp = _Memo(_stamp_value).__getitem__
         for i in compress(range(len(texts)), may.translate(_STAMP_BIT)):
             self.stamps[i] = stamp(texts[i])
-        heading = _Memo(_is_comments_heading).__getitem__
+        heading = _Memo(is_comments_heading).__getitem__
         self.headings = [i for i in compress(range(len(texts)), may.translate(_HEADING_BIT)) if heading(texts[i])]
 
     def ends(self) -> list[int]:
@@ -592,7 +592,7 @@ def _is_comment_stamp(text: str) -> bool:
     )
 
 
-def _is_comments_heading(text: str) -> bool:
+def is_comments_heading(text: str) -> bool:
     return len(text) <= COMMENTS_HEADING_MAX_CHARS and COMMENTS_HEADING.match(text) is not None
 
 

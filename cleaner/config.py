@@ -117,6 +117,12 @@ class CleanerConfig:
     # Path to the page-edge line model (segments/edges.py, read by the boundary
     # model); None uses the packaged one.
     edge_model: str | None = None
+    # Text dumps: an article's body ends where the ends model (segments/ends.py:
+    # learned from single pages) finds the rest of it reads past the article's
+    # end (comments, an author's box, related stories), and the rest leaves it.
+    cut_ends: bool = True
+    # Path to the ends model's weights (JSON); None uses the packaged one.
+    ends_model: str | None = None
 
     # --- the same story twice: duplicate articles across pages (dupindex) ------
     # Chosen together by bench/dup_articles.py on the stories of three of its

@@ -79,7 +79,9 @@ def finish(
     config = config or DEFAULT_CONFIG
     blocks = mark_site_boilerplate(page.blocks, site_boilerplate, page.lines)
     # an HTML page is one page: the boundary model (for text dumps of several) is not asked
-    articles, left_out = group_segments(blocks, config, page.meta, far_apart(config) if page.html else None, dropped)
+    articles, left_out = group_segments(
+        blocks, config, page.meta, far_apart(config) if page.html else None, dropped, html=page.html
+    )
     return Document(source=source, articles=articles, blocks=blocks, dropped=left_out, warnings=page.warnings)
 
 

@@ -249,10 +249,10 @@ def test_comment_candidates_hold_every_stamp_and_heading() -> None:
         classify.COMMENTS_HEADING_FIRST_LETTERS,
     )
     stamps = [line for line, bits in zip(lines, may) if classify._is_comment_stamp(line)]
-    headings = [line for line, bits in zip(lines, may) if classify._is_comments_heading(line)]
+    headings = [line for line, bits in zip(lines, may) if classify.is_comments_heading(line)]
     assert len(stamps) > 100 and len(headings) > 10
     assert [line for line, bits in zip(lines, may) if not bits & 1 and classify._is_comment_stamp(line)] == []
-    assert [line for line, bits in zip(lines, may) if not bits & 2 and classify._is_comments_heading(line)] == []
+    assert [line for line, bits in zip(lines, may) if not bits & 2 and classify.is_comments_heading(line)] == []
 
 
 def test_split_lines_makes_the_python_blocks(monkeypatch: pytest.MonkeyPatch) -> None:

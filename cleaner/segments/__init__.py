@@ -27,6 +27,7 @@ from ..model import Article, Block, BlockKind, Dropped, PageMeta, Role
 from ..text import METADATA_SEPARATOR, dateline_of, parse_metadata_line
 from .captions import assign_captions, is_caption_line, is_gallery_label
 from .dropped import dropped_blocks
+from .ends import cut_ends
 from .headline import build_article
 from .runs import (
     COMMENTS_REASON, NESTED_REASON, Boundary, Span, body_runs, drop_replies, fallback_run, far_apart, fill_runs,
@@ -61,13 +62,14 @@ LAYOUT_REASON = "boilerplate (Markdown layout: rule or caption label)"
 
 def group_segments(
     blocks: list[Block], config: CleanerConfig, meta: PageMeta = PageMeta(), boundary: Boundary | None = None,
-    dropped: bool = True,
+    dropped: bool = True, html: bool = False,
 ) -> tuple[list[Article], list[Dropped]]:
     """Articles and dropped blocks; an HTML page's own metadata (meta) fills in
     what its first article's blocks do not say. boundary says where two body
     runs are two articles (default: the learned boundary model). dropped False:
     no dropped blocks are listed (nor their reasons all written), for an output
-    that shows only the articles."""
+    that shows only the articles. html: an HTML page (its end is not looked
+    for: its comment regions are known from its markup)."""
     if blocks and blocks[0].declared is not None:
         return _declared_articles(blocks), dropped_blocks(blocks, config) if dropped else []
     is_caption = [is_caption_line(b, blocks) for b in blocks]
@@ -86,6 +88,8 @@ def group_segments(
         drop_replies(blocks, may_be_body, is_body, config.comments_article_min_chars)
     runs = _runs(blocks, is_body, may_be_body, is_caption, config)
     spans = split_articles(runs, blocks, config, boundary)
+    if config.cut_ends and not html:
+        cut_ends(spans, blocks, config)
     if not spans and config.fallback_min_score < config.content_min_score:
         spans = _fallback_spans(blocks, may_be_body, is_caption, config)
     articles = []

@@ -48,8 +48,10 @@ def build_article(
     config: CleanerConfig,
 ) -> Article:
     article = Article()
-    head_start = max(previous_end + 1, span.start - config.title_search_blocks)
-    head = [b for b in blocks[head_start: span.start] if not is_caption[b.index]]
+    # the lines cut off the body's top are not its headline, nor count toward how far up it is looked for
+    cut = frozenset(span.cut_head)
+    head_start = max(previous_end + 1, span.start - config.title_search_blocks - len(cut))
+    head = [b for b in blocks[head_start: span.start] if not is_caption[b.index] and b.index not in cut]
     first_body = [blocks[i] for i in span.body[:1]] if len(span.body) > 1 else []
     meta_end = span.body[min(3, len(span.body) - 1)] + 1  # the top of the body may hold them too
     # the lines above the body nearest first (a date further up may be the

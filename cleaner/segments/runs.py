@@ -36,9 +36,12 @@ NESTED_REASON = "an <article> inside the article (comments or related posts)"
 
 @dataclass
 class Span:
-    """One article under construction: the indices of its body blocks."""
+    """One article under construction: the indices of its body blocks, and of
+    the body lines cut off its top as lying before the article's start (ends.py;
+    they are not its headline)."""
 
     body: list[int] = field(default_factory=list)
+    cut_head: list[int] = field(default_factory=list)
 
     @property
     def start(self) -> int:

@@ -1,0 +1,179 @@
+"""Where does an article end, and where does it start? A text dump goes on
+after the article: readers' comments, an author's box, related stories, a
+site's blurb. Their lines are prose too, so each of them may score as article
+text, and a body run takes them in. But the page reads differently from there
+on: the lines in the gaps read like a page's foot ("8 comments on ...",
+"Tags:", "About the author"; edges.py), a comments heading has passed, short
+name lines come between the paragraphs, the line scores drop, and most of the
+article is already behind. Above the article, teasers of other stories and a
+video's caption are taken in the same way.
+
+A small logistic model gives each body line of an article the probability
+that it lies past the article's end (that the rest of the body, from it on, is
+not the article); a second one, reading the body from its end up, the
+probability that a line lies before its start. The end is where the article's
+lines are likeliest to be article before it and past the end after it (a
+change point: the cut that makes the words on both sides most likely), and the
+lines after it leave the body; the start likewise. Trained by
+``bench/train_model.py --kind ends`` on the single pages of the eval pool
+(four renderings), where a body line after the page's last gold line lies past
+the end and one before its first before the start; shipped as
+``cleaner/data/ends_model.json``. Text dumps only: an HTML page's comment
+regions are known from its markup, and its model was not trained for this.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from functools import lru_cache
+
+from ..classify import is_comments_heading
+from ..config import CleanerConfig
+from ..model import Block
+from ..text import SENTENCE_END_CHARS
+from .edges import load_edge_model, read_model
+from .runs import Span
+
+# A line's features, read from the article's far side toward the edge asked
+# about: "outer" is how much a line reads like the part of a page on that side
+# of an article (its foot past the end, its head before the start), "inner"
+# like the other; "before" is the article's text already read.
+EDGE_FEATURES = (
+    "outer", "inner", "score", "name_line", "gap_outer", "gap_comments_heading", "outer_so_far",
+    "comments_heading_so_far", "share_before", "log_chars_before", "next_outer", "next_score", "previous_outer",
+    "exclamation",
+)
+# A name line between paragraphs (a comment's author): this many words at most,
+# this many characters at most, and no sentence end.
+NAME_LINE_MAX_WORDS = 3
+NAME_LINE_MAX_CHARS = 40
+# The next lines (the line itself and those after it) and the previous lines
+# whose outer edge and score are averaged: a few paragraphs.
+NEXT_LINES = 5
+PREVIOUS_LINES = 5
+# Probabilities are kept this far from 0 and 1 (a line's log-likelihood is
+# finite: one line cannot outweigh every other).
+PROBABILITY_FLOOR = 1e-4
+
+END_REASON = "past the article's end (comments, an author's box, related stories)"
+START_REASON = "before the article's start (a teaser, a standfirst of another story, page furniture)"
+
+
+def cut_ends(spans: list[Span], blocks: list[Block], config: CleanerConfig) -> None:
+    """Each article's body runs from its start to its end (article_edge, each
+    way); the lines outside leave it. An article keeps at least one line (a
+    page with an article never comes out empty for it)."""
+    features = EdgeFeatures(blocks, config.edge_model)
+    for span in spans:
+        body = span.body
+        if len(body) < 2:
+            continue
+        words = [blocks[i].text.count(" ") + 1 for i in body]
+        end = article_edge(features.rows(body, start=False), words, config.ends_model, "end")
+        start = len(body) - article_edge(features.rows(body, start=True), words[::-1], config.ends_model, "start")
+        if start >= end:  # the two edges cross: neither is trusted
+            continue
+        for i in body[end:]:
+            blocks[i].reason = END_REASON
+        for i in body[:start]:
+            blocks[i].reason = START_REASON
+        span.body, span.cut_head = body[start:end], body[:start]
+
+
+class EdgeFeatures:
+    """The EDGE_FEATURES of each body line of an article, from a page's blocks
+    (each block read once: its head, its foot, whether it is a comments heading)."""
+
+    def __init__(self, blocks: list[Block], edge_model: str | None) -> None:
+        self.blocks = blocks
+        self.model = load_edge_model(edge_model)
+        self._read: dict[int, tuple[float, float, float]] = {}
+
+    def read(self, index: int) -> tuple[float, float, float]:
+        """P(head), P(foot) of a block, and 1.0 if it is a comments heading."""
+        found = self._read.get(index)
+        if found is None:
+            block = self.blocks[index]
+            head, foot = self.model.probabilities(block)
+            found = self._read[index] = head, foot, 1.0 if is_comments_heading(block.text) else 0.0
+        return found
+
+    def rows(self, body: list[int], start: bool) -> list[list[float]]:
+        """One row a body line (body: an article's body blocks, in order), read
+        from the end toward the start if start, else from the start toward the end."""
+        blocks, read = self.blocks, self.read
+        order = body[::-1] if start else body
+        outer, inner = (0, 1) if start else (1, 0)
+        texts = [blocks[i].text for i in order]
+        lines = [read(i) for i in order]
+        outers = [line[outer] for line in lines]
+        scores = [blocks[i].content_score for i in order]
+        total = sum(map(len, texts)) or 1
+        rows = []
+        before = 0
+        outer_so_far = heading_so_far = 0.0
+        previous = order[0]
+        for k, (i, text, line) in enumerate(zip(order, texts, lines)):
+            gap_outer = gap_heading = 0.0
+            for g in range(min(previous, i) + 1, max(previous, i)):
+                gapped = read(g)
+                gap_outer = max(gap_outer, gapped[outer])
+                gap_heading = max(gap_heading, gapped[2])
+            outer_so_far = max(outer_so_far, gap_outer, outers[k] if k else 0.0)
+            heading_so_far = max(heading_so_far, gap_heading, line[2])
+            following = outers[k: k + NEXT_LINES]
+            following_scores = scores[k: k + NEXT_LINES]
+            preceding = outers[max(0, k - PREVIOUS_LINES): k]
+            rows.append([
+                outers[k],
+                line[inner],
+                scores[k],
+                1.0 if len(text) <= NAME_LINE_MAX_CHARS and text.count(" ") < NAME_LINE_MAX_WORDS
+                and not text.endswith(SENTENCE_END_CHARS) else 0.0,
+                gap_outer,
+                gap_heading,
+                outer_so_far,
+                heading_so_far,
+                before / total,
+                math.log1p(before),
+                sum(following) / len(following),
+                sum(following_scores) / len(following_scores),
+                sum(preceding) / len(preceding) if preceding else 0.0,
+                1.0 if "!" in text else 0.0,
+            ])
+            before += len(text)
+            previous = i
+        return rows
+
+
+def article_edge(rows: list[list[float]], words: list[int], path: str | None, which: str) -> int:
+    """How many of the lines (rows, read toward the edge asked about, which:
+    "end" or "start") are the article's: the change point c where the lines
+    before it are likeliest article and those from it on likeliest outside it,
+    each weighing its words (len(rows): the article runs to its last line). At
+    least 1: the first line read is the article's."""
+    intercept, weights = _load(path)[which]
+    best, best_at = 0.0, len(rows)  # no cut: every line read as article
+    gain = 0.0  # score(c) - score(no cut) = sum over the lines from c of log(P(out)) - log(P(in))
+    for c in range(len(rows) - 1, 0, -1):
+        z = intercept + sum(map(operator.mul, weights, rows[c]))
+        p = min(max(1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0, PROBABILITY_FLOOR), 1.0 - PROBABILITY_FLOOR)
+        gain += words[c] * (math.log(p) - math.log1p(-p))
+        if gain > best:
+            best, best_at = gain, c
+    return best_at
+
+
+@lru_cache(maxsize=8)
+def _load(path: str | None) -> dict[str, tuple[float, list[float]]]:
+    """Each model's weights with the standardisation folded in."""
+    model = read_model(path, "ends_model.json")
+    if model["features"] != list(EDGE_FEATURES):
+        raise ValueError(f"{path or 'the packaged ends model'}: a model for other features")
+    loaded = {}
+    for which in ("end", "start"):
+        fitted = model[which]
+        slopes = [c / s for c, s in zip(fitted["coef"], fitted["scale"])]
+        loaded[which] = fitted["intercept"] - math.fsum(w * m for w, m in zip(slopes, fitted["mean"])), slopes
+    return loaded
