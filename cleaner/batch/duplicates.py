@@ -262,7 +262,8 @@ class RecordChecks:
             path = os.path.abspath(self.path)
             for lock in index_locks(path):
                 self.stack.enter_context(lock)
-        self.index: ArticleIndex = self.stack.enter_context(ArticleIndex(path, self.config))
+        index = ArticleIndex(path, self.config, temporary=self.path is None)
+        self.index: ArticleIndex = self.stack.enter_context(index)
         return self
 
     def __exit__(self, *exc: Any) -> None:
