@@ -262,8 +262,7 @@ class RecordChecks:
             path = os.path.abspath(self.path)
             for lock in index_locks(path):
                 self.stack.enter_context(lock)
-        index = ArticleIndex(path, self.config, temporary=self.path is None)
-        self.index: ArticleIndex = self.stack.enter_context(index)
+        self.index: ArticleIndex = self.stack.enter_context(ArticleIndex(path, self.config))
         return self
 
     def __exit__(self, *exc: Any) -> None:
