@@ -453,11 +453,17 @@ static const unsigned char blake2b_sigma[12][16] = {
 static inline uint64_t rotr64(uint64_t x, int n) { return (x >> n) | (x << (64 - n)); }
 
 static inline uint64_t load64(const unsigned char *p) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t x;
+    memcpy(&x, p, sizeof x); /* BLAKE2b reads its words little-endian: as they lie here */
+    return x;
+#else
     uint64_t x = 0;
     for (int i = 7; i >= 0; i--) {
         x = (x << 8) | p[i];
     }
     return x;
+#endif
 }
 
 #define BLAKE2B_G(a, b, c, d, x, y)     \
@@ -470,6 +476,18 @@ static inline uint64_t load64(const unsigned char *p) {
         d = rotr64(d ^ a, 16);          \
         c = c + d;                      \
         b = rotr64(b ^ c, 63);          \
+    } while (0)
+
+#define BLAKE2B_ROUND(r)                                                                     \
+    do {                                                                                     \
+        BLAKE2B_G(v[0], v[4], v[8], v[12], m[blake2b_sigma[r][0]], m[blake2b_sigma[r][1]]);   \
+        BLAKE2B_G(v[1], v[5], v[9], v[13], m[blake2b_sigma[r][2]], m[blake2b_sigma[r][3]]);   \
+        BLAKE2B_G(v[2], v[6], v[10], v[14], m[blake2b_sigma[r][4]], m[blake2b_sigma[r][5]]);  \
+        BLAKE2B_G(v[3], v[7], v[11], v[15], m[blake2b_sigma[r][6]], m[blake2b_sigma[r][7]]);  \
+        BLAKE2B_G(v[0], v[5], v[10], v[15], m[blake2b_sigma[r][8]], m[blake2b_sigma[r][9]]);  \
+        BLAKE2B_G(v[1], v[6], v[11], v[12], m[blake2b_sigma[r][10]], m[blake2b_sigma[r][11]]); \
+        BLAKE2B_G(v[2], v[7], v[8], v[13], m[blake2b_sigma[r][12]], m[blake2b_sigma[r][13]]);  \
+        BLAKE2B_G(v[3], v[4], v[9], v[14], m[blake2b_sigma[r][14]], m[blake2b_sigma[r][15]]);  \
     } while (0)
 
 static void blake2b_compress(uint64_t h[8], const unsigned char block[128], uint64_t counter, int last) {
@@ -485,17 +503,21 @@ static void blake2b_compress(uint64_t h[8], const unsigned char block[128], uint
     if (last) {
         v[14] = ~v[14];
     }
-    for (int r = 0; r < 12; r++) {
-        const unsigned char *s = blake2b_sigma[r];
-        BLAKE2B_G(v[0], v[4], v[8], v[12], m[s[0]], m[s[1]]);
-        BLAKE2B_G(v[1], v[5], v[9], v[13], m[s[2]], m[s[3]]);
-        BLAKE2B_G(v[2], v[6], v[10], v[14], m[s[4]], m[s[5]]);
-        BLAKE2B_G(v[3], v[7], v[11], v[15], m[s[6]], m[s[7]]);
-        BLAKE2B_G(v[0], v[5], v[10], v[15], m[s[8]], m[s[9]]);
-        BLAKE2B_G(v[1], v[6], v[11], v[12], m[s[10]], m[s[11]]);
-        BLAKE2B_G(v[2], v[7], v[8], v[13], m[s[12]], m[s[13]]);
-        BLAKE2B_G(v[3], v[4], v[9], v[14], m[s[14]], m[s[15]]);
-    }
+    /* the twelve rounds written out, as the reference code does: each message
+     * word's index is then a constant, and v and m can live in registers
+     * (an article's band keys hash each of its shingles: about 1,000) */
+    BLAKE2B_ROUND(0);
+    BLAKE2B_ROUND(1);
+    BLAKE2B_ROUND(2);
+    BLAKE2B_ROUND(3);
+    BLAKE2B_ROUND(4);
+    BLAKE2B_ROUND(5);
+    BLAKE2B_ROUND(6);
+    BLAKE2B_ROUND(7);
+    BLAKE2B_ROUND(8);
+    BLAKE2B_ROUND(9);
+    BLAKE2B_ROUND(10);
+    BLAKE2B_ROUND(11);
     for (int i = 0; i < 8; i++) {
         h[i] ^= v[i] ^ v[i + 8];
     }

@@ -63,13 +63,16 @@ def split_blocks(decoded: Decoded, config: CleanerConfig) -> tuple[list[Block], 
         text_kind = BlockKind.TEXT  # read once: a member read from its enum class is slow (Python 3.11)
         _set_kind_hints([b for b in blocks if b.kind is text_kind], config)
         return blocks, meta
-    return _split_lines(decoded.text, config), PageMeta()
+    # the text is taken out of decoded (and, from Python 3.11, a call's
+    # arguments are the callee's alone): _split_lines lets go of it once split
+    return _split_lines(decoded.take_text(), config), PageMeta()
 
 
 def _split_lines(text: str, config: CleanerConfig) -> list[Block]:
     """The blocks of a text dump: by cleaner._speedups where it is built (the
     same blocks), else _python_blocks; text wrapped at a width and Markdown
-    by _python_blocks."""
+    by _python_blocks. The text is let go of once its lines are split, before
+    the blocks are made: a big dump's text and its blocks are not held at once."""
     markdown = is_markdown(text)  # Markdown: a paragraph's lines are one paragraph
     # a text browser's or converter's dump: paragraphs wrapped at a width (most
     # pages have too many wide lines to be that, found without splitting them)
@@ -77,10 +80,15 @@ def _split_lines(text: str, config: CleanerConfig) -> list[Block]:
     width = None if lines is None else wrap_width(lines)
     module = compiled()
     if module is None or width is not None or markdown:
-        blocks = _python_blocks(text.split("\n") if lines is None else lines, width, markdown)
+        if lines is None:
+            lines = text.split("\n")
+        del text
+        blocks = _python_blocks(lines, width, markdown)
+        del lines
     else:
         del lines
         texts, numbers, margins = module.split_lines(text, CONTINUATION_PUNCTUATION, "".join(CLAUSE_END))
+        del text
         blocks = list(map(
             Block, range(len(texts)), texts, memoryview(numbers).cast("i").tolist(), repeat(BlockKind.TEXT),
             map(bool, margins.translate(_BLANK_BEFORE)), map(bool, margins.translate(_BLANK_AFTER)),

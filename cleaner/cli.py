@@ -192,9 +192,13 @@ def clean_command(
 
             boilerplate = site_model.boilerplate(site or site_of(None, name), config)
         try:
-            data = _read_bytes(name, config.max_page_bytes)
+            # the bytes are held here only for --check: clean() lets go of them once
+            # decoded (a big dump's: 48 MiB of a 50 MB one), and lists the dropped
+            # lines only for an output or a check that reads them
+            data = _read_bytes(name, config.max_page_bytes) if check else None
             document = clean(
-                data, source=name, config=config, input_format=input_format, site_boilerplate=boilerplate,
+                _read_bytes(name, config.max_page_bytes) if data is None else data, source=name, config=config,
+                input_format=input_format, site_boilerplate=boilerplate, dropped=explain or check,
             )
         except CleanerError as exc:
             text = str(exc)
@@ -205,7 +209,7 @@ def clean_command(
             _message(f"error: {name}: out of memory while cleaning it (lower the limits, e.g. --max-page-bytes)")
             failed += 1
             continue
-        if check:
+        if data is not None:  # --check
             from .check import check_document
 
             problems = check_document(document, data, input_format)

@@ -65,7 +65,7 @@ class Role(str, enum.Enum):
     BOILERPLATE = "boilerplate"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Decoded:
     """Output of stage 1: the text, what it is, and how it was decoded."""
 
@@ -73,6 +73,13 @@ class Decoded:
     kind: InputKind
     encoding: str
     warnings: tuple[str, ...] = ()
+
+    def take_text(self) -> str:
+        """The text, handed on: this Decoded holds "" from then on. Stage 2
+        takes it, so that a big dump's text (4 bytes a character once it holds
+        one emoji) can be let go of as soon as its lines are split."""
+        text, self.text = self.text, ""
+        return text
 
 
 class Markup(Protocol):

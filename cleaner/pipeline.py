@@ -45,15 +45,22 @@ def clean(
     config: CleanerConfig | None = None,
     input_format: str = "auto",
     site_boilerplate: frozenset[int] = frozenset(),
+    dropped: bool = True,
 ) -> Document:
     """Clean one page (bytes in any common encoding, or str) into articles.
 
     site_boilerplate: fingerprints of lines learned as boilerplate across the
-    page's site (sitemodel). Raises InputError (a CleanerError) for input that
-    is not text or HTML.
+    page's site (sitemodel). dropped False: Document.dropped is left empty (see
+    finish). Raises InputError (a CleanerError) for input that is not text or
+    HTML. data is let go of once decoded: a caller that holds no other
+    reference to it (passes it straight from a read) does not hold a big dump
+    twice.
     """
-    page = prepare(data, config=config, input_format=input_format)
-    return finish(page, source=source, config=config, site_boilerplate=site_boilerplate)
+    config = config or DEFAULT_CONFIG
+    decoded = _read(data, config, input_format)
+    del data
+    page = _prepared(decoded, config)
+    return finish(page, source=source, config=config, site_boilerplate=site_boilerplate, dropped=dropped)
 
 
 def prepare(data: bytes | str, *, config: CleanerConfig | None = None, input_format: str = "auto") -> Prepared:
@@ -61,9 +68,17 @@ def prepare(data: bytes | str, *, config: CleanerConfig | None = None, input_for
     Raises InputError (LimitError for a page over a limit)."""
     config = config or DEFAULT_CONFIG
     decoded = _read(data, config, input_format)
+    del data  # as in clean()
+    return _prepared(decoded, config)
+
+
+def _prepared(decoded: Decoded, config: CleanerConfig) -> Prepared:
+    """Stages 2-4 of a decoded page. Stage 2 takes the text out of decoded
+    (Decoded.take_text): a big dump's text is let go of once its lines are
+    split, before its blocks are made (4 bytes a character with one emoji)."""
     html = decoded.kind is InputKind.HTML
     blocks, meta, warnings = _split(decoded, config)
-    del decoded  # its text now lives in the blocks: a big dump is not held twice (4 bytes a character with emoji)
+    del decoded
     blocks = mark_duplicates(blocks, config)
     blocks = score_blocks(blocks, config, html=html)
     return Prepared(blocks, meta, warnings, html)

@@ -189,6 +189,10 @@ def _marked(article: dict[str, Any], duplicate: Duplicate | None, drop: bool) ->
 
 def _marked_line(line: bytes, duplicate: Duplicate) -> bytes:
     """A JSONL article line with its duplicate_of (the line as render writes it: the same bytes otherwise)."""
+    if line.endswith(b"}\n") and not line.startswith(b"{}") and b'"duplicate_of"' not in line:
+        # the key added last, as json.dumps writes it (a line is not read and written again)
+        marked = json.dumps({"duplicate_of": duplicate.as_dict()}, ensure_ascii=False)
+        return line[:-2] + b", " + marked[1:].encode("utf-8") + b"\n"
     article = json.loads(line)
     article["duplicate_of"] = duplicate.as_dict()
     return (json.dumps(article, ensure_ascii=False) + "\n").encode("utf-8")
@@ -270,12 +274,13 @@ class RecordChecks:
 
     def lines(self, url: str | None, lines: list[bytes], articles: list[Article]) -> list[bytes]:
         """A record's output lines, each article's marked or left out if it repeats an earlier one."""
-        from ..dupindex import sketch_article
+        from ..dupindex import article_words, sketch_words
 
         kept = []
         for line, article in zip(lines, articles):
-            sketch = sketch_article(article.paragraphs, self.config.article_duplicate_min_words)
-            duplicate = self.index.add(self.seq, self.number, sketch, url) if sketch is not None else None
+            words = article_words(article.paragraphs)
+            sketch = sketch_words(words, self.config.article_duplicate_min_words)
+            duplicate = self.index.add(self.seq, self.number, sketch, url, words) if sketch is not None else None
             self.number += 1
             if self.number % STREAM_COMMIT_ARTICLES == 0:
                 self.index.commit()

@@ -594,9 +594,9 @@ def clean_record_articles(
         input_format = record.input_format if options.input_format == "auto" else options.input_format
         try:
             with time_limit(options.page_seconds):
-                document = clean(
+                document = clean(  # a record's lines show its articles only: no dropped lines listed
                     record.data, source=relative, config=config, input_format=input_format,
-                    site_boilerplate=boilerplate,
+                    site_boilerplate=boilerplate, dropped=False,
                 )
         except CleanerError as exc:
             error = str(exc)

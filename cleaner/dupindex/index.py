@@ -100,6 +100,28 @@ class Duplicate:
         return found
 
 
+class _Telling:
+    """An article as its story is compared: its stored text (compressed words),
+    and its words and their grams, made when first asked (an exact copy of
+    another article is known by its text alone)."""
+
+    __slots__ = ("text", "_words", "_grams")
+
+    def __init__(self, text: bytes, words: list[str] | None = None) -> None:
+        self.text, self._words = text, words
+        self._grams: list[str] | None = None
+
+    def words(self) -> list[str]:
+        if self._words is None:
+            self._words = stored_words(self.text)
+        return self._words
+
+    def grams(self) -> list[str]:
+        if self._grams is None:
+            self._grams = word_grams(self.words())
+        return self._grams
+
+
 @lru_cache(maxsize=4)
 def _sharing_query(bands: int) -> str:
     """The earliest MAX_ROWS_PER_BAND earlier articles of each of so many band
@@ -188,31 +210,33 @@ class ArticleIndex:
                                 [(key, article) for key in band_keys(words)])
         self.db.execute("DELETE FROM articles WHERE id BETWEEN ? AND ?", (low, high))
 
-    def add(self, seq: int, number: int, sketch: ArticleSketch, url: str | None = None) -> Duplicate | None:
-        """The earlier article this one repeats, if any; then the article is added."""
+    def add(
+        self, seq: int, number: int, sketch: ArticleSketch, url: str | None = None, words: list[str] | None = None,
+    ) -> Duplicate | None:
+        """The earlier article this one repeats, if any; then the article is added.
+        words: the words the sketch was made of, where the caller has them (else
+        they are read from its text when a candidate needs them)."""
         article = (seq << NUMBER_BITS) | number
         if number >= 1 << NUMBER_BITS:
             return None  # past what an input's ids can number: not indexed
-        found, original = self._earliest_repeat(article, sketch)
+        found, original = self._earliest_repeat(article, sketch.bands, _Telling(sketch.text, words))
         self.db.execute("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?)",
                         (article, sketch.words, sketch.text, original, url))
         self.db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)", [(key, article) for key in sketch.bands])
         return found
 
-    def _earliest_repeat(self, article: int, sketch: ArticleSketch) -> tuple[Duplicate | None, int | None]:
+    def _earliest_repeat(
+        self, article: int, bands: tuple[int, ...], mine: _Telling
+    ) -> tuple[Duplicate | None, int | None]:
         """The earliest candidate this article repeats, or the first telling
         that one repeats when this one repeats it too: (what to report, its id)."""
-        others = sorted(self._sharing(article, sketch.bands))  # earliest first: the first found is the answer
-        if not others:  # most articles: their words and grams are not needed
-            return None, None
-        words = sketch.word_list()
-        mine = word_grams(words)
+        others = sorted(self._sharing(article, bands))  # earliest first: the first found is the answer
         for other in others:
-            theirs = self._words(other)
-            score = None if theirs is None else self._story_score(mine, words, theirs)
+            theirs = self._telling(other)
+            score = None if theirs is None else self._story_score(mine, theirs)
             if score is None:
                 continue
-            target, target_score = self._first_telling(mine, words, other, score)
+            target, target_score = self._first_telling(mine, other, score)
             return self._describe(target, target_score), target
         return None, None
 
@@ -232,29 +256,30 @@ class ArticleIndex:
         the longer's length (0-1)."""
         found = []
         for other in self._sharing(article, bands):
-            theirs = self._words(other)
+            theirs = self._telling(other)
             if theirs is not None:
-                found.append((other, article_similarity(words, theirs), _length_ratio(words, theirs)))
+                found.append((other, article_similarity(words, theirs.words()), _length_ratio(words, theirs.words())))
         return found
 
-    def _story_score(self, mine: list[str], words: list[str], theirs: list[str]) -> float | None:
-        """The similarity of an article (its words and their grams) to an indexed
-        one's words, if that makes them the same story."""
+    def _story_score(self, mine: _Telling, theirs: _Telling) -> float | None:
+        """The similarity of an article to an indexed one, if that makes them the same story."""
         config = self.config
-        if _length_ratio(words, theirs) < config.article_duplicate_min_length_ratio:
+        same = mine.text == theirs.text  # the same words (most repeats are whole copies): every gram lines up
+        ratio = 1.0 if same else _length_ratio(mine.words(), theirs.words())
+        if ratio < config.article_duplicate_min_length_ratio:
             return None
-        score = grams_similarity(mine, word_grams(theirs))
+        score = 100.0 if same else grams_similarity(mine.grams(), theirs.grams())
         return score if score >= config.article_duplicate_min_score else None
 
-    def _words(self, article: int) -> list[str] | None:
+    def _telling(self, article: int) -> _Telling | None:
         row = self.db.execute("SELECT text FROM articles WHERE id = ?", (article,)).fetchone()
-        return None if row is None else stored_words(bytes(row[0]))
+        return None if row is None else _Telling(bytes(row[0]))
 
-    def _first_telling(self, mine: list[str], words: list[str], other: int, score: float) -> tuple[int, float]:
+    def _first_telling(self, mine: _Telling, other: int, score: float) -> tuple[int, float]:
         """The article other repeats, when this one repeats it too; else other."""
         row = self.db.execute("SELECT original FROM articles WHERE id = ?", (other,)).fetchone()
-        first = None if row is None or row[0] is None else self._words(int(row[0]))
-        first_score = None if first is None else self._story_score(mine, words, first)
+        first = None if row is None or row[0] is None else self._telling(int(row[0]))
+        first_score = None if first is None else self._story_score(mine, first)
         return (other, score) if first_score is None else (int(row[0]), first_score)
 
     def _describe(self, article: int, score: float) -> Duplicate:

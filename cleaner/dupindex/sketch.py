@@ -166,4 +166,6 @@ def word_grams(words: list[str]) -> list[str]:
     """An article's runs of CONFIRM_GRAM_WORDS words, in order (one run if it is shorter)."""
     if len(words) < CONFIRM_GRAM_WORDS:
         return [" ".join(words)] if words else []
-    return [" ".join(words[n:n + CONFIRM_GRAM_WORDS]) for n in range(len(words) - CONFIRM_GRAM_WORDS + 1)]
+    # made by map and zip (they loop in C: an article has hundreds of grams, and
+    # each candidate's are made again)
+    return list(map(" ".join, zip(*[words[start:] for start in range(CONFIRM_GRAM_WORDS)])))

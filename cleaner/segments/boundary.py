@@ -21,6 +21,7 @@ import math
 import operator
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
@@ -85,14 +86,18 @@ class GapFeatures:
 
     def __init__(self, blocks: list[Block], edge_model: str | None = None) -> None:
         self.blocks, self.edge_model = blocks, edge_model
-        self._words: list[list[str]] = []
+        self._words: list[tuple[str, ...]] = []
         self._rarity: dict[str, float] = {}
         self._edges: dict[int, tuple[float, float]] = {}
 
-    def words(self, index: int) -> list[str]:
+    def words(self, index: int) -> tuple[str, ...]:
         if not self._words:  # a page without two article-sized parts asks nothing: its words are not looked at
+            # each word's one str (a page says its words many times: on a big dump
+            # a str for every one of them took more memory than its blocks)
+            known: dict[str, str] = {}
+            one = known.setdefault
             # a line printed again (a site's template on its next page) says nothing of the topic
-            self._words = [TOPIC_WORD.findall(b.text.lower()) if b.duplicate_of is None else [] for b in self.blocks]
+            self._words = [_topic_words(b.text, one) if b.duplicate_of is None else () for b in self.blocks]
             lines = Counter(chain.from_iterable(map(set, self._words)))  # counted in one call (it loops in C)
             # a word on few of the page's lines speaks of one thing; one on many ("said", "with") of none
             self._rarity = {word: math.log(len(self.blocks) / count) for word, count in lines.items()}
@@ -149,6 +154,12 @@ class GapFeatures:
     def __call__(self, where: Gap) -> list[float]:
         """BOUNDARY_FEATURES of the gap."""
         return gap_features(where, self.blocks) + self.word_features(where)
+
+
+def _topic_words(text: str, one: Callable[[str, str], str]) -> tuple[str, ...]:
+    """The topic words of a line, lower-cased, each the str one gives for it."""
+    words = TOPIC_WORD.findall(text.lower())
+    return tuple(map(one, words, words))
 
 
 def gap_features(where: Gap, blocks: list[Block]) -> list[float]:
