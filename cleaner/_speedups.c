@@ -1883,6 +1883,636 @@ static PyObject *ascii_match_keys(PyObject *self, PyObject *args) {
 
 /* ---- end of the match keys ---- */
 
+/* ---- the page-edge model (segments/edges.py): P(head) and P(foot) of lines ---- */
+
+/* EdgeModel.probabilities of many lines at once. The model's dict is made into
+ * a table once (edge_table); a line's tokens are found there as the Python
+ * code finds them (its words: runs of letters of its first max_chars
+ * characters, lowered by str.lower; its length band; the four shapes of
+ * EDGE_SHAPES, in that order; ~stop and ~repeat), each token's two weights
+ * are taken once, and the two sums are made as math.fsum makes them (exactly,
+ * rounded once): the same doubles as the Python code, to the last bit. */
+
+#define EDGE_TABLE_NAME "cleaner._speedups.edge_table"
+#define EDGE_SHAPE_COUNT 4 /* edges.EDGE_SHAPES: ~digit, ~copy, ~bar, ~at */
+#define EDGE_HASH_START 0xcbf29ce484222325ULL
+#define EDGE_HASH_STEP 0x100000001b3ULL
+#define EDGE_MIN_Z (-500.0) /* edges._sigmoid: 0.0 at and below it */
+
+typedef struct {
+    Py_UCS4 *chars;
+    Py_ssize_t length;
+    uint64_t hash;
+    double head, foot;
+    uint64_t seen; /* the serial of the last line that took it */
+} EdgeToken;
+
+typedef struct {
+    EdgeToken *tokens;
+    Py_ssize_t n_tokens;
+    Py_ssize_t *slots; /* open addressing: a token's index + 1, or 0 */
+    size_t mask;
+    double intercepts[2];
+    Py_ssize_t max_chars;
+    Py_ssize_t n_bands;
+    Py_ssize_t *bands;       /* EDGE_LENGTH_BANDS */
+    Py_ssize_t *band_tokens; /* n_bands + 1 of them: the index of "~len<k>", or -1 */
+    Py_ssize_t shapes[EDGE_SHAPE_COUNT], stop, repeat;
+    PyObject *sentence_ends; /* a tuple of str */
+    PyObject *fsum;          /* math.fsum, for sums that meet an infinity or a nan */
+    PyObject *lower;         /* "lower", the name of the str method */
+    uint64_t serial;
+} EdgeTable;
+
+/* What a character is to the model: a letter of a word ([^\W\d_] of a str
+ * pattern: alphanumeric, str.isalnum, and not a decimal digit), a decimal digit
+ * (\d), or a mark that a shape may start with or hold (a space, "(", "©", "@",
+ * "h", "w", and the bars "|•·/»>"); for the first 256 code points, from a table. */
+#define EDGE_LETTER 1
+#define EDGE_DIGIT 2
+#define EDGE_MARK 4
+
+static unsigned char edge_classes[256];
+
+static int edge_class_of(Py_UCS4 c) {
+    int found = 0;
+    if (Py_UNICODE_ISDECIMAL(c)) {
+        found |= EDGE_DIGIT;
+    } else if (Py_UNICODE_ISALNUM(c)) {
+        found |= EDGE_LETTER;
+    }
+    if (Py_UNICODE_ISSPACE(c) || c == '(' || c == 0xA9 || c == '@' || c == 'h' || c == 'w' || c == '|' ||
+        c == 0x2022 || c == 0xB7 || c == '/' || c == 0xBB || c == '>') {
+        found |= EDGE_MARK;
+    }
+    return found;
+}
+
+static void edge_classes_make(void) {
+    for (Py_UCS4 c = 0; c < 256; c++) {
+        edge_classes[c] = (unsigned char)edge_class_of(c);
+    }
+}
+
+static inline int edge_class(Py_UCS4 c) { return c < 256 ? edge_classes[c] : edge_class_of(c); }
+
+static inline uint64_t edge_hash_add(uint64_t hash, Py_UCS4 c) { return (hash ^ c) * EDGE_HASH_STEP; }
+
+static Py_ssize_t edge_find(const EdgeTable *table, const Py_UCS4 *chars, Py_ssize_t length, uint64_t hash) {
+    for (size_t slot = (size_t)hash & table->mask;; slot = (slot + 1) & table->mask) {
+        Py_ssize_t at = table->slots[slot];
+        if (at == 0) {
+            return -1;
+        }
+        const EdgeToken *token = &table->tokens[at - 1];
+        if (token->hash == hash && token->length == length &&
+            memcmp(token->chars, chars, (size_t)length * sizeof(Py_UCS4)) == 0) {
+            return at - 1;
+        }
+    }
+}
+
+/* The index of a token named by a str, or -1 where the model has no such token. */
+static Py_ssize_t edge_find_name(const EdgeTable *table, PyObject *name) {
+    if (!PyUnicode_Check(name)) {
+        PyErr_SetString(PyExc_TypeError, "token names must be str");
+        return -2;
+    }
+    Py_UCS4 *chars = PyUnicode_AsUCS4Copy(name);
+    if (chars == NULL) {
+        return -2;
+    }
+    Py_ssize_t length = PyUnicode_GET_LENGTH(name);
+    uint64_t hash = EDGE_HASH_START;
+    for (Py_ssize_t k = 0; k < length; k++) {
+        hash = edge_hash_add(hash, chars[k]);
+    }
+    Py_ssize_t found = edge_find(table, chars, length, hash);
+    PyMem_Free(chars);
+    return found;
+}
+
+static void edge_table_free(EdgeTable *table) {
+    if (table == NULL) {
+        return;
+    }
+    for (Py_ssize_t i = 0; i < table->n_tokens; i++) {
+        PyMem_Free(table->tokens[i].chars);
+    }
+    PyMem_Free(table->tokens);
+    PyMem_Free(table->slots);
+    PyMem_Free(table->bands);
+    PyMem_Free(table->band_tokens);
+    Py_XDECREF(table->sentence_ends);
+    Py_XDECREF(table->fsum);
+    Py_XDECREF(table->lower);
+    PyMem_Free(table);
+}
+
+static void edge_capsule_free(PyObject *capsule) {
+    edge_table_free(PyCapsule_GetPointer(capsule, EDGE_TABLE_NAME));
+}
+
+/* The model's tokens (the str keys of weights; a value is (head, foot)) into the table. */
+static int edge_add_tokens(EdgeTable *table, PyObject *weights) {
+    Py_ssize_t size = PyDict_GET_SIZE(weights);
+    size_t n_slots = 8;
+    while (n_slots < (size_t)size * 2 + 1) {
+        n_slots *= 2;
+    }
+    table->tokens = PyMem_Calloc((size_t)size + 1, sizeof(EdgeToken));
+    table->slots = PyMem_Calloc(n_slots, sizeof(Py_ssize_t));
+    if (table->tokens == NULL || table->slots == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    table->mask = n_slots - 1;
+    Py_ssize_t position = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(weights, &position, &key, &value)) {
+        if (!PyUnicode_Check(key)) {
+            continue; /* a line's tokens are str: such a key is never found */
+        }
+        EdgeToken *token = &table->tokens[table->n_tokens];
+        PyObject *head = PySequence_GetItem(value, 0), *foot = head == NULL ? NULL : PySequence_GetItem(value, 1);
+        if (foot == NULL) {
+            Py_XDECREF(head);
+            return -1;
+        }
+        token->head = PyFloat_AsDouble(head);
+        token->foot = PyFloat_AsDouble(foot);
+        Py_DECREF(head);
+        Py_DECREF(foot);
+        if (PyErr_Occurred() || (token->chars = PyUnicode_AsUCS4Copy(key)) == NULL) {
+            return -1;
+        }
+        token->length = PyUnicode_GET_LENGTH(key);
+        token->hash = EDGE_HASH_START;
+        for (Py_ssize_t k = 0; k < token->length; k++) {
+            token->hash = edge_hash_add(token->hash, token->chars[k]);
+        }
+        size_t slot = (size_t)token->hash & table->mask;
+        while (table->slots[slot] != 0) {
+            slot = (slot + 1) & table->mask;
+        }
+        table->slots[slot] = ++table->n_tokens;
+    }
+    return 0;
+}
+
+/* The length bands, and the special tokens' indexes. */
+static int edge_add_specials(EdgeTable *table, PyObject *bands, PyObject *length_tokens, PyObject *shape_tokens,
+                             PyObject *stop_token, PyObject *repeat_token) {
+    table->n_bands = PyTuple_GET_SIZE(bands);
+    if (PyTuple_GET_SIZE(length_tokens) != table->n_bands + 1 || PyTuple_GET_SIZE(shape_tokens) != EDGE_SHAPE_COUNT) {
+        PyErr_SetString(PyExc_ValueError, "one length token a band and one more, and four shapes");
+        return -1;
+    }
+    table->bands = PyMem_Calloc((size_t)table->n_bands + 1, sizeof(Py_ssize_t));
+    table->band_tokens = PyMem_Calloc((size_t)table->n_bands + 1, sizeof(Py_ssize_t));
+    if (table->bands == NULL || table->band_tokens == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < table->n_bands; k++) {
+        table->bands[k] = PyLong_AsSsize_t(PyTuple_GET_ITEM(bands, k));
+        if (table->bands[k] == -1 && PyErr_Occurred()) {
+            return -1;
+        }
+        if (k > 0 && table->bands[k] < table->bands[k - 1]) {
+            PyErr_SetString(PyExc_ValueError, "the length bands must be sorted");
+            return -1;
+        }
+    }
+    for (Py_ssize_t k = 0; k <= table->n_bands; k++) {
+        if ((table->band_tokens[k] = edge_find_name(table, PyTuple_GET_ITEM(length_tokens, k))) == -2) {
+            return -1;
+        }
+    }
+    for (int k = 0; k < EDGE_SHAPE_COUNT; k++) {
+        if ((table->shapes[k] = edge_find_name(table, PyTuple_GET_ITEM(shape_tokens, k))) == -2) {
+            return -1;
+        }
+    }
+    if ((table->stop = edge_find_name(table, stop_token)) == -2 ||
+        (table->repeat = edge_find_name(table, repeat_token)) == -2) {
+        return -1;
+    }
+    return 0;
+}
+
+PyDoc_STRVAR(edge_table_doc,
+"edge_table(weights, intercepts, max_chars, bands, length_tokens, shape_tokens,\n"
+"           stop_token, repeat_token, sentence_ends, fsum) -> capsule\n\n"
+"The page-edge model (edges.EdgeModel) for edge_probabilities: weights maps a\n"
+"token to its (head, foot) weights; intercepts is (head, foot); max_chars is\n"
+"EDGE_MAX_CHARS; bands EDGE_LENGTH_BANDS (a tuple of int) and length_tokens the\n"
+"token of each band (a tuple, one more than bands); shape_tokens the names of\n"
+"EDGE_SHAPES (~digit, ~copy, ~bar, ~at, in that order); sentence_ends a tuple of\n"
+"str; fsum is math.fsum. The weights are copied: a later change to the dict is\n"
+"not seen.");
+
+static PyObject *edge_table(PyObject *self, PyObject *args) {
+    PyObject *weights, *intercepts, *bands, *length_tokens, *shape_tokens, *stop_token, *repeat_token;
+    PyObject *sentence_ends, *fsum;
+    Py_ssize_t max_chars;
+    if (!PyArg_ParseTuple(args, "O!O!nO!O!O!UUO!O", &PyDict_Type, &weights, &PyTuple_Type, &intercepts, &max_chars,
+                          &PyTuple_Type, &bands, &PyTuple_Type, &length_tokens, &PyTuple_Type, &shape_tokens,
+                          &stop_token, &repeat_token, &PyTuple_Type, &sentence_ends, &fsum)) {
+        return NULL;
+    }
+    if (PyTuple_GET_SIZE(intercepts) != 2 || max_chars < 0) {
+        PyErr_SetString(PyExc_ValueError, "two intercepts, and max_chars not negative");
+        return NULL;
+    }
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(sentence_ends); k++) {
+        if (!PyUnicode_Check(PyTuple_GET_ITEM(sentence_ends, k))) {
+            PyErr_SetString(PyExc_TypeError, "sentence_ends must be a tuple of str");
+            return NULL;
+        }
+    }
+    EdgeTable *table = PyMem_Calloc(1, sizeof(EdgeTable));
+    if (table == NULL) {
+        return PyErr_NoMemory();
+    }
+    Py_INCREF(sentence_ends);
+    Py_INCREF(fsum);
+    table->sentence_ends = sentence_ends;
+    table->fsum = fsum;
+    table->max_chars = max_chars;
+    table->lower = PyUnicode_InternFromString("lower");
+    edge_classes_make();
+    table->intercepts[0] = PyFloat_AsDouble(PyTuple_GET_ITEM(intercepts, 0));
+    table->intercepts[1] = PyFloat_AsDouble(PyTuple_GET_ITEM(intercepts, 1));
+    if (table->lower == NULL || PyErr_Occurred() || edge_add_tokens(table, weights) < 0 ||
+        edge_add_specials(table, bands, length_tokens, shape_tokens, stop_token, repeat_token) < 0) {
+        edge_table_free(table);
+        return NULL;
+    }
+    PyObject *capsule = PyCapsule_New(table, EDGE_TABLE_NAME, edge_capsule_free);
+    if (capsule == NULL) {
+        edge_table_free(table);
+    }
+    return capsule;
+}
+
+/* math.fsum of values[0:n] as CPython's math_fsum makes it (Shewchuk's
+ * partials, then the top partials added until the sum is inexact, and the
+ * half-even correction across partials): 0 and the sum in *out; -1 where a
+ * partial is not finite (an infinity or a nan among the values, or an
+ * overflow), for math.fsum itself to answer. partials has room for n. */
+static int edge_fsum(const double *values, Py_ssize_t n_values, double *partials, double *out) {
+    Py_ssize_t n = 0;
+    double x, y, t, hi, yr, lo = 0.0;
+    for (Py_ssize_t k = 0; k < n_values; k++) {
+        Py_ssize_t i = 0;
+        x = values[k];
+        for (Py_ssize_t j = 0; j < n; j++) {
+            y = partials[j];
+            if (fabs(x) < fabs(y)) {
+                t = x;
+                x = y;
+                y = t;
+            }
+            hi = x + y;
+            yr = hi - x;
+            lo = y - yr;
+            if (lo != 0.0) {
+                partials[i++] = lo;
+            }
+            x = hi;
+        }
+        n = i;
+        if (x != 0.0) {
+            if (!isfinite(x)) {
+                return -1;
+            }
+            partials[n++] = x;
+        }
+    }
+    hi = 0.0;
+    lo = 0.0;
+    if (n > 0) {
+        hi = partials[--n];
+        while (n > 0) {
+            x = hi;
+            y = partials[--n];
+            hi = x + y;
+            yr = hi - x;
+            lo = y - yr;
+            if (lo != 0.0) {
+                break;
+            }
+        }
+        if (n > 0 && ((lo < 0.0 && partials[n - 1] < 0.0) || (lo > 0.0 && partials[n - 1] > 0.0))) {
+            y = lo * 2.0;
+            x = hi + y;
+            yr = x - hi;
+            if (y == yr) {
+                hi = x;
+            }
+        }
+    }
+    *out = hi;
+    return 0;
+}
+
+/* The sum of values by math.fsum itself (a value not finite, or an overflow). */
+static int edge_python_fsum(PyObject *fsum, const double *values, Py_ssize_t n, double *out) {
+    PyObject *list = PyList_New(n);
+    if (list == NULL) {
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *value = PyFloat_FromDouble(values[k]);
+        if (value == NULL) {
+            Py_DECREF(list);
+            return -1;
+        }
+        PyList_SET_ITEM(list, k, value);
+    }
+    PyObject *sum = PyObject_CallOneArg(fsum, list);
+    Py_DECREF(list);
+    if (sum == NULL) {
+        return -1;
+    }
+    *out = PyFloat_AsDouble(sum);
+    Py_DECREF(sum);
+    return PyErr_Occurred() ? -1 : 0;
+}
+
+/* Room for one line's work, grown as lines need. */
+typedef struct {
+    Py_UCS4 *word;
+    Py_ssize_t *found;
+    double *values, *partials;
+    Py_ssize_t size;
+} EdgeRoom;
+
+static int edge_room_for(EdgeRoom *room, Py_ssize_t size) {
+    if (size <= room->size) {
+        return 0;
+    }
+    PyMem_Free(room->word);
+    PyMem_Free(room->found);
+    PyMem_Free(room->values);
+    PyMem_Free(room->partials);
+    room->word = PyMem_Malloc((size_t)size * sizeof(Py_UCS4));
+    room->found = PyMem_Malloc((size_t)size * sizeof(Py_ssize_t));
+    room->values = PyMem_Malloc((size_t)size * sizeof(double));
+    room->partials = PyMem_Malloc((size_t)size * sizeof(double));
+    room->size = size;
+    if (room->word == NULL || room->found == NULL || room->values == NULL || room->partials == NULL) {
+        room->size = 0;
+        PyErr_NoMemory();
+        return -1;
+    }
+    return 0;
+}
+
+static void edge_room_free(EdgeRoom *room) {
+    PyMem_Free(room->word);
+    PyMem_Free(room->found);
+    PyMem_Free(room->values);
+    PyMem_Free(room->partials);
+}
+
+/* A token the line has, taken once (tokens is a set in the Python code). */
+static inline void edge_take(EdgeTable *table, Py_ssize_t index, EdgeRoom *room, Py_ssize_t *n_found) {
+    if (index >= 0 && table->tokens[index].seen != table->serial) {
+        table->tokens[index].seen = table->serial;
+        room->found[(*n_found)++] = index;
+    }
+}
+
+
+/* The words of a line's lowered head (EDGE_WORD.findall), each looked up:
+ * data is the head lowered by str.lower, or an ASCII head, lowered here. */
+static void edge_words(EdgeTable *table, int kind, const void *data, Py_ssize_t n, EdgeRoom *room,
+                       Py_ssize_t *n_found) {
+    Py_ssize_t length = 0;
+    uint64_t hash = EDGE_HASH_START;
+    for (Py_ssize_t i = 0; i <= n; i++) {
+        Py_UCS4 c = i < n ? PyUnicode_READ(kind, data, i) : 0;
+        if (i < n && (edge_class(c) & EDGE_LETTER)) {
+            c = (c >= 'A' && c <= 'Z') ? c + 32 : c; /* str.lower; a lowered text has no A-Z left */
+            room->word[length++] = c;
+            hash = edge_hash_add(hash, c);
+        } else if (length > 0) {
+            edge_take(table, edge_find(table, room->word, length, hash), room, n_found);
+            length = 0;
+            hash = EDGE_HASH_START;
+        }
+    }
+}
+
+static inline int edge_bar_char(Py_UCS4 c, int slash) {
+    return c == '|' || c == 0x2022 || c == 0xB7 || c == 0xBB || c == '>' || (slash && c == '/');
+}
+
+static inline int edge_at(int kind, const void *data, Py_ssize_t n, Py_ssize_t i, const char *word) {
+    for (Py_ssize_t k = 0; word[k] != '\0'; k++) {
+        if (i + k >= n || PyUnicode_READ(kind, data, i + k) != (Py_UCS4)(unsigned char)word[k]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Which of the EDGE_SHAPES the first n characters have: ~digit (\d), ~copy
+ * (©|\(c\), any case), ~bar (\s[|•·/»>]\s|^[|•·»>]), ~at (@|https?:|www\.). */
+static void edge_shapes(int kind, const void *data, Py_ssize_t n, int shapes[EDGE_SHAPE_COUNT]) {
+    memset(shapes, 0, EDGE_SHAPE_COUNT * sizeof(int));
+    if (n > 0 && edge_bar_char(PyUnicode_READ(kind, data, 0), 0)) {
+        shapes[2] = 1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        int found = edge_class(c);
+        if (!(found & (EDGE_DIGIT | EDGE_MARK))) {
+            continue;
+        }
+        if (found & EDGE_DIGIT) {
+            shapes[0] = 1;
+        } else if (c == 0xA9 || (c == '(' && i + 2 < n && (PyUnicode_READ(kind, data, i + 1) | 0x20) == 'c' &&
+                                 PyUnicode_READ(kind, data, i + 2) == ')')) {
+            shapes[1] = 1;
+        } else if (c == '@' || (c == 'h' && (edge_at(kind, data, n, i, "http:") || edge_at(kind, data, n, i, "https:"))) ||
+                   (c == 'w' && edge_at(kind, data, n, i, "www."))) {
+            shapes[3] = 1;
+        } else if (i + 2 < n && Py_UNICODE_ISSPACE(c) && edge_bar_char(PyUnicode_READ(kind, data, i + 1), 1) &&
+                   Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i + 2))) {
+            shapes[2] = 1;
+        }
+    }
+}
+
+/* str.endswith(sentence_ends). */
+static int edge_ends_sentence(const EdgeTable *table, PyObject *text, int kind, const void *data, Py_ssize_t n) {
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(table->sentence_ends); k++) {
+        PyObject *end = PyTuple_GET_ITEM(table->sentence_ends, k);
+        Py_ssize_t length = PyUnicode_GET_LENGTH(end);
+        if (length > n) {
+            continue;
+        }
+        if (length > 0 && PyUnicode_READ_CHAR(end, length - 1) != PyUnicode_READ(kind, data, n - 1)) {
+            continue;
+        }
+        Py_ssize_t found = PyUnicode_Tailmatch(text, end, 0, PY_SSIZE_T_MAX, 1);
+        if (found != 0) {
+            return (int)found;
+        }
+    }
+    return 0;
+}
+
+static Py_ssize_t edge_spaces(int kind, const void *data, Py_ssize_t n) {
+    Py_ssize_t count = 0;
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const char *s = data, *end = s + n;
+        while ((s = memchr(s, ' ', (size_t)(end - s))) != NULL) {
+            count++;
+            s++;
+        }
+        return count;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        count += PyUnicode_READ(kind, data, i) == ' ';
+    }
+    return count;
+}
+
+static double edge_sigmoid(double z) { return z > EDGE_MIN_Z ? 1.0 / (1.0 + exp(-z)) : 0.0; }
+
+/* One side's probability: the intercept and the found tokens' weights, summed as math.fsum sums. */
+static int edge_side(const EdgeTable *table, EdgeRoom *room, Py_ssize_t n_found, int foot, double *out) {
+    room->values[0] = table->intercepts[foot];
+    for (Py_ssize_t k = 0; k < n_found; k++) {
+        const EdgeToken *token = &table->tokens[room->found[k]];
+        room->values[k + 1] = foot ? token->foot : token->head;
+    }
+    double z;
+    if (edge_fsum(room->values, n_found + 1, room->partials, &z) < 0 &&
+        edge_python_fsum(table->fsum, room->values, n_found + 1, &z) < 0) {
+        return -1;
+    }
+    *out = edge_sigmoid(z);
+    return 0;
+}
+
+/* P(head) and P(foot) of one line (EdgeModel.probabilities). */
+static PyObject *edge_line(EdgeTable *table, PyObject *text, int repeat, EdgeRoom *room) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), n_head = n < table->max_chars ? n : table->max_chars;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    table->serial++;
+    Py_ssize_t n_found = 0;
+    if (PyUnicode_IS_ASCII(text)) {
+        if (edge_room_for(room, n_head + 16) < 0) {
+            return NULL;
+        }
+        edge_words(table, PyUnicode_1BYTE_KIND, data, n_head, room, &n_found); /* lowered as it reads */
+    } else {
+        PyObject *head = PyUnicode_Substring(text, 0, n_head);
+        PyObject *lowered = head == NULL ? NULL : PyObject_CallMethodNoArgs(head, table->lower);
+        Py_XDECREF(head);
+        if (lowered == NULL) {
+            return NULL;
+        }
+        if (!PyUnicode_Check(lowered) || edge_room_for(room, PyUnicode_GET_LENGTH(lowered) + 16) < 0) {
+            if (!PyErr_Occurred()) {
+                PyErr_SetString(PyExc_TypeError, "str.lower() gave something other than a str");
+            }
+            Py_DECREF(lowered);
+            return NULL;
+        }
+        edge_words(table, PyUnicode_KIND(lowered), PyUnicode_DATA(lowered), PyUnicode_GET_LENGTH(lowered), room,
+                   &n_found);
+        Py_DECREF(lowered);
+    }
+    Py_ssize_t words = edge_spaces(kind, data, n) + 1, band = 0;
+    while (band < table->n_bands && table->bands[band] < words) {
+        band++;
+    }
+    edge_take(table, table->band_tokens[band], room, &n_found);
+    int shapes[EDGE_SHAPE_COUNT];
+    edge_shapes(kind, data, n_head, shapes);
+    for (int k = 0; k < EDGE_SHAPE_COUNT; k++) {
+        if (shapes[k]) {
+            edge_take(table, table->shapes[k], room, &n_found);
+        }
+    }
+    int stop = edge_ends_sentence(table, text, kind, data, n);
+    if (stop < 0) {
+        return NULL;
+    }
+    if (stop) {
+        edge_take(table, table->stop, room, &n_found);
+    }
+    if (repeat) {
+        edge_take(table, table->repeat, room, &n_found);
+    }
+    double head, foot;
+    if (edge_side(table, room, n_found, 0, &head) < 0 || edge_side(table, room, n_found, 1, &foot) < 0) {
+        return NULL;
+    }
+    PyObject *pair = PyTuple_New(2), *p_head = PyFloat_FromDouble(head), *p_foot = PyFloat_FromDouble(foot);
+    if (pair == NULL || p_head == NULL || p_foot == NULL) {
+        Py_XDECREF(pair);
+        Py_XDECREF(p_head);
+        Py_XDECREF(p_foot);
+        return NULL;
+    }
+    PyTuple_SET_ITEM(pair, 0, p_head);
+    PyTuple_SET_ITEM(pair, 1, p_foot);
+    return pair;
+}
+
+PyDoc_STRVAR(edge_probabilities_doc,
+"edge_probabilities(table, texts, repeats) -> list[tuple[float, float]]\n\n"
+"EdgeModel.probabilities of each line, to the last bit: (P(head), P(foot)) of\n"
+"texts[i], a repeat (its block's duplicate_of is set) where repeats[i] is true.\n"
+"table is edge_table's.");
+
+static PyObject *edge_probabilities(PyObject *self, PyObject *args) {
+    PyObject *capsule, *texts, *repeats;
+    if (!PyArg_ParseTuple(args, "OO!O!", &capsule, &PyList_Type, &texts, &PyList_Type, &repeats)) {
+        return NULL;
+    }
+    EdgeTable *table = PyCapsule_GetPointer(capsule, EDGE_TABLE_NAME);
+    if (table == NULL) {
+        return NULL;
+    }
+    Py_ssize_t n_texts = PyList_GET_SIZE(texts);
+    if (PyList_GET_SIZE(repeats) != n_texts) {
+        PyErr_SetString(PyExc_ValueError, "one repeat flag a text");
+        return NULL;
+    }
+    PyObject *result = PyList_New(n_texts);
+    if (result == NULL) {
+        return NULL;
+    }
+    EdgeRoom room = {NULL, NULL, NULL, NULL, 0};
+    for (Py_ssize_t t = 0; t < n_texts; t++) {
+        PyObject *text = PyList_GET_ITEM(texts, t);
+        int repeat = PyObject_IsTrue(PyList_GET_ITEM(repeats, t));
+        if (!PyUnicode_Check(text)) {
+            PyErr_SetString(PyExc_TypeError, "texts must be str");
+        }
+        PyObject *pair = repeat < 0 || PyErr_Occurred() ? NULL : edge_line(table, text, repeat, &room);
+        if (pair == NULL) {
+            edge_room_free(&room);
+            Py_DECREF(result);
+            return NULL;
+        }
+        PyList_SET_ITEM(result, t, pair);
+    }
+    edge_room_free(&room);
+    return result;
+}
+
+/* ---- end of the page-edge model ---- */
+
 static PyMethodDef methods[] = {
     {"setup", setup, METH_VARARGS, setup_doc},
     {"text_rows", text_rows, METH_VARARGS, text_rows_doc},
@@ -1895,6 +2525,8 @@ static PyMethodDef methods[] = {
     {"comment_candidates", comment_candidates, METH_VARARGS, comment_candidates_doc},
     {"split_lines", split_lines, METH_VARARGS, split_lines_doc},
     {"ascii_match_keys", ascii_match_keys, METH_VARARGS, ascii_match_keys_doc},
+    {"edge_table", edge_table, METH_VARARGS, edge_table_doc},
+    {"edge_probabilities", edge_probabilities, METH_VARARGS, edge_probabilities_doc},
     {NULL, NULL, 0, NULL},
 };
 

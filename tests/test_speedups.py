@@ -5,6 +5,7 @@ Python code makes, byte for byte, and CLEANER_PURE_PYTHON turns it off.
 from __future__ import annotations
 
 import os
+import random
 import re
 from array import array
 from collections.abc import Iterator
@@ -316,3 +317,107 @@ def test_a_page_cleans_to_the_same_bytes_with_and_without_the_helper(pieces: lis
         del os.environ[PURE_PYTHON_VARIABLE]
         classify._speedups.cache_clear()
     assert with_helper == python
+
+
+# --- a line's P(head) and P(foot) (segments/edges.py, EdgeModel.probabilities_of) ---
+
+EVAL = DEV_TEXT.parent.parent
+# Lines that Unicode reads in its own way: a dotted capital I that lowers to two
+# characters (one not a letter), sharp s and its capital, digits that are not
+# decimal (superscripts, a fraction: letters to [^\W\d_]) and the decimal digits
+# of other scripts, emoji, title case, final sigma, ligatures, a non-breaking
+# space around a bar; the bars and the copyright and address marks at the start,
+# inside and across the edge of the EDGE_MAX_CHARS read, words cut there.
+ODD_EDGE_LINES = [
+    "İstanbul İİ", "İ" * 250, "a" * 199 + "İx", "STRASSE ß ẞ straße", "x² ³ ¹ ½ km²", "٣ ৩ ௫ 1", "emoji 😀 a😀b 😀",
+    "ǅungla ǆ ǈ", "ΣΑΣ ΌΣΟΣ σς", "ﬃ ﬁne ŉ", "a_b c1d e١f", "| a", "|a", "» b", "/ no", "· dot", "• first", " > b",
+    "a / b", "a\u00a0/\u00a0b", "a\u3000|\u3000b", "a\t•\nb", "a /b", "(C) ©2024", "(c)", "(ç) (Ｃ)", "(c", "http:x",
+    "https:/", "HTTP://X", "www.a", "wwwx", "a@b", "Done.", "“Quoted.”", "end。", "end！", "It’s over.’", "",
+    " ", "  ", "a" * 300, ("word " * 80).strip(), "Ω" * 250 + " tail.", "x" * 199 + " @", "x" * 197 + "(c)",
+    "x" * 198 + "(c)", "x" * 198 + " | b", "x" * 197 + " | b", "a\ud800b", "ĲSSEL ĳ", "Kelvin K Å", "ÀÉÎÕÜ àéîõü",
+]
+
+
+def edge_blocks(texts: list[str]) -> list[Block]:
+    """A block of each text; every fifth a repeat (~repeat)."""
+    return [Block(i, text, i, duplicate_of=0 if i % 5 == 4 else None) for i, text in enumerate(texts)]
+
+
+def eval_lines() -> list[str]:
+    """Lines of every fourth dump of each rendering of the eval pages (both
+    sets), each as it is and stripped: many lines of many scripts."""
+    lines = []
+    for folder in sorted(EVAL.glob("*/text*")):
+        for path in sorted(folder.glob("*.txt"))[::4]:
+            for line in path.read_text("utf-8", "replace").split("\n"):
+                lines += [line, line.strip()]
+    return lines
+
+
+def test_edge_probabilities_are_the_python_ones() -> None:
+    """edge_probabilities gives each line the P(head) and P(foot) of
+    EdgeModel.probabilities, to the last bit."""
+    from cleaner.segments.edges import load_edge_model
+
+    compiled_module()
+    model = load_edge_model(None)
+    lines = eval_lines()
+    if not lines:
+        pytest.skip(f"no eval dumps in {EVAL}")
+    blocks = edge_blocks(lines + ODD_EDGE_LINES + EDGE_LINES)
+    found = model.probabilities_of(blocks)
+    assert found == [model.probabilities(block) for block in blocks]
+
+
+def test_edge_tokens_are_found_as_the_python_code_finds_them() -> None:
+    """The packaged model's words are ASCII: a model of the lines' own tokens
+    (words of every script), each weighing enough to move the sums' last bits
+    (and at many scales, for fsum), shows a token missed, split elsewhere or
+    taken twice. Lines of every 13th code point (and every
+    one below U+3000) as a letter, a digit, a bar, in parentheses."""
+    from cleaner.segments.edges import EdgeModel, edge_tokens
+
+    compiled_module()
+    points = [*range(0x3000), *range(0x3000, 0x110000, 13)]
+    texts = [f"Ab{c}cd {c}x ({c}) {c}{c.upper()}Q {c} | z" for c in map(chr, points)] + ODD_EDGE_LINES
+    blocks = edge_blocks(texts)
+    vocabulary = sorted(set().union(*map(edge_tokens, blocks)))
+    draw = random.Random(12)
+
+    def weight() -> float:
+        return draw.choice((1.0, -1.0)) * (0.5 + draw.random()) * 10.0 ** draw.randint(-6, 0)
+
+    for _ in range(2):
+        weights = {token: (weight(), weight()) for token in vocabulary if draw.random() < 0.9}
+        model = EdgeModel((weight(), weight()), weights)
+        assert model.probabilities_of(blocks) == [model.probabilities(block) for block in blocks]
+
+
+@pytest.mark.parametrize(("weights", "error"), [
+    ({"a": (1e308, 0.0), "b": (1e308, 0.0)}, OverflowError),  # math.fsum: intermediate overflow
+    ({"a": (float("inf"), 0.0), "b": (float("-inf"), 0.0)}, ValueError),  # -inf + inf
+    ({"a": (float("inf"), float("nan")), "b": (1.0, 2.0)}, None),
+    ({"a": (1, 2), 3: (5.0, 5.0), "b": (-600, 600)}, None),  # ints; a key no line has; sums past the sigmoid's ends
+])
+def test_edge_sums_are_math_fsums(weights: dict[Any, tuple[float, float]], error: type[Exception] | None) -> None:
+    from cleaner.segments.edges import EdgeModel
+
+    compiled_module()
+    model = EdgeModel((0.0, 0.0), weights)
+    blocks = edge_blocks(["a", "b", "a b", "b a b", "c"])
+    if error is None:
+        assert model.probabilities_of(blocks) == [model.probabilities(block) for block in blocks]
+    else:
+        with pytest.raises(error):
+            model.probabilities_of(blocks)
+        with pytest.raises(error):
+            [model.probabilities(block) for block in blocks]
+
+
+def test_edge_probabilities_without_the_helper(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cleaner.segments.edges import load_edge_model
+
+    monkeypatch.setenv(PURE_PYTHON_VARIABLE, "1")
+    model = load_edge_model(None)
+    blocks = edge_blocks(ODD_EDGE_LINES + EDGE_LINES)
+    assert model.probabilities_of(blocks) == [model.probabilities(block) for block in blocks]

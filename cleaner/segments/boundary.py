@@ -136,16 +136,19 @@ class GapFeatures:
             return 0.0, 0.0
         ending = range(max(0, end - EDGE_LINES // 2 + 1), min(start, end + 1 + EDGE_LINES))
         starting = range(max(end + 1, start - EDGE_LINES), min(len(self.blocks), start + EDGE_LINES // 2))
-        return max(self._edge(i)[1] for i in ending), max(self._edge(i)[0] for i in starting)
+        self._read_edges([*ending, *starting])
+        edges = self._edges
+        return max(edges[i][1] for i in ending), max(edges[i][0] for i in starting)
 
-    def _edge(self, index: int) -> tuple[float, float]:
-        """P(head) and P(foot) of a block (each block read once, when first asked)."""
-        found = self._edges.get(index)
-        if found is None:
+    def _read_edges(self, indexes: list[int]) -> None:
+        """P(head) and P(foot) of the blocks not read yet among indexes (each
+        block read once, when first asked; those of one gap in one call)."""
+        missing = [i for i in indexes if i not in self._edges]
+        if missing:
             from .edges import load_edge_model
 
-            found = self._edges[index] = load_edge_model(self.edge_model).probabilities(self.blocks[index])
-        return found
+            found = load_edge_model(self.edge_model).probabilities_of([self.blocks[i] for i in missing])
+            self._edges.update(zip(missing, found))
 
     def word_features(self, where: Gap) -> list[float]:
         """WORD_FEATURES of the gap."""

@@ -21,10 +21,12 @@ import math
 import os
 import re
 from bisect import bisect_left
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
 from ..model import Block
+from ..speedups import compiled
 from ..text import SENTENCE_END_CHARS
 
 # A line's words: runs of letters, lower-cased (digits say little of where a
@@ -47,6 +49,8 @@ EDGE_SHAPES = (
 
 # "~len<k>": k is how many of EDGE_LENGTH_BANDS a line's word count exceeds
 _LENGTH_TOKENS = tuple(f"~len{k}" for k in range(len(EDGE_LENGTH_BANDS) + 1))
+# A line that ends a sentence (SENTENCE_END_CHARS); a line marked as a repeat of another (duplicate_of).
+_STOP_TOKEN, _REPEAT_TOKEN = "~stop", "~repeat"
 
 
 def edge_tokens(block: Block) -> set[str]:
@@ -58,19 +62,35 @@ def edge_tokens(block: Block) -> set[str]:
     tokens.add(_LENGTH_TOKENS[bisect_left(EDGE_LENGTH_BANDS, words)])
     tokens.update(name for name, pattern in EDGE_SHAPES if pattern.search(head))
     if text.endswith(SENTENCE_END_CHARS):
-        tokens.add("~stop")
+        tokens.add(_STOP_TOKEN)
     if block.duplicate_of is not None:
-        tokens.add("~repeat")
+        tokens.add(_REPEAT_TOKEN)
     return tokens
 
 
 class EdgeModel:
     """Each token's weights toward head and foot; a line's two probabilities."""
 
-    __slots__ = ("intercepts", "weights")
+    __slots__ = ("intercepts", "weights", "_table")
 
     def __init__(self, intercepts: tuple[float, float], weights: dict[str, tuple[float, float]]) -> None:
         self.intercepts, self.weights = intercepts, weights
+        self._table: Any = None  # the weights as cleaner._speedups reads them, made when first asked
+
+    def probabilities_of(self, blocks: Sequence[Block]) -> list[tuple[float, float]]:
+        """probabilities() of each block: by cleaner._speedups where it was
+        built (the same numbers to the last bit, about 10x faster), else one by one."""
+        module = compiled()
+        if module is None:
+            return [self.probabilities(block) for block in blocks]
+        if self._table is None:
+            self._table = module.edge_table(
+                self.weights, self.intercepts, EDGE_MAX_CHARS, EDGE_LENGTH_BANDS, _LENGTH_TOKENS,
+                tuple(name for name, _ in EDGE_SHAPES), _STOP_TOKEN, _REPEAT_TOKEN, SENTENCE_END_CHARS, math.fsum,
+            )
+        return module.edge_probabilities(  # type: ignore[no-any-return]
+            self._table, [block.text for block in blocks], [block.duplicate_of is not None for block in blocks]
+        )
 
     def probabilities(self, block: Block) -> tuple[float, float]:
         """P(head) and P(foot) of a block. The weights are summed exactly

@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 import operator
 from functools import lru_cache
+from itertools import accumulate
 
 from ..classify import is_comments_heading
 from ..config import CleanerConfig
@@ -88,63 +89,84 @@ class EdgeFeatures:
     def __init__(self, blocks: list[Block], edge_model: str | None) -> None:
         self.blocks = blocks
         self.model = load_edge_model(edge_model)
-        self._read: dict[int, tuple[float, float, float]] = {}
+        self._read: list[tuple[float, float, float, float, float] | None] = [None] * len(blocks)
 
-    def read(self, index: int) -> tuple[float, float, float]:
-        """P(head), P(foot) of a block, and 1.0 if it is a comments heading."""
-        found = self._read.get(index)
+    def read(self, index: int) -> tuple[float, float, float, float, float]:
+        """What a block says whichever way it is read: P(head), P(foot), and
+        1.0 or 0.0 for a comments heading, a name line and a "!"."""
+        found = self._read[index]
         if found is None:
-            block = self.blocks[index]
-            head, foot = self.model.probabilities(block)
-            found = self._read[index] = head, foot, 1.0 if is_comments_heading(block.text) else 0.0
+            self.read_lines(index, index)
+            found = self._read[index]
+            assert found is not None
         return found
+
+    def read_lines(self, first: int, last: int) -> None:
+        """Reads the blocks from first to last (both read) not read yet, all
+        in one call to the edge model (where cleaner._speedups reads them in C)."""
+        known, blocks = self._read, self.blocks
+        missing = [i for i in range(first, last + 1) if known[i] is None]
+        if not missing:
+            return
+        chosen = [blocks[i] for i in missing]
+        for i, block, (head, foot) in zip(missing, chosen, self.model.probabilities_of(chosen)):
+            text = block.text
+            known[i] = (
+                head, foot, 1.0 if is_comments_heading(text) else 0.0,
+                1.0 if len(text) <= NAME_LINE_MAX_CHARS and text.count(" ") < NAME_LINE_MAX_WORDS
+                and not text.endswith(SENTENCE_END_CHARS) else 0.0,
+                1.0 if "!" in text else 0.0,
+            )
 
     def rows(self, body: list[int], start: bool) -> list[list[float]]:
         """One row a body line (body: an article's body blocks, in order), read
         from the end toward the start if start, else from the start toward the end."""
-        blocks, read = self.blocks, self.read
+        self.read_lines(min(body), max(body))  # the body lines and those in the gaps between them
+        known, blocks = self._read, self.blocks
         order = body[::-1] if start else body
         outer, inner = (0, 1) if start else (1, 0)
-        texts = [blocks[i].text for i in order]
-        lines = [read(i) for i in order]
+        lines: list[tuple[float, float, float, float, float]] = [known[i] for i in order]  # type: ignore[misc]
         outers = [line[outer] for line in lines]
         scores = [blocks[i].content_score for i in order]
-        total = sum(map(len, texts)) or 1
+        lengths = [len(blocks[i].text) for i in order]
+        total = sum(lengths) or 1
+        n = len(order)
         rows = []
-        before = 0
         outer_so_far = heading_so_far = 0.0
-        previous = order[0]
-        for k, (i, text, line) in enumerate(zip(order, texts, lines)):
-            gap_outer = gap_heading = 0.0
-            for g in range(min(previous, i) + 1, max(previous, i)):
-                gapped = read(g)
-                gap_outer = max(gap_outer, gapped[outer])
-                gap_heading = max(gap_heading, gapped[2])
+        log1p = math.log1p
+        for k, (line, (gap_outer, gap_heading), before) in enumerate(
+            zip(lines, self._gaps(order, outer), accumulate(lengths, initial=0))
+        ):
             outer_so_far = max(outer_so_far, gap_outer, outers[k] if k else 0.0)
             heading_so_far = max(heading_so_far, gap_heading, line[2])
-            following = outers[k: k + NEXT_LINES]
-            following_scores = scores[k: k + NEXT_LINES]
-            preceding = outers[max(0, k - PREVIOUS_LINES): k]
             rows.append([
-                outers[k],
-                line[inner],
-                scores[k],
-                1.0 if len(text) <= NAME_LINE_MAX_CHARS and text.count(" ") < NAME_LINE_MAX_WORDS
-                and not text.endswith(SENTENCE_END_CHARS) else 0.0,
-                gap_outer,
-                gap_heading,
-                outer_so_far,
-                heading_so_far,
+                outers[k], line[inner], scores[k], line[3], gap_outer, gap_heading, outer_so_far, heading_so_far,
                 before / total,
-                math.log1p(before),
-                sum(following) / len(following),
-                sum(following_scores) / len(following_scores),
-                sum(preceding) / len(preceding) if preceding else 0.0,
-                1.0 if "!" in text else 0.0,
+                log1p(before),
+                sum(outers[k: k + NEXT_LINES]) / min(NEXT_LINES, n - k),
+                sum(scores[k: k + NEXT_LINES]) / min(NEXT_LINES, n - k),
+                sum(outers[k - PREVIOUS_LINES if k > PREVIOUS_LINES else 0: k]) / min(PREVIOUS_LINES, k) if k else 0.0,
+                line[4],
             ])
-            before += len(text)
-            previous = i
         return rows
+
+    def _gaps(self, order: list[int], outer: int) -> list[tuple[float, float]]:
+        """For each line of order, the most outer-like line and the likeliest
+        comments heading between it and the line before it in order (0.0 where none lies between)."""
+        known, none = self._read, (0.0, 0.0)
+        gaps = [none] * len(order)
+        previous = order[0]
+        for k, i in enumerate(order):
+            if abs(i - previous) > 1:
+                gap_outer = gap_heading = 0.0
+                for g in range(min(previous, i) + 1, max(previous, i)):
+                    gapped = known[g]
+                    assert gapped is not None
+                    gap_outer = max(gap_outer, gapped[outer])
+                    gap_heading = max(gap_heading, gapped[2])
+                gaps[k] = gap_outer, gap_heading
+            previous = i
+        return gaps
 
 
 def article_edge(rows: list[list[float]], words: list[int], path: str | None, which: str) -> int:
@@ -154,12 +176,15 @@ def article_edge(rows: list[list[float]], words: list[int], path: str | None, wh
     each weighing its words (len(rows): the article runs to its last line). At
     least 1: the first line read is the article's."""
     intercept, weights = _load(path)[which]
+    exp, log, log1p, mul = math.exp, math.log, math.log1p, operator.mul
+    floor, ceiling = PROBABILITY_FLOOR, 1.0 - PROBABILITY_FLOOR
     best, best_at = 0.0, len(rows)  # no cut: every line read as article
     gain = 0.0  # score(c) - score(no cut) = sum over the lines from c of log(P(out)) - log(P(in))
     for c in range(len(rows) - 1, 0, -1):
-        z = intercept + sum(map(operator.mul, weights, rows[c]))
-        p = min(max(1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0, PROBABILITY_FLOOR), 1.0 - PROBABILITY_FLOOR)
-        gain += words[c] * (math.log(p) - math.log1p(-p))
+        z = intercept + sum(map(mul, weights, rows[c]))
+        p = 1.0 / (1.0 + exp(-z)) if z > -500 else 0.0
+        p = floor if floor > p else ceiling if ceiling < p else p  # min(max(p, floor), ceiling), without the calls
+        gain += words[c] * (log(p) - log1p(-p))
         if gain > best:
             best, best_at = gain, c
     return best_at
