@@ -91,6 +91,11 @@ class CleanerConfig:
     # score at least this (0-1) as article text, and keeps what the rule above
     # accepts: a short article on a busy page scores lower than a long one.
     fallback_min_score: float = 0.25
+    # The same for a text dump. Chosen on the pool's cross-validated figures
+    # (0.25, 0.15 and 0.1 tried; docs/quality.md): 0.15 leaves the fewest text
+    # dumps with an article empty (get_text: 6 -> 2 of 1,112) at the same F1.
+    # Not for HTML: there it gave an index page's teasers as an article.
+    text_fallback_min_score: float = 0.15
     # ...and if it has none still, keeps the likeliest of those runs whatever
     # it is (of at least min_body_chars): an index page's list of headlines or
     # links is its main content, and nothing at all is the worst answer.

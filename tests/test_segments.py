@@ -180,7 +180,13 @@ def test_a_page_with_no_article_looks_again_at_lower_scores_for_one_of_sentences
     articles, _ = group_segments(page(short_story), CleanerConfig())
     assert [a.paragraphs for a in articles] == [short_story]
     strict = CleanerConfig(fallback_any_text=False)  # no last resort
-    assert group_segments(page(short_story), replace(strict, fallback_min_score=0.45))[0] == []  # turned off
+    assert group_segments(page(short_story), replace(strict, text_fallback_min_score=0.45))[0] == []  # turned off
+    # a text dump's floor is its own: scores of 0.2 are taken on a text dump, not on an HTML page
+    low = page(short_story)
+    for block in low:
+        block.content_score = 0.2 if block.content_score > 0.25 else block.content_score
+    assert [a.paragraphs for a in group_segments(low, strict)[0]] == [short_story]
+    assert group_segments(low, strict, html=True)[0] == []
     assert group_segments(page(headlines), strict)[0] == []  # a list of headlines is no article...
     (only,) = group_segments(page(headlines), CleanerConfig())[0]  # ...but what a page has if nothing else
     assert only.paragraphs[-1] == headlines[-1] and "Home" not in only.paragraphs

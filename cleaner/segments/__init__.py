@@ -90,8 +90,9 @@ def group_segments(
     spans = split_articles(runs, blocks, config, boundary)
     if config.cut_ends and not html:
         cut_ends(spans, blocks, config)
-    if not spans and config.fallback_min_score < config.content_min_score:
-        spans = _fallback_spans(blocks, may_be_body, is_caption, config)
+    floor = config.fallback_min_score if html else config.text_fallback_min_score
+    if not spans and floor < config.content_min_score:
+        spans = _fallback_spans(blocks, may_be_body, is_caption, floor, config)
     articles = []
     previous_end = -1
     for number, span in enumerate(spans):
@@ -103,15 +104,16 @@ def group_segments(
 
 
 def _fallback_spans(
-    blocks: list[Block], may_be_body: list[bool], is_caption: list[bool], config: CleanerConfig
+    blocks: list[Block], may_be_body: list[bool], is_caption: list[bool], floor: float, config: CleanerConfig
 ) -> list[Span]:
     """A page that gave no article at all: its body runs again with lines
-    scoring at least fallback_min_score, and the most likely of them that is
+    scoring at least floor (fallback_min_score, text_fallback_min_score for a
+    text dump), and the most likely of them that is
     mostly sentences (fallback_run) as its one article. A short article (a
     paragraph or two on a busy page) scores lower than a long one. With
     fallback_any_text, a page that has none of those either keeps its likeliest
     run whatever it is (an index page's list of headlines is its main content)."""
-    is_body = [ok and b.content_score >= config.fallback_min_score for ok, b in zip(may_be_body, blocks)]
+    is_body = [ok and b.content_score >= floor for ok, b in zip(may_be_body, blocks)]
     runs = _runs(blocks, is_body, may_be_body, is_caption, config)
     run = fallback_run(runs, blocks, config)
     if run is None and config.fallback_any_text:
