@@ -364,6 +364,7 @@ def _boundary_examples(job: tuple[list[str], int]) -> list[tuple[list[float], fl
         line += read_input(page, input_format="text").text.count("\n") + 2
     config = CleanerConfig(
         line_model=str(OUT / f"fold_text_{fold}.json"), edge_model=str(OUT / f"fold_edge_{fold}.json"),
+        seam_model=str(OUT / f"fold_seam_{fold}.json"),
         cut_ends=False,  # where articles end is asked after they are split
     )
     blocks = prepare("\n\n".join(pages) + "\n", config=config, input_format="text").blocks
@@ -497,6 +498,74 @@ def train_edge(folds_only: bool, jobs: int) -> None:
         print(f"wrote {target}")
 
 
+# Seam model (cleaner/seams.py): lines this near a true seam (but the seam's
+# own) are left out of its training: a line or two off opens the same page.
+SEAM_NEAR_LINES = 3
+
+
+def _page_starts(pages: list[str]) -> list[int]:
+    """The first line (1-based) of each page of a dump made as the eval pool's
+    multi dumps are: each page stripped of blank lines at both ends, one blank
+    line between."""
+    starts, line = [], 1
+    for page in pages:
+        starts.append(line)
+        line += read_input(page, input_format="text").text.count("\n") + 2
+    return starts
+
+
+def _seam_examples(job: tuple[list[str], int]) -> tuple[list[list[float]], list[float]]:
+    """A dump's (or a single page's) SEAM_FEATURES rows, read with its fold's
+    edge model, and whether each line opens a page (its first is not asked)."""
+    from bisect import bisect_left
+
+    from cleaner.seams import MIN_PAGE_BLOCKS, seam_columns
+    from cleaner.segments.edges import load_edge_model
+
+    pages, fold = job
+    pages = [page.strip("\n") for page in pages]
+    starts = _page_starts(pages)
+    blocks = page_blocks("\n\n".join(pages) + "\n", html=False)
+    if len(blocks) < 2 * MIN_PAGE_BLOCKS:
+        return [], []
+    seams = {bisect_left([b.line for b in blocks], line) for line in starts[1:]}
+    edges = load_edge_model(str(OUT / f"fold_edge_{fold}.json")).columns(blocks)
+    rows, labels = [], []
+    for offset, row in enumerate(zip(*seam_columns(blocks, edges))):
+        i = offset + MIN_PAGE_BLOCKS
+        if i in seams:
+            rows.append(row)
+            labels.append(1.0)
+        elif all(abs(i - j) > SEAM_NEAR_LINES for j in seams):
+            rows.append(row)
+            labels.append(0.0)
+    return rows, labels
+
+
+def train_seams(folds_only: bool, jobs: int) -> None:
+    from cleaner.seams import SEAM_FEATURES
+
+    gold = load_gold()
+    folds = page_folds(gold)
+    dumps = [("text", dump["sources"], folds[dump["sources"][0]]) for dump in load_multi().values()]
+    singles = [(rendering, [pid], folds[pid]) for pid in sorted(gold) for rendering in POOL_TEXT_RENDERINGS]
+    work = [
+        ([read_page(pid, gold[pid], rendering) for pid in pids], fold)
+        for rendering, pids, fold in dumps + composites(gold, folds) + singles
+    ]
+    found = _map_jobs(_seam_examples, work, jobs, chunksize=8)
+    items = [(job[1], example) for job, example in zip(work, found) if example[0]]
+    print(f"seams: {len(items)} dumps and pages, {sum(len(e[1]) for _, e in items)} lines, "
+          f"{sum(sum(e[1]) for _, e in items):.0f} seams")
+
+    def fit(selected: list) -> dict:
+        x = np.array([row for rows, _ in selected for row in rows])
+        y = np.array([label for _, labels in selected for label in labels])
+        return {"features": list(SEAM_FEATURES), **fit_logistic(x, y, np.ones(len(y)))}
+
+    write_models("seam", fit, items, folds_only)
+
+
 # Ends model (cleaner/segments/ends.py): learned from every rendering the text
 # model learns from, the made ones weighing MADE_RENDERING_WEIGHT.
 ENDS_RENDERINGS = KIND_RENDERINGS["text"]
@@ -515,7 +584,7 @@ def _ends_page(job: tuple[str, dict, str, int]) -> dict[str, tuple[list, list[fl
     pid, entry, rendering, fold = job
     config = CleanerConfig(
         line_model=str(OUT / f"fold_text_{fold}.json"), edge_model=str(OUT / f"fold_edge_{fold}.json"),
-        boundary_model=str(OUT / f"fold_boundary_{fold}.json"),
+        boundary_model=str(OUT / f"fold_boundary_{fold}.json"), seam_model=str(OUT / f"fold_seam_{fold}.json"),
     )
     articles: list[list[int]] = []
     cut_ends = cleaner.segments.cut_ends
@@ -566,17 +635,19 @@ def train_ends(folds_only: bool, jobs: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--logistic", action="store_true", help="HTML stage 2 logistic, not trees")
-    parser.add_argument("--kind", choices=["text", "html", "edge", "boundary", "ends", "all"], default="all",
+    parser.add_argument("--kind", choices=["text", "html", "edge", "seams", "boundary", "ends", "all"], default="all",
                         help="boundary needs the text and edge fold models (it reads each dump with its fold's), "
                         "ends those and the boundary fold models")
     parser.add_argument("--folds-only", action="store_true")
     parser.add_argument("--jobs", type=int, default=2, help="processes that split and featurise the pages")
     args = parser.parse_args()
-    for kind in ("text", "html", "edge", "boundary", "ends") if args.kind == "all" else (args.kind,):
+    for kind in ("edge", "seams", "text", "html", "boundary", "ends") if args.kind == "all" else (args.kind,):
         if kind == "boundary":
             train_boundary(args.folds_only, args.jobs)
         elif kind == "ends":
             train_ends(args.folds_only, args.jobs)
+        elif kind == "seams":
+            train_seams(args.folds_only, args.jobs)
         elif kind == "edge":
             train_edge(args.folds_only, args.jobs)
         else:

@@ -128,6 +128,13 @@ class CleanerConfig:
     cut_ends: bool = True
     # Path to the ends model's weights (JSON); None uses the packaged one.
     ends_model: str | None = None
+    # Text dumps: where the seam model (seams.py: learned from multi-article
+    # dumps and single pages) finds that one page of a dump ends and the next
+    # begins, each page's lines are judged in their own page and no article
+    # runs across.
+    find_seams: bool = True
+    # Path to the seam model's weights (JSON); None uses the packaged one.
+    seam_model: str | None = None
 
     # --- the same story twice: duplicate articles across pages (dupindex) ------
     # Chosen together by bench/dup_articles.py on the stories of three of its

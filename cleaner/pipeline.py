@@ -19,7 +19,9 @@ from .dedupe import mark_duplicates
 from .limits import check_line_count, check_page_size, limit_blocks
 from .model import Block, Decoded, Document, InputKind, PageMeta
 from .read import read_input
+from .seams import find_seams
 from .segments import far_apart, group_segments
+from .segments.edges import EdgeColumns, load_edge_model
 from .sitemodel import fingerprint_page, mark_site_boilerplate
 
 DEFAULT_CONFIG = CleanerConfig()
@@ -36,6 +38,10 @@ class Prepared:
     # its lines' fingerprints (sitemodel.page_lines), if they were made: a batch's
     # first pass makes them to count them, and finish then need not hash them again
     lines: dict[str, int] | None = None
+    # a text dump's seams (seams.py): the blocks that open a page after its first
+    seams: tuple[int, ...] = ()
+    # and every block's P(head) and P(foot), read to find them (segments/ends.py reads them again)
+    edges: EdgeColumns | None = None
 
 
 def clean(
@@ -80,8 +86,14 @@ def _prepared(decoded: Decoded, config: CleanerConfig) -> Prepared:
     blocks, meta, warnings = _split(decoded, config)
     del decoded
     blocks = mark_duplicates(blocks, config)
-    blocks = score_blocks(blocks, config, html=html)
-    return Prepared(blocks, meta, warnings, html)
+    seams: tuple[int, ...] = ()
+    edges = None
+    if not html and config.find_seams:
+        edges = load_edge_model(config.edge_model).columns(blocks)
+        seams = tuple(find_seams(blocks, edges, config.seam_model))
+    for first, end in zip((0, *seams), (*seams, len(blocks))):  # each page of a dump judged in its own
+        score_blocks(blocks[first:end] if seams else blocks, config, html=html)
+    return Prepared(blocks, meta, warnings, html, seams=seams, edges=edges)
 
 
 def finish(
@@ -95,7 +107,8 @@ def finish(
     blocks = mark_site_boilerplate(page.blocks, site_boilerplate, page.lines)
     # an HTML page is one page: the boundary model (for text dumps of several) is not asked
     articles, left_out = group_segments(
-        blocks, config, page.meta, far_apart(config) if page.html else None, dropped, html=page.html
+        blocks, config, page.meta, far_apart(config) if page.html else None, dropped, html=page.html,
+        seams=page.seams, edges=page.edges,
     )
     return Document(source=source, articles=articles, blocks=blocks, dropped=left_out, warnings=page.warnings)
 

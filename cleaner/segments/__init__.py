@@ -21,18 +21,19 @@ was left out. This module only orders them.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from ..config import CleanerConfig
 from ..model import Article, Block, BlockKind, Dropped, PageMeta, Role
 from ..text import METADATA_SEPARATOR, dateline_of, parse_metadata_line
 from .captions import assign_captions, is_caption_line, is_gallery_label
 from .dropped import dropped_blocks
+from .edges import EdgeColumns
 from .ends import cut_ends
 from .headline import build_article
 from .runs import (
     COMMENTS_REASON, NESTED_REASON, Boundary, Span, body_runs, drop_replies, fallback_run, far_apart, fill_runs,
-    likeliest_run,
-    split_articles, trim_runs,
+    learned_boundary, likeliest_run, split_articles, trim_runs,
 )
 
 __all__ = ["COMMENTS_REASON", "NESTED_REASON", "far_apart", "group_segments"]
@@ -62,14 +63,16 @@ LAYOUT_REASON = "boilerplate (Markdown layout: rule or caption label)"
 
 def group_segments(
     blocks: list[Block], config: CleanerConfig, meta: PageMeta = PageMeta(), boundary: Boundary | None = None,
-    dropped: bool = True, html: bool = False,
+    dropped: bool = True, html: bool = False, seams: tuple[int, ...] = (), edges: EdgeColumns | None = None,
 ) -> tuple[list[Article], list[Dropped]]:
     """Articles and dropped blocks; an HTML page's own metadata (meta) fills in
     what its first article's blocks do not say. boundary says where two body
     runs are two articles (default: the learned boundary model). dropped False:
     no dropped blocks are listed (nor their reasons all written), for an output
     that shows only the articles. html: an HTML page (its end is not looked
-    for: its comment regions are known from its markup)."""
+    for: its comment regions are known from its markup). seams: the blocks
+    that open a page of a text dump after its first (seams.py): no article runs
+    across one. edges: every block's P(head) and P(foot) (edges.py), if read already."""
     if blocks and blocks[0].declared is not None:
         return _declared_articles(blocks), dropped_blocks(blocks, config) if dropped else []
     is_caption = [is_caption_line(b, blocks) for b in blocks]
@@ -87,9 +90,11 @@ def group_segments(
     if not config.keep_comments:
         drop_replies(blocks, may_be_body, is_body, config.comments_article_min_chars)
     runs = _runs(blocks, is_body, may_be_body, is_caption, config)
-    spans = split_articles(runs, blocks, config, boundary)
+    if boundary is None:
+        boundary = learned_boundary(blocks, config)  # one for every page of a dump
+    spans = [span for page in _pages_of(runs, seams) for span in split_articles(page, blocks, config, boundary)]
     if config.cut_ends and not html:
-        cut_ends(spans, blocks, config)
+        cut_ends(spans, blocks, config, edges)
     floor = config.fallback_min_score if html else config.text_fallback_min_score
     if not spans and floor < config.content_min_score:
         spans = _fallback_spans(blocks, may_be_body, is_caption, floor, config)
@@ -97,7 +102,10 @@ def group_segments(
     previous_end = -1
     for number, span in enumerate(spans):
         page_meta = meta if number == 0 else PageMeta()
-        articles.append(build_article(span, blocks, previous_end, is_caption, page_meta, config))
+        # an article's headline is looked for in its own page: from the last seam above it
+        opened = bisect_right(seams, span.start)
+        since = max(previous_end, seams[opened - 1] - 1 if opened else -1)
+        articles.append(build_article(span, blocks, since, is_caption, page_meta, config))
         previous_end = span.end
     assign_captions(blocks, spans, articles, is_caption)
     return articles, dropped_blocks(blocks, config) if dropped else []
@@ -119,6 +127,25 @@ def _fallback_spans(
     if run is None and config.fallback_any_text:
         run = likeliest_run(runs, blocks, config)
     return [run] if run is not None else []
+
+
+def _pages_of(runs: list[Span], seams: tuple[int, ...]) -> list[list[Span]]:
+    """The runs of each page of a dump (runs cut where a page opens)."""
+    if not seams:
+        return [runs]
+    pages: list[list[Span]] = [[] for _ in range(len(seams) + 1)]
+    for run in runs:
+        page = bisect_right(seams, run.start)
+        piece = Span([])
+        for i in run.body:
+            while page < len(seams) and i >= seams[page]:
+                if piece.body:
+                    pages[page].append(piece)
+                    piece = Span([])
+                page += 1
+            piece.body.append(i)
+        pages[page].append(piece)
+    return pages
 
 
 def _runs(

@@ -20,10 +20,12 @@ import json
 import math
 import os
 import re
+from array import array
 from bisect import bisect_left
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from ..model import Block
 from ..speedups import compiled
@@ -68,6 +70,17 @@ def edge_tokens(block: Block) -> set[str]:
     return tokens
 
 
+# Lines read by one call of the edge model when a whole dump is read (EdgeModel.columns).
+EDGE_CHUNK_BLOCKS = 4096
+
+
+class EdgeColumns(NamedTuple):
+    """Every block's P(head) and P(foot), in block order."""
+
+    heads: array[float]
+    feet: array[float]
+
+
 class EdgeModel:
     """Each token's weights toward head and foot; a line's two probabilities."""
 
@@ -91,6 +104,16 @@ class EdgeModel:
         return module.edge_probabilities(  # type: ignore[no-any-return]
             self._table, [block.text for block in blocks], [block.duplicate_of is not None for block in blocks]
         )
+
+    def columns(self, blocks: Sequence[Block]) -> EdgeColumns:
+        """probabilities_of() every block, kept as two columns (16 bytes a
+        line: a dump of a million lines is read a chunk at a time)."""
+        heads, feet = array("d"), array("d")
+        for first in range(0, len(blocks), EDGE_CHUNK_BLOCKS):
+            chunk = self.probabilities_of(blocks[first: first + EDGE_CHUNK_BLOCKS])
+            heads.extend(map(itemgetter(0), chunk))
+            feet.extend(map(itemgetter(1), chunk))
+        return EdgeColumns(heads, feet)
 
     def probabilities(self, block: Block) -> tuple[float, float]:
         """P(head) and P(foot) of a block. The weights are summed exactly

@@ -33,7 +33,7 @@ from ..classify import is_comments_heading
 from ..config import CleanerConfig
 from ..model import Block
 from ..text import SENTENCE_END_CHARS
-from .edges import load_edge_model, read_model
+from .edges import EdgeColumns, load_edge_model, read_model
 from .runs import Span
 
 # A line's features, read from the article's far side toward the edge asked
@@ -61,11 +61,12 @@ END_REASON = "past the article's end (comments, an author's box, related stories
 START_REASON = "before the article's start (a teaser, a standfirst of another story, page furniture)"
 
 
-def cut_ends(spans: list[Span], blocks: list[Block], config: CleanerConfig) -> None:
+def cut_ends(spans: list[Span], blocks: list[Block], config: CleanerConfig, edges: EdgeColumns | None = None) -> None:
     """Each article's body runs from its start to its end (article_edge, each
     way); the lines outside leave it. An article keeps at least one line (a
-    page with an article never comes out empty for it)."""
-    features = EdgeFeatures(blocks, config.edge_model)
+    page with an article never comes out empty for it). edges: every block's
+    P(head) and P(foot), if they were read already (seams.py reads them)."""
+    features = EdgeFeatures(blocks, config.edge_model, edges)
     for span in spans:
         body = span.body
         if len(body) < 2:
@@ -86,9 +87,10 @@ class EdgeFeatures:
     """The EDGE_FEATURES of each body line of an article, from a page's blocks
     (each block read once: its head, its foot, whether it is a comments heading)."""
 
-    def __init__(self, blocks: list[Block], edge_model: str | None) -> None:
+    def __init__(self, blocks: list[Block], edge_model: str | None, edges: EdgeColumns | None = None) -> None:
         self.blocks = blocks
         self.model = load_edge_model(edge_model)
+        self.edges = edges
         self._read: list[tuple[float, float, float, float, float] | None] = [None] * len(blocks)
 
     def read(self, index: int) -> tuple[float, float, float, float, float]:
@@ -109,7 +111,11 @@ class EdgeFeatures:
         if not missing:
             return
         chosen = [blocks[i] for i in missing]
-        for i, block, (head, foot) in zip(missing, chosen, self.model.probabilities_of(chosen)):
+        if self.edges is None:
+            probabilities = self.model.probabilities_of(chosen)
+        else:
+            probabilities = zip(map(self.edges.heads.__getitem__, missing), map(self.edges.feet.__getitem__, missing))
+        for i, block, (head, foot) in zip(missing, chosen, probabilities):
             text = block.text
             known[i] = (
                 head, foot, 1.0 if is_comments_heading(text) else 0.0,

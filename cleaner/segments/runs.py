@@ -145,17 +145,25 @@ def far_apart(config: CleanerConfig) -> Boundary:
     return lambda gap: gap.start - gap.end > config.split_min_gap_blocks
 
 
+def learned_boundary(blocks: list[Block], config: CleanerConfig) -> Boundary:
+    """The learned boundary model's answer (boundary.py) at a gap of blocks.
+    Its features read the whole page (how rare each word is on it) once, when
+    first asked: one for all the pages of a dump."""
+    features = GapFeatures(blocks, config.edge_model)
+
+    def boundary(gap: Gap) -> bool:
+        return is_boundary(gap, features, config.boundary_model, config.split_min_probability)
+
+    return boundary
+
+
 def split_articles(
     runs: list[Span], blocks: list[Block], config: CleanerConfig, boundary: Boundary | None = None
 ) -> list[Span]:
     """Body runs -> articles. boundary answers where both sides of a gap are big
     enough to be articles; by default the learned boundary model (boundary.py)."""
     if boundary is None:
-        features = GapFeatures(blocks, config.edge_model)
-
-        def boundary(gap: Gap) -> bool:
-            return is_boundary(gap, features, config.boundary_model, config.split_min_probability)
-
+        boundary = learned_boundary(blocks, config)
     articles: list[Span] = []
     chars: list[int] = []  # each article's characters so far
     for run in runs:

@@ -1,0 +1,132 @@
+"""seams.py: where one page of a text dump ends and the next begins."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cleaner import clean
+from cleaner.config import CleanerConfig
+from cleaner.pipeline import prepare
+from cleaner.seams import MIN_PAGE_BLOCKS, SEAM_FEATURES, find_seams, seam_columns
+from cleaner.segments.edges import load_edge_model
+
+HEAD = ["Skip to content", "The Valley Courier", "News", "Sport", "Business", "Opinion", "Search"]
+FOOT = [
+    "Share this article", "Facebook", "Twitter", "Email", "Related stories", "About us", "Contact us",
+    "Privacy Policy", "Terms of Use", "© 2024 The Valley Courier. All rights reserved.",
+]
+BUSES = [
+    "Ferry service to double next summer",
+    "March 4, 2024",
+    "The harbour board agreed on Tuesday to run twice as many ferries to the islands from next June, after a "
+    "season in which boats left passengers waiting on the quay.",
+    "Two boats bought from a shipyard in the north will join the fleet in May, and the first crossing of the day "
+    "will leave an hour earlier than it does now.",
+    "Island shopkeepers welcomed the plan, saying that visitors had stayed away when the last ferry of the "
+    "evening was full, while fishermen asked for more room in the harbour.",
+    "The board said fares would stay the same for residents, and that a new ticket office on the quay would open "
+    "before the busy months begin.",
+]
+LIBRARY = [
+    "Library reopens after flood repairs",
+    "March 5, 2024",
+    "The central library reopened its doors on Wednesday, eight months after a burst pipe flooded its basement "
+    "and ruined thousands of books.",
+    "Volunteers spent the winter drying and sorting the damaged collection, and the city replaced the old "
+    "heating system while the building was closed.",
+    "Staff said the children's section had been rebuilt with new shelves and a reading corner, paid for by "
+    "donations from local businesses and families.",
+    "The library will keep longer opening hours for the first month so that readers can return the books they "
+    "have held since last summer.",
+]
+
+
+def dump(*lines: str) -> str:
+    return "\n\n".join(lines) + "\n"
+
+
+def test_two_pages_of_one_site_meet_where_the_foot_ends_and_the_head_starts_again() -> None:
+    text = dump(*HEAD, *BUSES, *FOOT, *HEAD, *LIBRARY, *FOOT)
+    page = prepare(text)
+    assert [page.blocks[i].text for i in page.seams] == ["Skip to content"]
+    assert page.seams[0] == len(HEAD + BUSES + FOOT)
+    articles = clean(text).articles
+    assert [a.title for a in articles] == [BUSES[0], LIBRARY[0]]
+    assert [a.paragraphs for a in articles] == [BUSES[2:], LIBRARY[2:]]
+
+
+def test_one_page_has_no_seam() -> None:
+    assert prepare(dump(*HEAD, *BUSES, *FOOT)).seams == ()
+    assert prepare(dump(*BUSES)).seams == ()  # too short to hold two pages
+
+
+def test_html_pages_are_not_asked() -> None:
+    html = "<html><body>" + "".join(f"<p>{line}</p>" for line in HEAD + BUSES + FOOT + HEAD + LIBRARY) + "</body></html>"
+    assert prepare(html).seams == ()
+
+
+def test_every_line_that_may_open_a_page_has_every_feature() -> None:
+    blocks = prepare(dump(*HEAD, *BUSES, *FOOT, *HEAD, *LIBRARY, *FOOT)).blocks
+    columns = seam_columns(blocks, load_edge_model(None).columns(blocks))
+    assert len(columns) == len(SEAM_FEATURES)
+    assert {len(column) for column in columns} == {len(blocks) - 2 * MIN_PAGE_BLOCKS + 1}
+    replays = columns[SEAM_FEATURES.index("replays_opening")]
+    second_head = len(HEAD + BUSES + FOOT)
+    # only where the dump's opening lines are printed again, in order
+    assert [i + MIN_PAGE_BLOCKS for i, value in enumerate(replays) if value] == [second_head]
+
+
+def _model(path: Path, feature: str, weight: float, intercept: float) -> str:
+    """A seam model that reads one feature alone."""
+    coef = [weight if name == feature else 0.0 for name in SEAM_FEATURES]
+    path.write_text(json.dumps({
+        "features": list(SEAM_FEATURES), "intercept": [intercept], "coef": coef,
+        "mean": [0.0] * len(SEAM_FEATURES), "scale": [1.0] * len(SEAM_FEATURES),
+    }))
+    return str(path)
+
+
+def test_no_article_runs_across_a_seam(tmp_path: Path) -> None:
+    # the second page has no foot above it and no headline: one story read on,
+    # unless its page is known to be another
+    text = dump(*HEAD, *BUSES, *HEAD, *LIBRARY[2:])
+    merged = clean(text, config=CleanerConfig(find_seams=False)).articles
+    assert len(merged) == 1 and BUSES[2] in merged[0].paragraphs and LIBRARY[2] in merged[0].paragraphs
+    model = _model(tmp_path / "seams.json", "replays_opening", 20.0, -10.0)
+    config = CleanerConfig(seam_model=model)
+    assert prepare(text, config=config).seams == (len(HEAD + BUSES),)
+    articles = clean(text, config=config).articles
+    assert len(articles) == 2
+    assert articles[0].paragraphs == BUSES[2:]
+    assert articles[1].paragraphs[0] == LIBRARY[2] and set(articles[1].paragraphs) <= set(LIBRARY)
+
+
+def test_seams_are_kept_apart_and_the_likeliest_wins(tmp_path: Path) -> None:
+    # a model for which every line opens a page: one seam per MIN_PAGE_BLOCKS at most
+    blocks = prepare(dump(*HEAD, *BUSES, *FOOT, *HEAD, *LIBRARY, *FOOT)).blocks
+    always = _model(tmp_path / "always.json", "log_side", 0.0, 10.0)
+    seams = find_seams(blocks, load_edge_model(None).columns(blocks), always)
+    assert seams and seams == sorted(seams)
+    assert seams[0] >= MIN_PAGE_BLOCKS and seams[-1] <= len(blocks) - MIN_PAGE_BLOCKS
+    assert all(b - a >= MIN_PAGE_BLOCKS for a, b in zip(seams, seams[1:]))
+    never = _model(tmp_path / "never.json", "log_side", 0.0, -10.0)
+    assert find_seams(blocks, load_edge_model(None).columns(blocks), never) == []
+
+
+
+def test_a_big_dump_is_read_a_chunk_at_a_time_with_the_same_seams(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = dump(*HEAD, *BUSES, *FOOT, *HEAD, *LIBRARY, *FOOT, *HEAD, *BUSES, *FOOT)
+    blocks = prepare(text).blocks
+    edges = load_edge_model(None).columns(blocks)
+    whole = seam_columns(blocks, edges)
+    part = seam_columns(blocks, edges, 12, 20)
+    assert [column[12 - MIN_PAGE_BLOCKS: 20 - MIN_PAGE_BLOCKS] for column in whole] == [
+        pytest.approx(column) for column in part
+    ]
+    seams = find_seams(blocks, edges, None)
+    assert len(seams) == 2
+    monkeypatch.setattr("cleaner.seams.SEAM_CHUNK_LINES", 3)
+    assert find_seams(blocks, edges, None) == seams
