@@ -4,6 +4,7 @@ Python code makes, byte for byte, and CLEANER_PURE_PYTHON turns it off.
 
 from __future__ import annotations
 
+import gzip
 import os
 import random
 import re
@@ -108,6 +109,51 @@ def test_page_scores_are_the_python_scores(kind: str, comments: bool, monkeypatc
             monkeypatch.delenv(PURE_PYTHON_VARIABLE)
             classify._speedups.cache_clear()
         assert with_helper == python, path.name
+
+
+@pytest.mark.parametrize(("comments", "min_chars"), [(False, 200), (True, 200), (False, 100_000)])
+def test_html_page_scores_are_the_python_scores(comments: bool, min_chars: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """html_first_scores and html_second_scores (an HTML page's logistic stage
+    and tree ensemble, in C) give the scores, to the last bit, that the Python
+    code gives; min_chars 100,000 makes every page with comment regions all
+    comments (the first stage is asked again)."""
+    compiled_module()
+    config = CleanerConfig(keep_comments=comments, comments_article_min_chars=min_chars)
+    html = DEV_TEXT.parent / "html"
+    paths = [path for prefix in ("sh", "ced", "cpe") for path in sorted(html.glob(f"{prefix}-*.html.gz"))[:12]]
+    inputs = [gzip.decompress(path.read_bytes()) for path in paths]
+    inputs += [path.read_bytes() for path in sorted((ROOT / "fixtures").glob("*/input.html"))]
+    for number, data in enumerate(inputs):
+        blocks = mark_duplicates(split_blocks(read_input(data), config)[0], config)
+        if not blocks:
+            continue
+        with_helper = [b.content_score for b in score_blocks(blocks, config, html=True)]
+        monkeypatch.setenv(PURE_PYTHON_VARIABLE, "1")
+        classify._speedups.cache_clear()
+        try:
+            python = [b.content_score for b in score_blocks(blocks, config, html=True)]
+        finally:
+            monkeypatch.delenv(PURE_PYTHON_VARIABLE)
+            classify._speedups.cache_clear()
+        assert with_helper == python, number
+
+
+def test_html_second_scores_refuses_trees_out_of_range() -> None:
+    module = compiled_module()
+    rows, _ = module.text_rows(["One line."], FEATURE_SAMPLE_CHARS)
+    ints, part, one, length, extra = array("i", [0]), [bytes(8 * 8)], b"\x01", array("l", [9]), bytes(8 * 4)
+    page = (rows, ints, part, ints, one, length, extra)
+    first = module.html_first_scores(*page, bytes(8 * 44), 0.0)  # 29 own, 11 context, 4 extra
+    parents, roots = array("i", [-1, -1]), array("i", [0])
+    leaf = array("d", [-1.0, 0.0, 0.0, 0.0, 0.5])
+    assert len(module.html_second_scores(*page, first, 0.0, parents, ints, leaf, roots, 0.0)) == 8
+    for node in ([99.0, 0.0, 1.0, 2.0, 0.0], [0.0, 0.0, 0.0, 2.0, 0.0], [0.0, 0.0, 1.0, 3.0, 0.0]):
+        with pytest.raises(ValueError):  # a feature past the row, a child not after its node or past the nodes
+            module.html_second_scores(*page, first, 0.0, parents, ints, array("d", node) + leaf + leaf, roots, 0.0)
+    with pytest.raises(ValueError):  # one parent for one line
+        module.html_second_scores(*page, first, 0.0, array("i", [-1]), ints, leaf, roots, 0.0)
+    with pytest.raises(ValueError):  # extra features of another width than the weights
+        module.html_first_scores(*page[:-1], bytes(8 * 5), bytes(8 * 44), 0.0)
 
 
 def test_linear_scores_refuses_pieces_of_other_widths() -> None:
