@@ -2782,6 +2782,187 @@ static PyObject *edge_probabilities(PyObject *self, PyObject *args) {
 
 /* ---- end of the page-edge model ---- */
 
+/* ---- The regions a class or id value names (html_blocks.regions.named_landmarks) ----
+ *
+ * For a value of ASCII: lowered, then at each place the longest region word
+ * that starts there adds its bits (as REGION_WORDS, searched again from the
+ * next place after each word found, finds them); "ad" or "ads" as a word of
+ * its own (AD_WORD: \bads?\b) adds ad_bits. Other values are left to Python. */
+
+#define REGION_TABLE_NAME "cleaner._speedups.region_table"
+
+typedef struct {
+    Py_ssize_t n;
+    char **words;
+    Py_ssize_t *lengths;
+    long *bits;
+    long ad_bits;
+    /* the words that start with byte c: order[starts[c]:starts[c + 1]], longest first */
+    Py_ssize_t starts[257];
+    Py_ssize_t *order;
+} RegionTable;
+
+static const RegionTable *sorting_regions;
+
+static int by_first_then_longest(const void *a, const void *b) {
+    Py_ssize_t x = *(const Py_ssize_t *)a, y = *(const Py_ssize_t *)b;
+    unsigned char cx = (unsigned char)sorting_regions->words[x][0], cy = (unsigned char)sorting_regions->words[y][0];
+    if (cx != cy) {
+        return cx < cy ? -1 : 1;
+    }
+    if (sorting_regions->lengths[x] != sorting_regions->lengths[y]) {
+        return sorting_regions->lengths[x] > sorting_regions->lengths[y] ? -1 : 1;
+    }
+    return (x > y) - (x < y);
+}
+
+/* order and starts, once the words are in. */
+static void region_order(RegionTable *table) {
+    for (Py_ssize_t k = 0; k < table->n; k++) {
+        table->order[k] = k;
+    }
+    sorting_regions = table;
+    qsort(table->order, (size_t)table->n, sizeof(Py_ssize_t), by_first_then_longest);
+    Py_ssize_t k = 0;
+    for (int c = 0; c < 256; c++) {
+        table->starts[c] = k;
+        while (k < table->n && (unsigned char)table->words[table->order[k]][0] == c) {
+            k++;
+        }
+    }
+    table->starts[256] = table->n;
+}
+
+static void region_table_free(RegionTable *table) {
+    if (table == NULL) {
+        return;
+    }
+    for (Py_ssize_t k = 0; k < table->n && table->words != NULL; k++) {
+        PyMem_Free(table->words[k]);
+    }
+    PyMem_Free(table->words);
+    PyMem_Free(table->lengths);
+    PyMem_Free(table->bits);
+    PyMem_Free(table->order);
+    PyMem_Free(table);
+}
+
+static void region_capsule_free(PyObject *capsule) {
+    region_table_free(PyCapsule_GetPointer(capsule, REGION_TABLE_NAME));
+}
+
+PyDoc_STRVAR(region_table_doc,
+"region_table(words, bits, ad_bits) -> capsule\n\n"
+"The region words for region_bits: words a tuple of str (ASCII, lower case,\n"
+"not empty), bits a tuple of int, the bits of each; ad_bits those of \"ad\"\n"
+"and \"ads\" as words of their own.");
+
+static PyObject *region_table(PyObject *self, PyObject *args) {
+    PyObject *words, *bits;
+    long ad_bits;
+    if (!PyArg_ParseTuple(args, "O!O!l", &PyTuple_Type, &words, &PyTuple_Type, &bits, &ad_bits)) {
+        return NULL;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(words);
+    if (PyTuple_GET_SIZE(bits) != n) {
+        PyErr_SetString(PyExc_ValueError, "region_table: one bits a word");
+        return NULL;
+    }
+    RegionTable *table = PyMem_Calloc(1, sizeof(RegionTable));
+    if (table == NULL) {
+        return PyErr_NoMemory();
+    }
+    table->ad_bits = ad_bits;
+    table->words = PyMem_Calloc((size_t)n + 1, sizeof(char *));
+    table->lengths = PyMem_Calloc((size_t)n + 1, sizeof(Py_ssize_t));
+    table->bits = PyMem_Calloc((size_t)n + 1, sizeof(long));
+    table->order = PyMem_Calloc((size_t)n + 1, sizeof(Py_ssize_t));
+    if (table->words == NULL || table->lengths == NULL || table->bits == NULL || table->order == NULL) {
+        region_table_free(table);
+        return PyErr_NoMemory();
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *word = PyTuple_GET_ITEM(words, k);
+        long value = PyLong_Check(PyTuple_GET_ITEM(bits, k)) ? PyLong_AsLong(PyTuple_GET_ITEM(bits, k)) : -1;
+        if (!PyUnicode_Check(word) || !PyUnicode_IS_ASCII(word) || PyUnicode_GET_LENGTH(word) == 0 || value < 0) {
+            if (!PyErr_Occurred()) {
+                PyErr_SetString(PyExc_ValueError, "region_table: words of ASCII, not empty; bits not negative");
+            }
+            region_table_free(table);
+            return NULL;
+        }
+        table->n = k + 1;
+        table->lengths[k] = PyUnicode_GET_LENGTH(word);
+        table->bits[k] = value;
+        table->words[k] = PyMem_Malloc((size_t)table->lengths[k]);
+        if (table->words[k] == NULL) {
+            region_table_free(table);
+            return PyErr_NoMemory();
+        }
+        memcpy(table->words[k], PyUnicode_DATA(word), (size_t)table->lengths[k]);
+    }
+    region_order(table);
+    PyObject *capsule = PyCapsule_New(table, REGION_TABLE_NAME, region_capsule_free);
+    if (capsule == NULL) {
+        region_table_free(table);
+    }
+    return capsule;
+}
+
+/* A word character of re's \b, in ASCII. */
+static int is_ascii_word(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+PyDoc_STRVAR(region_bits_doc,
+"region_bits(table, names) -> int or None\n\n"
+"The bits of the regions the class or id value names names (see\n"
+"region_table), or None when it is not ASCII (Python's code then looks).");
+
+static PyObject *region_bits(PyObject *self, PyObject *args) {
+    PyObject *capsule, *names;
+    if (!PyArg_ParseTuple(args, "OU", &capsule, &names)) {
+        return NULL;
+    }
+    RegionTable *table = PyCapsule_GetPointer(capsule, REGION_TABLE_NAME);
+    if (table == NULL) {
+        return NULL;
+    }
+    if (!PyUnicode_IS_ASCII(names)) {
+        Py_RETURN_NONE;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(names);
+    const unsigned char *raw = PyUnicode_DATA(names);
+    unsigned char *text = PyMem_Malloc((size_t)n + 1);
+    if (text == NULL) {
+        return PyErr_NoMemory();
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        text[i] = raw[i] >= 'A' && raw[i] <= 'Z' ? (unsigned char)(raw[i] + ('a' - 'A')) : raw[i];
+    }
+    long found = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        for (Py_ssize_t j = table->starts[text[i]]; j < table->starts[text[i] + 1]; j++) {
+            Py_ssize_t k = table->order[j], length = table->lengths[k];
+            if (length <= n - i && memcmp(table->words[k], text + i, (size_t)length) == 0) {
+                found |= table->bits[k]; /* the longest word that starts here */
+                break;
+            }
+        }
+        if (text[i] == 'a' && i + 1 < n && text[i + 1] == 'd' && (i == 0 || !is_ascii_word(text[i - 1]))) {
+            Py_ssize_t end = i + 2;
+            if (end == n || !is_ascii_word(text[end])
+                || (text[end] == 's' && (end + 1 == n || !is_ascii_word(text[end + 1])))) {
+                found |= table->ad_bits;
+            }
+        }
+    }
+    PyMem_Free(text);
+    return PyLong_FromLong(found);
+}
+
+/* ---- end of the region words ---- */
+
 static PyMethodDef methods[] = {
     {"setup", setup, METH_VARARGS, setup_doc},
     {"text_rows", text_rows, METH_VARARGS, text_rows_doc},
@@ -2798,6 +2979,8 @@ static PyMethodDef methods[] = {
     {"ascii_match_keys", ascii_match_keys, METH_VARARGS, ascii_match_keys_doc},
     {"edge_table", edge_table, METH_VARARGS, edge_table_doc},
     {"edge_probabilities", edge_probabilities, METH_VARARGS, edge_probabilities_doc},
+    {"region_table", region_table, METH_VARARGS, region_table_doc},
+    {"region_bits", region_bits, METH_VARARGS, region_bits_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -23,6 +23,7 @@ from cleaner import text as text_utils
 from cleaner.blocks import split_blocks
 from cleaner.classify import FEATURE_SAMPLE_CHARS, LOG1P_TABLE_SIZE, _TEXT_ROW_BYTES, score_blocks
 from cleaner.dedupe import mark_duplicates
+from cleaner.html_blocks import regions
 from cleaner.model import Block, BlockKind
 from cleaner.read import read_input
 from cleaner.render import render_json
@@ -154,6 +155,30 @@ def test_html_second_scores_refuses_trees_out_of_range() -> None:
         module.html_second_scores(*page, first, 0.0, array("i", [-1]), ints, leaf, roots, 0.0)
     with pytest.raises(ValueError):  # extra features of another width than the weights
         module.html_first_scores(*page[:-1], bytes(8 * 5), bytes(8 * 44), 0.0)
+
+
+REGION_VALUES = [
+    "site-nav", "commentary", "Commentary-box", "banner-ad", "ads", "ad", "x-ad-y", "bad", "ads_", "ad-s", "adss",
+    "AD", "Ads sidebar", "read-next", "READ-NEXT", "é-nav", "post-body", "most-read", "_ad", " ads ", "", "ad s",
+]
+
+
+def test_region_bits_are_the_python_bits() -> None:
+    """region_bits finds in a class or id value of ASCII the regions the
+    Python code finds (the longest word at each place, "ad" as a word), and
+    leaves other values to it."""
+    module = compiled_module()
+    helper = regions._region_helper()
+    assert helper is not None
+    words = list(regions.REGION_WORD_BITS)
+    pick = random.Random(12)
+    values = REGION_VALUES + ["".join(pick.choice("adsnvmcoeirtb-_ 0A") for _ in range(pick.randint(0, 12)))
+                              for _ in range(20_000)]
+    values += [pick.choice(["", " ", "-", "x", "_"]) + pick.choice(words) + pick.choice(["", "s", "-", "ad", "x", " "])
+               + pick.choice(words)[:pick.randint(0, 8)] for _ in range(20_000)]
+    for value in values:
+        found = module.region_bits(helper[1], value)
+        assert found == (None if not value.isascii() else regions._python_named_landmarks(value)), value
 
 
 def test_linear_scores_refuses_pieces_of_other_widths() -> None:
