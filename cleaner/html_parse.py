@@ -49,7 +49,10 @@ def parse_html(html: str, utf8: bytes | None = None) -> Any:
         source: str | bytes = html.encode("utf-8") if utf8 is None else utf8
     except UnicodeEncodeError:
         source, encoding = html, None
-    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True, encoding=encoding)
+    # collect_ids False: no table of the id attributes (nothing looks elements up by id)
+    parser = etree.HTMLParser(
+        remove_comments=True, remove_pis=True, huge_tree=True, collect_ids=False, encoding=encoding
+    )
     try:
         root = etree.fromstring(source, parser)
         if _too_deep(parser.error_log):
