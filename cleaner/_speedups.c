@@ -728,6 +728,8 @@ static PyObject *line_fingerprints(PyObject *self, PyObject *keys) {
 #define MAX_DISTANCE 30
 #define EDGE_MASS_RATIO 0.02
 #define CONTEXT_DOUBLES 14
+/* of which CONTEXT_FEATURES, shared with HTML pages (which add their own extra features) */
+#define LINE_CONTEXT_DOUBLES 11
 
 typedef struct {
     double hi, lo;
@@ -795,8 +797,9 @@ static const int AVERAGED[3] = {0, 2, 6}; /* classify._AVERAGED: log_chars, ends
 
 typedef struct {
     Py_buffer texts, of_text, of_part, blank, stamps, after, lengths, weights1, weights2;
+    Py_buffer extra; /* an HTML page's: its HTML_FEATURES, extra_doubles a line (no stamps, no after) */
     PyObject *parts;
-    Py_ssize_t n, n_texts, part_doubles, row_doubles;
+    Py_ssize_t n, n_texts, part_doubles, row_doubles, extra_doubles;
     double *sums[N_COLUMNS]; /* n + 1 each */
     int *distance;
     double total_mass;
@@ -817,10 +820,12 @@ static int page_columns(Page *page, double *values) {
         values[i] = blank[i] ? 1.0 : 0.0;
     }
     prefix_sums(values, n, page->sums[BLANKS]);
-    for (Py_ssize_t i = 0; i < n; i++) {
+    for (Py_ssize_t i = 0; i < n && page->stamps.len; i++) {
         values[i] = stamps[i] ? 1.0 : 0.0;
     }
-    prefix_sums(values, n, page->sums[STAMPS]);
+    if (page->stamps.len) {
+        prefix_sums(values, n, page->sums[STAMPS]);
+    }
     Sum total = {0.0, 0.0};
     for (Py_ssize_t i = 0; i < n; i++) {
         values[i] = lengths[i] >= LONG_LINE_CHARS ? (double)lengths[i] : 0.0;
@@ -842,7 +847,8 @@ static int page_columns(Page *page, double *values) {
     return 0;
 }
 
-/* Line i's context and extra features (CONTEXT_FEATURES, TEXT_FEATURES). */
+/* Line i's context and extra features (CONTEXT_FEATURES, then TEXT_FEATURES, or
+ * an HTML page's HTML_FEATURES). */
 static void page_context(const Page *page, Py_ssize_t i, double *at) {
     Py_ssize_t n = page->n;
     double *const *sums = page->sums;
@@ -859,6 +865,11 @@ static void page_context(const Page *page, Py_ssize_t i, double *at) {
     at[8] = after;
     at[9] = before < EDGE_MASS_RATIO ? 1.0 : 0.0;
     at[10] = after < EDGE_MASS_RATIO ? 1.0 : 0.0;
+    if (page->extra_doubles) {
+        size_t size = (size_t)page->extra_doubles * sizeof(double);
+        memcpy(at + LINE_CONTEXT_DOUBLES, (const char *)page->extra.buf + (size_t)i * size, size);
+        return;
+    }
     at[11] = window_mean(sums[STAMPS], n, i, NEAR_WINDOW);
     at[12] = window_mean(sums[STAMPS], n, i, WIDE_WINDOW);
     at[13] = ((const unsigned char *)page->after.buf)[i] ? 1.0 : 0.0;
@@ -881,14 +892,20 @@ static void page_row(const Page *page, Py_ssize_t i, double *row) {
     page_context(page, i, at);
 }
 
+/* Whether the page's pieces fit together (a text page's stamps and after, or
+ * an HTML page's extra: see Page); sets n, n_texts, part_doubles, row_doubles
+ * and extra_doubles. */
 static int page_check(Page *page) {
     Py_ssize_t n = page->of_text.len / (Py_ssize_t)sizeof(int);
+    int html = page->extra.buf != NULL;
     page->n = n;
     page->n_texts = page->texts.len / (Py_ssize_t)(ROW_DOUBLES * sizeof(double));
+    page->extra_doubles = html && n ? page->extra.len / (n * (Py_ssize_t)sizeof(double)) : 0;
     if (page->of_part.len != page->of_text.len || page->lengths.len != n * (Py_ssize_t)sizeof(long)
-        || page->blank.len != n || page->stamps.len != n || page->after.len != n
+        || page->blank.len != n || page->stamps.len != (html ? 0 : n) || page->after.len != (html ? 0 : n)
+        || (html && (page->extra_doubles == 0 || page->extra.len != n * page->extra_doubles * (Py_ssize_t)sizeof(double)))
         || page->of_text.itemsize != sizeof(int) || page->of_part.itemsize != sizeof(int) || n == 0) {
-        PyErr_SetString(PyExc_ValueError, "linear_scores: of_text, of_part, blank, stamps, after and lengths: one a line");
+        PyErr_SetString(PyExc_ValueError, "line scores: of_text, of_part, blank, lengths and stamps, after or extra: one a line");
         return -1;
     }
     Py_ssize_t n_parts = PyList_GET_SIZE(page->parts);
@@ -907,9 +924,10 @@ static int page_check(Page *page) {
             return -1;
         }
     }
-    page->row_doubles = HEAD_DOUBLES + page->part_doubles + MIDDLE_DOUBLES + 1 + N_LENGTH_BINS + CONTEXT_DOUBLES;
-    if (page->weights1.len != page->row_doubles * (Py_ssize_t)sizeof(double)
-        || page->weights2.len != (STAGE2_CONTEXT_DOUBLES + page->row_doubles) * (Py_ssize_t)sizeof(double)) {
+    page->row_doubles = HEAD_DOUBLES + page->part_doubles + MIDDLE_DOUBLES + 1 + N_LENGTH_BINS
+                        + (html ? LINE_CONTEXT_DOUBLES + page->extra_doubles : CONTEXT_DOUBLES);
+    if ((page->weights1.buf != NULL && page->weights1.len != page->row_doubles * (Py_ssize_t)sizeof(double))
+        || (!html && page->weights2.len != (STAGE2_CONTEXT_DOUBLES + page->row_doubles) * (Py_ssize_t)sizeof(double))) {
         PyErr_SetString(PyExc_ValueError, "linear_scores: the rows and the weights do not have one width");
         return -1;
     }
@@ -980,6 +998,42 @@ static void page_scores(const Page *page, double intercept1, double intercept2, 
     }
 }
 
+/* Opens a page whose buffers are filled: checked, its columns made (work:
+ * N_COLUMNS * (n + 1) doubles, then n more). */
+static double *page_open(Page *page) {
+    if (page_check(page) < 0) {
+        return NULL;
+    }
+    Py_ssize_t n = page->n;
+    double *work = PyMem_Malloc((size_t)(N_COLUMNS + 1) * (size_t)(n + 1) * sizeof(double));
+    page->distance = PyMem_Malloc((size_t)n * sizeof(int));
+    if (work == NULL || page->distance == NULL) {
+        PyMem_Free(work);
+        PyErr_NoMemory();
+        return NULL;
+    }
+    for (int c = 0; c < N_COLUMNS; c++) {
+        page->sums[c] = work + (size_t)c * (size_t)(n + 1);
+    }
+    page_columns(page, work + (size_t)N_COLUMNS * (size_t)(n + 1));
+    return work;
+}
+
+static void page_release(Page *page) {
+    PyMem_Free(page->distance);
+    page->distance = NULL;
+    PyBuffer_Release(&page->texts);
+    PyBuffer_Release(&page->of_text);
+    PyBuffer_Release(&page->of_part);
+    PyBuffer_Release(&page->blank);
+    PyBuffer_Release(&page->stamps);
+    PyBuffer_Release(&page->after);
+    PyBuffer_Release(&page->lengths);
+    PyBuffer_Release(&page->extra);
+    PyBuffer_Release(&page->weights1);
+    PyBuffer_Release(&page->weights2);
+}
+
 PyDoc_STRVAR(linear_scores_doc,
 "linear_scores(texts, of_text, parts, of_part, blank, stamps, after, lengths,\n"
 "              weights1, intercept1, weights2, intercept2) -> bytes\n\n"
@@ -1002,41 +1056,256 @@ static PyObject *linear_scores(PyObject *self, PyObject *args) {
         return NULL;
     }
     PyObject *result = NULL;
-    double *row = NULL, *first = NULL, *work = NULL;
-    if (page_check(&page) < 0) {
+    double *row = NULL, *first = NULL, *sums = NULL, *work = page_open(&page);
+    if (work == NULL) {
         goto done;
     }
     Py_ssize_t n = page.n;
     row = PyMem_Malloc((size_t)page.row_doubles * sizeof(double));
     first = PyMem_Malloc((size_t)n * sizeof(double));
-    work = PyMem_Malloc((size_t)(N_COLUMNS + 2) * (size_t)(n + 1) * sizeof(double));
-    page.distance = PyMem_Malloc((size_t)n * sizeof(int));
+    sums = PyMem_Malloc(2 * (size_t)(n + 1) * sizeof(double));
     result = PyBytes_FromStringAndSize(NULL, n * (Py_ssize_t)sizeof(double));
-    if (row == NULL || first == NULL || work == NULL || page.distance == NULL || result == NULL) {
+    if (row == NULL || first == NULL || sums == NULL || result == NULL) {
         Py_CLEAR(result);
         PyErr_NoMemory();
         goto done;
     }
-    for (int c = 0; c < N_COLUMNS; c++) {
-        page.sums[c] = work + (size_t)c * (size_t)(n + 1);
-    }
-    page_columns(&page, first); /* first: room for a column's values, for now */
-    page_scores(&page, intercept1, intercept2, row, first, work + (size_t)N_COLUMNS * (size_t)(n + 1),
-                (double *)PyBytes_AS_STRING(result));
+    page_scores(&page, intercept1, intercept2, row, first, sums, (double *)PyBytes_AS_STRING(result));
 done:
     PyMem_Free(row);
     PyMem_Free(first);
+    PyMem_Free(sums);
     PyMem_Free(work);
-    PyMem_Free(page.distance);
-    PyBuffer_Release(&page.texts);
-    PyBuffer_Release(&page.of_text);
-    PyBuffer_Release(&page.of_part);
-    PyBuffer_Release(&page.blank);
-    PyBuffer_Release(&page.stamps);
-    PyBuffer_Release(&page.after);
-    PyBuffer_Release(&page.lengths);
-    PyBuffer_Release(&page.weights1);
-    PyBuffer_Release(&page.weights2);
+    page_release(&page);
+    return result;
+}
+
+/* ---- An HTML page's two stages (classify._html_scores) ----
+ *
+ * Stage 1 is the logistic model above on rows whose last features are the
+ * page's HTML_FEATURES (extra, made in Python); stage 2 an ensemble of
+ * regression trees on stage 1's scores around a line, in the elements around
+ * it (classify._likely_regions) and the line's own row. A tree's nodes are 5
+ * doubles (feature, threshold, left, right, value; a leaf's feature is -1),
+ * the children numbered among all the trees' nodes and after their parent; the
+ * leaves are added to base one tree after another, as the Python code does. */
+
+#define REGION_DOUBLES 5
+
+PyDoc_STRVAR(html_first_scores_doc,
+"html_first_scores(texts, of_text, parts, of_part, blank, lengths, extra,\n"
+"                  weights1, intercept1) -> bytes\n\n"
+"An HTML page's stage-1 line scores, one double a line: linear_scores' first\n"
+"stage on rows (classify's HTML_FEATURE_NAMES) whose last features are each\n"
+"line's in extra (packed doubles, the same number a line). Python's numbers\n"
+"to the last bit.");
+
+static PyObject *html_first_scores(PyObject *self, PyObject *args) {
+    Page page;
+    memset(&page, 0, sizeof(page));
+    double intercept1;
+    if (!PyArg_ParseTuple(args, "y*y*O!y*y*y*y*y*d", &page.texts, &page.of_text, &PyList_Type, &page.parts,
+                          &page.of_part, &page.blank, &page.lengths, &page.extra, &page.weights1, &intercept1)) {
+        return NULL;
+    }
+    PyObject *result = NULL;
+    double *row = NULL, *work = page_open(&page);
+    if (work == NULL) {
+        goto done;
+    }
+    row = PyMem_Malloc((size_t)page.row_doubles * sizeof(double));
+    result = PyBytes_FromStringAndSize(NULL, page.n * (Py_ssize_t)sizeof(double));
+    if (row == NULL || result == NULL) {
+        Py_CLEAR(result);
+        PyErr_NoMemory();
+        goto done;
+    }
+    double *out = (double *)PyBytes_AS_STRING(result);
+    for (Py_ssize_t i = 0; i < page.n; i++) {
+        Sum sum = {0.0, 0.0};
+        page_row(&page, i, row);
+        dot_add(&sum, page.weights1.buf, row, page.row_doubles);
+        out[i] = logistic(intercept1, sum);
+    }
+done:
+    PyMem_Free(row);
+    PyMem_Free(work);
+    page_release(&page);
+    return result;
+}
+
+/* The sums of classify._likely_regions, by element number + 1 (-1: none). */
+typedef struct {
+    double *likely_parent, *likely_grandparent, *likely_article, *length_parent, *length_grandparent;
+    double total;
+} Regions;
+
+static double *regions_make(Regions *regions, const Page *page, const double *first, const int *parents,
+                            const int *containers) {
+    Py_ssize_t n = page->n, top = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int ids[3] = {parents[2 * i], parents[2 * i + 1], containers[i]};
+        for (int k = 0; k < 3; k++) {
+            if (ids[k] < -1) {
+                PyErr_SetString(PyExc_ValueError, "html_second_scores: an element number below -1");
+                return NULL;
+            }
+            top = ids[k] + 1 > top ? ids[k] + 1 : top;
+        }
+    }
+    size_t size = (size_t)top + 1;
+    double *room = PyMem_Calloc(5 * size, sizeof(double));
+    if (room == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    regions->likely_parent = room;
+    regions->likely_grandparent = room + size;
+    regions->likely_article = room + 2 * size;
+    regions->length_parent = room + 3 * size;
+    regions->length_grandparent = room + 4 * size;
+    double total = 0.0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        long length = ((const long *)page->lengths.buf)[i];
+        double chars = (double)(length < MASS_CAP_CHARS ? length : MASS_CAP_CHARS), mass = first[i] * chars;
+        int parent = parents[2 * i] + 1, grandparent = parents[2 * i + 1] + 1, article = containers[i] + 1;
+        total += mass;
+        regions->likely_parent[parent] += mass;
+        regions->likely_grandparent[grandparent] += mass;
+        regions->likely_article[article] += mass;
+        regions->length_parent[parent] += chars;
+        regions->length_grandparent[grandparent] += chars;
+    }
+    regions->total = total != 0.0 ? total : 1.0;
+    return room;
+}
+
+static void regions_of(const Regions *regions, int parent, int grandparent, int article, double *out) {
+    double total = regions->total, parent_chars = regions->length_parent[parent + 1];
+    double grandparent_chars = regions->length_grandparent[grandparent + 1];
+    out[0] = parent >= 0 ? regions->likely_parent[parent + 1] / total : 0.0;
+    out[1] = grandparent >= 0 ? regions->likely_grandparent[grandparent + 1] / total : 0.0;
+    out[2] = article >= 0 ? regions->likely_article[article + 1] / total : 0.0;
+    out[3] = regions->likely_parent[parent + 1] / (parent_chars != 0.0 ? parent_chars : 1.0);
+    out[4] = regions->likely_grandparent[grandparent + 1] / (grandparent_chars != 0.0 ? grandparent_chars : 1.0);
+}
+
+/* Whether the trees can be walked on rows of width doubles: every child after its node, every feature in the row. */
+static int trees_check(const double *nodes, Py_ssize_t n_nodes, const int *roots, Py_ssize_t n_trees, Py_ssize_t width) {
+    for (Py_ssize_t k = 0; k < n_nodes; k++) {
+        const double *node = nodes + 5 * k;
+        if (node[0] >= 0 && !(node[0] < (double)width && node[2] > (double)k && node[2] < (double)n_nodes
+                              && node[3] > (double)k && node[3] < (double)n_nodes)) {
+            PyErr_SetString(PyExc_ValueError, "html_second_scores: a node's feature or children out of range");
+            return -1;
+        }
+    }
+    for (Py_ssize_t t = 0; t < n_trees; t++) {
+        if (roots[t] < 0 || roots[t] >= n_nodes) {
+            PyErr_SetString(PyExc_ValueError, "html_second_scores: a tree's root out of range");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* base + each tree's leaf for row x, then the sigmoid of classify._sigmoid_of. */
+static double trees_predict(const double *nodes, const int *roots, Py_ssize_t n_trees, double base, const double *x) {
+    double z = base;
+    for (Py_ssize_t t = 0; t < n_trees; t++) {
+        const double *node = nodes + 5 * roots[t];
+        while (node[0] >= 0) {
+            node = nodes + 5 * (Py_ssize_t)(x[(Py_ssize_t)node[0]] <= node[1] ? node[2] : node[3]);
+        }
+        z += node[4];
+    }
+    if (z < MIN_LOGIT) {
+        return 1e-13;
+    }
+    return 1.0 / (1.0 + exp(-(z < -MIN_LOGIT ? z : -MIN_LOGIT)));
+}
+
+PyDoc_STRVAR(html_second_scores_doc,
+"html_second_scores(texts, of_text, parts, of_part, blank, lengths, extra,\n"
+"                   first, floor, parents, containers, nodes, roots, base) -> bytes\n\n"
+"An HTML page's final line scores, one double a line: a line whose stage-1\n"
+"score (first: a double a line) is below floor keeps it; the others get\n"
+"stage 2, the tree ensemble (nodes: 5 doubles a node; roots: an int array,\n"
+"a tree's first node; base) on the row STAGE2_CONTEXT, STAGE2_HTML_CONTEXT\n"
+"(the element numbers of each line's parent and grandparent, an int array of\n"
+"two a line, and of its <article>, one a line), then its stage-1 row (as in\n"
+"html_first_scores). Python's numbers to the last bit.");
+
+static PyObject *html_second_scores(PyObject *self, PyObject *args) {
+    Page page;
+    memset(&page, 0, sizeof(page));
+    Py_buffer first = {0}, parents = {0}, containers = {0}, nodes = {0}, roots = {0};
+    double floor_score, base;
+    if (!PyArg_ParseTuple(args, "y*y*O!y*y*y*y*y*dy*y*y*y*d", &page.texts, &page.of_text, &PyList_Type, &page.parts,
+                          &page.of_part, &page.blank, &page.lengths, &page.extra, &first, &floor_score, &parents,
+                          &containers, &nodes, &roots, &base)) {
+        return NULL;
+    }
+    PyObject *result = NULL;
+    double *x = NULL, *room = NULL, *sums = NULL, *work = page_open(&page);
+    if (work == NULL) {
+        goto done;
+    }
+    Py_ssize_t n = page.n, width = STAGE2_CONTEXT_DOUBLES + REGION_DOUBLES + page.row_doubles;
+    Py_ssize_t n_nodes = nodes.len / (5 * (Py_ssize_t)sizeof(double)), n_trees = roots.len / (Py_ssize_t)sizeof(int);
+    if (first.len != n * (Py_ssize_t)sizeof(double) || parents.len != 2 * n * (Py_ssize_t)sizeof(int)
+        || containers.len != n * (Py_ssize_t)sizeof(int) || nodes.len != 5 * n_nodes * (Py_ssize_t)sizeof(double)
+        || roots.len != n_trees * (Py_ssize_t)sizeof(int)) {
+        PyErr_SetString(PyExc_ValueError, "html_second_scores: first, parents, containers, nodes or roots: wrong size");
+        goto done;
+    }
+    if (trees_check(nodes.buf, n_nodes, roots.buf, n_trees, width) < 0) {
+        goto done;
+    }
+    const double *scores = first.buf;
+    Regions regions;
+    x = PyMem_Malloc((size_t)width * sizeof(double));
+    sums = PyMem_Malloc(3 * (size_t)(n + 1) * sizeof(double));
+    result = PyBytes_FromStringAndSize(NULL, n * (Py_ssize_t)sizeof(double));
+    if (x == NULL || sums == NULL || result == NULL) {
+        Py_CLEAR(result);
+        PyErr_NoMemory();
+        goto done;
+    }
+    room = regions_make(&regions, &page, scores, parents.buf, containers.buf);
+    if (room == NULL) {
+        Py_CLEAR(result);
+        goto done;
+    }
+    double *out = (double *)PyBytes_AS_STRING(result), *masses = sums + 2 * (n + 1);
+    prefix_sums(scores, n, sums);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        long chars = ((const long *)page.lengths.buf)[i];
+        masses[i] = scores[i] * (double)(chars < MASS_CAP_CHARS ? chars : MASS_CAP_CHARS);
+    }
+    prefix_sums(masses, n, sums + n + 1);
+    const int *parent_of = parents.buf, *container_of = containers.buf;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (scores[i] < floor_score) {
+            out[i] = scores[i];
+            continue;
+        }
+        stage2_context(scores, n, i, sums, sums + n + 1, x);
+        regions_of(&regions, parent_of[2 * i], parent_of[2 * i + 1], container_of[i], x + STAGE2_CONTEXT_DOUBLES);
+        page_row(&page, i, x + STAGE2_CONTEXT_DOUBLES + REGION_DOUBLES);
+        out[i] = trees_predict(nodes.buf, roots.buf, n_trees, base, x);
+    }
+done:
+    PyMem_Free(x);
+    PyMem_Free(room);
+    PyMem_Free(sums);
+    PyMem_Free(work);
+    page_release(&page);
+    PyBuffer_Release(&first);
+    PyBuffer_Release(&parents);
+    PyBuffer_Release(&containers);
+    PyBuffer_Release(&nodes);
+    PyBuffer_Release(&roots);
     return result;
 }
 
@@ -2513,12 +2782,195 @@ static PyObject *edge_probabilities(PyObject *self, PyObject *args) {
 
 /* ---- end of the page-edge model ---- */
 
+/* ---- The regions a class or id value names (html_blocks.regions.named_landmarks) ----
+ *
+ * For a value of ASCII: lowered, then at each place the longest region word
+ * that starts there adds its bits (as REGION_WORDS, searched again from the
+ * next place after each word found, finds them); "ad" or "ads" as a word of
+ * its own (AD_WORD: \bads?\b) adds ad_bits. Other values are left to Python. */
+
+#define REGION_TABLE_NAME "cleaner._speedups.region_table"
+
+typedef struct {
+    Py_ssize_t n;
+    char **words;
+    Py_ssize_t *lengths;
+    long *bits;
+    long ad_bits;
+    /* the words that start with byte c: order[starts[c]:starts[c + 1]], longest first */
+    Py_ssize_t starts[257];
+    Py_ssize_t *order;
+} RegionTable;
+
+static const RegionTable *sorting_regions;
+
+static int by_first_then_longest(const void *a, const void *b) {
+    Py_ssize_t x = *(const Py_ssize_t *)a, y = *(const Py_ssize_t *)b;
+    unsigned char cx = (unsigned char)sorting_regions->words[x][0], cy = (unsigned char)sorting_regions->words[y][0];
+    if (cx != cy) {
+        return cx < cy ? -1 : 1;
+    }
+    if (sorting_regions->lengths[x] != sorting_regions->lengths[y]) {
+        return sorting_regions->lengths[x] > sorting_regions->lengths[y] ? -1 : 1;
+    }
+    return (x > y) - (x < y);
+}
+
+/* order and starts, once the words are in. */
+static void region_order(RegionTable *table) {
+    for (Py_ssize_t k = 0; k < table->n; k++) {
+        table->order[k] = k;
+    }
+    sorting_regions = table;
+    qsort(table->order, (size_t)table->n, sizeof(Py_ssize_t), by_first_then_longest);
+    Py_ssize_t k = 0;
+    for (int c = 0; c < 256; c++) {
+        table->starts[c] = k;
+        while (k < table->n && (unsigned char)table->words[table->order[k]][0] == c) {
+            k++;
+        }
+    }
+    table->starts[256] = table->n;
+}
+
+static void region_table_free(RegionTable *table) {
+    if (table == NULL) {
+        return;
+    }
+    for (Py_ssize_t k = 0; k < table->n && table->words != NULL; k++) {
+        PyMem_Free(table->words[k]);
+    }
+    PyMem_Free(table->words);
+    PyMem_Free(table->lengths);
+    PyMem_Free(table->bits);
+    PyMem_Free(table->order);
+    PyMem_Free(table);
+}
+
+static void region_capsule_free(PyObject *capsule) {
+    region_table_free(PyCapsule_GetPointer(capsule, REGION_TABLE_NAME));
+}
+
+PyDoc_STRVAR(region_table_doc,
+"region_table(words, bits, ad_bits) -> capsule\n\n"
+"The region words for region_bits: words a tuple of str (ASCII, lower case,\n"
+"not empty), bits a tuple of int, the bits of each; ad_bits those of \"ad\"\n"
+"and \"ads\" as words of their own.");
+
+static PyObject *region_table(PyObject *self, PyObject *args) {
+    PyObject *words, *bits;
+    long ad_bits;
+    if (!PyArg_ParseTuple(args, "O!O!l", &PyTuple_Type, &words, &PyTuple_Type, &bits, &ad_bits)) {
+        return NULL;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(words);
+    if (PyTuple_GET_SIZE(bits) != n) {
+        PyErr_SetString(PyExc_ValueError, "region_table: one bits a word");
+        return NULL;
+    }
+    RegionTable *table = PyMem_Calloc(1, sizeof(RegionTable));
+    if (table == NULL) {
+        return PyErr_NoMemory();
+    }
+    table->ad_bits = ad_bits;
+    table->words = PyMem_Calloc((size_t)n + 1, sizeof(char *));
+    table->lengths = PyMem_Calloc((size_t)n + 1, sizeof(Py_ssize_t));
+    table->bits = PyMem_Calloc((size_t)n + 1, sizeof(long));
+    table->order = PyMem_Calloc((size_t)n + 1, sizeof(Py_ssize_t));
+    if (table->words == NULL || table->lengths == NULL || table->bits == NULL || table->order == NULL) {
+        region_table_free(table);
+        return PyErr_NoMemory();
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *word = PyTuple_GET_ITEM(words, k);
+        long value = PyLong_Check(PyTuple_GET_ITEM(bits, k)) ? PyLong_AsLong(PyTuple_GET_ITEM(bits, k)) : -1;
+        if (!PyUnicode_Check(word) || !PyUnicode_IS_ASCII(word) || PyUnicode_GET_LENGTH(word) == 0 || value < 0) {
+            if (!PyErr_Occurred()) {
+                PyErr_SetString(PyExc_ValueError, "region_table: words of ASCII, not empty; bits not negative");
+            }
+            region_table_free(table);
+            return NULL;
+        }
+        table->n = k + 1;
+        table->lengths[k] = PyUnicode_GET_LENGTH(word);
+        table->bits[k] = value;
+        table->words[k] = PyMem_Malloc((size_t)table->lengths[k]);
+        if (table->words[k] == NULL) {
+            region_table_free(table);
+            return PyErr_NoMemory();
+        }
+        memcpy(table->words[k], PyUnicode_DATA(word), (size_t)table->lengths[k]);
+    }
+    region_order(table);
+    PyObject *capsule = PyCapsule_New(table, REGION_TABLE_NAME, region_capsule_free);
+    if (capsule == NULL) {
+        region_table_free(table);
+    }
+    return capsule;
+}
+
+/* A word character of re's \b, in ASCII. */
+static int is_ascii_word(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+PyDoc_STRVAR(region_bits_doc,
+"region_bits(table, names) -> int or None\n\n"
+"The bits of the regions the class or id value names names (see\n"
+"region_table), or None when it is not ASCII (Python's code then looks).");
+
+static PyObject *region_bits(PyObject *self, PyObject *args) {
+    PyObject *capsule, *names;
+    if (!PyArg_ParseTuple(args, "OU", &capsule, &names)) {
+        return NULL;
+    }
+    RegionTable *table = PyCapsule_GetPointer(capsule, REGION_TABLE_NAME);
+    if (table == NULL) {
+        return NULL;
+    }
+    if (!PyUnicode_IS_ASCII(names)) {
+        Py_RETURN_NONE;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(names);
+    const unsigned char *raw = PyUnicode_DATA(names);
+    unsigned char *text = PyMem_Malloc((size_t)n + 1);
+    if (text == NULL) {
+        return PyErr_NoMemory();
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        text[i] = raw[i] >= 'A' && raw[i] <= 'Z' ? (unsigned char)(raw[i] + ('a' - 'A')) : raw[i];
+    }
+    long found = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        for (Py_ssize_t j = table->starts[text[i]]; j < table->starts[text[i] + 1]; j++) {
+            Py_ssize_t k = table->order[j], length = table->lengths[k];
+            if (length <= n - i && memcmp(table->words[k], text + i, (size_t)length) == 0) {
+                found |= table->bits[k]; /* the longest word that starts here */
+                break;
+            }
+        }
+        if (text[i] == 'a' && i + 1 < n && text[i + 1] == 'd' && (i == 0 || !is_ascii_word(text[i - 1]))) {
+            Py_ssize_t end = i + 2;
+            if (end == n || !is_ascii_word(text[end])
+                || (text[end] == 's' && (end + 1 == n || !is_ascii_word(text[end + 1])))) {
+                found |= table->ad_bits;
+            }
+        }
+    }
+    PyMem_Free(text);
+    return PyLong_FromLong(found);
+}
+
+/* ---- end of the region words ---- */
+
 static PyMethodDef methods[] = {
     {"setup", setup, METH_VARARGS, setup_doc},
     {"text_rows", text_rows, METH_VARARGS, text_rows_doc},
     {"band_keys", band_keys, METH_VARARGS, band_keys_doc},
     {"line_fingerprints", line_fingerprints, METH_O, line_fingerprints_doc},
     {"linear_scores", linear_scores, METH_VARARGS, linear_scores_doc},
+    {"html_first_scores", html_first_scores, METH_VARARGS, html_first_scores_doc},
+    {"html_second_scores", html_second_scores, METH_VARARGS, html_second_scores_doc},
     {"near_candidates", near_candidates, METH_VARARGS, near_candidates_doc},
     {"concatenation_candidates", concatenation_candidates, METH_VARARGS, concatenation_candidates_doc},
     {"hint_candidates", hint_candidates, METH_VARARGS, hint_candidates_doc},
@@ -2527,6 +2979,8 @@ static PyMethodDef methods[] = {
     {"ascii_match_keys", ascii_match_keys, METH_VARARGS, ascii_match_keys_doc},
     {"edge_table", edge_table, METH_VARARGS, edge_table_doc},
     {"edge_probabilities", edge_probabilities, METH_VARARGS, edge_probabilities_doc},
+    {"region_table", region_table, METH_VARARGS, region_table_doc},
+    {"region_bits", region_bits, METH_VARARGS, region_bits_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -59,7 +59,7 @@ def split_blocks(decoded: Decoded, config: CleanerConfig) -> tuple[list[Block], 
     if decoded.kind is InputKind.HTML:
         from .html_blocks import split_html_blocks  # lazy: text input never loads lxml
 
-        blocks, meta = split_html_blocks(decoded.text)
+        blocks, meta = split_html_blocks(decoded.text, decoded.utf8)
         text_kind = BlockKind.TEXT  # read once: a member read from its enum class is slow (Python 3.11)
         _set_kind_hints([b for b in blocks if b.kind is text_kind], config)
         return blocks, meta

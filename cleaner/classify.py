@@ -234,9 +234,13 @@ def score_blocks(blocks: list[Block], config: CleanerConfig, *, html: bool = Fal
         return blocks
     stage1, stage2 = _load_model(config.html_model if html else config.line_model, html)
     comments = None if html else _CommentLines(blocks)
-    compiled = None if html else _speedups()
+    compiled = _speedups()
     if compiled is not None and comments is not None and isinstance(stage2, partial) and stage2.func is _predict:
         _text_scores(compiled, blocks, config, comments, stage1, stage2.args[0])
+        return blocks
+    trees = _tree_table(config.html_model, html) if compiled is not None and html else None
+    if compiled is not None and trees is not None:
+        _html_scores(compiled, blocks, config, stage1, trees)
         return blocks
     # --comments: a page's comments are its content, judged as any other text
     rows = _line_features(blocks, html, config.keep_comments, comments)
@@ -274,6 +278,36 @@ def _text_scores(
     for block, p in zip(blocks, memoryview(scores).cast("d").tolist()):
         block.content_score = p
     _mark_text_comments(blocks, comments)
+
+
+def _html_scores(
+    compiled: ModuleType, blocks: list[Block], config: CleanerConfig, stage1: tuple[float, list[float]],
+    trees: _TreeTable,
+) -> None:
+    """score_blocks on an HTML page whose stage 2 is a tree ensemble, by
+    cleaner._speedups: each line's stage-1 row is made there from its text's
+    features, its part, its margin and its HTML_FEATURES (made here), and
+    stage 2's row from stage 1's scores around it, in its elements, and its
+    own row, with the numbers the Python code makes."""
+    table, of_text = _text_rows(blocks)
+    parts, of_part = _block_parts(blocks)
+    page = (table, of_text, parts, of_part, bytes(map(_BLANK_BEFORE, blocks)), array("l", map(len, map(_TEXT, blocks))))
+    weights = _weights(stage1)
+    comments_mask = ~int(Landmark.COMMENTS)
+    extra = b"".join(_html_features(blocks, comments_mask if config.keep_comments else -1))
+    first = compiled.html_first_scores(*page, extra, weights, stage1[0])
+    if not config.keep_comments and _all_comments(
+        blocks, memoryview(first).cast("d").tolist(), config.comments_article_min_chars
+    ):
+        # a page that is all comments (a forum thread): they are its content
+        extra = b"".join(_html_features(blocks, comments_mask))
+        first = compiled.html_first_scores(*page, extra, weights, stage1[0])
+    scores = compiled.html_second_scores(
+        *page, extra, first, HTML_STAGE2_MIN_FIRST, array("i", chain.from_iterable(map(_PARENTS, blocks))),
+        array("i", map(_CONTAINER, blocks)), *trees,
+    )
+    for block, p in zip(blocks, memoryview(scores).cast("d").tolist()):
+        block.content_score = p
 
 
 def _weights(model: tuple[float, list[float]]) -> array[float]:
@@ -739,6 +773,8 @@ def _likely_regions(blocks: list[Block], first: list[float], floor: float = 0.0)
 CAPTION_KIND, DATE_KIND, BYLINE_KIND, PROMO_KIND = BlockKind.CAPTION, BlockKind.DATE, BlockKind.BYLINE, BlockKind.PROMO
 _TEXT = operator.attrgetter("text")
 _BLANK_BEFORE = operator.attrgetter("blank_before")
+_PARENTS = operator.attrgetter("parents")
+_CONTAINER = operator.attrgetter("container")
 # What BLOCK_PART is made from: a page has few combinations, each packed once.
 _BLOCK_KEY = operator.attrgetter("blank_before", "blank_after", "copies", "duplicate_of", "kind")
 
@@ -920,17 +956,22 @@ def _fold_scaling(weights: dict[str, list[float]]) -> tuple[float, list[float]]:
     return intercept, slopes
 
 
+def _model_data(path: str | None, html: bool) -> bytes:
+    """The model file's bytes: path, or the shipped model of HTML pages or text."""
+    if path is None:
+        name = "html_model.json" if html else "line_model.json"
+        path = os.path.join(os.path.dirname(__file__), "data", name)
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
 @lru_cache(maxsize=8)
 def _load_model(
     path: str | None, html: bool = False
 ) -> tuple[tuple[float, list[float]], Callable[[Iterable[float]], float]]:
     """Stage 1's weights, and stage 2 as a function of a row: a logistic model,
     or an ensemble of regression trees (a "trees" entry) compiled into one function."""
-    if path is None:
-        name = "html_model.json" if html else "line_model.json"
-        path = os.path.join(os.path.dirname(__file__), "data", name)
-    with open(path, "rb") as handle:
-        data = handle.read()
+    data = _model_data(path, html)
     model = json.loads(data)
     stage2 = model["stage2"]
     if "trees" in stage2:
@@ -940,6 +981,33 @@ def _load_model(
             return _fold_scaling(model["stage1"]), _sigmoid_of(html_trees.raw)
         return _fold_scaling(model["stage1"]), compile_trees(stage2)
     return _fold_scaling(model["stage1"]), partial(_predict, _fold_scaling(stage2))
+
+
+# A tree ensemble for cleaner._speedups.html_second_scores: its nodes (5 doubles
+# each: feature, threshold, left, right, value, numbered among all the trees'
+# nodes), each tree's first node, and base.
+_TreeTable = tuple["array[float]", "array[int]", float]
+
+
+@lru_cache(maxsize=8)
+def _tree_table(path: str | None, html: bool) -> _TreeTable | None:
+    """Stage 2's trees (see compile_trees) for cleaner._speedups, or None when
+    stage 2 is not a tree ensemble."""
+    ensemble = json.loads(_model_data(path, html))["stage2"]
+    if "trees" not in ensemble:
+        return None
+    nodes: array[float] = array("d")
+    roots: array[int] = array("i")
+    for tree in ensemble["trees"]:
+        start = len(nodes) // 5
+        roots.append(start)
+        for feature, threshold, left, right, value in tree:
+            if int(feature) < 0:
+                nodes.extend((-1.0, 0.0, 0.0, 0.0, float(value)))
+            else:
+                nodes.extend((float(int(feature)), float(threshold), float(start + int(left)),
+                              float(start + int(right)), 0.0))
+    return nodes, roots, float(ensemble["base"])
 
 
 def model_digest(data: bytes) -> str:

@@ -73,6 +73,9 @@ class Decoded:
     kind: InputKind
     encoding: str
     warnings: tuple[str, ...] = ()
+    # HTML read as UTF-8 as it is (no byte-order mark, nothing replaced): the
+    # bytes, which are the text's UTF-8, for the parser (it reads them faster)
+    utf8: bytes | None = None
 
     def take_text(self) -> str:
         """The text, handed on: this Decoded holds "" from then on. Stage 2

@@ -84,7 +84,10 @@ def read_input(data: bytes | str, *, input_format: str = "auto") -> Decoded:
         # here, not in a function of its own: its caller would hold the text as read, a third copy
         for replacements in NORMALISATIONS:
             text = _normalised(text, *replacements)
-    return Decoded(text=text, kind=kind, encoding=encoding, warnings=warnings)
+    utf8 = None
+    if kind is InputKind.HTML and isinstance(data, bytes) and encoding == "utf-8" and not warnings:
+        utf8 = None if data.startswith(codecs.BOM_UTF8) else data
+    return Decoded(text=text, kind=kind, encoding=encoding, warnings=warnings, utf8=utf8)
 
 
 def _normalised_as_bytes(data: bytes, text: str, encoding: str, warnings: tuple[str, ...]) -> bool:

@@ -4,6 +4,7 @@ Python code makes, byte for byte, and CLEANER_PURE_PYTHON turns it off.
 
 from __future__ import annotations
 
+import gzip
 import os
 import random
 import re
@@ -22,6 +23,7 @@ from cleaner import text as text_utils
 from cleaner.blocks import split_blocks
 from cleaner.classify import FEATURE_SAMPLE_CHARS, LOG1P_TABLE_SIZE, _TEXT_ROW_BYTES, score_blocks
 from cleaner.dedupe import mark_duplicates
+from cleaner.html_blocks import regions
 from cleaner.model import Block, BlockKind
 from cleaner.read import read_input
 from cleaner.render import render_json
@@ -108,6 +110,75 @@ def test_page_scores_are_the_python_scores(kind: str, comments: bool, monkeypatc
             monkeypatch.delenv(PURE_PYTHON_VARIABLE)
             classify._speedups.cache_clear()
         assert with_helper == python, path.name
+
+
+@pytest.mark.parametrize(("comments", "min_chars"), [(False, 200), (True, 200), (False, 100_000)])
+def test_html_page_scores_are_the_python_scores(comments: bool, min_chars: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """html_first_scores and html_second_scores (an HTML page's logistic stage
+    and tree ensemble, in C) give the scores, to the last bit, that the Python
+    code gives; min_chars 100,000 makes every page with comment regions all
+    comments (the first stage is asked again)."""
+    compiled_module()
+    config = CleanerConfig(keep_comments=comments, comments_article_min_chars=min_chars)
+    html = DEV_TEXT.parent / "html"
+    paths = [path for prefix in ("sh", "ced", "cpe") for path in sorted(html.glob(f"{prefix}-*.html.gz"))[:12]]
+    inputs = [gzip.decompress(path.read_bytes()) for path in paths]
+    inputs += [path.read_bytes() for path in sorted((ROOT / "fixtures").glob("*/input.html"))]
+    for number, data in enumerate(inputs):
+        blocks = mark_duplicates(split_blocks(read_input(data), config)[0], config)
+        if not blocks:
+            continue
+        with_helper = [b.content_score for b in score_blocks(blocks, config, html=True)]
+        monkeypatch.setenv(PURE_PYTHON_VARIABLE, "1")
+        classify._speedups.cache_clear()
+        try:
+            python = [b.content_score for b in score_blocks(blocks, config, html=True)]
+        finally:
+            monkeypatch.delenv(PURE_PYTHON_VARIABLE)
+            classify._speedups.cache_clear()
+        assert with_helper == python, number
+
+
+def test_html_second_scores_refuses_trees_out_of_range() -> None:
+    module = compiled_module()
+    rows, _ = module.text_rows(["One line."], FEATURE_SAMPLE_CHARS)
+    ints, part, one, length, extra = array("i", [0]), [bytes(8 * 8)], b"\x01", array("l", [9]), bytes(8 * 4)
+    page = (rows, ints, part, ints, one, length, extra)
+    first = module.html_first_scores(*page, bytes(8 * 44), 0.0)  # 29 own, 11 context, 4 extra
+    parents, roots = array("i", [-1, -1]), array("i", [0])
+    leaf = array("d", [-1.0, 0.0, 0.0, 0.0, 0.5])
+    assert len(module.html_second_scores(*page, first, 0.0, parents, ints, leaf, roots, 0.0)) == 8
+    for node in ([99.0, 0.0, 1.0, 2.0, 0.0], [0.0, 0.0, 0.0, 2.0, 0.0], [0.0, 0.0, 1.0, 3.0, 0.0]):
+        with pytest.raises(ValueError):  # a feature past the row, a child not after its node or past the nodes
+            module.html_second_scores(*page, first, 0.0, parents, ints, array("d", node) + leaf + leaf, roots, 0.0)
+    with pytest.raises(ValueError):  # one parent for one line
+        module.html_second_scores(*page, first, 0.0, array("i", [-1]), ints, leaf, roots, 0.0)
+    with pytest.raises(ValueError):  # extra features of another width than the weights
+        module.html_first_scores(*page[:-1], bytes(8 * 5), bytes(8 * 44), 0.0)
+
+
+REGION_VALUES = [
+    "site-nav", "commentary", "Commentary-box", "banner-ad", "ads", "ad", "x-ad-y", "bad", "ads_", "ad-s", "adss",
+    "AD", "Ads sidebar", "read-next", "READ-NEXT", "é-nav", "post-body", "most-read", "_ad", " ads ", "", "ad s",
+]
+
+
+def test_region_bits_are_the_python_bits() -> None:
+    """region_bits finds in a class or id value of ASCII the regions the
+    Python code finds (the longest word at each place, "ad" as a word), and
+    leaves other values to it."""
+    module = compiled_module()
+    helper = regions._region_helper()
+    assert helper is not None
+    words = list(regions.REGION_WORD_BITS)
+    pick = random.Random(12)
+    values = REGION_VALUES + ["".join(pick.choice("adsnvmcoeirtb-_ 0A") for _ in range(pick.randint(0, 12)))
+                              for _ in range(20_000)]
+    values += [pick.choice(["", " ", "-", "x", "_"]) + pick.choice(words) + pick.choice(["", "s", "-", "ad", "x", " "])
+               + pick.choice(words)[:pick.randint(0, 8)] for _ in range(20_000)]
+    for value in values:
+        found = module.region_bits(helper[1], value)
+        assert found == (None if not value.isascii() else regions._python_named_landmarks(value)), value
 
 
 def test_linear_scores_refuses_pieces_of_other_widths() -> None:

@@ -23,9 +23,10 @@ from ..model import Block, PageMeta
 from .walker import Walker
 
 
-def split_html_blocks(html: str) -> tuple[list[Block], PageMeta]:
-    """Blocks of an HTML page, and what the page says about itself."""
-    root = parse_html(html)
+def split_html_blocks(html: str, utf8: bytes | None = None) -> tuple[list[Block], PageMeta]:
+    """Blocks of an HTML page, and what the page says about itself (utf8: the
+    page's UTF-8, if the caller has it; see parse_html)."""
+    root = parse_html(html, utf8)
     if root is None:
         return [], PageMeta()
     return Walker().walk(root), read_page_meta(root)

@@ -7,8 +7,11 @@ import re
 from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
+from types import ModuleType
+from typing import Any
 
 from ..model import Landmark
+from ..speedups import compiled
 
 # Region of a page by its element name or ARIA role.
 # (Landmark values are used as plain ints in the walk: IntFlag arithmetic is slow.)
@@ -84,7 +87,17 @@ MAX_CLASS_CHARS = 200
 
 @lru_cache(maxsize=4096)
 def named_landmarks(names: str) -> int:
-    """Regions named by a class or id value (pages repeat the same few values)."""
+    """Regions named by a class or id value (pages repeat the same few values):
+    by cleaner._speedups where it is built, for values of ASCII (the same bits)."""
+    helper = _region_helper()
+    if helper is not None:
+        found: int | None = helper[0].region_bits(helper[1], names)
+        if found is not None:
+            return found
+    return _python_named_landmarks(names)
+
+
+def _python_named_landmarks(names: str) -> int:
     names = names.lower()
     found = 0
     match = REGION_WORDS.search(names)
@@ -94,3 +107,13 @@ def named_landmarks(names: str) -> int:
     if "ad" in names and AD_WORD.search(names):
         found |= int(Landmark.PROMO)
     return found
+
+
+@lru_cache(maxsize=1)
+def _region_helper() -> tuple[ModuleType, Any] | None:
+    """cleaner._speedups and its table of REGION_WORD_BITS, where it is built."""
+    module = compiled()
+    if module is None:
+        return None
+    words = tuple(REGION_WORD_BITS)
+    return module, module.region_table(words, tuple(map(REGION_WORD_BITS.__getitem__, words)), int(Landmark.PROMO))
