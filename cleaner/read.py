@@ -35,6 +35,16 @@ HTML_TAG = re.compile(
     r"<(html|head|body|div|p|span|meta|title|script|style|link|a\s+href|br|table|article)\b", re.I
 )
 MIN_HTML_TAGS = 3
+# ... or this many distinct elements of a page's body (HTML_ELEMENT) each
+# closed as well as opened: a fragment (a body without its page: <h3>, <p>,
+# <pre>). A list of the tags a comment form allows ("<ul> <ol> <li>") opens
+# each and closes none.
+HTML_ELEMENT = re.compile(
+    r"<(/?)(p|div|span|a|h[1-6]|pre|ul|ol|li|table|tr|td|blockquote|section|article|header|footer|nav|form"
+    r"|figure|strong|em|b|i)\b",
+    re.I,
+)
+MIN_HTML_ELEMENTS = 3
 # Input with valid multi-byte UTF-8 and at most this share of broken bytes is
 # UTF-8 with damage, not another encoding: the broken bytes are replaced.
 MAX_STRAY_BYTES_RATIO = 0.01
@@ -185,4 +195,10 @@ def _looks_like_html(text: str) -> bool:
     head = text[:SNIFF_BYTES]
     if HTML_START.match(head):
         return True
-    return len({m.group(1).lower() for m in HTML_TAG.finditer(head)}) >= MIN_HTML_TAGS
+    if len({m.group(1).lower() for m in HTML_TAG.finditer(head)}) >= MIN_HTML_TAGS:
+        return True
+    opened: set[str] = set()
+    closed: set[str] = set()
+    for closing, name in HTML_ELEMENT.findall(head):
+        (closed if closing else opened).add(name.lower())
+    return len(opened & closed) >= MIN_HTML_ELEMENTS

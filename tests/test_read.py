@@ -99,8 +99,9 @@ def test_mostly_nul_bytes_are_refused() -> None:
         "<!DOCTYPE html>\n<title>x</title>\nHello",
         "<html><body>Hello</body></html>",
         "<div><p>Hello there.</p><span>More.</span></div>",
+        "\n<h3>A manifesto</h3>\n<pre>\n  Why we write free software.\n</pre>\n<ul><li>One</li></ul>\n",
     ],
-    ids=["doctype", "html-tag", "fragment"],
+    ids=["doctype", "html-tag", "fragment", "body-fragment"],
 )
 def test_html_is_detected(page: str) -> None:
     assert read_input(page.encode("utf-8")).kind is InputKind.HTML
@@ -109,6 +110,14 @@ def test_html_is_detected(page: str) -> None:
 def test_prose_mentioning_a_tag_once_is_text() -> None:
     prose = "Wrap the word in <b> to make it bold. Browsers have done so since 1993.\n"
     assert read_input(prose.encode("utf-8")).kind is InputKind.TEXT
+
+
+def test_a_comment_form_s_list_of_allowed_tags_is_text() -> None:
+    dump = (
+        "Leave a comment\n\nAllowed HTML: <a href=\"URL\"> <em> <strong> <ul> <ol> <li> <blockquote> <pre>\n\n"
+        "Powered by a blog engine\n"
+    )
+    assert read_input(dump.encode("utf-8")).kind is InputKind.TEXT
 
 
 def test_input_format_text_overrides_html_detection() -> None:
