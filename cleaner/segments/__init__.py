@@ -91,7 +91,7 @@ def group_segments(
         drop_replies(blocks, may_be_body, is_body, config.comments_article_min_chars)
     runs = _runs(blocks, is_body, may_be_body, is_caption, config)
     if boundary is None:
-        boundary = learned_boundary(blocks, config)  # one for every page of a dump
+        boundary = learned_boundary(blocks, config, edges)  # one for every page of a dump
     spans = [span for page in _pages_of(runs, seams) for span in split_articles(page, blocks, config, boundary)]
     if config.cut_ends and not html:
         cut_ends(spans, blocks, config, edges)

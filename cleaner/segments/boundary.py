@@ -25,9 +25,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
+from typing import TYPE_CHECKING
 
 from ..model import Block, BlockKind
 from ..text import SENTENCE_END_CHARS, dateline_of
+
+if TYPE_CHECKING:
+    from .edges import EdgeColumns
 
 # How much the lines where the article ends read like a page's foot, and
 # those where the next lines start like a page's head (edges.py).
@@ -84,11 +88,12 @@ class GapFeatures:
     """The features of gaps on one page. Each block's topic words are found once
     (a long run asks at every line)."""
 
-    def __init__(self, blocks: list[Block], edge_model: str | None = None) -> None:
+    def __init__(self, blocks: list[Block], edge_model: str | None = None, edges: EdgeColumns | None = None) -> None:
         self.blocks, self.edge_model = blocks, edge_model
         self._words: list[tuple[str, ...]] = []
         self._rarity: dict[str, float] = {}
         self._edges: dict[int, tuple[float, float]] = {}
+        self._columns = edges  # every block's P(head) and P(foot), if read already (seams.py)
 
     def words(self, index: int) -> tuple[str, ...]:
         if not self._words:  # a page without two article-sized parts asks nothing: its words are not looked at
@@ -144,7 +149,10 @@ class GapFeatures:
         """P(head) and P(foot) of the blocks not read yet among indexes (each
         block read once, when first asked; those of one gap in one call)."""
         missing = [i for i in indexes if i not in self._edges]
-        if missing:
+        if missing and self._columns is not None:
+            heads, feet = self._columns
+            self._edges.update((i, (heads[i], feet[i])) for i in missing)
+        elif missing:
             from .edges import load_edge_model
 
             found = load_edge_model(self.edge_model).probabilities_of([self.blocks[i] for i in missing])

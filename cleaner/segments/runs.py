@@ -12,6 +12,7 @@ from ..config import CleanerConfig
 from ..model import Block, Landmark
 from ..text import SENTENCE_END_CHARS, dateline_of
 from .boundary import Gap, GapFeatures, is_boundary
+from .edges import EdgeColumns
 
 # A line this short (characters) without a final full stop is a label, not text,
 # when it opens or closes a body.
@@ -145,11 +146,12 @@ def far_apart(config: CleanerConfig) -> Boundary:
     return lambda gap: gap.start - gap.end > config.split_min_gap_blocks
 
 
-def learned_boundary(blocks: list[Block], config: CleanerConfig) -> Boundary:
+def learned_boundary(blocks: list[Block], config: CleanerConfig, edges: EdgeColumns | None = None) -> Boundary:
     """The learned boundary model's answer (boundary.py) at a gap of blocks.
     Its features read the whole page (how rare each word is on it) once, when
-    first asked: one for all the pages of a dump."""
-    features = GapFeatures(blocks, config.edge_model)
+    first asked: one for all the pages of a dump. edges: every block's P(head)
+    and P(foot), if read already."""
+    features = GapFeatures(blocks, config.edge_model, edges)
 
     def boundary(gap: Gap) -> bool:
         return is_boundary(gap, features, config.boundary_model, config.split_min_probability)
