@@ -255,6 +255,14 @@ static int text_row(const unsigned char *s, Py_ssize_t n, Py_ssize_t full, doubl
 }
 
 /* Whether s[0:n] is all printable ASCII (" " to "~"). */
+/* Appends item (a new reference, or NULL from the call that failed to make it)
+ * to list and lets go of it: -1 where either failed. */
+static int append_new(PyObject *list, PyObject *item) {
+    int failed = item == NULL || PyList_Append(list, item) < 0;
+    Py_XDECREF(item);
+    return failed ? -1 : 0;
+}
+
 static int printable_ascii(const unsigned char *s, Py_ssize_t n) {
     for (Py_ssize_t i = 0; i < n; i++) {
         if (s[i] < 0x20 || s[i] > 0x7e) {
@@ -406,12 +414,9 @@ static PyObject *text_rows(PyObject *self, PyObject *args) {
         Py_ssize_t n = full < sample_chars ? full : sample_chars;
         const unsigned char *s = PyUnicode_IS_ASCII(text) ? (const unsigned char *)PyUnicode_DATA(text) : NULL;
         if (s != NULL ? !printable_ascii(s, n) : !as_symbol_bytes(text, n, symbols)) {
-            PyObject *index = PyLong_FromSsize_t(t);
-            if (index == NULL || PyList_Append(others, index) < 0) {
-                Py_XDECREF(index);
+            if (append_new(others, PyLong_FromSsize_t(t)) < 0) {
                 goto fail;
             }
-            Py_DECREF(index);
             continue;
         }
         if (text_row(s != NULL ? s : symbols, n, full, rows + t * ROW_DOUBLES) < 0) {
@@ -1675,14 +1680,9 @@ static PyObject *concatenation_candidates(PyObject *self, PyObject *args) {
             PyErr_NoMemory();
             goto done;
         }
-        if (may) {
-            PyObject *index = PyLong_FromSsize_t(j);
-            if (index == NULL || PyList_Append(found, index) < 0) {
-                Py_XDECREF(index);
-                Py_CLEAR(found);
-                goto done;
-            }
-            Py_DECREF(index);
+        if (may && append_new(found, PyLong_FromSsize_t(j)) < 0) {
+            Py_CLEAR(found);
+            goto done;
         }
     }
 done:
@@ -2782,6 +2782,239 @@ static PyObject *edge_probabilities(PyObject *self, PyObject *args) {
 
 /* ---- end of the page-edge model ---- */
 
+/* ---- The seam model's candidates (seams._candidates) ----
+ *
+ * For each line i from start to stop (a chunk of find_seams), the nine
+ * SEAM_FEATURES made as seams.seam_columns makes them and their weighted sum
+ * z, in the same order of the same double operations: the prefix sums of a
+ * column start at 0.0 at lo (the first line read, SIDE_LINES above start) and
+ * add one line at a time (prefix_sums, as itertools.accumulate with
+ * initial=0.0); a window's mean is one subtraction of two sums and one
+ * division by the window's width; a maximum keeps the first of the largest
+ * (Python's max: a later value replaces it only where greater); the last
+ * feature is libm's log1p, which math.log1p calls; and z is w0*c0, then
+ * + w1*c1 and so on in feature order (reduce over map(add)). No fused
+ * multiply-add: the x86-64 default target has none to contract to. Only the
+ * candidates are made into Python objects (a few in a thousand lines). */
+
+static int duplicate_of_values(PyObject *const *blocks, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t first_lines,
+                               Py_ssize_t opening_lines, double *first, Py_ssize_t *opening) {
+    /* first[k]: 1.0 where blocks[lo + k].duplicate_of is below first_lines;
+     * opening[k]: that duplicate_of where it is 0 .. opening_lines - 1, else -1 */
+    PyObject *name = PyUnicode_InternFromString("duplicate_of");
+    if (name == NULL) {
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < hi - lo; k++) {
+        PyObject *value = PyObject_GetAttr(blocks[lo + k], name);
+        if (value == NULL) {
+            Py_DECREF(name);
+            return -1;
+        }
+        first[k] = 0.0;
+        opening[k] = -1;
+        int overflow = 0;
+        long long of = 0;
+        if (PyLong_Check(value)) {
+            of = PyLong_AsLongLongAndOverflow(value, &overflow);
+        } else if (value != Py_None) {
+            PyErr_SetString(PyExc_TypeError, "a block's duplicate_of must be an int or None");
+        }
+        if (PyErr_Occurred()) {
+            Py_DECREF(value);
+            Py_DECREF(name);
+            return -1;
+        }
+        if (value != Py_None) {
+            /* an int past long long's range is past first_lines (overflow > 0) or below it */
+            if (overflow < 0 || (overflow == 0 && of < (long long)first_lines)) {
+                first[k] = 1.0;
+            }
+            if (overflow == 0 && of >= 0 && of < (long long)opening_lines) {
+                opening[k] = (Py_ssize_t)of;
+            }
+        }
+        Py_DECREF(value);
+    }
+    Py_DECREF(name);
+    return 0;
+}
+
+typedef struct {
+    Py_ssize_t edge_lines, side_lines, first_lines, opening_lines;
+} SeamConstants;
+
+static void seam_features(const double *heads, const double *feet, Py_ssize_t n, Py_ssize_t i, Py_ssize_t lo,
+                         Py_ssize_t hi, const SeamConstants *c, const double *const *sums,
+                         const Py_ssize_t *opening, double *row) {
+    /* row: the nine SEAM_FEATURES of line i; sums: of feet, heads and first over lo .. hi */
+    Py_ssize_t j = i - lo, above = j - c->side_lines, below = j + c->side_lines;
+    above = above < 0 ? 0 : above;
+    below = below > hi - lo ? hi - lo : below;
+    double foot_end = feet[i - 1], head_start = heads[i];
+    for (Py_ssize_t k = 2; k <= c->edge_lines; k++) {
+        if (feet[i - k] > foot_end) {
+            foot_end = feet[i - k];
+        }
+    }
+    for (Py_ssize_t k = 1; k < c->edge_lines; k++) {
+        if (heads[i + k] > head_start) {
+            head_start = heads[i + k];
+        }
+    }
+    double width_above = (double)(j - above), width_below = (double)(below - j);
+    const double *feet_sums = sums[0], *head_sums = sums[1], *first_sums = sums[2];
+    double replayed = 0.0;
+    if (opening[j] == 0) { /* the dump's first line again: how many of the next follow it */
+        Py_ssize_t k = 1;
+        while (k < c->opening_lines && i + k < n && opening[j + k] == k) {
+            k++;
+        }
+        replayed = (double)k / (double)c->opening_lines;
+    }
+    double side = (double)(i < n - i ? i : n - i);
+    row[0] = foot_end;
+    row[1] = (feet_sums[j] - feet_sums[above]) / width_above;
+    row[2] = head_start;
+    row[3] = (head_sums[below] - head_sums[j]) / width_below;
+    row[4] = (head_sums[j] - head_sums[above]) / width_above;
+    row[5] = (feet_sums[below] - feet_sums[j]) / width_below;
+    row[6] = (first_sums[below] - first_sums[j]) / width_below;
+    row[7] = replayed;
+    row[8] = side == 0.0 ? side : log1p(side); /* as Python's math.log1p (_Py_log1p) */
+}
+
+static int double_buffer(PyObject *object, Py_buffer *view) {
+    /* object's buffer, refused unless it is of doubles (an array('d')) */
+    if (PyObject_GetBuffer(object, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+        return -1;
+    }
+    if (view->itemsize != (Py_ssize_t)sizeof(double) || view->format == NULL || strcmp(view->format, "d") != 0) {
+        PyBuffer_Release(view);
+        PyErr_SetString(PyExc_TypeError, "heads and feet must be arrays of doubles");
+        return -1;
+    }
+    return 0;
+}
+
+PyDoc_STRVAR(seam_candidates_doc,
+"seam_candidates(blocks, heads, feet, start, stop, weights, intercept, min_logit,\n"
+"                constants) -> list[tuple[float, int]]\n\n"
+"seams._candidates, to the last bit: (-z, i) for each line i from start to stop\n"
+"(not included) whose seam logit z + intercept is at least min_logit, in line\n"
+"order; z is the sum of weights[f] * feature f (seams.SEAM_FEATURES, made as\n"
+"seam_columns makes them; as many as there are weights, up to nine).\n"
+"blocks: the dump's blocks (their duplicate_of is read, an int or None);\n"
+"heads, feet: a double array each, one a block (EdgeColumns); constants: the\n"
+"ints (EDGE_LINES, SIDE_LINES, FIRST_LINES, OPENING_LINES).");
+
+#define SEAM_FEATURE_COUNT 9
+
+static PyObject *seam_candidates(PyObject *self, PyObject *args) {
+    PyObject *blocks_arg, *weights_arg;
+    Py_buffer heads_buffer, feet_buffer;
+    Py_ssize_t start, stop;
+    double intercept, min_logit;
+    SeamConstants c;
+    PyObject *heads_arg, *feet_arg;
+    if (!PyArg_ParseTuple(args, "OOOnnOdd(nnnn)", &blocks_arg, &heads_arg, &feet_arg, &start, &stop, &weights_arg,
+                          &intercept, &min_logit, &c.edge_lines, &c.side_lines, &c.first_lines, &c.opening_lines)) {
+        return NULL;
+    }
+    if (double_buffer(heads_arg, &heads_buffer) < 0) {
+        return NULL;
+    }
+    if (double_buffer(feet_arg, &feet_buffer) < 0) {
+        PyBuffer_Release(&heads_buffer);
+        return NULL;
+    }
+    PyObject *result = NULL, *blocks = NULL, *weights_seq = NULL;
+    double *work = NULL;
+    Py_ssize_t *opening = NULL;
+    double weights[SEAM_FEATURE_COUNT];
+    blocks = PySequence_Fast(blocks_arg, "blocks must be a sequence");
+    weights_seq = blocks == NULL ? NULL : PySequence_Fast(weights_arg, "weights must be a sequence");
+    if (weights_seq == NULL) {
+        goto done;
+    }
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(blocks);
+    Py_ssize_t n_weights = PySequence_Fast_GET_SIZE(weights_seq);
+    n_weights = n_weights < SEAM_FEATURE_COUNT ? n_weights : SEAM_FEATURE_COUNT; /* zip(weights, columns) */
+    for (Py_ssize_t f = 0; f < n_weights; f++) {
+        weights[f] = PyFloat_AsDouble(PySequence_Fast_GET_ITEM(weights_seq, f));
+        if (weights[f] == -1.0 && PyErr_Occurred()) {
+            goto done;
+        }
+    }
+    if (n_weights == 0) {
+        PyErr_SetString(PyExc_ValueError, "no weights");
+        goto done;
+    }
+    if (heads_buffer.len != n * (Py_ssize_t)sizeof(double) || feet_buffer.len != n * (Py_ssize_t)sizeof(double)) {
+        PyErr_SetString(PyExc_ValueError, "heads and feet must hold one double a block");
+        goto done;
+    }
+    if (c.edge_lines < 1 || c.side_lines < 1 || c.opening_lines < 1) {
+        PyErr_SetString(PyExc_ValueError, "EDGE_LINES, SIDE_LINES and OPENING_LINES must be at least 1");
+        goto done;
+    }
+    if (start < c.edge_lines || stop < start || stop > n - c.edge_lines + 1) {
+        PyErr_SetString(PyExc_ValueError, "start and stop must leave EDGE_LINES lines above start and below stop");
+        goto done;
+    }
+    result = PyList_New(0);
+    if (result == NULL || start == stop) {
+        goto done;
+    }
+    const double *heads = heads_buffer.buf, *feet = feet_buffer.buf;
+    Py_ssize_t lo = start - c.side_lines < 0 ? 0 : start - c.side_lines;
+    Py_ssize_t hi = n - stop < c.side_lines ? n : stop + c.side_lines;
+    Py_ssize_t m = hi - lo;
+    /* first, then the prefix sums of feet, heads and first */
+    work = PyMem_Malloc((size_t)(m + 3 * (m + 1)) * sizeof(double));
+    opening = PyMem_Malloc((size_t)m * sizeof(Py_ssize_t));
+    if (work == NULL || opening == NULL) {
+        Py_CLEAR(result);
+        PyErr_NoMemory();
+        goto done;
+    }
+    double *first = work;
+    double *sums[3] = {work + m, work + m + (m + 1), work + m + 2 * (m + 1)};
+    if (duplicate_of_values(PySequence_Fast_ITEMS(blocks), lo, hi, c.first_lines, c.opening_lines, first,
+                            opening) < 0) {
+        Py_CLEAR(result);
+        goto done;
+    }
+    prefix_sums(feet + lo, m, sums[0]);
+    prefix_sums(heads + lo, m, sums[1]);
+    prefix_sums(first, m, sums[2]);
+    double row[SEAM_FEATURE_COUNT];
+    for (Py_ssize_t i = start; i < stop; i++) {
+        seam_features(heads, feet, n, i, lo, hi, &c, (const double *const *)sums, opening, row);
+        double z = weights[0] * row[0];
+        for (Py_ssize_t f = 1; f < n_weights; f++) {
+            z = z + weights[f] * row[f];
+        }
+        if (!(z + intercept >= min_logit)) {
+            continue;
+        }
+        if (append_new(result, Py_BuildValue("(dn)", -z, i)) < 0) {
+            Py_CLEAR(result);
+            goto done;
+        }
+    }
+done:
+    PyMem_Free(work);
+    PyMem_Free(opening);
+    Py_XDECREF(blocks);
+    Py_XDECREF(weights_seq);
+    PyBuffer_Release(&heads_buffer);
+    PyBuffer_Release(&feet_buffer);
+    return result;
+}
+
+/* ---- end of the seam model ---- */
+
 /* ---- The regions a class or id value names (html_blocks.regions.named_landmarks) ----
  *
  * For a value of ASCII: lowered, then at each place the longest region word
@@ -2981,6 +3214,7 @@ static PyMethodDef methods[] = {
     {"edge_probabilities", edge_probabilities, METH_VARARGS, edge_probabilities_doc},
     {"region_table", region_table, METH_VARARGS, region_table_doc},
     {"region_bits", region_bits, METH_VARARGS, region_bits_doc},
+    {"seam_candidates", seam_candidates, METH_VARARGS, seam_candidates_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -19,6 +19,10 @@ a seam (segments). Trained by ``bench/train_model.py --kind seams`` on the
 multi-article dumps of the eval pool, dumps it strings together from single
 pages, and the single pages themselves (which have no seam); shipped as
 ``cleaner/data/seam_model.json``. Text dumps only: an HTML page is one page.
+Every line of every text dump is asked: where the C helper is built, it makes
+the features and logits (``seam_candidates`` in cleaner/_speedups.c, the same
+numbers to the last bit); ``seam_columns`` is the reference, and what the
+training reads.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from operator import add, mul, sub, truediv
 
 from .model import Block
 from .segments.edges import EdgeColumns, read_model
+from .speedups import compiled
 
 SEAM_FEATURES = (
     "foot_end", "foot_above", "head_start", "head_below", "head_above", "foot_below", "first_lines_below",
@@ -115,9 +120,7 @@ def find_seams(blocks: Sequence[Block], edges: EdgeColumns, seam_model: str | No
     likely = []
     last = len(blocks) - MIN_PAGE_BLOCKS + 1
     for start in range(MIN_PAGE_BLOCKS, last, SEAM_CHUNK_LINES):  # a chunk at a time: a big dump's columns are big
-        columns = seam_columns(blocks, edges, start, min(last, start + SEAM_CHUNK_LINES))
-        logits = reduce(partial(map, add), (map(mul, repeat(w), column) for w, column in zip(weights, columns)))
-        likely.extend((-z, i) for i, z in enumerate(logits, start) if z + intercept >= _SEAM_MIN_LOGIT)
+        likely.extend(seam_candidates(blocks, edges, start, min(last, start + SEAM_CHUNK_LINES), intercept, weights))
     likely.sort()
     seams: list[int] = []  # in order
     for _, i in likely:  # the likeliest first; one seam in any MIN_PAGE_BLOCKS
@@ -125,6 +128,32 @@ def find_seams(blocks: Sequence[Block], edges: EdgeColumns, seam_model: str | No
         if (k == 0 or i - seams[k - 1] >= MIN_PAGE_BLOCKS) and (k == len(seams) or seams[k] - i >= MIN_PAGE_BLOCKS):
             seams.insert(k, i)
     return seams
+
+
+def seam_candidates(
+    blocks: Sequence[Block], edges: EdgeColumns, start: int, stop: int, intercept: float, weights: list[float]
+) -> list[tuple[float, int]]:
+    """(-z, i) for each line i from start to stop that the model finds at
+    least SEAM_MIN_PROBABILITY likely to open a page (z + intercept: its
+    logit), in line order. The C helper's seam_candidates where it is built
+    (the same numbers to the last bit), else _candidates."""
+    helper = compiled()
+    if helper is None:
+        return _candidates(blocks, edges, start, stop, intercept, weights)
+    constants = (EDGE_LINES, SIDE_LINES, FIRST_LINES, OPENING_LINES)
+    found: list[tuple[float, int]] = helper.seam_candidates(
+        blocks, edges.heads, edges.feet, start, stop, weights, intercept, _SEAM_MIN_LOGIT, constants
+    )
+    return found
+
+
+def _candidates(
+    blocks: Sequence[Block], edges: EdgeColumns, start: int, stop: int, intercept: float, weights: list[float]
+) -> list[tuple[float, int]]:
+    """seam_candidates in Python: z = ((w0*c0 + w1*c1) + w2*c2) + ..., in feature order."""
+    columns = seam_columns(blocks, edges, start, stop)
+    logits = reduce(partial(map, add), (map(mul, repeat(w), column) for w, column in zip(weights, columns)))
+    return [(-z, i) for i, z in enumerate(logits, start) if z + intercept >= _SEAM_MIN_LOGIT]
 
 
 _SEAM_MIN_LOGIT = math.log(SEAM_MIN_PROBABILITY / (1 - SEAM_MIN_PROBABILITY))

@@ -4,6 +4,7 @@ Python code makes, byte for byte, and CLEANER_PURE_PYTHON turns it off.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import os
 import random
@@ -492,3 +493,164 @@ def test_edge_probabilities_without_the_helper(monkeypatch: pytest.MonkeyPatch) 
     model = load_edge_model(None)
     blocks = edge_blocks(ODD_EDGE_LINES + EDGE_LINES)
     assert model.probabilities_of(blocks) == [model.probabilities(block) for block in blocks]
+
+
+@functools.lru_cache(maxsize=1)
+def seam_dumps() -> tuple[list[Block], ...]:
+    """The blocks of every third dump of the eval pages' text renderings and
+    multi-article dumps (both sets), as prepare() marks them (duplicate_of)."""
+    from cleaner.pipeline import prepare
+
+    folders = sorted([*EVAL.glob("*/text*"), *EVAL.glob("*/multi")])
+    paths = [path for folder in folders for path in sorted(folder.glob("*.txt"))[::3]]
+    return tuple(prepare(path.read_text("utf-8", "replace")).blocks for path in paths)
+
+
+def all_candidates(blocks: list[Block], chunk: int, intercept: float, weights: list[float]) -> Iterator[
+    tuple[list[tuple[float, int]], list[tuple[float, int]]]
+]:
+    """The C and the Python candidates of each chunk of lines find_seams asks of a dump."""
+    from cleaner.seams import MIN_PAGE_BLOCKS, _candidates, seam_candidates
+    from cleaner.segments.edges import load_edge_model
+
+    edges = load_edge_model(None).columns(blocks)
+    last = len(blocks) - MIN_PAGE_BLOCKS + 1
+    for start in range(MIN_PAGE_BLOCKS, last, chunk):
+        stop = min(last, start + chunk)
+        args = (blocks, edges, start, stop, intercept, weights)
+        yield seam_candidates(*args), _candidates(*args)
+
+
+def same_bits(found: list[tuple[float, int]], expected: list[tuple[float, int]]) -> bool:
+    """== and the same repr (-0.0 is not 0.0)."""
+    return found == expected and repr(found) == repr(expected)
+
+
+@pytest.mark.parametrize("everything", [False, True])
+def test_seam_candidates_are_the_python_ones(everything: bool) -> None:
+    """seam_candidates gives the (-z, i) of seams._candidates on real dumps,
+    to the last bit, in chunks as find_seams asks them and in chunks of 7
+    lines; everything: an intercept that lets every line through, so that
+    every line's logit is compared, not only the likely ones'."""
+    from cleaner.seams import SEAM_CHUNK_LINES, _load
+
+    compiled_module()
+    intercept, weights = _load(None)
+    intercept = 1e9 if everything else intercept
+    dumps = seam_dumps()
+    if not dumps:
+        pytest.skip(f"no eval dumps in {EVAL}")
+    compared = 0
+    for blocks in dumps[:: 4 if everything else 1]:
+        for chunk in (SEAM_CHUNK_LINES, 7):
+            for found, expected in all_candidates(blocks, chunk, intercept, weights):
+                assert same_bits(found, expected)
+                compared += len(expected)
+    assert compared > (10_000 if everything else 50)
+
+
+def random_seam_dump(draw: random.Random, n: int) -> tuple[list[Block], Any]:
+    """Blocks with duplicate_of of every kind the Python code reads (None,
+    the opening lines in order, first lines, later ones, ints past 64 bits,
+    bools), and edge columns with ties and signed zeros (max keeps the first)."""
+    from cleaner.segments.edges import EdgeColumns
+
+    duplicates = [None, None, None, 0, 1, 2, 3, 4, 29, 30, 31, 2**70, -(2**70), -1, True, False]
+    blocks = []
+    for i in range(n):
+        duplicate_of = draw.choice(duplicates) if draw.random() < 0.5 else (i % 5 if i % 11 < 5 else None)
+        blocks.append(Block(i, f"line {i}", i + 1, duplicate_of=duplicate_of))
+    values = [0.0, -0.0, 0.5, 1.0, 1e-300, 0.1, 0.2, 0.3]
+
+    def column() -> array[float]:
+        return array("d", (draw.choice(values) if draw.random() < 0.5 else draw.random() for _ in range(n)))
+
+    return blocks, EdgeColumns(column(), column())
+
+
+def test_seam_candidates_of_odd_dumps_and_models_are_the_python_ones() -> None:
+    """Random dumps of every length from 5 lines (shorter than two pages: the
+    chunk seam_columns can read), each chunk start and stop, and models of
+    random weights of many scales, fewer or more than SEAM_FEATURES (zip
+    reads as many as both have), ints among them."""
+    from cleaner.seams import EDGE_LINES, SEAM_FEATURES, _candidates, seam_candidates
+
+    compiled_module()
+    draw = random.Random(7)
+    for n in [*range(5, 40), 57, 200]:
+        blocks, edges = random_seam_dump(draw, n)
+        for _ in range(20):
+            count = draw.choice([len(SEAM_FEATURES), len(SEAM_FEATURES), 1, 4, 12])
+            weights: list[Any] = [draw.uniform(-1, 1) * 10.0 ** draw.randint(-8, 3) for _ in range(count)]
+            weights[draw.randrange(count)] = draw.randint(-3, 3)
+            intercept = draw.choice([1e9, 0.0, draw.uniform(-5, 5)])
+            start = draw.randint(EDGE_LINES, n - EDGE_LINES + 1)
+            stop = draw.randint(start, n - EDGE_LINES + 1)
+            args = (blocks, edges, start, stop, intercept, weights)
+            assert same_bits(seam_candidates(*args), _candidates(*args))
+
+
+def test_find_seams_is_the_same_with_and_without_the_helper(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The seams of real dumps, of dumps shorter than two pages, read in
+    chunks of 3 lines, and of a custom model, with the helper and without."""
+    import json
+
+    from cleaner.seams import MIN_PAGE_BLOCKS, SEAM_FEATURES, find_seams
+    from cleaner.segments.edges import load_edge_model
+
+    compiled_module()
+    draw = random.Random(3)
+    model = tmp_path / "seams.json"
+    model.write_text(json.dumps({
+        "features": list(SEAM_FEATURES), "intercept": [-1.0], "coef": [draw.uniform(-3, 3) for _ in SEAM_FEATURES],
+        "mean": [draw.uniform(0, 1) for _ in SEAM_FEATURES], "scale": [draw.uniform(0.5, 2) for _ in SEAM_FEATURES],
+    }))
+    dumps = seam_dumps()[::10]
+    short = [blocks[:n] for blocks in dumps[:20] for n in range(2 * MIN_PAGE_BLOCKS + 1)]
+    cases = [(blocks, chunk, path) for blocks in dumps for chunk in (8192, 3) for path in (None, str(model))]
+    cases += [(blocks, 8192, None) for blocks in short]
+    seen = set()
+    for blocks, chunk, path in cases:
+        monkeypatch.setattr("cleaner.seams.SEAM_CHUNK_LINES", chunk)
+        edges = load_edge_model(None).columns(blocks)
+        found = find_seams(blocks, edges, path)
+        monkeypatch.setenv(PURE_PYTHON_VARIABLE, "1")
+        assert find_seams(blocks, edges, path) == found
+        monkeypatch.delenv(PURE_PYTHON_VARIABLE)
+        seen.add(bool(found))
+    assert seen == {True, False} or not dumps
+
+
+def test_seam_candidates_refuses_bad_arguments() -> None:
+    from cleaner.seams import EDGE_LINES, FIRST_LINES, OPENING_LINES, SIDE_LINES, _load
+
+    module = compiled_module()
+    draw = random.Random(5)
+    blocks, edges = random_seam_dump(draw, 30)
+    intercept, weights = _load(None)
+    constants = (EDGE_LINES, SIDE_LINES, FIRST_LINES, OPENING_LINES)
+    good = (blocks, edges.heads, edges.feet, 5, 26, weights, intercept, 0.0, constants)
+    assert isinstance(module.seam_candidates(*good), list)
+
+    def refused(error: type[Exception], at: int, value: Any) -> None:
+        args = list(good)
+        args[at] = value
+        with pytest.raises(error):
+            module.seam_candidates(*args)
+
+    refused(ValueError, 1, edges.heads[:-1])  # not one a block
+    refused(TypeError, 2, array("f", edges.feet))  # not doubles
+    refused(TypeError, 2, [0.0] * 30)
+    refused(ValueError, 3, EDGE_LINES - 1)  # start above the lines read
+    refused(ValueError, 4, 30 - EDGE_LINES + 2)  # stop past them
+    refused(ValueError, 4, 4)  # stop before start
+    refused(ValueError, 5, [])
+    refused(TypeError, 5, [1.0, "x"])
+    refused(TypeError, 0, 42)
+    refused(TypeError, 0, [*blocks[:10], Block(10, "x", 11, duplicate_of="3"), *blocks[11:]])  # type: ignore[arg-type]
+    refused(AttributeError, 0, [*blocks[:10], "a line", *blocks[11:]])
+    for k in (0, 1, 3):
+        refused(ValueError, 8, tuple(0 if j == k else c for j, c in enumerate(constants)))
+    refused(TypeError, 8, (1, 2, 3))
+    with pytest.raises(TypeError):
+        module.seam_candidates(*good[:-1])
