@@ -588,7 +588,7 @@ def _ends_page(job: tuple[str, dict, str, int]) -> dict[str, tuple[list, list[fl
     )
     articles: list[list[int]] = []
     cut_ends = cleaner.segments.cut_ends
-    cleaner.segments.cut_ends = lambda spans, blocks, config: articles.extend(list(s.body) for s in spans)
+    cleaner.segments.cut_ends = lambda spans, blocks, config, edges=None: articles.extend(list(s.body) for s in spans)
     try:
         blocks = clean(read_page(pid, entry, rendering), config=config, input_format="text").blocks
     finally:

@@ -40,7 +40,8 @@ class Prepared:
     lines: dict[str, int] | None = None
     # a text dump's seams (seams.py): the blocks that open a page after its first
     seams: tuple[int, ...] = ()
-    # and every block's P(head) and P(foot), read to find them (segments/ends.py reads them again)
+    # and every block's P(head) and P(foot), read to find them (the boundary model and
+    # segments/ends.py read them again)
     edges: EdgeColumns | None = None
 
 
