@@ -27,6 +27,7 @@ from itertools import chain
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..model import Block, BlockKind
+from ..speedups import compiled
 from ..text import SENTENCE_END_CHARS, dateline_of
 
 if TYPE_CHECKING:
@@ -68,7 +69,8 @@ TITLE_MAX_WORDS = 25
 EDGE_LINES = 4
 # A topic word: a run of at least four letters (shorter words are mostly
 # function words in the languages of the pages; no word list needed).
-TOPIC_WORD = re.compile(r"[^\W\d_]{4,}")
+TOPIC_WORD_MIN_CHARS = 4
+TOPIC_WORD = re.compile(rf"[^\W\d_]{{{TOPIC_WORD_MIN_CHARS},}}")
 
 
 class Gap(NamedTuple):
@@ -96,12 +98,8 @@ class GapFeatures:
 
     def words(self, index: int) -> tuple[str, ...]:
         if not self._words:  # a page without two article-sized parts asks nothing: its words are not looked at
-            # each word's one str (a page says its words many times: on a big dump
-            # a str for every one of them took more memory than its blocks)
-            known: dict[str, str] = {}
-            one = known.setdefault
             # a line printed again (a site's template on its next page) says nothing of the topic
-            self._words = [_topic_words(b.text, one) if b.duplicate_of is None else () for b in self.blocks]
+            self._words = page_topic_words([b.text if b.duplicate_of is None else "" for b in self.blocks])
             lines = Counter(chain.from_iterable(map(set, self._words)))  # counted in one call (it loops in C)
             # a word on few of the page's lines speaks of one thing; one on many ("said", "with") of none
             self._rarity = {word: math.log(len(self.blocks) / count) for word, count in lines.items()}
@@ -164,6 +162,19 @@ class GapFeatures:
     def __call__(self, where: Gap) -> list[float]:
         """BOUNDARY_FEATURES of the gap."""
         return gap_features(where, self.blocks) + self.word_features(where)
+
+
+def page_topic_words(texts: list[str]) -> list[tuple[str, ...]]:
+    """The topic words of each line, lower-cased, each word one str (a page
+    says its words many times: on a big dump a str for every one of them took
+    more memory than its blocks). By cleaner._speedups where it is built (the
+    same words, about 5x faster), else by _topic_words."""
+    known: dict[str, str] = {}
+    module = compiled()
+    if module is not None:
+        return module.topic_words(texts, known, TOPIC_WORD_MIN_CHARS)  # type: ignore[no-any-return]
+    one = known.setdefault
+    return [_topic_words(text, one) for text in texts]
 
 
 def _topic_words(text: str, one: Callable[[str, str], str]) -> tuple[str, ...]:
