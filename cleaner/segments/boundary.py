@@ -23,7 +23,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, repeat
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..model import Block, BlockKind
@@ -121,10 +121,16 @@ class GapFeatures:
         before, after = self.window(where.end, -1, size), self.window(where.start, 1, size)
         if not before or not after:
             return 0.0
-        rarity = self._rarity
-        dot = sum(count * after[word] * rarity[word] ** 2 for word, count in before.items() if word in after)
+        # the sums as sum(count * after[word] * rarity[word] ** 2 for each word in both)
+        # and sum((count * rarity[word]) ** 2 for each word of a side) make them, term
+        # by term in the same order, by maps (they loop in C)
+        weight, mul = self._rarity.__getitem__, operator.mul
+        shared = list(filter(after.__contains__, before))
+        dot = sum(map(mul, map(mul, map(before.__getitem__, shared), map(after.__getitem__, shared)),
+                      map(pow, map(weight, shared), repeat(2))))
         norm = math.sqrt(
-            sum((c * rarity[w]) ** 2 for w, c in before.items()) * sum((c * rarity[w]) ** 2 for w, c in after.items())
+            sum(map(pow, map(mul, before.values(), map(weight, before)), repeat(2)))
+            * sum(map(pow, map(mul, after.values(), map(weight, after)), repeat(2)))
         )
         return dot / norm if norm else 0.0
 
