@@ -3196,6 +3196,162 @@ static PyObject *region_bits(PyObject *self, PyObject *args) {
 
 /* ---- end of the region words ---- */
 
+/* ---- A page's topic words (segments/boundary.py, GapFeatures.words) ---- */
+
+/* A letter as re reads [^\W\d_] in a str pattern: a word character (alphanumeric,
+ * or '_') that is neither a decimal digit nor '_'. The first 256 characters
+ * from a table made on first use (most texts hold no other). */
+static unsigned char latin1_letters[256];
+static int latin1_letters_made = 0;
+
+static int is_topic_letter(Py_UCS4 c) {
+    if (c < 256) {
+        if (!latin1_letters_made) {
+            for (Py_UCS4 k = 0; k < 256; k++) {
+                latin1_letters[k] = Py_UNICODE_ISALNUM(k) && !Py_UNICODE_ISDECIMAL(k);
+            }
+            latin1_letters_made = 1;
+        }
+        return latin1_letters[c];
+    }
+    return Py_UNICODE_ISALNUM(c) && !Py_UNICODE_ISDECIMAL(c);
+}
+
+/* The word of an ASCII text's letters from start to end, lower-cased (as
+ * str.lower does ASCII: A-Z only), the str known holds for it. */
+static PyObject *ascii_word(const Py_UCS1 *text, Py_ssize_t start, Py_ssize_t end, PyObject *known) {
+    PyObject *word = PyUnicode_New(end - start, 127);
+    if (word == NULL) {
+        return NULL;
+    }
+    Py_UCS1 *room = PyUnicode_1BYTE_DATA(word);
+    for (Py_ssize_t i = start; i < end; i++) {
+        room[i - start] = (Py_UCS1)(text[i] | 0x20); /* a letter: lower-cased, or already */
+    }
+    PyObject *one = PyDict_SetDefault(known, word, word); /* borrowed */
+    Py_XINCREF(one);
+    Py_DECREF(word);
+    return one;
+}
+
+/* text_topic_words of an ASCII text (most lines): its letters are A-Z and
+ * a-z, lower-cased where they are read, without a lower-cased copy. */
+static PyObject *ascii_topic_words(PyObject *text, PyObject *known, Py_ssize_t min_chars) {
+    const Py_UCS1 *data = PyUnicode_1BYTE_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), count = 0, run = 0;
+    for (Py_ssize_t i = 0; i <= n; i++) {
+        if (i < n && (Py_UCS1)((data[i] | 0x20) - 'a') < 26) {
+            run++;
+            continue;
+        }
+        count += run >= min_chars;
+        run = 0;
+    }
+    PyObject *words = PyTuple_New(count);
+    Py_ssize_t k = 0;
+    run = 0;
+    for (Py_ssize_t i = 0; words != NULL && k < count && i <= n; i++) {
+        if (i < n && (Py_UCS1)((data[i] | 0x20) - 'a') < 26) {
+            run++;
+            continue;
+        }
+        if (run >= min_chars) {
+            PyObject *one = ascii_word(data, i - run, i, known);
+            if (one == NULL) {
+                Py_CLEAR(words);
+                break;
+            }
+            PyTuple_SET_ITEM(words, k++, one);
+        }
+        run = 0;
+    }
+    return words;
+}
+
+/* The words of one text: the runs of at least min_chars letters of its
+ * lower-cased text. runs: room for the runs' bounds, grown as needed. */
+static PyObject *text_topic_words(PyObject *text, PyObject *known, Py_ssize_t min_chars, Indexes *runs) {
+    if (PyUnicode_IS_ASCII(text)) {
+        return ascii_topic_words(text, known, min_chars);
+    }
+    PyObject *lowered = PyObject_CallMethod(text, "lower", NULL); /* str.lower itself: the same letters */
+    if (lowered == NULL) {
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(lowered), run = 0;
+    int kind = PyUnicode_KIND(lowered);
+    const void *data = PyUnicode_DATA(lowered);
+    runs->n = 0;
+    for (Py_ssize_t i = 0; i <= n; i++) {
+        if (i < n && is_topic_letter(PyUnicode_READ(kind, data, i))) {
+            run++;
+            continue;
+        }
+        if (run >= min_chars && (indexes_add(runs, i - run) < 0 || indexes_add(runs, i) < 0)) {
+            Py_DECREF(lowered);
+            return PyErr_NoMemory();
+        }
+        run = 0;
+    }
+    PyObject *words = PyTuple_New(runs->n / 2);
+    for (Py_ssize_t k = 0; words != NULL && k < runs->n / 2; k++) {
+        PyObject *word = PyUnicode_Substring(lowered, runs->items[2 * k], runs->items[2 * k + 1]);
+        PyObject *one = word == NULL ? NULL : PyDict_SetDefault(known, word, word); /* borrowed */
+        Py_XINCREF(one);
+        Py_XDECREF(word);
+        if (one == NULL) {
+            Py_CLEAR(words);
+            break;
+        }
+        PyTuple_SET_ITEM(words, k, one);
+    }
+    Py_DECREF(lowered);
+    return words;
+}
+
+PyDoc_STRVAR(topic_words_doc,
+"topic_words(texts, known, min_chars) -> list[tuple[str, ...]]\n\n"
+"The topic words of each text, as re.findall of [^\\W\\d_]{min_chars,} in its\n"
+"lower-cased text (str.lower) finds them, each the str known holds for it\n"
+"(known.setdefault(word, word)).");
+
+static PyObject *topic_words(PyObject *self, PyObject *args) {
+    PyObject *texts, *known;
+    Py_ssize_t min_chars;
+    if (!PyArg_ParseTuple(args, "O!O!n", &PyList_Type, &texts, &PyDict_Type, &known, &min_chars)) {
+        return NULL;
+    }
+    if (min_chars < 1) {
+        PyErr_SetString(PyExc_ValueError, "min_chars must be at least 1");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(texts);
+    PyObject *result = PyList_New(n);
+    if (result == NULL) {
+        return NULL;
+    }
+    Indexes runs = {0};
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *text = PyList_GET_ITEM(texts, i);
+        PyObject *words = NULL;
+        if (!PyUnicode_Check(text)) {
+            PyErr_SetString(PyExc_TypeError, "topic_words: every text must be a str");
+        } else {
+            words = text_topic_words(text, known, min_chars, &runs);
+        }
+        if (words == NULL) {
+            PyMem_Free(runs.items);
+            Py_DECREF(result);
+            return NULL;
+        }
+        PyList_SET_ITEM(result, i, words);
+    }
+    PyMem_Free(runs.items);
+    return result;
+}
+
+/* ---- end of the topic words ---- */
+
 static PyMethodDef methods[] = {
     {"setup", setup, METH_VARARGS, setup_doc},
     {"text_rows", text_rows, METH_VARARGS, text_rows_doc},
@@ -3215,6 +3371,7 @@ static PyMethodDef methods[] = {
     {"region_table", region_table, METH_VARARGS, region_table_doc},
     {"region_bits", region_bits, METH_VARARGS, region_bits_doc},
     {"seam_candidates", seam_candidates, METH_VARARGS, seam_candidates_doc},
+    {"topic_words", topic_words, METH_VARARGS, topic_words_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -12,6 +12,11 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class CleanerConfig:
+    """Every threshold of the pipeline, each field documented where it is set.
+
+    (A class docstring also spares the start-up the signature dataclass would
+    otherwise build, field by field, to make one.)"""
+
     # --- dedupe (rapidfuzz) -------------------------------------------------
     # Two lines are near-duplicates when fuzz.ratio of their match keys (casefolded,
     # punctuation removed) reaches this score (0-100). 90 lets a caption with a

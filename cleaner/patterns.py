@@ -2,7 +2,9 @@
 
 Python's ``re.compile`` parses and compiles a pattern in Python code, which for
 cleaner's fifty-odd patterns (dates, bylines, captions, sentence ends) is a
-good part of a one-page run's start-up. ``patterns_code`` (made by
+good part of a one-page run's start-up; so are the twenty-odd that the other
+modules a one-page run imports compile when they are imported (click, json,
+platform, tokenize, gettext), which the file holds too. ``patterns_code`` (made by
 ``bench/regex_code.py``) holds each pattern's compiled form as CPython's
 regex engine takes it; ``load_compiled_patterns`` hands those to the engine
 and puts them in ``re``'s own cache, where the modules' ``re.compile`` calls
@@ -43,7 +45,7 @@ def load_compiled_patterns() -> None:
         return
     for pattern, flags, compiled_flags, code, groups, groupindex, indexgroup in patterns_code.PATTERNS:
         cache.setdefault(
-            (str, pattern, flags),
+            (type(pattern), pattern, flags),
             _sre.compile(pattern, compiled_flags, code_words(code), groups, dict(groupindex), indexgroup),
         )
 
@@ -56,7 +58,7 @@ def code_words(code: bytes) -> list[int]:
     return words.tolist()
 
 
-def compiled_form(pattern: str, flags: int) -> tuple[Any, ...]:
+def compiled_form(pattern: str | bytes, flags: int) -> tuple[Any, ...]:
     """A pattern as patterns_code keeps it: what re's compiler hands to the engine
     (its code as bytes: a module of them is quicker to load than one of numbers)."""
     from re import _compiler, _parser  # type: ignore[attr-defined]

@@ -22,7 +22,6 @@ from .read import read_input
 from .seams import find_seams
 from .segments import far_apart, group_segments
 from .segments.edges import EdgeColumns, load_edge_model
-from .sitemodel import fingerprint_page, mark_site_boilerplate
 
 DEFAULT_CONFIG = CleanerConfig()
 
@@ -105,7 +104,11 @@ def finish(
     dropped False: Document.dropped is left empty (an output without --explain
     does not show it)."""
     config = config or DEFAULT_CONFIG
-    blocks = mark_site_boilerplate(page.blocks, site_boilerplate, page.lines)
+    blocks = page.blocks
+    if site_boilerplate:  # a page cleaned without a site model (a pipe, one file) does not load sitemodel
+        from .sitemodel import mark_site_boilerplate
+
+        mark_site_boilerplate(blocks, site_boilerplate, page.lines)
     # an HTML page is one page: the boundary model (for text dumps of several) is not asked
     articles, left_out = group_segments(
         blocks, config, page.meta, far_apart(config) if page.html else None, dropped, html=page.html,
@@ -116,6 +119,8 @@ def finish(
 
 def page_fingerprints(data: bytes | str, *, config: CleanerConfig | None = None, input_format: str = "auto") -> frozenset[int]:
     """Pass 1 of site learning: the fingerprints of a page's lines (stages 1-3 only)."""
+    from .sitemodel import fingerprint_page
+
     config = config or DEFAULT_CONFIG
     blocks, _, _ = _split(_read(data, config, input_format), config)
     return fingerprint_page(mark_duplicates(blocks, config))

@@ -47,6 +47,8 @@ class RecordFields:
 
 @dataclass(frozen=True)
 class Record:
+    """One page of a record stream: its bytes, how to read them, and what the record says of it."""
+
     data: bytes
     input_format: str  # "html" or "text"
     url: str | None = None

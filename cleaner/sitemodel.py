@@ -61,6 +61,8 @@ class SiteCounts:
 
 @dataclass
 class SiteModel:
+    """A site model: per site, its pages and fingerprint counts; and the inputs counted."""
+
     sites: dict[str, SiteCounts] = field(default_factory=dict)
     # input -> content hash already counted (a batch run killed after learning
     # must not count its inputs twice)

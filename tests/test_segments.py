@@ -262,6 +262,35 @@ def test_a_page_start_right_after_the_last_line_of_another_page_is_asked_about()
     assert inside and overlap[last, first] < max(inside)
 
 
+def test_cohesion_is_the_cosine_of_the_rarity_weighted_words() -> None:
+    # GapFeatures.cohesion sums by maps: the same terms in the same order as
+    # the formula written out, so the same float to the last bit
+    import math
+
+    from cleaner.model import Block
+    from cleaner.segments.boundary import COHESION_WINDOWS, Gap, GapFeatures
+
+    lines = BRIDGE + STORM + [HEADLINE, "Storm storm STORM bridge", "", "1234 ½half naïve école"]
+    blocks = [Block(index=i, text=text, line=i + 1) for i, text in enumerate(lines)]
+    blocks[3].duplicate_of = 0
+    features = GapFeatures(blocks)
+
+    def written_out(gap: Gap, size: int) -> float:
+        before, after = features.window(gap.end, -1, size), features.window(gap.start, 1, size)
+        if not before or not after:
+            return 0.0
+        rarity = features._rarity
+        dot = sum(count * after[word] * rarity[word] ** 2 for word, count in before.items() if word in after)
+        norm = math.sqrt(
+            sum((c * rarity[w]) ** 2 for w, c in before.items()) * sum((c * rarity[w]) ** 2 for w, c in after.items())
+        )
+        return dot / norm if norm else 0.0
+
+    gaps = [Gap(end, start, 500, 500) for end in range(len(blocks)) for start in range(end + 1, len(blocks))]
+    for size in (*COHESION_WINDOWS, 1, 7):
+        assert [features.cohesion(gap, size) for gap in gaps] == [written_out(gap, size) for gap in gaps]
+    assert any(features.cohesion(gap, COHESION_WINDOWS[0]) for gap in gaps)
+
 def test_the_boundary_model_answers_as_if_every_feature_were_computed() -> None:
     # is_boundary leaves out the features that cannot tip the answer: it must
     # give what the whole weighted sum gives, at any threshold

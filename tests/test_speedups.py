@@ -654,3 +654,29 @@ def test_seam_candidates_refuses_bad_arguments() -> None:
     refused(TypeError, 8, (1, 2, 3))
     with pytest.raises(TypeError):
         module.seam_candidates(*good[:-1])
+
+
+def test_topic_words_are_the_python_ones() -> None:
+    """boundary.page_topic_words: the helper's words are re's, on real lines, on
+    every code point (each in a four-character word) and on random text of
+    letters, digits and the characters whose case or class is odd."""
+    from cleaner.segments import boundary
+
+    module = compiled_module()
+    everything = [
+        " ".join(f"ab{chr(c)}c" for c in range(start, min(start + 256, 0x110000)) if not 0xD800 <= c < 0xE000)
+        for start in range(0, 0x110000, 256)
+    ]
+    odd = "aZéÉßİıΣσςΑ_0٣²½Ⅻ\u0301\u0307 -’.\t😀"
+    rng = random.Random(12)
+    randoms = ["".join(rng.choice(odd) for _ in range(rng.randrange(0, 40))) for _ in range(3000)]
+    texts = sorted(set(EDGE_LINES) | set(dev_lines())) + everything + randoms + ["", "Σ" * 5, "ΣΑΣ ΣΑΣΑ"]
+    known: dict[str, str] = {}
+    found = module.topic_words(texts, known, boundary.TOPIC_WORD_MIN_CHARS)
+    python_known: dict[str, str] = {}
+    assert found == [boundary._topic_words(text, python_known.setdefault) for text in texts]
+    assert known == python_known and all(known[word] is word for words in found for word in words)
+    with pytest.raises(TypeError):
+        module.topic_words([b"bytes"], {}, 4)
+    with pytest.raises(ValueError):
+        module.topic_words(["text"], {}, 0)

@@ -119,6 +119,8 @@ class Task:
 
 @dataclass(frozen=True)
 class Outcome:
+    """What became of one input of a batch run."""
+
     relative: str
     status: str  # "cleaned", "unchanged" or "failed"
     size: int = 0
