@@ -144,6 +144,9 @@ class GapFeatures:
             return 0.0, 0.0
         ending = range(max(0, end - EDGE_LINES // 2 + 1), min(start, end + 1 + EDGE_LINES))
         starting = range(max(end + 1, start - EDGE_LINES), min(len(self.blocks), start + EDGE_LINES // 2))
+        if self._columns is not None:  # read already, for every block
+            heads, feet = self._columns
+            return max(feet[i] for i in ending), max(heads[i] for i in starting)
         self._read_edges([*ending, *starting])
         edges = self._edges
         return max(edges[i][1] for i in ending), max(edges[i][0] for i in starting)
@@ -152,10 +155,7 @@ class GapFeatures:
         """P(head) and P(foot) of the blocks not read yet among indexes (each
         block read once, when first asked; those of one gap in one call)."""
         missing = [i for i in indexes if i not in self._edges]
-        if missing and self._columns is not None:
-            heads, feet = self._columns
-            self._edges.update((i, (heads[i], feet[i])) for i in missing)
-        elif missing:
+        if missing:
             from .edges import load_edge_model
 
             found = load_edge_model(self.edge_model).probabilities_of([self.blocks[i] for i in missing])
