@@ -3217,6 +3217,18 @@ static int is_topic_letter(Py_UCS4 c) {
     return Py_UNICODE_ISALNUM(c) && !Py_UNICODE_ISDECIMAL(c);
 }
 
+/* The str known holds for word (known.setdefault(word, word)), a new
+ * reference; the reference to word is taken over (NULL: an error is set). */
+static PyObject *known_word(PyObject *known, PyObject *word) {
+    if (word == NULL) {
+        return NULL;
+    }
+    PyObject *one = PyDict_SetDefault(known, word, word); /* borrowed */
+    Py_XINCREF(one);
+    Py_DECREF(word);
+    return one;
+}
+
 /* The word of an ASCII text's letters from start to end, lower-cased (as
  * str.lower does ASCII: A-Z only), the str known holds for it. */
 static PyObject *ascii_word(const Py_UCS1 *text, Py_ssize_t start, Py_ssize_t end, PyObject *known) {
@@ -3228,10 +3240,7 @@ static PyObject *ascii_word(const Py_UCS1 *text, Py_ssize_t start, Py_ssize_t en
     for (Py_ssize_t i = start; i < end; i++) {
         room[i - start] = (Py_UCS1)(text[i] | 0x20); /* a letter: lower-cased, or already */
     }
-    PyObject *one = PyDict_SetDefault(known, word, word); /* borrowed */
-    Py_XINCREF(one);
-    Py_DECREF(word);
-    return one;
+    return known_word(known, word);
 }
 
 /* text_topic_words of an ASCII text (most lines): its letters are A-Z and
@@ -3295,10 +3304,7 @@ static PyObject *text_topic_words(PyObject *text, PyObject *known, Py_ssize_t mi
     }
     PyObject *words = PyTuple_New(runs->n / 2);
     for (Py_ssize_t k = 0; words != NULL && k < runs->n / 2; k++) {
-        PyObject *word = PyUnicode_Substring(lowered, runs->items[2 * k], runs->items[2 * k + 1]);
-        PyObject *one = word == NULL ? NULL : PyDict_SetDefault(known, word, word); /* borrowed */
-        Py_XINCREF(one);
-        Py_XDECREF(word);
+        PyObject *one = known_word(known, PyUnicode_Substring(lowered, runs->items[2 * k], runs->items[2 * k + 1]));
         if (one == NULL) {
             Py_CLEAR(words);
             break;
