@@ -65,17 +65,22 @@ class Role(str, enum.Enum):
     BOILERPLATE = "boilerplate"
 
 
-@dataclass(slots=True)
 class Decoded:
-    """Output of stage 1: the text, what it is, and how it was decoded."""
+    """Output of stage 1: the text, what it is, and how it was decoded.
+    (A plain class: a dataclass costs start-up to make.)"""
 
-    text: str
-    kind: InputKind
-    encoding: str
-    warnings: tuple[str, ...] = ()
-    # HTML read as UTF-8 as it is (no byte-order mark, nothing replaced): the
-    # bytes, which are the text's UTF-8, for the parser (it reads them faster)
-    utf8: bytes | None = None
+    __slots__ = ("text", "kind", "encoding", "warnings", "utf8")
+
+    def __init__(
+        self, text: str, kind: InputKind, encoding: str, warnings: tuple[str, ...] = (), utf8: bytes | None = None
+    ) -> None:
+        self.text = text
+        self.kind = kind
+        self.encoding = encoding
+        self.warnings = warnings
+        # HTML read as UTF-8 as it is (no byte-order mark, nothing replaced): the
+        # bytes, which are the text's UTF-8, for the parser (it reads them faster)
+        self.utf8 = utf8
 
     def take_text(self) -> str:
         """The text, handed on: this Decoded holds "" from then on. Stage 2

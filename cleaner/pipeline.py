@@ -10,8 +10,6 @@ model is learned.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from .blocks import split_blocks
 from .classify import score_blocks
 from .config import CleanerConfig
@@ -26,22 +24,28 @@ from .segments.edges import EdgeColumns, load_edge_model
 DEFAULT_CONFIG = CleanerConfig()
 
 
-@dataclass
 class Prepared:
-    """A page through every stage that does not depend on its site: scored blocks."""
+    """A page through every stage that does not depend on its site: scored blocks.
+    (A plain class: a dataclass costs start-up to make.)"""
 
-    blocks: list[Block]
-    meta: PageMeta
-    warnings: tuple[str, ...]
-    html: bool  # read as HTML: one page (finish does not ask the boundary model)
-    # its lines' fingerprints (sitemodel.page_lines), if they were made: a batch's
-    # first pass makes them to count them, and finish then need not hash them again
-    lines: dict[str, int] | None = None
-    # a text dump's seams (seams.py): the blocks that open a page after its first
-    seams: tuple[int, ...] = ()
-    # and every block's P(head) and P(foot), read to find them (the boundary model and
-    # segments/ends.py read them again)
-    edges: EdgeColumns | None = None
+    __slots__ = ("blocks", "meta", "warnings", "html", "lines", "seams", "edges")
+
+    def __init__(
+        self, blocks: list[Block], meta: PageMeta, warnings: tuple[str, ...], html: bool,
+        seams: tuple[int, ...] = (), edges: EdgeColumns | None = None,
+    ) -> None:
+        self.blocks = blocks
+        self.meta = meta
+        self.warnings = warnings
+        self.html = html  # read as HTML: one page (finish does not ask the boundary model)
+        # its lines' fingerprints (sitemodel.page_lines), if they were made: a batch's
+        # first pass makes them to count them, and finish then need not hash them again
+        self.lines: dict[str, int] | None = None
+        # a text dump's seams (seams.py): the blocks that open a page after its first
+        self.seams = seams
+        # and every block's P(head) and P(foot), read to find them (the boundary model and
+        # segments/ends.py read them again)
+        self.edges = edges
 
 
 def clean(

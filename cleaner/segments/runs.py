@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from ..config import CleanerConfig
 from ..model import Block, Landmark
@@ -35,14 +34,16 @@ NESTED_REASON = "an <article> inside the article (comments or related posts)"
 
 
 
-@dataclass
 class Span:
     """One article under construction: the indices of its body blocks, and of
     the body lines cut off its top as lying before the article's start (ends.py;
-    they are not its headline)."""
+    they are not its headline). (A plain class: a dataclass costs start-up to make.)"""
 
-    body: list[int] = field(default_factory=list)
-    cut_head: list[int] = field(default_factory=list)
+    __slots__ = ("body", "cut_head")
+
+    def __init__(self, body: list[int]) -> None:
+        self.body = body
+        self.cut_head: list[int] = []
 
     @property
     def start(self) -> int:
