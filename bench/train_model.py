@@ -46,7 +46,7 @@ from common import (  # noqa: E402
 
 from cleaner.classify import (  # noqa: E402
     FEATURE_NAMES, HTML_FEATURE_NAMES, HTML_STAGE2_MIN_FIRST, STAGE2_CONTEXT, STAGE2_HTML_CONTEXT, line_features,
-    model_digest, stage2_features, trees_module_source,
+    model_digest, pack_trees, stage2_features, trees_module_source,
 )
 from cleaner.config import CleanerConfig  # noqa: E402
 from cleaner.dedupe import mark_duplicates  # noqa: E402
@@ -59,9 +59,12 @@ T = TypeVar("T")
 L2 = 1.0
 # Inner folds (by site) for the out-of-fold stage-1 scores of the HTML model.
 INNER_FOLDS = 4
-# Stage 2 of the HTML model: gradient-boosted regression trees (scikit-learn,
-# a bench-only dependency; the shipped model is plain JSON). Shallow trees and
-# a modest count keep the compiled ensemble cheap per line.
+# Stage 2 of the HTML and text models: gradient-boosted regression trees
+# (scikit-learn, a bench-only dependency; the shipped model is plain JSON).
+# Shallow trees and a modest count keep the compiled ensemble cheap per line.
+# (The text model's stage 2 was logistic until 2026-12-03: the same trees,
+# cross-validated by site, gave innerText 0.896 -> 0.900, lynx 0.884 -> 0.887,
+# html2text 0.862 -> 0.871, get_text 0.883 -> 0.882.)
 TREE_COUNT = 150
 TREE_DEPTH = 3
 TREE_LEARNING_RATE = 0.1
@@ -136,11 +139,12 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> dict[str, list[
 
 
 def fit_trees(x: np.ndarray, y: np.ndarray, w: np.ndarray, names: list[str]) -> dict:
-    """Gradient-boosted trees on the log loss, as {"base", "trees"}: each tree a
-    list of [feature, threshold, left, right, value] nodes, leaves (feature -1)
-    holding their value with the learning rate applied (what cleaner.classify
-    adds up). scikit-learn's histogram boosting keeps its fitted trees in
-    `_predictors`; check_trees confirms the export gives scikit-learn's own predictions."""
+    """Gradient-boosted trees on the log loss, packed as model files hold them
+    (cleaner.classify.pack_trees): each tree a list of [feature, threshold,
+    left, right, value] nodes, leaves (feature -1) holding their value with
+    the learning rate applied (what cleaner.classify adds up). scikit-learn's
+    histogram boosting keeps its fitted trees in `_predictors`; check_trees
+    confirms the export gives scikit-learn's own predictions."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     model = HistGradientBoostingClassifier(
@@ -162,7 +166,7 @@ def fit_trees(x: np.ndarray, y: np.ndarray, w: np.ndarray, names: list[str]) -> 
             for node in predictor.nodes
         ]
         trees.append(nodes)
-    exported = {"base": float(np.ravel(model._baseline_prediction)[0]), "trees": trees}
+    exported = pack_trees(float(np.ravel(model._baseline_prediction)[0]), trees)
     check_trees(exported, model, x)
     return exported
 
@@ -188,7 +192,8 @@ def train(pages: list[tuple], html: bool, trees: bool = True) -> dict:
     """Stage 1 on every page; stage 2 on stage-1 scores. For HTML, the stage-1
     scores that stage 2 learns from are out-of-fold (each page scored by a
     stage-1 model trained without its site), as they will be on new pages; this
-    helped the HTML model (dev sh 0.927 -> 0.936) and not the text one."""
+    helped the HTML model (dev sh 0.927 -> 0.936) and not the text one. Stage 2
+    is a tree ensemble (fit_trees) unless trees is False (then logistic)."""
     pages = [p for p in pages if p[1]]
     x1 = np.array([row for p in pages for row in p[1]])
     y = np.array([label for p in pages for label in p[2]])
@@ -215,7 +220,7 @@ def train(pages: list[tuple], html: bool, trees: bool = True) -> dict:
     keep = np.array(asked)
     x2, y2, w2 = np.array(x2)[keep], y[keep], w[keep]
     names = list(STAGE2_CONTEXT) + (list(STAGE2_HTML_CONTEXT) + list(HTML_FEATURE_NAMES) if html else list(FEATURE_NAMES))
-    stage2 = fit_trees(x2, y2, w2, names) if html and trees else fit_logistic(x2, y2, w2)
+    stage2 = fit_trees(x2, y2, w2, names) if trees else fit_logistic(x2, y2, w2)
     return {
         "features": list(HTML_FEATURE_NAMES if html else FEATURE_NAMES),
         "stage2_features": names,
@@ -225,14 +230,8 @@ def train(pages: list[tuple], html: bool, trees: bool = True) -> dict:
 
 
 def model_json(model: dict) -> str:
-    """The shipped file: indented, but a tree ensemble (thousands of numbers) compact, a tree a line."""
-    stage2 = model["stage2"]
-    if "trees" not in stage2:
-        return json.dumps(model, indent=1) + "\n"
-    placeholder = '"@trees@"'
-    text = json.dumps({**model, "stage2": {**stage2, "trees": placeholder[1:-1]}}, indent=1)
-    trees = ",\n".join(json.dumps(tree, separators=(",", ":")) for tree in stage2["trees"])
-    return text.replace(placeholder, f"[\n{trees}\n]") + "\n"
+    """The shipped file, indented (a tree ensemble's nodes are one base64 string)."""
+    return json.dumps(model, indent=1) + "\n"
 
 
 # Renderings each kind of model learns from: the text models from the pool's
@@ -300,10 +299,10 @@ def train_kind(kind: str, folds_only: bool, trees: bool, jobs: int) -> None:
         target = ROOT / "cleaner" / "data" / ("html_model.json" if html else "line_model.json")
         text = model_json(train([v for _, v in data], html, trees))
         target.write_text(text)
-        if html and trees:  # the same trees as a module, which Python compiles once and caches
-            module = ROOT / "cleaner" / "html_trees.py"
+        if trees:  # the same trees as a module, which Python compiles once and caches
+            module = ROOT / "cleaner" / ("html_trees.py" if html else "text_trees.py")
             stage2 = json.loads(text)["stage2"]
-            module.write_text(trees_module_source(stage2, model_digest(text.encode("utf-8"))))
+            module.write_text(trees_module_source(stage2, model_digest(text.encode("utf-8")), target.name))
             print(f"wrote {module}")
         print(f"wrote {target}")
 
@@ -634,7 +633,7 @@ def train_ends(folds_only: bool, jobs: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--logistic", action="store_true", help="HTML stage 2 logistic, not trees")
+    parser.add_argument("--logistic", action="store_true", help="stage 2 logistic, not trees (text and HTML)")
     parser.add_argument("--kind", choices=["text", "html", "edge", "seams", "boundary", "ends", "all"], default="all",
                         help="boundary needs the text and edge fold models (it reads each dump with its fold's), "
                         "ends those and the boundary fold models")

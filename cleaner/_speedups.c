@@ -932,7 +932,8 @@ static int page_check(Page *page) {
     page->row_doubles = HEAD_DOUBLES + page->part_doubles + MIDDLE_DOUBLES + 1 + N_LENGTH_BINS
                         + (html ? LINE_CONTEXT_DOUBLES + page->extra_doubles : CONTEXT_DOUBLES);
     if ((page->weights1.buf != NULL && page->weights1.len != page->row_doubles * (Py_ssize_t)sizeof(double))
-        || (!html && page->weights2.len != (STAGE2_CONTEXT_DOUBLES + page->row_doubles) * (Py_ssize_t)sizeof(double))) {
+        || (!html && page->weights2.buf != NULL
+            && page->weights2.len != (STAGE2_CONTEXT_DOUBLES + page->row_doubles) * (Py_ssize_t)sizeof(double))) {
         PyErr_SetString(PyExc_ValueError, "linear_scores: the rows and the weights do not have one width");
         return -1;
     }
@@ -974,8 +975,21 @@ static void stage2_context(const double *first, Py_ssize_t n, Py_ssize_t i, cons
     out[9] = window_mean(sums, n, i, FAR_WINDOW);
 }
 
-/* Both stages; work: 2 * (n + 1) doubles. */
-static void page_scores(const Page *page, double intercept1, double intercept2, double *row, double *first,
+/* Stage 2 of a text page: the logistic model of the page's weights2 and
+ * intercept, or, where nodes is not NULL, a tree ensemble (trees_predict:
+ * intercept is its base). */
+typedef struct {
+    double intercept;
+    const double *nodes;
+    const int *roots;
+    Py_ssize_t n_trees;
+} Stage2;
+
+static int trees_check(const double *nodes, Py_ssize_t n_nodes, const int *roots, Py_ssize_t n_trees, Py_ssize_t width);
+static double trees_predict(const double *nodes, const int *roots, Py_ssize_t n_trees, double base, const double *x);
+
+/* Both stages; row: room for STAGE2_CONTEXT_DOUBLES + row_doubles; work: 2 * (n + 1) doubles. */
+static void page_scores(const Page *page, double intercept1, const Stage2 *second, double *row, double *first,
                         double *work, double *out) {
     Py_ssize_t n = page->n, width = page->row_doubles;
     const double *w1 = page->weights1.buf, *w2 = page->weights2.buf;
@@ -993,13 +1007,16 @@ static void page_scores(const Page *page, double intercept1, double intercept2, 
     }
     prefix_sums(out, n, mass_sums);
     for (Py_ssize_t i = 0; i < n; i++) {
+        stage2_context(first, n, i, sums, mass_sums, row);
+        page_row(page, i, row + STAGE2_CONTEXT_DOUBLES);
+        if (second->nodes != NULL) {
+            out[i] = trees_predict(second->nodes, second->roots, second->n_trees, second->intercept, row);
+            continue;
+        }
         Sum sum = {0.0, 0.0};
-        double context[STAGE2_CONTEXT_DOUBLES];
-        stage2_context(first, n, i, sums, mass_sums, context);
-        dot_add(&sum, w2, context, STAGE2_CONTEXT_DOUBLES);
-        page_row(page, i, row);
-        dot_add(&sum, w2 + STAGE2_CONTEXT_DOUBLES, row, width);
-        out[i] = logistic(intercept2, sum);
+        dot_add(&sum, w2, row, STAGE2_CONTEXT_DOUBLES);
+        dot_add(&sum, w2 + STAGE2_CONTEXT_DOUBLES, row + STAGE2_CONTEXT_DOUBLES, width);
+        out[i] = logistic(second->intercept, sum);
     }
 }
 
@@ -1039,6 +1056,39 @@ static void page_release(Page *page) {
     PyBuffer_Release(&page->weights2);
 }
 
+/* A text page's line scores (linear_scores, text_tree_scores), its buffers
+ * parsed: a new bytes object, or NULL with an exception set. Releases the page. */
+static PyObject *text_page_scores(Page *page, double intercept1, const Stage2 *second, Py_ssize_t n_nodes) {
+    PyObject *result = NULL;
+    double *row = NULL, *first = NULL, *sums = NULL, *work = page_open(page);
+    if (work == NULL) {
+        goto done;
+    }
+    Py_ssize_t n = page->n;
+    if (second->nodes != NULL
+        && trees_check(second->nodes, n_nodes, second->roots, second->n_trees,
+                       STAGE2_CONTEXT_DOUBLES + page->row_doubles) < 0) {
+        goto done;
+    }
+    row = PyMem_Malloc((size_t)(STAGE2_CONTEXT_DOUBLES + page->row_doubles) * sizeof(double));
+    first = PyMem_Malloc((size_t)n * sizeof(double));
+    sums = PyMem_Malloc(2 * (size_t)(n + 1) * sizeof(double));
+    result = PyBytes_FromStringAndSize(NULL, n * (Py_ssize_t)sizeof(double));
+    if (row == NULL || first == NULL || sums == NULL || result == NULL) {
+        Py_CLEAR(result);
+        PyErr_NoMemory();
+        goto done;
+    }
+    page_scores(page, intercept1, second, row, first, sums, (double *)PyBytes_AS_STRING(result));
+done:
+    PyMem_Free(row);
+    PyMem_Free(first);
+    PyMem_Free(sums);
+    PyMem_Free(work);
+    page_release(page);
+    return result;
+}
+
 PyDoc_STRVAR(linear_scores_doc,
 "linear_scores(texts, of_text, parts, of_part, blank, stamps, after, lengths,\n"
 "              weights1, intercept1, weights2, intercept2) -> bytes\n\n"
@@ -1054,34 +1104,48 @@ PyDoc_STRVAR(linear_scores_doc,
 static PyObject *linear_scores(PyObject *self, PyObject *args) {
     Page page;
     memset(&page, 0, sizeof(page));
-    double intercept1, intercept2;
+    double intercept1;
+    Stage2 second = {0.0, NULL, NULL, 0};
     if (!PyArg_ParseTuple(args, "y*y*O!y*y*y*y*y*y*dy*d", &page.texts, &page.of_text, &PyList_Type, &page.parts,
                           &page.of_part, &page.blank, &page.stamps, &page.after, &page.lengths,
-                          &page.weights1, &intercept1, &page.weights2, &intercept2)) {
+                          &page.weights1, &intercept1, &page.weights2, &second.intercept)) {
+        return NULL;
+    }
+    return text_page_scores(&page, intercept1, &second, 0);
+}
+
+PyDoc_STRVAR(text_tree_scores_doc,
+"text_tree_scores(texts, of_text, parts, of_part, blank, stamps, after, lengths,\n"
+"                 weights1, intercept1, nodes, roots, base) -> bytes\n\n"
+"linear_scores with stage 2 a tree ensemble (nodes: 5 doubles a node; roots:\n"
+"an int array, a tree's first node; base; as html_second_scores reads them)\n"
+"on the same rows. Python's numbers to the last bit.");
+
+static PyObject *text_tree_scores(PyObject *self, PyObject *args) {
+    Page page;
+    memset(&page, 0, sizeof(page));
+    Py_buffer nodes = {0}, roots = {0};
+    double intercept1;
+    Stage2 second = {0.0, NULL, NULL, 0};
+    if (!PyArg_ParseTuple(args, "y*y*O!y*y*y*y*y*y*dy*y*d", &page.texts, &page.of_text, &PyList_Type, &page.parts,
+                          &page.of_part, &page.blank, &page.stamps, &page.after, &page.lengths,
+                          &page.weights1, &intercept1, &nodes, &roots, &second.intercept)) {
         return NULL;
     }
     PyObject *result = NULL;
-    double *row = NULL, *first = NULL, *sums = NULL, *work = page_open(&page);
-    if (work == NULL) {
-        goto done;
+    Py_ssize_t n_nodes = nodes.len / (5 * (Py_ssize_t)sizeof(double));
+    second.n_trees = roots.len / (Py_ssize_t)sizeof(int);
+    if (nodes.len != 5 * n_nodes * (Py_ssize_t)sizeof(double) || roots.len != second.n_trees * (Py_ssize_t)sizeof(int)
+        || second.n_trees == 0) {
+        PyErr_SetString(PyExc_ValueError, "text_tree_scores: nodes or roots: wrong size");
+        page_release(&page);
+    } else {
+        second.nodes = nodes.buf;
+        second.roots = roots.buf;
+        result = text_page_scores(&page, intercept1, &second, n_nodes);
     }
-    Py_ssize_t n = page.n;
-    row = PyMem_Malloc((size_t)page.row_doubles * sizeof(double));
-    first = PyMem_Malloc((size_t)n * sizeof(double));
-    sums = PyMem_Malloc(2 * (size_t)(n + 1) * sizeof(double));
-    result = PyBytes_FromStringAndSize(NULL, n * (Py_ssize_t)sizeof(double));
-    if (row == NULL || first == NULL || sums == NULL || result == NULL) {
-        Py_CLEAR(result);
-        PyErr_NoMemory();
-        goto done;
-    }
-    page_scores(&page, intercept1, intercept2, row, first, sums, (double *)PyBytes_AS_STRING(result));
-done:
-    PyMem_Free(row);
-    PyMem_Free(first);
-    PyMem_Free(sums);
-    PyMem_Free(work);
-    page_release(&page);
+    PyBuffer_Release(&nodes);
+    PyBuffer_Release(&roots);
     return result;
 }
 
@@ -1201,13 +1265,13 @@ static int trees_check(const double *nodes, Py_ssize_t n_nodes, const int *roots
         const double *node = nodes + 5 * k;
         if (node[0] >= 0 && !(node[0] < (double)width && node[2] > (double)k && node[2] < (double)n_nodes
                               && node[3] > (double)k && node[3] < (double)n_nodes)) {
-            PyErr_SetString(PyExc_ValueError, "html_second_scores: a node's feature or children out of range");
+            PyErr_SetString(PyExc_ValueError, "tree ensemble: a node's feature or children out of range");
             return -1;
         }
     }
     for (Py_ssize_t t = 0; t < n_trees; t++) {
         if (roots[t] < 0 || roots[t] >= n_nodes) {
-            PyErr_SetString(PyExc_ValueError, "html_second_scores: a tree's root out of range");
+            PyErr_SetString(PyExc_ValueError, "tree ensemble: a tree's root out of range");
             return -1;
         }
     }
@@ -3364,6 +3428,7 @@ static PyMethodDef methods[] = {
     {"band_keys", band_keys, METH_VARARGS, band_keys_doc},
     {"line_fingerprints", line_fingerprints, METH_O, line_fingerprints_doc},
     {"linear_scores", linear_scores, METH_VARARGS, linear_scores_doc},
+    {"text_tree_scores", text_tree_scores, METH_VARARGS, text_tree_scores_doc},
     {"html_first_scores", html_first_scores, METH_VARARGS, html_first_scores_doc},
     {"html_second_scores", html_second_scores, METH_VARARGS, html_second_scores_doc},
     {"near_candidates", near_candidates, METH_VARARGS, near_candidates_doc},

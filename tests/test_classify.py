@@ -10,25 +10,23 @@ import pytest
 from cleaner import CleanerConfig, clean
 from cleaner.classify import (
     COMMENT_STAMP, COMMENT_STAMP_MAX_WORDS, FEATURE_NAMES, _is_comment_stamp, _window_means, compile_trees, line_features,
+    pack_trees,
 )
 from test_html import article_html, page
 
 DEV_TEXT = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "dev" / "text"
 
 # Two trees: the first splits on feature 0, the second on feature 1 then feature 0.
-ENSEMBLE = {
-    "base": -0.5,
-    "trees": [
-        [[0, 1.5, 1, 2, 0.0], [-1, 0.0, -1, -1, -1.0], [-1, 0.0, -1, -1, 2.0]],
-        [
-            [1, 0.0, 1, 2, 0.0],
-            [-1, 0.0, -1, -1, 0.25],
-            [0, 3.0, 3, 4, 0.0],
-            [-1, 0.0, -1, -1, -0.75],
-            [-1, 0.0, -1, -1, 0.5],
-        ],
+ENSEMBLE = pack_trees(-0.5, [
+    [[0, 1.5, 1, 2, 0.0], [-1, 0.0, -1, -1, -1.0], [-1, 0.0, -1, -1, 2.0]],
+    [
+        [1, 0.0, 1, 2, 0.0],
+        [-1, 0.0, -1, -1, 0.25],
+        [0, 3.0, 3, 4, 0.0],
+        [-1, 0.0, -1, -1, -0.75],
+        [-1, 0.0, -1, -1, 0.5],
     ],
-}
+])
 
 
 def sigmoid(z: float) -> float:
@@ -44,12 +42,23 @@ def test_compiled_trees_add_the_leaves_they_reach() -> None:
 
 
 def test_compiled_trees_take_numbers_only() -> None:
-    hostile = {"base": "__import__('os')", "trees": []}
+    hostile = {"base": "__import__('os')", "roots": [], "nodes": ""}
     try:
         compile_trees(hostile)
     except ValueError:
         return
     raise AssertionError("a non-number in a model file must be refused")
+
+
+def test_packed_trees_whose_nodes_do_not_fit_together_are_refused() -> None:
+    leaf = [-1, 0.0, -1, -1, 1.0]
+    for trees in ([[[0, 1.5, 0, 1, 0.0], leaf]], [[[0, 1.5, 1, 5, 0.0], leaf, leaf]]):  # a loop; a child past the nodes
+        with pytest.raises(ValueError):
+            compile_trees(pack_trees(0.0, trees))
+    with pytest.raises(ValueError):  # a root past the nodes
+        compile_trees({**ENSEMBLE, "roots": [0, 99]})
+    with pytest.raises(ValueError):  # not whole nodes
+        compile_trees({**ENSEMBLE, "nodes": pack_trees(0.0, [[leaf]])["nodes"][:-4]})
 
 
 def test_shipped_html_model_cleans_a_page() -> None:

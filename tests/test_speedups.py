@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import json
 import os
 import random
 import re
@@ -93,12 +94,35 @@ def test_the_helpers_symbols_are_neither_words_nor_spaces() -> None:
         assert not re.match(r"[\w\s]", c) and c.isprintable() and c.lower() == c, c
 
 
-@pytest.mark.parametrize(("kind", "comments"), [("text", False), ("multi", False), ("text", True)])
-def test_page_scores_are_the_python_scores(kind: str, comments: bool, monkeypatch: pytest.MonkeyPatch) -> None:
-    """linear_scores (both logistic stages of a text page, in C) gives the
-    scores, to the last bit, that the Python code gives."""
+@pytest.fixture(scope="module")
+def logistic_text_model(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A text model whose stage 2 is logistic: the shipped stage 1, and stage-2
+    weights drawn at random (the shipped stage 2 is a tree ensemble)."""
+    model = json.loads(classify._model_data(None, False))
+    names = model["stage2_features"]
+    pick = random.Random(3)
+    model["stage2"] = {
+        "intercept": [-0.5], "coef": [pick.uniform(-2.0, 2.0) for _ in names],
+        "mean": [pick.uniform(-1.0, 1.0) for _ in names], "scale": [pick.uniform(0.5, 2.0) for _ in names],
+    }
+    path = tmp_path_factory.mktemp("model") / "logistic_text_model.json"
+    path.write_text(json.dumps(model))
+    return str(path)
+
+
+@pytest.mark.parametrize(("kind", "comments", "stage2"), [
+    ("text", False, "trees"), ("multi", False, "trees"), ("text", True, "trees"), ("text", False, "logistic"),
+    ("multi", True, "logistic"),
+])
+def test_page_scores_are_the_python_scores(
+    kind: str, comments: bool, stage2: str, logistic_text_model: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """text_tree_scores and linear_scores (a text page's two stages in C, the
+    second a tree ensemble or logistic) give the scores, to the last bit,
+    that the Python code gives."""
     compiled_module()
-    config = CleanerConfig(keep_comments=comments)
+    config = CleanerConfig(keep_comments=comments, line_model=logistic_text_model if stage2 == "logistic" else None)
+    assert (classify._tree_table(config.line_model, False) is None) == (stage2 == "logistic")
     paths = sorted((DEV_TEXT.parent / kind).glob("*.txt"))[:40] + sorted((ROOT / "fixtures").glob("*/input.txt"))
     for path in paths:
         blocks = mark_duplicates(split_blocks(read_input(path.read_bytes()), config)[0], config)
@@ -180,6 +204,24 @@ def test_region_bits_are_the_python_bits() -> None:
     for value in values:
         found = module.region_bits(helper[1], value)
         assert found == (None if not value.isascii() else regions._python_named_landmarks(value)), value
+
+
+def test_text_tree_scores_refuses_trees_out_of_range() -> None:
+    module = compiled_module()
+    rows, _ = module.text_rows(["One line."], FEATURE_SAMPLE_CHARS)
+    ints, part, one, length = array("i", [0]), [bytes(8 * 8)], b"\x01", array("l", [9])
+    page = (rows, ints, part, ints, one, one, one, length, bytes(8 * 43), 0.0)
+    leaf, roots = array("d", [-1.0, 0.0, 0.0, 0.0, 0.5]), array("i", [0])
+    assert len(module.text_tree_scores(*page, leaf, roots, 0.0)) == 8
+    for node in ([99.0, 0.0, 1.0, 2.0, 0.0], [0.0, 0.0, 0.0, 2.0, 0.0], [0.0, 0.0, 1.0, 3.0, 0.0]):
+        with pytest.raises(ValueError):  # a feature past the row, a child not after its node or past the nodes
+            module.text_tree_scores(*page, array("d", node) + leaf + leaf, roots, 0.0)
+    with pytest.raises(ValueError):  # no tree
+        module.text_tree_scores(*page, leaf, array("i"), 0.0)
+    with pytest.raises(ValueError):  # a root past the nodes
+        module.text_tree_scores(*page, leaf, array("i", [1]), 0.0)
+    with pytest.raises(ValueError):  # stage-1 weights of another width
+        module.text_tree_scores(*page[:-2], bytes(8), 0.0, leaf, roots, 0.0)
 
 
 def test_linear_scores_refuses_pieces_of_other_widths() -> None:
