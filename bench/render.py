@@ -10,6 +10,9 @@ bench/train_model.py can learn from (--renderings).
 - html2text: the html2text package's defaults: Markdown (``**bold**``,
   ``[text](url)``, ``#`` headings, ``*`` bullets), paragraphs wrapped at 78
   columns.
+- w3m: ``w3m -dump`` (Debian's w3m), 80 columns: paragraphs wrapped, tables
+  laid out in columns, list bullets as "•". No model learns from it
+  (bench/train_model.py): it is scored as a renderer none of them has seen.
 
 Usage: python bench/render.py [--renderers lynx,html2text] [--jobs 2]
 """
@@ -22,17 +25,20 @@ from multiprocessing import Pool
 
 from common import RENDERS, load_gold, read_page
 
-RENDERERS = ("lynx", "html2text")
+RENDERERS = ("lynx", "html2text", "w3m")
 # lynx reads the page from stdin as UTF-8 and writes UTF-8, 80 columns wide.
 LYNX = ["lynx", "-dump", "-nolist", "-force_html", "-stdin", "-assume_charset=utf-8", "-display_charset=utf-8",
         "-width=80"]
-# A page lynx takes longer than this (seconds) over is left out.
+# w3m likewise: the page from stdin as UTF-8 HTML, UTF-8 out, 80 columns.
+W3M = ["w3m", "-dump", "-T", "text/html", "-I", "UTF-8", "-O", "UTF-8", "-cols", "80"]
+# A page lynx or w3m takes longer than this (seconds) over is left out.
 LYNX_TIMEOUT = 60
 
 
 def render(renderer: str, html: str) -> str:
-    if renderer == "lynx":
-        return subprocess.run(LYNX, input=html.encode(), capture_output=True, timeout=LYNX_TIMEOUT, check=True
+    if renderer in ("lynx", "w3m"):
+        command = LYNX if renderer == "lynx" else W3M
+        return subprocess.run(command, input=html.encode(), capture_output=True, timeout=LYNX_TIMEOUT, check=True
                               ).stdout.decode("utf-8", "replace")
     import html2text
 
