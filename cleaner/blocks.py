@@ -15,13 +15,16 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Iterable
-from itertools import compress, repeat
+from itertools import compress, count, repeat
 
+from .columns import laid_out_in_columns, read_columns
 from .config import CleanerConfig
 from .markdown_blocks import read_markdown_layout
 from .model import Block, BlockKind, Decoded, InputKind, PageMeta
 from .speedups import compiled
-from .wrapped import is_markdown, is_soft_break, is_wrapped, joined_wrap, markdown_text, not_wrapped, wrap_width
+from .wrapped import (
+    is_markdown, is_soft_break, is_wrapped, joined_wrap, markdown_text, not_wrapped, run_widths, wrap_width,
+)
 from .text import (
     BYLINE_OPENINGS, CALL_TO_ACTION, CALL_TO_ACTION_MAX_WORDS, CAPTION_CREDIT_ENDINGS, CAPTION_CREDIT_LABELS,
     CAPTION_TAIL_CHARS, COPYRIGHT_NOTICE_PHRASE, HINT_OPENINGS, URL, YEAR_STARTS, date_line_rest, has_caption_credit,
@@ -73,17 +76,24 @@ def _split_lines(text: str, config: CleanerConfig) -> list[Block]:
     same blocks), else _python_blocks; text wrapped at a width and Markdown
     by _python_blocks. The text is let go of once its lines are split, before
     the blocks are made: a big dump's text and its blocks are not held at once."""
+    numbers = None  # each line's number, where lines were moved
+    if laid_out_in_columns(text):  # a layout drawn in columns (w3m): read column by column
+        lines, numbers = read_columns(text.split("\n"))
+        text = "\n".join(lines)
+        del lines
     markdown = is_markdown(text)  # Markdown: a paragraph's lines are one paragraph
     # a text browser's or converter's dump: paragraphs wrapped at a width (most
     # pages have too many wide lines to be that, found without splitting them)
     lines = None if not_wrapped(text) else text.split("\n")
     width = None if lines is None else wrap_width(lines)
+    # else runs of lines wrapped at a width of their own (a narrow column)
+    runs = None if lines is None or width is not None else run_widths(lines)
     module = compiled()
-    if module is None or width is not None or markdown:
+    if module is None or width is not None or markdown or numbers is not None or runs is not None:
         if lines is None:
             lines = text.split("\n")
         del text
-        blocks = _python_blocks(lines, width, markdown)
+        blocks = _python_blocks(lines, width, markdown, numbers, runs)
         del lines
     else:
         del lines
@@ -101,14 +111,18 @@ def _split_lines(text: str, config: CleanerConfig) -> list[Block]:
     return blocks
 
 
-def _python_blocks(lines: list[str], width: int | None, markdown: bool) -> list[Block]:
+def _python_blocks(
+    lines: list[str], width: int | None, markdown: bool, numbers: list[int] | None = None, runs: list[int] | None = None
+) -> list[Block]:
     """The blocks of a text dump's lines; width: the width they were wrapped
-    at (wrapped.wrap_width); markdown: they are Markdown (wrapped.is_markdown)."""
+    at (wrapped.wrap_width); markdown: they are Markdown (wrapped.is_markdown);
+    numbers: each line's number, where they are not 1, 2, 3... (columns.read_columns);
+    runs: each line's run's width, where runs were wrapped (wrapped.run_widths)."""
     blocks: list[Block] = []
     pieces: list[str] = []  # the last block's lines, joined once it is whole (not one by one: quadratic)
     previous_blank = True
     previous_raw = ""
-    for number, raw in enumerate(lines, start=1):
+    for k, (number, raw) in enumerate(zip(numbers or count(1), lines)):
         line = RUNS_OF_SPACES.sub(" ", raw).strip() if "  " in raw else raw.strip()
         if not line:
             previous_blank = True
@@ -119,12 +133,13 @@ def _python_blocks(lines: list[str], width: int | None, markdown: bool) -> list[
             if (
                 _continues(pieces[-1], line, raw)
                 or (width is not None and is_wrapped(previous_raw, line, width))
+                or (runs is not None and runs[k] > 0 and is_wrapped(previous_raw, line, runs[k]))
                 or (markdown and is_soft_break(previous_raw, line))
             ):
                 if line[0] in CONTINUATION_PUNCTUATION:
                     pieces.append(line)
                 else:  # a renderer that wraps also breaks words at hyphens
-                    pieces.append(joined_wrap(pieces[-1], line) if width is not None or markdown else " " + line)
+                    pieces.append(joined_wrap(pieces[-1], line) if width is not None or markdown or runs else " " + line)
                 previous_raw = raw
                 continue
             blocks[-1].blank_after = False

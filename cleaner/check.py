@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from .columns import laid_out_in_columns, read_columns
 from .model import Document, InputKind, Role
 from .read import read_input
 from .text import SPACES
@@ -25,9 +26,15 @@ def check_document(document: Document, data: bytes | str, input_format: str = "a
     decoded = read_input(data, input_format=input_format)
     problems = _check_blocks(document)
     problems += _check_outputs(document)
+    text = decoded.text
     if decoded.kind is InputKind.TEXT:
-        problems += _check_lines(document, decoded.text)
-    problems += _check_invention(document, decoded.text, decoded.kind)
+        lines = text.split("\n")
+        numbers = list(range(1, len(lines) + 1))
+        if laid_out_in_columns(text):  # read column by column, as blocks.py reads it
+            lines, numbers = read_columns(lines)
+            text = "\n".join(lines)
+        problems += _check_lines(document, lines, numbers)
+    problems += _check_invention(document, text, decoded.kind)
     return problems
 
 
@@ -66,17 +73,22 @@ def _check_outputs(document: Document) -> list[str]:
     return problems
 
 
-def _check_lines(document: Document, text: str) -> list[str]:
-    """Text input: every non-blank line is in exactly one block. A block starts
-    at a non-blank line and holds the lines up to the next block's (a sentence
-    a scraper cut over several lines is one block), so the blocks start in
-    order, the first at the first non-blank line."""
-    lines = [n for n, line in enumerate(text.split("\n"), start=1) if line.strip()]
+def _check_lines(document: Document, lines: list[str], numbers: list[int]) -> list[str]:
+    """Text input: every non-blank line (as read: a page laid out in columns
+    is read column by column, each line numbered as in the input) is in
+    exactly one block. A block starts at a non-blank line and holds the lines
+    up to the next block's (a sentence a scraper cut over several lines is one
+    block), so the blocks start in the order the lines are read, the first at
+    the first non-blank line."""
+    read = [n for n, line in zip(numbers, lines) if line.strip()]
     starts = [b.line for b in document.blocks]
-    if starts != sorted(set(starts)) or starts[:1] != lines[:1]:
+    stray = sorted(set(starts) - set(read))[:5]
+    if stray:
+        return [f"blocks that start on a blank or missing line: {stray}"]
+    following = iter(read)
+    if starts[:1] != read[:1] or not all(start in following for start in starts):  # in read order, each line once
         return ["blocks out of line order"]
-    stray = sorted(set(starts) - set(lines))[:5]
-    return [f"blocks that start on a blank or missing line: {stray}"] if stray else []
+    return []
 
 
 def _check_invention(document: Document, text: str, kind: InputKind) -> list[str]:

@@ -39,6 +39,23 @@ WRAP_BAND = 8
 # ...and at most this share of those full lines end a sentence (a wrap cuts a
 # sentence anywhere: a list of one-sentence lines of like lengths is not wrapped).
 WRAP_MAX_SENTENCE_ENDS = 0.3
+# A run of lines (no blank line between) wrapped at a width of its own, where
+# the page as a whole has none (a narrow column among wider text, as w3m and
+# pdftotext lay a page out): at least this many lines, at least this wide,
+# this share of its lines but the last (and two at least, each a line of its
+# own: a list repeats lines) within WRAP_BAND columns of its widest, and few
+# of those ending a sentence (WRAP_MAX_SENTENCE_ENDS, as for a page).
+RUN_WRAP_MIN_LINES = 3
+RUN_WRAP_MIN_WIDTH = 20
+RUN_WRAP_FULL_SHARE = 0.75
+# ...and its full lines hold at least this many words each: a wrap falls
+# between words (a list of titles in a script without spaces is not wrapped
+# text), and lines that open with a tab are cells or items, never wrapped.
+RUN_WRAP_MIN_WORDS = 3
+# ...and at least this share of its lines after the first open in lower case:
+# a wrap falls before any word, most of them lower-case, where a list's items
+# (menus, titles, labels of like lengths) each open with a capital.
+RUN_WRAP_MIN_LOWER_SHARE = 0.3
 # A line wider than WRAP_MAX_WIDTH once its trailing spaces are taken off, with no URL in it.
 WIDE_LINE = re.compile(r"^(?![^\n]*://)[^\n]{%d}[^\n]*?\S" % WRAP_MAX_WIDTH, re.MULTILINE)
 # A line opening with one of these starts an item or a heading, never carries on.
@@ -76,6 +93,39 @@ def wrap_width(lines: list[str]) -> int | None:
     # a wrap falls anywhere in a sentence; lines of one sentence each end one
     ends = sum(1 for line in full if line.endswith(SENTENCE_END_CHARS))
     return width if ends <= WRAP_MAX_SENTENCE_ENDS * len(full) else None
+
+
+def run_widths(lines: list[str]) -> list[int] | None:
+    """For each line, the width its run of lines (no blank line between) was
+    wrapped at, 0 for a run that was not; None when no run was. A run is
+    wrapped when its lines but the last stop at one width: at least
+    RUN_WRAP_FULL_SHARE of them within WRAP_BAND columns of its widest, which
+    is at least RUN_WRAP_MIN_WIDTH, and few of those end a sentence."""
+    widths = [0] * len(lines)
+    found = False
+    start = 0
+    while start < len(lines):
+        if not lines[start].strip():
+            start += 1
+            continue
+        end = start
+        while end + 1 < len(lines) and lines[end + 1].strip():
+            end += 1
+        if end - start + 1 >= RUN_WRAP_MIN_LINES:
+            written = [line.rstrip() for line in lines[start:end]]  # the last line of a paragraph is short
+            width = max(len(lines[end].rstrip()), *map(len, written))
+            full = [line for line in written if len(line) >= width - WRAP_BAND]
+            ends = sum(1 for line in full if line.endswith(SENTENCE_END_CHARS))
+            if (width >= RUN_WRAP_MIN_WIDTH and len(full) >= max(2, RUN_WRAP_FULL_SHARE * len(written))
+                    and len(set(full)) == len(full) and ends <= WRAP_MAX_SENTENCE_ENDS * len(full)
+                    and all(len(line.split()) >= RUN_WRAP_MIN_WORDS for line in full)
+                    and not any(line.startswith("\t") for line in lines[start: end + 1])
+                    and sum(line.lstrip()[:1].islower() for line in lines[start + 1: end + 1])
+                    >= RUN_WRAP_MIN_LOWER_SHARE * (end - start)):
+                widths[start: end + 1] = [width] * (end - start + 1)
+                found = True
+        start = end + 1
+    return widths if found else None
 
 
 def not_wrapped(text: str) -> bool:

@@ -1,0 +1,208 @@
+"""Stage 2 helper for text laid out in columns: where a renderer drew a page's
+layout tables side by side (``w3m -dump``, ``links -dump``, ``pdftotext
+-layout``), each line holds a piece of every column: a menu, the article and
+a sidebar, each wrapped at its column's width. Read line by line, the
+article's sentences come out cut into pieces between menu items.
+
+A region of such lines is found by its gaps (runs of spaces between two
+pieces of text on one line). A column starts at a position where many of the
+region's lines start a piece of text after a gap; each line is cut at those
+positions where a piece of text starts on it (never inside a sentence's
+words), and the region is read column by column, top to bottom. A column's runs of lines wrapped at its
+width are joined (wrapped.run_widths: the next line's first word would not
+have fitted on the line above), as wrapped.py does for a page's full width.
+Every line keeps the number of the line it came from.
+
+Dumps whose lines hold no such gaps (a browser's innerText, get_text, most
+lynx and html2text pages) are not looked at past a quick count.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from itertools import islice
+
+from .wrapped import is_wrapped, joined_wrap, run_widths
+
+# A gap between two columns' text on a line: this many spaces at least.
+COLUMN_GAP_SPACES = 3
+GAP = re.compile(r"\S {%d,}(?=\S)" % COLUMN_GAP_SPACES)
+# The spaces of a gap, or of an indentation: found far faster than GAP, they
+# tell the many pages with too few of them from the rest at a glance.
+SPACES_BEFORE_TEXT = re.compile(r" {%d,}(?=\S)" % COLUMN_GAP_SPACES)
+# A region is at least this many lines with a gap (fewer: a line or two that
+# put a label and its value apart, not a layout).
+REGION_MIN_GAP_LINES = 3
+# A page is laid out in columns when it has a region's lines with a gap, and
+# at least this share of its non-blank lines hold one.
+LAYOUT_MIN_LINES = REGION_MIN_GAP_LINES
+LAYOUT_MIN_SHARE = 0.1
+# A region of columns goes on past at most this many lines without a gap
+# (a row where only one column has text, a blank row).
+REGION_MAX_SKIP = 2
+# A line longer than this is no layout's (a renderer draws a page for a screen
+# or a sheet): it ends a region, and it is never cut.
+COLUMN_MAX_LINE_CHARS = 1000
+# A column starts where at least this share of the region's lines with a gap,
+# and at least REGION_MIN_GAP_LINES of them, start a piece of text after two spaces.
+COLUMN_MIN_SHARE = 0.25
+# A piece of text starts after at least this many spaces (or at the line's start).
+PIECE_GAP_SPACES = 2
+# A column whose pieces are nearly all (this share of those with text beside
+# them in the next column) this short at most is a list's markers ("1.", "•",
+# "iv)") set apart from each item's text: it is read with the column after it.
+MARKER_MAX_CHARS = 4
+MARKER_SHARE = 0.9
+# A region with more columns than this is no page layout (a table of figures,
+# or text whose spaces fall anywhere): it is read line by line. A layout has a
+# few columns, and the columns are asked about one by one.
+MAX_COLUMNS = 8
+
+
+def laid_out_in_columns(text: str) -> bool:
+    """Whether the page holds regions of columns (LAYOUT_MIN_LINES lines with
+    a gap, and LAYOUT_MIN_SHARE of its non-blank lines)."""
+    if sum(1 for _ in islice(SPACES_BEFORE_TEXT.finditer(text), LAYOUT_MIN_LINES)) < LAYOUT_MIN_LINES:
+        return False
+    lines = text.split("\n")
+    spaces = " " * COLUMN_GAP_SPACES
+    with_gap = sum(1 for line in lines if spaces in line and GAP.search(line))
+    return with_gap >= LAYOUT_MIN_SHARE * sum(1 for line in lines if line.strip())
+
+
+def read_columns(lines: list[str]) -> tuple[list[str], list[int]]:
+    """The lines of a page with its regions of columns read column by column
+    (each column's wrapped lines joined, a blank line between two columns), and
+    the number (from 1) of the line each comes from."""
+    lines = [line.expandtabs() if "\t" in line else line for line in lines]
+    gaps = [len(line) <= COLUMN_MAX_LINE_CHARS and GAP.search(line) is not None for line in lines]
+    out: list[str] = []
+    numbers: list[int] = []
+    i = 0
+    while i < len(lines):
+        end = _region_end(gaps, i) if gaps[i] else i
+        if sum(gaps[i: end + 1]) >= REGION_MIN_GAP_LINES:
+            end = _column_tail(lines, i, end)
+            for text, number in _read_region(lines[i: end + 1], i + 1):
+                out.append(text)
+                numbers.append(number)
+            i = end + 1
+            continue
+        out.append(lines[i])
+        numbers.append(i + 1)
+        i += 1
+    return out, numbers
+
+
+def _column_tail(lines: list[str], first: int, end: int) -> int:
+    """The region's last line, taking in the lines after its last line with a
+    gap that carry on one of its columns but the first (they start where that
+    column starts, and are no wider than the region)."""
+    starts = set(_column_starts(lines[first: end + 1])[1:])
+    widest = max(map(len, lines[first: end + 1]))
+    while end + 1 < len(lines):
+        line = lines[end + 1]
+        text = line.lstrip(" ")
+        if not text or len(line) - len(text) not in starts or len(line) > widest:
+            break
+        end += 1
+    return end
+
+
+def _region_end(gaps: list[bool], first: int) -> int:
+    """The last line of the region that starts at line first (which has a
+    gap): the last line with a gap before REGION_MAX_SKIP lines without one."""
+    last = first
+    i = first + 1
+    while i < len(gaps) and i - last <= REGION_MAX_SKIP + 1:
+        if gaps[i]:
+            last = i
+        i += 1
+    return last
+
+
+def _piece_starts(line: str) -> list[int]:
+    """Where a piece of text starts on a line: its first character, and each
+    one after PIECE_GAP_SPACES spaces."""
+    starts = []
+    spaces = PIECE_GAP_SPACES  # the line's start counts as a gap
+    for x, character in enumerate(line):
+        if character == " ":
+            spaces += 1
+            continue
+        if spaces >= PIECE_GAP_SPACES:
+            starts.append(x)
+        spaces = 0
+    return starts
+
+
+def _column_starts(region: list[str]) -> list[int]:
+    """Where the region's columns start (the first at 0)."""
+    with_gap = [line for line in region if GAP.search(line)]
+    counts = Counter(x for line in with_gap for x in _piece_starts(line))
+    needed = max(REGION_MIN_GAP_LINES, COLUMN_MIN_SHARE * len(with_gap))
+    starts = [0]
+    for x in sorted(x for x, count in counts.items() if count >= needed):
+        if x > starts[-1] + PIECE_GAP_SPACES:  # two starts a character apart are one column's
+            starts.append(x)
+    if len(starts) > MAX_COLUMNS:
+        return [0]
+    k = 0
+    while k < len(starts) - 1:
+        # the lines with text on both sides of the column's right edge: is the left one a marker?
+        both = [pieces for pieces in (_cut(line, starts) for line in region) if pieces[k].strip() and pieces[k + 1].strip()]
+        markers = sum(len(pieces[k].strip()) <= MARKER_MAX_CHARS for pieces in both)
+        if both and markers >= MARKER_SHARE * len(both):
+            del starts[k + 1]  # a column of markers: its items' text is in the next one
+        else:
+            k += 1
+    return starts
+
+
+def _cut(line: str, starts: list[int]) -> list[str]:
+    """The line's piece in each column: cut at each column start where a
+    piece of text starts on it (after PIECE_GAP_SPACES spaces); elsewhere
+    the piece it is in goes on (a line is never cut inside a sentence's
+    words: one column's text set a single space from the next's stays with it)."""
+    pieces = [""] * len(starts)
+    column, begin = 0, 0
+    for k, x in enumerate(starts[1:], start=1):
+        if x >= len(line):
+            break
+        if line[x] == " " or line[x - PIECE_GAP_SPACES: x] != " " * PIECE_GAP_SPACES:
+            continue
+        pieces[column] = line[begin:x]
+        column, begin = k, x
+    pieces[column] = line[begin:]
+    return pieces
+
+
+def _read_region(region: list[str], first_number: int) -> list[tuple[str, int]]:
+    """A region's lines, column by column: each column's pieces top to bottom,
+    its runs wrapped at a width of their own joined (wrapped.run_widths), a
+    blank line where the column has none and between columns."""
+    starts = _column_starts(region)
+    if len(starts) < 2:
+        return [(line, first_number + k) for k, line in enumerate(region)]
+    cut = [_cut(line, starts) for line in region]
+    read: list[tuple[str, int]] = []
+    for column in range(len(starts)):
+        pieces = [line[column].rstrip() for line in cut]
+        widths = run_widths(pieces) or [0] * len(pieces)
+        previous_raw = ""
+        for k, (raw, width) in enumerate(zip(pieces, widths)):
+            text = raw.strip()
+            if not text:
+                if previous_raw:
+                    read.append(("", first_number + k))
+                previous_raw = ""
+                continue
+            if previous_raw and width and is_wrapped(previous_raw, text, width):
+                joined, number = read[-1]
+                read[-1] = (joined + joined_wrap(joined, text), number)
+            else:
+                read.append((text, first_number + k))
+            previous_raw = raw
+        read.append(("", first_number + len(region) - 1))
+    return read

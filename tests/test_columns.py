@@ -1,0 +1,107 @@
+"""Stage 2: text laid out in columns (w3m, links, pdftotext -layout) is read
+column by column; runs of lines wrapped at a width of their own are joined."""
+
+from __future__ import annotations
+
+import textwrap
+
+from cleaner.blocks import split_blocks
+from cleaner.columns import COLUMN_MAX_LINE_CHARS, laid_out_in_columns, read_columns
+from cleaner.config import CleanerConfig
+from cleaner.read import read_input
+from cleaner.wrapped import run_widths
+
+CONFIG = CleanerConfig()
+
+# how w3m -dump draws a page's layout table: a menu beside the article, the
+# article wrapped at its column's width, a third column cut from it by one space
+MENU = ["• Home", "• News", "• Sport", "• Weather", "• Contact", "", "", ""]
+TEXT = (
+    "While American regions will have to go without an update this week, Sony has graciously updated the "
+    "Australian store with a decent demo of the game."
+)
+ARTICLE = textwrap.wrap(TEXT, 24) + [""]
+SIDE = ["Top stories", "Charts for the week", "", "Another story", "", "", "", ""]
+
+
+def layout() -> str:
+    rows = [f"{m:<12}{a:<26}{s}".rstrip() for m, a, s in zip(MENU, ARTICLE, SIDE)]
+    return "Site name\n\n" + "\n".join(rows) + "\n\nCopyright 2007\n"
+
+
+def blocks_of(text: str) -> list[tuple[int, str]]:
+    return [(b.line, b.text) for b in split_blocks(read_input(text), CONFIG)[0]]
+
+
+def test_a_layout_is_read_column_by_column_each_column_unwrapped() -> None:
+    text = layout()
+    assert laid_out_in_columns(text)
+    article = TEXT
+    assert blocks_of(text) == [
+        (1, "Site name"),
+        (3, "• Home"), (4, "• News"), (5, "• Sport"), (6, "• Weather"), (7, "• Contact"),
+        (3, article),  # each piece keeps the number of the line it comes from
+        (3, "Top stories"), (4, "Charts for the week"), (6, "Another story"),
+        (text.split("\n").index("Copyright 2007") + 1, "Copyright 2007"),
+    ]
+
+
+def test_a_list_whose_markers_stand_apart_is_read_line_by_line() -> None:
+    # a browser's or a renderer's numbered paragraphs: "1." then the text, a gap between
+    items = [f"{n}.       Paragraph number {n} says something of its own here." for n in range(1, 7)]
+    text = "\n\n".join(items) + "\n"
+    assert laid_out_in_columns(text)
+    assert [t for _, t in blocks_of(text)] == [" ".join(item.split()) for item in items]
+
+
+def test_pages_without_gaps_are_not_looked_at() -> None:
+    text = "A heading\n\nA paragraph of text.\nAnother line   with one gap.\nMore text.\n"
+    assert not laid_out_in_columns(text)
+    lines, numbers = read_columns(text.split("\n"))
+    assert lines == text.split("\n") and numbers == list(range(1, len(lines) + 1))
+
+
+def test_a_line_too_long_for_a_layout_is_never_cut() -> None:
+    long = ("word " * (COLUMN_MAX_LINE_CHARS // 5)) + "end   of   it"
+    lines = [long] * 4
+    assert read_columns(lines)[0] == lines
+
+
+def test_a_table_of_many_columns_is_read_line_by_line() -> None:
+    rows = ["  ".join(f"{k * n:>4}" for k in range(1, 20)) for n in range(1, 8)]
+    rows = [row.replace("  ", "    ") for row in rows]  # gaps of 3 spaces and more between the figures
+    assert laid_out_in_columns("\n".join(rows))
+    assert read_columns(rows)[0] == [row.expandtabs() for row in rows]
+
+
+def test_a_run_wrapped_at_its_own_width_is_joined() -> None:
+    # a narrow column among wider lines (as wide as a terminal): the page as a
+    # whole has no width, the run has one
+    wide = "A line much wider than the column below it, as wide as the page is, ending."
+    run = [
+        "    Shopping for coffee you would not ask", "    for 0.00025 tons (unless you were", "    naturally irritating), you would ask",
+        "    for 250 grams. In the same way, a", "    small risk is awkward to talk about.",
+    ]
+    lines = [wide, "", *run, "", wide]
+    widths = run_widths(lines)
+    assert widths is not None and widths[2:7] == [len(run[0])] * 5 and widths[0] == widths[-1] == 0
+    joined = " ".join(line.strip() for line in run)
+    assert [t for _, t in blocks_of("\n".join(lines) + "\n")] == [wide, joined, wide]
+
+
+def test_lists_and_repeated_lines_are_not_a_wrapped_run() -> None:
+    repeated = ["Front page appears courtesy of the Newseum"] * 5
+    titles = ["Funny user videos of the week, all of them", "Submit your comment", "Your name and email"]
+    assert run_widths(repeated) is None
+    menu = ["Attractions & City Passes", "Bus & Coach Tours", "Cruises & Water Tours", "Cultural & Theme Tours"]
+    assert run_widths(menu) is None
+    assert run_widths(titles) is None
+    assert run_widths(["新着記事の一覧とその説明がここに並んでいます。" * 2] * 3 + ["最後"]) is None
+
+
+def test_the_accounting_check_follows_the_columns() -> None:
+    from cleaner.check import check_document
+    from cleaner.pipeline import clean
+
+    data = layout().encode()
+    assert check_document(clean(data), data) == []
