@@ -21,16 +21,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from itertools import islice
+from functools import cache
 
 from .wrapped import is_wrapped, joined_wrap, run_widths
 
 # A gap between two columns' text on a line: this many spaces at least.
 COLUMN_GAP_SPACES = 3
-GAP = re.compile(r"\S {%d,}(?=\S)" % COLUMN_GAP_SPACES)
-# The spaces of a gap, or of an indentation: found far faster than GAP, they
-# tell the many pages with too few of them from the rest at a glance.
-SPACES_BEFORE_TEXT = re.compile(r" {%d,}(?=\S)" % COLUMN_GAP_SPACES)
+GAP = r"\S {%d,}(?=\S)" % COLUMN_GAP_SPACES
 # A region is at least this many lines with a gap (fewer: a line or two that
 # put a label and its value apart, not a layout).
 REGION_MIN_GAP_LINES = 3
@@ -63,12 +60,19 @@ MAX_COLUMNS = 8
 def laid_out_in_columns(text: str) -> bool:
     """Whether the page holds regions of columns (LAYOUT_MIN_LINES lines with
     a gap, and LAYOUT_MIN_SHARE of its non-blank lines)."""
-    if sum(1 for _ in islice(SPACES_BEFORE_TEXT.finditer(text), LAYOUT_MIN_LINES)) < LAYOUT_MIN_LINES:
+    spaces = " " * COLUMN_GAP_SPACES
+    if text.count(spaces) < LAYOUT_MIN_LINES:  # most pages: found at a glance
         return False
     lines = text.split("\n")
-    spaces = " " * COLUMN_GAP_SPACES
-    with_gap = sum(1 for line in lines if spaces in line and GAP.search(line))
+    gap = _gap()
+    with_gap = sum(1 for line in lines if spaces in line and gap.search(line))
     return with_gap >= LAYOUT_MIN_SHARE * sum(1 for line in lines if line.strip())
+
+
+@cache
+def _gap() -> re.Pattern[str]:
+    """GAP compiled, when first asked (most pages never ask: start-up does not pay for it)."""
+    return re.compile(GAP)
 
 
 def read_columns(lines: list[str]) -> tuple[list[str], list[int]]:
@@ -76,7 +80,8 @@ def read_columns(lines: list[str]) -> tuple[list[str], list[int]]:
     (each column's wrapped lines joined, a blank line between two columns), and
     the number (from 1) of the line each comes from."""
     lines = [line.expandtabs() if "\t" in line else line for line in lines]
-    gaps = [len(line) <= COLUMN_MAX_LINE_CHARS and GAP.search(line) is not None for line in lines]
+    gap = _gap()
+    gaps = [len(line) <= COLUMN_MAX_LINE_CHARS and gap.search(line) is not None for line in lines]
     out: list[str] = []
     numbers: list[int] = []
     i = 0
@@ -139,7 +144,7 @@ def _piece_starts(line: str) -> list[int]:
 
 def _column_starts(region: list[str]) -> list[int]:
     """Where the region's columns start (the first at 0)."""
-    with_gap = [line for line in region if GAP.search(line)]
+    with_gap = [line for line in region if _gap().search(line)]
     counts = Counter(x for line in with_gap for x in _piece_starts(line))
     needed = max(REGION_MIN_GAP_LINES, COLUMN_MIN_SHARE * len(with_gap))
     starts = [0]
