@@ -2,8 +2,8 @@
 other scrapers save. The pool ships two (Chromium innerText, BeautifulSoup
 get_text); users' dumps come from many more, and judgement must not lean on
 one renderer's layout. Each rendering is a folder of bench/out/renders/ that
-bench/quality.py scores as a track (--tracks lynx,html2text) and that
-bench/train_model.py can learn from (--renderings).
+bench/quality.py scores as a track (--tracks lynx,html2text,w3m); the text
+models learn from lynx's and html2text's (bench/train_model.py's KIND_RENDERINGS).
 
 - lynx: ``lynx -dump -nolist`` (Debian's lynx): paragraphs wrapped at 79
   columns and indented, list bullets as "*", no link list.
@@ -14,7 +14,7 @@ bench/train_model.py can learn from (--renderings).
   laid out in columns, list bullets as "•". No model learns from it
   (bench/train_model.py): it is scored as a renderer none of them has seen.
 
-Usage: python bench/render.py [--renderers lynx,html2text] [--jobs 2]
+Usage: python bench/render.py [--renderers lynx,html2text,w3m] [--jobs 2]
 """
 
 from __future__ import annotations

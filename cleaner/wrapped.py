@@ -100,7 +100,9 @@ def run_widths(lines: list[str]) -> list[int] | None:
     wrapped at, 0 for a run that was not; None when no run was. A run is
     wrapped when its lines but the last stop at one width: at least
     RUN_WRAP_FULL_SHARE of them within WRAP_BAND columns of its widest, which
-    is at least RUN_WRAP_MIN_WIDTH, and few of those end a sentence."""
+    is at least RUN_WRAP_MIN_WIDTH, few of those ending a sentence, each of
+    RUN_WRAP_MIN_WORDS words and none repeated; none of the run's lines opens
+    with a tab, and RUN_WRAP_MIN_LOWER_SHARE of them open in lower case."""
     widths = [0] * len(lines)
     found = False
     start = 0
