@@ -128,18 +128,18 @@ def _region_end(gaps: list[bool], first: int) -> int:
 
 
 def _piece_starts(line: str) -> list[int]:
-    """Where a piece of text starts on a line: its first character, and each
-    one after PIECE_GAP_SPACES spaces."""
-    starts = []
-    spaces = PIECE_GAP_SPACES  # the line's start counts as a gap
-    for x, character in enumerate(line):
-        if character == " ":
-            spaces += 1
-            continue
-        if spaces >= PIECE_GAP_SPACES:
-            starts.append(x)
-        spaces = 0
-    return starts
+    """Where a piece of text starts on a line: its first character that is
+    not a space, and each one after PIECE_GAP_SPACES spaces."""
+    first = len(line) - len(line.lstrip(" "))
+    if first == len(line):
+        return []
+    return [first, *(m.start() for m in _piece().finditer(line, first + 1))]
+
+
+@cache
+def _piece() -> re.Pattern[str]:
+    """A character (not a space) that PIECE_GAP_SPACES spaces stand before."""
+    return re.compile(r"(?<=%s)[^ ]" % (" " * PIECE_GAP_SPACES))
 
 
 def _column_starts(region: list[str]) -> list[int]:
