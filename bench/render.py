@@ -13,8 +13,15 @@ models learn from lynx's and html2text's (bench/train_model.py's KIND_RENDERINGS
 - w3m: ``w3m -dump`` (Debian's w3m), 80 columns: paragraphs wrapped, tables
   laid out in columns, list bullets as "•". No model learns from it
   (bench/train_model.py): it is scored as a renderer none of them has seen.
+- lynx-links: ``lynx -dump`` with lynx's defaults: as lynx's above, with each
+  link's number before its text ("[3]Cookie Policy") and the list of the
+  links' addresses at the end ("References"). No model learns from it either
+  (cleaner reads the numbers off: link_numbers.py).
+- w3m-links: ``w3m -dump -o display_link_number=1``: as w3m's above, with
+  each link's number before its text and the list of the links' addresses
+  at the end ("References:", "[1] https://…"). No model learns from it.
 
-Usage: python bench/render.py [--renderers lynx,html2text,w3m] [--jobs 2]
+Usage: python bench/render.py [--renderers lynx,html2text,w3m,lynx-links,w3m-links] [--jobs 2]
 """
 
 from __future__ import annotations
@@ -25,19 +32,23 @@ from multiprocessing import Pool
 
 from common import RENDERS, load_gold, read_page
 
-RENDERERS = ("lynx", "html2text", "w3m")
+RENDERERS = ("lynx", "html2text", "w3m", "lynx-links", "w3m-links")
 # lynx reads the page from stdin as UTF-8 and writes UTF-8, 80 columns wide.
 LYNX = ["lynx", "-dump", "-nolist", "-force_html", "-stdin", "-assume_charset=utf-8", "-display_charset=utf-8",
         "-width=80"]
+# lynx's default: each link's number before its text, the list of their addresses at the end.
+LYNX_LINKS = [option for option in LYNX if option != "-nolist"]
 # w3m likewise: the page from stdin as UTF-8 HTML, UTF-8 out, 80 columns.
 W3M = ["w3m", "-dump", "-T", "text/html", "-I", "UTF-8", "-O", "UTF-8", "-cols", "80"]
+# w3m's, with each link's number and the list of their addresses.
+W3M_LINKS = [*W3M, "-o", "display_link_number=1"]
 # A page lynx or w3m takes longer than this (seconds) over is left out.
 LYNX_TIMEOUT = 60
 
 
 def render(renderer: str, html: str) -> str:
-    if renderer in ("lynx", "w3m"):
-        command = LYNX if renderer == "lynx" else W3M
+    if renderer != "html2text":
+        command = {"lynx": LYNX, "w3m": W3M, "lynx-links": LYNX_LINKS, "w3m-links": W3M_LINKS}[renderer]
         return subprocess.run(command, input=html.encode(), capture_output=True, timeout=LYNX_TIMEOUT, check=True
                               ).stdout.decode("utf-8", "replace")
     import html2text

@@ -77,6 +77,12 @@ def _split_lines(text: str, config: CleanerConfig) -> list[Block]:
     by _python_blocks. The text is let go of once its lines are split, before
     the blocks are made: a big dump's text and its blocks are not held at once."""
     numbers = None  # each line's number, where lines were moved
+    link_numbers = None
+    if "[1]" in text:  # a text browser's numbered links ("[3]Cookie Policy"): most pages have no "[1]"
+        from . import link_numbers  # lazy: compiles its patterns
+
+        if not link_numbers.has_link_numbers(text):
+            link_numbers = None
     if laid_out_in_columns(text):  # a layout drawn in columns (w3m): read column by column
         lines, numbers = read_columns(text.split("\n"))
         text = "\n".join(lines)
@@ -104,10 +110,14 @@ def _split_lines(text: str, config: CleanerConfig) -> list[Block]:
             map(bool, margins.translate(_BLANK_BEFORE)), map(bool, margins.translate(_BLANK_AFTER)),
         ))
         del texts, numbers, margins
+    if link_numbers is not None:  # read as the browser writes it without them
+        link_numbers.read_link_numbers(blocks)
     if markdown:
         blocks = _markdown_blocks(blocks)
     read_markdown_layout(blocks)
     _set_kind_hints(blocks, config)
+    if link_numbers is not None:
+        blocks = link_numbers.fold_link_lists(blocks)
     return blocks
 
 

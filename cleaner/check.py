@@ -34,6 +34,11 @@ def check_document(document: Document, data: bytes | str, input_format: str = "a
             lines, numbers = read_columns(lines)
             text = "\n".join(lines)
         problems += _check_lines(document, lines, numbers)
+        if "[1]" in text:  # numbered links are read without their numbers, as blocks.py reads them
+            from .link_numbers import has_link_numbers, without_link_numbers
+
+            if has_link_numbers(text):
+                text = without_link_numbers(text)
     problems += _check_invention(document, text, decoded.kind)
     return problems
 

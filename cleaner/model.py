@@ -31,6 +31,7 @@ class BlockKind(str, enum.Enum):
     BYLINE = "byline"
     PROMO = "promo"  # a call to action: "Follow our coverage at …", "Subscribe to …"
     NOTICE = "notice"  # a copyright notice: "© 2024 Example News", "… All rights reserved."
+    LINK_LIST = "link_list"  # a text browser's list of the page's links (link_numbers.py)
 
 
 class Landmark(enum.IntFlag):

@@ -47,6 +47,7 @@ KIND_REASONS = {
     BlockKind.NOTICE: "copyright notice",
     BlockKind.DATE: "another date line",
     BlockKind.BYLINE: "another byline",
+    BlockKind.LINK_LIST: "a text browser's list of the page's links, with the lines below it",
 }
 
 # cleaner's own Markdown read back: why each declared block is where it is.
