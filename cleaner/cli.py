@@ -300,9 +300,7 @@ class _Stdout:
 
 
 def _config(limits: dict[str, Any], keep_comments: bool = False) -> CleanerConfig:
-    from dataclasses import replace
-
-    return replace(CleanerConfig(keep_comments=keep_comments), **limits)
+    return CleanerConfig(keep_comments=keep_comments, **limits)
 
 
 def _engine_options(command: Callable[..., None]) -> Callable[..., None]:
