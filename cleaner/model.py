@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
-from typing import NamedTuple, Protocol
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
+from typing import Any, NamedTuple, Protocol, TypeVar
+
+_Class = TypeVar("_Class", bound=type)
 
 
 class CleanerError(Exception):
@@ -91,6 +95,31 @@ class Decoded:
         return text
 
 
+def _dataclass_methods(cls: _Class) -> _Class:
+    """repr and == as dataclass makes them, from cls's fields, for the dataclasses
+    below: they are declared with init=False, repr=False, eq=False and write
+    their own __init__ (a plain one, the same as dataclass's), since dataclass
+    compiles its methods anew at every start-up (for these four classes 11 M
+    of a one-page clean's 297 M instructions). tests/test_model.py checks them
+    against the methods dataclass makes."""
+    shown = tuple(f.name for f in fields(cls) if f.repr)
+    compared: Callable[[Any], tuple[Any, ...]] = attrgetter(*(f.name for f in fields(cls) if f.compare))
+
+    def __repr__(self: Any) -> str:
+        values = ", ".join(f"{name}={getattr(self, name)!r}" for name in shown)
+        return f"{self.__class__.__qualname__}({values})"
+
+    def __eq__(self: Any, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return bool(compared(self) == compared(other))
+        return NotImplemented
+
+    setattr(cls, "__repr__", __repr__)
+    setattr(cls, "__eq__", __eq__)
+    setattr(cls, "__hash__", None)  # unhashable, as a dataclass with == that is not frozen
+    return cls
+
+
 class Markup(Protocol):
     """A block's text with its marks (emphasis, links) kept aside, to be made
     into Markdown when first asked (see Block.markup)."""
@@ -100,7 +129,8 @@ class Markup(Protocol):
         ...
 
 
-@dataclass(slots=True)
+@_dataclass_methods
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class Block:
     """One paragraph-sized unit of the input and what the stages found out about it.
 
@@ -139,6 +169,41 @@ class Block:
     _markdown: str = field(default="", init=False, repr=False)
     _markdown_links: str = field(default="", init=False, repr=False)
 
+    def __init__(  # the fields' defaults, as above
+        self, index: int, text: str, line: int, kind: BlockKind = BlockKind.TEXT, blank_before: bool = True,
+        blank_after: bool = True, norm: str = "", duplicate_of: int | None = None,
+        duplicate_score: float | None = None, group: int = -1, copies: int = 1, content_score: float = 0.0,
+        site_boilerplate: bool = False, tag: str = "", landmarks: Landmark = Landmark.NONE,
+        link_ratio: float = 0.0, container: int = -1, nested: bool = False,
+        parents: tuple[int, int] = (-1, -1), role: Role = Role.BOILERPLATE, reason: str = "",
+        declared: Role | None = None, markup: Markup | None = None,
+    ) -> None:
+        self.index = index
+        self.text = text
+        self.line = line
+        self.kind = kind
+        self.blank_before = blank_before
+        self.blank_after = blank_after
+        self.norm = norm
+        self.duplicate_of = duplicate_of
+        self.duplicate_score = duplicate_score
+        self.group = group
+        self.copies = copies
+        self.content_score = content_score
+        self.site_boilerplate = site_boilerplate
+        self.tag = tag
+        self.landmarks = landmarks
+        self.link_ratio = link_ratio
+        self.container = container
+        self.nested = nested
+        self.parents = parents
+        self.role = role
+        self.reason = reason
+        self.declared = declared
+        self.markup = markup
+        self._markdown = ""
+        self._markdown_links = ""
+
     @property
     def markdown(self) -> str:
         """The block as Markdown (heading, list item, emphasis); "" = its text."""
@@ -176,7 +241,8 @@ class PageMeta(NamedTuple):
     url: str | None = None
 
 
-@dataclass
+@_dataclass_methods
+@dataclass(init=False, repr=False, eq=False)
 class Article:
     """One article segment of a page."""
 
@@ -191,8 +257,25 @@ class Article:
     formatted: list[str] = field(default_factory=list, repr=False)
     formatted_links: list[str] = field(default_factory=list, repr=False)
 
+    def __init__(  # None: a new list, as the default factories above
+        self, title: str | None = None, published: str | None = None, updated: str | None = None,
+        dateline: str | None = None, byline: str | None = None, paragraphs: list[str] | None = None,
+        captions: list[str] | None = None, formatted: list[str] | None = None,
+        formatted_links: list[str] | None = None,
+    ) -> None:
+        self.title = title
+        self.published = published
+        self.updated = updated
+        self.dateline = dateline
+        self.byline = byline
+        self.paragraphs = [] if paragraphs is None else paragraphs
+        self.captions = [] if captions is None else captions
+        self.formatted = [] if formatted is None else formatted
+        self.formatted_links = [] if formatted_links is None else formatted_links
 
-@dataclass
+
+@_dataclass_methods
+@dataclass(init=False, repr=False, eq=False)
 class Dropped:
     """A block left out of every article, with the reason."""
 
@@ -202,8 +285,18 @@ class Dropped:
     duplicate_of: int | None = None  # line number of the kept block it repeats
     score: float | None = None
 
+    def __init__(
+        self, line: int, text: str, reason: str, duplicate_of: int | None = None, score: float | None = None
+    ) -> None:
+        self.line = line
+        self.text = text
+        self.reason = reason
+        self.duplicate_of = duplicate_of
+        self.score = score
 
-@dataclass
+
+@_dataclass_methods
+@dataclass(init=False, repr=False, eq=False)
 class Document:
     """The result of cleaning one input."""
 
@@ -212,3 +305,13 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)
     warnings: tuple[str, ...] = ()
+
+    def __init__(
+        self, source: str | None, articles: list[Article], blocks: list[Block] | None = None,
+        dropped: list[Dropped] | None = None, warnings: tuple[str, ...] = (),
+    ) -> None:
+        self.source = source
+        self.articles = articles
+        self.blocks = [] if blocks is None else blocks
+        self.dropped = [] if dropped is None else dropped
+        self.warnings = warnings
