@@ -20,8 +20,15 @@ models learn from lynx's and html2text's (bench/train_model.py's KIND_RENDERINGS
 - w3m-links: ``w3m -dump -o display_link_number=1``: as w3m's above, with
   each link's number before its text and the list of the links' addresses
   at the end ("References:", "[1] https://…"). No model learns from it.
+- bs4-plain: ``BeautifulSoup(html, "lxml").get_text()``, as most scripts call
+  it: text nodes run together, line breaks only where the markup has them
+  (a text node's own, with the markup's indentation after them).
+- bs4-lines: ``get_text("\\n", strip=True)``: a line per text node, no blank
+  lines; a text node's own line breaks and indentation kept inside it.
+  No model learns from either (the pool's get_text dumps are
+  ``get_text("\\n")`` with each line stripped and blank lines kept).
 
-Usage: python bench/render.py [--renderers lynx,html2text,w3m,lynx-links,w3m-links] [--jobs 2]
+Usage: python bench/render.py [--renderers lynx,html2text,w3m,lynx-links,w3m-links,bs4-plain,bs4-lines] [--jobs 2]
 """
 
 from __future__ import annotations
@@ -32,7 +39,7 @@ from multiprocessing import Pool
 
 from common import RENDERS, load_gold, read_page
 
-RENDERERS = ("lynx", "html2text", "w3m", "lynx-links", "w3m-links")
+RENDERERS = ("lynx", "html2text", "w3m", "lynx-links", "w3m-links", "bs4-plain", "bs4-lines")
 # lynx reads the page from stdin as UTF-8 and writes UTF-8, 80 columns wide.
 LYNX = ["lynx", "-dump", "-nolist", "-force_html", "-stdin", "-assume_charset=utf-8", "-display_charset=utf-8",
         "-width=80"]
@@ -47,6 +54,14 @@ LYNX_TIMEOUT = 60
 
 
 def render(renderer: str, html: str) -> str:
+    if renderer.startswith("bs4-"):
+        import warnings
+
+        from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
+
+        warnings.filterwarnings("ignore", category=XMLParsedAsHTMLWarning)  # a page that opens as XHTML
+        soup = BeautifulSoup(html, "lxml")
+        return soup.get_text() if renderer == "bs4-plain" else soup.get_text("\n", strip=True)
     if renderer != "html2text":
         command = {"lynx": LYNX, "w3m": W3M, "lynx-links": LYNX_LINKS, "w3m-links": W3M_LINKS}[renderer]
         return subprocess.run(command, input=html.encode(), capture_output=True, timeout=LYNX_TIMEOUT, check=True

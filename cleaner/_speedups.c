@@ -2002,25 +2002,40 @@ static PyObject *stripped_line(Lines *lines, Py_ssize_t start, Py_ssize_t end) {
     return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, room, n);
 }
 
-/* Whether a line (first character first, raw line opening at raw) carries on
- * the sentence of the line above, whose last character is last (blocks._continues). */
-static int continues(const Lines *lines, Py_UCS4 last, Py_UCS4 first, Py_ssize_t raw, Py_ssize_t raw_end) {
+/* Whether a stripped line reads as prose (blocks._reads_as_prose): at least
+ * INDENTED_PROSE_MIN_WORDS words and none of CODE_CHARACTERS. */
+static int reads_as_prose(PyObject *line) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(line), words = 1;
+    int kind = PyUnicode_KIND(line);
+    const void *data = PyUnicode_DATA(line);
+    for (Py_ssize_t k = 0; k < n; k++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, k);
+        if (c == '{' || c == '}' || c == ';' || c == '=' || c == '<' || c == '>' || c == '\\') {
+            return 0;
+        }
+        words += c == ' ';
+    }
+    return words >= 3;
+}
+
+/* Whether a line (stripped: line, first character first; raw line opening at
+ * raw) carries on the sentence of the line above, whose last character is
+ * last (blocks._continues: an indented line only if it reads as prose). */
+static int continues(const Lines *lines, Py_UCS4 last, Py_UCS4 first, PyObject *line, Py_ssize_t raw, Py_ssize_t raw_end) {
     if (!(Py_UNICODE_ISLOWER(first) || is_one_of(lines->continuation, first))) {
         return 0;
     }
     int kind = lines->kind;
     const void *data = lines->data;
-    if (raw < raw_end && PyUnicode_READ(kind, data, raw) == '\t') {
-        return 0;
-    }
-    if (raw_end - raw >= 4) {
-        int indent = 1;
+    int indent = raw < raw_end && PyUnicode_READ(kind, data, raw) == '\t';
+    if (!indent && raw_end - raw >= 4) {
+        indent = 1;
         for (Py_ssize_t k = raw; k < raw + 4; k++) {
             indent &= PyUnicode_READ(kind, data, k) == ' ';
         }
-        if (indent) {
-            return 0; /* CODE_INDENT */
-        }
+    }
+    if (indent && !reads_as_prose(line)) {
+        return 0; /* CODE_INDENT */
     }
     return is_one_of(lines->continuation, first) || !is_one_of(lines->clause_end, last);
 }
@@ -2070,7 +2085,7 @@ static int split_text(Lines *lines, Split *split) {
         }
         Py_UCS4 first = PyUnicode_READ_CHAR(line, 0);
         if (blocks && !previous_blank) {
-            if (continues(lines, last, first, start, end)) {
+            if (continues(lines, last, first, line, start, end)) {
                 last = PyUnicode_READ_CHAR(line, n - 1);
                 PyObject *piece = is_one_of(lines->continuation, first) ? line : PyUnicode_FromFormat(" %U", line);
                 int failed = piece == NULL || PyList_Append(split->pieces, piece) < 0;

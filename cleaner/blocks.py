@@ -43,8 +43,15 @@ CONTINUATION_PUNCTUATION = ",.;:!?)]}%»”’"
 # is a new item: a menu in lower case, a list).
 CLAUSE_END = (".", "!", "?", ":", "…", "|")
 # A line indented this much (4 spaces, or a tab) is code or preformatted text,
-# never a continuation.
+# never a continuation...
 CODE_INDENT = ("    ", "\t")
+# ...unless it reads as prose: at least this many words and none of these
+# characters. BeautifulSoup's get_text() keeps a text node's own line breaks and
+# the markup's indentation after them ("Ideally you want to have everything" /
+# "          boxed up and ready to go"). On a page wrapped at a width (lynx, w3m)
+# indentation is the renderer's layout (lists, quotes, replies) and the rule holds.
+INDENTED_PROSE_MIN_WORDS = 3
+CODE_CHARACTERS = "{};=<>\\"
 # Lines longer than this are never captions, dates or bylines: not even looked at.
 MAX_HINT_CHARS = 1000
 # A date line is mostly its date: at most this many other words
@@ -141,7 +148,7 @@ def _python_blocks(
             continue
         if blocks and not previous_blank:
             if (
-                _continues(pieces[-1], line, raw)
+                _continues(pieces[-1], line, raw, width is None)
                 or (width is not None and is_wrapped(previous_raw, line, width))
                 or (runs is not None and runs[k] > 0 and is_wrapped(previous_raw, line, runs[k]))
                 or (markdown and is_soft_break(previous_raw, line))
@@ -178,12 +185,20 @@ def _markdown_blocks(blocks: list[Block]) -> list[Block]:
     return kept
 
 
-def _continues(previous: str, line: str, raw: str) -> bool:
-    """Whether line carries on the sentence of the line just above it."""
+def _continues(previous: str, line: str, raw: str, indented_prose: bool = True) -> bool:
+    """Whether line carries on the sentence of the line just above it;
+    indented_prose: an indented line that reads as prose may (a page not
+    wrapped at a width)."""
     first = line[0]
-    if not (first.islower() or first in CONTINUATION_PUNCTUATION) or raw.startswith(CODE_INDENT):
+    if not (first.islower() or first in CONTINUATION_PUNCTUATION):
+        return False
+    if raw.startswith(CODE_INDENT) and not (indented_prose and _reads_as_prose(line)):
         return False
     return first in CONTINUATION_PUNCTUATION or not previous.endswith(CLAUSE_END)
+
+
+def _reads_as_prose(line: str) -> bool:
+    return line.count(" ") + 1 >= INDENTED_PROSE_MIN_WORDS and not any(c in line for c in CODE_CHARACTERS)
 
 
 def _set_kind_hints(blocks: list[Block], config: CleanerConfig) -> None:

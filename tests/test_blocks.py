@@ -93,3 +93,24 @@ def test_lines_that_do_not_carry_on_a_sentence_stay_apart() -> None:
     # a line after a sentence's end, a capitalised line, a menu item after a bar, code
     text = "It rained.\nthen it stopped\nHome\nNews\nA | \nb\nx = 1\n    y = 2\n"
     assert [b.text for b in blocks_of(text)] == ["It rained.", "then it stopped", "Home", "News", "A |", "b x = 1", "y = 2"]
+
+
+def test_an_indented_line_that_reads_as_prose_carries_on_the_sentence() -> None:
+    # how get_text() writes a text node the markup wrapped and indented, then code and a short indented line
+    text = (
+        "Ideally you want to have everything\n          boxed up and ready to go as soon as\n"
+        "          the agent calls.\n\nThe loop\n    for (i = 0; i < n; i++) sum += i\n\nThen\n    stop here\n"
+    )
+    assert [b.text for b in blocks_of(text)] == [
+        "Ideally you want to have everything boxed up and ready to go as soon as the agent calls.",
+        "The loop", "for (i = 0; i < n; i++) sum += i", "Then", "stop here",
+    ]
+
+
+def test_an_indented_line_on_a_page_wrapped_at_a_width_is_its_layout() -> None:
+    # lynx -dump: paragraphs wrapped at 78 columns; an indented line there is a list's or a quote's
+    para = "The council voted on Tuesday to close the old library on Main Street ending a century of"
+    wrapped = [para[:70], para[70:] + " service"] * 6
+    lines = [f"   {line}" for line in wrapped] + ["", "   Intro line of the list", "      indented quote text here"]
+    blocks = blocks_of("\n".join(lines) + "\n")
+    assert blocks[-2].text == "Intro line of the list" and blocks[-1].text == "indented quote text here"
