@@ -27,8 +27,11 @@ models learn from lynx's and html2text's (bench/train_model.py's KIND_RENDERINGS
   lines; a text node's own line breaks and indentation kept inside it.
   No model learns from either (the pool's get_text dumps are
   ``get_text("\\n")`` with each line stripped and blank lines kept).
+- lxml-text: ``lxml.html.fromstring(html).text_content()``, a page's
+  textContent: as bs4-plain, with its scripts' and style sheets' code as text.
+  No model learns from it.
 
-Usage: python bench/render.py [--renderers lynx,html2text,w3m,lynx-links,w3m-links,bs4-plain,bs4-lines] [--jobs 2]
+Usage: python bench/render.py [--renderers lynx,html2text,w3m,lynx-links,w3m-links,bs4-plain,bs4-lines,lxml-text] [--jobs 2]
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from multiprocessing import Pool
 
 from common import RENDERS, load_gold, read_page
 
-RENDERERS = ("lynx", "html2text", "w3m", "lynx-links", "w3m-links", "bs4-plain", "bs4-lines")
+RENDERERS = ("lynx", "html2text", "w3m", "lynx-links", "w3m-links", "bs4-plain", "bs4-lines", "lxml-text")
 # lynx reads the page from stdin as UTF-8 and writes UTF-8, 80 columns wide.
 LYNX = ["lynx", "-dump", "-nolist", "-force_html", "-stdin", "-assume_charset=utf-8", "-display_charset=utf-8",
         "-width=80"]
@@ -54,6 +57,11 @@ LYNX_TIMEOUT = 60
 
 
 def render(renderer: str, html: str) -> str:
+    if renderer == "lxml-text":
+        import lxml.html
+
+        parser = lxml.html.HTMLParser(encoding="utf-8")
+        return lxml.html.fromstring(html.encode("utf-8"), parser=parser).text_content()  # type: ignore[no-any-return]
     if renderer.startswith("bs4-"):
         import warnings
 

@@ -58,6 +58,30 @@ MAX_HINT_CHARS = 1000
 # ("Published 11:34 PM EST", "Last Updated At:22:20"); a sentence that mentions a
 # date is text.
 DATE_LINE_MAX_OTHER_WORDS = 6
+# A script's or a style sheet's code that a scraper kept as text (a page's
+# textContent, lxml's text_content(), get_text() of a page whose scripts were
+# not taken out): a line of at least SCRIPT_CODE_MIN_CHARS characters with at
+# least SCRIPT_CODE_MIN_HARD of "{", "}" and "=" (and SCRIPT_CODE_MIN_MARKS of
+# those and ";"), SCRIPT_CODE_MIN_SYMBOLS of its characters among
+# SCRIPT_CODE_SYMBOLS, and a mark of JavaScript, JSON or CSS. Code that an article
+# shows (C, shell, an example's lines) has none of those marks: no line of the
+# pool's gold has all of this.
+SCRIPT_CODE_MIN_CHARS = 60
+SCRIPT_CODE_MIN_HARD = 2
+SCRIPT_CODE_MIN_MARKS = 4
+SCRIPT_CODE_MIN_SYMBOLS = 0.06
+SCRIPT_CODE_SYMBOLS = frozenset("{}();=<>[]&|\\\"'$")
+SCRIPT_CODE_MARK = re.compile(
+    r"function\s*\(|\bvar\s+\w+\s*=|\b(?:window|document)\.\w|=>|!==|===|\btypeof\b"  # JavaScript
+    r"|\"\s*:\s*[\"{\[\d]"  # JSON: "key": value
+    r"|[\w\-#.]\{[\w\-]+:[^{}]*;|@media\b"  # CSS: selector{property:value;
+    r"|\}\);?"  # the end of a call's function argument
+)
+# ...and no run of this many words of prose: a textContent without line breaks
+# holds the article's text and the scripts between its paragraphs on one line,
+# which is not dropped as code.
+SCRIPT_CODE_MAX_PROSE_WORDS = 12
+SCRIPT_CODE_PROSE_RUN = re.compile(r"(?:[^\s{}();=<>\[\]|&\\$]+ ){%d}" % SCRIPT_CODE_MAX_PROSE_WORDS)
 _TEXT = operator.attrgetter("text")
 # split_lines' margins: a blank line before (bit 1), after (bit 2)
 _BLANK_BEFORE = bytes(b & 1 for b in range(256))
@@ -84,6 +108,8 @@ def _split_lines(text: str, config: CleanerConfig) -> list[Block]:
     by _python_blocks. The text is let go of once its lines are split, before
     the blocks are made: a big dump's text and its blocks are not held at once."""
     numbers = None  # each line's number, where lines were moved
+    # a script's code holds braces or "=": a page with neither is not looked at for it
+    may_hold_code = "{" in text or "=" in text
     link_numbers = None
     if "[1]" in text:  # a text browser's numbered links ("[3]Cookie Policy"): most pages have no "[1]"
         from . import link_numbers  # lazy: compiles its patterns
@@ -125,6 +151,10 @@ def _split_lines(text: str, config: CleanerConfig) -> list[Block]:
     _set_kind_hints(blocks, config)
     if link_numbers is not None:
         blocks = link_numbers.fold_link_lists(blocks)
+    if may_hold_code:
+        for block in blocks:
+            if is_script_code(block.text):
+                block.kind = BlockKind.CODE
     return blocks
 
 
@@ -199,6 +229,20 @@ def _continues(previous: str, line: str, raw: str, indented_prose: bool = True) 
 
 def _reads_as_prose(line: str) -> bool:
     return line.count(" ") + 1 >= INDENTED_PROSE_MIN_WORDS and not any(c in line for c in CODE_CHARACTERS)
+
+
+def is_script_code(text: str) -> bool:
+    """Whether a line is a script's or a style sheet's code (SCRIPT_CODE_* above)."""
+    if len(text) < SCRIPT_CODE_MIN_CHARS:
+        return False
+    hard = text.count("{") + text.count("}") + text.count("=")
+    if hard < SCRIPT_CODE_MIN_HARD or hard + text.count(";") < SCRIPT_CODE_MIN_MARKS:
+        return False
+    symbols = sum(1 for c in text if c in SCRIPT_CODE_SYMBOLS)
+    return (
+        symbols >= SCRIPT_CODE_MIN_SYMBOLS * len(text) and SCRIPT_CODE_MARK.search(text) is not None
+        and SCRIPT_CODE_PROSE_RUN.search(text) is None
+    )
 
 
 def _set_kind_hints(blocks: list[Block], config: CleanerConfig) -> None:

@@ -114,3 +114,28 @@ def test_an_indented_line_on_a_page_wrapped_at_a_width_is_its_layout() -> None:
     lines = [f"   {line}" for line in wrapped] + ["", "   Intro line of the list", "      indented quote text here"]
     blocks = blocks_of("\n".join(lines) + "\n")
     assert blocks[-2].text == "Intro line of the list" and blocks[-1].text == "indented quote text here"
+
+
+def test_a_scripts_code_kept_as_text_is_marked_as_code() -> None:
+    # a page's textContent keeps its scripts and style sheets; an article's own code examples are text
+    script = "var ga = document.createElement('script'); ga.type = 'text/javascript'; ga.async = true;"
+    data = '{"@context":"https://schema.org","@type":"NewsArticle","headline":"Library to close","author":{"name":"J"}}'
+    style = ".menu{color:#333;margin:0 auto;padding:4px}.menu a{text-decoration:none;font-weight:bold}"
+    c_code = "struct variant { enum {e_pchar, e_int, e_double} type; union U value; };"
+    prose = "The council voted on Tuesday to close the library; the mayor said it would reopen in spring."
+    blocks = blocks_of("\n\n".join([script, data, style, c_code, prose]) + "\n")
+    assert [b.kind for b in blocks] == [BlockKind.CODE] * 3 + [BlockKind.TEXT] * 2
+
+
+def test_code_lines_are_dropped_with_their_reason() -> None:
+    from cleaner import clean
+
+    script = "window.dataLayer = window.dataLayer || []; function gtag(){dataLayer.push(arguments);} gtag('js', new Date());"
+    paragraphs = [
+        "The council voted on Tuesday to close the old library on Main Street, ending a century of service.",
+        "Residents who spoke at the meeting said the building had been neglected for years by the town.",
+        "The mayor said the collection would move to the new community centre, which opens in the spring.",
+    ]
+    document = clean(script + "\n\n" + "\n\n".join(paragraphs) + "\n")
+    assert [p for a in document.articles for p in a.paragraphs] == paragraphs
+    assert {d.text: d.reason for d in document.dropped}[script] == "boilerplate (a script's or a style sheet's code)"

@@ -48,6 +48,7 @@ KIND_REASONS = {
     BlockKind.DATE: "another date line",
     BlockKind.BYLINE: "another byline",
     BlockKind.LINK_LIST: "a text browser's list of the page's links, with the lines below it",
+    BlockKind.CODE: "a script's or a style sheet's code",
 }
 
 # cleaner's own Markdown read back: why each declared block is where it is.
