@@ -233,8 +233,8 @@ def _reads_as_prose(line: str) -> bool:
 
 def is_script_code(text: str) -> bool:
     """Whether a line is a script's or a style sheet's code (SCRIPT_CODE_* above)."""
-    if len(text) < SCRIPT_CODE_MIN_CHARS:
-        return False
+    if len(text) < SCRIPT_CODE_MIN_CHARS or ("=" not in text and "{" not in text and "}" not in text):
+        return False  # most lines: found without counting
     hard = text.count("{") + text.count("}") + text.count("=")
     if hard < SCRIPT_CODE_MIN_HARD or hard + text.count(";") < SCRIPT_CODE_MIN_MARKS:
         return False
