@@ -71,7 +71,8 @@ SCRIPT_CODE_MIN_HARD = 2
 SCRIPT_CODE_MIN_MARKS = 4
 SCRIPT_CODE_MIN_SYMBOLS = 0.06
 SCRIPT_CODE_SYMBOLS = frozenset("{}();=<>[]&|\\\"'$")
-SCRIPT_CODE_MARK = re.compile(
+# (patterns as text: compiled, by re, when first asked; most pages never ask)
+SCRIPT_CODE_MARK = (
     r"function\s*\(|\bvar\s+\w+\s*=|\b(?:window|document)\.\w|=>|!==|===|\btypeof\b"  # JavaScript
     r"|\"\s*:\s*[\"{\[\d]"  # JSON: "key": value
     r"|[\w\-#.]\{[\w\-]+:[^{}]*;|@media\b"  # CSS: selector{property:value;
@@ -81,7 +82,7 @@ SCRIPT_CODE_MARK = re.compile(
 # holds the article's text and the scripts between its paragraphs on one line,
 # which is not dropped as code.
 SCRIPT_CODE_MAX_PROSE_WORDS = 12
-SCRIPT_CODE_PROSE_RUN = re.compile(r"(?:[^\s{}();=<>\[\]|&\\$]+ ){%d}" % SCRIPT_CODE_MAX_PROSE_WORDS)
+SCRIPT_CODE_PROSE_RUN = r"(?:[^\s{}();=<>\[\]|&\\$]+ ){%d}" % SCRIPT_CODE_MAX_PROSE_WORDS
 _TEXT = operator.attrgetter("text")
 # split_lines' margins: a blank line before (bit 1), after (bit 2)
 _BLANK_BEFORE = bytes(b & 1 for b in range(256))
@@ -240,8 +241,8 @@ def is_script_code(text: str) -> bool:
         return False
     symbols = sum(1 for c in text if c in SCRIPT_CODE_SYMBOLS)
     return (
-        symbols >= SCRIPT_CODE_MIN_SYMBOLS * len(text) and SCRIPT_CODE_MARK.search(text) is not None
-        and SCRIPT_CODE_PROSE_RUN.search(text) is None
+        symbols >= SCRIPT_CODE_MIN_SYMBOLS * len(text) and re.search(SCRIPT_CODE_MARK, text) is not None
+        and re.search(SCRIPT_CODE_PROSE_RUN, text) is None
     )
 
 
