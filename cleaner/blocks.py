@@ -67,6 +67,9 @@ DATE_LINE_MAX_OTHER_WORDS = 6
 # shows (C, shell, an example's lines) has none of those marks: no line of the
 # pool's gold has all of this.
 SCRIPT_CODE_MIN_CHARS = 60
+# A line longer than this is not looked at (its patterns' search costs about
+# 0.3 s a MB; the limits cut such a line, config.max_line_chars, with a warning).
+SCRIPT_CODE_MAX_CHARS = 100_000
 SCRIPT_CODE_MIN_HARD = 2
 SCRIPT_CODE_MIN_MARKS = 4
 SCRIPT_CODE_MIN_SYMBOLS = 0.06
@@ -234,12 +237,14 @@ def _reads_as_prose(line: str) -> bool:
 
 def is_script_code(text: str) -> bool:
     """Whether a line is a script's or a style sheet's code (SCRIPT_CODE_* above)."""
-    if len(text) < SCRIPT_CODE_MIN_CHARS or ("=" not in text and "{" not in text and "}" not in text):
+    if not SCRIPT_CODE_MIN_CHARS <= len(text) <= SCRIPT_CODE_MAX_CHARS or (
+        "=" not in text and "{" not in text and "}" not in text
+    ):
         return False  # most lines: found without counting
     hard = text.count("{") + text.count("}") + text.count("=")
     if hard < SCRIPT_CODE_MIN_HARD or hard + text.count(";") < SCRIPT_CODE_MIN_MARKS:
         return False
-    symbols = sum(1 for c in text if c in SCRIPT_CODE_SYMBOLS)
+    symbols = sum(map(text.count, SCRIPT_CODE_SYMBOLS))  # counted in C: a minified script is one long line
     return (
         symbols >= SCRIPT_CODE_MIN_SYMBOLS * len(text) and re.search(SCRIPT_CODE_MARK, text) is not None
         and re.search(SCRIPT_CODE_PROSE_RUN, text) is None
