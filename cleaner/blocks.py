@@ -16,6 +16,7 @@ import operator
 import re
 from collections.abc import Iterable
 from itertools import compress, count, repeat
+from types import ModuleType
 
 from .columns import laid_out_in_columns, read_columns
 from .config import CleanerConfig
@@ -114,12 +115,7 @@ def _split_lines(text: str, config: CleanerConfig) -> list[Block]:
     numbers = None  # each line's number, where lines were moved
     # a script's code holds braces or "=": a page with neither is not looked at for it
     may_hold_code = "{" in text or "=" in text
-    link_numbers = None
-    if "[1]" in text:  # a text browser's numbered links ("[3]Cookie Policy"): most pages have no "[1]"
-        from . import link_numbers  # lazy: compiles its patterns
-
-        if not link_numbers.has_link_numbers(text):
-            link_numbers = None
+    link_numbers = link_numbering(text)  # a text browser's numbered links ("[3]Cookie Policy")
     if laid_out_in_columns(text):  # a layout drawn in columns (w3m): read column by column
         lines, numbers = read_columns(text.split("\n"))
         text = "\n".join(lines)
@@ -160,6 +156,16 @@ def _split_lines(text: str, config: CleanerConfig) -> list[Block]:
             if is_script_code(block.text):
                 block.kind = BlockKind.CODE
     return blocks
+
+
+def link_numbering(text: str) -> ModuleType | None:
+    """cleaner.link_numbers when a text dump was written with its links numbered,
+    else None. Most pages have no "[1]": the module is not even loaded for them."""
+    if "[1]" not in text:
+        return None
+    from . import link_numbers  # lazy: compiles its patterns
+
+    return link_numbers if link_numbers.has_link_numbers(text) else None
 
 
 def _python_blocks(
@@ -219,7 +225,7 @@ def _markdown_blocks(blocks: list[Block]) -> list[Block]:
     return kept
 
 
-def _continues(previous: str, line: str, raw: str, indented_prose: bool = True) -> bool:
+def _continues(previous: str, line: str, raw: str, indented_prose: bool) -> bool:
     """Whether line carries on the sentence of the line just above it;
     indented_prose: an indented line that reads as prose may (a page not
     wrapped at a width)."""

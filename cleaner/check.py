@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from .blocks import link_numbering
 from .columns import laid_out_in_columns, read_columns
 from .model import Document, InputKind, Role
 from .read import read_input
@@ -28,25 +29,17 @@ def check_document(document: Document, data: bytes | str, input_format: str = "a
     problems += _check_outputs(document)
     text = decoded.text
     if decoded.kind is InputKind.TEXT:
-        numbered = "[1]" in text and _has_link_numbers(text)  # asked of the text as read, as blocks.py asks
+        numbering = link_numbering(text)  # asked of the text as read, as blocks.py asks
         lines = text.split("\n")
         numbers = list(range(1, len(lines) + 1))
         if laid_out_in_columns(text):  # read column by column, as blocks.py reads it
             lines, numbers = read_columns(lines)
             text = "\n".join(lines)
         problems += _check_lines(document, lines, numbers)
-        if numbered:  # numbered links are read without their numbers, as blocks.py reads them
-            from .link_numbers import without_link_numbers
-
-            text = without_link_numbers(text)
+        if numbering is not None:  # numbered links are read without their numbers, as blocks.py reads them
+            text = numbering.without_link_numbers(text)
     problems += _check_invention(document, text, decoded.kind)
     return problems
-
-
-def _has_link_numbers(text: str) -> bool:
-    from .link_numbers import has_link_numbers  # lazy, as in blocks.py
-
-    return has_link_numbers(text)
 
 
 def _check_blocks(document: Document) -> list[str]:

@@ -78,8 +78,8 @@ def _gap() -> re.Pattern[str]:
 def read_columns(lines: list[str]) -> tuple[list[str], list[int]]:
     """The lines of a page with its regions of columns read column by column
     (each column's wrapped lines joined, a blank line between two columns), and
-    the number (from 1) of the line each comes from."""
-    lines = [line.expandtabs() if "\t" in line else line for line in lines]
+    the number (from 1) of the line each comes from. (read_input has made every
+    tab a space: a column's position is its characters'.)"""
     gap = _gap()
     gaps = [len(line) <= COLUMN_MAX_LINE_CHARS and gap.search(line) is not None for line in lines]
     out: list[str] = []

@@ -50,7 +50,7 @@ RUN_WRAP_MIN_WIDTH = 20
 RUN_WRAP_FULL_SHARE = 0.75
 # ...and its full lines hold at least this many words each: a wrap falls
 # between words (a list of titles in a script without spaces is not wrapped
-# text), and lines that open with a tab are cells or items, never wrapped.
+# text).
 RUN_WRAP_MIN_WORDS = 3
 # ...and at least this share of its lines after the first open in lower case:
 # a wrap falls before any word, most of them lower-case, where a list's items
@@ -101,8 +101,8 @@ def run_widths(lines: list[str]) -> list[int] | None:
     wrapped when its lines but the last stop at one width: at least
     RUN_WRAP_FULL_SHARE of them within WRAP_BAND columns of its widest, which
     is at least RUN_WRAP_MIN_WIDTH, few of those ending a sentence, each of
-    RUN_WRAP_MIN_WORDS words and none repeated; none of the run's lines opens
-    with a tab, and RUN_WRAP_MIN_LOWER_SHARE of them open in lower case."""
+    RUN_WRAP_MIN_WORDS words and none repeated, and RUN_WRAP_MIN_LOWER_SHARE of
+    them open in lower case. (read_input has made every tab a space.)"""
     widths = [0] * len(lines)
     found = False
     start = 0
@@ -121,7 +121,6 @@ def run_widths(lines: list[str]) -> list[int] | None:
             if (width >= RUN_WRAP_MIN_WIDTH and len(full) >= max(2, RUN_WRAP_FULL_SHARE * len(written))
                     and len(set(full)) == len(full) and ends <= WRAP_MAX_SENTENCE_ENDS * len(full)
                     and all(len(line.split()) >= RUN_WRAP_MIN_WORDS for line in full)
-                    and not any(line.startswith("\t") for line in lines[start: end + 1])
                     and sum(line.lstrip()[:1].islower() for line in lines[start + 1: end + 1])
                     >= RUN_WRAP_MIN_LOWER_SHARE * (end - start)):
                 widths[start: end + 1] = [width] * (end - start + 1)
