@@ -89,9 +89,15 @@ LABEL_MIN_SHARE = 0.5
 
 def page_blocks(data: str, html: bool) -> list:
     """A page's blocks as the pipeline splits them, repeats marked."""
+    return page_blocks_meta(data, html)[0]
+
+
+def page_blocks_meta(data: str, html: bool) -> tuple[list, tuple]:
+    """page_blocks, and the page's titles (the pipeline's score_blocks is given them)."""
     config = CleanerConfig()
     decoded = read_input(data, input_format="html" if html else "text")
-    return mark_duplicates(split_blocks(decoded, config)[0], config)
+    blocks, meta = split_blocks(decoded, config)
+    return mark_duplicates(blocks, config), (meta.title, meta.page_title)
 
 
 def block_labels(blocks: list, gold_body: str) -> tuple[list[float], list[float]]:
@@ -113,9 +119,9 @@ def block_labels(blocks: list, gold_body: str) -> tuple[list[float], list[float]
 
 
 def page_rows(data: str, gold_body: str, html: bool) -> tuple[list, list[list[float]], list[float], list[float]]:
-    blocks = page_blocks(data, html)
+    blocks, titles = page_blocks_meta(data, html)
     labels, weights = block_labels(blocks, gold_body)
-    return blocks, line_features(blocks, html=html), labels, weights
+    return blocks, line_features(blocks, html=html, titles=titles), labels, weights
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> dict[str, list[float]]:

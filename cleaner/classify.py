@@ -33,7 +33,7 @@ from typing import Any, cast
 from .config import CleanerConfig
 from .model import Block, BlockKind, Landmark
 from .speedups import compiled
-from .text import IGNORECASE_ODD_LETTERS, TEXTS_BATCH, words_of
+from .text import IGNORECASE_ODD_LETTERS, TEXTS_BATCH, match_key, words_of
 
 # Features are computed on at most this many characters of a line: every feature
 # is a ratio or a capped count, and a 50 MB line must not cost 50 MB of tokens.
@@ -170,11 +170,12 @@ HTML_TAG_GROUPS = (
     ("tag_quote_pre", frozenset({"blockquote", "pre"})),
     ("tag_figure", frozenset({"figure", "figcaption", "caption"})),
 )
+HEADING_TAGS = HTML_TAG_GROUPS[1][1]
 HTML_LANDMARKS = tuple(m for m in Landmark if m is not Landmark.NONE)
 HTML_LANDMARK_BITS = tuple(int(m) for m in HTML_LANDMARKS)
 HTML_FEATURES = (
     ("link_ratio", "link_ratio_near", "in_article_element", "parent_share", "parent_top",
-     "grandparent_share", "grandparent_top")
+     "grandparent_share", "grandparent_top", "title_section", "title_element")
     + tuple(name for name, _ in HTML_TAG_GROUPS)
     + tuple(f"in_{m.name.lower()}" for m in HTML_LANDMARKS)  # type: ignore[union-attr]
 )
@@ -231,8 +232,12 @@ LOG1P_TABLE_SIZE = 4096
 PACK_BATCH = 16384
 
 
-def score_blocks(blocks: list[Block], config: CleanerConfig, *, html: bool = False) -> list[Block]:
-    """Set content_score on every block (HTML pages have a model of their own)."""
+def score_blocks(
+    blocks: list[Block], config: CleanerConfig, *, html: bool = False, titles: Sequence[str | None] = ()
+) -> list[Block]:
+    """Set content_score on every block (HTML pages have a model of their own;
+    titles: what an HTML page calls itself, its <title> and og:title, which
+    find its headline's block: see _title_features)."""
     if not blocks:
         return blocks
     path = config.html_model if html else config.line_model
@@ -245,15 +250,15 @@ def score_blocks(blocks: list[Block], config: CleanerConfig, *, html: bool = Fal
             _text_scores(compiled, blocks, config, comments, stage1, stage2, trees)
             return blocks
         if trees is not None:
-            _html_scores(compiled, blocks, config, stage1, trees)
+            _html_scores(compiled, blocks, config, stage1, trees, titles)
             return blocks
     stage1, predict = _load_model(path, html)
     # --comments: a page's comments are its content, judged as any other text
-    rows = _line_features(blocks, html, config.keep_comments, comments)
+    rows = _line_features(blocks, html, config.keep_comments, comments, titles)
     first = list(map(partial(_predict, stage1), rows))
     if html and not config.keep_comments and _all_comments(blocks, first, config.comments_article_min_chars):
         # a page that is all comments (a forum thread): they are its content
-        rows = _line_features(blocks, html, True, comments)
+        rows = _line_features(blocks, html, True, comments, titles)
         first = list(map(partial(_predict, stage1), rows))
     floor = HTML_STAGE2_MIN_FIRST if html else 0.0
     for block, p in zip(blocks, first):
@@ -294,7 +299,7 @@ def _text_scores(
 
 def _html_scores(
     compiled: ModuleType, blocks: list[Block], config: CleanerConfig, stage1: tuple[float, list[float]],
-    trees: _TreeTable,
+    trees: _TreeTable, titles: Sequence[str | None],
 ) -> None:
     """score_blocks on an HTML page whose stage 2 is a tree ensemble, by
     cleaner._speedups: each line's stage-1 row is made there from its text's
@@ -306,13 +311,13 @@ def _html_scores(
     page = (table, of_text, parts, of_part, bytes(map(_BLANK_BEFORE, blocks)), array("l", map(len, map(_TEXT, blocks))))
     weights = _weights(stage1)
     comments_mask = ~int(Landmark.COMMENTS)
-    extra = b"".join(_html_features(blocks, comments_mask if config.keep_comments else -1))
+    extra = b"".join(_html_features(blocks, comments_mask if config.keep_comments else -1, titles))
     first = compiled.html_first_scores(*page, extra, weights, stage1[0])
     if not config.keep_comments and _all_comments(
         blocks, memoryview(first).cast("d").tolist(), config.comments_article_min_chars
     ):
         # a page that is all comments (a forum thread): they are its content
-        extra = b"".join(_html_features(blocks, comments_mask))
+        extra = b"".join(_html_features(blocks, comments_mask, titles))
         first = compiled.html_first_scores(*page, extra, weights, stage1[0])
     scores = compiled.html_second_scores(
         *page, extra, first, HTML_STAGE2_MIN_FIRST, array("i", chain.from_iterable(map(_PARENTS, blocks))),
@@ -420,10 +425,10 @@ def _all_comments(blocks: list[Block], first: list[float], min_chars: int) -> bo
 
 
 def line_features(
-    blocks: list[Block], *, html: bool = False, comments_are_content: bool = False
+    blocks: list[Block], *, html: bool = False, comments_are_content: bool = False, titles: Sequence[str | None] = ()
 ) -> list[array[float]]:
     """Every block's stage-1 row: FEATURE_NAMES (HTML_FEATURE_NAMES on HTML pages)."""
-    return list(_line_features(blocks, html, comments_are_content, None if html else _CommentLines(blocks)))
+    return list(_line_features(blocks, html, comments_are_content, None if html else _CommentLines(blocks), titles))
 
 
 class _Rows:
@@ -484,13 +489,14 @@ class _Rows:
 
 
 def _line_features(
-    blocks: list[Block], html: bool, comments_are_content: bool, comments: _CommentLines | None
+    blocks: list[Block], html: bool, comments_are_content: bool, comments: _CommentLines | None,
+    titles: Sequence[str | None] = (),
 ) -> _Rows:
     table, of_text = _text_rows(blocks)
     context = _packed(_context_features(blocks, table, of_text))
     extra: Iterable[bytes]
     if html:
-        extra = _html_features(blocks, ~int(Landmark.COMMENTS) if comments_are_content else -1)
+        extra = _html_features(blocks, ~int(Landmark.COMMENTS) if comments_are_content else -1, titles)
     else:
         assert comments is not None
         extra = _text_extra_features(comments, comments_are_content)
@@ -642,17 +648,18 @@ def is_comments_heading(text: str) -> bool:
     return len(text) <= COMMENTS_HEADING_MAX_CHARS and COMMENTS_HEADING.match(text) is not None
 
 
-def _html_features(blocks: list[Block], region_mask: int = -1) -> list[bytes]:
+def _html_features(blocks: list[Block], region_mask: int = -1, titles: Sequence[str | None] = ()) -> list[bytes]:
     """The markup features, packed; regions outside region_mask (a bit mask of
     Landmark) are not told to the model."""
     links_near = _window_means([b.link_ratio for b in blocks], NEAR_WINDOW)
+    title_section, title_element = _title_features(blocks, titles)
     (parent_shares, parent_top), (grandparent_shares, grandparent_top) = (
         _region_shares(blocks, level) for level in (0, 1)
     )
     # a page has a few tags and region sets: the flags of each pair are made once
     flags_of: dict[tuple[str, Landmark], bytes] = {}
     rows = []
-    for block, near in zip(blocks, links_near):
+    for block, near, section, shares in zip(blocks, links_near, title_section, title_element):
         parent, grandparent = block.parents
         key = (block.tag, block.landmarks)
         flags = flags_of.get(key)
@@ -671,8 +678,64 @@ def _html_features(blocks: list[Block], region_mask: int = -1) -> list[bytes]:
             1.0 if parent == parent_top and parent >= 0 else 0.0,
             grandparent_shares.get(grandparent, 0.0),
             1.0 if grandparent == grandparent_top and grandparent >= 0 else 0.0,
+            section,
+            shares,
         ) + flags)
     return rows
+
+
+# A block that names the page is its headline: it is at most this long, and
+# its text (match_key) is the whole of one of the page's titles or one part of
+# it, cut at TITLE_SEPARATORS ("Site: Headline", "Headline | Site").
+TITLE_BLOCK_MAX_CHARS = 300
+TITLE_SEPARATORS = re.compile(r"\s+[|»«:/·•~–—-]+\s+|:\s+|\s+::\s+")
+
+
+def _title_features(blocks: list[Block], titles: Sequence[str | None]) -> tuple[list[float], list[float]]:
+    """Where each block stands towards the nearest headline above it (a block
+    that names the page, not in its navigation): 1.0 in the headline's
+    section (after it, no heading between), and 1.0 where the block shares an
+    element (its parent or grandparent) with that headline. A short post's
+    text is the block under its headline, whatever else on the page reads as
+    prose."""
+    names = set()
+    for title in filter(None, titles):
+        names.add(match_key(title))
+        names.update(match_key(part) for part in TITLE_SEPARATORS.split(title))
+    names.discard("")
+    section = [0.0] * len(blocks)
+    shares = [0.0] * len(blocks)
+    if not names:
+        return section, shares
+    nav = int(Landmark.NAV)
+    last = -1
+    in_section = False
+    elements: set[int] = set()
+    for i, block in enumerate(blocks):
+        if (block.norm in names and len(block.text) <= TITLE_BLOCK_MAX_CHARS
+                and not int(block.landmarks) & nav):
+            last = i
+            in_section = True
+            elements = {e for e in block.parents if e >= 0}
+            continue
+        if block.tag in HEADING_TAGS:
+            in_section = False
+        if last >= 0:
+            section[i] = 1.0 if in_section else 0.0
+            shares[i] = 1.0 if elements.intersection(block.parents) else 0.0
+    return section, shares
+    nav = int(Landmark.NAV)
+    last = -1
+    elements: set[int] = set()
+    for i, block in enumerate(blocks):
+        if (block.norm in names and len(block.text) <= TITLE_BLOCK_MAX_CHARS
+                and not int(block.landmarks) & nav):
+            last = i
+            elements = {e for e in block.parents if e >= 0}
+        if last >= 0:
+            distance[i] = math.log1p(i - last)
+            shares[i] = 1.0 if elements.intersection(block.parents) else 0.0
+    return distance, shares
 
 
 def _region_shares(blocks: list[Block], level: int) -> tuple[dict[int, float], int]:

@@ -38,6 +38,7 @@ def read_page_meta(root: Any) -> PageMeta:
         updated=_iso_date(updated),
         author=_clean(_author(ld.get("author")) or meta.get("author")),
         url=_clean(canonical or meta.get("og:url")),
+        page_title=_clean(_first_text(root, "title")),
     )
 
 

@@ -240,6 +240,8 @@ class PageMeta(NamedTuple):
     updated: str | None = None
     author: str | None = None
     url: str | None = None
+    # the <title> element's text (often "Site: Headline"): classify finds the headline's block by it
+    page_title: str | None = None
 
 
 @_dataclass_methods

@@ -96,7 +96,7 @@ def _prepared(decoded: Decoded, config: CleanerConfig) -> Prepared:
         edges = load_edge_model(config.edge_model).columns(blocks)
         seams = tuple(find_seams(blocks, edges, config.seam_model))
     for first, end in zip((0, *seams), (*seams, len(blocks))):  # each page of a dump judged in its own
-        score_blocks(blocks[first:end] if seams else blocks, config, html=html)
+        score_blocks(blocks[first:end] if seams else blocks, config, html=html, titles=(meta.title, meta.page_title))
     return Prepared(blocks, meta, warnings, html, seams=seams, edges=edges)
 
 

@@ -9,8 +9,8 @@ import pytest
 
 from cleaner import CleanerConfig, clean
 from cleaner.classify import (
-    COMMENT_STAMP, COMMENT_STAMP_MAX_WORDS, FEATURE_NAMES, _is_comment_stamp, _window_means, compile_trees, line_features,
-    pack_trees,
+    COMMENT_STAMP, COMMENT_STAMP_MAX_WORDS, FEATURE_NAMES, HTML_FEATURE_NAMES, _is_comment_stamp, _window_means,
+    compile_trees, line_features, pack_trees,
 )
 from test_html import article_html, page
 
@@ -65,6 +65,33 @@ def test_shipped_html_model_cleans_a_page() -> None:
     html = page(article_html("Bridge"))
     document = clean(html.encode(), config=CleanerConfig(), input_format="html")
     assert document.articles and len(document.articles[0].paragraphs) == 6
+
+
+def test_the_headline_named_by_the_pages_title_opens_its_section() -> None:
+    from cleaner.blocks import split_blocks
+    from cleaner.dedupe import mark_duplicates
+    from cleaner.read import read_input
+
+    html = (
+        "<html><head><title>Toon Cafe: Little gifts for friends</title></head><body>"
+        "<div id='side'><h2>Toon Cafe</h2><p>About me: I draw things and write a blog about them.</p></div>"
+        "<div class='post'><h3>Little gifts for friends</h3><div>Dear all, I would love to invite you to a book event.</div>"
+        "<div>Hope to see you there.</div><h4>Leave a comment</h4><p>Name (required)</p></div></body></html>"
+    )
+    config = CleanerConfig()
+    blocks, meta = split_blocks(read_input(html, input_format="html"), config)
+    blocks = mark_duplicates(blocks, config)
+    rows = line_features(blocks, html=True, titles=(meta.title, meta.page_title))
+    section = HTML_FEATURE_NAMES.index("title_section")
+    element = HTML_FEATURE_NAMES.index("title_element")
+    got = {b.text: (row[section], row[element]) for b, row in zip(blocks, rows)}
+    # "Toon Cafe" names the page too, but the nearest headline above a block is the one it stands under
+    assert got["About me: I draw things and write a blog about them."] == (1.0, 1.0)
+    assert got["Dear all, I would love to invite you to a book event."] == (1.0, 1.0)
+    assert got["Hope to see you there."] == (1.0, 1.0)
+    assert got["Name (required)"] == (0.0, 1.0)  # a heading of its own ends the headline's section
+    untitled = line_features(blocks, html=True)
+    assert {(row[section], row[element]) for row in untitled} == {(0.0, 0.0)}
 
 
 def test_text_comment_features_mark_what_follows_a_comments_heading_with_stamps() -> None:
