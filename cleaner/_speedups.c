@@ -20,6 +20,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdio.h>
+#include <ctype.h>
 #include <string.h>
 
 #define HEAD_DOUBLES 13
@@ -1933,9 +1934,11 @@ static int comment_test(const unsigned char *s, Py_ssize_t n, const void *of) {
     /* "" is in every str, as text[:1] of an empty text is */
     int first_word = n == 0 || strchr(needs->word_first, s[0]) != NULL;
     int stamp = count_char(s, n, ' ') < needs->max_spaces
-                && (holds_char(s, n, ':') || (n <= needs->word_max_chars && first_word) || contains_lower(s, n, "ago"));
+                && (holds_char(s, n, ':') || (n <= needs->word_max_chars && first_word) || contains_lower(s, n, "ago")
+                    || (n > 0 && s[n - 1] == ','));
     int heading = n <= needs->heading_max_chars && n > 0
-                  && ((s[0] >= '0' && s[0] <= '9') || strchr(needs->heading_first, lower(s[0])) != NULL);
+                  && ((s[0] >= '0' && s[0] <= '9') || (s[0] < 128 && ispunct(s[0]))
+                      || strchr(needs->heading_first, lower(s[0])) != NULL);
     return stamp | (heading << 1);
 }
 

@@ -81,38 +81,52 @@ DIGIT = re.compile(r"\d")
 # Readers' comments in a text dump: a heading ("27 Comments", "Leave a Reply",
 # "12 Responses to …"), then every few lines a stamp, a short line with a clock
 # time or an age ("Posted by: Ann at May 3, 2012 1:56 PM", "2 hours ago",
-# "Reply"). Article bodies rarely hold clock times line after line.
+# "Reply", "Ann said,"). Article bodies rarely hold clock times line after line.
+# A heading may stand in brackets ("{ 167 comments }") and count its writers
+# ("45 users responded to …").
 COMMENTS_HEADING = re.compile(
-    r"^(?:\d+\s+)?(?:reader\s+|user\s+)?(?:comments?|responses?|replies|reactions|discussion|trackbacks?)\b"
+    r"^[^\w\s]*\s*(?:\d+\s+)?(?:(?:readers?|users?|people)\s+)?"
+    r"(?:comments?|responses?|responded|replies|reactions|discussion|trackbacks?)\b"
     r"|^(?:leave|post|add|write|submit|join)\s+(?:a\s+|your\s+|the\s+)?(?:comment|reply|response|discussion)",
     re.I,
 )
 COMMENTS_HEADING_MAX_CHARS = 80
+# A heading that counts no comments ("Comments (0)", "0 Responses"), in a blog's
+# list of posts under each one's stamp, opens no section.
+NO_COMMENTS_COUNT = re.compile(r"^\W*0\s|\(0\)")
 COMMENT_STAMP = re.compile(
     r"\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\b|uhr\b)?"
     r"|\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b"
     r"|^(?:reply|report(?: abuse)?|permalink|quote|flag|like|recommend)$"
-    r"|\b(?:says|said|wrote)\s*:\s*$",
+    r"|\b(?:says|said|wrote)\s*[:,]\s*$",
     re.I,
 )
 # A stamp is a short line: at most this many words.
 COMMENT_STAMP_MAX_WORDS = 25
-# Every line COMMENT_STAMP finds holds a colon or "ago" (in any case), or is one
-# of its words alone, of at most this many characters: only such lines are
+# Every line COMMENT_STAMP finds holds a colon or "ago" (in any case), or ends
+# with a comma, or is one of its words alone, of at most this many characters: only such lines are
 # searched (most prose lines are not). Keep the two in step: tests/test_classify.py
 # checks them on the dev dumps.
 COMMENT_STAMP_WORD_MAX_CHARS = 12
 # ...and those words all start with one of these letters (in either case).
 COMMENT_STAMP_WORD_FIRST_LETTERS = "rpqflRPQFL"
-# Every comments heading opens with a digit or one of these letters (in either
-# case): the C helper asks COMMENTS_HEADING only of such lines. Keep them in step.
+# Every comments heading opens with a digit, an ASCII punctuation mark or one of
+# these letters (in either case): the C helper asks COMMENTS_HEADING only of such
+# lines. Keep them in step.
 COMMENTS_HEADING_FIRST_LETTERS = "rucdtlpawsj"
 # comment_candidates' bits: a line COMMENT_STAMP, COMMENTS_HEADING may match
 _STAMP_BIT = bytes(b & 1 for b in range(256))
 _HEADING_BIT = bytes(b >> 1 & 1 for b in range(256))
-# A comments heading opens a section when stamps follow it (_CommentLines.sections).
-COMMENT_FIRST_REACH = 3
-COMMENT_STAMP_REACH = 20
+# A comments heading opens a section when stamps follow it (_CommentLines.sections):
+# the first within COMMENT_FIRST_REACH lines (a comment of a few paragraphs
+# with its stamp under it: "Posted by Ann on May 3, 2012 at 7:56 am | Reply"),
+# COMMENT_MIN_STAMPS within COMMENT_OPEN_REACH (a "Comments" link in a share
+# bar above an article is followed by its one "Posted … at 7:05 am"). A
+# section goes on while the next stamp is within COMMENT_STAMP_REACH lines of
+# the last (a long comment).
+COMMENT_FIRST_REACH = 6
+COMMENT_OPEN_REACH = 20
+COMMENT_STAMP_REACH = 40
 COMMENT_MIN_STAMPS = 2
 # Lines a comment section runs past its last stamp (that comment's text, when
 # the stamp stands above it).
@@ -377,13 +391,16 @@ class _CommentLines:
     def sections(self) -> Iterator[int]:
         """The lines that open a comment section: a comments heading followed by a
         stamp within COMMENT_FIRST_REACH lines and COMMENT_MIN_STAMPS within
-        COMMENT_STAMP_REACH (a "Comments" link in a menu at the top of the page is
+        COMMENT_OPEN_REACH (a "Comments" link in a menu at the top of the page is
         followed at most by the article's own date and time)."""
         stamps = self.stamps
+        texts = self.blocks
         for i in self.headings:
+            if NO_COMMENTS_COUNT.search(texts[i].text):
+                continue
             if (
                 any(stamps[i + 1: i + 1 + COMMENT_FIRST_REACH])
-                and sum(stamps[i + 1: i + 1 + COMMENT_STAMP_REACH]) >= COMMENT_MIN_STAMPS
+                and sum(stamps[i + 1: i + 1 + COMMENT_OPEN_REACH]) >= COMMENT_MIN_STAMPS
             ):
                 yield i
 
@@ -639,6 +656,7 @@ def _is_comment_stamp(text: str) -> bool:
             ":" in text
             or (len(text) <= COMMENT_STAMP_WORD_MAX_CHARS and text[:1] in COMMENT_STAMP_WORD_FIRST_LETTERS)
             or "ago" in text.lower()
+            or text.endswith(",")
         )
         and COMMENT_STAMP.search(text) is not None
     )

@@ -10,8 +10,9 @@ import pytest
 from cleaner import CleanerConfig, clean
 from cleaner.classify import (
     COMMENT_STAMP, COMMENT_STAMP_MAX_WORDS, FEATURE_NAMES, HTML_FEATURE_NAMES, _is_comment_stamp, _window_means,
-    compile_trees, line_features, pack_trees,
+    compile_trees, line_features, pack_trees, score_blocks,
 )
+from cleaner.model import Landmark
 from test_html import article_html, page
 
 DEV_TEXT = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "dev" / "text"
@@ -125,10 +126,29 @@ def test_a_copyright_line_ends_the_comments_and_the_next_pages_comments_open_aga
     # the next page's story follows no comments heading
     assert after == [0.0] * 6 + [1.0] * 5 + [0.0] * 6 + [1.0] * 4
 
+def test_comments_whose_stamps_stand_under_long_comments_are_one_section() -> None:
+    from cleaner.blocks import split_blocks
+    from cleaner.read import read_input
+
+    story = [f"Paragraph {n} of the story, long enough to read as prose." for n in range(8)]
+    comments = ["{ 3 comments }"]
+    for name in ("Ann", "Bob", "Cy"):
+        comments += [f"{name}'s thought {n} on the story, at some length." for n in range(4)]
+        comments += [f"Posted by {name} on May 3, 2012 at 7:56 am | permalink | Reply"]
+    comments += [f"Cy's last word {n}." for n in range(30)] + ["Dee said,", "Thanks."]
+    lines = ["Comments (0)", "Posted by Ann on May 2, 2012 at 9:00 am"] + story + comments
+    blocks = split_blocks(read_input("\n\n".join(lines)), CleanerConfig())[0]
+    score_blocks(blocks, CleanerConfig())
+    marked = [bool(b.landmarks & Landmark.COMMENTS) for b in blocks]
+    # "Comments (0)" counts none: it opens nothing; the bracketed count does, its
+    # first stamp five lines on; a 30-line comment is crossed to "Dee said,"
+    assert marked == [False] * 10 + [True] * (len(lines) - 10)
+
+
 STAMP_CASES = (
     "Posted by: Ann at May 3, 2012 1:56 PM", "2 hours ago", "3 DAYS AGO", "Reply", "report abuse", "REPORT ABUSE",
     "Recommend", "John says:", "Ann wrote :", "at 10:45 pm", "A sentence with no stamp in it.", "Like", "ago",
-    "PERMALINK", "Quote", "flag", "lıke", "lİke", "RepLy",
+    "PERMALINK", "Quote", "flag", "lıke", "lİke", "RepLy", "Progress Trap said,", "said, he",
 )
 
 
