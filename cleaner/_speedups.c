@@ -1961,6 +1961,8 @@ typedef struct {
     int kind;
     const void *data;
     PyObject *continuation, *clause_end; /* str: the characters of CONTINUATION_PUNCTUATION, CLAUSE_END */
+    PyObject *open_words;                /* frozenset: OPEN_END_WORDS */
+    Py_ssize_t open_max;                 /* their longest's length */
     Py_UCS4 *room;                       /* a line's characters, when its spaces are made one */
     Py_ssize_t room_size;
 } Lines;
@@ -2021,12 +2023,47 @@ static int reads_as_prose(PyObject *line) {
     return words >= 3;
 }
 
+/* Whether the piece of a line above stops mid-sentence (blocks._open_ended):
+ * on a comma, or on a word of OPEN_END_WORDS (lowered) after a space not its
+ * first character; -1 on an error. */
+static int open_ended(const Lines *lines, PyObject *previous) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(previous);
+    if (n == 0) {
+        return 0;
+    }
+    if (PyUnicode_READ_CHAR(previous, n - 1) == ',') {
+        return 1;
+    }
+    Py_ssize_t cut = PyUnicode_FindChar(previous, ' ', 0, n, -1);
+    if (cut == -2) {
+        return -1;
+    }
+    /* str.lower never makes a word shorter: a longer one is none of them */
+    if (cut <= 0 || n - cut - 1 > lines->open_max) {
+        return 0;
+    }
+    PyObject *word = PyUnicode_Substring(previous, cut + 1, n);
+    PyObject *lowered = word ? PyObject_CallMethod(word, "lower", NULL) : NULL;
+    Py_XDECREF(word);
+    if (lowered == NULL) {
+        return -1;
+    }
+    int found = PySet_Contains(lines->open_words, lowered);
+    Py_DECREF(lowered);
+    return found;
+}
+
 /* Whether a line (stripped: line, first character first; raw line opening at
  * raw) carries on the sentence of the line above, whose last character is
- * last (blocks._continues: an indented line only if it reads as prose). */
-static int continues(const Lines *lines, Py_UCS4 last, Py_UCS4 first, PyObject *line, Py_ssize_t raw, Py_ssize_t raw_end) {
+ * last and whose last piece is previous (blocks._continues: an indented line
+ * only if it reads as prose); -1 on an error. */
+static int continues(const Lines *lines, Py_UCS4 last, PyObject *previous, Py_UCS4 first, PyObject *line,
+                     Py_ssize_t raw, Py_ssize_t raw_end) {
     if (!(Py_UNICODE_ISLOWER(first) || is_one_of(lines->continuation, first))) {
-        return 0;
+        int open = open_ended(lines, previous);
+        if (open <= 0) {
+            return open;
+        }
     }
     int kind = lines->kind;
     const void *data = lines->data;
@@ -2088,7 +2125,13 @@ static int split_text(Lines *lines, Split *split) {
         }
         Py_UCS4 first = PyUnicode_READ_CHAR(line, 0);
         if (blocks && !previous_blank) {
-            if (continues(lines, last, first, line, start, end)) {
+            PyObject *previous = PyList_GET_ITEM(split->pieces, PyList_GET_SIZE(split->pieces) - 1);
+            int carries = continues(lines, last, previous, first, line, start, end);
+            if (carries < 0) {
+                Py_DECREF(line);
+                return -1;
+            }
+            if (carries) {
                 last = PyUnicode_READ_CHAR(line, n - 1);
                 PyObject *piece = is_one_of(lines->continuation, first) ? line : PyUnicode_FromFormat(" %U", line);
                 int failed = piece == NULL || PyList_Append(split->pieces, piece) < 0;
@@ -2118,12 +2161,13 @@ static int split_text(Lines *lines, Split *split) {
 }
 
 PyDoc_STRVAR(split_lines_doc,
-"split_lines(text, continuation, clause_end) -> (list[str], bytes, bytes)\n\n"
+"split_lines(text, continuation, clause_end, open_words, open_max) -> (list[str], bytes, bytes)\n\n"
 "A text dump's blocks as blocks._split_lines makes them: each non-blank line\n"
 "stripped (runs of spaces made one), a line carrying on the sentence above it\n"
 "joined to it. Their texts; their line numbers (int32, from 1); and a byte each:\n"
 "1 for a blank line before, 2 for one after. continuation: the characters of\n"
-"CONTINUATION_PUNCTUATION; clause_end: those of CLAUSE_END.");
+"CONTINUATION_PUNCTUATION; clause_end: those of CLAUSE_END; open_words:\n"
+"OPEN_END_WORDS (a frozenset), open_max: the length of the longest.");
 
 static PyObject *as_bytes_of(const Indexes *values, int width) {
     PyObject *out = PyBytes_FromStringAndSize(NULL, values->n * width);
@@ -2142,7 +2186,8 @@ static PyObject *as_bytes_of(const Indexes *values, int width) {
 
 static PyObject *split_lines(PyObject *self, PyObject *args) {
     Lines lines;
-    if (!PyArg_ParseTuple(args, "UUU", &lines.text, &lines.continuation, &lines.clause_end)) {
+    if (!PyArg_ParseTuple(args, "UUUO!n", &lines.text, &lines.continuation, &lines.clause_end, &PyFrozenSet_Type,
+                          &lines.open_words, &lines.open_max)) {
         return NULL;
     }
     lines.kind = PyUnicode_KIND(lines.text);

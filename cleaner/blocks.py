@@ -43,6 +43,16 @@ CONTINUATION_PUNCTUATION = ",.;:!?)]}%»”’"
 # ...unless the line before ends a sentence or a label (then a lower-case line
 # is a new item: a menu in lower case, a list).
 CLAUSE_END = (".", "!", "?", ":", "…", "|")
+# A line that ends on one of these words (or on a comma) stops mid-sentence:
+# the next line carries it on whatever it opens with (a link's or a name's
+# capital: "the blogger behind the" / "Physician on FIRE, retired ...").
+OPEN_END_WORDS = frozenset(
+    "the a an of to in on at by for with from into onto about than and or nor but that which whose whom "
+    "its their his her our your my this these those as via per between through over under after before "
+    "during without within behind like such is are was were be been being has have had will would can "
+    "could should may might must not".split()
+)
+OPEN_END_MAX_CHARS = max(map(len, OPEN_END_WORDS))
 # A line indented this much (4 spaces, or a tab) is code or preformatted text,
 # never a continuation...
 CODE_INDENT = ("    ", "\t")
@@ -136,7 +146,9 @@ def _split_lines(text: str, config: CleanerConfig) -> list[Block]:
         del lines
     else:
         del lines
-        texts, numbers, margins = module.split_lines(text, CONTINUATION_PUNCTUATION, "".join(CLAUSE_END))
+        texts, numbers, margins = module.split_lines(
+            text, CONTINUATION_PUNCTUATION, "".join(CLAUSE_END), OPEN_END_WORDS, OPEN_END_MAX_CHARS,
+        )
         del text
         blocks = list(map(
             Block, range(len(texts)), texts, memoryview(numbers).cast("i").tolist(), repeat(BlockKind.TEXT),
@@ -230,11 +242,20 @@ def _continues(previous: str, line: str, raw: str, indented_prose: bool) -> bool
     indented_prose: an indented line that reads as prose may (a page not
     wrapped at a width)."""
     first = line[0]
-    if not (first.islower() or first in CONTINUATION_PUNCTUATION):
+    if not (first.islower() or first in CONTINUATION_PUNCTUATION or _open_ended(previous)):
         return False
     if raw.startswith(CODE_INDENT) and not (indented_prose and _reads_as_prose(line)):
         return False
     return first in CONTINUATION_PUNCTUATION or not previous.endswith(CLAUSE_END)
+
+
+def _open_ended(previous: str) -> bool:
+    """Whether a line stops where no sentence stops: on a comma or a word that
+    leads into the next ("the", "of", "and")."""
+    if previous.endswith(","):
+        return True
+    cut = previous.rfind(" ")
+    return cut > 0 and previous[cut + 1:].lower() in OPEN_END_WORDS
 
 
 def _reads_as_prose(line: str) -> bool:

@@ -89,6 +89,15 @@ def test_a_sentence_cut_at_a_link_or_a_wrap_is_one_block() -> None:
     ]
 
 
+def test_a_line_that_stops_on_a_comma_or_a_leading_word_carries_on_whatever_follows() -> None:
+    # get_text("\n") of "<p>Leif, the blogger behind the <a>Physician on FIRE</a> blog, retired.</p>"
+    text = "Leif,\nthe blogger behind the\nPhysician on FIRE\nblog, retired.\nAbout\nContact\nTerms of\nUse\n"
+    # a one-word line ("About", a menu's) leads into nothing
+    assert [b.text for b in blocks_of(text)] == [
+        "Leif, the blogger behind the Physician on FIRE blog, retired.", "About", "Contact", "Terms of Use",
+    ]
+
+
 def test_lines_that_do_not_carry_on_a_sentence_stay_apart() -> None:
     # a line after a sentence's end, a capitalised line, a menu item after a bar, code
     text = "It rained.\nthen it stopped\nHome\nNews\nA | \nb\nx = 1\n    y = 2\n"

@@ -379,6 +379,8 @@ def test_split_lines_makes_the_python_blocks(monkeypatch: pytest.MonkeyPatch) ->
         "", "\n\n", "a", "a  \n", "  a  b  \n\tcode\n    indented\nlower\n", "x\n, y\n. z\n» w\nlower\n",
         "End.\nlower\nA:\nlower\nB|\nlower\nC…\nlower\n", "\u1680 a \u1680\n\n", "é\nà\nÉ\nß\n", "😀  x  😀\n😀y\n",
         "one\r\ntwo\n\n\nthree", "a\n\n\n", "para one\n(cont) x\n)cont\n%cont\n",
+        "the blogger behind the\nPhysician on FIRE, he\nSaid\nApples,\nPears\n", "of\nX\n the\nY\nx THE\nY\n",
+        "a li\u212ae\nB\nan İ\nC\nsee behindx\nD\nx without\nE\n,\nF\nx ,\nG\n",
     ]
     for text in texts:
         with_helper = split_stage._split_lines(text, CONFIG)
@@ -413,7 +415,7 @@ def test_ascii_match_keys_are_the_python_keys() -> None:
 PIECES = [
     *"abcXYZ019 .,:;!?()[]|/@-_'\"\n\t", *"’”“—–…»•©‘►·«£›®é😀\u1680\xa0\u200bſKİı", "\n\n", "  ", "    ",
     "By ", "Photo: ", "(AP Photo/X)", "2 hours ago", "Reply", "27 Comments", "19", "20", "Copyright 2020",
-    "all rights reserved", " - ", "http://", "www.", "The council said on Monday that ",
+    "all rights reserved", " - ", "http://", "www.", "The council said on Monday that ", " the", " Of", ",",
 ]
 
 
