@@ -1962,6 +1962,7 @@ typedef struct {
     const void *data;
     PyObject *continuation, *clause_end; /* str: the characters of CONTINUATION_PUNCTUATION, CLAUSE_END */
     PyObject *open_words;                /* frozenset: OPEN_END_WORDS */
+    PyObject *open_characters;           /* str: the characters of OPEN_END_CHARACTERS */
     Py_ssize_t open_max;                 /* their longest's length */
     Py_UCS4 *room;                       /* a line's characters, when its spaces are made one */
     Py_ssize_t room_size;
@@ -2024,14 +2025,14 @@ static int reads_as_prose(PyObject *line) {
 }
 
 /* Whether the piece of a line above stops mid-sentence (blocks._open_ended):
- * on a comma, or on a word of OPEN_END_WORDS (lowered) after a space not its
+ * on one of OPEN_END_CHARACTERS (a comma, an opening bracket), or on a word of OPEN_END_WORDS (lowered) after a space not its
  * first character; -1 on an error. */
 static int open_ended(const Lines *lines, PyObject *previous) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(previous);
     if (n == 0) {
         return 0;
     }
-    if (PyUnicode_READ_CHAR(previous, n - 1) == ',') {
+    if (is_one_of(lines->open_characters, PyUnicode_READ_CHAR(previous, n - 1))) {
         return 1;
     }
     Py_ssize_t cut = PyUnicode_FindChar(previous, ' ', 0, n, -1);
@@ -2161,13 +2162,15 @@ static int split_text(Lines *lines, Split *split) {
 }
 
 PyDoc_STRVAR(split_lines_doc,
-"split_lines(text, continuation, clause_end, open_words, open_max) -> (list[str], bytes, bytes)\n\n"
+"split_lines(text, continuation, clause_end, open_words, open_max, open_characters)\n"
+"-> (list[str], bytes, bytes)\n\n"
 "A text dump's blocks as blocks._split_lines makes them: each non-blank line\n"
 "stripped (runs of spaces made one), a line carrying on the sentence above it\n"
 "joined to it. Their texts; their line numbers (int32, from 1); and a byte each:\n"
 "1 for a blank line before, 2 for one after. continuation: the characters of\n"
 "CONTINUATION_PUNCTUATION; clause_end: those of CLAUSE_END; open_words:\n"
-"OPEN_END_WORDS (a frozenset), open_max: the length of the longest.");
+"OPEN_END_WORDS (a frozenset), open_max: the length of the longest;\n"
+"open_characters: those of OPEN_END_CHARACTERS.");
 
 static PyObject *as_bytes_of(const Indexes *values, int width) {
     PyObject *out = PyBytes_FromStringAndSize(NULL, values->n * width);
@@ -2186,8 +2189,8 @@ static PyObject *as_bytes_of(const Indexes *values, int width) {
 
 static PyObject *split_lines(PyObject *self, PyObject *args) {
     Lines lines;
-    if (!PyArg_ParseTuple(args, "UUUO!n", &lines.text, &lines.continuation, &lines.clause_end, &PyFrozenSet_Type,
-                          &lines.open_words, &lines.open_max)) {
+    if (!PyArg_ParseTuple(args, "UUUO!nU", &lines.text, &lines.continuation, &lines.clause_end, &PyFrozenSet_Type,
+                          &lines.open_words, &lines.open_max, &lines.open_characters)) {
         return NULL;
     }
     lines.kind = PyUnicode_KIND(lines.text);

@@ -43,7 +43,8 @@ CONTINUATION_PUNCTUATION = ",.;:!?)]}%»”’"
 # ...unless the line before ends a sentence or a label (then a lower-case line
 # is a new item: a menu in lower case, a list).
 CLAUSE_END = (".", "!", "?", ":", "…", "|")
-# A line that ends on one of these words (or on a comma) stops mid-sentence:
+# A line that ends on one of these words (or on one of OPEN_END_CHARACTERS: a
+# comma, an opening bracket or quote, "&", "/", a dash) stops mid-sentence:
 # the next line carries it on whatever it opens with (a link's or a name's
 # capital: "the blogger behind the" / "Physician on FIRE, retired ...").
 OPEN_END_WORDS = frozenset(
@@ -53,6 +54,7 @@ OPEN_END_WORDS = frozenset(
     "could should may might must not".split()
 )
 OPEN_END_MAX_CHARS = max(map(len, OPEN_END_WORDS))
+OPEN_END_CHARACTERS = (",", "(", "[", "“", "&", "/", "–", "—")
 # A line indented this much (4 spaces, or a tab) is code or preformatted text,
 # never a continuation...
 CODE_INDENT = ("    ", "\t")
@@ -148,6 +150,7 @@ def _split_lines(text: str, config: CleanerConfig) -> list[Block]:
         del lines
         texts, numbers, margins = module.split_lines(
             text, CONTINUATION_PUNCTUATION, "".join(CLAUSE_END), OPEN_END_WORDS, OPEN_END_MAX_CHARS,
+            "".join(OPEN_END_CHARACTERS),
         )
         del text
         blocks = list(map(
@@ -252,7 +255,7 @@ def _continues(previous: str, line: str, raw: str, indented_prose: bool) -> bool
 def _open_ended(previous: str) -> bool:
     """Whether a line stops where no sentence stops: on a comma or a word that
     leads into the next ("the", "of", "and")."""
-    if previous.endswith(","):
+    if previous.endswith(OPEN_END_CHARACTERS):
         return True
     cut = previous.rfind(" ")
     return cut > 0 and previous[cut + 1:].lower() in OPEN_END_WORDS
