@@ -264,3 +264,15 @@ def test_an_opinion_pieces_commentary_class_is_not_a_comment_section() -> None:
         "<div class='commentary-body'><p>Opinion text.</p></div><div class='comment-list'><p>A reply.</p></div>"
     )
     assert [bool(b.landmarks & Landmark.COMMENTS) for b in blocks] == [False, True]
+
+
+def test_a_posts_category_tag_and_author_classes_name_no_region() -> None:
+    from cleaner.html_blocks.regions import named_landmarks
+
+    filed = "category-social-media tag-comments entry-author-jo_foot"
+    assert Landmark(named_landmarks(filed)) == Landmark.NONE
+    assert Landmark(named_landmarks(f"post-12 hentry {filed}")) == Landmark.ARTICLE  # WordPress's post classes
+    # a region's own name still counts beside them, and words that only end like a prefix are kept
+    assert Landmark(named_landmarks("tag-news comment-list")) == Landmark.COMMENTS
+    assert Landmark(named_landmarks("site-nav")) == Landmark.NAV
+    assert Landmark(named_landmarks("footer-tag-list")) & Landmark.FOOTER

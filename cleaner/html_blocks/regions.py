@@ -85,10 +85,18 @@ PAGE_TAGS = frozenset(("html", "body"))
 MAX_CLASS_CHARS = 200
 
 
+# A class that files a post under a category, a tag or an author names no region
+# of the page ("category-social-media", "tag-comments", "entry-author-jo_foot":
+# WordPress's and TypePad's post classes on the article's own element).
+TAXONOMY_CLASS = re.compile(r"(?<![\w-])(?:entry-|post-)?(?:category|tag|author)-[\w-]*")
+
+
 @lru_cache(maxsize=4096)
 def named_landmarks(names: str) -> int:
     """Regions named by a class or id value (pages repeat the same few values):
     by cleaner._speedups where it is built, for values of ASCII (the same bits)."""
+    if "y-" in names or "g-" in names or "r-" in names:  # a taxonomy class may be in it
+        names = TAXONOMY_CLASS.sub(" ", names)
     helper = _region_helper()
     if helper is not None:
         found: int | None = helper[0].region_bits(helper[1], names)
