@@ -2025,8 +2025,9 @@ static int reads_as_prose(PyObject *line) {
 }
 
 /* Whether the piece of a line above stops mid-sentence (blocks._open_ended):
- * on one of OPEN_END_CHARACTERS (a comma, an opening bracket), or on a word of OPEN_END_WORDS (lowered) after a space not its
- * first character; -1 on an error. */
+ * on one of OPEN_END_CHARACTERS (a comma, an opening bracket), or on a word
+ * of OPEN_END_WORDS (lowered) after a space not its first character; -1 on
+ * an error. */
 static int open_ended(const Lines *lines, PyObject *previous) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(previous);
     if (n == 0) {

@@ -253,8 +253,9 @@ def _continues(previous: str, line: str, raw: str, indented_prose: bool) -> bool
 
 
 def _open_ended(previous: str) -> bool:
-    """Whether a line stops where no sentence stops: on a comma or a word that
-    leads into the next ("the", "of", "and")."""
+    """Whether a line stops where no sentence stops: on one of
+    OPEN_END_CHARACTERS (a comma, an opening bracket), or, after another word,
+    on a word that leads into the next ("the", "of", "and")."""
     if previous.endswith(OPEN_END_CHARACTERS):
         return True
     cut = previous.rfind(" ")

@@ -103,9 +103,9 @@ COMMENT_STAMP = re.compile(
 )
 # A stamp is a short line: at most this many words.
 COMMENT_STAMP_MAX_WORDS = 25
-# Every line COMMENT_STAMP finds holds a colon or "ago" (in any case), or ends
-# with a comma, or is one of its words alone, of at most this many characters: only such lines are
-# searched (most prose lines are not). Keep the two in step: tests/test_classify.py
+# Every line COMMENT_STAMP finds holds a colon or "ago" (in any case), ends
+# with a comma, or is one of its words alone, of at most this many characters:
+# only such lines are searched (most prose lines are not). Keep the two in step: tests/test_classify.py
 # checks them on the dev dumps.
 COMMENT_STAMP_WORD_MAX_CHARS = 12
 # ...and those words all start with one of these letters (in either case).
@@ -175,16 +175,16 @@ CONTEXT_FEATURES = (
 TEXT_FEATURES = ("stamp_near", "stamp_wide", "after_comments_heading")
 FEATURE_NAMES = OWN_FEATURES + CONTEXT_FEATURES + TEXT_FEATURES
 # HTML pages add what the markup says: the element, links, regions.
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 HTML_TAG_GROUPS = (
     ("tag_p", frozenset({"p"})),
-    ("tag_heading", frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})),
+    ("tag_heading", HEADING_TAGS),
     ("tag_li", frozenset({"li", "dd", "dt"})),
     ("tag_cell", frozenset({"td", "th"})),
     ("tag_div", frozenset({"div", "section", "article", "main", "body", "center"})),
     ("tag_quote_pre", frozenset({"blockquote", "pre"})),
     ("tag_figure", frozenset({"figure", "figcaption", "caption"})),
 )
-HEADING_TAGS = HTML_TAG_GROUPS[1][1]
 HTML_LANDMARKS = tuple(m for m in Landmark if m is not Landmark.NONE)
 HTML_LANDMARK_BITS = tuple(int(m) for m in HTML_LANDMARKS)
 HTML_FEATURES = (
@@ -394,9 +394,8 @@ class _CommentLines:
         COMMENT_OPEN_REACH (a "Comments" link in a menu at the top of the page is
         followed at most by the article's own date and time)."""
         stamps = self.stamps
-        texts = self.blocks
         for i in self.headings:
-            if NO_COMMENTS_COUNT.search(texts[i].text):
+            if NO_COMMENTS_COUNT.search(self.blocks[i].text):
                 continue
             if (
                 any(stamps[i + 1: i + 1 + COMMENT_FIRST_REACH])
@@ -742,18 +741,6 @@ def _title_features(blocks: list[Block], titles: Sequence[str | None]) -> tuple[
             section[i] = 1.0 if in_section else 0.0
             shares[i] = 1.0 if elements.intersection(block.parents) else 0.0
     return section, shares
-    nav = int(Landmark.NAV)
-    last = -1
-    elements: set[int] = set()
-    for i, block in enumerate(blocks):
-        if (block.norm in names and len(block.text) <= TITLE_BLOCK_MAX_CHARS
-                and not int(block.landmarks) & nav):
-            last = i
-            elements = {e for e in block.parents if e >= 0}
-        if last >= 0:
-            distance[i] = math.log1p(i - last)
-            shares[i] = 1.0 if elements.intersection(block.parents) else 0.0
-    return distance, shares
 
 
 def _region_shares(blocks: list[Block], level: int) -> tuple[dict[int, float], int]:
