@@ -7,7 +7,7 @@ them as article text.
 
 from __future__ import annotations
 
-from cleaner import clean
+from cleaner import CleanerConfig, clean
 from cleaner.model import Document
 
 MENU = ["Skip to content", "Home", "News", "Sport", "Weather"]
@@ -89,6 +89,14 @@ def test_two_agency_stories_give_two_articles() -> None:
         (HEADLINE, "BRUSSELS (AP)", first),
         (None, "OSLO (AP)", second),
     ]
+
+
+def test_key_points_above_the_articles_own_dateline_are_one_article() -> None:
+    points = [f"KEY POINTS {n}: " + BRIDGE[n] for n in range(2)]
+    body = ["BRUSSELS (AP) — " + BRIDGE[0], *BRIDGE[1:]]
+    assert sum(map(len, points)) >= CleanerConfig().min_article_chars  # a story's worth, were it one
+    [article] = cleaned(dump(HEADLINE, body=points + body)).articles
+    assert article.paragraphs[: len(points) + len(body)] == points + body
 
 
 def test_menu_only_dump_gives_no_article() -> None:

@@ -29,6 +29,10 @@ SENTENCE_MAX_WORDS = 80
 # HTML: comments below an article are not the article (CleanerConfig.keep_comments,
 # comments_article_min_chars).
 COMMENTS_REASON = "comments (the article is outside them)"
+# A dateline in the middle of a body opens the next story (an agency feed's)
+# when the text above it holds at least this many times min_article_chars, or
+# opened with a dateline itself (_opens_story).
+DATELINE_STORY_MIN_ARTICLES = 2
 
 NESTED_REASON = "an <article> inside the article (comments or related posts)"
 
@@ -200,7 +204,9 @@ def _take_run(
     for i in run.body:
         size = len(blocks[i].text)
         if previous >= 0 and chars[-1] >= config.min_article_chars:
-            opens = dateline_of(blocks[i].text) or blocks[i].container != blocks[previous].container >= 0
+            opens = _opens_story(blocks, articles[-1], chars[-1], i, config) or (
+                blocks[i].container != blocks[previous].container >= 0
+            )
             if not opens and left >= config.min_article_chars:
                 opens = boundary(Gap(previous, i, chars[-1], left))
             if opens:
@@ -210,6 +216,19 @@ def _take_run(
         chars[-1] += size
         left -= size
         previous = i
+
+
+def _opens_story(blocks: list[Block], article: Span, chars: int, i: int, config: CleanerConfig) -> bool:
+    """Whether line i, a dateline ("DUBAI (Reuters) — …"), opens the next story
+    of an agency feed: the story so far opened with a dateline too, or holds
+    DATELINE_STORY_MIN_ARTICLES articles' worth of text. A box of key points
+    above an article's own dateline is not a story of its own."""
+    if dateline_of(blocks[i].text) is None:
+        return False
+    return (
+        chars >= DATELINE_STORY_MIN_ARTICLES * config.min_article_chars
+        or dateline_of(blocks[article.body[0]].text) is not None
+    )
 
 
 def fallback_run(runs: list[Span], blocks: list[Block], config: CleanerConfig) -> Span | None:
