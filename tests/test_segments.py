@@ -99,6 +99,12 @@ def test_key_points_above_the_articles_own_dateline_are_one_article() -> None:
     assert article.paragraphs[: len(points) + len(body)] == points + body
 
 
+def test_a_list_item_that_reads_like_a_dateline_opens_no_story() -> None:
+    screenings = ["Austin, TX – The Alamo Drafthouse (Tickets)", "Dallas, TX – Landmark Inwood (Tickets)"]
+    [article] = cleaned(dump(HEADLINE, body=BRIDGE + STORM + screenings)).articles
+    assert article.paragraphs[: len(BRIDGE) + len(STORM)] == BRIDGE + STORM
+
+
 def test_menu_only_dump_gives_no_article() -> None:
     text = "\n".join(MENU + ["Login", "Register", "Search", "Most read", "Video"] + FOOTER) + "\n"
     document = cleaned(text)

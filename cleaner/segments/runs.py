@@ -219,11 +219,13 @@ def _take_run(
 
 
 def _opens_story(blocks: list[Block], article: Span, chars: int, i: int, config: CleanerConfig) -> bool:
-    """Whether line i, a dateline ("DUBAI (Reuters) — …"), opens the next story
-    of an agency feed: the story so far opened with a dateline too, or holds
-    DATELINE_STORY_MIN_ARTICLES articles' worth of text. A box of key points
-    above an article's own dateline is not a story of its own."""
-    if dateline_of(blocks[i].text) is None:
+    """Whether line i, a dateline ("DUBAI (Reuters) — …") opening a paragraph
+    (at least min_longest_line_chars long: "Austin, TX – The Alamo (Tickets)"
+    is a list's item), opens the next story of an agency feed: the story so
+    far opened with a dateline too, or holds DATELINE_STORY_MIN_ARTICLES
+    articles' worth of text. A box of key points above an article's own
+    dateline is not a story of its own."""
+    if len(blocks[i].text) < config.min_longest_line_chars or dateline_of(blocks[i].text) is None:
         return False
     return (
         chars >= DATELINE_STORY_MIN_ARTICLES * config.min_article_chars
