@@ -128,6 +128,25 @@ COMMENT_FIRST_REACH = 6
 COMMENT_OPEN_REACH = 20
 COMMENT_STAMP_REACH = 40
 COMMENT_MIN_STAMPS = 2
+# A heading that counts at least COMMENT_MIN_NAMES comments ("{ 167 comments }")
+# also opens a section whose comments are signed by name alone: a name line
+# (COMMENT_NAME_MAX_WORDS words of letters at most, each opening with a
+# capital, no longer than COMMENT_NAME_MAX_CHARS) with prose under it
+# (COMMENT_TEXT_MIN_WORDS words or more), the first right under the heading
+# (within COMMENT_NAME_FIRST_REACH lines: an article's subheadings read the
+# same way, under the count its top shows) and COMMENT_MIN_NAMES within
+# COMMENT_OPEN_REACH.
+COMMENT_NAME_MAX_WORDS = 3
+COMMENT_NAME_MAX_CHARS = 30
+COMMENT_MIN_NAMES = 3
+COMMENT_NAME_FIRST_REACH = 2
+COUNTS_COMMENTS = re.compile(
+    r"\b([1-9]\d*)\s+(?:comments?|responses?|replies)\b"
+    r"|\b(?:comments?|responses?|replies)\s*\(\s*([1-9]\d*)\s*\)",
+    re.I,
+)
+# ...and the comment under a name is prose: at least this many words.
+COMMENT_TEXT_MIN_WORDS = 6
 # Lines a comment section runs past its last stamp (that comment's text, when
 # the stamp stands above it).
 COMMENT_TAIL_BLOCKS = 10
@@ -365,6 +384,7 @@ class _CommentLines:
     def __init__(self, blocks: list[Block]) -> None:
         texts = [b.text for b in blocks]
         self.blocks = blocks
+        self._signatures: list[float] | None = None
         module = compiled()
         if module is None:
             self.stamps: list[float] = list(map(_Memo(_stamp_value).__getitem__, texts))
@@ -388,20 +408,58 @@ class _CommentLines:
         notice = BlockKind.NOTICE
         return [i for i, b in enumerate(self.blocks) if b.kind is notice]
 
-    def sections(self) -> Iterator[int]:
-        """The lines that open a comment section: a comments heading followed by a
-        stamp within COMMENT_FIRST_REACH lines and COMMENT_MIN_STAMPS within
-        COMMENT_OPEN_REACH (a "Comments" link in a menu at the top of the page is
-        followed at most by the article's own date and time)."""
+    def sections(self) -> Iterator[tuple[int, list[float]]]:
+        """The lines that open a comment section, each with the marks it runs
+        on: a comments heading followed by a stamp within COMMENT_FIRST_REACH
+        lines and COMMENT_MIN_STAMPS within COMMENT_OPEN_REACH (a "Comments"
+        link in a menu at the top of the page is followed at most by the
+        article's own date and time); or a heading that counts the comments
+        followed so by names that sign them (its marks: those names)."""
         stamps = self.stamps
         for i in self.headings:
-            if NO_COMMENTS_COUNT.search(self.blocks[i].text):
+            heading = self.blocks[i].text
+            if NO_COMMENTS_COUNT.search(heading):
                 continue
             if (
                 any(stamps[i + 1: i + 1 + COMMENT_FIRST_REACH])
                 and sum(stamps[i + 1: i + 1 + COMMENT_OPEN_REACH]) >= COMMENT_MIN_STAMPS
             ):
-                yield i
+                yield i, stamps
+            elif _comments_counted(heading) >= COMMENT_MIN_NAMES:
+                names = self.signatures()
+                if (
+                    any(names[i + 1: i + 1 + COMMENT_NAME_FIRST_REACH])
+                    and sum(names[i + 1: i + 1 + COMMENT_OPEN_REACH]) >= COMMENT_MIN_NAMES
+                ):
+                    yield i, names
+
+    def signatures(self) -> list[float]:
+        """1.0 for each line that signs a comment by a name alone (a name line
+        with prose under it), 0.0 for the others: made once a page, when a
+        heading that counts comments asks (most pages have none)."""
+        if self._signatures is None:
+            texts = [b.text for b in self.blocks]
+            self._signatures = [
+                1.0 if _is_name_line(text) and below.count(" ") + 1 >= COMMENT_TEXT_MIN_WORDS else 0.0
+                for text, below in zip(texts, texts[1:] + [""])
+            ]
+        return self._signatures
+
+
+def _comments_counted(heading: str) -> int:
+    """How many comments a heading counts ("{ 167 comments }", "Comments (12)"), 0 if none."""
+    found = COUNTS_COMMENTS.search(heading)
+    return int(found.group(1) or found.group(2)) if found else 0
+
+
+def _is_name_line(text: str) -> bool:
+    if len(text) > COMMENT_NAME_MAX_CHARS:
+        return False
+    words = text.split(" ")
+    return len(words) <= COMMENT_NAME_MAX_WORDS and all(
+        word[:1].isupper() and word.replace("'", "").replace("’", "").replace("-", "").replace(".", "").isalpha()
+        for word in words
+    )
 
 
 def _stamp_value(text: str) -> float:
@@ -411,12 +469,11 @@ def _stamp_value(text: str) -> float:
 def _mark_text_comments(blocks: list[Block], comments: _CommentLines) -> None:
     """A text dump's comment sections get the COMMENTS region, as an HTML page's
     comment elements do: below an article they leave it (segments.drop_replies,
-    unless --comments). A section runs from its heading through the stamps that
-    follow each other within COMMENT_STAMP_REACH lines, and COMMENT_TAIL_BLOCKS
-    past the last."""
-    stamps = comments.stamps
+    unless --comments). A section runs from its heading through the stamps (or
+    the names that sign its comments) that follow each other within
+    COMMENT_STAMP_REACH lines, and COMMENT_TAIL_BLOCKS past the last."""
     end = 0
-    for i in comments.sections():
+    for i, stamps in comments.sections():
         if i < end:
             continue  # inside the section already marked
         last = i
@@ -640,7 +697,7 @@ def _after_comments(comments: _CommentLines, comments_are_content: bool) -> byte
     lines are looked for only on a page with a comment section (most have none)."""
     n = len(comments.stamps)
     after = bytearray(n)
-    sections = [] if comments_are_content else list(comments.sections())
+    sections = [] if comments_are_content else [i for i, _ in comments.sections()]
     if sections:
         events = sorted([(i, 1) for i in sections] + [(i, 0) for i in comments.ends()])
         for (i, value), (j, _) in zip(events, events[1:] + [(n - 1, 0)]):

@@ -145,6 +145,29 @@ def test_comments_whose_stamps_stand_under_long_comments_are_one_section() -> No
     assert marked == [False] * 10 + [True] * (len(lines) - 10)
 
 
+def test_a_counted_comment_section_signed_by_names_alone_is_marked_and_an_articles_subheadings_are_not() -> None:
+    from cleaner.blocks import split_blocks
+    from cleaner.read import read_input
+
+    prose = "a comment of some length on the story, as readers write them here."
+    story = [f"Paragraph {n} of the story, long enough to read as prose." for n in range(8)]
+    comments = ["{ 3 comments }"] + [line for name in ("Ann Lee", "Bob", "Cy Young") for line in (name, f"{name}'s {prose}")]
+    # an article under its own count of comments, with subheadings that read as names
+    article = ["3 Comments", "The story's first paragraph, long enough to read as prose."] + [
+        line for head in ("Blog Commenting", "Forum Posting", "Social Networks")
+        for line in ("A paragraph of the section, long enough to read.", head, f"About {head}: {prose}")
+    ]
+    for lines, first in ((story + comments, len(story)), (article + story, None)):
+        blocks = split_blocks(read_input("\n\n".join(lines)), CleanerConfig())[0]
+        score_blocks(blocks, CleanerConfig())
+        marked = [bool(b.landmarks & Landmark.COMMENTS) for b in blocks]
+        assert marked == ([False] * first + [True] * (len(lines) - first) if first is not None else [False] * len(lines))
+    one = ["1 Comment"] + comments[1:]  # counts fewer comments than it would need names
+    blocks = split_blocks(read_input("\n\n".join(story + one)), CleanerConfig())[0]
+    score_blocks(blocks, CleanerConfig())
+    assert not any(b.landmarks & Landmark.COMMENTS for b in blocks)
+
+
 STAMP_CASES = (
     "Posted by: Ann at May 3, 2012 1:56 PM", "2 hours ago", "3 DAYS AGO", "Reply", "report abuse", "REPORT ABUSE",
     "Recommend", "John says:", "Ann wrote :", "at 10:45 pm", "A sentence with no stamp in it.", "Like", "ago",
