@@ -29,12 +29,13 @@ SENTENCE_MAX_WORDS = 80
 # HTML: comments below an article are not the article (CleanerConfig.keep_comments,
 # comments_article_min_chars).
 COMMENTS_REASON = "comments (the article is outside them)"
+
+NESTED_REASON = "an <article> inside the article (comments or related posts)"
+
 # A dateline in the middle of a body opens the next story (an agency feed's)
 # when the text above it holds at least this many times min_article_chars, or
 # opened with a dateline itself (_opens_story).
 DATELINE_STORY_MIN_ARTICLES = 2
-
-NESTED_REASON = "an <article> inside the article (comments or related posts)"
 
 
 
