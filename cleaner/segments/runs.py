@@ -220,10 +220,11 @@ def _take_run(
 
 
 def _opens_story(blocks: list[Block], article: Span, chars: int, i: int, config: CleanerConfig) -> bool:
-    """Whether line i, a dateline ("DUBAI (Reuters) — …") opening a paragraph
-    (at least min_longest_line_chars long: "Austin, TX – The Alamo (Tickets)"
-    is a list's item), opens the next story of an agency feed: the story so
-    far opened with a dateline too, or holds DATELINE_STORY_MIN_ARTICLES
+    """Whether line i (inside a body run, or opening the next run), a
+    dateline ("DUBAI (Reuters) — …") opening a paragraph (at least
+    min_longest_line_chars long: "Austin, TX – The Alamo (Tickets)" is a
+    list's item), opens the next story of an agency feed: the story so far
+    opened with a dateline too, or holds DATELINE_STORY_MIN_ARTICLES
     articles' worth of text. A box of key points above an article's own
     dateline is not a story of its own."""
     if len(blocks[i].text) < config.min_longest_line_chars or dateline_of(blocks[i].text) is None:
@@ -303,7 +304,7 @@ def _next_run_decision(
     both are big enough to be articles, the boundary model says."""
     run_chars = span_chars(run, blocks)
     big_enough = run_chars >= config.min_article_chars
-    if dateline_of(blocks[run.start].text) and current_chars >= config.min_article_chars:
+    if current_chars >= config.min_article_chars and _opens_story(blocks, current, current_chars, run.start, config):
         return "new"
     far = run.start - current.end > config.split_min_gap_blocks
     if not big_enough:
