@@ -95,8 +95,7 @@ TAXONOMY_CLASS = re.compile(r"(?<![\w-])(?:entry-|post-)?(?:category|tag|author)
 def named_landmarks(names: str) -> int:
     """Regions named by a class or id value (pages repeat the same few values):
     by cleaner._speedups where it is built, for values of ASCII (the same bits)."""
-    if "y-" in names or "g-" in names or "r-" in names:  # a taxonomy class may be in it
-        names = TAXONOMY_CLASS.sub(" ", names)
+    names = TAXONOMY_CLASS.sub(" ", names)
     helper = _region_helper()
     if helper is not None:
         found: int | None = helper[0].region_bits(helper[1], names)
