@@ -140,6 +140,13 @@ COMMENT_NAME_MAX_WORDS = 3
 COMMENT_NAME_MAX_CHARS = 30
 COMMENT_MIN_NAMES = 3
 COMMENT_NAME_FIRST_REACH = 2
+# A comments heading followed by lines that carry a date and little else
+# ("1. Ann - August 8, 2012", "written by Ann, October 18, 2012": blocks.py's
+# date lines) opens a section too, when COMMENT_MIN_DATED of them follow it
+# closely: each within COMMENT_FIRST_REACH lines of the one before. A date is
+# weaker evidence than a clock time: an article's own date line stands right
+# under a "Comments" link in its menu, with the comments' dates far below.
+COMMENT_MIN_DATED = 3
 COUNTS_COMMENTS = re.compile(
     r"\b([1-9]\d*)\s+(?:comments?|responses?|replies)\b"
     r"|\b(?:comments?|responses?|replies)\s*\(\s*([1-9]\d*)\s*\)",
@@ -385,6 +392,7 @@ class _CommentLines:
         texts = [b.text for b in blocks]
         self.blocks = blocks
         self._signatures: list[float] | None = None
+        self._dated: list[float] | None = None
         module = compiled()
         if module is None:
             self.stamps: list[float] = list(map(_Memo(_stamp_value).__getitem__, texts))
@@ -425,6 +433,10 @@ class _CommentLines:
                 and sum(stamps[i + 1: i + 1 + COMMENT_OPEN_REACH]) >= COMMENT_MIN_STAMPS
             ):
                 yield i, stamps
+                continue
+            dated = self.dated()
+            if _close_marks(dated, i, COMMENT_MIN_DATED, COMMENT_FIRST_REACH):
+                yield i, dated
             elif _comments_counted(heading) >= COMMENT_MIN_NAMES:
                 names = self.signatures()
                 if (
@@ -432,6 +444,15 @@ class _CommentLines:
                     and sum(names[i + 1: i + 1 + COMMENT_OPEN_REACH]) >= COMMENT_MIN_NAMES
                 ):
                     yield i, names
+
+    def dated(self) -> list[float]:
+        """1.0 for each date line (blocks.py: a date and a few words, a
+        comment's stamp without a clock time), 0.0 for the others: made once
+        a page, when a comments heading asks."""
+        if self._dated is None:
+            date = BlockKind.DATE
+            self._dated = [1.0 if b.kind is date else 0.0 for b in self.blocks]
+        return self._dated
 
     def signatures(self) -> list[float]:
         """1.0 for each line that signs a comment by a name alone (a name line
@@ -444,6 +465,18 @@ class _CommentLines:
                 for text, below in zip(texts, texts[1:] + [""])
             ]
         return self._signatures
+
+
+def _close_marks(marks: list[float], start: int, count: int, reach: int) -> bool:
+    """Whether count marked lines follow line start, each within reach lines
+    of the one before (the first, of start)."""
+    at = start
+    for _ in range(count):
+        following = marks[at + 1: at + 1 + reach]
+        if not any(following):
+            return False
+        at += 1 + following.index(1.0)
+    return True
 
 
 def _comments_counted(heading: str) -> int:

@@ -168,6 +168,28 @@ def test_a_counted_comment_section_signed_by_names_alone_is_marked_and_an_articl
     assert not any(b.landmarks & Landmark.COMMENTS for b in blocks)
 
 
+def test_comments_stamped_by_dates_alone_are_a_section_when_the_dates_follow_closely() -> None:
+    from cleaner.blocks import split_blocks
+    from cleaner.read import read_input
+
+    story = [f"Paragraph {n} of the story, long enough to read as prose." for n in range(8)]
+    comments = ["Comments (3)"] + [
+        line for n, name in enumerate(("Ann Lee", "Bob", "Cy Young"), 1)
+        for line in (f"{n}. {name} - August 8, 2012", f"{name}'s comment on the story, at some length.")
+    ]
+    # a "Comments" link in the menu, the article's date under it, the comments' dates far below
+    menu = ["Home", "Comments", "About", "October 25th, 2012 by Dan Meyer"] + story
+    for lines, first in ((story + comments, len(story)), (menu + story + comments[1:], None)):
+        blocks = split_blocks(read_input("\n\n".join(lines)), CleanerConfig())[0]
+        score_blocks(blocks, CleanerConfig())
+        marked = [bool(b.landmarks & Landmark.COMMENTS) for b in blocks]
+        assert marked == ([False] * first + [True] * (len(lines) - first) if first is not None else [False] * len(lines))
+    two = story + comments[:5]  # two dated lines: fewer than a section needs
+    blocks = split_blocks(read_input("\n\n".join(two)), CleanerConfig())[0]
+    score_blocks(blocks, CleanerConfig())
+    assert not any(b.landmarks & Landmark.COMMENTS for b in blocks)
+
+
 STAMP_CASES = (
     "Posted by: Ann at May 3, 2012 1:56 PM", "2 hours ago", "3 DAYS AGO", "Reply", "report abuse", "REPORT ABUSE",
     "Recommend", "John says:", "Ann wrote :", "at 10:45 pm", "A sentence with no stamp in it.", "Like", "ago",
