@@ -82,10 +82,11 @@ DIGIT = re.compile(r"\d")
 # "12 Responses to …"), then every few lines a stamp, a short line with a clock
 # time or an age ("Posted by: Ann at May 3, 2012 1:56 PM", "2 hours ago",
 # "Reply", "Ann said,"). Article bodies rarely hold clock times line after line.
-# A heading may stand in brackets ("{ 167 comments }") and count its writers
-# ("45 users responded to …").
+# A heading may stand in brackets ("{ 167 comments }"), count its writers
+# ("45 users responded to …") and say a word of its count ("8 appreciated
+# comments on …").
 COMMENTS_HEADING = re.compile(
-    r"^[^\w\s]*\s*(?:\d+\s+)?(?:(?:readers?|users?|people)\s+)?"
+    r"^[^\w\s]*\s*(?:\d+\s+(?:[^\W\d_]+\s+)?)?(?:(?:readers?|users?|people)\s+)?"
     r"(?:comments?|responses?|responded|replies|reactions|discussion|trackbacks?)\b"
     r"|^(?:leave|post|add|write|submit|join)\s+(?:a\s+|your\s+|the\s+)?(?:comment|reply|response|discussion)",
     re.I,

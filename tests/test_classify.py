@@ -179,7 +179,9 @@ def test_comments_stamped_by_dates_alone_are_a_section_when_the_dates_follow_clo
     ]
     # a "Comments" link in the menu, the article's date under it, the comments' dates far below
     menu = ["Home", "Comments", "About", "October 25th, 2012 by Dan Meyer"] + story
-    for lines, first in ((story + comments, len(story)), (menu + story + comments[1:], None)):
+    worded = ["3 appreciated comments on “The story”"] + comments[1:]  # a word between the count and "comments"
+    cases = ((story + comments, len(story)), (story + worded, len(story)), (menu + story + comments[1:], None))
+    for lines, first in cases:
         blocks = split_blocks(read_input("\n\n".join(lines)), CleanerConfig())[0]
         score_blocks(blocks, CleanerConfig())
         marked = [bool(b.landmarks & Landmark.COMMENTS) for b in blocks]
