@@ -22,6 +22,7 @@ from .columns import laid_out_in_columns, read_columns
 from .config import CleanerConfig
 from .markdown_blocks import read_markdown_layout
 from .model import Block, BlockKind, Decoded, InputKind, PageMeta
+from .scripts import mark_code
 from .speedups import compiled
 from .wrapped import (
     is_markdown, is_soft_break, is_wrapped, joined_wrap, markdown_text, not_wrapped, run_widths, wrap_width,
@@ -71,34 +72,6 @@ MAX_HINT_CHARS = 1000
 # ("Published 11:34 PM EST", "Last Updated At:22:20"); a sentence that mentions a
 # date is text.
 DATE_LINE_MAX_OTHER_WORDS = 6
-# A script's or a style sheet's code that a scraper kept as text (a page's
-# textContent, lxml's text_content(), get_text() of a page whose scripts were
-# not taken out): a line of at least SCRIPT_CODE_MIN_CHARS characters with at
-# least SCRIPT_CODE_MIN_HARD of "{", "}" and "=" (and SCRIPT_CODE_MIN_MARKS of
-# those and ";"), SCRIPT_CODE_MIN_SYMBOLS of its characters among
-# SCRIPT_CODE_SYMBOLS, and a mark of JavaScript, JSON or CSS. Code that an article
-# shows (C, shell, an example's lines) has none of those marks: no line of the
-# pool's gold has all of this.
-SCRIPT_CODE_MIN_CHARS = 60
-# A line longer than this is not looked at (its patterns' search costs about
-# 0.3 s a MB; the limits cut such a line, config.max_line_chars, with a warning).
-SCRIPT_CODE_MAX_CHARS = 100_000
-SCRIPT_CODE_MIN_HARD = 2
-SCRIPT_CODE_MIN_MARKS = 4
-SCRIPT_CODE_MIN_SYMBOLS = 0.06
-SCRIPT_CODE_SYMBOLS = frozenset("{}();=<>[]&|\\\"'$")
-# (patterns as text: compiled, by re, when first asked; most pages never ask)
-SCRIPT_CODE_MARK = (
-    r"function\s*\(|\bvar\s+\w+\s*=|\b(?:window|document)\.\w|=>|!==|===|\btypeof\b"  # JavaScript
-    r"|\"\s*:\s*[\"{\[\d]"  # JSON: "key": value
-    r"|[\w\-#.]\{[\w\-]+:[^{}]*;|@media\b"  # CSS: selector{property:value;
-    r"|\}\);?"  # the end of a call's function argument
-)
-# ...and no run of this many words of prose: a textContent without line breaks
-# holds the article's text and the scripts between its paragraphs on one line,
-# which is not dropped as code.
-SCRIPT_CODE_MAX_PROSE_WORDS = 12
-SCRIPT_CODE_PROSE_RUN = r"(?:[^\s{}();=<>\[\]|&\\$]+ ){%d}" % SCRIPT_CODE_MAX_PROSE_WORDS
 _TEXT = operator.attrgetter("text")
 # split_lines' margins: a blank line before (bit 1), after (bit 2)
 _BLANK_BEFORE = bytes(b & 1 for b in range(256))
@@ -166,10 +139,8 @@ def _split_lines(text: str, config: CleanerConfig) -> list[Block]:
     _set_kind_hints(blocks, config)
     if link_numbers is not None:
         blocks = link_numbers.fold_link_lists(blocks)
-    if may_hold_code:
-        for block in blocks:
-            if is_script_code(block.text):
-                block.kind = BlockKind.CODE
+    if may_hold_code:  # scripts and style sheets a scraper kept as text
+        blocks = mark_code(blocks)
     return blocks
 
 
@@ -264,22 +235,6 @@ def _open_ended(previous: str) -> bool:
 
 def _reads_as_prose(line: str) -> bool:
     return line.count(" ") + 1 >= INDENTED_PROSE_MIN_WORDS and not any(c in line for c in CODE_CHARACTERS)
-
-
-def is_script_code(text: str) -> bool:
-    """Whether a line is a script's or a style sheet's code (SCRIPT_CODE_* above)."""
-    if not SCRIPT_CODE_MIN_CHARS <= len(text) <= SCRIPT_CODE_MAX_CHARS or (
-        "=" not in text and "{" not in text and "}" not in text
-    ):
-        return False  # most lines: found without counting
-    hard = text.count("{") + text.count("}") + text.count("=")
-    if hard < SCRIPT_CODE_MIN_HARD or hard + text.count(";") < SCRIPT_CODE_MIN_MARKS:
-        return False
-    symbols = sum(map(text.count, SCRIPT_CODE_SYMBOLS))  # counted in C: a minified script is one long line
-    return (
-        symbols >= SCRIPT_CODE_MIN_SYMBOLS * len(text) and re.search(SCRIPT_CODE_MARK, text) is not None
-        and re.search(SCRIPT_CODE_PROSE_RUN, text) is None
-    )
 
 
 def _set_kind_hints(blocks: list[Block], config: CleanerConfig) -> None:

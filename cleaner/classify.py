@@ -324,7 +324,7 @@ def _text_scores(
     parts, of_part = _block_parts(blocks)
     page = (
         table, of_text, parts, of_part, bytes(map(_BLANK_BEFORE, blocks)), bytes(map(int, comments.stamps)),
-        _after_comments(comments, config.keep_comments), array("l", map(len, map(_TEXT, blocks))),
+        _after_comments(comments, config.keep_comments), array("l", _prose_lengths(blocks)),
         _weights(stage1), stage1[0],
     )
     if trees is not None:
@@ -349,7 +349,7 @@ def _html_scores(
     own row, with the numbers the Python code makes."""
     table, of_text = _text_rows(blocks)
     parts, of_part = _block_parts(blocks)
-    page = (table, of_text, parts, of_part, bytes(map(_BLANK_BEFORE, blocks)), array("l", map(len, map(_TEXT, blocks))))
+    page = (table, of_text, parts, of_part, bytes(map(_BLANK_BEFORE, blocks)), array("l", _prose_lengths(blocks)))
     weights = _weights(stage1)
     comments_mask = ~int(Landmark.COMMENTS)
     extra = b"".join(_html_features(blocks, comments_mask if config.keep_comments else -1, titles))
@@ -690,7 +690,7 @@ def _context_features(blocks: list[Block], table: bytearray, of_text: array[int]
         _column(_window_means(ends, WIDE_WINDOW)),
     ]
     del log_chars, ends, stops, blanks, said  # a big page's columns are let go as soon as they are used
-    lengths = [len(b.text) for b in blocks]
+    lengths = _prose_lengths(blocks)
     prose_mass = [float(chars) if chars >= LONG_LINE_CHARS else 0.0 for chars in lengths]
     total_mass = sum(prose_mass) or 1.0
     before = _prefix_sums(prose_mass)
@@ -943,6 +943,7 @@ def _likely_regions(blocks: list[Block], first: list[float], floor: float = 0.0)
 # member from its enum class (BlockKind.CAPTION) costs about ten times as much.
 CAPTION_KIND, DATE_KIND, BYLINE_KIND, PROMO_KIND = BlockKind.CAPTION, BlockKind.DATE, BlockKind.BYLINE, BlockKind.PROMO
 _TEXT = operator.attrgetter("text")
+_KIND = operator.attrgetter("kind")
 _BLANK_BEFORE = operator.attrgetter("blank_before")
 _PARENTS = operator.attrgetter("parents")
 _CONTAINER = operator.attrgetter("container")
@@ -1088,6 +1089,15 @@ def _neighbours(padded: list[float], n: int, half: int) -> tuple[list[Iterator[f
 def _column(values: list[float]) -> array[float]:
     """A column of a page's values as doubles: a big page's list of floats takes four times the room."""
     return array("d", values)
+
+
+def _prose_lengths(blocks: list[Block]) -> list[int]:
+    """Each block's length as the page's prose counts it: a script's code that
+    a scraper kept as text (blocks.py) is none of it, however long."""
+    lengths = list(map(len, map(_TEXT, blocks)))
+    for i in compress(range(len(blocks)), map(operator.is_, map(_KIND, blocks), repeat(BlockKind.CODE))):
+        lengths[i] = 0  # (found by maps: they loop in C, and most pages have no code)
+    return lengths
 
 
 def _distance_to_long(lengths: list[int]) -> list[int]:

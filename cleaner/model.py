@@ -36,7 +36,7 @@ class BlockKind(str, enum.Enum):
     PROMO = "promo"  # a call to action: "Follow our coverage at …", "Subscribe to …"
     NOTICE = "notice"  # a copyright notice: "© 2024 Example News", "… All rights reserved."
     LINK_LIST = "link_list"  # a text browser's list of the page's links (link_numbers.py)
-    CODE = "code"  # a script's or a style sheet's code that a scraper kept as text (blocks.is_script_code)
+    CODE = "code"  # a script's or a style sheet's code that a scraper kept as text (scripts.py)
 
 
 class Landmark(enum.IntFlag):

@@ -132,8 +132,61 @@ def test_a_scripts_code_kept_as_text_is_marked_as_code() -> None:
     style = ".menu{color:#333;margin:0 auto;padding:4px}.menu a{text-decoration:none;font-weight:bold}"
     c_code = "struct variant { enum {e_pchar, e_int, e_double} type; union U value; };"
     prose = "The council voted on Tuesday to close the library; the mayor said it would reopen in spring."
-    blocks = blocks_of("\n\n".join([script, data, style, c_code, prose]) + "\n")
+    # (the example after the article's prose: next to a style sheet, a line ending in ";" reads as its code)
+    blocks = blocks_of("\n\n".join([script, data, style, prose, c_code]) + "\n")
     assert [b.kind for b in blocks] == [BlockKind.CODE] * 3 + [BlockKind.TEXT] * 2
+
+
+def test_code_is_cut_out_of_a_long_line_that_holds_prose_too() -> None:
+    # a textContent without line breaks: a headline run into the JSON-LD after it, then the article
+    headline = "Airline orders 30 new jets and talks of more plans at the show"
+    data = (
+        '{"@context":"https://schema.org","@type":"NewsArticle","headline":"Airline orders 30 new jets and talks'
+        ' of more plans at the show","description":"The airline said on Wednesday that it would buy more jets",'
+        '"author":{"name":"Jane Smith"}}'
+    )
+    style = ".post .entry-title a, .post-slide h3 { color: #333; margin: 0 auto; } .menu a { font-weight: bold; }"
+    prose = "The deal sets up a busy week at the air show, where the airline is expected to say more about its plans."
+    blocks = blocks_of(" ".join([headline, data, prose, style]) + "\n")
+    assert [(b.text, b.kind) for b in blocks] == [
+        (headline, BlockKind.TEXT), (data, BlockKind.CODE), (prose, BlockKind.TEXT), (style, BlockKind.CODE),
+    ]
+    assert [b.index for b in blocks] == [0, 1, 2, 3] and {b.line for b in blocks} == {1}
+    # an article's line with a brace and an equals sign in it is text, whole
+    text = "In the formula {x = y + 1}, the authors say, the value of x is always one more than the value of y, " * 3
+    assert [(b.text, b.kind) for b in blocks_of(text + "\n")] == [(text.strip(), BlockKind.TEXT)]
+
+
+def test_a_script_written_over_many_lines_is_code_line_by_line() -> None:
+    script = [
+        "var gaCreateOptions = { trackingId: 'UA-1', cookieDomain: 'auto', allowLinker: true, name: 'nyp' };",
+        "if ( window.localStorage ) {",
+        "var haveClientId = false;",
+        "} else {",
+        "return;",
+        "}",
+    ]
+    prose = [
+        "Prices rose again in May; the bank said it would act {if needed}.",
+        "The council voted on Tuesday to close the old library on Main Street, ending a century of service.",
+    ]
+    blocks = blocks_of("\n\n".join(script + prose) + "\n")
+    # each short line alone is too little to tell; next to the script's first line, it is code
+    assert [b.kind for b in blocks] == [BlockKind.CODE] * len(script) + [BlockKind.TEXT] * len(prose)
+
+
+def test_code_is_no_part_of_the_pages_prose() -> None:
+    from cleaner.classify import FEATURE_NAMES, line_features
+
+    style = ".menu{color:#333;margin:0 auto;padding:4px}.menu a{text-decoration:none;font-weight:bold} " * 40
+    paragraphs = [
+        f"Paragraph {n} of the story, long enough to count as the prose of the page it is on, and then some more words, to be sure of it."
+        for n in range(4)
+    ]
+    rows = line_features(blocks_of("\n\n".join([style, *paragraphs]) + "\n"))
+    before = FEATURE_NAMES.index("mass_before")
+    # the style sheet above the story is not prose above it: the story's first line opens the page's prose
+    assert rows[1][before] == 0.0 and rows[2][before] > 0.0
 
 
 def test_code_lines_are_dropped_with_their_reason() -> None:

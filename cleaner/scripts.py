@@ -1,0 +1,186 @@
+"""Stage 2, a text dump's scripts and style sheets: code that a scraper kept as
+text (a page's textContent, lxml's text_content(), get_text() of a page whose
+scripts were not taken out) is found and marked BlockKind.CODE, never article
+text and no part of the page's prose.
+
+Three shapes of it: a line that is all code (is_script_code); a long line that
+holds code and prose both (a page without line breaks, a headline run into the
+JSON-LD after it: cut into pieces, code_pieces); and a script or a style sheet
+written over many short lines, each too short to tell on its own ("if (", "} else {",
+"// Check if we have a cookie.", "var x = 0;"), read as code next to a line
+that is (spread_code).
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from itertools import compress, repeat
+
+from .model import Block, BlockKind
+
+# A line of code: at least SCRIPT_CODE_MIN_CHARS characters with at least
+# SCRIPT_CODE_MIN_HARD of "{", "}" and "=" (and SCRIPT_CODE_MIN_MARKS of those
+# and ";"), SCRIPT_CODE_MIN_SYMBOLS of its characters among SCRIPT_CODE_SYMBOLS
+# (or, a style sheet's selectors being long, CSS_MIN_RULES rules), and a mark
+# of JavaScript, JSON or CSS. Code that an article shows (C, shell, an
+# example's lines) has none of those marks: no line of the pool's gold has all of this.
+SCRIPT_CODE_MIN_CHARS = 60
+# A line longer than this is not looked at whole (its patterns' search costs
+# about 0.3 s a MB; the limits cut such a line, config.max_line_chars, with a warning).
+SCRIPT_CODE_MAX_CHARS = 100_000
+SCRIPT_CODE_MIN_HARD = 2
+SCRIPT_CODE_MIN_MARKS = 4
+SCRIPT_CODE_MIN_SYMBOLS = 0.06
+SCRIPT_CODE_SYMBOLS = frozenset("{}();=<>[]&|\\\"'$")
+CSS_MIN_RULES = 2
+# (patterns as text: compiled, by re, when first asked; most pages never ask)
+SCRIPT_CODE_MARK = (
+    r"function\s*\(|\bvar\s+\w+\s*=|\b(?:window|document)\.\w|=>|!==|===|\btypeof\b"  # JavaScript
+    r"|\"\s*:\s*[\"{\[\d]"  # JSON: "key": value
+    r"|[\w\-#.\]*]\s*\{\s*[\w\-]+\s*:[^{}]*;|@media\b"  # CSS: selector { property: value;
+    r"|\}\);?"  # the end of a call's function argument
+)
+CSS_RULE = r"[^{}]\{[^{}]*:[^{}]*\}"
+# ...and, for a line judged whole, no run of this many words of prose: a
+# textContent without line breaks holds the article's text and the scripts
+# between its paragraphs on one line, which is cut into pieces (code_pieces).
+SCRIPT_CODE_MAX_PROSE_WORDS = 12
+# (A run starts where a word does: the same runs are found, and a long token is
+# not tried again from each of its characters.)
+SCRIPT_CODE_PROSE_RUN = r"(?<![^\s{}();=<>\[\]|&\\$])(?:[^\s{}();=<>\[\]|&\\$]+ ){%d}" % SCRIPT_CODE_MAX_PROSE_WORDS
+
+# A line at least this long that holds a brace and a mark of code but is not
+# all code is cut into its prose and its code (a script, a style sheet, JSON:
+# each holds braces; prose hardly ever does).
+CODE_SPLIT_MIN_CHARS = 200
+# Its prose: runs of at least PROSE_RUN_WORDS words, a word being letters,
+# digits, apostrophes and hyphens, with quotes or brackets before and
+# punctuation after (a style sheet's ".entry-title a,.post" or "a:hover" is no
+# word), outside braces (a JSON object's strings, a style sheet's
+# "font: normal 13px Arial, Helvetica, sans-serif;"), and not a string that
+# a key, a comma or a bracket opens or closes ("title":"…", "…"}).
+PROSE_RUN_WORDS = 8
+# (A word is at most PROSE_WORD_MAX_CHARS long, and a run starts where a word
+# does: a minified script's or a data URI's endless tokens are passed over in
+# one step each, not tried again from every character.)
+PROSE_WORD_MAX_CHARS = 40
+PROSE_WORD = rf"[\"'“‘(\[]?[^\W_][\w'’\-]{{0,{PROSE_WORD_MAX_CHARS - 1}}}[.,;:!?\"'”’)\]]*"
+PROSE_RUN = rf"(?<![\w'’\-]){PROSE_WORD}(?: {PROSE_WORD}){{{PROSE_RUN_WORDS - 1},}}"
+STRING_OPENED = r"(?:[:,\[({=]\s*[\"']|[\"'][:,]\s*)$"
+STRING_CLOSED = r"^(?:[\"']\s*[,}\]:)]|[,}\]:)]\s*[\"'{\[])"
+# A short line next to code is code too when it opens or ends as code does (and
+# holds no run of prose): a script written over many lines.
+CODE_LINE_STARTS = ("//", "/*", "*/", "}", "{")
+CODE_LINE_ENDS = (";", "{", "}", "*/", "},", "[", "(")
+_KIND = operator.attrgetter("kind")
+
+
+def mark_code(blocks: list[Block]) -> list[Block]:
+    """The blocks with their code marked CODE: lines that are code, the code
+    cut out of long lines that hold prose too (their pieces become blocks of
+    their own, renumbered), and the lines of a script around them."""
+    code = BlockKind.CODE
+    cut = False
+    marked: list[Block] = []
+    for block in blocks:
+        if is_script_code(block.text):
+            block.kind = code
+        elif len(block.text) >= CODE_SPLIT_MIN_CHARS and "{" in block.text and block.declared is None:
+            pieces = code_pieces(block.text)
+            if pieces is not None:
+                marked.extend(_piece_blocks(block, pieces))
+                cut = True
+                continue
+        marked.append(block)
+    if cut:
+        for index, block in enumerate(marked):
+            block.index = index
+    spread_code(marked)
+    return marked
+
+
+def is_script_code(text: str) -> bool:
+    """Whether a whole line is a script's or a style sheet's code."""
+    if not SCRIPT_CODE_MIN_CHARS <= len(text) <= SCRIPT_CODE_MAX_CHARS or (
+        "=" not in text and "{" not in text and "}" not in text
+    ):
+        return False  # most lines: found without counting
+    return _reads_as_code(text) and re.search(SCRIPT_CODE_PROSE_RUN, text) is None
+
+
+def _reads_as_code(text: str) -> bool:
+    """The marks of code, however much prose the text holds too."""
+    hard = text.count("{") + text.count("}") + text.count("=")
+    if hard < SCRIPT_CODE_MIN_HARD or hard + text.count(";") < SCRIPT_CODE_MIN_MARKS:
+        return False
+    if re.search(SCRIPT_CODE_MARK, text) is None:
+        return False
+    symbols = sum(map(text.count, SCRIPT_CODE_SYMBOLS))  # counted in C: a minified script is one long line
+    return symbols >= SCRIPT_CODE_MIN_SYMBOLS * len(text) or len(re.findall(CSS_RULE, text)) >= CSS_MIN_RULES
+
+
+def code_pieces(text: str) -> list[tuple[str, bool]] | None:
+    """A long line cut into its pieces of prose and of code, in order, each
+    (text, is code); None if no piece is code (the line is text). The
+    stretches between its runs of prose that read as code are the code."""
+    if re.search(SCRIPT_CODE_MARK, text) is None:
+        return None
+    runs: list[tuple[int, int]] = []
+    after = depth = 0  # where the last run seen starts; the braces open at a run's start
+    for run in re.finditer(PROSE_RUN, text):
+        begin, end = run.span()
+        depth = max(0, depth + text.count("{", after, begin) - text.count("}", after, begin))
+        after = begin
+        if (
+            depth == 0 and re.search(STRING_OPENED, text[max(0, begin - 4): begin + 1]) is None
+            and re.match(STRING_CLOSED, text[end - 1: end + 3]) is None
+        ):
+            runs.append((begin, end))
+    pieces: list[tuple[str, bool]] = []
+    start = 0  # the prose gathered since the last piece of code
+    for begin, end in zip([0, *(end for _, end in runs)], [*(begin for begin, _ in runs), len(text)]):
+        gap = text[begin:end].strip()
+        if len(gap) >= SCRIPT_CODE_MIN_CHARS and _reads_as_code(gap):
+            if text[start:begin].strip():
+                pieces.append((text[start:begin].strip(), False))
+            pieces.append((gap, True))
+            start = end
+    if not pieces:
+        return None
+    if text[start:].strip():
+        pieces.append((text[start:].strip(), False))
+    return pieces
+
+
+def _piece_blocks(block: Block, pieces: list[tuple[str, bool]]) -> list[Block]:
+    """A line's pieces as blocks of its line, each set apart from the next."""
+    last = len(pieces) - 1
+    return [
+        Block(
+            block.index, piece, block.line, BlockKind.CODE if is_code else block.kind,
+            block.blank_before if k == 0 else True, block.blank_after if k == last else True,
+        )
+        for k, (piece, is_code) in enumerate(pieces)
+    ]
+
+
+def spread_code(blocks: list[Block]) -> None:
+    """The lines next to code (either way, line after line) that open or end
+    as code does and hold no run of prose are code too: a script or a style
+    sheet written over many lines."""
+    code = BlockKind.CODE
+    n = len(blocks)
+    for i in list(compress(range(n), map(operator.is_, map(_KIND, blocks), repeat(code)))):  # maps: loop in C
+        for step in (1, -1):
+            j = i + step
+            while 0 <= j < n and blocks[j].kind is not code and _code_line(blocks[j].text):
+                blocks[j].kind = code
+                j += step
+
+
+def _code_line(text: str) -> bool:
+    return (
+        text.startswith(CODE_LINE_STARTS) or text.endswith(CODE_LINE_ENDS)
+        or re.search(SCRIPT_CODE_MARK, text) is not None
+    ) and re.search(PROSE_RUN, text) is None
