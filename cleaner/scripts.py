@@ -36,9 +36,9 @@ SCRIPT_CODE_SYMBOLS = frozenset("{}();=<>[]&|\\\"'$")
 CSS_MIN_RULES = 2
 # (patterns as text: compiled, by re, when first asked; most pages never ask)
 SCRIPT_CODE_MARK = (
-    r"function\s*\(|\bvar\s+\w+\s*=|\b(?:window|document)\.\w|=>|!==|===|\btypeof\b"  # JavaScript
+    r"\bfunction\s*(?:[\w$]+\s*)?\(|\bvar\s+\w+\s*=|\b(?:window|document)\.\w|=>|!==|===|\btypeof\b"  # JavaScript
     r"|\"\s*:\s*[\"{\[\d]"  # JSON: "key": value
-    r"|[\w\-#.\]*]\s*\{\s*[\w\-]+\s*:[^{}]*;|@media\b"  # CSS: selector { property: value;
+    r"|(?:^|[\w\-#.\]*])\s*\{\s*[\w\-]+\s*:[^{}]*;|@media\b"  # CSS: selector { property: value;
     r"|\}\);?"  # the end of a call's function argument
 )
 CSS_RULE = r"[^{}]\{[^{}]*:[^{}]*\}"
@@ -70,8 +70,13 @@ PROSE_RUN = rf"(?<![\w'’\-]){PROSE_WORD}(?: {PROSE_WORD}){{{PROSE_RUN_WORDS - 
 STRING_OPENED = r"(?:[:,\[({=]\s*[\"']|[\"'][:,]\s*)$"
 STRING_CLOSED = r"^(?:[\"']\s*[,}\]:)]|[,}\]:)]\s*[\"'{\[])"
 # A short line next to code is code too when it opens or ends as code does (and
-# holds no run of prose): a script written over many lines.
+# holds no run of prose), or is a comment of the code ("// For each menu you
+# create, …"; not the end of a script's wrapper, after which the page's own
+# text may follow on the line: "//]]>As I write this review, …"): a script
+# written over many lines.
 CODE_LINE_STARTS = ("//", "/*", "*/", "}", "{")
+CODE_COMMENT_STARTS = ("//", "/*", "* ")
+SCRIPT_WRAPPER_ENDS = ("//]]", "//-->", "// ]]", "// -->")
 CODE_LINE_ENDS = (";", "{", "}", "*/", "},", "[", "(")
 _KIND = operator.attrgetter("kind")
 
@@ -180,6 +185,8 @@ def spread_code(blocks: list[Block]) -> None:
 
 
 def _code_line(text: str) -> bool:
+    if text.startswith(CODE_COMMENT_STARTS):
+        return not text.startswith(SCRIPT_WRAPPER_ENDS)
     return (
         text.startswith(CODE_LINE_STARTS) or text.endswith(CODE_LINE_ENDS)
         or re.search(SCRIPT_CODE_MARK, text) is not None

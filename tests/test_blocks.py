@@ -160,6 +160,8 @@ def test_code_is_cut_out_of_a_long_line_that_holds_prose_too() -> None:
 def test_a_script_written_over_many_lines_is_code_line_by_line() -> None:
     script = [
         "var gaCreateOptions = { trackingId: 'UA-1', cookieDomain: 'auto', allowLinker: true, name: 'nyp' };",
+        "// For each menu you create, you must create a matching object to represent it and manage it.",
+        "function animClipDown(ref, counter)",
         "if ( window.localStorage ) {",
         "var haveClientId = false;",
         "} else {",
@@ -173,6 +175,11 @@ def test_a_script_written_over_many_lines_is_code_line_by_line() -> None:
     blocks = blocks_of("\n\n".join(script + prose) + "\n")
     # each short line alone is too little to tell; next to the script's first line, it is code
     assert [b.kind for b in blocks] == [BlockKind.CODE] * len(script) + [BlockKind.TEXT] * len(prose)
+    # the end of a script's wrapper, the page's text after it on its line; a Word document's style sheet
+    wrapper = "//]]>As I write this review, listening to the soundtrack again, the idea of the book comes back."
+    word_style = "{mso-style-next:Normal; margin:0cm; margin-bottom:.0001pt; font-size:12.0pt; font-family:Times;}"
+    blocks = blocks_of("\n\n".join([script[0], wrapper, word_style, prose[1]]) + "\n")
+    assert [b.kind for b in blocks] == [BlockKind.CODE, BlockKind.TEXT, BlockKind.CODE, BlockKind.TEXT]
 
 
 def test_code_is_no_part_of_the_pages_prose() -> None:
