@@ -38,7 +38,7 @@ CSS_MIN_RULES = 2
 SCRIPT_CODE_MARK = (
     r"\bfunction\s*(?:[\w$]+\s*)?\(|\bvar\s+\w+\s*=|\b(?:window|document)\.\w|=>|!==|===|\btypeof\b"  # JavaScript
     r"|\"\s*:\s*[\"{\[\d]"  # JSON: "key": value
-    r"|(?:^|[\w\-#.\]*])\s*\{\s*[\w\-]+\s*:[^{}]*;|@media\b"  # CSS: selector { property: value;
+    r"|(?:^|[\w\-#.\]*])\s*\{\s*[\w\-]+\s*:(?!:)[^{}]*;|@media\b"  # CSS: selector { property: value;
     r"|\}\);?"  # the end of a call's function argument
 )
 CSS_RULE = r"[^{}]\{[^{}]*:[^{}]*\}"
@@ -78,6 +78,8 @@ CODE_LINE_STARTS = ("//", "/*", "*/", "}", "{")
 CODE_COMMENT_STARTS = ("//", "/*", "* ")
 SCRIPT_WRAPPER_ENDS = ("//]]", "//-->", "// ]]", "// -->")
 CODE_LINE_ENDS = (";", "{", "}", "*/", "},", "[", "(")
+# A line with a mark of code that ends as a statement or a block does is code on its own.
+STATEMENT_ENDS = (";", "{", "}")
 _KIND = operator.attrgetter("kind")
 
 
@@ -89,7 +91,7 @@ def mark_code(blocks: list[Block]) -> list[Block]:
     cut = False
     marked: list[Block] = []
     for block in blocks:
-        if is_script_code(block.text):
+        if is_script_code(block.text) or _statement(block.text):
             block.kind = code
         elif len(block.text) >= CODE_SPLIT_MIN_CHARS and "{" in block.text and block.declared is None:
             pieces = code_pieces(block.text)
@@ -182,6 +184,16 @@ def spread_code(blocks: list[Block]) -> None:
             while 0 <= j < n and blocks[j].kind is not code and _code_line(blocks[j].text):
                 blocks[j].kind = code
                 j += step
+
+
+def _statement(text: str) -> bool:
+    """A line of a script too short to tell by its counts: a mark of code, a
+    statement's or a block's end, and no run of prose ("var parts =
+    window.location.pathname.split('/');")."""
+    return (
+        text.endswith(STATEMENT_ENDS) and ("=" in text or "(" in text)
+        and re.search(SCRIPT_CODE_MARK, text) is not None and re.search(PROSE_RUN, text) is None
+    )
 
 
 def _code_line(text: str) -> bool:

@@ -131,10 +131,11 @@ def test_a_scripts_code_kept_as_text_is_marked_as_code() -> None:
     data = '{"@context":"https://schema.org","@type":"NewsArticle","headline":"Library to close","author":{"name":"J"}}'
     style = ".menu{color:#333;margin:0 auto;padding:4px}.menu a{text-decoration:none;font-weight:bold}"
     c_code = "struct variant { enum {e_pchar, e_int, e_double} type; union U value; };"
+    c_sharp = '{ global:: System.Console.WriteLine("Hello, world"); global:: System.Console.ReadLine();}}}'
     prose = "The council voted on Tuesday to close the library; the mayor said it would reopen in spring."
     # (the example after the article's prose: next to a style sheet, a line ending in ";" reads as its code)
-    blocks = blocks_of("\n\n".join([script, data, style, prose, c_code]) + "\n")
-    assert [b.kind for b in blocks] == [BlockKind.CODE] * 3 + [BlockKind.TEXT] * 2
+    blocks = blocks_of("\n\n".join([script, data, style, prose, c_code, c_sharp]) + "\n")
+    assert [b.kind for b in blocks] == [BlockKind.CODE] * 3 + [BlockKind.TEXT] * 3
 
 
 def test_code_is_cut_out_of_a_long_line_that_holds_prose_too() -> None:
@@ -180,6 +181,10 @@ def test_a_script_written_over_many_lines_is_code_line_by_line() -> None:
     word_style = "{mso-style-next:Normal; margin:0cm; margin-bottom:.0001pt; font-size:12.0pt; font-family:Times;}"
     blocks = blocks_of("\n\n".join([script[0], wrapper, word_style, prose[1]]) + "\n")
     assert [b.kind for b in blocks] == [BlockKind.CODE, BlockKind.TEXT, BlockKind.CODE, BlockKind.TEXT]
+    # a statement alone, too short to count: a mark of code and a statement's end
+    statement = "var urlParts = window.location.pathname.split('/');"
+    blocks = blocks_of("\n\n".join([prose[1], statement, prose[0]]) + "\n")
+    assert [b.kind for b in blocks] == [BlockKind.TEXT, BlockKind.CODE, BlockKind.TEXT]
 
 
 def test_code_is_no_part_of_the_pages_prose() -> None:
