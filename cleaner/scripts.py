@@ -91,10 +91,11 @@ def mark_code(blocks: list[Block]) -> list[Block]:
     cut = False
     marked: list[Block] = []
     for block in blocks:
-        if is_script_code(block.text) or _statement(block.text):
+        text = block.text
+        if is_script_code(text) or (text.endswith(STATEMENT_ENDS) and _statement(text)):
             block.kind = code
-        elif len(block.text) >= CODE_SPLIT_MIN_CHARS and "{" in block.text and block.declared is None:
-            pieces = code_pieces(block.text)
+        elif len(text) >= CODE_SPLIT_MIN_CHARS and "{" in text and block.declared is None:
+            pieces = code_pieces(text)
             if pieces is not None:
                 marked.extend(_piece_blocks(block, pieces))
                 cut = True
@@ -193,7 +194,7 @@ def _statement(text: str) -> bool:
     return (
         text.endswith(STATEMENT_ENDS) and ("=" in text or "(" in text)
         and re.search(SCRIPT_CODE_MARK, text) is not None and re.search(PROSE_RUN, text) is None
-    )
+    )  # (mark_code asks the ending first: most lines end otherwise)
 
 
 def _code_line(text: str) -> bool:
