@@ -1093,7 +1093,7 @@ def _column(values: list[float]) -> array[float]:
 
 def _prose_lengths(blocks: list[Block]) -> list[int]:
     """Each block's length as the page's prose counts it: a script's code that
-    a scraper kept as text (blocks.py) is none of it, however long."""
+    a scraper kept as text (scripts.py) is none of it, however long."""
     lengths = list(map(len, map(_TEXT, blocks)))
     for i in compress(range(len(blocks)), map(operator.is_, map(_KIND, blocks), repeat(BlockKind.CODE))):
         lengths[i] = 0  # (found by maps: they loop in C, and most pages have no code)

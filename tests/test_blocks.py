@@ -192,7 +192,8 @@ def test_code_is_no_part_of_the_pages_prose() -> None:
 
     style = ".menu{color:#333;margin:0 auto;padding:4px}.menu a{text-decoration:none;font-weight:bold} " * 40
     paragraphs = [
-        f"Paragraph {n} of the story, long enough to count as the prose of the page it is on, and then some more words, to be sure of it."
+        f"Paragraph {n} of the story, long enough to count as the prose of the page it is on,"
+        " and then some more words, to be sure of it."
         for n in range(4)
     ]
     rows = line_features(blocks_of("\n\n".join([style, *paragraphs]) + "\n"))
