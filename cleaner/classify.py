@@ -422,29 +422,22 @@ class _CommentLines:
         on: a comments heading followed by a stamp within COMMENT_FIRST_REACH
         lines and COMMENT_MIN_STAMPS within COMMENT_OPEN_REACH (a "Comments"
         link in a menu at the top of the page is followed at most by the
-        article's own date and time); or a heading that counts the comments
-        followed so by names that sign them (its marks: those names)."""
+        article's own date and time); or followed closely by COMMENT_MIN_DATED
+        date lines (its marks: those dates); or a heading that counts the
+        comments followed so by names that sign them (its marks: those names)."""
         stamps = self.stamps
         for i in self.headings:
             heading = self.blocks[i].text
             if NO_COMMENTS_COUNT.search(heading):
                 continue
-            if (
-                any(stamps[i + 1: i + 1 + COMMENT_FIRST_REACH])
-                and sum(stamps[i + 1: i + 1 + COMMENT_OPEN_REACH]) >= COMMENT_MIN_STAMPS
-            ):
+            if _marks_follow(stamps, i, COMMENT_FIRST_REACH, COMMENT_MIN_STAMPS):
                 yield i, stamps
-                continue
-            dated = self.dated()
-            if _close_marks(dated, i, COMMENT_MIN_DATED, COMMENT_FIRST_REACH):
-                yield i, dated
-            elif _comments_counted(heading) >= COMMENT_MIN_NAMES:
-                names = self.signatures()
-                if (
-                    any(names[i + 1: i + 1 + COMMENT_NAME_FIRST_REACH])
-                    and sum(names[i + 1: i + 1 + COMMENT_OPEN_REACH]) >= COMMENT_MIN_NAMES
-                ):
-                    yield i, names
+            elif _close_marks(self.dated(), i, COMMENT_MIN_DATED, COMMENT_FIRST_REACH):
+                yield i, self.dated()
+            elif _comments_counted(heading) >= COMMENT_MIN_NAMES and _marks_follow(
+                self.signatures(), i, COMMENT_NAME_FIRST_REACH, COMMENT_MIN_NAMES
+            ):
+                yield i, self.signatures()
 
     def dated(self) -> list[float]:
         """1.0 for each date line (blocks.py: a date and a few words, a
@@ -466,6 +459,14 @@ class _CommentLines:
                 for text, below in zip(texts, texts[1:] + [""])
             ]
         return self._signatures
+
+
+def _marks_follow(marks: list[float], start: int, first_reach: int, count: int) -> bool:
+    """Whether a marked line follows line start within first_reach lines, and
+    count of them within COMMENT_OPEN_REACH."""
+    return any(marks[start + 1: start + 1 + first_reach]) and sum(
+        marks[start + 1: start + 1 + COMMENT_OPEN_REACH]
+    ) >= count
 
 
 def _close_marks(marks: list[float], start: int, count: int, reach: int) -> bool:

@@ -38,7 +38,6 @@ NESTED_REASON = "an <article> inside the article (comments or related posts)"
 DATELINE_STORY_MIN_ARTICLES = 2
 
 
-
 class Span:
     """One article under construction: the indices of its body blocks, and of
     the body lines cut off its top as lying before the article's start (ends.py;
