@@ -24,6 +24,7 @@ import struct
 import sys
 from array import array
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from functools import lru_cache, partial, reduce
 from itertools import accumulate, chain, compress, islice, repeat
@@ -95,6 +96,13 @@ COMMENTS_HEADING_MAX_CHARS = 80
 # A heading that counts no comments ("Comments (0)", "0 Responses"), in a blog's
 # list of posts under each one's stamp, opens no section.
 NO_COMMENTS_COUNT = re.compile(r"^\W*0\s|\(0\)")
+# ...nor does a heading a list of posts prints under each: the same words
+# counting different numbers at least this many times on the page
+# ("comments (3)", "comments (1)"; a get_text dump puts each on its own line,
+# where a browser writes "May 3, 2006 | permalink | comments (3)"). One post's
+# count printed again above and below its article is the same text each time.
+COMMENT_LIST_MIN_POSTS = 3
+DIGITS = re.compile(r"\d+")
 COMMENT_STAMP = re.compile(
     r"\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\b|uhr\b)?"
     r"|\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b"
@@ -426,9 +434,10 @@ class _CommentLines:
         date lines (its marks: those dates); or a heading that counts the
         comments followed so by names that sign them (its marks: those names)."""
         stamps = self.stamps
+        listed = _listed_counts([self.blocks[i].text for i in self.headings])
         for i in self.headings:
             heading = self.blocks[i].text
-            if NO_COMMENTS_COUNT.search(heading):
+            if NO_COMMENTS_COUNT.search(heading) or _count_shape(heading) in listed:
                 continue
             if _marks_follow(stamps, i, COMMENT_FIRST_REACH, COMMENT_MIN_STAMPS):
                 yield i, stamps
@@ -479,6 +488,25 @@ def _close_marks(marks: list[float], start: int, count: int, reach: int) -> bool
             return False
         at += 1 + following.index(1.0)
     return True
+
+
+def _count_shape(heading: str) -> str:
+    """A heading's words with its numbers blanked: "Comments (12)" -> "comments (#)"."""
+    return DIGITS.sub("#", heading.lower())
+
+
+def _listed_counts(headings: list[str]) -> set[str]:
+    """The shapes of the headings that a list of posts prints under each post:
+    COMMENT_LIST_MIN_POSTS of them or more, counting at least two different
+    numbers ("comments (3)", "comments (1)", ...)."""
+    counts: Counter[str] = Counter()
+    texts: dict[str, set[str]] = {}
+    for heading in headings:
+        shape = _count_shape(heading)
+        if shape != heading.lower():
+            counts[shape] += 1
+            texts.setdefault(shape, set()).add(heading)
+    return {shape for shape, count in counts.items() if count >= COMMENT_LIST_MIN_POSTS and len(texts[shape]) > 1}
 
 
 def _comments_counted(heading: str) -> int:

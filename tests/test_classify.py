@@ -192,6 +192,26 @@ def test_comments_stamped_by_dates_alone_are_a_section_when_the_dates_follow_clo
     assert not any(b.landmarks & Landmark.COMMENTS for b in blocks)
 
 
+def test_a_list_of_posts_counting_each_ones_comments_is_no_comment_section() -> None:
+    from cleaner.blocks import split_blocks
+    from cleaner.read import read_input
+
+    # a blog's front page as get_text writes it: each post's foot on lines of its own
+    lines = []
+    for n, count in enumerate((1, 0, 2, 1)):
+        lines += [f"Post {n}", f"Paragraph {n} of a post, long enough to read as prose, at some length."]
+        lines += [f"Friday December {22 - n}, 2006 |", "permalink", "|", f"comments ({count})"]
+    # one article's count printed again above its comments is a heading still
+    story = [f"Paragraph {n} of the story, long enough to read as prose." for n in range(8)]
+    comments = ["Ann Lee | May 3, 2012 1:56 PM | Reply", "I liked it.", "Bob | 2 hours ago", "Me too."]
+    article = ["3 Comments"] + story + ["3 Comments", "3 Comments"] + comments
+    for dump, first in ((lines, None), (article, len(story) + 1)):
+        blocks = split_blocks(read_input("\n\n".join(dump)), CleanerConfig())[0]
+        score_blocks(blocks, CleanerConfig())
+        marked = [bool(b.landmarks & Landmark.COMMENTS) for b in blocks]
+        assert marked == ([False] * first + [True] * (len(dump) - first) if first is not None else [False] * len(dump))
+
+
 STAMP_CASES = (
     "Posted by: Ann at May 3, 2012 1:56 PM", "2 hours ago", "3 DAYS AGO", "Reply", "report abuse", "REPORT ABUSE",
     "Recommend", "John says:", "Ann wrote :", "at 10:45 pm", "A sentence with no stamp in it.", "Like", "ago",
