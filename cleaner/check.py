@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 
 from .blocks import link_numbering
-from .columns import laid_out_in_columns, read_columns
+from .columns import laid_out_in_columns, read_columns, without_borders
 from .model import Document, InputKind, Role
 from .read import read_input
 from .text import SPACES
@@ -30,6 +30,7 @@ def check_document(document: Document, data: bytes | str, input_format: str = "a
     text = decoded.text
     if decoded.kind is InputKind.TEXT:
         numbering = link_numbering(text)  # asked of the text as read, as blocks.py asks
+        text = without_borders(text)  # a table's borders are spaces, as blocks.py reads them
         lines = text.split("\n")
         numbers = list(range(1, len(lines) + 1))
         if laid_out_in_columns(text):  # read column by column, as blocks.py reads it

@@ -46,6 +46,12 @@ COLUMN_MAX_LINE_CHARS = 1000
 COLUMN_MIN_SHARE = 0.25
 # A piece of text starts after at least this many spaces (or at the line's start).
 PIECE_GAP_SPACES = 2
+# A line is cut where a piece of text starts at a column's start or at most
+# this many spaces into the column (a cell's text indented past its border).
+CELL_INDENT_SPACES = 2
+# No column starts this near a line's start: that is a paragraph's indented
+# first line ("   Five minutes. Ashley ...", in each paragraph of a column).
+PARAGRAPH_INDENT_SPACES = 4
 # A column whose pieces are nearly all (this share of those with text beside
 # them in the next column) this short at most is a list's markers ("1.", "•",
 # "iv)") set apart from each item's text: it is read with the column after it.
@@ -55,6 +61,13 @@ MARKER_SHARE = 0.9
 # or text whose spaces fall anywhere): it is read line by line. A layout has a
 # few columns, and the columns are asked about one by one.
 MAX_COLUMNS = 8
+# The box-drawing characters (U+2500-U+257F) a renderer draws a table's
+# borders with (w3m: "┃ Home ┃   ┃ After ten years ┃", "┗━━━━┛   ┏━━━━┓")
+# are spaces, but on a line that is a horizontal rule alone ("━━━━━━━━": an
+# <hr>, as wide as the page's wrapped lines).
+BOX_DRAWING = re.compile("[\u2500-\u257f]")
+_BORDERS_BLANKED = dict.fromkeys(range(0x2500, 0x2580), " ")
+_BORDERED_LINE = re.compile("^(?![\u2500\u2501\u2550]+$).*[\u2500-\u257f].*$", re.M)
 
 
 def laid_out_in_columns(text: str) -> bool:
@@ -67,6 +80,13 @@ def laid_out_in_columns(text: str) -> bool:
     gap = _gap()
     with_gap = sum(1 for line in lines if spaces in line and gap.search(line))
     return with_gap >= LAYOUT_MIN_SHARE * sum(1 for line in lines if line.strip())
+
+
+def without_borders(text: str) -> str:
+    """text with its table borders (BOX_DRAWING) as spaces, its rules kept."""
+    if BOX_DRAWING.search(text) is None:
+        return text
+    return _BORDERED_LINE.sub(lambda line: line.group().translate(_BORDERS_BLANKED), text)
 
 
 @cache
@@ -149,7 +169,8 @@ def _column_starts(region: list[str]) -> list[int]:
     needed = max(REGION_MIN_GAP_LINES, COLUMN_MIN_SHARE * len(with_gap))
     starts = [0]
     for x in sorted(x for x, count in counts.items() if count >= needed):
-        if x > starts[-1] + PIECE_GAP_SPACES:  # two starts a character apart are one column's
+        # two starts a character apart are one column's; a paragraph's first line is indented
+        if x > starts[-1] + PIECE_GAP_SPACES and x > PARAGRAPH_INDENT_SPACES:
             starts.append(x)
     if len(starts) > MAX_COLUMNS:
         return [0]
@@ -175,10 +196,13 @@ def _cut(line: str, starts: list[int]) -> list[str]:
     for k, x in enumerate(starts[1:], start=1):
         if x >= len(line):
             break
-        if line[x] == " " or line[x - PIECE_GAP_SPACES: x] != " " * PIECE_GAP_SPACES:
+        at = x  # a cell's text may start a space or two into its column
+        while at < x + CELL_INDENT_SPACES and at + 1 < len(line) and line[at] == " ":
+            at += 1
+        if line[at] == " " or line[at - PIECE_GAP_SPACES: at] != " " * PIECE_GAP_SPACES:
             continue
-        pieces[column] = line[begin:x]
-        column, begin = k, x
+        pieces[column] = line[begin:at]
+        column, begin = k, at
     pieces[column] = line[begin:]
     return pieces
 

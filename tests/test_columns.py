@@ -105,3 +105,43 @@ def test_the_accounting_check_follows_the_columns() -> None:
 
     data = layout().encode()
     assert check_document(clean(data), data) == []
+
+
+def bordered() -> str:
+    # w3m draws a table with borders in box-drawing characters: the menu and
+    # the article each in a frame, a few spaces apart, a rule (<hr>) under them
+    menu = ["┏━━━━━━━━━━┓", "┃ Home     ┃", "┃ News     ┃", "┃ Sport    ┃", "┃ Contact  ┃", "┗━━━━━━━━━━┛"]
+    menu += [""] * (len(ARTICLE) + 2 - len(menu))
+    article = ["┏" + "━" * 26 + "┓"] + [f"┃ {a:<24} ┃" for a in ARTICLE[:-1]] + ["┗" + "━" * 26 + "┛"]
+    rows = [f"{m:<18}{a}".rstrip() for m, a in zip(menu, article)]
+    return "Site name\n\n" + "\n".join(rows) + "\n\n" + "━" * 40 + "\nCopyright 2007\n"
+
+
+def test_a_tables_borders_are_spaces_and_a_rule_stays() -> None:
+    from cleaner.check import check_document
+    from cleaner.columns import without_borders
+    from cleaner.pipeline import clean
+
+    text = bordered()
+    assert without_borders("━━━━\n┃ Home ┃   ┃ News ┃\n┗━━┛") == "━━━━\n  Home       News  \n    "
+    texts = [t for _, t in blocks_of(text)]
+    assert texts[:6] == ["Site name", "Home", "News", "Sport", "Contact", TEXT]
+    assert "━" * 40 in texts and not any(set(t) & set("┃┏┓┗┛") for t in texts)
+    data = text.encode()
+    assert check_document(clean(data), data) == []
+
+
+def test_a_cell_indented_past_its_column_start_and_indented_paragraphs_stay_in_their_columns() -> None:
+    # each paragraph's first line indented 3 spaces; the sidebar's cells start
+    # at its column or a space or two into it
+    from itertools import zip_longest
+
+    paragraphs = [f"Paragraph {n} of the story opens here and goes on to its second line." for n in range(1, 5)]
+    left = [line for p in paragraphs for line in ["   " + w if k == 0 else w for k, w in enumerate(textwrap.wrap(p, 30))] + [""]]
+    side = ["Top stories", " Charts for the week", "Another story", "  More news", "Weather", " Sport", "Travel", " Money"]
+    side = [line for item in side for line in (item, "")]
+    rows = zip_longest(left, side, fillvalue="")
+    text = "\n".join(f"{a:<36}{s}".rstrip() for a, s in rows) + "\n"
+    assert laid_out_in_columns(text)
+    texts = [t for _, t in blocks_of(text)]
+    assert texts == paragraphs + [s.strip() for s in side if s]
