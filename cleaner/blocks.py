@@ -20,6 +20,7 @@ from types import ModuleType
 
 from .columns import laid_out_in_columns, read_columns, without_borders
 from .config import CleanerConfig
+from .glued import may_be_glued, unglued
 from .markdown_blocks import read_markdown_layout
 from .model import Block, BlockKind, Decoded, InputKind, PageMeta
 from .scripts import mark_code
@@ -106,6 +107,11 @@ def _split_lines(text: str, config: CleanerConfig) -> list[Block]:
         lines, numbers = read_columns(text.split("\n"))
         text = "\n".join(lines)
         del lines
+    if may_be_glued(text):  # a page written as one line (get_text() of minified HTML): cut where its elements were
+        found = unglued(text.split("\n"), numbers)
+        if found is not None:
+            text, numbers = "\n".join(found[0]), found[1]
+        del found
     markdown = is_markdown(text)  # Markdown: a paragraph's lines are one paragraph
     # a text browser's or converter's dump: paragraphs wrapped at a width (most
     # pages have too many wide lines to be that, found without splitting them)

@@ -14,6 +14,7 @@ from collections import Counter
 
 from .blocks import link_numbering
 from .columns import laid_out_in_columns, read_columns, without_borders
+from .glued import may_be_glued, unglued
 from .model import Document, InputKind, Role
 from .read import read_input
 from .text import SPACES
@@ -35,6 +36,10 @@ def check_document(document: Document, data: bytes | str, input_format: str = "a
         numbers = list(range(1, len(lines) + 1))
         if laid_out_in_columns(text):  # read column by column, as blocks.py reads it
             lines, numbers = read_columns(lines)
+            text = "\n".join(lines)
+        found = unglued(lines, numbers) if may_be_glued(text) else None  # glued lines cut, as blocks.py cuts them
+        if found is not None:
+            lines, numbers = found
             text = "\n".join(lines)
         problems += _check_lines(document, lines, numbers)
         if numbering is not None:  # numbered links are read without their numbers, as blocks.py reads them

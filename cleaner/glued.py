@@ -1,0 +1,85 @@
+"""Stage 2 helper for text whose lines a scraper glued together: where a
+page's HTML has no line breaks (minified), ``get_text()`` with no separator
+and lxml's ``text_content()`` write the whole page as one line, its menu, its
+paragraphs and its footer run together ("...Powered by FeedBlitzHome Ec
+101Clean It...", "...in the spam filter.Ready?Here we go:"). Read as one
+line, a page is all article or none of it.
+
+Such a line still shows where its elements were: a sentence's end with the
+next sentence's capital right after it, no space between (a paragraph's end
+and the next one's start: no one writes that), and runs of spaces (the
+markup's own whitespace between two elements). A long line is cut there, each
+piece a line of its own with the number of the line it comes from, as
+columns.py does for a page laid out in columns. Lines written by a browser
+(innerText) or with a separator hold a paragraph each, and are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+# Only a line this long is looked at: a paragraph of a page dumped with its
+# line breaks is shorter, nearly always.
+GLUED_MIN_CHARS = 1000
+# ...and it is cut only where it holds at least this many glued sentence ends
+# (a long paragraph may hold a stray double space; a glued page holds many).
+GLUED_MIN_JOINS = 3
+# Where a line is cut: after a sentence's end (two letters, the last one
+# lower-case, then ".", "!" or "?", maybe a closing quote or bracket) right
+# before a capital ("filter.Ready?Here"); and at a run of spaces (the
+# markup's whitespace between two elements).
+GLUED_SENTENCE_END = re.compile(r"[^\W\d_][a-zß-ÿ][.!?][\"”’)\]]?(?=[A-ZÀ-Þ])")
+SPACE_RUN = re.compile(r" {2,}")
+# A piece holding links glued to each other ("...shivers throughWhy the
+# European Union...PrizeThe V SpotIn public break-ups"): a word's lower-case
+# letters right before a capitalised word, at least GLUED_MIN_JOINS times and
+# once in every GLUED_LINK_CHARS characters, is cut there too. A name written
+# so ("WordPress") stands once in a paragraph: the paragraph is not cut.
+GLUED_WORDS = re.compile(r"[a-zß-ÿ]{3}(?=[A-ZÀ-Þ][a-zß-ÿ])")
+GLUED_LINK_CHARS = 150
+
+
+def may_be_glued(text: str) -> bool:
+    """Whether a line of text is long enough to be a glued page's (most pages: no)."""
+    return _long_line().search(text) is not None
+
+
+def unglued(lines: list[str], numbers: list[int] | None) -> tuple[list[str], list[int]] | None:
+    """The lines with each glued line cut into its pieces, and the number (from
+    1) of the line each comes from (numbers: the lines' own, if they were
+    moved); None if no line is glued."""
+    cut = {i: pieces for i, line in enumerate(lines) if len(line) >= GLUED_MIN_CHARS and (pieces := _pieces(line))}
+    if not cut:
+        return None
+    if numbers is None:
+        numbers = list(range(1, len(lines) + 1))
+    out: list[str] = []
+    out_numbers: list[int] = []
+    for i, (line, number) in enumerate(zip(lines, numbers)):
+        pieces = cut.get(i, [line])
+        out.extend(pieces)
+        out_numbers.extend([number] * len(pieces))
+    return out, out_numbers
+
+
+def _pieces(line: str) -> list[str]:
+    """A glued line's pieces (none for a line that is not glued)."""
+    joins = [m.end() for m in GLUED_SENTENCE_END.finditer(line)]
+    if len(joins) < GLUED_MIN_JOINS:
+        return []
+    cuts = sorted({0, *joins, *(m.start() for m in SPACE_RUN.finditer(line)), len(line)})
+    pieces = []
+    for piece in (line[a:b].strip() for a, b in zip(cuts, cuts[1:])):
+        links = [m.end() for m in GLUED_WORDS.finditer(piece)]
+        if len(links) >= GLUED_MIN_JOINS and len(links) * GLUED_LINK_CHARS >= len(piece):
+            pieces += [piece[a:b] for a, b in zip([0, *links], [*links, len(piece)])]
+        elif piece:
+            pieces.append(piece)
+    return pieces
+
+
+@cache
+def _long_line() -> re.Pattern[str]:
+    """A line of GLUED_MIN_CHARS characters at least, compiled when first asked."""
+    return re.compile("[^\n]{%d}" % GLUED_MIN_CHARS)

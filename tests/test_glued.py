@@ -1,0 +1,56 @@
+"""Stage 2: a page a scraper wrote as one line (get_text() of minified HTML)
+is cut where its elements were."""
+
+from __future__ import annotations
+
+from cleaner.check import check_document
+from cleaner.glued import GLUED_MIN_CHARS, may_be_glued, unglued
+from cleaner.pipeline import clean
+
+MENU = "HomeAboutContactPrivacy Policy  Search"
+STORY = [
+    "Cooler weather has finally arrived, even in my little corner of the world known as the Lowcountry.",
+    "I thought I would put together a round up of all of the warm and hearty soups that are already here.",
+    "It is a technique that I have referred to in the past as the soup of whatever must go, and it works.",
+    "So it is always a mishmash of vegetables on the verge, leftover meats, and a good stock to hold it all.",
+    "While I find it easy to cook by feel, it does take a little practice, and a few failures on the way.",
+] * 3
+LINKS = "Related PostsCornbread and Sausage DressingThe Many Uses of Bacon FatHoppin' John Rice and PeasWinter Chili"
+
+
+def glued_page() -> str:
+    # the sentences of a paragraph have their spaces; the paragraphs, the menu and the links do not
+    paragraphs = [" ".join(STORY[k: k + 3]) for k in range(0, len(STORY), 3)]
+    return MENU + "Let's Make Soup this Fall" + "".join(paragraphs) + "  " + LINKS + "\n"
+
+
+def test_a_glued_page_is_cut_at_its_paragraphs_its_gaps_and_its_glued_links() -> None:
+    text = glued_page()
+    assert len(text) >= GLUED_MIN_CHARS and may_be_glued(text)
+    found = unglued(text.split("\n"), None)
+    assert found is not None
+    lines, numbers = found
+    paragraphs = [" ".join(STORY[k: k + 3]) for k in range(0, len(STORY), 3)]
+    assert lines[:4] == ["Home", "About", "Contact", "Privacy Policy"]  # links glued to each other
+    assert paragraphs[1:] == [line for line in lines if line in paragraphs[1:]]
+    assert "Related Posts" in lines and "Cornbread and Sausage Dressing" in lines
+    assert set(numbers) == {1, 2}
+
+
+def test_lines_that_are_not_glued_are_left_alone() -> None:
+    long_paragraph = " ".join(STORY)  # long, but each sentence ends before a space
+    assert may_be_glued(long_paragraph)
+    assert unglued([long_paragraph, "Another line."], None) is None
+    assert unglued(["Only a few.Glued ends.Here", "x"], None) is None  # short: not looked at
+    # a name written as one word ("PowerPoint") in a glued page's paragraph does not cut it
+    named = glued_page().replace("little practice", "little PowerPoint practice")
+    found = unglued(named.split("\n"), None)
+    assert found is not None and any("little PowerPoint practice" in line for line in found[0])
+
+
+def test_a_glued_pages_article_is_found_and_accounted_for() -> None:
+    data = glued_page().encode()
+    document = clean(data)
+    body = "\n".join(p for a in document.articles for p in a.paragraphs)
+    assert STORY[5] in body and "HomeAbout" not in body and "Cornbread" not in body
+    assert check_document(document, data) == []
