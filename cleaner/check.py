@@ -11,6 +11,7 @@ title, paragraph and caption taken from the page is a piece of the input.
 from __future__ import annotations
 
 from collections import Counter
+from itertools import groupby
 
 from .blocks import link_numbering
 from .columns import laid_out_in_columns, read_columns, without_borders
@@ -91,7 +92,8 @@ def _check_lines(document: Document, lines: list[str], numbers: list[int]) -> li
     block), so the blocks start in the order the lines are read, the first at
     the first non-blank line."""
     read = [n for n, line in zip(numbers, lines) if line.strip()]
-    starts = [b.line for b in document.blocks]
+    # blocks cut from one line (scripts.py: a line's prose and its code) start at it one after another
+    starts = [line for line, _ in groupby(b.line for b in document.blocks)]
     stray = sorted(set(starts) - set(read))[:5]
     if stray:
         return [f"blocks that start on a blank or missing line: {stray}"]

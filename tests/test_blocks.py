@@ -153,6 +153,12 @@ def test_code_is_cut_out_of_a_long_line_that_holds_prose_too() -> None:
         (headline, BlockKind.TEXT), (data, BlockKind.CODE), (prose, BlockKind.TEXT), (style, BlockKind.CODE),
     ]
     assert [b.index for b in blocks] == [0, 1, 2, 3] and {b.line for b in blocks} == {1}
+    # the accounting check takes a line's pieces as that line's
+    from cleaner.check import check_document
+    from cleaner.pipeline import clean
+
+    page = (" ".join([headline, data, prose, style]) + "\n").encode()
+    assert check_document(clean(page), page) == []
     # an article's line with a brace and an equals sign in it is text, whole
     text = "In the formula {x = y + 1}, the authors say, the value of x is always one more than the value of y, " * 3
     assert [(b.text, b.kind) for b in blocks_of(text + "\n")] == [(text.strip(), BlockKind.TEXT)]
