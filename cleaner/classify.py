@@ -84,11 +84,13 @@ DIGIT = re.compile(r"\d")
 # time or an age ("Posted by: Ann at May 3, 2012 1:56 PM", "2 hours ago",
 # "Reply", "Ann said,"). Article bodies rarely hold clock times line after line.
 # A heading may stand in brackets ("{ 167 comments }"), count its writers
-# ("45 users responded to …") and say a word of its count ("8 appreciated
-# comments on …").
+# ("45 users responded to …"), say a word of its count ("8 appreciated
+# comments on …") and spell it ("One Response to “…”", "2 thoughts on “…”").
+_COUNT = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
 COMMENTS_HEADING = re.compile(
-    r"^[^\w\s]*\s*(?:\d+\s+(?:[^\W\d_]+\s+)?)?(?:(?:readers?|users?|people)\s+)?"
+    rf"^[^\w\s]*\s*(?:{_COUNT}\s+(?:[^\W\d_]+\s+)?)?(?:(?:readers?|users?|people)\s+)?"
     r"(?:comments?|responses?|responded|replies|reactions|discussion|trackbacks?)\b"
+    rf"|^[^\w\s]*\s*{_COUNT}\s+thoughts?\s+on\b"
     r"|^(?:leave|post|add|write|submit|join)\s+(?:a\s+|your\s+|the\s+)?(?:comment|reply|response|discussion)",
     re.I,
 )
@@ -122,7 +124,7 @@ COMMENT_STAMP_WORD_FIRST_LETTERS = "rpqflRPQFL"
 # Every comments heading opens with a digit, an ASCII punctuation mark or one of
 # these letters (in either case): the C helper asks COMMENTS_HEADING only of such
 # lines. Keep them in step.
-COMMENTS_HEADING_FIRST_LETTERS = "rucdtlpawsj"
+COMMENTS_HEADING_FIRST_LETTERS = "rucdtlpawsjofen"
 # comment_candidates' bits: a line COMMENT_STAMP, COMMENTS_HEADING may match
 _STAMP_BIT = bytes(b & 1 for b in range(256))
 _HEADING_BIT = bytes(b >> 1 & 1 for b in range(256))

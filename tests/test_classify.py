@@ -212,6 +212,17 @@ def test_a_list_of_posts_counting_each_ones_comments_is_no_comment_section() -> 
         assert marked == ([False] * first + [True] * (len(dump) - first) if first is not None else [False] * len(dump))
 
 
+@pytest.mark.parametrize("text, heading", [
+    ("One Response to “Paris Meetup and Upcoming Bootcamp”", True), ("2 thoughts on “Let's Make Soup”", True),
+    ("Two Comments", True), ("{ 167 comments }", True), ("3 Trackbacks", True),
+    ("Thoughts on the budget", False), ("One of the comments was rude", False), ("Nine lives", False),
+])
+def test_a_comments_heading_may_spell_its_count(text: str, heading: bool) -> None:
+    from cleaner.classify import is_comments_heading
+
+    assert is_comments_heading(text) is heading
+
+
 STAMP_CASES = (
     "Posted by: Ann at May 3, 2012 1:56 PM", "2 hours ago", "3 DAYS AGO", "Reply", "report abuse", "REPORT ABUSE",
     "Recommend", "John says:", "Ann wrote :", "at 10:45 pm", "A sentence with no stamp in it.", "Like", "ago",
