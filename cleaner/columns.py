@@ -13,6 +13,10 @@ width are joined (wrapped.run_widths: the next line's first word would not
 have fitted on the line above), as wrapped.py does for a page's full width.
 Every line keeps the number of the line it came from.
 
+A renderer that draws a table's borders (w3m in box-drawing characters,
+links in ASCII: "+----+", "|") draws them in every line of a layout, where
+they stand between the columns' text: they are read as spaces first.
+
 Dumps whose lines hold no such gaps (a browser's innerText, get_text, most
 lynx and html2text pages) are not looked at past a quick count.
 """
@@ -68,6 +72,13 @@ MAX_COLUMNS = 8
 BOX_DRAWING = re.compile("[\u2500-\u257f]")
 _BORDERS_BLANKED = dict.fromkeys(range(0x2500, 0x2580), " ")
 _BORDERED_LINE = re.compile("^(?![\u2500\u2501\u2550]+$).*[\u2500-\u257f].*$", re.M)
+# links -dump draws them in ASCII: "+------+" and "|------|" edges, and "|"
+# down a cell's sides. A "|" or "+" is a border where such marks stand in one
+# column from a "+" (a corner) down to another, on at least FRAME_MIN_LINES
+# lines; a "|" between a menu's items, or down a table written without
+# corners (html2text's "a | b"), is text.
+FRAME_EDGE = re.compile(r"[+|][-=+]*[-=]{3,}[-=+]*[+|]")
+FRAME_MIN_LINES = 3
 
 
 def laid_out_in_columns(text: str) -> bool:
@@ -83,10 +94,42 @@ def laid_out_in_columns(text: str) -> bool:
 
 
 def without_borders(text: str) -> str:
-    """text with its table borders (BOX_DRAWING) as spaces, its rules kept."""
-    if BOX_DRAWING.search(text) is None:
-        return text
-    return _BORDERED_LINE.sub(lambda line: line.group().translate(_BORDERS_BLANKED), text)
+    """text with its table borders as spaces: box-drawing characters (but a
+    rule's line), and ASCII frames (FRAME_EDGE, and the "|" and "+" down a
+    frame's sides)."""
+    if BOX_DRAWING.search(text) is not None:
+        text = _BORDERED_LINE.sub(lambda line: line.group().translate(_BORDERS_BLANKED), text)
+    if "+-" in text and "|" in text:  # an ASCII frame's corner and side
+        text = _without_ascii_frames(text)
+    return text
+
+
+def _without_ascii_frames(text: str) -> str:
+    """text with its ASCII frames' edges and sides as spaces (the marks of
+    each column looked at once: a big dump of a table costs a pass)."""
+    lines = text.split("\n")
+    marked: dict[int, list[int]] = {}  # column -> the lines with a "|" or "+" there, in order
+    for i, line in enumerate(lines):
+        if "|" in line or "+" in line:
+            for c, ch in enumerate(line):
+                if ch == "|" or ch == "+":
+                    marked.setdefault(c, []).append(i)
+    borders: dict[int, set[int]] = {}
+    for c, rows in marked.items():
+        run = [rows[0]]
+        for i in [*rows[1:], -1]:  # -1 ends the last run
+            if i == run[-1] + 1:
+                run.append(i)
+                continue
+            corners = [k for k in run if lines[k][c] == "+"]
+            if corners and corners[-1] - corners[0] + 1 >= FRAME_MIN_LINES:  # a side, from corner to corner
+                for k in range(corners[0], corners[-1] + 1):
+                    borders.setdefault(k, set()).add(c)
+            run = [i]
+    for k, columns in borders.items():
+        line = FRAME_EDGE.sub(lambda edge: " " * len(edge.group()), lines[k])
+        lines[k] = "".join(" " if c in columns else ch for c, ch in enumerate(line))
+    return "\n".join(lines) if borders else text
 
 
 @cache

@@ -145,3 +145,30 @@ def test_a_cell_indented_past_its_column_start_and_indented_paragraphs_stay_in_t
     assert laid_out_in_columns(text)
     texts = [t for _, t in blocks_of(text)]
     assert texts == paragraphs + [s.strip() for s in side if s]
+
+
+def test_ascii_frames_are_spaces_and_a_menus_bars_stay() -> None:
+    from cleaner.columns import without_borders
+
+    # links -dump: a frame with corners, a row's rule, and "|" down its sides
+    framed = "\n".join([
+        "home  |  news  |  articles",
+        "+--------------+       Got a tip?",
+        "| Interview    |",
+        "|--------------|",
+        "| The story    |",
+        "+--------------+",
+    ])
+    assert without_borders(framed).split("\n") == [
+        "home  |  news  |  articles",
+        "                       Got a tip?",
+        "  Interview     ",
+        "                ",
+        "  The story     ",
+        "                ",
+    ]
+    # html2text's tables have no corners: their bars are text
+    table = "Name | Age\n---|---\nAnn | 30\nBob | 40\nCy | 50\nSee +-2 below."
+    assert without_borders(table) == table
+    texts = [t for _, t in blocks_of(framed + "\n")]
+    assert "Interview" in texts and not any("|" in t or "+-" in t for t in texts[1:])
