@@ -41,11 +41,12 @@ from cleaner import CleanerConfig, clean  # noqa: E402
 # A page with a real article: its gold has at least this many words.
 EMPTY_MIN_GOLD_WORDS = 50
 WORDS = re.compile(r"\w+")
-# lynx, html2text, w3m, lynx-links, w3m-links, bs4-plain, bs4-lines, lxml-text: renderings made by bench/render.py (run it first)
+# lynx ... html-text: renderings made by bench/render.py (run it first)
 TRACK_RENDERING = {
     "text": "text", "bs4": "text-bs4", "html": "html", "lynx": "text-lynx", "html2text": "text-html2text",
     "w3m": "text-w3m", "lynx-links": "text-lynx-links", "w3m-links": "text-w3m-links",
     "bs4-plain": "text-bs4-plain", "bs4-lines": "text-bs4-lines", "lxml-text": "text-lxml-text",
+    "links": "text-links", "elinks": "text-elinks", "inscriptis": "text-inscriptis", "html-text": "text-html-text",
 }
 
 
@@ -226,7 +227,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", choices=["folds", "shipped"], default="folds",
                         help="shipped: the packaged models (NOT a valid figure: they saw every page)")
-    parser.add_argument("--tracks", default="text,multi", help="comma-separated: text, bs4, html, multi, lynx, html2text, w3m, lynx-links, w3m-links, bs4-plain, bs4-lines, lxml-text")
+    parser.add_argument("--tracks", default="text,multi", help="comma-separated: text, bs4, html, multi, lynx, html2text, w3m, lynx-links, w3m-links, bs4-plain, "
+                        "bs4-lines, lxml-text, links, elinks, inscriptis, html-text")
     parser.add_argument("--all", action="store_true", help="every track, with the peers")
     parser.add_argument("--peers", action="store_true", help="also the peers on the tracks run")
     parser.add_argument("--sets", help="only these sets (comma-separated prefixes: sh,ced,cpe,dn,gn,cef)")

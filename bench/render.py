@@ -30,19 +30,32 @@ models learn from lynx's and html2text's (bench/train_model.py's KIND_RENDERINGS
 - lxml-text: ``lxml.html.fromstring(html).text_content()``, a page's
   textContent: as bs4-plain, with its scripts' and style sheets' code as text.
   No model learns from it.
+- links: ``links -dump -width 80`` (Debian's links): tables laid out in
+  columns, with their frames drawn in ASCII ("+----+", "|"). No model learns
+  from it.
+- elinks: ``elinks -dump -no-references -no-numbering`` (Debian's elinks),
+  80 columns: tables in columns, narrow columns wrapped. No model learns from it.
+- inscriptis: the inscriptis package's ``get_text``: a layout-aware text,
+  tables as rows of cells. No model learns from it.
+- html-text: the html-text package's ``extract_text``: a paragraph a line,
+  blank lines between blocks. No model learns from it.
 
-Usage: python bench/render.py [--renderers lynx,html2text,w3m,lynx-links,w3m-links,bs4-plain,bs4-lines,lxml-text] [--jobs 2]
+Usage: python bench/render.py [--renderers lynx,html2text,w3m,lynx-links,w3m-links,bs4-plain,bs4-lines,lxml-text,links,elinks,inscriptis,html-text] [--jobs 2]
 """
 
 from __future__ import annotations
 
 import argparse
 import subprocess
+import tempfile
 from multiprocessing import Pool
 
 from common import RENDERS, load_gold, read_page
 
-RENDERERS = ("lynx", "html2text", "w3m", "lynx-links", "w3m-links", "bs4-plain", "bs4-lines", "lxml-text")
+RENDERERS = (
+    "lynx", "html2text", "w3m", "lynx-links", "w3m-links", "bs4-plain", "bs4-lines", "lxml-text", "links", "elinks",
+    "inscriptis", "html-text",
+)
 # lynx reads the page from stdin as UTF-8 and writes UTF-8, 80 columns wide.
 LYNX = ["lynx", "-dump", "-nolist", "-force_html", "-stdin", "-assume_charset=utf-8", "-display_charset=utf-8",
         "-width=80"]
@@ -52,6 +65,9 @@ LYNX_LINKS = [option for option in LYNX if option != "-nolist"]
 W3M = ["w3m", "-dump", "-T", "text/html", "-I", "UTF-8", "-O", "UTF-8", "-cols", "80"]
 # w3m's, with each link's number and the list of their addresses.
 W3M_LINKS = [*W3M, "-o", "display_link_number=1"]
+# links and elinks read the page from a file (not stdin), as UTF-8, 80 columns.
+LINKS = ["links", "-dump", "-width", "80", "-codepage", "utf-8", "-html-assume-codepage", "utf-8"]
+ELINKS = ["elinks", "-dump", "-dump-width", "80", "-no-references", "-no-numbering", "-dump-charset", "utf-8"]
 # A page lynx or w3m takes longer than this (seconds) over is left out.
 LYNX_TIMEOUT = 60
 
@@ -70,6 +86,21 @@ def render(renderer: str, html: str) -> str:
         warnings.filterwarnings("ignore", category=XMLParsedAsHTMLWarning)  # a page that opens as XHTML
         soup = BeautifulSoup(html, "lxml")
         return soup.get_text() if renderer == "bs4-plain" else soup.get_text("\n", strip=True)
+    if renderer == "inscriptis":
+        from inscriptis import get_text
+
+        return get_text(html)  # type: ignore[no-any-return]
+    if renderer == "html-text":
+        import html_text
+
+        return html_text.extract_text(html)  # type: ignore[no-any-return]
+    if renderer in ("links", "elinks"):
+        with tempfile.NamedTemporaryFile("w", suffix=".html", encoding="utf-8") as page:
+            page.write(html)
+            page.flush()
+            command = [*(LINKS if renderer == "links" else ELINKS), page.name]
+            return subprocess.run(command, capture_output=True, timeout=LYNX_TIMEOUT, check=True
+                                  ).stdout.decode("utf-8", "replace")
     if renderer != "html2text":
         command = {"lynx": LYNX, "w3m": W3M, "lynx-links": LYNX_LINKS, "w3m-links": W3M_LINKS}[renderer]
         return subprocess.run(command, input=html.encode(), capture_output=True, timeout=LYNX_TIMEOUT, check=True
