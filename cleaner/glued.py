@@ -17,7 +17,6 @@ columns.py does for a page laid out in columns. Lines written by a browser
 from __future__ import annotations
 
 import re
-from functools import cache
 
 # Only a line this long is looked at: a paragraph of a page dumped with its
 # line breaks is shorter, nearly always.
@@ -41,8 +40,9 @@ GLUED_LINK_CHARS = 150
 
 
 def may_be_glued(text: str) -> bool:
-    """Whether a line of text is long enough to be a glued page's (most pages: no)."""
-    return _long_line().search(text) is not None
+    """Whether a line of text is long enough to be a glued page's (most pages: no).
+    (Its lines' lengths, in C; a search for such a line tried it at every character.)"""
+    return len(text) >= GLUED_MIN_CHARS and max(map(len, text.split("\n"))) >= GLUED_MIN_CHARS
 
 
 def unglued(lines: list[str], numbers: list[int] | None) -> tuple[list[str], list[int]] | None:
@@ -77,9 +77,3 @@ def _pieces(line: str) -> list[str]:
         elif piece:
             pieces.append(piece)
     return pieces
-
-
-@cache
-def _long_line() -> re.Pattern[str]:
-    """A line of GLUED_MIN_CHARS characters at least, compiled when first asked."""
-    return re.compile("[^\n]{%d}" % GLUED_MIN_CHARS)
