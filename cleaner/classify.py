@@ -149,6 +149,9 @@ COMMENT_MIN_STAMPS = 2
 # COMMENT_OPEN_REACH.
 COMMENT_NAME_MAX_WORDS = 3
 COMMENT_NAME_MAX_CHARS = 30
+# A text browser writes a comment's avatar before its writer's name as an
+# image's mark: "[IMG] Ann Lee" (links, lynx), "[avatar] Ann Lee" (its alt text).
+IMAGE_MARK = re.compile(r"^\[[^\]]{1,20}\] ")
 COMMENT_MIN_NAMES = 3
 COMMENT_NAME_FIRST_REACH = 2
 # A comments heading followed by lines that carry a date and little else
@@ -518,6 +521,8 @@ def _comments_counted(heading: str) -> int:
 
 
 def _is_name_line(text: str) -> bool:
+    if text.startswith("["):  # a text browser's mark of the avatar before the name: "[IMG] Ann Lee"
+        text = IMAGE_MARK.sub("", text, count=1)
     if len(text) > COMMENT_NAME_MAX_CHARS:
         return False
     words = text.split(" ")

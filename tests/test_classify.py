@@ -168,6 +168,20 @@ def test_a_counted_comment_section_signed_by_names_alone_is_marked_and_an_articl
     assert not any(b.landmarks & Landmark.COMMENTS for b in blocks)
 
 
+def test_a_name_with_its_avatars_mark_before_it_signs_a_comment() -> None:
+    from cleaner.blocks import split_blocks
+    from cleaner.read import read_input
+
+    # links and lynx write a comment's avatar as an image's mark before the name
+    prose = "a comment of some length on the story, as readers write them here."
+    story = [f"Paragraph {n} of the story, long enough to read as prose." for n in range(8)]
+    names = ("[IMG] Ann Lee", "[IMG] Bob", "[avatar] Cy Young")
+    comments = ["{ 3 comments }"] + [line for name in names for line in (name, f"{name[6:]}'s {prose}")]
+    blocks = split_blocks(read_input("\n\n".join(story + comments)), CleanerConfig())[0]
+    score_blocks(blocks, CleanerConfig())
+    assert [bool(b.landmarks & Landmark.COMMENTS) for b in blocks] == [False] * len(story) + [True] * len(comments)
+
+
 def test_comments_stamped_by_dates_alone_are_a_section_when_the_dates_follow_closely() -> None:
     from cleaner.blocks import split_blocks
     from cleaner.read import read_input
