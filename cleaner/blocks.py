@@ -102,7 +102,7 @@ def _split_lines(text: str, config: CleanerConfig) -> list[Block]:
     # a script's code holds braces or "=": a page with neither is not looked at for it
     may_hold_code = "{" in text or "=" in text
     link_numbers = link_numbering(text)  # a text browser's numbered links ("[3]Cookie Policy")
-    text = without_borders(text)  # a table's borders drawn in characters (w3m) are spaces
+    text = without_borders(text)  # a table's borders drawn in characters (w3m, links) are spaces
     if laid_out_in_columns(text):  # a layout drawn in columns (w3m): read column by column
         lines, numbers = read_columns(text.split("\n"))
         text = "\n".join(lines)
