@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import cache
+from itertools import compress
 
 from .wrapped import is_wrapped, joined_wrap, run_widths
 
@@ -39,6 +40,10 @@ REGION_MIN_GAP_LINES = 3
 # at least this share of its non-blank lines hold one.
 LAYOUT_MIN_LINES = REGION_MIN_GAP_LINES
 LAYOUT_MIN_SHARE = 0.1
+# ...or a region of at least this many lines with a gap, whatever the share (a
+# page's head laid out in cells above an article in one column, much longer).
+# 10 took the tables of some lynx dumps for a layout (dn-T28).
+LAYOUT_REGION_LINES = 20
 # A region of columns goes on past at most this many lines without a gap
 # (a row where only one column has text, a blank row).
 REGION_MAX_SKIP = 2
@@ -83,14 +88,23 @@ FRAME_MIN_LINES = 3
 
 def laid_out_in_columns(text: str) -> bool:
     """Whether the page holds regions of columns (LAYOUT_MIN_LINES lines with
-    a gap, and LAYOUT_MIN_SHARE of its non-blank lines)."""
+    a gap, and LAYOUT_MIN_SHARE of its non-blank lines; or a region of
+    LAYOUT_REGION_LINES of them)."""
     spaces = " " * COLUMN_GAP_SPACES
     if text.count(spaces) < LAYOUT_MIN_LINES:  # most pages: found at a glance
         return False
     lines = text.split("\n")
     gap = _gap()
-    with_gap = sum(1 for line in lines if spaces in line and gap.search(line))
-    return with_gap >= LAYOUT_MIN_SHARE * sum(1 for line in lines if line.strip())
+    gaps = [spaces in line and gap.search(line) is not None for line in lines]
+    if sum(gaps) >= LAYOUT_MIN_SHARE * sum(1 for line in lines if line.strip()):
+        return True
+    run, last = 0, -len(lines)  # the lines with a gap of the region so far, and the last of them
+    for k in compress(range(len(lines)), gaps):  # a region goes on past REGION_MAX_SKIP lines without one
+        run = run + 1 if k - last <= REGION_MAX_SKIP + 1 else 1
+        if run >= LAYOUT_REGION_LINES:
+            return True
+        last = k
+    return False
 
 
 def without_borders(text: str) -> str:

@@ -172,3 +172,16 @@ def test_ascii_frames_are_spaces_and_a_menus_bars_stay() -> None:
     assert without_borders(table) == table
     texts = [t for _, t in blocks_of(framed + "\n")]
     assert "Interview" in texts and not any("|" in t or "+-" in t for t in texts[1:])
+
+
+def test_a_layouts_region_is_read_in_columns_above_a_long_one_column_article() -> None:
+    # a page's head laid out in two columns over 20 lines, then an article in one
+    # column much longer than it: few of the page's lines hold a gap
+    menu = [f"Menu item {n}" for n in range(1, 22)]
+    side = [f"Side note {n}" for n in range(1, 22)]
+    head = [f"{m:<30}{s}" for m, s in zip(menu, side)]
+    article = [f"Paragraph {n} of the article, a sentence long enough to read as prose here." for n in range(300)]
+    text = "\n".join(head) + "\n\n" + "\n\n".join(article) + "\n"
+    assert laid_out_in_columns(text)
+    texts = [t for _, t in blocks_of(text)]
+    assert texts[:len(menu)] == menu and texts[len(menu): 2 * len(menu)] == side
