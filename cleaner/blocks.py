@@ -20,7 +20,7 @@ from types import ModuleType
 
 from .columns import laid_out_in_columns, read_columns, without_borders
 from .config import CleanerConfig
-from .glued import may_be_glued, unglued
+from .glued import GLUED_MIN_CHARS, unglued
 from .markdown_blocks import read_markdown_layout
 from .model import Block, BlockKind, Decoded, InputKind, PageMeta
 from .scripts import mark_code
@@ -98,20 +98,10 @@ def _split_lines(text: str, config: CleanerConfig) -> list[Block]:
     same blocks), else _python_blocks; text wrapped at a width and Markdown
     by _python_blocks. The text is let go of once its lines are split, before
     the blocks are made: a big dump's text and its blocks are not held at once."""
-    numbers = None  # each line's number, where lines were moved
     # a script's code holds braces or "=": a page with neither is not looked at for it
     may_hold_code = "{" in text or "=" in text
     link_numbers = link_numbering(text)  # a text browser's numbered links ("[3]Cookie Policy")
-    text = without_borders(text)  # a table's borders drawn in characters (w3m, links) are spaces
-    if laid_out_in_columns(text):  # a layout drawn in columns (w3m): read column by column
-        lines, numbers = read_columns(text.split("\n"))
-        text = "\n".join(lines)
-        del lines
-    if may_be_glued(text):  # a page written as one line (get_text() of minified HTML): cut where its elements were
-        found = unglued(text.split("\n"), numbers)
-        if found is not None:
-            text, numbers = "\n".join(found[0]), found[1]
-        del found
+    text, numbers = read_layout(text)
     markdown = is_markdown(text)  # Markdown: a paragraph's lines are one paragraph
     # a text browser's or converter's dump: paragraphs wrapped at a width (most
     # pages have too many wide lines to be that, found without splitting them)
@@ -149,6 +139,25 @@ def _split_lines(text: str, config: CleanerConfig) -> list[Block]:
     if may_hold_code:  # scripts and style sheets a scraper kept as text
         blocks = mark_code(blocks)
     return blocks
+
+
+def read_layout(text: str) -> tuple[str, list[int] | None]:
+    """The text as its lines are read, and each line's number where lines
+    were moved (None: they were not): a table's borders drawn in characters
+    (w3m, links) are spaces, a layout drawn in columns is read column by
+    column (columns.py), and a page written as one line (get_text() of
+    minified HTML) is cut where its elements were (glued.py). The accounting
+    check (check.py) reads a page the same way."""
+    text = without_borders(text)
+    numbers = None
+    if laid_out_in_columns(text):
+        lines, numbers = read_columns(text.split("\n"))
+        text = "\n".join(lines)
+    if len(text) >= GLUED_MIN_CHARS:
+        found = unglued(text.split("\n"), numbers)
+        if found is not None:
+            text, numbers = "\n".join(found[0]), found[1]
+    return text, numbers
 
 
 def link_numbering(text: str) -> ModuleType | None:

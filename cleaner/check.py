@@ -13,9 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from itertools import groupby
 
-from .blocks import link_numbering
-from .columns import laid_out_in_columns, read_columns, without_borders
-from .glued import may_be_glued, unglued
+from .blocks import link_numbering, read_layout
 from .model import Document, InputKind, Role
 from .read import read_input
 from .text import SPACES
@@ -32,16 +30,9 @@ def check_document(document: Document, data: bytes | str, input_format: str = "a
     text = decoded.text
     if decoded.kind is InputKind.TEXT:
         numbering = link_numbering(text)  # asked of the text as read, as blocks.py asks
-        text = without_borders(text)  # a table's borders are spaces, as blocks.py reads them
+        text, moved = read_layout(text)  # borders, columns and glued lines read as blocks.py reads them
         lines = text.split("\n")
-        numbers = list(range(1, len(lines) + 1))
-        if laid_out_in_columns(text):  # read column by column, as blocks.py reads it
-            lines, numbers = read_columns(lines)
-            text = "\n".join(lines)
-        found = unglued(lines, numbers) if may_be_glued(text) else None  # glued lines cut, as blocks.py cuts them
-        if found is not None:
-            lines, numbers = found
-            text = "\n".join(lines)
+        numbers = list(range(1, len(lines) + 1)) if moved is None else moved
         problems += _check_lines(document, lines, numbers)
         if numbering is not None:  # numbered links are read without their numbers, as blocks.py reads them
             text = numbering.without_link_numbers(text)

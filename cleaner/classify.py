@@ -24,7 +24,6 @@ import struct
 import sys
 from array import array
 from bisect import bisect_right
-from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from functools import lru_cache, partial, reduce
 from itertools import accumulate, chain, compress, islice, repeat
@@ -504,14 +503,12 @@ def _listed_counts(headings: list[str]) -> set[str]:
     """The shapes of the headings that a list of posts prints under each post:
     COMMENT_LIST_MIN_POSTS of them or more, counting at least two different
     numbers ("comments (3)", "comments (1)", ...)."""
-    counts: Counter[str] = Counter()
-    texts: dict[str, set[str]] = {}
+    counted: dict[str, list[str]] = {}  # shape -> the headings of that shape that count something
     for heading in headings:
         shape = _count_shape(heading)
         if shape != heading.lower():
-            counts[shape] += 1
-            texts.setdefault(shape, set()).add(heading)
-    return {shape for shape, count in counts.items() if count >= COMMENT_LIST_MIN_POSTS and len(texts[shape]) > 1}
+            counted.setdefault(shape, []).append(heading)
+    return {shape for shape, same in counted.items() if len(same) >= COMMENT_LIST_MIN_POSTS and len(set(same)) > 1}
 
 
 def _comments_counted(heading: str) -> int:

@@ -17,6 +17,7 @@ columns.py does for a page laid out in columns. Lines written by a browser
 from __future__ import annotations
 
 import re
+from itertools import compress
 
 # Only a line this long is looked at: a paragraph of a page dumped with its
 # line breaks is shorter, nearly always.
@@ -39,17 +40,12 @@ GLUED_WORDS = re.compile(r"[a-zß-ÿ]{3}(?=[A-ZÀ-Þ][a-zß-ÿ])")
 GLUED_LINK_CHARS = 150
 
 
-def may_be_glued(text: str) -> bool:
-    """Whether a line of text is long enough to be a glued page's (most pages: no).
-    (Its lines' lengths, in C; a search for such a line tried it at every character.)"""
-    return len(text) >= GLUED_MIN_CHARS and max(map(len, text.split("\n"))) >= GLUED_MIN_CHARS
-
-
 def unglued(lines: list[str], numbers: list[int] | None) -> tuple[list[str], list[int]] | None:
     """The lines with each glued line cut into its pieces, and the number (from
     1) of the line each comes from (numbers: the lines' own, if they were
     moved); None if no line is glued."""
-    cut = {i: pieces for i, line in enumerate(lines) if len(line) >= GLUED_MIN_CHARS and (pieces := _pieces(line))}
+    long = compress(range(len(lines)), map(GLUED_MIN_CHARS.__le__, map(len, lines)))  # in C: most lines are short
+    cut = {i: pieces for i in long if (pieces := _pieces(lines[i]))}
     if not cut:
         return None
     if numbers is None:
