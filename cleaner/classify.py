@@ -789,6 +789,16 @@ def is_comments_heading(text: str) -> bool:
     return len(text) <= COMMENTS_HEADING_MAX_CHARS and COMMENTS_HEADING.match(text) is not None
 
 
+def post_count_lines(texts: Sequence[str]) -> set[int]:
+    """The lines (indices of texts) that a list of posts prints under each
+    post to count its comments ("comments (3)", "comments (0)", ...: the
+    shapes _listed_counts finds): each stands between two posts, not at
+    the end of a page's article."""
+    headings = [i for i, text in enumerate(texts) if is_comments_heading(text)]
+    listed = _listed_counts([texts[i] for i in headings])
+    return {i for i in headings if _count_shape(texts[i]) in listed} if listed else set()
+
+
 def _html_features(blocks: list[Block], region_mask: int = -1, titles: Sequence[str | None] = ()) -> list[bytes]:
     """The markup features, packed; regions outside region_mask (a bit mask of
     Landmark) are not told to the model."""

@@ -83,3 +83,58 @@ def test_cut_ends_off_keeps_every_body_line() -> None:
     config = replace(CleanerConfig(), cut_ends=False)
     document = clean(DUMP, config=config)
     assert END_REASON not in {d.reason for d in document.dropped}
+
+
+# A blog's list of posts as get_text("\n") writes it: under each post its stamp,
+# one tag a line, with the count of its comments (different counts: a list of
+# posts, not one post's comments section).
+POSTS = [
+    ("Save before the holidays",
+     ["Most families spend far more in December than they planned, and the bills arrive in January when the "
+      "lights are down and the resolutions are fresh.",
+      "A simple list of every gift and its price, made before the first shop, keeps the total in view and cuts "
+      "the impulse buys that add up."]),
+    ("Check your credit report",
+     ["Every reader can ask for a free copy of the report once a year, and an error found early costs far less "
+      "to correct than one found when a loan is refused.",
+      "Look for accounts you never opened and for debts listed twice; write to the bureau with copies of your "
+      "statements, never the originals."]),
+    ("Beware of advance fee loans",
+     ["A lender who asks for money before the loan is paid out is almost always running a scam, however "
+      "official the letters look.",
+      "Real lenders take their fees from the loan itself, and none of them guarantees approval before reading "
+      "your application."]),
+    ("Pay the card with the highest rate first",
+     ["Paying the minimum on every card and the rest on the one with the highest rate clears the debt sooner "
+      "and costs less interest over the year.",
+      "Once that card is paid off, the same payment moves to the next one, and the debt shrinks faster each "
+      "month as the payments roll over."]),
+]
+POST_DATES = ["Tuesday December 26, 2006 |", "Friday December 22, 2006 |", "Wednesday December 20, 2006 |",
+              "Monday December 18, 2006 |"]
+POST_LIST = "Money matters\n\n" + "\n\n".join(
+    "\n\n".join([title, *paragraphs, date, "permalink", "|", f"comments ({count})"])
+    for (title, paragraphs), date, count in zip(POSTS, POST_DATES, (3, 0, 1, 0))
+) + "\n"
+
+
+def test_a_list_of_posts_gaps_read_as_no_page_foot() -> None:
+    """The stamps between the posts of a list ("comments (3)", "comments (1)"
+    ...) are not the page's foot: the gaps that hold them say nothing of where
+    the article ends."""
+    from cleaner.pipeline import prepare
+    from cleaner.segments.ends import EdgeFeatures
+
+    page = prepare(POST_LIST)
+    texts = [b.text for b in page.blocks]
+    body = [texts.index(p) for _, paragraphs in POSTS for p in paragraphs]
+    rows = EdgeFeatures(page.blocks, None, page.edges).rows(body, start=False)
+    gap_outer = EDGE_FEATURES.index("gap_outer")
+    assert [row[gap_outer] for row in rows] == [0.0] * len(body)
+    # a list of one kind of stamp with the same count each time is one post's, and read
+    same = POST_LIST.replace("comments (3)", "comments (0)").replace("comments (1)", "comments (0)")
+    page = prepare(same)
+    texts = [b.text for b in page.blocks]
+    body = [texts.index(p) for _, paragraphs in POSTS for p in paragraphs]
+    rows = EdgeFeatures(page.blocks, None, page.edges).rows(body, start=False)
+    assert max(row[gap_outer] for row in rows) > 0.0

@@ -29,7 +29,7 @@ import operator
 from functools import lru_cache
 from itertools import accumulate
 
-from ..classify import is_comments_heading
+from ..classify import is_comments_heading, post_count_lines
 from ..config import CleanerConfig
 from ..model import Block
 from ..text import SENTENCE_END_CHARS
@@ -92,6 +92,12 @@ class EdgeFeatures:
         self.model = load_edge_model(edge_model)
         self.edges = edges
         self._read: list[tuple[float, float, float, float, float] | None] = [None] * len(blocks)
+        self._between_posts: set[int] | None = None  # post_count_lines of the page, once asked
+
+    def between_posts(self) -> set[int]:
+        if self._between_posts is None:
+            self._between_posts = post_count_lines([b.text for b in self.blocks])
+        return self._between_posts
 
     def read(self, index: int) -> tuple[float, float, float, float, float]:
         """What a block says whichever way it is read: P(head), P(foot), and
@@ -158,14 +164,18 @@ class EdgeFeatures:
 
     def _gaps(self, order: list[int], outer: int) -> list[tuple[float, float]]:
         """For each line of order, the most outer-like line and the likeliest
-        comments heading between it and the line before it in order (0.0 where none lies between)."""
+        comments heading between it and the line before it in order (0.0 where
+        none lies between, and where a list of posts' count of a post's
+        comments does: the gap between two posts, not the article's end)."""
         known, none = self._read, (0.0, 0.0)
         gaps = [none] * len(order)
         previous = order[0]
+        between = self.between_posts()
         for k, i in enumerate(order):
-            if abs(i - previous) > 1:
+            inside = range(min(previous, i) + 1, max(previous, i))
+            if inside and not (between and any(g in between for g in inside)):
                 gap_outer = gap_heading = 0.0
-                for g in range(min(previous, i) + 1, max(previous, i)):
+                for g in inside:
                     gapped = known[g]
                     assert gapped is not None
                     gap_outer = max(gap_outer, gapped[outer])
