@@ -438,10 +438,10 @@ class _CommentLines:
         date lines (its marks: those dates); or a heading that counts the
         comments followed so by names that sign them (its marks: those names)."""
         stamps = self.stamps
-        listed = _listed_counts([self.blocks[i].text for i in self.headings])
-        for i in self.headings:
+        listed = post_count_lines([self.blocks[i].text for i in self.headings])
+        for k, i in enumerate(self.headings):
             heading = self.blocks[i].text
-            if NO_COMMENTS_COUNT.search(heading) or _count_shape(heading) in listed:
+            if NO_COMMENTS_COUNT.search(heading) or k in listed:
                 continue
             if _marks_follow(stamps, i, COMMENT_FIRST_REACH, COMMENT_MIN_STAMPS):
                 yield i, stamps
@@ -499,16 +499,19 @@ def _count_shape(heading: str) -> str:
     return DIGITS.sub("#", heading.lower())
 
 
-def _listed_counts(headings: list[str]) -> set[str]:
-    """The shapes of the headings that a list of posts prints under each post:
+def post_count_lines(headings: Sequence[str]) -> set[int]:
+    """Which of a page's comments headings (their texts, in order) a list of
+    posts prints under each post to count its comments: those of one shape,
     COMMENT_LIST_MIN_POSTS of them or more, counting at least two different
-    numbers ("comments (3)", "comments (1)", ...)."""
+    numbers ("comments (3)", "comments (1)", ...). Each stands between two
+    posts: it opens no comment section, and it is not the end of an article."""
     counted: dict[str, list[str]] = {}  # shape -> the headings of that shape that count something
-    for heading in headings:
-        shape = _count_shape(heading)
+    shapes = [_count_shape(heading) for heading in headings]
+    for heading, shape in zip(headings, shapes):
         if shape != heading.lower():
             counted.setdefault(shape, []).append(heading)
-    return {shape for shape, same in counted.items() if len(same) >= COMMENT_LIST_MIN_POSTS and len(set(same)) > 1}
+    listed = {shape for shape, same in counted.items() if len(same) >= COMMENT_LIST_MIN_POSTS and len(set(same)) > 1}
+    return {k for k, shape in enumerate(shapes) if shape in listed} if listed else set()
 
 
 def _comments_counted(heading: str) -> int:
@@ -787,16 +790,6 @@ def _is_comment_stamp(text: str) -> bool:
 
 def is_comments_heading(text: str) -> bool:
     return len(text) <= COMMENTS_HEADING_MAX_CHARS and COMMENTS_HEADING.match(text) is not None
-
-
-def post_count_lines(texts: Sequence[str]) -> set[int]:
-    """The lines (indices of texts) that a list of posts prints under each
-    post to count its comments ("comments (3)", "comments (0)", ...: the
-    shapes _listed_counts finds): each stands between two posts, not at
-    the end of a page's article."""
-    headings = [i for i, text in enumerate(texts) if is_comments_heading(text)]
-    listed = _listed_counts([texts[i] for i in headings])
-    return {i for i in headings if _count_shape(texts[i]) in listed} if listed else set()
 
 
 def _html_features(blocks: list[Block], region_mask: int = -1, titles: Sequence[str | None] = ()) -> list[bytes]:

@@ -92,12 +92,6 @@ class EdgeFeatures:
         self.model = load_edge_model(edge_model)
         self.edges = edges
         self._read: list[tuple[float, float, float, float, float] | None] = [None] * len(blocks)
-        self._between_posts: set[int] | None = None  # post_count_lines of the page, once asked
-
-    def between_posts(self) -> set[int]:
-        if self._between_posts is None:
-            self._between_posts = post_count_lines([b.text for b in self.blocks])
-        return self._between_posts
 
     def read(self, index: int) -> tuple[float, float, float, float, float]:
         """What a block says whichever way it is read: P(head), P(foot), and
@@ -170,10 +164,12 @@ class EdgeFeatures:
         known, none = self._read, (0.0, 0.0)
         gaps = [none] * len(order)
         previous = order[0]
-        between = self.between_posts()
+        # the comments headings among the lines read (read_lines: every line from the body's first to its last)
+        headings = [g for g in range(min(order), max(order) + 1) if known[g][2]]  # type: ignore[index]
+        between = {headings[k] for k in post_count_lines([self.blocks[g].text for g in headings])}
         for k, i in enumerate(order):
             inside = range(min(previous, i) + 1, max(previous, i))
-            if inside and not (between and any(g in between for g in inside)):
+            if inside and between.isdisjoint(inside):
                 gap_outer = gap_heading = 0.0
                 for g in inside:
                     gapped = known[g]
