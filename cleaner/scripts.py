@@ -80,6 +80,13 @@ SCRIPT_WRAPPER_ENDS = ("//]]", "//-->", "// ]]", "// -->")
 CODE_LINE_ENDS = (";", "{", "}", "*/", "},", "[", "(")
 # A line with a mark of code that ends as a statement or a block does is code on its own.
 STATEMENT_ENDS = (";", "{", "}")
+# ...and so is a statement that sets a name to a string, whatever the string
+# says ('var alertEmpty = "You can not leave an empty comment.";': a script's
+# messages, prose inside code): one or more on the line.
+STRING_ASSIGNMENT = (
+    r"""(?:(?:(?:var|let|const)\s+)?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[[^\]]*\])*\s*=\s*"""
+    r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\s*;\s*)+"""
+)
 _KIND = operator.attrgetter("kind")
 
 
@@ -193,7 +200,10 @@ def _statement(text: str) -> bool:
     window.location.pathname.split('/');")."""
     return (
         text.endswith(STATEMENT_ENDS) and ("=" in text or "(" in text)
-        and re.search(SCRIPT_CODE_MARK, text) is not None and re.search(PROSE_RUN, text) is None
+        and (
+            re.search(SCRIPT_CODE_MARK, text) is not None and re.search(PROSE_RUN, text) is None
+            or re.fullmatch(STRING_ASSIGNMENT, text) is not None
+        )
     )  # (mark_code asks the ending first: most lines end otherwise)
 
 

@@ -191,6 +191,14 @@ def test_a_script_written_over_many_lines_is_code_line_by_line() -> None:
     statement = "var urlParts = window.location.pathname.split('/');"
     blocks = blocks_of("\n\n".join([prose[1], statement, prose[0]]) + "\n")
     assert [b.kind for b in blocks] == [BlockKind.TEXT, BlockKind.CODE, BlockKind.TEXT]
+    # a statement that sets a name to a string of prose: a script's message, code whatever it says
+    messages = [
+        'var alertCommentCannotBeBlank = "You can not leave an empty comment. Please enter some text in the field.";',
+        "window.msg.empty = 'Your comment has not been posted yet, so please try again in a minute or two.'; n = \"a\";",
+    ]
+    said = 'The clerk typed x = "the vote is closed"; then the council went home for the long weekend.'
+    blocks = blocks_of("\n\n".join([prose[1], *messages, said]) + "\n")
+    assert [b.kind for b in blocks] == [BlockKind.TEXT, BlockKind.CODE, BlockKind.CODE, BlockKind.TEXT]
 
 
 def test_code_is_no_part_of_the_pages_prose() -> None:
