@@ -80,12 +80,13 @@ SCRIPT_WRAPPER_ENDS = ("//]]", "//-->", "// ]]", "// -->")
 CODE_LINE_ENDS = (";", "{", "}", "*/", "},", "[", "(")
 # A line with a mark of code that ends as a statement or a block does is code on its own.
 STATEMENT_ENDS = (";", "{", "}")
-# ...and so is a statement that sets a name to a string, whatever the string
-# says ('var alertEmpty = "You can not leave an empty comment.";': a script's
-# messages, prose inside code): one or more on the line.
+# ...and so are statements that set names to strings (or numbers, true,
+# false, null), whatever the strings say ('var alertEmpty = "You can not
+# leave an empty comment."; var tries = 0;': a script's messages, prose inside
+# code), one or more on the line.
 STRING_ASSIGNMENT = (
     r"""(?:(?:(?:var|let|const)\s+)?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[[^\]]*\])*\s*=\s*"""
-    r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\s*;\s*)+"""
+    r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|-?\d+(?:\.\d+)?|true|false|null|undefined)\s*;\s*)+"""
 )
 _KIND = operator.attrgetter("kind")
 

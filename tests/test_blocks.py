@@ -193,7 +193,8 @@ def test_a_script_written_over_many_lines_is_code_line_by_line() -> None:
     assert [b.kind for b in blocks] == [BlockKind.TEXT, BlockKind.CODE, BlockKind.TEXT]
     # a statement that sets a name to a string of prose: a script's message, code whatever it says
     messages = [
-        'var alertCommentCannotBeBlank = "You can not leave an empty comment. Please enter some text in the field.";',
+        'var alertCommentCannotBeBlank = "You can not leave an empty comment. Please enter some text in the field.";'
+        " var tries = 0; var closed = false;",
         "window.msg.empty = 'Your comment has not been posted yet, so please try again in a minute or two.'; n = \"a\";",
     ]
     said = 'The clerk typed x = "the vote is closed"; then the council went home for the long weekend.'
