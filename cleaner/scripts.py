@@ -67,6 +67,11 @@ PROSE_RUN_WORDS = 8
 PROSE_WORD_MAX_CHARS = 40
 PROSE_WORD = rf"[\"'“‘(\[]?[^\W_][\w'’\-]{{0,{PROSE_WORD_MAX_CHARS - 1}}}[.,;:!?\"'”’)\]]*"
 PROSE_RUN = rf"(?<![\w'’\-]){PROSE_WORD}(?: {PROSE_WORD}){{{PROSE_RUN_WORDS - 1},}}"
+# A closing tag written as a script writes it in a string ("<\\/p>", so that
+# it does not close the script): prose that holds one, or that one closes
+# right after it, is a string of markup in the code (a comment form's
+# messages), never the page's text.
+ESCAPED_TAG = "<\\/"
 STRING_OPENED = r"(?:[:,\[({=]\s*[\"']|[\"'][:,]\s*)$"
 STRING_CLOSED = r"^(?:[\"']\s*[,}\]:)]|[,}\]:)]\s*[\"'{\[])"
 # A short line next to code is code too when it opens or ends as code does (and
@@ -166,7 +171,8 @@ def code_pieces(text: str) -> list[tuple[str, bool]] | None:
         return None
     if text[start:].strip():
         pieces.append((text[start:].strip(), False))
-    return pieces
+    closes = [piece.startswith(ESCAPED_TAG) for piece, _ in pieces[1:]] + [False]  # the next piece ends its string
+    return [(piece, is_code or ESCAPED_TAG in piece or closed) for (piece, is_code), closed in zip(pieces, closes)]
 
 
 def _piece_blocks(block: Block, pieces: list[tuple[str, bool]]) -> list[Block]:

@@ -159,6 +159,16 @@ def test_code_is_cut_out_of_a_long_line_that_holds_prose_too() -> None:
 
     page = (" ".join([headline, data, prose, style]) + "\n").encode()
     assert check_document(clean(page), page) == []
+    # a script's string of markup (its closing tags escaped, "<\\/p>"): the prose in it is code too
+    markup = (
+        "var injectCode = '<div id=\\\"comment-preview\\\" class=\\\"hiddenBox\\\">\\n\\t<h3 class=\\\"comments\\\">"
+        "Preview<\\/h3>\\n\\t<div class=\\\"comment\\\">\\n\\t<p>This is only a preview of what you wrote here. Your "
+        "comment has not yet been posted to the blog.<\\/p>\\n\\t<form id=\\\"comment-form\\\" method=\\\"post\\\">';"
+        " function showPreview() { document.getElementById('comment-preview').style.display = 'block'; }"
+    )
+    blocks = blocks_of(" ".join([markup, prose]) + "\n")
+    assert [b.kind for b in blocks if "preview of what you wrote" in b.text] == [BlockKind.CODE]
+    assert [b.kind for b in blocks if b.text == prose] == [BlockKind.TEXT]
     # an article's line with a brace and an equals sign in it is text, whole
     text = "In the formula {x = y + 1}, the authors say, the value of x is always one more than the value of y, " * 3
     assert [(b.text, b.kind) for b in blocks_of(text + "\n")] == [(text.strip(), BlockKind.TEXT)]
