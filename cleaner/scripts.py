@@ -67,7 +67,7 @@ PROSE_RUN_WORDS = 8
 PROSE_WORD_MAX_CHARS = 40
 PROSE_WORD = rf"[\"'“‘(\[]?[^\W_][\w'’\-]{{0,{PROSE_WORD_MAX_CHARS - 1}}}[.,;:!?\"'”’)\]]*"
 PROSE_RUN = rf"(?<![\w'’\-]){PROSE_WORD}(?: {PROSE_WORD}){{{PROSE_RUN_WORDS - 1},}}"
-# A closing tag written as a script writes it in a string ("<\\/p>", so that
+# A closing tag written as a script writes it in a string ("<\/p>", so that
 # it does not close the script): prose that holds one, or that one closes
 # right after it, is a string of markup in the code (a comment form's
 # messages), never the page's text.

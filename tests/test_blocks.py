@@ -159,7 +159,7 @@ def test_code_is_cut_out_of_a_long_line_that_holds_prose_too() -> None:
 
     page = (" ".join([headline, data, prose, style]) + "\n").encode()
     assert check_document(clean(page), page) == []
-    # a script's string of markup (its closing tags escaped, "<\\/p>"): the prose in it is code too
+    # a script's string of markup (its closing tags escaped, "<\/p>"): the prose in it is code too
     markup = (
         "var injectCode = '<div id=\\\"comment-preview\\\" class=\\\"hiddenBox\\\">\\n\\t<h3 class=\\\"comments\\\">"
         "Preview<\\/h3>\\n\\t<div class=\\\"comment\\\">\\n\\t<p>This is only a preview of what you wrote here. Your "
