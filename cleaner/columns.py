@@ -84,6 +84,7 @@ _BORDERED_LINE = re.compile("^(?![\u2500\u2501\u2550]+$).*[\u2500-\u257f].*$", r
 # corners (html2text's "a | b"), is text.
 FRAME_EDGE = re.compile(r"[+|][-=+]*[-=]{3,}[-=+]*[+|]")
 FRAME_MIN_LINES = 3
+FRAME_MARK = re.compile(r"[|+]")
 
 
 def laid_out_in_columns(text: str) -> bool:
@@ -125,9 +126,8 @@ def _without_ascii_frames(text: str) -> str:
     marked: dict[int, list[int]] = {}  # column -> the lines with a "|" or "+" there, in order
     for i, line in enumerate(lines):
         if "|" in line or "+" in line:
-            for c, ch in enumerate(line):
-                if ch == "|" or ch == "+":
-                    marked.setdefault(c, []).append(i)
+            for mark in FRAME_MARK.finditer(line):
+                marked.setdefault(mark.start(), []).append(i)
     borders: dict[int, set[int]] = {}
     for c, rows in marked.items():
         run = [rows[0]]

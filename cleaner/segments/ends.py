@@ -92,6 +92,7 @@ class EdgeFeatures:
         self.model = load_edge_model(edge_model)
         self.edges = edges
         self._read: list[tuple[float, float, float, float, float] | None] = [None] * len(blocks)
+        self._between: dict[tuple[int, int], set[int]] = {}  # between_posts of each span asked (each way)
 
     def read(self, index: int) -> tuple[float, float, float, float, float]:
         """What a block says whichever way it is read: P(head), P(foot), and
@@ -164,9 +165,7 @@ class EdgeFeatures:
         known, none = self._read, (0.0, 0.0)
         gaps = [none] * len(order)
         previous = order[0]
-        # the comments headings among the lines read (read_lines: every line from the body's first to its last)
-        headings = [g for g in range(min(order), max(order) + 1) if known[g][2]]  # type: ignore[index]
-        between = {headings[k] for k in post_count_lines([self.blocks[g].text for g in headings])}
+        between = self.between_posts(min(order), max(order))
         for k, i in enumerate(order):
             inside = range(min(previous, i) + 1, max(previous, i))
             if inside and between.isdisjoint(inside):
@@ -179,6 +178,17 @@ class EdgeFeatures:
                 gaps[k] = gap_outer, gap_heading
             previous = i
         return gaps
+
+    def between_posts(self, first: int, last: int) -> set[int]:
+        """The lines from first to last (read already: read_lines) that are a
+        list of posts' counts of their comments (classify.post_count_lines),
+        found once a span (an article's body is read both ways)."""
+        found = self._between.get((first, last))
+        if found is None:
+            headings = [g for g in range(first, last + 1) if self._read[g][2]]  # type: ignore[index]
+            found = {headings[k] for k in post_count_lines([self.blocks[g].text for g in headings])}
+            self._between[first, last] = found
+        return found
 
 
 def article_edge(rows: list[list[float]], words: list[int], path: str | None, which: str) -> int:
