@@ -138,3 +138,29 @@ def test_a_list_of_posts_gaps_read_as_no_page_foot() -> None:
     body = [texts.index(p) for _, paragraphs in POSTS for p in paragraphs]
     rows = EdgeFeatures(page.blocks, None, page.edges).rows(body, start=False)
     assert max(row[gap_outer] for row in rows) > 0.0
+
+
+def test_a_comments_link_above_the_first_paragraph_opens_no_comments() -> None:
+    """A post's link to its comments in the line under its title ("3 Comments")
+    stands above its first paragraph: read from the start, no comments heading
+    has passed until the real one under the article."""
+    from cleaner.pipeline import prepare
+    from cleaner.segments.ends import EdgeFeatures
+
+    dump = "Bus network to grow north\n\nPosted by Ann in City News.\n\n3 Comments\n\n" + "\n\n".join(
+        ARTICLE + COMMENTS
+    ) + "\n"
+    page = prepare(dump)
+    texts = [b.text for b in page.blocks]
+    body = [texts.index(t) for t in ["Bus network to grow north", "Posted by Ann in City News.", "3 Comments",
+                                     *ARTICLE, *COMMENTS[:3]]]
+    so_far = EDGE_FEATURES.index("comments_heading_so_far")
+    rows = EdgeFeatures(page.blocks, None, page.edges).rows(body, start=False)
+    assert [row[so_far] for row in rows] == [0.0] * (3 + len(ARTICLE)) + [1.0] * 3
+    # read from the end up, the link is a comments heading like any other
+    rows = EdgeFeatures(page.blocks, None, page.edges).rows(body[:3 + len(ARTICLE)], start=True)
+    assert [row[so_far] for row in rows][-4:] == [0.0, 1.0, 1.0, 1.0]
+    # a heading between the body's lines, above the first paragraph, is not in its gap either
+    gapped = [i for i in body if texts[i] != "3 Comments"]
+    rows = EdgeFeatures(page.blocks, None, page.edges).rows(gapped, start=False)
+    assert [row[EDGE_FEATURES.index("gap_comments_heading")] for row in rows][:3] == [0.0] * 3

@@ -29,7 +29,7 @@ import operator
 from functools import lru_cache
 from itertools import accumulate
 
-from ..classify import is_comments_heading, post_count_lines
+from ..classify import LONG_LINE_CHARS, is_comments_heading, post_count_lines
 from ..config import CleanerConfig
 from ..model import Block
 from ..text import SENTENCE_END_CHARS
@@ -141,10 +141,19 @@ class EdgeFeatures:
         rows = []
         outer_so_far = heading_so_far = 0.0
         log1p = math.log1p
+        # Read from the start, a comments heading above the article's first
+        # paragraph is a post's link to its comments ("3 Comments", "Leave a
+        # comment", "trackback" by its author and date), not where the comments
+        # begin: the headings up to it do not count.
+        opened = 0 if start else next((k for k, i in enumerate(order) if _is_paragraph(blocks[i].text)), n)
         for k, (line, (gap_outer, gap_heading), before) in enumerate(
             zip(lines, self._gaps(order, outer), accumulate(lengths, initial=0))
         ):
             outer_so_far = max(outer_so_far, gap_outer, outers[k] if k else 0.0)
+            if k <= opened:  # above the first paragraph, or in the gap just above it
+                gap_heading = 0.0
+                if k < opened:
+                    line = (line[0], line[1], 0.0, line[3], line[4])
             heading_so_far = max(heading_so_far, gap_heading, line[2])
             rows.append([
                 outers[k], line[inner], scores[k], line[3], gap_outer, gap_heading, outer_so_far, heading_so_far,
@@ -189,6 +198,11 @@ class EdgeFeatures:
             found = {headings[k] for k in post_count_lines([self.blocks[g].text for g in headings])}
             self._between[first, last] = found
         return found
+
+
+def _is_paragraph(text: str) -> bool:
+    """A prose-sized line that holds a sentence's end."""
+    return len(text) >= LONG_LINE_CHARS and any(end in text for end in SENTENCE_END_CHARS)
 
 
 def article_edge(rows: list[list[float]], words: list[int], path: str | None, which: str) -> int:
