@@ -125,7 +125,8 @@ class CleanerConfig:
     text_fallback_min_score: float = 0.15
     # ...and if it has none still, keeps the likeliest of those runs whatever
     # it is (of at least min_body_chars): an index page's list of headlines or
-    # links is its main content, and nothing at all is the worst answer.
+    # links is its main content, and nothing at all is the worst answer. A text
+    # dump with none of those keeps its likeliest paragraph, whatever its score.
     fallback_any_text: bool = True
     # A new article starts only where both sides have at least this much text.
     min_article_chars: int = 400

@@ -206,6 +206,32 @@ def test_a_page_with_no_article_looks_again_at_lower_scores_for_one_of_sentences
     assert only.paragraphs[-1] == headlines[-1] and "Home" not in only.paragraphs
 
 
+def test_a_text_dump_with_no_run_keeps_its_likeliest_paragraph() -> None:
+    from cleaner.config import CleanerConfig
+    from cleaner.model import Block
+    from cleaner.segments import group_segments
+
+    # a short post under a long page of menus and archives: its one paragraph
+    # scores below every floor, and nothing else reads as text
+    menu = ["Home", "News", "Sport", "Weather", "Contact us"] + [f"Archive {month}" for month in range(1, 13)]
+    texts = menu + ["Nurses find two of the unit's cars broken into", BRIDGE[0], "Share", "Back"]
+    scores = [0.02] * len(menu) + [0.02, 0.1, 0.02, 0.02]
+
+    def page(html: bool) -> list[Block]:
+        return [
+            Block(index=i, text=t, line=i + 1, content_score=c, group=i, tag="p" if html else "")
+            for i, (t, c) in enumerate(zip(texts, scores))
+        ]
+
+    (article,) = group_segments(page(False), CleanerConfig())[0]
+    assert article.paragraphs == [BRIDGE[0]]
+    assert group_segments(page(False), CleanerConfig(fallback_any_text=False))[0] == []  # no last resort
+    assert group_segments(page(True), CleanerConfig(), html=True)[0] == []  # an HTML page's markup said where text is
+    # a page of short lines only has no paragraph to keep
+    texts[len(menu) + 1] = "Back to the top of the page"
+    assert group_segments(page(False), CleanerConfig())[0] == []
+
+
 def test_two_pages_of_one_site_strung_together_give_two_articles() -> None:
     # a scrape of two pages: each page's template (menu, footer) printed again around the second article
     first = dump(HEADLINE, body=BRIDGE)

@@ -33,7 +33,7 @@ from .ends import cut_ends
 from .headline import build_article
 from .runs import (
     COMMENTS_REASON, NESTED_REASON, Boundary, Span, body_runs, drop_replies, fallback_run, far_apart, fill_runs,
-    learned_boundary, likeliest_run, split_articles, trim_runs,
+    learned_boundary, likeliest_paragraph, likeliest_run, split_articles, trim_runs,
 )
 
 __all__ = ["COMMENTS_REASON", "NESTED_REASON", "far_apart", "group_segments"]
@@ -99,7 +99,7 @@ def group_segments(
         cut_ends(spans, blocks, config, edges)
     floor = config.fallback_min_score if html else config.text_fallback_min_score
     if not spans and floor < config.content_min_score:
-        spans = _fallback_spans(blocks, may_be_body, is_caption, floor, config)
+        spans = _fallback_spans(blocks, may_be_body, is_caption, floor, config, html)
     articles = []
     previous_end = -1
     for number, span in enumerate(spans):
@@ -114,7 +114,8 @@ def group_segments(
 
 
 def _fallback_spans(
-    blocks: list[Block], may_be_body: list[bool], is_caption: list[bool], floor: float, config: CleanerConfig
+    blocks: list[Block], may_be_body: list[bool], is_caption: list[bool], floor: float, config: CleanerConfig,
+    html: bool,
 ) -> list[Span]:
     """A page that gave no article at all: its body runs again with lines
     scoring at least floor (fallback_min_score, text_fallback_min_score for a
@@ -122,12 +123,18 @@ def _fallback_spans(
     mostly sentences (fallback_run) as its one article. A short article (a
     paragraph or two on a busy page) scores lower than a long one. With
     fallback_any_text, a page that has none of those either keeps its likeliest
-    run whatever it is (an index page's list of headlines is its main content)."""
+    run whatever it is (an index page's list of headlines is its main content),
+    and a text dump with no such run either its likeliest paragraph, whatever
+    its score (likeliest_paragraph: a short post under a page of menus; an HTML
+    page's markup has told where its text is, and one with none there has no
+    article)."""
     is_body = [ok and b.content_score >= floor for ok, b in zip(may_be_body, blocks)]
     runs = _runs(blocks, is_body, may_be_body, is_caption, config)
     run = fallback_run(runs, blocks, config)
     if run is None and config.fallback_any_text:
         run = likeliest_run(runs, blocks, config)
+    if run is None and config.fallback_any_text and not html:
+        run = likeliest_paragraph(blocks, may_be_body, config)
     return [run] if run is not None else []
 
 

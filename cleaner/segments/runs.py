@@ -249,6 +249,18 @@ def likeliest_run(runs: list[Span], blocks: list[Block], config: CleanerConfig) 
     return _likeliest(_long_enough(runs, blocks, config), blocks)
 
 
+def likeliest_paragraph(blocks: list[Block], may_be_body: list[bool], config: CleanerConfig) -> Span | None:
+    """The last answer for a page with no run of text at all: its likeliest
+    paragraph (a line of at least min_longest_line_chars, mostly sentences,
+    few links) whatever its score. A short post at the foot of a page of
+    menus and archives scores low beside them, and is still its article."""
+    candidates = [
+        Span([b.index]) for b in blocks
+        if may_be_body[b.index] and len(b.text) >= config.min_longest_line_chars
+    ]
+    return _likeliest([run for run in candidates if _reads_as_text(run, blocks, config)], blocks)
+
+
 def _long_enough(runs: list[Span], blocks: list[Block], config: CleanerConfig) -> list[Span]:
     return [run for run in runs if span_chars(run, blocks) >= config.min_body_chars]
 
