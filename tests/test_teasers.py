@@ -1,0 +1,74 @@
+"""segments/teasers.py: a later article that is a list of other stories leaves the page."""
+
+from __future__ import annotations
+
+from cleaner.model import Block
+from cleaner.segments.runs import Span
+from cleaner.segments.teasers import TEASER_REASON, drop_teaser_lists
+
+ARTICLE = [
+    "The city council voted on Monday to rebuild the old harbour bridge, ending a debate that has lasted for "
+    "almost a decade. The vote was 31 to 9.",
+    "Engineers have warned for years that the bridge is no longer safe for heavy trucks. Its load limit was cut "
+    "twice since 2015.",
+]
+TEASERS = [
+    "Inquest report urges more help for sexually exploited teens",
+    "An inquest report released Thursday into the suicide of a 14-year-old girl calls for more help for teens.",
+    "Winnipeg hotelier eager to dive into water park proposal",
+    "A committee at City Hall has approved a plan to use $7 million to build an indoor water park downtown.",
+    "Manitoba school officials eye use of vans involved in deadly crash",
+    "A highway accident that claimed eight lives in New Brunswick is prompting officials to look at their vans.",
+]
+# the same lines, each summary two sentences: paragraphs under sub-headings, not teasers
+SECTIONS = [line if k % 2 == 0 else line + " Officials said more details would follow next week."
+            for k, line in enumerate(TEASERS)]
+
+
+def _page(*parts: list[str]) -> tuple[list[Block], list[Span]]:
+    blocks: list[Block] = []
+    spans = []
+    for part in parts:
+        first = len(blocks)
+        blocks += [Block(index=first + k, text=text, line=first + k + 1) for k, text in enumerate(part)]
+        spans.append(Span(list(range(first + 1, len(blocks)))))  # its first line: the title
+    return blocks, spans
+
+
+def test_a_second_article_of_teasers_leaves_the_page() -> None:
+    blocks, spans = _page(["Council to rebuild the harbour bridge", *ARTICLE], TEASERS)
+    assert drop_teaser_lists(spans, blocks, ()) == spans[:1]
+    assert {blocks[i].reason for i in spans[1].body} == {TEASER_REASON}
+    assert not any(blocks[i].reason for i in spans[0].body)
+
+
+def test_a_list_of_teasers_first_on_its_page_is_kept() -> None:
+    blocks, spans = _page(TEASERS, ["Council to rebuild the harbour bridge", *ARTICLE])
+    assert drop_teaser_lists(spans, blocks, ()) == spans  # an index page's list is its content
+    # a dump of two pages: the second page's first article is kept too, a later one is not
+    blocks, spans = _page(["Council to rebuild the harbour bridge", *ARTICLE], TEASERS, TEASERS)
+    assert drop_teaser_lists(spans, blocks, (spans[1].start - 1,)) == spans[:2]
+
+
+def test_sections_of_an_article_are_not_teasers() -> None:
+    blocks, spans = _page(["Council to rebuild the harbour bridge", *ARTICLE], SECTIONS)
+    assert drop_teaser_lists(spans, blocks, ()) == spans
+
+
+def test_group_segments_leaves_the_teasers_out_of_a_text_dump() -> None:
+    from cleaner.config import CleanerConfig
+    from cleaner.segments import group_segments
+
+    texts = ["Council to rebuild the harbour bridge", *ARTICLE * 3, "More headlines", *TEASERS]
+
+    def page() -> list[Block]:
+        return [Block(index=i, text=t, line=i + 1, content_score=0.9, group=i) for i, t in enumerate(texts)]
+
+    def split_at_more(gap) -> bool:  # type: ignore[no-untyped-def]
+        return texts[gap.start] in ("More headlines", TEASERS[0])  # the boundary model opens an article there
+
+    config = CleanerConfig(cut_ends=False)
+    (article,) = group_segments(page(), config, boundary=split_at_more)[0]
+    assert article.paragraphs == ARTICLE * 3
+    # an HTML page's lists of other stories are known from its markup: not asked here
+    assert len(group_segments(page(), config, boundary=split_at_more, html=True)[0]) == 2
