@@ -98,8 +98,7 @@ def group_segments(
     spans = [span for page in _pages_of(runs, seams) for span in split_articles(page, blocks, config, boundary)]
     if config.cut_ends and not html:
         cut_ends(spans, blocks, config, edges)
-    if not html:  # an HTML page's lists of other stories are known from its markup
-        spans = drop_teaser_lists(spans, blocks, seams)
+    spans = drop_teaser_lists(spans, blocks, seams)
     floor = config.fallback_min_score if html else config.text_fallback_min_score
     if not spans and floor < config.content_min_score:
         spans = _fallback_spans(blocks, may_be_body, is_caption, floor, config, html)
