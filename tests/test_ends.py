@@ -164,3 +164,20 @@ def test_a_comments_link_above_the_first_paragraph_opens_no_comments() -> None:
     gapped = [i for i in body if texts[i] != "3 Comments"]
     rows = EdgeFeatures(page.blocks, None, page.edges).rows(gapped, start=False)
     assert [row[EDGE_FEATURES.index("gap_comments_heading")] for row in rows][:3] == [0.0] * 3
+
+
+def test_a_link_to_the_previous_post_under_the_article_ends_it() -> None:
+    """Readers' comments with nothing the ends model reads as comments: under
+    the article, a link to the blog's previous post ends it; above it, in the
+    site's head, such a link ends nothing."""
+    readers = [text for text in COMMENTS[1:-1] if len(text) > 40]  # the comments, no heading, no names
+    dump = "\n\n".join(
+        ["Next Post: Parking fees to rise in spring", "Bus network to grow north", *ARTICLE,
+         "« Previous Post: Library hours extended", *readers]
+    ) + "\n"
+    document = clean(dump)
+    paragraphs = [p for a in document.articles for p in a.paragraphs]
+    assert all(text in paragraphs for text in ARTICLE)
+    assert not any(text in paragraphs for text in readers)
+    reasons = {d.text: d.reason for d in document.dropped}
+    assert {reasons[text] for text in readers} == {END_REASON}

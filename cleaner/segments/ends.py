@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import operator
+import re
 from functools import lru_cache
 from itertools import accumulate
 
@@ -57,6 +58,16 @@ PREVIOUS_LINES = 5
 # finite: one line cannot outweigh every other).
 PROBABILITY_FLOOR = 1e-4
 
+# A link to the site's previous or next post ("« Previous Post", "Older Post",
+# "Next Story »", "Newer Entries"), with at most the other post's title after
+# it: a blog or news page prints it under its post, above the comments and the
+# sidebar. Once the article's first paragraph has passed, the article ends
+# there, wherever the ends model puts its end (above the article, a site's
+# head prints such links too).
+POST_NAVIGATION = re.compile(
+    r"^[«‹<←\s]*(?:newer|older|previous|next)\s+(?:posts?|entries|entry|articles?|stories|story)\b.{0,40}$", re.I
+)
+
 END_REASON = "past the article's end (comments, an author's box, related stories)"
 START_REASON = "before the article's start (a teaser, a standfirst of another story, page furniture)"
 
@@ -76,6 +87,7 @@ def cut_ends(spans: list[Span], blocks: list[Block], config: CleanerConfig, edge
         start = len(body) - article_edge(features.rows(body, start=True), words[::-1], config.ends_model, "start")
         if start >= end:  # the two edges cross: neither is trusted
             continue
+        end = _post_navigation_end(body, blocks, start, end)
         for i in body[end:]:
             blocks[i].reason = END_REASON
         for i in body[:start]:
@@ -198,6 +210,18 @@ class EdgeFeatures:
             found = {headings[k] for k in post_count_lines([self.blocks[g].text for g in headings])}
             self._between[first, last] = found
         return found
+
+
+def _post_navigation_end(body: list[int], blocks: list[Block], start: int, end: int) -> int:
+    """The article's end (the number of body lines that are the article's):
+    end, or the first body line from which a POST_NAVIGATION line stands
+    above it (in the body or in the gap just above), after the article's first
+    paragraph (from start)."""
+    opened = next((k for k in range(start, end) if _is_paragraph(blocks[body[k]].text)), end)
+    for k in range(opened + 1, end):
+        if any(POST_NAVIGATION.match(blocks[i].text) for i in range(body[k - 1] + 1, body[k] + 1)):
+            return k
+    return end
 
 
 def _is_paragraph(text: str) -> bool:
