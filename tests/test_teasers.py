@@ -50,13 +50,6 @@ def test_a_list_of_teasers_first_on_its_page_is_kept() -> None:
     assert drop_teaser_lists(spans, blocks, (spans[1].start - 1,)) == spans[:2]
 
 
-def test_summaries_cut_short_are_teasers_whatever_their_sentences() -> None:
-    excerpts = [line if k % 2 == 0 else line + " Officials said more details would follow next wee..."
-                for k, line in enumerate(TEASERS)]
-    blocks, spans = _page(["Council to rebuild the harbour bridge", *ARTICLE], excerpts)
-    assert drop_teaser_lists(spans, blocks, ()) == spans[:1]
-
-
 def test_sections_of_an_article_are_not_teasers() -> None:
     blocks, spans = _page(["Council to rebuild the harbour bridge", *ARTICLE], SECTIONS)
     assert drop_teaser_lists(spans, blocks, ()) == spans

@@ -1,14 +1,13 @@
 """A later "article" of a page that is a list of other stories: a headline,
 then its one-sentence summary, again and again ("Inquest report urges more
 help for sexually exploited teens", "An inquest report released Thursday into
-the suicide of a 14-year-old ..."), or the story's first lines cut short
-("... The headphones offer up to 12 hours of list..."). News sites print such
-lists under their articles (more headlines of the section, of the day); the
-summaries read as prose, a body run takes them in and the boundary model
-opens an article at them. An article after its page's first whose words lie
-mostly in such pairs is no article: it leaves the page. A page's first
-article is kept whatever it is (a page that is nothing but such a list is an
-index page, and the list its main content)."""
+the suicide of a 14-year-old ..."). News sites print such lists under their
+articles (more headlines of the section, of the day); the summaries read as
+prose, a body run takes them in and the boundary model opens an article at
+them. An article after its page's first whose words lie mostly in such pairs
+is no article: it leaves the page. A page's first article is kept whatever it
+is (a page that is nothing but such a list is an index page, and the list its
+main content)."""
 
 from __future__ import annotations
 
@@ -23,10 +22,8 @@ from .runs import Span
 # capital, ending with no sentence's end, colon or comma.
 TEASER_TITLE_WORDS = (3, 15)
 TEASER_TITLE_NOT_ENDS = SENTENCE_END_CHARS + (":", ",", ";")
-# ...and its summary on the next line: one sentence of this many words, or
-# an excerpt of the story cut short (ending in an ellipsis) of as many.
+# ...and its summary on the next line: one sentence of this many words.
 TEASER_SUMMARY_WORDS = (8, 50)
-EXCERPT_ENDS = ("...", "…")
 # An article is a list of teasers when at least this share of its words are
 # in such pairs: most of it, not a paragraph or two under a sub-heading.
 TEASER_LIST_MIN_SHARE = 0.7
@@ -75,5 +72,5 @@ def _is_summary(text: str) -> bool:
     low, high = TEASER_SUMMARY_WORDS
     return (
         low <= len(text.split()) <= high and text.endswith(SENTENCE_END_CHARS)
-        and (text.endswith(EXCERPT_ENDS) or not any(m.group(1).isupper() for m in _INNER_SENTENCE_END.finditer(text)))
+        and not any(m.group(1).isupper() for m in _INNER_SENTENCE_END.finditer(text))
     )
