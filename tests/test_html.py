@@ -52,6 +52,16 @@ def test_page_classes_on_body_name_no_region() -> None:
     assert section.landmarks & Landmark.NAV
 
 
+def test_a_promo_box_is_a_promotion() -> None:
+    # a site's cards of other stories or offers: "promo", "PromoSmall", "bold-image-promo"
+    teasers = "".join(f"<div class='{name}'><p>{PARAGRAPH}</p></div>" for name in ("promo med", "PromoSmall-title",
+                                                                               "bold-image-promo"))
+    blocks, _ = split_html_blocks(page(article_html("Bridge approved") + teasers))
+    assert [bool(b.landmarks & Landmark.PROMO) for b in blocks if b.text == PARAGRAPH.strip()] == [True] * 3
+    paragraph = next(b for b in blocks if b.text.startswith("The council"))
+    assert not paragraph.landmarks & Landmark.PROMO
+
+
 def test_markdown_keeps_emphasis_lists_and_optional_links() -> None:
     html = "<ul><li>One <em>two</em></li><li><a href='https://x.test/'>Three</a><ol><li>Inner</li></ol></li></ul>"
     blocks, _ = split_html_blocks(f"<html><body>{html}</body></html>")

@@ -46,7 +46,7 @@ CLASS_LANDMARKS = (
     (("related", "recommend", "more-", "read-next", "readnext", "popular", "trending", "teaser", "promo-list",
       "most-"), Landmark.RELATED),
     (("newsletter", "subscri", "signup", "sign-up", "cookie", "consent", "gdpr", "advert", "sponsor", "popup",
-      "modal", "paywall", "banner-ad"), Landmark.PROMO),
+      "modal", "paywall", "banner-ad", "promo"), Landmark.PROMO),
     (("breadcrumb", "crumbs"), Landmark.BREADCRUMB),
     (("article", "story", "post-body", "postbody", "entry", "content", "main-text", "maintext", "body-text",
       "bodytext", "prose"), Landmark.ARTICLE),
