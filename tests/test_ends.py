@@ -181,3 +181,12 @@ def test_a_link_to_the_previous_post_under_the_article_ends_it() -> None:
     assert not any(text in paragraphs for text in readers)
     reasons = {d.text: d.reason for d in document.dropped}
     assert {reasons[text] for text in readers} == {END_REASON}
+
+
+def test_an_html_article_ends_at_a_link_to_the_previous_post_too() -> None:
+    paragraphs = "".join(f"<p>{text}</p>" for text in ARTICLE)
+    notes = "".join(f"<p>{text}</p>" for text in COMMENTS[1:-1] if len(text) > 40)  # no region says what they are
+    html = (f"<html><body><div><h1>Bus network to grow north</h1>{paragraphs}"
+            f"<p>« Previous Post: Library hours extended</p>{notes}</div></body></html>")
+    document = clean(html, input_format="html")
+    assert [p for a in document.articles for p in a.paragraphs] == ARTICLE

@@ -29,7 +29,7 @@ from ..text import METADATA_SEPARATOR, dateline_of, parse_metadata_line
 from .captions import assign_captions, is_caption_line, is_gallery_label
 from .dropped import dropped_blocks
 from .edges import EdgeColumns
-from .ends import cut_ends
+from .ends import cut_ends, end_at_post_navigation
 from .headline import build_article
 from .runs import (
     COMMENTS_REASON, NESTED_REASON, Boundary, Span, body_runs, drop_replies, fallback_run, far_apart, fill_runs,
@@ -98,6 +98,8 @@ def group_segments(
     spans = [span for page in _pages_of(runs, seams) for span in split_articles(page, blocks, config, boundary)]
     if config.cut_ends and not html:
         cut_ends(spans, blocks, config, edges)
+    elif html:
+        end_at_post_navigation(spans, blocks)
     spans = drop_teaser_lists(spans, blocks, seams)
     floor = config.fallback_min_score if html else config.text_fallback_min_score
     if not spans and floor < config.content_min_score:

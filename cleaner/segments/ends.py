@@ -95,6 +95,17 @@ def cut_ends(spans: list[Span], blocks: list[Block], config: CleanerConfig, edge
         span.body, span.cut_head = body[start:end], body[:start]
 
 
+def end_at_post_navigation(spans: list[Span], blocks: list[Block]) -> None:
+    """An HTML page's articles (no ends model: its comment regions are known
+    from its markup) end at a POST_NAVIGATION line after their first paragraph too."""
+    for span in spans:
+        body = span.body
+        end = _post_navigation_end(body, blocks, 0, len(body))
+        for i in body[end:]:
+            blocks[i].reason = END_REASON
+        span.body = body[:end]
+
+
 class EdgeFeatures:
     """The EDGE_FEATURES of each body line of an article, from a page's blocks
     (each block read once: its head, its foot, whether it is a comments heading)."""
