@@ -190,3 +190,5 @@ def test_an_html_article_ends_at_a_link_to_the_previous_post_too() -> None:
             f"<p>« Previous Post: Library hours extended</p>{notes}</div></body></html>")
     document = clean(html, input_format="html")
     assert [p for a in document.articles for p in a.paragraphs] == ARTICLE
+    uncut = clean(html, input_format="html", config=CleanerConfig(cut_ends=False))  # turned off with the rest
+    assert len([p for a in uncut.articles for p in a.paragraphs]) > len(ARTICLE)

@@ -96,10 +96,10 @@ def group_segments(
     if boundary is None:
         boundary = learned_boundary(blocks, config, edges)  # one for every page of a dump
     spans = [span for page in _pages_of(runs, seams) for span in split_articles(page, blocks, config, boundary)]
-    if config.cut_ends and not html:
-        cut_ends(spans, blocks, config, edges)
-    elif html:
+    if config.cut_ends and html:  # no ends model: an HTML page's comment regions are known from its markup
         end_at_post_navigation(spans, blocks)
+    elif config.cut_ends:
+        cut_ends(spans, blocks, config, edges)
     spans = drop_teaser_lists(spans, blocks, seams)
     floor = config.fallback_min_score if html else config.text_fallback_min_score
     if not spans and floor < config.content_min_score:
