@@ -372,3 +372,33 @@ def test_readers_comments_below_a_text_article_leave_it_unless_asked() -> None:
     # --comments: no line is left out for being a comment (the model still judges each)
     kept = clean(text, config=CleanerConfig(keep_comments=True))
     assert not any(d.reason == COMMENTS_REASON for d in kept.dropped)
+
+
+def test_a_data_table_inside_an_html_body_is_the_articles_whatever_its_score() -> None:
+    from cleaner.config import CleanerConfig
+    from cleaner.model import Block
+    from cleaner.segments import group_segments
+
+    # a list of recalled products between two paragraphs: its cells score low as text
+    products = "\n".join(f"| {n} | Curry sauce {n} | 560g | Best before 14/4/2006 |" for n in range(1, 9))
+    data = f"| No | Product | Size | Dates |\n| --- | --- | --- | --- |\n{products}"
+    # a table whose rows fill one cell each is a list laid out as a table
+    listing = "| Sections |\n| --- |\n" + "\n".join(f"| Council news {n} |" for n in range(8))
+
+    def page(table: str, tag: str = "table") -> list[Block]:
+        texts = [*BRIDGE[:3], table, *BRIDGE[3:6]]
+        return [
+            Block(index=i, text=t, line=i + 1, content_score=0.1 if t == table else 0.9, group=i,
+                  tag=tag if t == table else "p")
+            for i, t in enumerate(texts)
+        ]
+
+    def kept(blocks: list[Block]) -> list[str]:
+        (article,) = group_segments(blocks, CleanerConfig(), html=True)[0]
+        return article.paragraphs
+
+    assert data in kept(page(data))
+    assert listing not in kept(page(listing)) and BRIDGE[5] in kept(page(listing))
+    assert data not in kept(page(data, tag="pre"))  # the same text not from a table
+    short = "| No | Product |\n| --- | --- |\n| 1 | Curry sauce |"  # a header and one row: too few to say
+    assert short not in kept(page(short))

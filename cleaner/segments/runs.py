@@ -37,6 +37,17 @@ NESTED_REASON = "an <article> inside the article (comments or related posts)"
 # opened with a dateline itself (_opens_story).
 DATELINE_STORY_MIN_ARTICLES = 2
 
+# HTML: a data table (one block, a Markdown table) inside a body run is the
+# article's (a list of recalled products, a match's player statistics, an
+# aircraft's specifications between two paragraphs): its cells score low as
+# text. When it has at least this many rows of text (its header included),
+# and at least this share of them fill two or more cells: a table whose rows
+# fill one cell each is a list of links or headlines laid out as a table.
+DATA_TABLE_MIN_ROWS = 3
+DATA_TABLE_MIN_WIDE_SHARE = 0.5
+# A Markdown table's cell borders (an escaped "\\|" is a cell's own text).
+CELL_BORDER = re.compile(r"(?<!\\)\|")
+
 
 class Span:
     """One article under construction: the indices of its body blocks, and of
@@ -97,15 +108,28 @@ def fill_runs(
     runs: list[Span], blocks: list[Block], may_be_body: list[bool], is_caption: list[bool], config: CleanerConfig
 ) -> None:
     """Inside a body run, lines with a middling score are article text too: a
-    sub-heading or a list item between paragraphs reads like one only in context."""
+    sub-heading or a list item between paragraphs reads like one only in
+    context, and so does a data table of any score (_is_table_of_data)."""
     for run in runs:
         members = set(run.body)
         run.body = [
             i for i in range(run.start, run.end + 1)
             if i in members
-            or (may_be_body[i] and blocks[i].content_score >= config.content_inside_min_score)
+            or (may_be_body[i] and (
+                blocks[i].content_score >= config.content_inside_min_score or _is_table_of_data(blocks[i], config)
+            ))
             or (not is_caption[i] and _repeats_inside(blocks[i], members, config))
         ]
+
+
+def _is_table_of_data(block: Block, config: CleanerConfig) -> bool:
+    """An HTML data table of DATA_TABLE_MIN_ROWS rows or more, most of which
+    fill two cells or more (DATA_TABLE_MIN_WIDE_SHARE), and few links."""
+    if block.tag != "table" or block.link_ratio > config.short_lines_max_link_ratio:
+        return False
+    rows = [row for row in block.text.split("\n") if not row.startswith("| ---")]
+    wide = sum(1 for row in rows if sum(1 for cell in CELL_BORDER.split(row.strip("|")) if cell.strip()) >= 2)
+    return len(rows) >= DATA_TABLE_MIN_ROWS and wide >= DATA_TABLE_MIN_WIDE_SHARE * len(rows)
 
 
 def _repeats_inside(block: Block, members: set[int], config: CleanerConfig) -> bool:
