@@ -72,3 +72,25 @@ def test_group_segments_leaves_the_teasers_out() -> None:
     assert article.paragraphs == ARTICLE * 3
     (article,) = group_segments(page(), config, boundary=split_at_more, html=True)[0]  # an HTML page's too
     assert article.paragraphs == ARTICLE * 3
+
+
+def test_an_html_articles_tail_of_linked_teasers_leaves_it() -> None:
+    from cleaner.config import CleanerConfig
+    from cleaner.segments import group_segments
+
+    def page(article: list[str], headlines_linked: bool = True) -> list[Block]:
+        texts = ["Council to rebuild the harbour bridge", *article, "City headlines", *TEASERS]
+        return [
+            Block(index=i, text=t, line=i + 1, content_score=0.9, group=i, tag="p",
+                  link_ratio=1.0 if headlines_linked and t in TEASERS[::2] else 0.0)
+            for i, t in enumerate(texts)
+        ]
+
+    (article,) = group_segments(page(ARTICLE * 3), CleanerConfig(), html=True)[0]
+    assert article.paragraphs == ARTICLE * 3  # the list and its label ("City headlines") leave it
+    # headlines that are no links: sub-headings of the article's own sections
+    (article,) = group_segments(page(ARTICLE * 3, headlines_linked=False), CleanerConfig(), html=True)[0]
+    assert article.paragraphs[-1] == TEASERS[-1]
+    # a post that is mostly such a list (a week's round-up under a paragraph) keeps it
+    (article,) = group_segments(page(ARTICLE[:1]), CleanerConfig(), html=True)[0]
+    assert article.paragraphs[-1] == TEASERS[-1]

@@ -35,7 +35,7 @@ from .runs import (
     COMMENTS_REASON, NESTED_REASON, Boundary, Span, body_runs, drop_replies, fallback_run, far_apart, fill_runs,
     learned_boundary, likeliest_paragraph, likeliest_run, split_articles, trim_runs,
 )
-from .teasers import drop_teaser_lists
+from .teasers import cut_teaser_tails, drop_teaser_lists
 
 __all__ = ["COMMENTS_REASON", "NESTED_REASON", "far_apart", "group_segments"]
 
@@ -98,6 +98,8 @@ def group_segments(
     spans = [span for page in _pages_of(runs, seams) for span in split_articles(page, blocks, config, boundary)]
     if config.cut_ends and html:  # no ends model: an HTML page's comment regions are known from its markup
         end_at_post_navigation(spans, blocks)
+        cut_teaser_tails(spans, blocks)
+        trim_runs(spans, blocks)  # a label left at a cut body's end ("More headlines")
     elif config.cut_ends:
         cut_ends(spans, blocks, config, edges)
     spans = drop_teaser_lists(spans, blocks, seams)

@@ -7,12 +7,14 @@ prose, a body run takes them in and the boundary model opens an article at
 them. An article after its page's first whose words lie mostly in such pairs
 is no article: it leaves the page. A page's first article is kept whatever it
 is (a page that is nothing but such a list is an index page, and the list its
-main content)."""
+main content). On an HTML page such a list may also close the article's own
+body, with its headlines as links: that tail leaves the article."""
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from itertools import accumulate
 
 from ..model import Block
 from ..text import SENTENCE_END_CHARS
@@ -27,6 +29,12 @@ TEASER_SUMMARY_WORDS = (8, 50)
 # An article is a list of teasers when at least this share of its words are
 # in such pairs: most of it, not a paragraph or two under a sub-heading.
 TEASER_LIST_MIN_SHARE = 0.7
+
+# HTML: an article's tail that is such a list (the section's headlines under a
+# news story: cut_teaser_tails) leaves it when its headlines are links (at
+# least this share of their characters) and it holds at least this many pairs.
+TEASER_LINK_MIN_SHARE = 0.5
+TEASER_TAIL_MIN_PAIRS = 3
 
 TEASER_REASON = "a list of other stories (headlines and their summaries), not an article"
 
@@ -49,6 +57,38 @@ def drop_teaser_lists(spans: list[Span], blocks: list[Block], seams: tuple[int, 
         page = opened
         kept.append(span)
     return kept
+
+
+def cut_teaser_tails(spans: list[Span], blocks: list[Block]) -> None:
+    """HTML: an article's body ends above a tail of linked headlines and their
+    summaries (the first line of at least TEASER_TAIL_MIN_PAIRS pairs from which
+    on TEASER_LIST_MIN_SHARE of the body's words are in pairs), when the
+    article's own words above it (in no pair) are at least as many as the
+    tail's: a post that is mostly such a list (a week's round-up under a
+    paragraph) keeps it. The lines cut leave with TEASER_REASON."""
+    for span in spans:
+        heads = [
+            i for i in range(span.start, span.end)
+            if blocks[i].link_ratio >= TEASER_LINK_MIN_SHARE and _is_title(blocks[i].text)
+            and _is_summary(blocks[i + 1].text)
+        ]
+        if len(heads) < TEASER_TAIL_MIN_PAIRS:
+            continue
+        in_pairs = {j for i in heads for j in (i, i + 1)}
+        body = span.body
+        words = [blocks[i].text.count(" ") + 1 for i in body]
+        # the body's words before each line: all, in pairs, in none
+        before = list(accumulate(words, initial=0))
+        paired = list(accumulate((w if i in in_pairs else 0 for i, w in zip(body, words)), initial=0))
+        for head in heads[: len(heads) - TEASER_TAIL_MIN_PAIRS + 1]:
+            k = bisect_left(body, head)  # the tail's first body line
+            tail = before[-1] - before[k]
+            own = before[k] - paired[k]
+            if k and paired[-1] - paired[k] >= TEASER_LIST_MIN_SHARE * tail and own >= tail:
+                for i in body[k:]:
+                    blocks[i].reason = TEASER_REASON
+                span.body = body[:k]
+                break
 
 
 def _is_teaser_list(span: Span, blocks: list[Block]) -> bool:
