@@ -399,6 +399,8 @@ def test_a_data_table_inside_an_html_body_is_the_articles_whatever_its_score() -
 
     assert data in kept(page(data))
     assert listing not in kept(page(listing)) and BRIDGE[5] in kept(page(listing))
+    bullets = "| · | Related |\n| --- | --- |\n" + "\n".join(f"| · | Council news {n} |" for n in range(8))
+    assert bullets not in kept(page(bullets))  # a bullet is no cell of data
     assert data not in kept(page(data, tag="pre"))  # the same text not from a table
     short = "| No | Product |\n| --- | --- |\n| 1 | Curry sauce |"  # a header and one row: too few to say
     assert short not in kept(page(short))

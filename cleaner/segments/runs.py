@@ -47,6 +47,8 @@ DATA_TABLE_MIN_ROWS = 3
 DATA_TABLE_MIN_WIDE_SHARE = 0.5
 # A Markdown table's cell borders (an escaped "\\|" is a cell's own text).
 CELL_BORDER = re.compile(r"(?<!\\)\|")
+# A cell that holds something: a letter or a digit (a "·" bullet cell is layout).
+HAS_WORD = re.compile(r"[^\W_]")
 
 
 class Span:
@@ -124,11 +126,12 @@ def fill_runs(
 
 def _is_table_of_data(block: Block, config: CleanerConfig) -> bool:
     """An HTML data table of DATA_TABLE_MIN_ROWS rows or more, most of which
-    fill two cells or more (DATA_TABLE_MIN_WIDE_SHARE), and few links."""
+    fill two cells or more with letters or digits (DATA_TABLE_MIN_WIDE_SHARE),
+    and few links."""
     if block.tag != "table" or block.link_ratio > config.short_lines_max_link_ratio:
         return False
     rows = [row for row in block.text.split("\n") if not row.startswith("| ---")]
-    wide = sum(1 for row in rows if sum(1 for cell in CELL_BORDER.split(row.strip("|")) if cell.strip()) >= 2)
+    wide = sum(1 for row in rows if sum(1 for cell in CELL_BORDER.split(row.strip("|")) if HAS_WORD.search(cell)) >= 2)
     return len(rows) >= DATA_TABLE_MIN_ROWS and wide >= DATA_TABLE_MIN_WIDE_SHARE * len(rows)
 
 
