@@ -404,3 +404,23 @@ def test_a_data_table_inside_an_html_body_is_the_articles_whatever_its_score() -
     assert data not in kept(page(data, tag="pre"))  # the same text not from a table
     short = "| No | Product |\n| --- | --- |\n| 1 | Curry sauce |"  # a header and one row: too few to say
     assert short not in kept(page(short))
+
+
+def test_a_table_that_lays_out_a_list_of_headlines_is_no_article_text_whatever_its_score() -> None:
+    from cleaner.config import CleanerConfig
+    from cleaner.model import Block
+    from cleaner.segments import TABLE_OF_LINES_REASON, group_segments
+
+    headlines = "| More news |\n| --- |\n" + "\n".join(f"| Council news number {n} from the week |" for n in range(8))
+    texts = [*BRIDGE[:4], headlines]
+
+    def page(tag: str) -> list[Block]:  # the model read the table's rows as one long block of prose
+        return [Block(index=i, text=t, line=i + 1, content_score=0.9, group=i, tag=tag if t == headlines else "p")
+                for i, t in enumerate(texts)]
+
+    (article,) = group_segments(page("table"), CleanerConfig(), html=True)[0]
+    assert article.paragraphs == BRIDGE[:4]
+    blocks = page("table")
+    group_segments(blocks, CleanerConfig(), html=True)
+    assert blocks[-1].reason == TABLE_OF_LINES_REASON
+    assert group_segments(page("pre"), CleanerConfig(), html=True)[0][0].paragraphs[-1] == headlines  # no table

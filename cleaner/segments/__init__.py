@@ -33,11 +33,11 @@ from .ends import cut_ends, end_at_post_navigation
 from .headline import build_article
 from .runs import (
     COMMENTS_REASON, NESTED_REASON, Boundary, Span, body_runs, drop_replies, fallback_run, far_apart, fill_runs,
-    learned_boundary, likeliest_paragraph, likeliest_run, split_articles, trim_runs,
+    is_table_of_lines, learned_boundary, likeliest_paragraph, likeliest_run, split_articles, trim_runs,
 )
 from .teasers import cut_teaser_tails, drop_teaser_lists
 
-__all__ = ["COMMENTS_REASON", "NESTED_REASON", "far_apart", "group_segments"]
+__all__ = ["COMMENTS_REASON", "NESTED_REASON", "TABLE_OF_LINES_REASON", "far_apart", "group_segments"]
 
 # A body line has at least one letter: "-1.79", "0.00" and "***" are widgets or rules.
 HAS_LETTER = re.compile(r"[^\W\d_]")
@@ -51,6 +51,8 @@ KIND_REASONS = {
     BlockKind.LINK_LIST: "a text browser's list of the page's links, with the lines below it",
     BlockKind.CODE: "a script's or a style sheet's code",
 }
+
+TABLE_OF_LINES_REASON = "boilerplate (a list of lines laid out as a table: headlines, links)"
 
 # cleaner's own Markdown read back: why each declared block is where it is.
 DECLARED_REASONS = {
@@ -86,6 +88,8 @@ def group_segments(
             block.reason = "boilerplate (gallery label above captions)"
         elif HAS_LETTER.search(block.text) is None:
             block.reason = "boilerplate (no letters)"
+        elif html and is_table_of_lines(block):
+            block.reason = TABLE_OF_LINES_REASON
         elif block.kind in KIND_REASONS and not is_caption[block.index]:
             block.reason = f"boilerplate ({KIND_REASONS[block.kind]})"
     may_be_body = [not is_caption[b.index] and b.duplicate_of is None and not b.reason for b in blocks]

@@ -45,6 +45,11 @@ DATELINE_STORY_MIN_ARTICLES = 2
 # fill one cell each is a list of links or headlines laid out as a table.
 DATA_TABLE_MIN_ROWS = 3
 DATA_TABLE_MIN_WIDE_SHARE = 0.5
+# ...and a table of at least DATA_TABLE_MIN_ROWS rows, at least this share of
+# which fill one cell at most, and at most this share end a sentence, lays out
+# a list of lines (headlines of other stories, links) and is no article text.
+TABLE_OF_LINES_MIN_SINGLE_SHARE = 0.8
+TABLE_OF_LINES_MAX_SENTENCE_SHARE = 0.2
 # A Markdown table's cell borders (an escaped "\\|" is a cell's own text).
 CELL_BORDER = re.compile(r"(?<!\\)\|")
 # A cell that holds something: a letter or a digit (a "·" bullet cell is layout).
@@ -130,9 +135,33 @@ def _is_table_of_data(block: Block, config: CleanerConfig) -> bool:
     and few links."""
     if block.tag != "table" or block.link_ratio > config.short_lines_max_link_ratio:
         return False
-    rows = [row for row in block.text.split("\n") if not row.startswith("| ---")]
-    wide = sum(1 for row in rows if sum(1 for cell in CELL_BORDER.split(row.strip("|")) if HAS_WORD.search(cell)) >= 2)
+    rows = _filled_cells(block.text)
+    wide = sum(1 for cells in rows if len(cells) >= 2)
     return len(rows) >= DATA_TABLE_MIN_ROWS and wide >= DATA_TABLE_MIN_WIDE_SHARE * len(rows)
+
+
+def is_table_of_lines(block: Block) -> bool:
+    """An HTML table that lays out a list of lines (headlines, links, a menu),
+    one filled cell a row, with no sentences: no article text, whatever its
+    score (the model reads its rows as one long block of prose)."""
+    if block.tag != "table":
+        return False
+    rows = _filled_cells(block.text)
+    single = sum(1 for cells in rows if len(cells) <= 1)
+    sentences = sum(1 for cells in rows if cells and cells[-1].endswith(SENTENCE_END_CHARS))
+    return (
+        len(rows) >= DATA_TABLE_MIN_ROWS and single >= TABLE_OF_LINES_MIN_SINGLE_SHARE * len(rows)
+        and sentences <= TABLE_OF_LINES_MAX_SENTENCE_SHARE * len(rows)
+    )
+
+
+def _filled_cells(table: str) -> list[list[str]]:
+    """Each row of a Markdown table (its header's rule left out): its cells
+    that hold a letter or a digit, stripped."""
+    return [
+        [cell.strip() for cell in CELL_BORDER.split(row.strip("|")) if HAS_WORD.search(cell)]
+        for row in table.split("\n") if not row.startswith("| ---")
+    ]
 
 
 def _repeats_inside(block: Block, members: set[int], config: CleanerConfig) -> bool:
