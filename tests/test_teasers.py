@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cleaner.model import Block
 from cleaner.segments.runs import Span
-from cleaner.segments.teasers import TEASER_REASON, drop_teaser_lists
+from cleaner.segments.teasers import TEASER_REASON, cut_teaser_tails, drop_teaser_lists
 
 ARTICLE = [
     "The city council voted on Monday to rebuild the old harbour bridge, ending a debate that has lasted for "
@@ -94,3 +94,19 @@ def test_an_html_articles_tail_of_linked_teasers_leaves_it() -> None:
     # a post that is mostly such a list (a week's round-up under a paragraph) keeps it
     (article,) = group_segments(page(ARTICLE[:1]), CleanerConfig(), html=True)[0]
     assert article.paragraphs[-1] == TEASERS[-1]
+
+
+def test_a_text_dumps_article_ends_above_a_tail_of_teasers_but_not_above_games_results() -> None:
+    # a text dump says nothing of links: any headline over its summary, under an article that outweighs them
+    blocks, (span,) = _page(["Council to rebuild the harbour bridge", *ARTICLE * 3, "More headlines", *TEASERS])
+    cut_teaser_tails([span], blocks, html=False)
+    assert [blocks[i].text for i in span.body] == ARTICLE * 3  # the list and its label leave it
+    assert {b.reason for b in blocks[-6:]} == {TEASER_REASON}
+    # a round-up of the night's games: each result over its sentence is the article's, not a teaser
+    games = [line for n in range(3) for line in (
+        f"Flyers {n + 4} Capitals {n}", f"At Washington, Mike Knuble had his {n + 1}th two-goal game of the season, and won.",
+    )]
+    blocks, (span,) = _page(["Council to rebuild the harbour bridge", *ARTICLE * 3, *games])
+    body = list(span.body)
+    cut_teaser_tails([span], blocks, html=False)
+    assert span.body == body

@@ -102,10 +102,10 @@ def group_segments(
     spans = [span for page in _pages_of(runs, seams) for span in split_articles(page, blocks, config, boundary)]
     if config.cut_ends and html:  # no ends model: an HTML page's comment regions are known from its markup
         end_at_post_navigation(spans, blocks)
-        cut_teaser_tails(spans, blocks)
-        trim_runs(spans, blocks)  # a label left at a cut body's end ("More headlines")
     elif config.cut_ends:
         cut_ends(spans, blocks, config, edges)
+    if config.cut_ends:
+        cut_teaser_tails(spans, blocks, html)
     spans = drop_teaser_lists(spans, blocks, seams)
     floor = config.fallback_min_score if html else config.text_fallback_min_score
     if not spans and floor < config.content_min_score:

@@ -182,9 +182,14 @@ def trim_runs(runs: list[Span], blocks: list[Block]) -> None:
     for run in runs:
         while run.body and _is_edge_label(blocks[run.body[0]]):
             blocks[run.body.pop(0)].reason = EDGE_LABEL_REASON
-        while run.body and _is_edge_label(blocks[run.body[-1]]):
-            blocks[run.body.pop()].reason = EDGE_LABEL_REASON
+        trim_end(run, blocks)
     runs[:] = [r for r in runs if r.body]
+
+
+def trim_end(run: Span, blocks: list[Block]) -> None:
+    """The labels at the end of a body leave it (trim_runs)."""
+    while run.body and _is_edge_label(blocks[run.body[-1]]):
+        blocks[run.body.pop()].reason = EDGE_LABEL_REASON
 
 
 def _is_edge_label(block: Block) -> bool:

@@ -7,8 +7,10 @@ prose, a body run takes them in and the boundary model opens an article at
 them. An article after its page's first whose words lie mostly in such pairs
 is no article: it leaves the page. A page's first article is kept whatever it
 is (a page that is nothing but such a list is an index page, and the list its
-main content). On an HTML page such a list may also close the article's own
-body, with its headlines as links: that tail leaves the article."""
+main content). Such a list may also close the article's own body (on an HTML
+page, with its headlines as links): that tail leaves the article. A headline
+holds one number at most: "Flyers 6 Capitals 4" over a sentence is a game's
+result in a round-up of the night's games."""
 
 from __future__ import annotations
 
@@ -18,21 +20,24 @@ from itertools import accumulate
 
 from ..model import Block
 from ..text import SENTENCE_END_CHARS
-from .runs import Span
+from .runs import Span, trim_end
 
 # A teaser's headline: this many words (at least, at most), opening with a
-# capital, ending with no sentence's end, colon or comma.
+# capital, ending with no sentence's end, colon or comma, and holding at most
+# this many words with digits (a game's result, "Flyers 6 Capitals 4", holds two).
 TEASER_TITLE_WORDS = (3, 15)
 TEASER_TITLE_NOT_ENDS = SENTENCE_END_CHARS + (":", ",", ";")
+TEASER_TITLE_MAX_NUMBERS = 1
 # ...and its summary on the next line: one sentence of this many words.
 TEASER_SUMMARY_WORDS = (8, 50)
 # An article is a list of teasers when at least this share of its words are
 # in such pairs: most of it, not a paragraph or two under a sub-heading.
 TEASER_LIST_MIN_SHARE = 0.7
 
-# HTML: an article's tail that is such a list (the section's headlines under a
-# news story: cut_teaser_tails) leaves it when its headlines are links (at
-# least this share of their characters) and it holds at least this many pairs.
+# An article's tail that is such a list (the section's headlines under a news
+# story: cut_teaser_tails) leaves it when it holds at least this many pairs
+# and, on an HTML page, its headlines are links (at least this share of their
+# characters).
 TEASER_LINK_MIN_SHARE = 0.5
 TEASER_TAIL_MIN_PAIRS = 3
 
@@ -59,17 +64,19 @@ def drop_teaser_lists(spans: list[Span], blocks: list[Block], seams: tuple[int, 
     return kept
 
 
-def cut_teaser_tails(spans: list[Span], blocks: list[Block]) -> None:
-    """HTML: an article's body ends above a tail of linked headlines and their
-    summaries (the first line of at least TEASER_TAIL_MIN_PAIRS pairs from which
-    on TEASER_LIST_MIN_SHARE of the body's words are in pairs), when the
-    article's own words above it (in no pair) are at least as many as the
-    tail's: a post that is mostly such a list (a week's round-up under a
-    paragraph) keeps it. The lines cut leave with TEASER_REASON."""
+def cut_teaser_tails(spans: list[Span], blocks: list[Block], html: bool) -> None:
+    """An article's body ends above a tail of headlines and their summaries
+    (the first line of at least TEASER_TAIL_MIN_PAIRS pairs from which on
+    TEASER_LIST_MIN_SHARE of the body's words are in pairs), when the article's
+    own words above it (in no pair) are at least as many as the tail's: a post
+    that is mostly such a list (a week's round-up under a paragraph) keeps it.
+    On an HTML page the headlines are links (TEASER_LINK_MIN_SHARE); a text
+    dump does not say. The lines cut leave with TEASER_REASON, and a label left
+    at the body's end ("More headlines") with them."""
     for span in spans:
         heads = [
             i for i in range(span.start, span.end)
-            if blocks[i].link_ratio >= TEASER_LINK_MIN_SHARE and _is_title(blocks[i].text)
+            if (not html or blocks[i].link_ratio >= TEASER_LINK_MIN_SHARE) and _is_title(blocks[i].text)
             and _is_summary(blocks[i + 1].text)
         ]
         if len(heads) < TEASER_TAIL_MIN_PAIRS:
@@ -88,6 +95,7 @@ def cut_teaser_tails(spans: list[Span], blocks: list[Block]) -> None:
                 for i in body[k:]:
                     blocks[i].reason = TEASER_REASON
                 span.body = body[:k]
+                trim_end(span, blocks)
                 break
 
 
@@ -105,7 +113,11 @@ def _is_teaser_list(span: Span, blocks: list[Block]) -> bool:
 
 def _is_title(text: str) -> bool:
     low, high = TEASER_TITLE_WORDS
-    return low <= len(text.split()) <= high and text[:1].isupper() and not text.endswith(TEASER_TITLE_NOT_ENDS)
+    words = text.split()
+    return (
+        low <= len(words) <= high and text[:1].isupper() and not text.endswith(TEASER_TITLE_NOT_ENDS)
+        and sum(1 for word in words if any(c.isdigit() for c in word)) <= TEASER_TITLE_MAX_NUMBERS
+    )
 
 
 def _is_summary(text: str) -> bool:
