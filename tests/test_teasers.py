@@ -110,3 +110,33 @@ def test_a_text_dumps_article_ends_above_a_tail_of_teasers_but_not_above_games_r
     body = list(span.body)
     cut_teaser_tails([span], blocks, html=False)
     assert span.body == body
+
+
+def test_a_later_article_of_teasers_leaves_whole_before_any_tail_is_cut() -> None:
+    from cleaner.config import CleanerConfig
+    from cleaner.segments import group_segments
+
+    # a second "article": a site's blurb, then a list of teasers that is most of it (the blurb outweighs
+    # the list's last three pairs: cut first, that tail would leave and the rest read as an article)
+    blurb = [
+        "Sign up for our newsletter and get the day's top stories from the city in your inbox every morning, "
+        "with the weather, the traffic and the scores, and a look at what the council will decide next week.",
+        "It is free, it takes a minute, and you can leave it whenever you like from the link at its foot, or "
+        "write to our editors with a tip, a correction or a story that you think our reporters should follow.",
+        "Our newsroom reads every letter and answers as many as it can.",
+    ]
+    texts = ["Council to rebuild the harbour bridge", *ARTICLE * 3, "More headlines", *blurb, *TEASERS * 3]
+
+    def page() -> list[Block]:
+        return [Block(index=i, text=t, line=i + 1, content_score=0.9, group=i) for i, t in enumerate(texts)]
+
+    def split_at_more(gap) -> bool:  # type: ignore[no-untyped-def]
+        return texts[gap.start] in ("More headlines", blurb[0])  # the boundary model opens an article there
+
+    blocks = page()
+    (article,) = group_segments(blocks, CleanerConfig(cut_ends=False), boundary=split_at_more)[0]
+    assert article.paragraphs == ARTICLE * 3
+    # with the ends asked for (the tails cut), the list still leaves whole, blurb and all
+    blocks = page()
+    articles = group_segments(blocks, CleanerConfig(), boundary=split_at_more)[0]
+    assert all(line not in a.paragraphs for a in articles for line in blurb)

@@ -104,9 +104,9 @@ def group_segments(
         end_at_post_navigation(spans, blocks)
     elif config.cut_ends:
         cut_ends(spans, blocks, config, edges)
-    if config.cut_ends:
-        cut_teaser_tails(spans, blocks, html)
     spans = drop_teaser_lists(spans, blocks, seams)
+    if config.cut_ends:  # after: a later article that is all teasers has left whole
+        cut_teaser_tails(spans, blocks, html)
     floor = config.fallback_min_score if html else config.text_fallback_min_score
     if not spans and floor < config.content_min_score:
         spans = _fallback_spans(blocks, may_be_body, is_caption, floor, config, html)

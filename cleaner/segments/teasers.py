@@ -8,9 +8,9 @@ them. An article after its page's first whose words lie mostly in such pairs
 is no article: it leaves the page. A page's first article is kept whatever it
 is (a page that is nothing but such a list is an index page, and the list its
 main content). Such a list may also close the article's own body (on an HTML
-page, with its headlines as links): that tail leaves the article. A headline
-holds one number at most: "Flyers 6 Capitals 4" over a sentence is a game's
-result in a round-up of the night's games."""
+page, with its headlines as links): that tail leaves the article, unless its
+headlines hold two numbers ("Flyers 6 Capitals 4" over a sentence: a game's
+result in a round-up of the night's games)."""
 
 from __future__ import annotations
 
@@ -23,8 +23,9 @@ from ..text import SENTENCE_END_CHARS
 from .runs import Span, trim_end
 
 # A teaser's headline: this many words (at least, at most), opening with a
-# capital, ending with no sentence's end, colon or comma, and holding at most
-# this many words with digits (a game's result, "Flyers 6 Capitals 4", holds two).
+# capital, ending with no sentence's end, colon or comma. In an article's own
+# tail (cut_teaser_tails) it holds at most this many words with digits too: a
+# game's result, "Flyers 6 Capitals 4" over a sentence, holds two.
 TEASER_TITLE_WORDS = (3, 15)
 TEASER_TITLE_NOT_ENDS = SENTENCE_END_CHARS + (":", ",", ";")
 TEASER_TITLE_MAX_NUMBERS = 1
@@ -76,7 +77,8 @@ def cut_teaser_tails(spans: list[Span], blocks: list[Block], html: bool) -> None
     for span in spans:
         heads = [
             i for i in range(span.start, span.end)
-            if (not html or blocks[i].link_ratio >= TEASER_LINK_MIN_SHARE) and _is_title(blocks[i].text)
+            if (not html or blocks[i].link_ratio >= TEASER_LINK_MIN_SHARE)
+            and _is_title(blocks[i].text, TEASER_TITLE_MAX_NUMBERS)
             and _is_summary(blocks[i + 1].text)
         ]
         if len(heads) < TEASER_TAIL_MIN_PAIRS:
@@ -111,12 +113,12 @@ def _is_teaser_list(span: Span, blocks: list[Block]) -> bool:
     return sum(n for i, n in words if i in in_pairs) >= TEASER_LIST_MIN_SHARE * total
 
 
-def _is_title(text: str) -> bool:
+def _is_title(text: str, max_numbers: int | None = None) -> bool:
     low, high = TEASER_TITLE_WORDS
     words = text.split()
     return (
         low <= len(words) <= high and text[:1].isupper() and not text.endswith(TEASER_TITLE_NOT_ENDS)
-        and sum(1 for word in words if any(c.isdigit() for c in word)) <= TEASER_TITLE_MAX_NUMBERS
+        and (max_numbers is None or sum(1 for word in words if any(map(str.isdigit, word))) <= max_numbers)
     )
 
 
