@@ -140,3 +140,11 @@ def test_a_later_article_of_teasers_leaves_whole_before_any_tail_is_cut() -> Non
     blocks = page()
     articles = group_segments(blocks, CleanerConfig(), boundary=split_at_more)[0]
     assert all(line not in a.paragraphs for a in articles for line in blurb)
+
+
+def test_a_tail_cut_under_nothing_but_labels_keeps_a_line() -> None:
+    # the body above the teasers is short labels only (each would leave a body's end): one is kept
+    labels = [f"Section {n} of the city guide" for n in range(16)]
+    blocks, (span,) = _page(["Council to rebuild the harbour bridge", *labels, *TEASERS])
+    cut_teaser_tails([span], blocks, html=False)
+    assert [blocks[i].text for i in span.body] == labels[:1]

@@ -186,9 +186,9 @@ def trim_runs(runs: list[Span], blocks: list[Block]) -> None:
     runs[:] = [r for r in runs if r.body]
 
 
-def trim_end(run: Span, blocks: list[Block]) -> None:
-    """The labels at the end of a body leave it (trim_runs)."""
-    while run.body and _is_edge_label(blocks[run.body[-1]]):
+def trim_end(run: Span, blocks: list[Block], keep: int = 0) -> None:
+    """The labels at the end of a body leave it (trim_runs), all but its first keep lines."""
+    while len(run.body) > keep and _is_edge_label(blocks[run.body[-1]]):
         blocks[run.body.pop()].reason = EDGE_LABEL_REASON
 
 

@@ -97,7 +97,7 @@ def cut_teaser_tails(spans: list[Span], blocks: list[Block], html: bool) -> None
                 for i in body[k:]:
                     blocks[i].reason = TEASER_REASON
                 span.body = body[:k]
-                trim_end(span, blocks)
+                trim_end(span, blocks, keep=1)  # an article keeps a line
                 break
 
 
