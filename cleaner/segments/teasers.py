@@ -115,10 +115,13 @@ def _is_teaser_list(span: Span, blocks: list[Block]) -> bool:
 
 def _is_title(text: str, max_numbers: int | None = None) -> bool:
     low, high = TEASER_TITLE_WORDS
+    # the cheap looks first: most lines asked are paragraphs (more spaces than
+    # any headline's words could hold, even doubled)
+    if not text[:1].isupper() or text.endswith(TEASER_TITLE_NOT_ENDS) or text.count(" ") > 2 * high:
+        return False
     words = text.split()
-    return (
-        low <= len(words) <= high and text[:1].isupper() and not text.endswith(TEASER_TITLE_NOT_ENDS)
-        and (max_numbers is None or sum(1 for word in words if any(map(str.isdigit, word))) <= max_numbers)
+    return low <= len(words) <= high and (
+        max_numbers is None or sum(1 for word in words if any(map(str.isdigit, word))) <= max_numbers
     )
 
 
