@@ -75,15 +75,10 @@ def cut_teaser_tails(spans: list[Span], blocks: list[Block], html: bool) -> None
     dump does not say. The lines cut leave with TEASER_REASON, and a label left
     at the body's end ("More headlines") with them."""
     for span in spans:
-        heads = [
-            i for i in range(span.start, span.end)
-            if (not html or blocks[i].link_ratio >= TEASER_LINK_MIN_SHARE)
-            and _is_title(blocks[i].text, TEASER_TITLE_MAX_NUMBERS)
-            and _is_summary(blocks[i + 1].text)
-        ]
+        heads = _pair_heads(blocks, span.start, span.end, linked=html, max_numbers=TEASER_TITLE_MAX_NUMBERS)
         if len(heads) < TEASER_TAIL_MIN_PAIRS:
             continue
-        in_pairs = {j for i in heads for j in (i, i + 1)}
+        in_pairs = _pair_lines(heads)
         body = span.body
         words = [blocks[i].text.count(" ") + 1 for i in body]
         # the body's words before each line: all, in pairs, in none
@@ -103,14 +98,28 @@ def cut_teaser_tails(spans: list[Span], blocks: list[Block], html: bool) -> None
 
 def _is_teaser_list(span: Span, blocks: list[Block]) -> bool:
     # the line above the body too: the first headline may have been taken for the article's title
-    lines = range(max(0, span.start - 1), span.end + 1)
-    in_pairs: set[int] = set()
-    for i in lines:
-        if i + 1 <= span.end and _is_title(blocks[i].text) and _is_summary(blocks[i + 1].text):
-            in_pairs.update((i, i + 1))
+    in_pairs = _pair_lines(_pair_heads(blocks, max(0, span.start - 1), span.end))
     words = [(i, blocks[i].text.count(" ") + 1) for i in span.body]
     total = sum(n for _, n in words)
     return sum(n for i, n in words if i in in_pairs) >= TEASER_LIST_MIN_SHARE * total
+
+
+def _pair_heads(
+    blocks: list[Block], first: int, last: int, linked: bool = False, max_numbers: int | None = None
+) -> list[int]:
+    """The lines from first up to last (not included) that are a teaser's
+    headline with its summary on the next line; linked: the headline is a link
+    (TEASER_LINK_MIN_SHARE of it); max_numbers: see _is_title."""
+    return [
+        i for i in range(first, last)
+        if (not linked or blocks[i].link_ratio >= TEASER_LINK_MIN_SHARE)
+        and _is_title(blocks[i].text, max_numbers) and _is_summary(blocks[i + 1].text)
+    ]
+
+
+def _pair_lines(heads: list[int]) -> set[int]:
+    """The lines of the pairs these headlines open."""
+    return {i + k for i in heads for k in (0, 1)}
 
 
 def _is_title(text: str, max_numbers: int | None = None) -> bool:
