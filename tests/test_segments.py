@@ -424,3 +424,40 @@ def test_a_table_that_lays_out_a_list_of_headlines_is_no_article_text_whatever_i
     group_segments(blocks, CleanerConfig(), html=True)
     assert blocks[-1].reason == TABLE_OF_LINES_REASON
     assert group_segments(page("pre"), CleanerConfig(), html=True)[0][0].paragraphs[-1] == headlines  # no table
+
+
+def test_lines_an_article_repeats_go_on_with_it_but_not_a_copy_of_it_or_one_caption_again() -> None:
+    from cleaner.config import CleanerConfig
+    from cleaner.model import Block
+    from cleaner.segments import group_segments
+
+    def page(texts: list[str]) -> list[Block]:
+        """Blocks scored as article text; a line seen before repeats its first copy."""
+        first: dict[str, int] = {}
+        blocks = []
+        for i, text in enumerate(texts):
+            origin = first.setdefault(text, i)
+            blocks.append(Block(index=i, text=text, line=i + 1, content_score=0.9, group=origin, tag="p",
+                                duplicate_of=None if origin == i else origin))
+        return blocks
+
+    def kept(texts: list[str]) -> list[str]:
+        (article,) = group_segments(page(texts), CleanerConfig(), html=True)[0]
+        return article.paragraphs
+
+    # a meal plan: the second day repeats most of the first (more lines than a gap may hold)
+    meals = [
+        f"{meal}: eat within {hours} hours of the last meal, with a glass of water and some fruit."
+        for meal in ("Breakfast", "Snack", "Lunch", "Tea", "Dinner", "Supper", "Late snack")
+        for hours in (2, 3)
+    ]
+    plan = [BRIDGE[0], "Day one.", *meals, "Day two.", *meals, "Day two ends with soup and bread.", BRIDGE[1]]
+    assert kept(plan) == [t for t in plan if t != "Day two."] or kept(plan) == plan
+    assert kept(plan).count(meals[0]) == 2 and kept(plan)[-1] == BRIDGE[1]
+    # the article printed again from its top is a copy
+    story = [*BRIDGE, *STORM]
+    assert kept([*story, *story, "Read all the comments on this story."]) == story
+    # one caption under every photo
+    photos = [BRIDGE[0], *[CAPTION] * 20, BRIDGE[1]]
+    articles = group_segments(page(photos), CleanerConfig(), html=True)[0]
+    assert sum(a.paragraphs.count(CAPTION) for a in articles) == 1

@@ -94,20 +94,45 @@ def drop_replies(blocks: list[Block], may_be_body: list[bool], is_body: list[boo
             block.reason = block.reason or (NESTED_REASON if block.nested else COMMENTS_REASON)
 
 
+# body_runs: the gap holds the run's top again
+COPY = -2
+
+
 def body_runs(
     blocks: list[Block], is_body: list[bool], is_caption: list[bool], config: CleanerConfig
 ) -> list[Span]:
+    """The body lines, in runs of at most config.max_gap_blocks other lines
+    between two. A repeat of the run's own lines is no gap (the next day of a
+    meal plan, a document quoted and then given whole) unless it repeats the
+    line the repeat before it did (one caption under every photo); once the
+    gap holds the run's top again (its lines up to the first that ends a
+    sentence: the article printed again), every line of it counts."""
     runs: list[Span] = []
+    members: set[int] = set()  # the run's blocks so far
+    top: set[int] = set()  # its first blocks, up to the first that ends a sentence
+    top_open = True
     gap = 0
+    repeated = -1  # the line the last repeat in the gap repeats, or COPY
     for block in blocks:
         if is_body[block.index]:
             if runs and gap <= config.max_gap_blocks:
                 runs[-1].body.append(block.index)
             else:
                 runs.append(Span([block.index]))
-            gap = 0
-        elif not is_caption[block.index]:
+                members, top, top_open = set(), set(), True
+            members.add(block.index)
+            if top_open:
+                top.add(block.index)
+                top_open = not block.text.endswith(SENTENCE_END_CHARS)
+            gap, repeated = 0, -1
+        elif is_caption[block.index]:
+            continue
+        elif repeated != COPY and block.group != repeated and _repeats_inside(block, members, config):
+            repeated = COPY if block.group in top else block.group
+            gap += repeated == COPY
+        else:
             gap += 1
+            repeated = COPY if block.group in top else repeated
     return runs
 
 
