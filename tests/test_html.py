@@ -62,6 +62,16 @@ def test_a_promo_box_is_a_promotion() -> None:
     assert not paragraph.landmarks & Landmark.PROMO
 
 
+def test_a_slideshow_gallery_or_carousel_is_related_content() -> None:
+    # a slideshow of other stories after the article: "hp-slideshow-wrapper", "photo-gallery", "story-carousel"
+    shows = "".join(f"<div class='{name}'><p>{PARAGRAPH}</p></div>" for name in ("hp-slideshow-wrapper-2",
+                                                                            "photo-gallery", "story-carousel"))
+    blocks, _ = split_html_blocks(page(article_html("Bridge approved") + shows))
+    assert [bool(b.landmarks & Landmark.RELATED) for b in blocks if b.text == PARAGRAPH.strip()] == [True] * 3
+    paragraph = next(b for b in blocks if b.text.startswith("The council"))
+    assert not paragraph.landmarks & Landmark.RELATED
+
+
 def test_markdown_keeps_emphasis_lists_and_optional_links() -> None:
     html = "<ul><li>One <em>two</em></li><li><a href='https://x.test/'>Three</a><ol><li>Inner</li></ol></li></ul>"
     blocks, _ = split_html_blocks(f"<html><body>{html}</body></html>")

@@ -44,7 +44,7 @@ CLASS_LANDMARKS = (
     (("comment", "disqus", "discussion", "respond", "reply"), Landmark.COMMENTS),
     (("share", "sharing", "social", "follow", "facebook", "twitter", "whatsapp", "print"), Landmark.SHARE),
     (("related", "recommend", "more-", "read-next", "readnext", "popular", "trending", "teaser", "promo-list",
-      "most-"), Landmark.RELATED),
+      "most-", "slideshow", "gallery", "carousel"), Landmark.RELATED),
     (("newsletter", "subscri", "signup", "sign-up", "cookie", "consent", "gdpr", "advert", "sponsor", "popup",
       "modal", "paywall", "banner-ad", "promo"), Landmark.PROMO),
     (("breadcrumb", "crumbs"), Landmark.BREADCRUMB),
