@@ -290,7 +290,7 @@ def score_blocks(
 ) -> list[Block]:
     """Set content_score on every block (HTML pages have a model of their own;
     titles: what an HTML page calls itself, its <title> and og:title, which
-    find its headline's block: see _title_features)."""
+    find its headline's block: see title_features)."""
     if not blocks:
         return blocks
     path = config.html_model if html else config.line_model
@@ -796,7 +796,7 @@ def _html_features(blocks: list[Block], region_mask: int = -1, titles: Sequence[
     """The markup features, packed; regions outside region_mask (a bit mask of
     Landmark) are not told to the model."""
     links_near = _window_means([b.link_ratio for b in blocks], NEAR_WINDOW)
-    title_section, title_element = _title_features(blocks, titles)
+    title_section, title_element = title_features(blocks, titles)
     (parent_shares, parent_top), (grandparent_shares, grandparent_top) = (
         _region_shares(blocks, level) for level in (0, 1)
     )
@@ -835,7 +835,7 @@ TITLE_BLOCK_MAX_CHARS = 300
 TITLE_SEPARATORS = re.compile(r"\s+[|»«:/·•~–—-]+\s+|:\s+|\s+::\s+")
 
 
-def _title_features(blocks: list[Block], titles: Sequence[str | None]) -> tuple[list[float], list[float]]:
+def title_features(blocks: list[Block], titles: Sequence[str | None]) -> tuple[list[float], list[float]]:
     """Where each block stands towards the nearest headline above it (a block
     that names the page, not in its navigation): 1.0 in the headline's
     section (after it, no heading between), and 1.0 where the block shares an

@@ -461,3 +461,30 @@ def test_lines_an_article_repeats_go_on_with_it_but_not_a_copy_of_it_or_one_capt
     photos = [BRIDGE[0], *[CAPTION] * 20, BRIDGE[1]]
     articles = group_segments(page(photos), CleanerConfig(), html=True)[0]
     assert sum(a.paragraphs.count(CAPTION) for a in articles) == 1
+
+
+def test_a_short_post_under_the_headline_the_page_title_names_is_its_article() -> None:
+    from cleaner.config import CleanerConfig
+    from cleaner.model import Block, PageMeta
+    from cleaner.segments import group_segments
+    from cleaner.text import match_keys
+
+    headline = "Little gifts for friends"
+    post = ["Dear all,", "I would love to invite you to the book event at the library this Saturday at 11 am.",
+            "Hope to see you there."]
+    about = ("Thank you for visiting my blog. Professionally, I am a story artist in an animation studio, and at "
+             "home I write and draw picture books for young children and their parents.")
+
+    def articles(title: str | None, about_copies: int = 1) -> list[list[str]]:
+        # the post scores below the article threshold, the about box in the sidebar above it
+        rows = [(headline, "h3", 0.3), *((text, "p", 0.4) for text in post), ("About me", "h2", 0.1),
+                (" ".join([about] * about_copies), "dd", 0.6)]
+        keys = match_keys([text for text, _, _ in rows])
+        blocks = [Block(index=i, text=text, line=i + 1, content_score=score, group=i, tag=tag, norm=key)
+                  for i, ((text, tag, score), key) in enumerate(zip(rows, keys))]
+        meta = PageMeta(title=title, page_title=f"My blog: {title}" if title else None)
+        return [a.paragraphs for a in group_segments(blocks, CleanerConfig(), meta=meta, html=True)[0]]
+
+    assert articles(headline) == [post]
+    assert articles(None) == [[about]]  # a page whose titles name no headline
+    assert articles(headline, about_copies=12) == [[" ".join([about] * 12)]]  # a post this small beside it: a box

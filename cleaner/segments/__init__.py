@@ -34,6 +34,7 @@ from .headline import build_article
 from .runs import (
     COMMENTS_REASON, NESTED_REASON, Boundary, Span, body_runs, drop_replies, fallback_run, far_apart, fill_runs,
     is_table_of_lines, learned_boundary, likeliest_paragraph, likeliest_run, split_articles, trim_runs,
+    under_named_headline,
 )
 from .teasers import cut_teaser_tails, drop_teaser_lists
 
@@ -110,6 +111,8 @@ def group_segments(
     floor = config.fallback_min_score if html else config.text_fallback_min_score
     if not spans and floor < config.content_min_score:
         spans = _fallback_spans(blocks, may_be_body, is_caption, floor, config, html)
+    if html:  # a short post under the page's own headline, beside a bigger box of other text
+        spans = under_named_headline(spans, blocks, may_be_body, (meta.title, meta.page_title), config)
     articles = []
     previous_end = -1
     for number, span in enumerate(spans):

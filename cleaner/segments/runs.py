@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from ..classify import title_features
 from ..config import CleanerConfig
 from ..model import Block, Landmark
 from ..text import SENTENCE_END_CHARS, dateline_of
@@ -50,6 +51,12 @@ DATA_TABLE_MIN_WIDE_SHARE = 0.5
 # a list of lines (headlines of other stories, links) and is no article text.
 TABLE_OF_LINES_MIN_SINGLE_SHARE = 0.8
 TABLE_OF_LINES_MAX_SENTENCE_SHARE = 0.2
+# HTML: the text in the section of the headline that the page's <title> names
+# (classify.title_features) is its article when none of the articles found
+# holds a line of it and it has at least this share of their likely text
+# (score times length): a short post under its headline, where an about box
+# or a comment form elsewhere on the page reads more like prose.
+TITLE_SECTION_MIN_SHARE = 0.2
 # A Markdown table's cell borders (an escaped "\\|" is a cell's own text).
 CELL_BORDER = re.compile(r"(?<!\\)\|")
 # A cell that holds something: a letter or a digit (a "·" bullet cell is layout).
@@ -347,6 +354,34 @@ def likeliest_paragraph(blocks: list[Block], may_be_body: list[bool], config: Cl
     return _likeliest([run for run in candidates if _reads_as_text(run, blocks, config)], blocks)
 
 
+def under_named_headline(
+    spans: list[Span], blocks: list[Block], may_be_body: list[bool], titles: tuple[str | None, ...],
+    config: CleanerConfig,
+) -> list[Span]:
+    """The articles found, or the text under the headline the page's titles
+    name when it outweighs them enough (TITLE_SECTION_MIN_SHARE) and none of
+    them holds a line of it: its lines that may be article text and score at
+    least fallback_min_score, up to the first gap of more than max_gap_blocks."""
+    section = [i for i, inside in enumerate(title_features(blocks, titles)[0]) if inside]
+    if not section or not {i for span in spans for i in span.body}.isdisjoint(section):
+        return spans
+    run: list[int] = []
+    for i in section:
+        if may_be_body[i] and blocks[i].content_score >= config.fallback_min_score:
+            if run and i - run[-1] > config.max_gap_blocks:
+                break
+            run.append(i)
+    found = sum(_mass(span.body, blocks) for span in spans)
+    if not run or _mass(run, blocks) < TITLE_SECTION_MIN_SHARE * found:
+        return spans
+    return [Span(run)]
+
+
+def _mass(lines: list[int], blocks: list[Block]) -> float:
+    """The likely text of these lines: their scores by their lengths."""
+    return sum(blocks[i].content_score * len(blocks[i].text) for i in lines)
+
+
 def _long_enough(runs: list[Span], blocks: list[Block], config: CleanerConfig) -> list[Span]:
     return [run for run in runs if span_chars(run, blocks) >= config.min_body_chars]
 
@@ -367,7 +402,7 @@ def _likeliest(runs: list[Span], blocks: list[Block]) -> Span | None:
     the first of equals), if any has some."""
     best, best_mass = None, 0.0
     for run in runs:
-        mass = sum(blocks[i].content_score * len(blocks[i].text) for i in run.body)
+        mass = _mass(run.body, blocks)
         if mass > best_mass:
             best, best_mass = run, mass
     return best
