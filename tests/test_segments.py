@@ -488,3 +488,24 @@ def test_a_short_post_under_the_headline_the_page_title_names_is_its_article() -
     assert articles(headline) == [post]
     assert articles(None) == [[about]]  # a page whose titles name no headline
     assert articles(headline, about_copies=12) == [[" ".join([about] * 12)]]  # a post this small beside it: a box
+
+
+def test_a_line_of_links_between_separators_is_a_menu_whatever_its_score() -> None:
+    from cleaner.config import CleanerConfig
+    from cleaner.model import Block
+    from cleaner.segments import LINKS_LINE_REASON, group_segments
+
+    menu = "Archives | About the blog | Contact the editors | Advertise with us"
+    texts = [*BRIDGE[:3], menu, *BRIDGE[3:6]]
+
+    def page(link_ratio: float) -> list[Block]:  # the model read the menu as prose
+        return [Block(index=i, text=t, line=i + 1, content_score=0.9, group=i, tag="p",
+                      link_ratio=link_ratio if t == menu else 0.0) for i, t in enumerate(texts)]
+
+    blocks = page(0.9)
+    (article,) = group_segments(blocks, CleanerConfig(), html=True)[0]
+    assert menu not in article.paragraphs and article.paragraphs[-1] == BRIDGE[5]
+    assert blocks[3].reason == LINKS_LINE_REASON
+    assert menu in group_segments(page(0.1), CleanerConfig(), html=True)[0][0].paragraphs  # words, not links
+    # a text dump does not know its links
+    assert menu in group_segments(page(0.9), CleanerConfig(), html=False)[0][0].paragraphs

@@ -38,7 +38,9 @@ from .runs import (
 )
 from .teasers import cut_teaser_tails, drop_teaser_lists
 
-__all__ = ["COMMENTS_REASON", "NESTED_REASON", "TABLE_OF_LINES_REASON", "far_apart", "group_segments"]
+__all__ = [
+    "COMMENTS_REASON", "LINKS_LINE_REASON", "NESTED_REASON", "TABLE_OF_LINES_REASON", "far_apart", "group_segments",
+]
 
 # A body line has at least one letter: "-1.79", "0.00" and "***" are widgets or rules.
 HAS_LETTER = re.compile(r"[^\W\d_]")
@@ -54,6 +56,14 @@ KIND_REASONS = {
 }
 
 TABLE_OF_LINES_REASON = "boilerplate (a list of lines laid out as a table: headlines, links)"
+LINKS_LINE_REASON = "boilerplate (a line of links between separators: a menu)"
+# HTML: a block that is links for at least this share of its text (half: as a
+# teaser's headline, teasers.py), and holds at least LINKS_LINE_MIN_SEPARATORS
+# " | " between them, is a menu's line, whatever its score (the HTML model
+# read a directory page's lines of links as prose: cef-665).
+LINKS_LINE_MIN_LINK_SHARE = 0.5
+LINKS_LINE_SEPARATOR = " | "
+LINKS_LINE_MIN_SEPARATORS = 1
 
 # cleaner's own Markdown read back: why each declared block is where it is.
 DECLARED_REASONS = {
@@ -91,6 +101,8 @@ def group_segments(
             block.reason = "boilerplate (no letters)"
         elif html and is_table_of_lines(block):
             block.reason = TABLE_OF_LINES_REASON
+        elif html and _is_links_line(block):
+            block.reason = LINKS_LINE_REASON
         elif block.kind in KIND_REASONS and not is_caption[block.index]:
             block.reason = f"boilerplate ({KIND_REASONS[block.kind]})"
     may_be_body = [not is_caption[b.index] and b.duplicate_of is None and not b.reason for b in blocks]
@@ -124,6 +136,15 @@ def group_segments(
         previous_end = span.end
     assign_captions(blocks, spans, articles, is_caption)
     return articles, dropped_blocks(blocks, config) if dropped else []
+
+
+def _is_links_line(block: Block) -> bool:
+    """An HTML block (not a table: tables have rules of their own) of links
+    between " | " separators: a menu's line ("Archives | About | Contact")."""
+    return (
+        block.link_ratio >= LINKS_LINE_MIN_LINK_SHARE and block.tag != "table"
+        and block.text.count(LINKS_LINE_SEPARATOR) >= LINKS_LINE_MIN_SEPARATORS
+    )
 
 
 def _fallback_spans(
