@@ -41,6 +41,10 @@ SCRIPT_CODE_MARK = (
     r"|(?:^|[\w\-#.\]*])\s*\{\s*[\w\-]+\s*:(?!:)[^{}]*;|@media\b"  # CSS: selector { property: value;
     r"|\}\);?"  # the end of a call's function argument
 )
+# Next to code, a line is code too when it holds an assignment with no spaces
+# ("Promise.all=w,window."): a minified script that a scraper's text cut at
+# "window.Promise" as if a sentence ended there.
+MINIFIED_ASSIGNMENT = r"[\w$\]]=(?![=>])[\w$\"'\[({!]"
 CSS_RULE = r"[^{}]\{[^{}]*:[^{}]*\}"
 # ...and, for a line judged whole, no run of this many words of prose: a
 # textContent without line breaks holds the article's text and the scripts
@@ -219,5 +223,5 @@ def _code_line(text: str) -> bool:
         return not text.startswith(SCRIPT_WRAPPER_ENDS)
     return (
         text.startswith(CODE_LINE_STARTS) or text.endswith(CODE_LINE_ENDS)
-        or re.search(SCRIPT_CODE_MARK, text) is not None
+        or re.search(SCRIPT_CODE_MARK, text) is not None or re.search(MINIFIED_ASSIGNMENT, text) is not None
     ) and re.search(PROSE_RUN, text) is None

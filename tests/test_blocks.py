@@ -211,6 +211,14 @@ def test_a_script_written_over_many_lines_is_code_line_by_line() -> None:
     blocks = blocks_of("\n\n".join([prose[1], *messages, said]) + "\n")
     assert [b.kind for b in blocks] == [BlockKind.TEXT, BlockKind.CODE, BlockKind.CODE, BlockKind.TEXT]
 
+    # a minified script that a textContent cut at "window.Promise" as at a sentence's end: its pieces
+    # next to the code are assignments with no spaces; a sum in prose keeps its spaces
+    minified = ["Promise=n,window.", "Promise.resolve=u,window.", "Promise.all=w,window."]
+    end = "Promise.prototype.g=n.prototype.g;})(window);"
+    sum_line = "Two plus two = four, the teacher wrote."
+    blocks = blocks_of("\n".join([prose[1], *minified, end, sum_line]) + "\n")
+    assert [b.kind for b in blocks] == [BlockKind.TEXT] + [BlockKind.CODE] * 4 + [BlockKind.TEXT]
+
 
 def test_code_is_no_part_of_the_pages_prose() -> None:
     from cleaner.classify import FEATURE_NAMES, line_features
