@@ -452,8 +452,7 @@ def test_lines_an_article_repeats_go_on_with_it_but_not_a_copy_of_it_or_one_capt
         for hours in (2, 3)
     ]
     plan = [BRIDGE[0], "Day one.", *meals, "Day two.", *meals, "Day two ends with soup and bread.", BRIDGE[1]]
-    assert kept(plan) == [t for t in plan if t != "Day two."] or kept(plan) == plan
-    assert kept(plan).count(meals[0]) == 2 and kept(plan)[-1] == BRIDGE[1]
+    assert kept(plan) == plan
     # the article printed again from its top is a copy
     story = [*BRIDGE, *STORM]
     assert kept([*story, *story, "Read all the comments on this story."]) == story
