@@ -71,6 +71,13 @@ PROSE_RUN_WORDS = 8
 PROSE_WORD_MAX_CHARS = 40
 PROSE_WORD = rf"[\"'“‘(\[]?[^\W_][\w'’\-]{{0,{PROSE_WORD_MAX_CHARS - 1}}}[.,;:!?\"'”’)\]]*"
 PROSE_RUN = rf"(?<![\w'’\-]){PROSE_WORD}(?: {PROSE_WORD}){{{PROSE_RUN_WORDS - 1},}}"
+# Next to code, a run of words that start with letters: numbers are no prose
+# ("addSize([768, 0], [[468, 60], [728, 90]])." lists numbers, not words).
+LETTER_WORD = rf"[\"'“‘(\[]?[^\W\d_][\w'’\-]{{0,{PROSE_WORD_MAX_CHARS - 1}}}[.,;:!?\"'”’)\]]*"
+LETTER_RUN = rf"(?<![\w'’\-]){LETTER_WORD}(?: {LETTER_WORD}){{{PROSE_RUN_WORDS - 1},}}"
+# ...and a line that opens with a call (a name and its bracket, no space
+# between: a chain of calls cut at its dots) is a mark of code there too.
+CALL_OPENING = r"^[A-Za-z_$][\w$.]*\("
 # A closing tag written as a script writes it in a string ("<\/p>", so that
 # it does not close the script): prose that holds one, or that one closes
 # right after it, is a string of markup in the code (a comment form's
@@ -224,4 +231,5 @@ def _code_line(text: str) -> bool:
     return (
         text.startswith(CODE_LINE_STARTS) or text.endswith(CODE_LINE_ENDS)
         or re.search(SCRIPT_CODE_MARK, text) is not None or re.search(MINIFIED_ASSIGNMENT, text) is not None
-    ) and re.search(PROSE_RUN, text) is None
+        or re.match(CALL_OPENING, text) is not None
+    ) and re.search(LETTER_RUN, text) is None

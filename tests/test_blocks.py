@@ -218,6 +218,12 @@ def test_a_script_written_over_many_lines_is_code_line_by_line() -> None:
     sum_line = "Two plus two = four, the teacher wrote."
     blocks = blocks_of("\n".join([prose[1], *minified, end, sum_line]) + "\n")
     assert [b.kind for b in blocks] == [BlockKind.TEXT] + [BlockKind.CODE] * 4 + [BlockKind.TEXT]
+    # a chain of calls cut at its dots: lines that open with a call, and numbers that are no words of prose
+    chain = ["var mapping = googletag.sizeMapping().", "addSize([1000, 0], [[728, 90], [970, 90], [970, 250]]).",
+             "addSize([768, 0], [[468, 60], [728, 90]]).", "build();"]
+    counted = "The vote was 31 to 9, 12 abstained, 3 were absent: 55 members in all."
+    blocks = blocks_of("\n".join([prose[1], *chain, end, counted]) + "\n")
+    assert [b.kind for b in blocks] == [BlockKind.TEXT] + [BlockKind.CODE] * 5 + [BlockKind.TEXT]
 
 
 def test_code_is_no_part_of_the_pages_prose() -> None:
