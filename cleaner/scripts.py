@@ -69,12 +69,20 @@ PROSE_RUN_WORDS = 8
 # does: a minified script's or a data URI's endless tokens are passed over in
 # one step each, not tried again from every character.)
 PROSE_WORD_MAX_CHARS = 40
-PROSE_WORD = rf"[\"'“‘(\[]?[^\W_][\w'’\-]{{0,{PROSE_WORD_MAX_CHARS - 1}}}[.,;:!?\"'”’)\]]*"
-PROSE_RUN = rf"(?<![\w'’\-]){PROSE_WORD}(?: {PROSE_WORD}){{{PROSE_RUN_WORDS - 1},}}"
+_WORD_OPEN = r"[\"'“‘(\[]?"
+_WORD_REST = rf"[\w'’\-]{{0,{PROSE_WORD_MAX_CHARS - 1}}}[.,;:!?\"'”’)\]]*"
+
+
+def _run_of(word: str) -> str:
+    """A run of PROSE_RUN_WORDS words or more, one space between."""
+    return rf"(?<![\w'’\-]){word}(?: {word}){{{PROSE_RUN_WORDS - 1},}}"
+
+
+PROSE_WORD = _WORD_OPEN + r"[^\W_]" + _WORD_REST
+PROSE_RUN = _run_of(PROSE_WORD)
 # Next to code, a run of words that start with letters: numbers are no prose
 # ("addSize([768, 0], [[468, 60], [728, 90]])." lists numbers, not words).
-LETTER_WORD = rf"[\"'“‘(\[]?[^\W\d_][\w'’\-]{{0,{PROSE_WORD_MAX_CHARS - 1}}}[.,;:!?\"'”’)\]]*"
-LETTER_RUN = rf"(?<![\w'’\-]){LETTER_WORD}(?: {LETTER_WORD}){{{PROSE_RUN_WORDS - 1},}}"
+LETTER_RUN = _run_of(_WORD_OPEN + r"[^\W\d_]" + _WORD_REST)
 # ...and a line that opens with a call (a name and its bracket, no space
 # between: a chain of calls cut at its dots) is a mark of code there too.
 CALL_OPENING = r"^[A-Za-z_$][\w$.]*\("
