@@ -58,12 +58,11 @@ KIND_REASONS = {
 TABLE_OF_LINES_REASON = "boilerplate (a list of lines laid out as a table: headlines, links)"
 LINKS_LINE_REASON = "boilerplate (a line of links between separators: a menu)"
 # HTML: a block that is links for at least this share of its text (half: as a
-# teaser's headline, teasers.py), and holds at least LINKS_LINE_MIN_SEPARATORS
-# " | " between them, is a menu's line, whatever its score (the HTML model
-# read a directory page's lines of links as prose: cef-665).
+# teaser's headline, teasers.py), with a LINKS_LINE_SEPARATOR between them, is
+# a menu's line, whatever its score (the HTML model read a directory page's
+# lines of links as prose: cef-665).
 LINKS_LINE_MIN_LINK_SHARE = 0.5
 LINKS_LINE_SEPARATOR = " | "
-LINKS_LINE_MIN_SEPARATORS = 1
 
 # cleaner's own Markdown read back: why each declared block is where it is.
 DECLARED_REASONS = {
@@ -142,8 +141,7 @@ def _is_links_line(block: Block) -> bool:
     """An HTML block (not a table: tables have rules of their own) of links
     between " | " separators: a menu's line ("Archives | About | Contact")."""
     return (
-        block.link_ratio >= LINKS_LINE_MIN_LINK_SHARE and block.tag != "table"
-        and block.text.count(LINKS_LINE_SEPARATOR) >= LINKS_LINE_MIN_SEPARATORS
+        block.link_ratio >= LINKS_LINE_MIN_LINK_SHARE and block.tag != "table" and LINKS_LINE_SEPARATOR in block.text
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from itertools import compress
 
 from ..classify import title_features
 from ..config import CleanerConfig
@@ -362,17 +363,27 @@ def under_named_headline(
     name when it outweighs them enough (TITLE_SECTION_MIN_SHARE) and none of
     them holds a line of it: its lines that may be article text and score at
     least fallback_min_score, up to the first gap of more than max_gap_blocks."""
+    chosen = {i for span in spans for i in span.body}
+    floor = config.fallback_min_score
+    # the most the section can hold: the likely lines outside the articles (most
+    # pages have too little of it, and the section is not looked for: classify
+    # made it for the model already, and finding it again costs a pass)
+    outside = [
+        i for i in compress(range(len(blocks)), may_be_body) if i not in chosen and blocks[i].content_score >= floor
+    ]
+    least = TITLE_SECTION_MIN_SHARE * sum(_mass(span.body, blocks) for span in spans)
+    if not outside or _mass(outside, blocks) < least:
+        return spans
     section = [i for i, inside in enumerate(title_features(blocks, titles)[0]) if inside]
-    if not section or not {i for span in spans for i in span.body}.isdisjoint(section):
+    if not section or not chosen.isdisjoint(section):
         return spans
     run: list[int] = []
     for i in section:
-        if may_be_body[i] and blocks[i].content_score >= config.fallback_min_score:
+        if may_be_body[i] and blocks[i].content_score >= floor:
             if run and i - run[-1] > config.max_gap_blocks:
                 break
             run.append(i)
-    found = sum(_mass(span.body, blocks) for span in spans)
-    if not run or _mass(run, blocks) < TITLE_SECTION_MIN_SHARE * found:
+    if not run or _mass(run, blocks) < least:
         return spans
     return [Span(run)]
 
