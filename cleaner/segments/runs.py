@@ -102,10 +102,6 @@ def drop_replies(blocks: list[Block], may_be_body: list[bool], is_body: list[boo
             block.reason = block.reason or (NESTED_REASON if block.nested else COMMENTS_REASON)
 
 
-# body_runs: the gap holds the run's top again
-COPY = -2
-
-
 def body_runs(
     blocks: list[Block], is_body: list[bool], is_caption: list[bool], config: CleanerConfig
 ) -> list[Span]:
@@ -120,7 +116,8 @@ def body_runs(
     top: set[int] = set()  # its first blocks, up to the first that ends a sentence
     top_open = True
     gap = 0
-    repeated = -1  # the line the last repeat in the gap repeats, or COPY
+    repeated = -1  # the line the last repeat in the gap repeats
+    copied = False  # the gap holds the run's top again
     for block in blocks:
         if is_body[block.index]:
             if runs and gap <= config.max_gap_blocks:
@@ -132,15 +129,16 @@ def body_runs(
             if top_open:
                 top.add(block.index)
                 top_open = not block.text.endswith(SENTENCE_END_CHARS)
-            gap, repeated = 0, -1
+            gap, repeated, copied = 0, -1, False
         elif is_caption[block.index]:
             continue
-        elif repeated != COPY and block.group != repeated and _repeats_inside(block, members, config):
-            repeated = COPY if block.group in top else block.group
-            gap += repeated == COPY
+        elif not copied and block.group != repeated and _repeats_inside(block, members, config):
+            repeated = block.group
+            copied = block.group in top
+            gap += copied
         else:
             gap += 1
-            repeated = COPY if block.group in top else repeated
+            copied = copied or block.group in top
     return runs
 
 
