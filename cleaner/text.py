@@ -124,6 +124,20 @@ COPYRIGHT_NOTICE = re.compile(r"^(?:©|copyright\s*(?:©|\(c\))?\s*\d{4})|\ball 
 # line has one of IGNORECASE_ODD_LETTERS: then the pattern is asked.)
 COPYRIGHT_NOTICE_STARTS = ("©", "copyright")
 COPYRIGHT_NOTICE_PHRASE = "all rights reserved"
+# A cookie consent notice: a line that names cookies ("cookie", "Cookies",
+# "COOKIES") and asks for consent or points to the privacy settings ("We use
+# cookies and other tracking technologies … By choosing I Accept, you consent
+# to our use of cookies"). A banner every site of the law's reach shows, never
+# the article; the article's own cookies (a recipe's "cookie sheet") ask for
+# nothing. Lines longer than CONSENT_NOTICE_MAX_WORDS are not one: a page's
+# text content written as one line holds its banner and its article alike.
+COOKIE_WORD = re.compile(r"\b(?:[Cc]ookies?|COOKIES?)\b")
+CONSENT_WORDS = re.compile(
+    r"\b(?:consent|accept|agree|privacy|tracking|browsing|personal (?:data|information)|opt[- ]?out|preferences|"
+    r"settings)\b",
+    re.I,
+)
+CONSENT_NOTICE_MAX_WORDS = 120
 # re.I matches "İ" and "ı" to i and "ſ" to s, which str.lower() does not turn
 # into i and s: a text without these is lowered and searched with `in` for
 # phrases of these letters (not k: re.I matches the Kelvin sign to k).
@@ -137,6 +151,18 @@ BYLINE = re.compile(
     r"^(?:By|by|BY|Von|Par|Por|Di)\s+\S|^[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){1,3},? @\w+$"
     r"|^(?:By|by|BY|Von|Par|Por|Di)\s*:?$"  # the word alone, its name a line (an HTML element) of its own
 )
+def is_consent_notice(line: str) -> bool:
+    """Whether the line is a cookie consent notice (COOKIE_WORD and
+    CONSENT_WORDS, at most CONSENT_NOTICE_MAX_WORDS words). Most lines hold
+    no "ookie", and looking is cheaper than the patterns."""
+    return (
+        ("ookie" in line or "OOKIE" in line)
+        and line.count(" ") < CONSENT_NOTICE_MAX_WORDS
+        and COOKIE_WORD.search(line) is not None
+        and CONSENT_WORDS.search(line) is not None
+    )
+
+
 # Every line BYLINE matches opens with one of these letters or holds an "@":
 # most lines do not, and looking is cheaper than the regex. Keep them in step.
 BYLINE_FIRST_LETTERS = "BbVPD"

@@ -508,3 +508,30 @@ def test_a_line_of_links_between_separators_is_a_menu_whatever_its_score() -> No
     assert menu in group_segments(page(0.1), CleanerConfig(), html=True)[0][0].paragraphs  # words, not links
     # a text dump does not know its links
     assert menu in group_segments(page(0.9), CleanerConfig(), html=False)[0][0].paragraphs
+
+
+def test_a_cookie_consent_notice_is_no_article_text_whatever_its_score() -> None:
+    from cleaner.config import CleanerConfig
+    from cleaner.model import Block
+    from cleaner.segments import CONSENT_REASON, group_segments
+    from cleaner.text import CONSENT_NOTICE_MAX_WORDS
+
+    banner = (
+        "We use cookies and other tracking technologies to improve your browsing experience on our site, "
+        "show personalized content and targeted ads, and understand where our audiences come from."
+    )
+    accept = "By choosing I Accept, you consent to our use of cookies and other tracking technologies."
+    recipe = "Place the dough on a cookie sheet and bake it for twelve minutes, until the edges turn brown."
+    # a page's text content written as one line holds its banner and its article alike
+    whole_page = " ".join([banner, *BRIDGE] * (CONSENT_NOTICE_MAX_WORDS // 50 + 1))
+
+    def page(*texts: str) -> list[Block]:  # the model read every line as prose
+        return [Block(index=i, text=t, line=i + 1, content_score=0.9, group=i, tag="p") for i, t in enumerate(texts)]
+
+    for html in (False, True):
+        blocks = page(banner, accept, *BRIDGE[:3], recipe, *BRIDGE[3:6])
+        (article,) = group_segments(blocks, CleanerConfig(), html=html)[0]
+        assert article.paragraphs == [*BRIDGE[:3], recipe, *BRIDGE[3:6]]
+        assert blocks[0].reason == blocks[1].reason == CONSENT_REASON
+    (article,) = group_segments(page(whole_page), CleanerConfig())[0]
+    assert article.paragraphs == [whole_page]

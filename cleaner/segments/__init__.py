@@ -25,7 +25,7 @@ from bisect import bisect_right
 
 from ..config import CleanerConfig
 from ..model import Article, Block, BlockKind, Dropped, PageMeta, Role
-from ..text import METADATA_SEPARATOR, dateline_of, parse_metadata_line
+from ..text import METADATA_SEPARATOR, dateline_of, is_consent_notice, parse_metadata_line
 from .captions import assign_captions, is_caption_line, is_gallery_label
 from .dropped import dropped_blocks
 from .edges import EdgeColumns
@@ -39,7 +39,8 @@ from .runs import (
 from .teasers import cut_teaser_tails, drop_teaser_lists
 
 __all__ = [
-    "COMMENTS_REASON", "LINKS_LINE_REASON", "NESTED_REASON", "TABLE_OF_LINES_REASON", "far_apart", "group_segments",
+    "COMMENTS_REASON", "CONSENT_REASON", "LINKS_LINE_REASON", "NESTED_REASON", "TABLE_OF_LINES_REASON", "far_apart",
+    "group_segments",
 ]
 
 # A body line has at least one letter: "-1.79", "0.00" and "***" are widgets or rules.
@@ -57,6 +58,7 @@ KIND_REASONS = {
 
 TABLE_OF_LINES_REASON = "boilerplate (a list of lines laid out as a table: headlines, links)"
 LINKS_LINE_REASON = "boilerplate (a line of links between separators: a menu)"
+CONSENT_REASON = "boilerplate (a cookie consent notice)"
 # HTML: a block that is links for at least this share of its text (half: as a
 # teaser's headline, teasers.py), with a LINKS_LINE_SEPARATOR between them, is
 # a menu's line, whatever its score (the HTML model read a directory page's
@@ -102,6 +104,8 @@ def group_segments(
             block.reason = TABLE_OF_LINES_REASON
         elif html and _is_links_line(block):
             block.reason = LINKS_LINE_REASON
+        elif is_consent_notice(block.text):
+            block.reason = CONSENT_REASON
         elif block.kind in KIND_REASONS and not is_caption[block.index]:
             block.reason = f"boilerplate ({KIND_REASONS[block.kind]})"
     may_be_body = [not is_caption[b.index] and b.duplicate_of is None and not b.reason for b in blocks]
