@@ -124,6 +124,12 @@ COPYRIGHT_NOTICE = re.compile(r"^(?:©|copyright\s*(?:©|\(c\))?\s*\d{4})|\ball 
 # line has one of IGNORECASE_ODD_LETTERS: then the pattern is asked.)
 COPYRIGHT_NOTICE_STARTS = ("©", "copyright")
 COPYRIGHT_NOTICE_PHRASE = "all rights reserved"
+# re.I matches "İ" and "ı" to i and "ſ" to s, which str.lower() does not turn
+# into i and s: a text without these is lowered and searched with `in` for
+# phrases of these letters (not k: re.I matches the Kelvin sign to k).
+IGNORECASE_ODD_LETTERS = ("İ", "ı", "ſ")
+# A call to action is promotion only when it is short or points somewhere.
+CALL_TO_ACTION_MAX_WORDS = 12
 # A cookie consent notice: a line that names cookies ("cookie", "Cookies",
 # "COOKIES") and asks for consent or points to the privacy settings ("We use
 # cookies and other tracking technologies … By choosing I Accept, you consent
@@ -138,12 +144,6 @@ CONSENT_WORDS = re.compile(
     re.I,
 )
 CONSENT_NOTICE_MAX_WORDS = 120
-# re.I matches "İ" and "ı" to i and "ſ" to s, which str.lower() does not turn
-# into i and s: a text without these is lowered and searched with `in` for
-# phrases of these letters (not k: re.I matches the Kelvin sign to k).
-IGNORECASE_ODD_LETTERS = ("İ", "ı", "ſ")
-# A call to action is promotion only when it is short or points somewhere.
-CALL_TO_ACTION_MAX_WORDS = 12
 
 # "By Jane Doe", "By Jane Doe and John Roe, Associated Press", "by Bryan DeArdo"
 # or a name with its social handle: "Zachary Roth, @zackroth".
