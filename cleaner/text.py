@@ -78,6 +78,18 @@ def is_copyright_notice(line: str) -> bool:
     return COPYRIGHT_NOTICE.search(line) is not None
 
 
+def is_consent_notice(line: str) -> bool:
+    """Whether the line is a cookie consent notice (COOKIE_WORD and
+    CONSENT_WORDS, at most CONSENT_NOTICE_MAX_WORDS words). Most lines hold
+    no "ookie", and looking is cheaper than the patterns."""
+    return (
+        ("ookie" in line or "OOKIE" in line)
+        and line.count(" ") < CONSENT_NOTICE_MAX_WORDS
+        and COOKIE_WORD.search(line) is not None
+        and CONSENT_WORDS.search(line) is not None
+    )
+
+
 def _may_end_in_credit(tail: str) -> bool:
     return tail.rstrip().endswith(CAPTION_CREDIT_ENDINGS) or (
         ":" in tail and any(map(tail.__contains__, CAPTION_CREDIT_LABELS))
@@ -151,16 +163,6 @@ BYLINE = re.compile(
     r"^(?:By|by|BY|Von|Par|Por|Di)\s+\S|^[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){1,3},? @\w+$"
     r"|^(?:By|by|BY|Von|Par|Por|Di)\s*:?$"  # the word alone, its name a line (an HTML element) of its own
 )
-def is_consent_notice(line: str) -> bool:
-    """Whether the line is a cookie consent notice (COOKIE_WORD and
-    CONSENT_WORDS, at most CONSENT_NOTICE_MAX_WORDS words). Most lines hold
-    no "ookie", and looking is cheaper than the patterns."""
-    return (
-        ("ookie" in line or "OOKIE" in line)
-        and line.count(" ") < CONSENT_NOTICE_MAX_WORDS
-        and COOKIE_WORD.search(line) is not None
-        and CONSENT_WORDS.search(line) is not None
-    )
 
 
 # Every line BYLINE matches opens with one of these letters or holds an "@":
