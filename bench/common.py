@@ -145,6 +145,22 @@ def load_multi(folders: tuple[Path, ...] = FOLDERS) -> dict[str, dict]:
     return dumps
 
 
+def pool_dump(pages: list[str]) -> tuple[str, list[int]]:
+    """The pages' texts joined as the eval pool's multi dumps are, and the first
+    line (1-based) of each page in it: each page without the blank lines
+    before its text and without the white space after it (lines of spaces,
+    tabs or no-break spaces too), one blank line between, a line end after the
+    last. (Joined so, every dump of the pool is its file to the byte.)"""
+    from cleaner.read import read_input
+
+    pages = [page.lstrip("\n").rstrip() for page in pages]
+    starts, line = [], 1
+    for page in pages:
+        starts.append(line)
+        line += read_input(page, input_format="text").text.count("\n") + 2
+    return "\n\n".join(pages) + "\n", starts
+
+
 def set_prefix(page_id: str) -> str:
     return page_id.split("-", 1)[0]
 

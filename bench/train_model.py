@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import (  # noqa: E402
-    N_FOLDS, OUT, ROOT, load_gold, load_multi, page_folds, read_page, require_renderings, site_of,
+    N_FOLDS, OUT, ROOT, load_gold, load_multi, page_folds, pool_dump, read_page, require_renderings, site_of,
 )
 
 from cleaner.classify import (  # noqa: E402
@@ -352,9 +352,8 @@ def composites(gold: dict, folds: dict[str, int]) -> list[tuple[str, list[str], 
 
 def _boundary_examples(job: tuple[list[str], int]) -> list[tuple[list[float], float]]:
     """Clean a dump (its pages' texts, joined as the eval pool's multi dumps
-    are: stripped of blank lines at both ends, one blank line between) with its
-    fold's line model, asking an oracle (the known page starts) at every
-    boundary question: the features and the true answer."""
+    are: pool_dump) with its fold's line model, asking an oracle (the known
+    page starts) at every boundary question: the features and the true answer."""
     from bisect import bisect_right
 
     from cleaner.pipeline import prepare
@@ -362,17 +361,13 @@ def _boundary_examples(job: tuple[list[str], int]) -> list[tuple[list[float], fl
     from cleaner.segments.boundary import Gap, GapFeatures
 
     pages, fold = job
-    pages = [page.strip("\n") for page in pages]
-    starts, line = [], 1
-    for page in pages:
-        starts.append(line)
-        line += read_input(page, input_format="text").text.count("\n") + 2
+    dump, starts = pool_dump(pages)
     config = CleanerConfig(
         line_model=str(OUT / f"fold_text_{fold}.json"), edge_model=str(OUT / f"fold_edge_{fold}.json"),
         seam_model=str(OUT / f"fold_seam_{fold}.json"),
         cut_ends=False,  # where articles end is asked after they are split
     )
-    blocks = prepare("\n\n".join(pages) + "\n", config=config, input_format="text").blocks
+    blocks = prepare(dump, config=config, input_format="text").blocks
     examples = []
     features = GapFeatures(blocks, config.edge_model)
 
@@ -508,17 +503,6 @@ def train_edge(folds_only: bool, jobs: int) -> None:
 SEAM_NEAR_LINES = 3
 
 
-def _page_starts(pages: list[str]) -> list[int]:
-    """The first line (1-based) of each page of a dump made as the eval pool's
-    multi dumps are: each page stripped of blank lines at both ends, one blank
-    line between."""
-    starts, line = [], 1
-    for page in pages:
-        starts.append(line)
-        line += read_input(page, input_format="text").text.count("\n") + 2
-    return starts
-
-
 def _seam_examples(job: tuple[list[str], int]) -> tuple[list[list[float]], list[float]]:
     """A dump's (or a single page's) SEAM_FEATURES rows, read with its fold's
     edge model, and whether each line opens a page (its first is not asked)."""
@@ -528,9 +512,8 @@ def _seam_examples(job: tuple[list[str], int]) -> tuple[list[list[float]], list[
     from cleaner.segments.edges import load_edge_model
 
     pages, fold = job
-    pages = [page.strip("\n") for page in pages]
-    starts = _page_starts(pages)
-    blocks = page_blocks("\n\n".join(pages) + "\n", html=False)
+    dump, starts = pool_dump(pages)
+    blocks = page_blocks(dump, html=False)
     if len(blocks) < 2 * MIN_PAGE_BLOCKS:
         return [], []
     seams = {bisect_left([b.line for b in blocks], line) for line in starts[1:]}

@@ -130,3 +130,30 @@ def test_a_big_dump_is_read_a_chunk_at_a_time_with_the_same_seams(monkeypatch: p
     assert len(seams) == 2
     monkeypatch.setattr("cleaner.seams.SEAM_CHUNK_LINES", 3)
     assert find_seams(blocks, edges, None) == seams
+
+
+EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
+
+
+@pytest.mark.skipif(not (EVAL / "train" / "multi").exists(), reason="needs ../shared/eval")
+def test_the_training_joins_pages_as_the_pools_dumps_are() -> None:
+    # the seam and boundary models learn where a page opens from dumps that
+    # bench/common.pool_dump joins: they must be the pool's to the byte, and
+    # each page's first line must stand where pool_dump says it opens
+    import importlib.util
+
+    from cleaner.read import read_input
+
+    spec = importlib.util.spec_from_file_location("bench_common", Path(__file__).resolve().parent.parent / "bench" / "common.py")
+    assert spec is not None and spec.loader is not None
+    common = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(common)
+    gold = common.load_gold()
+    for mid, dump in common.load_multi().items():
+        pages = [common.read_page(pid, gold[pid], "text") for pid in dump["sources"]]
+        text, starts = common.pool_dump(pages)
+        assert text.encode("utf-8") == dump["path"].read_bytes(), mid
+        lines = read_input(text, input_format="text").text.split("\n")
+        for start, page in zip(starts, pages):
+            first = read_input(page.lstrip("\n").rstrip(), input_format="text").text.split("\n", 1)[0]
+            assert lines[start - 1] == first, (mid, start)
