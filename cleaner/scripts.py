@@ -112,6 +112,17 @@ STRING_ASSIGNMENT = (
     r"""(?:(?:(?:var|let|const)\s+)?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[[^\]]*\])*\s*=\s*"""
     r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|-?\d+(?:\.\d+)?|true|false|null|undefined)\s*;\s*)+"""
 )
+# ...and so is a line of an object written over many lines: a name set to a
+# value ("pid: '5087f9fa…',", "tags: ['Economy', 'Society'],", "tracking: {"),
+# ending with the comma before the next one or with a comment ("… // The
+# title of the article (remember that …)": the comment's words are the
+# script's, not the page's), whatever the strings say.
+OBJECT_PROPERTY = (
+    r"""[A-Za-z_$][\w$]*\s*:\s*(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|-?\d+(?:\.\d+)?|true|false|null"""
+    r"""|\[[^\]]*\]|\{)\s*"""
+)
+# A comment after a statement or a value (the line is judged without it).
+TRAILING_COMMENT = r"""(?<=[,;{}\[\]()'"\w])\s+//(?!/).*$"""
 _KIND = operator.attrgetter("kind")
 
 
@@ -236,6 +247,11 @@ def _statement(text: str) -> bool:
 def _code_line(text: str) -> bool:
     if text.startswith(CODE_COMMENT_STARTS):
         return not text.startswith(SCRIPT_WRAPPER_ENDS)
+    if ":" in text:  # a line of an object (OBJECT_PROPERTY)
+        code = re.sub(TRAILING_COMMENT, "", text) if "//" in text else text
+        ending = ",?" if len(code) < len(text) else ","  # a comment ends it as a comma does
+        if re.fullmatch(OBJECT_PROPERTY + ending, code) is not None:
+            return True
     return (
         text.startswith(CODE_LINE_STARTS) or text.endswith(CODE_LINE_ENDS)
         or re.search(SCRIPT_CODE_MARK, text) is not None or re.search(MINIFIED_ASSIGNMENT, text) is not None

@@ -224,6 +224,21 @@ def test_a_script_written_over_many_lines_is_code_line_by_line() -> None:
     counted = "The vote was 31 to 9, 12 abstained, 3 were absent: 55 members in all."
     blocks = blocks_of("\n".join([prose[1], *chain, end, counted]) + "\n")
     assert [b.kind for b in blocks] == [BlockKind.TEXT] + [BlockKind.CODE] * 5 + [BlockKind.TEXT]
+    # an object written over many lines: names set to values, with the script's comments after them;
+    # a label and its number in the page's text is no part of it, even next to code
+    config = [
+        "__reach_config = {",
+        "pid: '5087f9fa400e7d5803000010', // The SimpleReach assigned Publisher ID (pid)",
+        "title: 'Paul Ryan, the new face of single-parent households?', // The title of the article"
+        " (remember that they should be escaped, not HTML or URL encoded)",
+        "serverTime: 1365168510000,",
+        "tags: ['Economy', 'Equality', 'Society', 'Taxes'] // An array of the article tag(s)",
+        "};",
+        "var s = document.createElement('script');",
+    ]
+    labels = ["Pages: 18", "Serves: four people, with bread on the side."]
+    blocks = blocks_of("\n\n".join([prose[1], *config, *labels, prose[0]]) + "\n")
+    assert [b.kind for b in blocks] == [BlockKind.TEXT] + [BlockKind.CODE] * len(config) + [BlockKind.TEXT] * 3
 
 
 def test_code_is_no_part_of_the_pages_prose() -> None:
