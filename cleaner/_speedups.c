@@ -2929,9 +2929,9 @@ static PyObject *edge_probabilities(PyObject *self, PyObject *args) {
  * candidates are made into Python objects (a few in a thousand lines). */
 
 static int duplicate_of_values(PyObject *const *blocks, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t first_lines,
-                               Py_ssize_t opening_lines, double *first, Py_ssize_t *opening) {
+                               double *first, Py_ssize_t *opening) {
     /* first[k]: 1.0 where blocks[lo + k].duplicate_of is below first_lines;
-     * opening[k]: that duplicate_of where it is 0 .. opening_lines - 1, else -1 */
+     * opening[k]: that duplicate_of there, else -1 */
     PyObject *name = PyUnicode_InternFromString("duplicate_of");
     if (name == NULL) {
         return -1;
@@ -2961,7 +2961,7 @@ static int duplicate_of_values(PyObject *const *blocks, Py_ssize_t lo, Py_ssize_
             if (overflow < 0 || (overflow == 0 && of < (long long)first_lines)) {
                 first[k] = 1.0;
             }
-            if (overflow == 0 && of >= 0 && of < (long long)opening_lines) {
+            if (overflow == 0 && of >= 0 && of < (long long)first_lines) {
                 opening[k] = (Py_ssize_t)of;
             }
         }
@@ -2972,7 +2972,7 @@ static int duplicate_of_values(PyObject *const *blocks, Py_ssize_t lo, Py_ssize_
 }
 
 typedef struct {
-    Py_ssize_t edge_lines, side_lines, first_lines, opening_lines;
+    Py_ssize_t edge_lines, side_lines, first_lines, opening_lines, replay_lines;
 } SeamConstants;
 
 static void seam_features(const double *heads, const double *feet, Py_ssize_t n, Py_ssize_t i, Py_ssize_t lo,
@@ -2996,10 +2996,13 @@ static void seam_features(const double *heads, const double *feet, Py_ssize_t n,
     double width_above = (double)(j - above), width_below = (double)(below - j);
     const double *feet_sums = sums[0], *head_sums = sums[1], *first_sums = sums[2];
     double replayed = 0.0;
-    if (opening[j] == 0) { /* the dump's first line again: how many of the next follow it */
-        Py_ssize_t k = 1;
-        while (k < c->opening_lines && i + k < n && opening[j + k] == k) {
-            k++;
+    if (opening[j] == 0) { /* the dump's first line again: how many of its next lines follow it, in order */
+        Py_ssize_t k = 1, last = 0;
+        for (Py_ssize_t step = 1; step < c->replay_lines && i + step < n && k < c->opening_lines; step++) {
+            if (opening[j + step] > last) { /* -1 (none, or not a first line) is never */
+                last = opening[j + step];
+                k++;
+            }
         }
         replayed = (double)k / (double)c->opening_lines;
     }
@@ -3037,7 +3040,7 @@ PyDoc_STRVAR(seam_candidates_doc,
 "seam_columns makes them; as many as there are weights, up to nine).\n"
 "blocks: the dump's blocks (their duplicate_of is read, an int or None);\n"
 "heads, feet: a double array each, one a block (EdgeColumns); constants: the\n"
-"ints (EDGE_LINES, SIDE_LINES, FIRST_LINES, OPENING_LINES).");
+"ints (EDGE_LINES, SIDE_LINES, FIRST_LINES, OPENING_LINES, REPLAY_LINES).");
 
 #define SEAM_FEATURE_COUNT 9
 
@@ -3048,8 +3051,9 @@ static PyObject *seam_candidates(PyObject *self, PyObject *args) {
     double intercept, min_logit;
     SeamConstants c;
     PyObject *heads_arg, *feet_arg;
-    if (!PyArg_ParseTuple(args, "OOOnnOdd(nnnn)", &blocks_arg, &heads_arg, &feet_arg, &start, &stop, &weights_arg,
-                          &intercept, &min_logit, &c.edge_lines, &c.side_lines, &c.first_lines, &c.opening_lines)) {
+    if (!PyArg_ParseTuple(args, "OOOnnOdd(nnnnn)", &blocks_arg, &heads_arg, &feet_arg, &start, &stop, &weights_arg,
+                          &intercept, &min_logit, &c.edge_lines, &c.side_lines, &c.first_lines, &c.opening_lines,
+                          &c.replay_lines)) {
         return NULL;
     }
     if (double_buffer(heads_arg, &heads_buffer) < 0) {
@@ -3089,6 +3093,10 @@ static PyObject *seam_candidates(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "EDGE_LINES, SIDE_LINES and OPENING_LINES must be at least 1");
         goto done;
     }
+    if (c.replay_lines < 1 || c.replay_lines > c.side_lines) { /* the lines it reads below are read already */
+        PyErr_SetString(PyExc_ValueError, "REPLAY_LINES must be at least 1 and at most SIDE_LINES");
+        goto done;
+    }
     if (start < c.edge_lines || stop < start || stop > n - c.edge_lines + 1) {
         PyErr_SetString(PyExc_ValueError, "start and stop must leave EDGE_LINES lines above start and below stop");
         goto done;
@@ -3111,8 +3119,7 @@ static PyObject *seam_candidates(PyObject *self, PyObject *args) {
     }
     double *first = work;
     double *sums[3] = {work + m, work + m + (m + 1), work + m + 2 * (m + 1)};
-    if (duplicate_of_values(PySequence_Fast_ITEMS(blocks), lo, hi, c.first_lines, c.opening_lines, first,
-                            opening) < 0) {
+    if (duplicate_of_values(PySequence_Fast_ITEMS(blocks), lo, hi, c.first_lines, first, opening) < 0) {
         Py_CLEAR(result);
         goto done;
     }

@@ -51,9 +51,12 @@ SIDE_LINES = 10
 # The dump's first lines (blocks): a line that prints one of them again
 # (the site's head on its next page) opens a page, or is near where one opens.
 FIRST_LINES = 30
-# ... and its very first lines: a page of the same site opens by printing them
-# again in order (how many of them, up to this many, from the line on).
+# ... and its very first lines: a page of the same site opens by printing the
+# dump's first line again, then more of its first lines in order (how many,
+# up to this many), within REPLAY_LINES lines from there: the page's own lines
+# (its title, its date) stand between them. (At most SIDE_LINES: they are read.)
 OPENING_LINES = 4
+REPLAY_LINES = 2 * OPENING_LINES
 # A page is at least this many blocks: no seam is this near another or the dump's ends.
 MIN_PAGE_BLOCKS = 5
 # Lines whose features are made at a time (a dump of a million lines is read in chunks).
@@ -93,10 +96,14 @@ def seam_columns(
 
     replayed = [0.0] * len(at)
     for i in range(start, stop):
-        if blocks[i].duplicate_of == 0:  # the dump's first line again (rare): how many of the next follow it
-            k = 1
-            while k < OPENING_LINES and i + k < n and blocks[i + k].duplicate_of == k:
-                k += 1
+        if blocks[i].duplicate_of == 0:  # the dump's first line again (rare): how many of its next follow it
+            k, last = 1, 0
+            for j in range(i + 1, min(n, i + REPLAY_LINES)):
+                of = blocks[j].duplicate_of
+                if of is not None and last < of < FIRST_LINES:
+                    k, last = k + 1, of
+                    if k == OPENING_LINES:
+                        break
             replayed[i - start] = k / OPENING_LINES
     return [
         list(map(max, *(feet[start - k: stop - k] for k in range(1, EDGE_LINES + 1)))),
@@ -140,7 +147,7 @@ def seam_candidates(
     helper = compiled()
     if helper is None:
         return _candidates(blocks, edges, start, stop, intercept, weights)
-    constants = (EDGE_LINES, SIDE_LINES, FIRST_LINES, OPENING_LINES)
+    constants = (EDGE_LINES, SIDE_LINES, FIRST_LINES, OPENING_LINES, REPLAY_LINES)
     found: list[tuple[float, int]] = helper.seam_candidates(
         blocks, edges.heads, edges.feet, start, stop, weights, intercept, _SEAM_MIN_LOGIT, constants
     )

@@ -77,6 +77,22 @@ def test_every_line_that_may_open_a_page_has_every_feature() -> None:
     second_head = len(HEAD + BUSES + FOOT)
     # only where the dump's opening lines are printed again, in order
     assert [i + MIN_PAGE_BLOCKS for i, value in enumerate(replays) if value] == [second_head]
+    assert replays[second_head - MIN_PAGE_BLOCKS] == 1.0
+
+
+def test_a_page_that_prints_the_dumps_head_again_between_its_own_lines_replays_it() -> None:
+    # each page of an infinite scroll prints the site's head with its own title and date in it:
+    # the dump's first line, then its next first lines in order, with the page's own between them
+    def head(title: str, date: str) -> list[str]:
+        return ["The Valley Courier", f"Top stories: {title}", date, *HEAD[2:]]
+
+    first, second = head(BUSES[0], BUSES[1]), head(LIBRARY[0], LIBRARY[1])
+    blocks = prepare(dump(*first, *BUSES[2:], *FOOT, *second, *LIBRARY[2:], *FOOT)).blocks
+    columns = seam_columns(blocks, load_edge_model(None).columns(blocks))
+    replays = columns[SEAM_FEATURES.index("replays_opening")]
+    second_head = len(first) + len(BUSES) - 2 + len(FOOT)
+    assert blocks[second_head].duplicate_of == 0
+    assert [(i + MIN_PAGE_BLOCKS, value) for i, value in enumerate(replays) if value] == [(second_head, 1.0)]
 
 
 def _model(path: Path, feature: str, weight: float, intercept: float) -> str:

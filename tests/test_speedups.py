@@ -666,13 +666,13 @@ def test_find_seams_is_the_same_with_and_without_the_helper(monkeypatch: pytest.
 
 
 def test_seam_candidates_refuses_bad_arguments() -> None:
-    from cleaner.seams import EDGE_LINES, FIRST_LINES, OPENING_LINES, SIDE_LINES, _load
+    from cleaner.seams import EDGE_LINES, FIRST_LINES, OPENING_LINES, REPLAY_LINES, SIDE_LINES, _load
 
     module = compiled_module()
     draw = random.Random(5)
     blocks, edges = random_seam_dump(draw, 30)
     intercept, weights = _load(None)
-    constants = (EDGE_LINES, SIDE_LINES, FIRST_LINES, OPENING_LINES)
+    constants = (EDGE_LINES, SIDE_LINES, FIRST_LINES, OPENING_LINES, REPLAY_LINES)
     good = (blocks, edges.heads, edges.feet, 5, 26, weights, intercept, 0.0, constants)
     assert isinstance(module.seam_candidates(*good), list)
 
@@ -693,8 +693,9 @@ def test_seam_candidates_refuses_bad_arguments() -> None:
     refused(TypeError, 0, 42)
     refused(TypeError, 0, [*blocks[:10], Block(10, "x", 11, duplicate_of="3"), *blocks[11:]])  # type: ignore[arg-type]
     refused(AttributeError, 0, [*blocks[:10], "a line", *blocks[11:]])
-    for k in (0, 1, 3):
+    for k in (0, 1, 3, 4):
         refused(ValueError, 8, tuple(0 if j == k else c for j, c in enumerate(constants)))
+    refused(ValueError, 8, (*constants[:4], SIDE_LINES + 1))  # it would read past the lines read
     refused(TypeError, 8, (1, 2, 3))
     with pytest.raises(TypeError):
         module.seam_candidates(*good[:-1])
