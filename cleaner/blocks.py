@@ -216,7 +216,7 @@ def _python_blocks(
 def _markdown_blocks(blocks: list[Block]) -> list[Block]:
     """A Markdown page's blocks as their text shows (wrapped.markdown_text),
     the Markdown kept for --links; a block that was only an image is left out."""
-    kept = []
+    kept: list[Block] = []
     for block in blocks:
         written, block.text = block.text, markdown_text(block.text)
         if block.text != written and "](" in written:

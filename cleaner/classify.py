@@ -557,7 +557,7 @@ def _mark_text_comments(blocks: list[Block], comments: _CommentLines) -> None:
             block.landmarks |= Landmark.COMMENTS
 
 
-def _all_comments(blocks: list[Block], first: list[float], min_chars: int) -> bool:
+def _all_comments(blocks: list[Block], first: Sequence[float], min_chars: int) -> bool:
     """Whether a page with comment regions has less than min_chars of likely
     article text (stage 1 at least even) outside them."""
     comments = int(Landmark.COMMENTS)

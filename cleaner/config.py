@@ -24,8 +24,9 @@ class _DataclassFields:
 
         twin = make_dataclass(owner.__name__, [(name, owner.__annotations__[name], _DEFAULTS[name])
                                                for name in _FIELD_NAMES], frozen=True)
-        type.__setattr__(owner, "__dataclass_fields__", twin.__dataclass_fields__)  # made once
-        return twin.__dataclass_fields__  # type: ignore[no-any-return]
+        fields: dict[str, Any] = twin.__dataclass_fields__  # type: ignore[attr-defined]
+        type.__setattr__(owner, "__dataclass_fields__", fields)  # made once
+        return fields
 
 
 class CleanerConfig:
@@ -250,7 +251,7 @@ class CleanerConfig:
 _FIELD_NAMES = tuple(name for name in CleanerConfig.__annotations__ if name != "__dataclass_fields__")  # in order
 _DEFAULTS = {name: getattr(CleanerConfig, name) for name in _FIELD_NAMES}
 _field_values = attrgetter(*_FIELD_NAMES)  # the fields' values, in order, as a tuple
-CleanerConfig.__match_args__ = _FIELD_NAMES  # type: ignore[attr-defined]
+type.__setattr__(CleanerConfig, "__match_args__", _FIELD_NAMES)
 
 
 # How a batch runs, not what it outputs: kept out of CleanerConfig, whose every

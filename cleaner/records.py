@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from .config import CleanerConfig
 from .limits import option_name, size_text
 from .model import InputError
-from .read import is_stream  # noqa: F401 (re-exported; it lives in read, which the CLI loads anyway)
+from .read import is_stream as is_stream  # re-exported: it lives in read, which the CLI loads anyway
 
 # An oversized JSONL line is skipped in reads of this many bytes.
 SKIP_CHUNK_BYTES = 1 << 20

@@ -258,7 +258,7 @@ def is_boundary(where: Gap, features: GapFeatures, path: str | None, min_probabi
             return True
         values = features.edges(where) if step == 0 else (features.cohesion(where, COHESION_WINDOWS[step - 1]),)
         z += sum(map(operator.mul, weights, values))
-    return z >= needed
+    return bool(z >= needed)
 
 
 @lru_cache(maxsize=8)

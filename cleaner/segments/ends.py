@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 import operator
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from itertools import accumulate
 
@@ -135,6 +136,7 @@ class EdgeFeatures:
         if not missing:
             return
         chosen = [blocks[i] for i in missing]
+        probabilities: Iterable[tuple[float, float]]
         if self.edges is None:
             probabilities = self.model.probabilities_of(chosen)
         else:
