@@ -54,7 +54,8 @@ FIRST_LINES = 30
 # ... and its very first lines: a page of the same site opens by printing the
 # dump's first line again, then more of its first lines in order (how many,
 # up to this many), within REPLAY_LINES lines from there: the page's own lines
-# (its title, its date) stand between them. (At most SIDE_LINES: they are read.)
+# (its title, its date) stand between them. At most SIDE_LINES: the lines read
+# past a chunk's last line are no more (the C helper refuses more).
 OPENING_LINES = 4
 REPLAY_LINES = 2 * OPENING_LINES
 # A page is at least this many blocks: no seam is this near another or the dump's ends.
