@@ -108,19 +108,17 @@ STATEMENT_ENDS = (";", "{", "}")
 # false, null), whatever the strings say ('var alertEmpty = "You can not
 # leave an empty comment."; var tries = 0;': a script's messages, prose inside
 # code), one or more on the line.
+SCRIPT_LITERAL = r""""(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|-?\d+(?:\.\d+)?|true|false|null"""  # alternatives
 STRING_ASSIGNMENT = (
     r"""(?:(?:(?:var|let|const)\s+)?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[[^\]]*\])*\s*=\s*"""
-    r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|-?\d+(?:\.\d+)?|true|false|null|undefined)\s*;\s*)+"""
+    rf"""(?:{SCRIPT_LITERAL}|undefined)\s*;\s*)+"""
 )
 # ...and so is a line of an object written over many lines: a name set to a
 # value ("pid: '5087f9fa…',", "tags: ['Economy', 'Society'],", "tracking: {"),
 # ending with the comma before the next one or with a comment ("… // The
 # title of the article (remember that …)": the comment's words are the
 # script's, not the page's), whatever the strings say.
-OBJECT_PROPERTY = (
-    r"""[A-Za-z_$][\w$]*\s*:\s*(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|-?\d+(?:\.\d+)?|true|false|null"""
-    r"""|\[[^\]]*\]|\{)\s*"""
-)
+OBJECT_PROPERTY = rf"""[A-Za-z_$][\w$]*\s*:\s*(?:{SCRIPT_LITERAL}|\[[^\]]*\]|\{{)\s*"""
 # A comment after a statement or a value (the line is judged without it).
 TRAILING_COMMENT = r"""(?<=[,;{}\[\]()'"\w])\s+//(?!/).*$"""
 _KIND = operator.attrgetter("kind")

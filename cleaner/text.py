@@ -163,8 +163,6 @@ BYLINE = re.compile(
     r"^(?:By|by|BY|Von|Par|Por|Di)\s+\S|^[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){1,3},? @\w+$"
     r"|^(?:By|by|BY|Von|Par|Por|Di)\s*:?$"  # the word alone, its name a line (an HTML element) of its own
 )
-
-
 # Every line BYLINE matches opens with one of these letters or holds an "@":
 # most lines do not, and looking is cheaper than the regex. Keep them in step.
 BYLINE_FIRST_LETTERS = "BbVPD"

@@ -13,6 +13,9 @@ from cleaner.pipeline import prepare
 from cleaner.seams import MIN_PAGE_BLOCKS, SEAM_FEATURES, find_seams, seam_columns
 from cleaner.segments.edges import load_edge_model
 
+ROOT = Path(__file__).resolve().parent.parent
+EVAL = ROOT.parent / "shared" / "eval"
+
 HEAD = ["Skip to content", "The Valley Courier", "News", "Sport", "Business", "Opinion", "Search"]
 FOOT = [
     "Share this article", "Facebook", "Twitter", "Email", "Related stories", "About us", "Contact us",
@@ -148,8 +151,6 @@ def test_a_big_dump_is_read_a_chunk_at_a_time_with_the_same_seams(monkeypatch: p
     assert find_seams(blocks, edges, None) == seams
 
 
-EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
-
 
 @pytest.mark.skipif(not (EVAL / "train" / "multi").exists(), reason="needs ../shared/eval")
 def test_the_training_joins_pages_as_the_pools_dumps_are() -> None:
@@ -160,7 +161,7 @@ def test_the_training_joins_pages_as_the_pools_dumps_are() -> None:
 
     from cleaner.read import read_input
 
-    spec = importlib.util.spec_from_file_location("bench_common", Path(__file__).resolve().parent.parent / "bench" / "common.py")
+    spec = importlib.util.spec_from_file_location("bench_common", ROOT / "bench" / "common.py")
     assert spec is not None and spec.loader is not None
     common = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(common)
