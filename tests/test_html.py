@@ -40,6 +40,20 @@ def test_blocks_carry_tag_regions_and_link_share() -> None:
     assert heading.tag == "h1" and heading.markdown == "## Bridge approved" and heading.container == 0
 
 
+def test_named_anchor_is_no_link() -> None:
+    # an unclosed <a name> (old pages): the parser puts the rest of the section inside it
+    html = (
+        "<html><body><p><a href='#intro'>Introduction</a></p><a name='intro'><h2>Introduction</h2>"
+        f"<p>{PARAGRAPH}</p><p><a>{PARAGRAPH}</a></p></body></html>"
+    )
+    blocks, _ = split_html_blocks(html)
+    menu, heading, prose, linked = blocks
+    assert menu.link_ratio == 1.0 and menu.markdown_links == "[Introduction](#intro)"
+    assert heading.link_ratio == 0.0 and heading.markdown == "## Introduction"
+    assert prose.link_ratio == 0.0 and "[" not in prose.markdown_links
+    assert linked.link_ratio == 1.0  # a bare <a> (a script's link) is still a link
+
+
 def test_page_classes_on_body_name_no_region() -> None:
     # a site called "profootballtalk" is not a footer, nor is a body class "sidebar-left" an aside
     html = page(article_html("Bridge approved")).replace(

@@ -184,6 +184,8 @@ class Walker:
     def _open(self, tag: str, element: Any, parent: _Frame) -> None:
         """The start of a link or emphasis (a mark), a list item, an image."""
         if tag == "a":
+            if _is_anchor(element):
+                return
             self.link_depth += 1
             self.marks.append((len(self.pieces), "[", LINK_MARK))
             self.marked_up = True
@@ -200,6 +202,8 @@ class Walker:
     def _close(self, tag: str, element: Any) -> None:
         """The end of a link or emphasis (a mark)."""
         if tag == "a":
+            if _is_anchor(element):  # _open counted nothing
+                return
             self.link_depth -= 1
             href = (element.get("href") or "").strip()
             mark = f"]({href})" if href and not href.startswith("javascript:") else "]"
@@ -355,3 +359,10 @@ def _block_depth(stack: list[_Frame]) -> int:
         if stack[depth][0] in BLOCK_TAGS:
             return depth
     return len(stack) - 1
+
+
+def _is_anchor(element: Any) -> bool:
+    """An <a name="…"> or <a id="…"> with no href: a place to link to, not a
+    link. Its text is no link text, and it gets no link marks: left unclosed
+    (as old pages do), the parser puts the rest of its section inside it."""
+    return element.get("href") is None and (element.get("name") is not None or element.get("id") is not None)
