@@ -54,6 +54,25 @@ def test_named_anchor_is_no_link() -> None:
     assert linked.link_ratio == 1.0  # a bare <a> (a script's link) is still a link
 
 
+def test_comments_heading_heads_the_comments_beside_it() -> None:
+    # the comments stand beside their heading, not inside it
+    story = "".join(f"<p>{PARAGRAPH}Paragraph {n} of the story.</p>" for n in range(4))
+    comments = "".join(
+        f"<div id='c{n}'><p>I agree with point {n} of this, and so does my neighbour.</p></div><p>Posted by: Ann {n}</p>"
+        for n in range(3)
+    )
+    html = (
+        f"<html><body><div id='main'><h1>Bridge approved</h1>{story}"
+        f"<h2 id='comments'>Comments</h2>{comments}</div><div><p>Copyright 2024 The Town Paper</p></div></body></html>"
+    )
+    blocks, _ = split_html_blocks(html)
+    regions = [bool(b.landmarks & Landmark.COMMENTS) for b in blocks]
+    assert regions == [False] * 5 + [True] * 7 + [False]
+    document = clean(html.encode(), input_format="html")
+    assert [len(a.paragraphs) for a in document.articles] == [4]
+    assert not any("agree" in p for a in document.articles for p in a.paragraphs)
+
+
 def test_page_classes_on_body_name_no_region() -> None:
     # a site called "profootballtalk" is not a footer, nor is a body class "sidebar-left" an aside
     html = page(article_html("Bridge approved")).replace(

@@ -57,6 +57,7 @@ TEXT, CAPTION = BlockKind.TEXT, BlockKind.CAPTION
 # A plain tuple: the walk makes one per element, and an object costs several
 # times more.
 _Frame = tuple[str, int, int, int]
+COMMENTS = int(Landmark.COMMENTS)
 
 ROOT_FRAME: _Frame = ("", 0, -1, -1)
 
@@ -109,6 +110,8 @@ class Walker:
                         self._flush()
                     else:  # _flush's own answer to an empty block, without the call
                         self.line = 0
+                    if tag in HEADINGS and stack[-1][1] & COMMENTS and not stack[-2][1] & COMMENTS:
+                        self._comments_follow()
                 stack.pop()
                 text = element.tail
                 if text:
@@ -168,6 +171,13 @@ class Walker:
                     self.link_chars += len(text.strip())
         self._flush()
         return self.blocks
+
+    def _comments_follow(self) -> None:
+        """A heading that names the comments ("<h2 id="comments">Comments</h2>")
+        heads them: the rest of its parent is the comments region, though the
+        comments themselves stand beside it, not inside."""
+        tag, bits, container, number = self.stack[-2]
+        self.stack[-2] = (tag, bits | COMMENTS, container, number)
 
     def _name_bits(self, names: str) -> int:
         """The regions a class or id value names, kept for the rest of the walk."""
