@@ -35,11 +35,17 @@ SCRIPT_CODE_MIN_SYMBOLS = 0.06
 SCRIPT_CODE_SYMBOLS = frozenset("{}();=<>[]&|\\\"'$")
 CSS_MIN_RULES = 2
 # (patterns as text: compiled, by re, when first asked; most pages never ask)
+# An object's entry set to a string, true, false or null, another entry after it
+# ("section: 'business', sectionPath: …"): each counts as a mark of code, and
+# the object is JavaScript (a script's settings, its lines joined into one).
+OBJECT_ENTRY = r"""[A-Za-z_$][\w$]*\s*:\s*(?:'[^'\n]*'|"[^"\n]*"|true|false|null)\s*,(?=\s*[A-Za-z_$][\w$]*\s*:)"""
 SCRIPT_CODE_MARK = (
     r"\bfunction\s*(?:[\w$]+\s*)?\(|\bvar\s+\w+\s*=|\b(?:window|document)\.\w|=>|!==|===|\btypeof\b"  # JavaScript
+    r"|\binstanceof\b|\.prototype\b"
     r"|\"\s*:\s*[\"{\[\d]"  # JSON: "key": value
     r"|(?:^|[\w\-#.\]*])\s*\{\s*[\w\-]+\s*:(?!:)[^{}]*;|@media\b"  # CSS: selector { property: value;
     r"|\}\);?"  # the end of a call's function argument
+    rf"|{OBJECT_ENTRY}"
 )
 # Next to code, a line is code too when it holds an assignment with no spaces
 # ("Promise.all=w,window."): a minified script that a scraper's text cut at
@@ -113,12 +119,16 @@ STRING_ASSIGNMENT = (
     r"""(?:(?:(?:var|let|const)\s+)?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[[^\]]*\])*\s*=\s*"""
     rf"""(?:{SCRIPT_LITERAL}|undefined)\s*;\s*)+"""
 )
-# ...and so is a line of an object written over many lines: a name set to a
-# value ("pid: '5087f9fa…',", "tags: ['Economy', 'Society'],", "tracking: {"),
-# ending with the comma before the next one or with a comment ("… // The
-# title of the article (remember that …)": the comment's words are the
-# script's, not the page's), whatever the strings say.
-OBJECT_PROPERTY = rf"""[A-Za-z_$][\w$]*\s*:\s*(?:{SCRIPT_LITERAL}|\[[^\]]*\]|\{{)\s*"""
+# ...and so is a line of an object written over many lines: a name (or a
+# quoted one) set to a value ("pid: '5087f9fa…',", "tags: ['Economy',
+# 'Society'],", "tracking: {", "'srv_UseSAS' : false, 'sas_Tag' : '',"), one
+# or more on the line, ending with the comma before the next one or with a
+# comment ("… // The title of the article (remember that …)": the comment's
+# words are the script's, not the page's), whatever the strings say.
+OBJECT_PROPERTY = (
+    rf"""(?:[A-Za-z_$][\w$]*|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\s*:\s*(?:{SCRIPT_LITERAL}|\[[^\]]*\]|\{{)\s*"""
+)
+OBJECT_PROPERTIES = rf"(?:{OBJECT_PROPERTY},\s*)*{OBJECT_PROPERTY}"
 # A comment after a statement or a value (the line is judged without it).
 TRAILING_COMMENT = r"""(?<=[,;{}\[\]()'"\w])\s+//(?!/).*$"""
 _KIND = operator.attrgetter("kind")
@@ -161,7 +171,10 @@ def is_script_code(text: str) -> bool:
 def _reads_as_code(text: str) -> bool:
     """The marks of code, however much prose the text holds too."""
     hard = text.count("{") + text.count("}") + text.count("=")
-    if hard < SCRIPT_CODE_MIN_HARD or hard + text.count(";") < SCRIPT_CODE_MIN_MARKS:
+    if hard < SCRIPT_CODE_MIN_HARD:
+        return False
+    marks = hard + text.count(";")
+    if marks < SCRIPT_CODE_MIN_MARKS and marks + len(re.findall(OBJECT_ENTRY, text)) < SCRIPT_CODE_MIN_MARKS:
         return False
     if re.search(SCRIPT_CODE_MARK, text) is None:
         return False
@@ -245,10 +258,10 @@ def _statement(text: str) -> bool:
 def _code_line(text: str) -> bool:
     if text.startswith(CODE_COMMENT_STARTS):
         return not text.startswith(SCRIPT_WRAPPER_ENDS)
-    if ":" in text:  # a line of an object (OBJECT_PROPERTY)
+    if ":" in text:  # a line of an object (OBJECT_PROPERTIES)
         code = re.sub(TRAILING_COMMENT, "", text) if "//" in text else text
         ending = ",?" if len(code) < len(text) else ","  # a comment ends it as a comma does
-        if re.fullmatch(OBJECT_PROPERTY + ending, code) is not None:
+        if re.fullmatch(OBJECT_PROPERTIES + ending, code) is not None:
             return True
     return (
         text.startswith(CODE_LINE_STARTS) or text.endswith(CODE_LINE_ENDS)

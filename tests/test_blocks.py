@@ -137,6 +137,23 @@ def test_a_scripts_code_kept_as_text_is_marked_as_code() -> None:
     blocks = blocks_of("\n\n".join([script, data, style, prose, c_code, c_sharp]) + "\n")
     assert [b.kind for b in blocks] == [BlockKind.CODE] * 3 + [BlockKind.TEXT] * 3
 
+def test_a_scripts_settings_object_and_minified_prototypes_are_code() -> None:
+    # lxml's text_content(): a script's settings object, its lines joined; a minified
+    # piece whose error message reads as prose, with none of the other marks
+    settings = (
+        "<!-- site.page = { serverTime: 1365168519000, edition: 'international', queryString: null,"
+        " referrer: null, section: 'business', sectionPath: '/Business', siteName: 'The Daily Paper',"
+        " storyId: '22036778', assetType: 'story', masthead: false, adKeyword: 'business' } -->"
+    )
+    minified = (
+        'return a},l=a.prototype;if(!(l instanceof Object))throw new TypeError("The constructor\'s prototype'
+        ' is not an object.");d=g("connected");e=g("disconnected");k=a.observed||[]}catch(q){return}'
+    )
+    prose = "Site: the old mill, open: daily, price: free, and the council said the view was worth it."
+    blocks = blocks_of("\n\n".join([settings, minified, prose]) + "\n")
+    assert [b.kind for b in blocks] == [BlockKind.CODE, BlockKind.CODE, BlockKind.TEXT]
+
+
 
 def test_code_is_cut_out_of_a_long_line_that_holds_prose_too() -> None:
     # a textContent without line breaks: a headline run into the JSON-LD after it, then the article
@@ -233,6 +250,7 @@ def test_a_script_written_over_many_lines_is_code_line_by_line() -> None:
         " (remember that they should be escaped, not HTML or URL encoded)",
         "serverTime: 1365168510000,",
         "tags: ['Economy', 'Equality', 'Society', 'Taxes'] // An array of the article tag(s)",
+        "'srv_SectionID' : '124281', 'srv_Keywords' : 'homepage , Friday Arts Diary',",  # quoted names, two a line
         "};",
         "var s = document.createElement('script');",
     ]
