@@ -117,6 +117,15 @@ def test_scripts_styles_and_forms_yield_nothing() -> None:
     assert [b.text for b in split_html_blocks(html)[0]] == ["Kept."]
 
 
+def test_a_plugins_fallback_content_is_page_text() -> None:
+    # a browser with no plugin for an <object> (no browser has Flash now) shows what it holds instead
+    html = (
+        "<html><body><object data='player.swf'><param name='movie' value='player.swf'><embed src='player.swf'>"
+        "<p class='caption'>The panel talks about money in politics.</p></object><p>Kept.</p></body></html>"
+    )
+    assert [b.text for b in split_html_blocks(html)[0]] == ["The panel talks about money in politics.", "Kept."]
+
+
 def test_page_metadata_from_json_ld_and_meta_tags() -> None:
     ld = {"@type": "NewsArticle", "headline": "Bridge approved", "datePublished": "2024-12-03T22:15:00Z",
           "dateModified": "2024-12-03T22:20:00Z", "author": {"@type": "Person", "name": "Jane Doe"}}

@@ -17,7 +17,7 @@ from .regions import MAX_CLASS_CHARS, PAGE_TAGS, QUOTE, ROLE_BITS, TAG_BITS, nam
 # (<head> itself is walked: libxml2 leaves elements it does not know, such as
 # <article> before any <body>, inside it.)
 SKIP_TAGS = frozenset(
-    "script style noscript template svg iframe title meta link base object embed canvas select "
+    "script style noscript template svg iframe title meta link base canvas select "
     "option button input textarea map audio video".split()
 )
 
