@@ -34,14 +34,14 @@ SCRIPT_CODE_MIN_MARKS = 4
 SCRIPT_CODE_MIN_SYMBOLS = 0.06
 SCRIPT_CODE_SYMBOLS = frozenset("{}();=<>[]&|\\\"'$")
 CSS_MIN_RULES = 2
-# (patterns as text: compiled, by re, when first asked; most pages never ask)
 # An object's entry set to a string, true, false or null, another entry after it
 # ("section: 'business', sectionPath: …"): each counts as a mark of code, and
 # the object is JavaScript (a script's settings, its lines joined into one).
 OBJECT_ENTRY = r"""[A-Za-z_$][\w$]*\s*:\s*(?:'[^'\n]*'|"[^"\n]*"|true|false|null)\s*,(?=\s*[A-Za-z_$][\w$]*\s*:)"""
+# (patterns as text: compiled, by re, when first asked; most pages never ask)
 SCRIPT_CODE_MARK = (
     r"\bfunction\s*(?:[\w$]+\s*)?\(|\bvar\s+\w+\s*=|\b(?:window|document)\.\w|=>|!==|===|\btypeof\b"  # JavaScript
-    r"|\binstanceof\b|\.prototype\b"
+    r"|\binstanceof\b|\.prototype\b"  # (minified: "l=a.prototype;if(!(l instanceof Object))throw …")
     r"|\"\s*:\s*[\"{\[\d]"  # JSON: "key": value
     r"|(?:^|[\w\-#.\]*])\s*\{\s*[\w\-]+\s*:(?!:)[^{}]*;|@media\b"  # CSS: selector { property: value;
     r"|\}\);?"  # the end of a call's function argument
@@ -114,7 +114,8 @@ STATEMENT_ENDS = (";", "{", "}")
 # false, null), whatever the strings say ('var alertEmpty = "You can not
 # leave an empty comment."; var tries = 0;': a script's messages, prose inside
 # code), one or more on the line.
-SCRIPT_LITERAL = r""""(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|-?\d+(?:\.\d+)?|true|false|null"""  # alternatives
+SCRIPT_STRING = r""""(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'"""  # alternatives
+SCRIPT_LITERAL = SCRIPT_STRING + r"""|-?\d+(?:\.\d+)?|true|false|null"""
 STRING_ASSIGNMENT = (
     r"""(?:(?:(?:var|let|const)\s+)?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[[^\]]*\])*\s*=\s*"""
     rf"""(?:{SCRIPT_LITERAL}|undefined)\s*;\s*)+"""
@@ -126,7 +127,7 @@ STRING_ASSIGNMENT = (
 # comment ("… // The title of the article (remember that …)": the comment's
 # words are the script's, not the page's), whatever the strings say.
 OBJECT_PROPERTY = (
-    rf"""(?:[A-Za-z_$][\w$]*|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\s*:\s*(?:{SCRIPT_LITERAL}|\[[^\]]*\]|\{{)\s*"""
+    rf"""(?:[A-Za-z_$][\w$]*|{SCRIPT_STRING})\s*:\s*(?:{SCRIPT_LITERAL}|\[[^\]]*\]|\{{)\s*"""
 )
 OBJECT_PROPERTIES = rf"(?:{OBJECT_PROPERTY},\s*)*{OBJECT_PROPERTY}"
 # A comment after a statement or a value (the line is judged without it).

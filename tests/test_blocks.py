@@ -137,6 +137,7 @@ def test_a_scripts_code_kept_as_text_is_marked_as_code() -> None:
     blocks = blocks_of("\n\n".join([script, data, style, prose, c_code, c_sharp]) + "\n")
     assert [b.kind for b in blocks] == [BlockKind.CODE] * 3 + [BlockKind.TEXT] * 3
 
+
 def test_a_scripts_settings_object_and_minified_prototypes_are_code() -> None:
     # lxml's text_content(): a script's settings object, its lines joined; a minified
     # piece whose error message reads as prose, with none of the other marks
@@ -152,7 +153,6 @@ def test_a_scripts_settings_object_and_minified_prototypes_are_code() -> None:
     prose = "Site: the old mill, open: daily, price: free, and the council said the view was worth it."
     blocks = blocks_of("\n\n".join([settings, minified, prose]) + "\n")
     assert [b.kind for b in blocks] == [BlockKind.CODE, BlockKind.CODE, BlockKind.TEXT]
-
 
 
 def test_code_is_cut_out_of_a_long_line_that_holds_prose_too() -> None:

@@ -15,7 +15,9 @@ from .regions import MAX_CLASS_CHARS, PAGE_TAGS, QUOTE, ROLE_BITS, TAG_BITS, nam
 
 # Elements whose content is never page text.
 # (<head> itself is walked: libxml2 leaves elements it does not know, such as
-# <article> before any <body>, inside it.)
+# <article> before any <body>, inside it. An <object>'s content is page text:
+# its fallback, which a browser with no plugin for it shows; an <embed> holds
+# none, but libxml2 leaves it open around what follows it.)
 SKIP_TAGS = frozenset(
     "script style noscript template svg iframe title meta link base canvas select "
     "option button input textarea map audio video".split()
