@@ -34,10 +34,12 @@ SCRIPT_CODE_MIN_MARKS = 4
 SCRIPT_CODE_MIN_SYMBOLS = 0.06
 SCRIPT_CODE_SYMBOLS = frozenset("{}();=<>[]&|\\\"'$")
 CSS_MIN_RULES = 2
+# A name in a script (a variable's, an object's entry's).
+SCRIPT_NAME = r"[A-Za-z_$][\w$]*"
 # An object's entry set to a string, true, false or null, another entry after it
 # ("section: 'business', sectionPath: …"): each counts as a mark of code, and
 # the object is JavaScript (a script's settings, its lines joined into one).
-OBJECT_ENTRY = r"""[A-Za-z_$][\w$]*\s*:\s*(?:'[^'\n]*'|"[^"\n]*"|true|false|null)\s*,(?=\s*[A-Za-z_$][\w$]*\s*:)"""
+OBJECT_ENTRY = rf"""{SCRIPT_NAME}\s*:\s*(?:'[^'\n]*'|"[^"\n]*"|true|false|null)\s*,(?=\s*{SCRIPT_NAME}\s*:)"""
 # (patterns as text: compiled, by re, when first asked; most pages never ask)
 SCRIPT_CODE_MARK = (
     r"\bfunction\s*(?:[\w$]+\s*)?\(|\bvar\s+\w+\s*=|\b(?:window|document)\.\w|=>|!==|===|\btypeof\b"  # JavaScript
@@ -117,7 +119,7 @@ STATEMENT_ENDS = (";", "{", "}")
 SCRIPT_STRING = r""""(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'"""  # alternatives
 SCRIPT_LITERAL = SCRIPT_STRING + r"""|-?\d+(?:\.\d+)?|true|false|null"""
 STRING_ASSIGNMENT = (
-    r"""(?:(?:(?:var|let|const)\s+)?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[[^\]]*\])*\s*=\s*"""
+    rf"""(?:(?:(?:var|let|const)\s+)?{SCRIPT_NAME}(?:\.{SCRIPT_NAME}|\[[^\]]*\])*\s*=\s*"""
     rf"""(?:{SCRIPT_LITERAL}|undefined)\s*;\s*)+"""
 )
 # ...and so is a line of an object written over many lines: a name (or a
@@ -127,7 +129,7 @@ STRING_ASSIGNMENT = (
 # comment ("… // The title of the article (remember that …)": the comment's
 # words are the script's, not the page's), whatever the strings say.
 OBJECT_PROPERTY = (
-    rf"""(?:[A-Za-z_$][\w$]*|{SCRIPT_STRING})\s*:\s*(?:{SCRIPT_LITERAL}|\[[^\]]*\]|\{{)\s*"""
+    rf"""(?:{SCRIPT_NAME}|{SCRIPT_STRING})\s*:\s*(?:{SCRIPT_LITERAL}|\[[^\]]*\]|\{{)\s*"""
 )
 OBJECT_PROPERTIES = rf"(?:{OBJECT_PROPERTY},\s*)*{OBJECT_PROPERTY}"
 # A comment after a statement or a value (the line is judged without it).

@@ -33,6 +33,7 @@ ROLE_LANDMARKS = {
 ROLE_BITS = {role: int(landmark) for role, landmark in ROLE_LANDMARKS.items()}
 
 QUOTE = int(Landmark.QUOTE)
+COMMENTS = int(Landmark.COMMENTS)
 
 # Words in class and id attributes that name a region, as sites commonly write them
 # (anywhere in the value: "site-nav", "sidebar-widget", "post-body").

@@ -11,7 +11,7 @@ from .markup import (
     CLOSING, INLINE_MARKS, LINK_MARK, MARK_TAGS, OPENING, WovenMarkup, blank, cell_text, code_language, code_text,
     fenced, is_data_table, single_spaced,
 )
-from .regions import MAX_CLASS_CHARS, PAGE_TAGS, QUOTE, ROLE_BITS, TAG_BITS, named_landmarks
+from .regions import COMMENTS, MAX_CLASS_CHARS, PAGE_TAGS, QUOTE, ROLE_BITS, TAG_BITS, named_landmarks
 
 # Elements whose content is never page text.
 # (<head> itself is walked: libxml2 leaves elements it does not know, such as
@@ -59,7 +59,6 @@ TEXT, CAPTION = BlockKind.TEXT, BlockKind.CAPTION
 # A plain tuple: the walk makes one per element, and an object costs several
 # times more.
 _Frame = tuple[str, int, int, int]
-COMMENTS = int(Landmark.COMMENTS)
 
 ROOT_FRAME: _Frame = ("", 0, -1, -1)
 
