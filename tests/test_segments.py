@@ -175,6 +175,28 @@ def test_html_short_unlinked_lines_make_a_body_and_short_links_do_not() -> None:
     assert article.paragraphs[-1].startswith("Round 12:")
 
 
+def test_html_article_ending_in_a_list_takes_the_rest_of_the_list() -> None:
+    from cleaner.config import CleanerConfig
+    from cleaner.model import Block
+    from cleaner.segments import group_segments
+
+    story = [(f"{line} It was the {n}th paragraph of the post, with a sentence or two more.", "p", 0.9, (1, 0))
+             for n, line in enumerate(BRIDGE)]
+    items = [  # a post that ends in a list of links with a word on each: its items score low one by one
+        ("Calling all germs: how dirty is your phone, really? A study asks.", "li", 0.9, (2, 1)),
+        ("Dog debarking policy raises howls of protest", "li", 0.3, (2, 1)),
+        ("Mexico's 800 clowns meet in the capital", "li", 0.2, (2, 1)),
+    ]
+    other = [("Most read: the week's ten stories", "li", 0.3, (3, 0)), ("Copyright 2024 The Paper", "p", 0.05, (0, -1))]
+    blocks = [
+        Block(index=i, text=text, line=i + 1, tag=tag, content_score=score, group=i, parents=parents)
+        for i, (text, tag, score, parents) in enumerate(story + items + other)
+    ]
+    (article,) = group_segments(blocks, CleanerConfig(), html=True)[0]
+    assert article.paragraphs[-3:] == [text for text, *_ in items]  # the list's own items, and no other's
+    assert "Most read" not in " ".join(article.paragraphs)
+
+
 def test_a_page_with_no_article_looks_again_at_lower_scores_for_one_of_sentences() -> None:
     from dataclasses import replace
 

@@ -33,7 +33,7 @@ from .ends import cut_ends, end_at_post_navigation
 from .headline import build_article
 from .runs import (
     COMMENTS_REASON, NESTED_REASON, Boundary, Span, body_runs, drop_replies, fallback_run, far_apart, fill_runs,
-    is_table_of_lines, learned_boundary, likeliest_paragraph, likeliest_run, split_articles, trim_runs,
+    finish_lists, is_table_of_lines, learned_boundary, likeliest_paragraph, likeliest_run, split_articles, trim_runs,
     under_named_headline,
 )
 from .teasers import cut_teaser_tails, drop_teaser_lists
@@ -116,6 +116,8 @@ def group_segments(
     if boundary is None:
         boundary = learned_boundary(blocks, config, edges)  # one for every page of a dump
     spans = [span for page in _pages_of(runs, seams) for span in split_articles(page, blocks, config, boundary)]
+    if html:
+        finish_lists(spans, blocks, may_be_body)
     if config.cut_ends and html:  # no ends model: an HTML page's comment regions are known from its markup
         end_at_post_navigation(spans, blocks)
     elif config.cut_ends:

@@ -160,6 +160,34 @@ def fill_runs(
         ]
 
 
+def finish_lists(spans: list[Span], blocks: list[Block], may_be_body: list[bool]) -> None:
+    """HTML: an article whose body starts or ends with an item of a list
+    (<li>) takes the list's other items next to it, whatever their score: a
+    post that is a list of links with a word on each (dn-R112) ends in items
+    the model scores low one by one, and a list is one thing. Items already in
+    an article, or that are no text (a copy, a caption, a labelled block),
+    stop it."""
+    taken = {i for span in spans for i in span.body}
+    for span in spans:
+        for step, edge in ((1, span.end), (-1, span.start)):
+            parent = blocks[edge].parents[0]
+            if blocks[edge].tag != "li" or parent < 0:
+                continue
+            added = []
+            i = edge + step
+            while (
+                0 <= i < len(blocks) and blocks[i].tag == "li" and blocks[i].parents[0] == parent
+                and may_be_body[i] and i not in taken
+            ):
+                added.append(i)
+                i += step
+            taken.update(added)
+            if step == 1:
+                span.body.extend(added)
+            else:
+                span.body[:0] = reversed(added)
+
+
 def _is_table_of_data(block: Block, config: CleanerConfig) -> bool:
     """An HTML data table of DATA_TABLE_MIN_ROWS rows or more, most of which
     fill two cells or more with letters or digits (DATA_TABLE_MIN_WIDE_SHARE),
