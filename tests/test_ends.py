@@ -192,3 +192,22 @@ def test_an_html_article_ends_at_a_link_to_the_previous_post_too() -> None:
     assert [p for a in document.articles for p in a.paragraphs] == ARTICLE
     uncut = clean(html, input_format="html", config=CleanerConfig(cut_ends=False))  # turned off with the rest
     assert len([p for a in uncut.articles for p in a.paragraphs]) > len(ARTICLE)
+
+
+def test_an_authors_box_heading_under_the_article_ends_it() -> None:
+    """The box about the writer reads as prose like the article; its heading
+    ends the article, in a text dump and on an HTML page."""
+    bio = [
+        "Jane Roe has covered the city council and its transport plans for the paper since 2009, and she has "
+        "written two books about the region's railways and their history.",
+        "She lives in the north end of the city with her family, two dogs and a bicycle she rides to every "
+        "council meeting, whatever the weather is doing that day.",
+    ]
+    dump = "\n\n".join(["Bus network to grow north", *ARTICLE, "About the Author", *bio]) + "\n"
+    paragraphs = [p for a in clean(dump).articles for p in a.paragraphs]
+    assert all(text in paragraphs for text in ARTICLE) and not any(text in paragraphs for text in bio)
+    body = "".join(f"<p>{text}</p>" for text in ARTICLE)
+    box = "".join(f"<p>{text}</p>" for text in bio)
+    html = f"<html><body><div><h1>Bus network to grow north</h1>{body}<h3>About the author:</h3>{box}</div></body></html>"
+    assert [p for a in clean(html, input_format="html").articles for p in a.paragraphs] == ARTICLE
+

@@ -68,6 +68,11 @@ PROBABILITY_FLOOR = 1e-4
 POST_NAVIGATION = re.compile(
     r"^[«‹<←\s]*(?:newer|older|previous|next)\s+(?:posts?|entries|entry|articles?|stories|story)\b.{0,40}$", re.I
 )
+# The heading of an author's box ("About the author", "About the Authors:"):
+# the post is over where it stands, as at a POST_NAVIGATION line (a box of
+# links or a quote inside an article goes on under it; an author's box never
+# does: dn-R464, dn-T39).
+AUTHOR_BOX_HEADING = re.compile(r"^about the authors?\W{0,3}$", re.I)
 
 END_REASON = "past the article's end (comments, an author's box, related stories)"
 START_REASON = "before the article's start (a teaser, a standfirst of another story, page furniture)"
@@ -98,7 +103,8 @@ def cut_ends(spans: list[Span], blocks: list[Block], config: CleanerConfig, edge
 
 def end_at_post_navigation(spans: list[Span], blocks: list[Block]) -> None:
     """An HTML page's articles (no ends model: its comment regions are known
-    from its markup) end at a POST_NAVIGATION line after their first paragraph too."""
+    from its markup) end at a POST_NAVIGATION line or an author's box's
+    heading after their first paragraph too."""
     for span in spans:
         body = span.body
         end = _post_navigation_end(body, blocks, 0, len(body))
@@ -228,13 +234,17 @@ class EdgeFeatures:
 def _post_navigation_end(body: list[int], blocks: list[Block], start: int, end: int) -> int:
     """The article's end (the number of body lines that are the article's):
     end, or the first body line from which a POST_NAVIGATION line stands
-    above it (in the body or in the gap just above), after the article's first
-    paragraph (from start)."""
+    above it (in the body or in the gap just above), or an author's box's
+    heading (AUTHOR_BOX_HEADING), after the article's first paragraph (from start)."""
     opened = next((k for k in range(start, end) if _is_paragraph(blocks[body[k]].text)), end)
     for k in range(opened + 1, end):
-        if any(POST_NAVIGATION.match(blocks[i].text) for i in range(body[k - 1] + 1, body[k] + 1)):
+        if any(_ends_post(blocks[i].text) for i in range(body[k - 1] + 1, body[k] + 1)):
             return k
     return end
+
+
+def _ends_post(text: str) -> bool:
+    return POST_NAVIGATION.match(text) is not None or AUTHOR_BOX_HEADING.match(text) is not None
 
 
 def _is_paragraph(text: str) -> bool:
