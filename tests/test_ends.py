@@ -211,3 +211,23 @@ def test_an_authors_box_heading_under_the_article_ends_it() -> None:
     html = f"<html><body><div><h1>Bus network to grow north</h1>{body}<h3>About the author:</h3>{box}</div></body></html>"
     assert [p for a in clean(html, input_format="html").articles for p in a.paragraphs] == ARTICLE
 
+
+def test_the_posts_topics_line_ends_it_but_a_listings_labels_do_not() -> None:
+    readers = [text for text in COMMENTS[1:-1] if len(text) > 40]  # the comments, no heading, no names
+    dump = "\n\n".join(
+        ["Bus network to grow north", *ARTICLE, "Filed under: Transport, City council", "Tags: buses, north", *readers]
+    ) + "\n"
+    paragraphs = [p for a in clean(dump).articles for p in a.paragraphs]
+    assert all(text in paragraphs for text in ARTICLE) and not any(text in paragraphs for text in readers)
+    # a directory files each of its entries so: its labels end nothing
+    entries = [
+        f"{name} are a local building contractor in the valley, offering a full range of services from "
+        f"extensions and loft conversions to roofing, with {n} years of experience and free quotes for every job."
+        for n, name in enumerate(["Irvine Builders", "Western Works", "Crick Contractors", "Walters Group"], 10)
+    ]
+    listing = "\n\n".join(
+        ["Construction in South Wales", *(line for entry in entries for line in (entry, "Categories: Builders, Roofing"))]
+    ) + "\n"
+    paragraphs = [p for a in clean(listing).articles for p in a.paragraphs]
+    assert all(entry in paragraphs for entry in entries)
+

@@ -73,6 +73,14 @@ POST_NAVIGATION = re.compile(
 # links or a quote inside an article goes on under it; an author's box never
 # does: dn-R464, dn-T39).
 AUTHOR_BOX_HEADING = re.compile(r"^about the authors?\W{0,3}$", re.I)
+# A line that files the post under its topics ("Tags: …", "Categories: …",
+# "Filed under: …"): a blog or news page prints it under the post, above its
+# share buttons, related posts and comments, and the post ends there too...
+POST_TOPICS = re.compile(r"^(?:tags|tagged(?: with)?|categories|category|filed under|posted in|topics|labels)\s*:", re.I)
+# ...unless such lines stand further apart than this (blocks): a listing files
+# each of its items so (a directory's "CATEGORIES:" under every entry), and
+# one post's lines stand together (its categories, then its tags).
+POST_TOPICS_MAX_SPREAD = 3
 
 END_REASON = "past the article's end (comments, an author's box, related stories)"
 START_REASON = "before the article's start (a teaser, a standfirst of another story, page furniture)"
@@ -235,10 +243,16 @@ def _post_navigation_end(body: list[int], blocks: list[Block], start: int, end: 
     """The article's end (the number of body lines that are the article's):
     end, or the first body line from which a POST_NAVIGATION line stands
     above it (in the body or in the gap just above), or an author's box's
-    heading (AUTHOR_BOX_HEADING), after the article's first paragraph (from start)."""
+    heading (AUTHOR_BOX_HEADING) or the post's topics (POST_TOPICS), after the
+    article's first paragraph (from start)."""
     opened = next((k for k in range(start, end) if _is_paragraph(blocks[body[k]].text)), end)
+    if opened >= end - 1:
+        return end
+    topics = [i for i in range(body[opened] + 1, body[-1] + 1) if POST_TOPICS.match(blocks[i].text)]
+    if topics and topics[-1] - topics[0] > POST_TOPICS_MAX_SPREAD:
+        topics = []  # a listing's labels
     for k in range(opened + 1, end):
-        if any(_ends_post(blocks[i].text) for i in range(body[k - 1] + 1, body[k] + 1)):
+        if any(_ends_post(blocks[i].text) or i in topics for i in range(body[k - 1] + 1, body[k] + 1)):
             return k
     return end
 
