@@ -231,3 +231,16 @@ def test_the_posts_topics_line_ends_it_but_a_listings_labels_do_not() -> None:
     paragraphs = [p for a in clean(listing).articles for p in a.paragraphs]
     assert all(entry in paragraphs for entry in entries)
 
+
+def test_a_news_storys_credit_line_is_its_last() -> None:
+    others = [
+        "Police are asking anyone who saw the crash on the bridge on Friday night to call the station, and they "
+        "have closed the road to trucks until the barrier is repaired by the city's crews.",
+        "The school board will meet again next week to choose a new principal for the north end's high school, "
+        "after the last one left for a post in the capital at the end of the summer.",
+    ]
+    for credit in ("With files from the Canadian Press", "Jane Roe of the Town Paper contributed to this report."):
+        dump = "\n\n".join(["Bus network to grow north", *ARTICLE, credit, *others]) + "\n"
+        paragraphs = [p for a in clean(dump).articles for p in a.paragraphs]
+        assert paragraphs[-1] == credit and all(text in paragraphs for text in ARTICLE)
+

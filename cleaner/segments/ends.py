@@ -81,6 +81,9 @@ POST_TOPICS = re.compile(r"^(?:tags|tagged(?: with)?|categories|category|filed u
 # each of its items so (a directory's "CATEGORIES:" under every entry), and
 # one post's lines stand together (its categories, then its tags).
 POST_TOPICS_MAX_SPREAD = 3
+# A news story's credit line ("With files from the Canadian Press", "Jane Roe
+# contributed to this report."): the story's last line, what follows it is the page's.
+CREDIT_LINE = re.compile(r"^[(\[]?(?:with files from\b.{0,60}|.{0,80}\bcontributed to this (?:report|story|article)\b.{0,3})$", re.I)
 
 END_REASON = "past the article's end (comments, an author's box, related stories)"
 START_REASON = "before the article's start (a teaser, a standfirst of another story, page furniture)"
@@ -243,8 +246,9 @@ def _post_navigation_end(body: list[int], blocks: list[Block], start: int, end: 
     """The article's end (the number of body lines that are the article's):
     end, or the first body line from which a POST_NAVIGATION line stands
     above it (in the body or in the gap just above), or an author's box's
-    heading (AUTHOR_BOX_HEADING) or the post's topics (POST_TOPICS), after the
-    article's first paragraph (from start)."""
+    heading (AUTHOR_BOX_HEADING) or the post's topics (POST_TOPICS), or a
+    CREDIT_LINE is the body line above it, after the article's first
+    paragraph (from start)."""
     opened = next((k for k in range(start, end) if _is_paragraph(blocks[body[k]].text)), end)
     if opened >= end - 1:
         return end
@@ -252,7 +256,9 @@ def _post_navigation_end(body: list[int], blocks: list[Block], start: int, end: 
     if topics and topics[-1] - topics[0] > POST_TOPICS_MAX_SPREAD:
         topics = []  # a listing's labels
     for k in range(opened + 1, end):
-        if any(_ends_post(blocks[i].text) or i in topics for i in range(body[k - 1] + 1, body[k] + 1)):
+        if CREDIT_LINE.match(blocks[body[k - 1]].text) or any(
+            _ends_post(blocks[i].text) or i in topics for i in range(body[k - 1] + 1, body[k] + 1)
+        ):
             return k
     return end
 
