@@ -27,9 +27,10 @@ from __future__ import annotations
 import math
 import operator
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, compress
 
 from ..classify import LONG_LINE_CHARS, is_comments_heading, post_count_lines
 from ..config import CleanerConfig
@@ -84,6 +85,18 @@ POST_TOPICS_MAX_SPREAD = 3
 # A news story's credit line ("With files from the Canadian Press", "Jane Roe
 # contributed to this report."): the story's last line, what follows it is the page's.
 CREDIT_LINE = re.compile(r"^[(\[]?(?:with files from\b.{0,60}|.{0,80}\bcontributed to this (?:report|story|article)\b.{0,3})$", re.I)
+# No CREDIT_LINE is longer than this (characters: its pattern's longest match
+# is 111): longer lines are not matched against it (its ".{0,80}" costs).
+CREDIT_MAX_CHARS = 120
+# The lines that end a post where they stand, in one pattern (one match a
+# line: every line of every article is read); each a named group.
+POST_END = re.compile(
+    "|".join(
+        f"(?P<{name}>{pattern.pattern})"
+        for name, pattern in (("navigation", POST_NAVIGATION), ("author", AUTHOR_BOX_HEADING), ("topics", POST_TOPICS))
+    ),
+    re.I,
+)
 
 END_REASON = "past the article's end (comments, an author's box, related stories)"
 START_REASON = "before the article's start (a teaser, a standfirst of another story, page furniture)"
@@ -252,19 +265,24 @@ def _post_navigation_end(body: list[int], blocks: list[Block], start: int, end: 
     opened = next((k for k in range(start, end) if _is_paragraph(blocks[body[k]].text)), end)
     if opened >= end - 1:
         return end
-    topics = [i for i in range(body[opened] + 1, body[-1] + 1) if POST_TOPICS.match(blocks[i].text)]
-    if topics and topics[-1] - topics[0] > POST_TOPICS_MAX_SPREAD:
-        topics = []  # a listing's labels
-    for k in range(opened + 1, end):
-        if CREDIT_LINE.match(blocks[body[k - 1]].text) or any(
-            _ends_post(blocks[i].text) or i in topics for i in range(body[k - 1] + 1, body[k] + 1)
-        ):
-            return k
-    return end
+    first, last = body[opened], body[-1]
+    # the lines that match, found in one pass (it loops in C); what each is, asked of those few
+    found = compress(range(first, last + 1), map(POST_END.match, map(_TEXT, blocks[first:last + 1])))
+    kinds = {i: POST_END.match(blocks[i].text).lastgroup for i in found}  # type: ignore[union-attr]
+    topics = [i for i, kind in kinds.items() if kind == "topics" and i != first]
+    listing = bool(topics) and topics[-1] - topics[0] > POST_TOPICS_MAX_SPREAD  # a listing's labels
+    cut = next(
+        (k + 1 for k in range(opened, end - 1)
+         if len(blocks[body[k]].text) <= CREDIT_MAX_CHARS and CREDIT_LINE.match(blocks[body[k]].text)),
+        end,
+    )  # the article ends after its credit line
+    for i, kind in kinds.items():
+        if i != first and not (kind == "topics" and listing):
+            cut = min(cut, bisect_left(body, i))
+    return cut
 
 
-def _ends_post(text: str) -> bool:
-    return POST_NAVIGATION.match(text) is not None or AUTHOR_BOX_HEADING.match(text) is not None
+_TEXT = operator.attrgetter("text")
 
 
 def _is_paragraph(text: str) -> bool:
