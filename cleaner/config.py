@@ -154,8 +154,9 @@ class CleanerConfig:
     # Text dumps: an article's body ends where the ends model (segments/ends.py:
     # learned from single pages) finds the rest of it reads past the article's
     # end (comments, an author's box, related stories), and the rest leaves it;
-    # text dumps and HTML pages: at a link to the previous or next post after
-    # its first paragraph.
+    # text dumps and HTML pages: after its first paragraph, at a link to the
+    # previous or next post, an author's box's heading or the post's topics
+    # line ("Tags: …"), and after a news story's credit line.
     cut_ends: bool = True
     # Path to the ends model's weights (JSON); None uses the packaged one.
     ends_model: str | None = None

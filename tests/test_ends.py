@@ -208,7 +208,8 @@ def test_an_authors_box_heading_under_the_article_ends_it() -> None:
     assert all(text in paragraphs for text in ARTICLE) and not any(text in paragraphs for text in bio)
     body = "".join(f"<p>{text}</p>" for text in ARTICLE)
     box = "".join(f"<p>{text}</p>" for text in bio)
-    html = f"<html><body><div><h1>Bus network to grow north</h1>{body}<h3>About the author:</h3>{box}</div></body></html>"
+    html = (f"<html><body><div><h1>Bus network to grow north</h1>{body}<h3>About the author:</h3>{box}</div>"
+            "</body></html>")
     assert [p for a in clean(html, input_format="html").articles for p in a.paragraphs] == ARTICLE
 
 
@@ -226,7 +227,8 @@ def test_the_posts_topics_line_ends_it_but_a_listings_labels_do_not() -> None:
         for n, name in enumerate(["Irvine Builders", "Western Works", "Crick Contractors", "Walters Group"], 10)
     ]
     listing = "\n\n".join(
-        ["Construction in South Wales", *(line for entry in entries for line in (entry, "Categories: Builders, Roofing"))]
+        ["Construction in South Wales",
+         *(line for entry in entries for line in (entry, "Categories: Builders, Roofing"))]
     ) + "\n"
     paragraphs = [p for a in clean(listing).articles for p in a.paragraphs]
     assert all(entry in paragraphs for entry in entries)

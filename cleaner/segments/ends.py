@@ -77,14 +77,18 @@ AUTHOR_BOX_HEADING = re.compile(r"^about the authors?\W{0,3}$", re.I)
 # A line that files the post under its topics ("Tags: …", "Categories: …",
 # "Filed under: …"): a blog or news page prints it under the post, above its
 # share buttons, related posts and comments, and the post ends there too...
-POST_TOPICS = re.compile(r"^(?:tags|tagged(?: with)?|categories|category|filed under|posted in|topics|labels)\s*:", re.I)
+POST_TOPICS = re.compile(
+    r"^(?:tags|tagged(?: with)?|categories|category|filed under|posted in|topics|labels)\s*:", re.I
+)
 # ...unless such lines stand further apart than this (blocks): a listing files
 # each of its items so (a directory's "CATEGORIES:" under every entry), and
 # one post's lines stand together (its categories, then its tags).
 POST_TOPICS_MAX_SPREAD = 3
 # A news story's credit line ("With files from the Canadian Press", "Jane Roe
 # contributed to this report."): the story's last line, what follows it is the page's.
-CREDIT_LINE = re.compile(r"^[(\[]?(?:with files from\b.{0,60}|.{0,80}\bcontributed to this (?:report|story|article)\b.{0,3})$", re.I)
+CREDIT_LINE = re.compile(
+    r"^[(\[]?(?:with files from\b.{0,60}|.{0,80}\bcontributed to this (?:report|story|article)\b.{0,3})$", re.I
+)
 # No CREDIT_LINE is longer than this (characters: its pattern's longest match
 # is 111): longer lines are not matched against it (its ".{0,80}" costs).
 CREDIT_MAX_CHARS = 120
@@ -127,8 +131,9 @@ def cut_ends(spans: list[Span], blocks: list[Block], config: CleanerConfig, edge
 
 def end_at_post_navigation(spans: list[Span], blocks: list[Block]) -> None:
     """An HTML page's articles (no ends model: its comment regions are known
-    from its markup) end at a POST_NAVIGATION line or an author's box's
-    heading after their first paragraph too."""
+    from its markup) end at a line that ends a post (_post_navigation_end:
+    a link to the previous post, an author's box's heading, the post's
+    topics, a credit line) after their first paragraph too."""
     for span in spans:
         body = span.body
         end = _post_navigation_end(body, blocks, 0, len(body))
