@@ -246,3 +246,16 @@ def test_a_news_storys_credit_line_is_its_last() -> None:
         paragraphs = [p for a in clean(dump).articles for p in a.paragraphs]
         assert paragraphs[-1] == credit and all(text in paragraphs for text in ARTICLE)
 
+
+def test_a_posts_footer_a_readers_prompt_and_an_authors_box_with_its_text_end_it() -> None:
+    readers = [text for text in COMMENTS[1:-1] if len(text) > 40]  # the comments, no heading, no names
+    for ending in (
+        "This entry was posted on Monday, May 6th, 2024 at 9:10 am and is filed under Transport.",
+        "If you enjoyed this article, please share it with a friend who takes the bus.",
+        "About the Author: Jane Roe has covered the city council and its transport plans for the paper since 2009.",
+    ):
+        dump = "\n\n".join(["Bus network to grow north", *ARTICLE, ending, *readers]) + "\n"
+        paragraphs = [p for a in clean(dump).articles for p in a.paragraphs]
+        assert all(text in paragraphs for text in ARTICLE)
+        assert ending not in paragraphs and not any(text in paragraphs for text in readers)
+

@@ -69,11 +69,21 @@ PROBABILITY_FLOOR = 1e-4
 POST_NAVIGATION = re.compile(
     r"^[«‹<←\s]*(?:newer|older|previous|next)\s+(?:posts?|entries|entry|articles?|stories|story)\b.{0,40}$", re.I
 )
-# The heading of an author's box ("About the author", "About the Authors:"):
-# the post is over where it stands, as at a POST_NAVIGATION line (a box of
-# links or a quote inside an article goes on under it; an author's box never
-# does: dn-R464, dn-T39).
-AUTHOR_BOX_HEADING = re.compile(r"^about the authors?\W{0,3}$", re.I)
+# The heading of an author's box ("About the author", "About the Authors:"),
+# alone or with the box's text after a colon ("About the Author: Jane Roe
+# has covered …"): the post is over where it stands, as at a POST_NAVIGATION
+# line (a box of links or a quote inside an article goes on under it; an
+# author's box never does: dn-R464, dn-T39).
+AUTHOR_BOX_HEADING = re.compile(r"^about the authors?(?:\W{0,3}$|\s*:)", re.I)
+# A blog's line under its post ("This entry was posted on … and is filed
+# under …", as WordPress prints it) and a prompt to readers who got to the
+# end ("If you enjoyed this article, …", "Did you like this post?"): past it,
+# the page's.
+POST_FOOTER = re.compile(
+    r"^(?:this entry was (?:posted|filed)\b"
+    r"|(?:if you (?:enjoyed|liked)|did you (?:enjoy|like)) this (?:article|post|story)\b)",
+    re.I,
+)
 # A line that files the post under its topics ("Tags: …", "Categories: …",
 # "Filed under: …"): a blog or news page prints it under the post, above its
 # share buttons, related posts and comments, and the post ends there too...
@@ -97,7 +107,10 @@ CREDIT_MAX_CHARS = 120
 POST_END = re.compile(
     "|".join(
         f"(?P<{name}>{pattern.pattern})"
-        for name, pattern in (("navigation", POST_NAVIGATION), ("author", AUTHOR_BOX_HEADING), ("topics", POST_TOPICS))
+        for name, pattern in (
+            ("navigation", POST_NAVIGATION), ("author", AUTHOR_BOX_HEADING), ("topics", POST_TOPICS),
+            ("footer", POST_FOOTER),
+        )
     ),
     re.I,
 )
@@ -133,7 +146,7 @@ def end_at_post_navigation(spans: list[Span], blocks: list[Block]) -> None:
     """An HTML page's articles (no ends model: its comment regions are known
     from its markup) end at a line that ends a post (_post_navigation_end:
     a link to the previous post, an author's box's heading, the post's
-    topics, a credit line) after their first paragraph too."""
+    topics or footer, a credit line) after their first paragraph too."""
     for span in spans:
         body = span.body
         end = _post_navigation_end(body, blocks, 0, len(body))
@@ -264,9 +277,9 @@ def _post_navigation_end(body: list[int], blocks: list[Block], start: int, end: 
     """The article's end (the number of body lines that are the article's):
     end, or the first body line from which a POST_NAVIGATION line stands
     above it (in the body or in the gap just above), or an author's box's
-    heading (AUTHOR_BOX_HEADING) or the post's topics (POST_TOPICS), or a
-    CREDIT_LINE is the body line above it, after the article's first
-    paragraph (from start)."""
+    heading (AUTHOR_BOX_HEADING), the post's topics (POST_TOPICS) or its
+    footer (POST_FOOTER), or a CREDIT_LINE is the body line above it, after
+    the article's first paragraph (from start)."""
     opened = next((k for k in range(start, end) if _is_paragraph(blocks[body[k]].text)), end)
     if opened >= end - 1:
         return end
