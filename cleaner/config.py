@@ -155,8 +155,9 @@ class CleanerConfig:
     # learned from single pages) finds the rest of it reads past the article's
     # end (comments, an author's box, related stories), and the rest leaves it;
     # text dumps and HTML pages: after its first paragraph, at a link to the
-    # previous or next post, an author's box's heading or the post's topics
-    # line ("Tags: …"), and after a news story's credit line.
+    # previous or next post, an author's box's heading, the post's topics line
+    # ("Tags: …") or its footer ("This entry was posted …"), and after a news
+    # story's credit line.
     cut_ends: bool = True
     # Path to the ends model's weights (JSON); None uses the packaged one.
     ends_model: str | None = None
