@@ -12,7 +12,6 @@ kind hints.
 
 from __future__ import annotations
 
-import operator
 import re
 from collections.abc import Iterable
 from itertools import compress, count, repeat
@@ -22,7 +21,7 @@ from .columns import laid_out_in_columns, read_columns, without_borders
 from .config import CleanerConfig
 from .glued import GLUED_MIN_CHARS, unglued
 from .markdown_blocks import read_markdown_layout
-from .model import Block, BlockKind, Decoded, InputKind, PageMeta
+from .model import Block, BlockKind, Decoded, InputKind, PageMeta, block_text
 from .scripts import mark_code
 from .speedups import compiled
 from .wrapped import (
@@ -73,7 +72,6 @@ MAX_HINT_CHARS = 1000
 # ("Published 11:34 PM EST", "Last Updated At:22:20"); a sentence that mentions a
 # date is text.
 DATE_LINE_MAX_OTHER_WORDS = 6
-_TEXT = operator.attrgetter("text")
 # split_lines' margins: a blank line before (bit 1), after (bit 2)
 _BLANK_BEFORE = bytes(b & 1 for b in range(256))
 _BLANK_AFTER = bytes(b >> 1 & 1 for b in range(256))
@@ -273,7 +271,7 @@ def _may_get_hints(blocks: list[Block], config: CleanerConfig) -> Iterable[int]:
     if module is None:
         return repeat(1)
     return module.hint_candidates(  # type: ignore[no-any-return]
-        list(map(_TEXT, blocks)), MAX_HINT_CHARS, CAPTION_TAIL_CHARS, config.meta_max_words, HINT_OPENINGS,
+        list(map(block_text, blocks)), MAX_HINT_CHARS, CAPTION_TAIL_CHARS, config.meta_max_words, HINT_OPENINGS,
         BYLINE_OPENINGS, CAPTION_CREDIT_ENDINGS, CAPTION_CREDIT_LABELS, YEAR_STARTS, COPYRIGHT_NOTICE_PHRASE,
     )
 

@@ -31,7 +31,7 @@ from types import ModuleType
 from typing import Any, cast
 
 from .config import CleanerConfig
-from .model import Block, BlockKind, Landmark
+from .model import Block, BlockKind, Landmark, block_text
 from .speedups import compiled
 from .text import IGNORECASE_ODD_LETTERS, TEXTS_BATCH, match_key, words_of
 
@@ -978,7 +978,6 @@ def _likely_regions(blocks: list[Block], first: list[float], floor: float = 0.0)
 # The kinds that are features, as plain names: in Python 3.11 reading a
 # member from its enum class (BlockKind.CAPTION) costs about ten times as much.
 CAPTION_KIND, DATE_KIND, BYLINE_KIND, PROMO_KIND = BlockKind.CAPTION, BlockKind.DATE, BlockKind.BYLINE, BlockKind.PROMO
-_TEXT = operator.attrgetter("text")
 _KIND = operator.attrgetter("kind")
 _BLANK_BEFORE = operator.attrgetter("blank_before")
 _PARENTS = operator.attrgetter("parents")
@@ -1130,7 +1129,7 @@ def _column(values: list[float]) -> array[float]:
 def _prose_lengths(blocks: list[Block]) -> list[int]:
     """Each block's length as the page's prose counts it: a script's code that
     a scraper kept as text (scripts.py) is none of it, however long."""
-    lengths = list(map(len, map(_TEXT, blocks)))
+    lengths = list(map(len, map(block_text, blocks)))
     for i in compress(range(len(blocks)), map(operator.is_, map(_KIND, blocks), repeat(BlockKind.CODE))):
         lengths[i] = 0  # (found by maps: they loop in C, and most pages have no code)
     return lengths

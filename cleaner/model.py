@@ -318,3 +318,7 @@ class Document:
         self.blocks = [] if blocks is None else blocks
         self.dropped = [] if dropped is None else dropped
         self.warnings = warnings
+
+
+# A block's text, as map() takes it (several stages read every block's text in one pass).
+block_text = attrgetter("text")

@@ -29,7 +29,7 @@ from ..text import METADATA_SEPARATOR, dateline_of, is_consent_notice, parse_met
 from .captions import assign_captions, is_caption_line, is_gallery_label
 from .dropped import dropped_blocks
 from .edges import EdgeColumns
-from .ends import cut_ends, end_at_post_navigation
+from .ends import cut_ends, end_at_post_end
 from .headline import build_article
 from .runs import (
     COMMENTS_REASON, NESTED_REASON, Boundary, Span, body_runs, drop_replies, fallback_run, far_apart, fill_runs,
@@ -119,7 +119,7 @@ def group_segments(
     if html:
         finish_lists(spans, blocks, may_be_body)
     if config.cut_ends and html:  # no ends model: an HTML page's comment regions are known from its markup
-        end_at_post_navigation(spans, blocks)
+        end_at_post_end(spans, blocks)
     elif config.cut_ends:
         cut_ends(spans, blocks, config, edges)
     spans = drop_teaser_lists(spans, blocks, seams)

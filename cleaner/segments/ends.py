@@ -30,11 +30,11 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable
 from functools import lru_cache
-from itertools import accumulate, compress
+from itertools import accumulate, compress, count
 
 from ..classify import LONG_LINE_CHARS, is_comments_heading, post_count_lines
 from ..config import CleanerConfig
-from ..model import Block
+from ..model import Block, block_text
 from ..text import SENTENCE_END_CHARS
 from .edges import EdgeColumns, load_edge_model, read_model
 from .runs import Span
@@ -66,30 +66,27 @@ PROBABILITY_FLOOR = 1e-4
 # sidebar. Once the article's first paragraph has passed, the article ends
 # there, wherever the ends model puts its end (above the article, a site's
 # head prints such links too).
-POST_NAVIGATION = re.compile(
-    r"^[«‹<←\s]*(?:newer|older|previous|next)\s+(?:posts?|entries|entry|articles?|stories|story)\b.{0,40}$", re.I
+POST_NAVIGATION = (
+    r"^[«‹<←\s]*(?:newer|older|previous|next)\s+(?:posts?|entries|entry|articles?|stories|story)\b.{0,40}$"
 )
 # The heading of an author's box ("About the author", "About the Authors:"),
 # alone or with the box's text after a colon ("About the Author: Jane Roe
 # has covered …"): the post is over where it stands, as at a POST_NAVIGATION
 # line (a box of links or a quote inside an article goes on under it; an
 # author's box never does: dn-R464, dn-T39).
-AUTHOR_BOX_HEADING = re.compile(r"^about the authors?(?:\W{0,3}$|\s*:)", re.I)
+AUTHOR_BOX_HEADING = r"^about the authors?(?:\W{0,3}$|\s*:)"
 # A blog's line under its post ("This entry was posted on … and is filed
 # under …", as WordPress prints it) and a prompt to readers who got to the
 # end ("If you enjoyed this article, …", "Did you like this post?"): past it,
 # the page's.
-POST_FOOTER = re.compile(
+POST_FOOTER = (
     r"^(?:this entry was (?:posted|filed)\b"
-    r"|(?:if you (?:enjoyed|liked)|did you (?:enjoy|like)) this (?:article|post|story)\b)",
-    re.I,
+    r"|(?:if you (?:enjoyed|liked)|did you (?:enjoy|like)) this (?:article|post|story)\b)"
 )
 # A line that files the post under its topics ("Tags: …", "Categories: …",
 # "Filed under: …"): a blog or news page prints it under the post, above its
 # share buttons, related posts and comments, and the post ends there too...
-POST_TOPICS = re.compile(
-    r"^(?:tags|tagged(?: with)?|categories|category|filed under|posted in|topics|labels)\s*:", re.I
-)
+POST_TOPICS = r"^(?:tags|tagged(?: with)?|categories|category|filed under|posted in|topics|labels)\s*:"
 # ...unless such lines stand further apart than this (blocks): a listing files
 # each of its items so (a directory's "CATEGORIES:" under every entry), and
 # one post's lines stand together (its categories, then its tags).
@@ -102,11 +99,12 @@ CREDIT_LINE = re.compile(
 # No CREDIT_LINE is longer than this (characters: its pattern's longest match
 # is 111): longer lines are not matched against it (its ".{0,80}" costs).
 CREDIT_MAX_CHARS = 120
-# The lines that end a post where they stand, in one pattern (one match a
-# line: every line of every article is read); each a named group.
+# The lines that end a post where they stand (the patterns above, as text,
+# all matched without regard to case), in one pattern: one match a line, every
+# line of every article is read; each a named group.
 POST_END = re.compile(
     "|".join(
-        f"(?P<{name}>{pattern.pattern})"
+        f"(?P<{name}>{pattern})"
         for name, pattern in (
             ("navigation", POST_NAVIGATION), ("author", AUTHOR_BOX_HEADING), ("topics", POST_TOPICS),
             ("footer", POST_FOOTER),
@@ -134,7 +132,7 @@ def cut_ends(spans: list[Span], blocks: list[Block], config: CleanerConfig, edge
         start = len(body) - article_edge(features.rows(body, start=True), words[::-1], config.ends_model, "start")
         if start >= end:  # the two edges cross: neither is trusted
             continue
-        end = _post_navigation_end(body, blocks, start, end)
+        end = _post_end(body, blocks, start, end)
         for i in body[end:]:
             blocks[i].reason = END_REASON
         for i in body[:start]:
@@ -142,14 +140,14 @@ def cut_ends(spans: list[Span], blocks: list[Block], config: CleanerConfig, edge
         span.body, span.cut_head = body[start:end], body[:start]
 
 
-def end_at_post_navigation(spans: list[Span], blocks: list[Block]) -> None:
+def end_at_post_end(spans: list[Span], blocks: list[Block]) -> None:
     """An HTML page's articles (no ends model: its comment regions are known
-    from its markup) end at a line that ends a post (_post_navigation_end:
+    from its markup) end at a line that ends a post (_post_end:
     a link to the previous post, an author's box's heading, the post's
     topics or footer, a credit line) after their first paragraph too."""
     for span in spans:
         body = span.body
-        end = _post_navigation_end(body, blocks, 0, len(body))
+        end = _post_end(body, blocks, 0, len(body))
         for i in body[end:]:
             blocks[i].reason = END_REASON
         span.body = body[:end]
@@ -273,7 +271,7 @@ class EdgeFeatures:
         return found
 
 
-def _post_navigation_end(body: list[int], blocks: list[Block], start: int, end: int) -> int:
+def _post_end(body: list[int], blocks: list[Block], start: int, end: int) -> int:
     """The article's end (the number of body lines that are the article's):
     end, or the first body line from which a POST_NAVIGATION line stands
     above it (in the body or in the gap just above), or an author's box's
@@ -283,11 +281,11 @@ def _post_navigation_end(body: list[int], blocks: list[Block], start: int, end: 
     opened = next((k for k in range(start, end) if _is_paragraph(blocks[body[k]].text)), end)
     if opened >= end - 1:
         return end
-    first, last = body[opened], body[-1]
-    # the lines that match, found in one pass (it loops in C); what each is, asked of those few
-    found = compress(range(first, last + 1), map(POST_END.match, map(_TEXT, blocks[first:last + 1])))
-    kinds = {i: POST_END.match(blocks[i].text).lastgroup for i in found}  # type: ignore[union-attr]
-    topics = [i for i, kind in kinds.items() if kind == "topics" and i != first]
+    # every line after the first paragraph, to the body's last, matched in one pass (it loops in C)
+    after = body[opened] + 1
+    matches = list(map(POST_END.match, map(block_text, blocks[after:body[-1] + 1])))
+    kinds = {i: match.lastgroup for i, match in zip(compress(count(after), matches), filter(None, matches))}
+    topics = [i for i, kind in kinds.items() if kind == "topics"]
     listing = bool(topics) and topics[-1] - topics[0] > POST_TOPICS_MAX_SPREAD  # a listing's labels
     cut = next(
         (k + 1 for k in range(opened, end - 1)
@@ -295,12 +293,9 @@ def _post_navigation_end(body: list[int], blocks: list[Block], start: int, end: 
         end,
     )  # the article ends after its credit line
     for i, kind in kinds.items():
-        if i != first and not (kind == "topics" and listing):
+        if not (kind == "topics" and listing):
             cut = min(cut, bisect_left(body, i))
     return cut
-
-
-_TEXT = operator.attrgetter("text")
 
 
 def _is_paragraph(text: str) -> bool:
