@@ -259,3 +259,22 @@ def test_a_posts_footer_a_readers_prompt_and_an_authors_box_with_its_text_end_it
         assert all(text in paragraphs for text in ARTICLE)
         assert ending not in paragraphs and not any(text in paragraphs for text in readers)
 
+
+def test_lines_that_end_a_post_under_every_post_of_a_listing_end_nothing() -> None:
+    """A blog's front page prints its footer under each post: the posts go on."""
+    library = [
+        "The library will open on Sundays from next month, after the council found the money for two more "
+        "librarians in this year's budget, the first change to its hours in a decade.",
+        "Readers asked for it in a survey last spring, and the staff say the reading rooms fill up on Saturdays "
+        "already, with students from the college across the street taking most of the seats.",
+        "The Sunday hours will run from noon to five, and the children's room will hold a story hour at two, "
+        "read by volunteers from the schools of the north end.",
+    ]
+    posts = [("Bus network to grow north", ARTICLE, "Monday, May 6th"), ("Library to open on Sundays", library,
+             "Friday, May 3rd"), ("Sunday hours, again", library[::-1], "Tuesday, April 30th")]
+    dump = "\n\n".join(
+        line for title, paragraphs, day in posts
+        for line in (title, *paragraphs, f"This entry was posted on {day}, 2024 at 9:10 am and is filed under News.")
+    )
+    paragraphs = [p for a in clean(dump + "\n").articles for p in a.paragraphs]
+    assert all(text in paragraphs for text in ARTICLE + library)

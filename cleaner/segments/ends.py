@@ -85,12 +85,8 @@ POST_FOOTER = (
 )
 # A line that files the post under its topics ("Tags: …", "Categories: …",
 # "Filed under: …"): a blog or news page prints it under the post, above its
-# share buttons, related posts and comments, and the post ends there too...
+# share buttons, related posts and comments, and the post ends there too.
 POST_TOPICS = r"^(?:tags|tagged(?: with)?|categories|category|filed under|posted in|topics|labels)\s*:"
-# ...unless such lines stand further apart than this (blocks): a listing files
-# each of its items so (a directory's "CATEGORIES:" under every entry), and
-# one post's lines stand together (its categories, then its tags).
-POST_TOPICS_MAX_SPREAD = 3
 # A news story's credit line ("With files from the Canadian Press", "Jane Roe
 # contributed to this report."): the story's last line, what follows it is the page's.
 CREDIT_LINE = re.compile(
@@ -99,6 +95,12 @@ CREDIT_LINE = re.compile(
 # No CREDIT_LINE is longer than this (characters: its pattern's longest match
 # is 111): longer lines are not matched against it (its ".{0,80}" costs).
 CREDIT_MAX_CHARS = 120
+# Lines of one kind of these that stand further apart than this (blocks) end
+# nothing: a listing prints them under each of its items (a directory's
+# "CATEGORIES:" under every entry, a blog's front page "This entry was
+# posted …" under every post), and one post's stand together (its
+# categories, then its tags).
+POST_END_MAX_SPREAD = 3
 # The lines that end a post where they stand (the patterns above, as text,
 # all matched without regard to case), in one pattern: one match a line, every
 # line of every article is read; each a named group.
@@ -276,7 +278,8 @@ def _post_end(body: list[int], blocks: list[Block], start: int, end: int) -> int
     end, or the first body line from which a POST_NAVIGATION line stands
     above it (in the body or in the gap just above), or an author's box's
     heading (AUTHOR_BOX_HEADING), the post's topics (POST_TOPICS) or its
-    footer (POST_FOOTER), or a CREDIT_LINE is the body line above it, after
+    footer (POST_FOOTER), unless lines of its kind recur further apart
+    (POST_END_MAX_SPREAD), or a CREDIT_LINE is the body line above it, after
     the article's first paragraph (from start)."""
     opened = next((k for k in range(start, end) if _is_paragraph(blocks[body[k]].text)), end)
     if opened >= end - 1:
@@ -285,15 +288,17 @@ def _post_end(body: list[int], blocks: list[Block], start: int, end: int) -> int
     after = body[opened] + 1
     matches = list(map(POST_END.match, map(block_text, blocks[after:body[-1] + 1])))
     kinds = {i: match.lastgroup for i, match in zip(compress(count(after), matches), filter(None, matches))}
-    topics = [i for i, kind in kinds.items() if kind == "topics"]
-    listing = bool(topics) and topics[-1] - topics[0] > POST_TOPICS_MAX_SPREAD  # a listing's labels
+    spread: dict[str | None, list[int]] = {}  # each kind's first and last line
+    for i, kind in kinds.items():
+        spread.setdefault(kind, [i, i])[1] = i
+    listed = {kind for kind, (low, high) in spread.items() if high - low > POST_END_MAX_SPREAD}  # a listing's
     cut = next(
         (k + 1 for k in range(opened, end - 1)
          if len(blocks[body[k]].text) <= CREDIT_MAX_CHARS and CREDIT_LINE.match(blocks[body[k]].text)),
         end,
     )  # the article ends after its credit line
     for i, kind in kinds.items():
-        if not (kind == "topics" and listing):
+        if kind not in listed:
             cut = min(cut, bisect_left(body, i))
     return cut
 
