@@ -165,16 +165,22 @@ def _clean_dump(job: tuple[str, dict, str]) -> tuple[str, list[str]]:
 
 
 def multi_track(pool: Pool, folds: dict[str, int], model: str) -> dict[str, dict]:  # type: ignore[type-arg]
-    """Per dump: the true and found article counts and, per true article, the
-    F1 of its best-matching found article."""
-    scorer = load_scorer()
+    """Every multi-article dump cleaned with its fold's models, scored by score_dumps."""
     dumps = load_multi()
     jobs = []
     for mid, truth in sorted(dumps.items()):
         (fold,) = {folds[s] for s in truth["sources"]}  # page_folds puts a dump's sites in one fold
         jobs.append((mid, truth, "shipped" if model == "shipped" else str(fold)))
+    return score_dumps(dict(pool.imap_unordered(_clean_dump, jobs, chunksize=2)), dumps)
+
+
+def score_dumps(found_by_dump: dict[str, list[str]], dumps: dict[str, dict]) -> dict[str, dict]:
+    """Per dump: the true and found article counts and, per true article, the
+    F1 of its best-matching found article (found_by_dump: each dump's found
+    articles' texts)."""
+    scorer = load_scorer()
     results = {}
-    for mid, found in pool.imap_unordered(_clean_dump, jobs, chunksize=2):
+    for mid, found in sorted(found_by_dump.items()):
         truth = dumps[mid]
         f1s = []
         for gold_body in truth["articles"]:
