@@ -228,6 +228,37 @@ def test_a_page_with_no_article_looks_again_at_lower_scores_for_one_of_sentences
     assert only.paragraphs[-1] == headlines[-1] and "Home" not in only.paragraphs
 
 
+def test_a_paragraph_the_page_s_source_broke_into_short_lines_is_an_article() -> None:
+    from cleaner.config import CleanerConfig
+    from cleaner.model import Block
+    from cleaner.segments import group_segments
+
+    # get_text keeps the line breaks of the page's source: no line reaches
+    # min_longest_line_chars, but the lines carry on each other's sentences
+    story = [
+        "In 1194, Richard I of England took the Cross of St. George as the standard of",
+        "England, and this remained the national flag until the union with Scotland. In",
+        "1603 King James VI of Scotland became James I of England, and the first flag",
+        "of the union was formed in 1606 by the addition of the Cross of St. Andrew, which",
+        "formed the background of the new flag. The name came from the king himself,",
+        "whose name is Jacobus in Latin. Then in 1801 the more familiar flag was made",
+    ]
+    items = [f"o Story number {n}: the council's week in the city, in short..." for n in range(6)]  # a list
+    menu = [f"Archive {n}" for n in range(45)]
+    about = ["About the society: we are a group of local historians who meet every month to talk about the "
+             "flags, coats of arms and seals of the county.", "Write to us at the hall."]
+
+    def page(first: list[str]) -> list[Block]:
+        texts = first + menu + about
+        scores = [0.9] * len(first) + [0.02] * len(menu) + [0.9] * len(about)
+        return [Block(index=i, text=t, line=i + 1, content_score=c, group=i) for i, (t, c) in enumerate(zip(texts, scores))]
+
+    (article,) = group_segments(page(story), CleanerConfig())[0]
+    assert [article.title, *article.paragraphs] == story  # not the about box, the one line long enough
+    articles, _ = group_segments(page(items), CleanerConfig())
+    assert [a.paragraphs for a in articles] == [about]  # a list's items open with a bullet or a capital
+
+
 def test_a_text_dump_with_no_run_keeps_its_likeliest_paragraph() -> None:
     from cleaner.config import CleanerConfig
     from cleaner.model import Block

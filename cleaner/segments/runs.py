@@ -58,6 +58,16 @@ TABLE_OF_LINES_MAX_SENTENCE_SHARE = 0.2
 # (score times length): a short post under its headline, where an about box
 # or a comment form elsewhere on the page reads more like prose.
 TITLE_SECTION_MIN_SHARE = 0.2
+# A body run with no line of min_longest_line_chars is body-sized all the same
+# when its lines carry on one another's sentences: a paragraph the page's
+# source broke into lines of its own, which get_text and textContent keep
+# (lines of 60-90 characters of no one width, where a renderer's wrap is of
+# one width: wrapped.py). At least WRAPPED_RUN_MIN_LINES lines, and at least
+# WRAPPED_RUN_MIN_CONTINUED_SHARE of those after the first open with a word in
+# lower case of two letters or more: a list's items open with a capital, a
+# digit or a bullet ("o", "*").
+WRAPPED_RUN_MIN_LINES = 4
+WRAPPED_RUN_MIN_CONTINUED_SHARE = 0.3
 # A Markdown table's cell borders (an escaped "\\|" is a cell's own text).
 CELL_BORDER = re.compile(r"(?<!\\)\|")
 # A cell that holds something: a letter or a digit (a "·" bullet cell is layout).
@@ -460,9 +470,24 @@ def _sentence_chars(lines: list[str]) -> int:
 def _is_body_sized(run: Span, blocks: list[Block], config: CleanerConfig) -> bool:
     return span_chars(run, blocks) >= config.min_body_chars and (
         max(len(blocks[i].text) for i in run.body) >= config.min_longest_line_chars
+        or _carries_on_sentences(run, blocks)
         # HTML: short lines that are not links (a calendar, a recipe's steps) are text
         or all(blocks[i].tag and blocks[i].link_ratio <= config.short_lines_max_link_ratio for i in run.body)
     )
+
+
+def _carries_on_sentences(run: Span, blocks: list[Block]) -> bool:
+    """Whether the run's lines read as paragraphs broken into lines: enough of
+    them open with a lower-case word (WRAPPED_RUN_MIN_CONTINUED_SHARE)."""
+    if len(run.body) < WRAPPED_RUN_MIN_LINES:
+        return False
+    continued = sum(map(_opens_in_lower_case, (blocks[i].text for i in run.body[1:])))
+    return continued >= WRAPPED_RUN_MIN_CONTINUED_SHARE * (len(run.body) - 1)
+
+
+def _opens_in_lower_case(line: str) -> bool:
+    word = line.split(" ", 1)[0]
+    return len(word) >= 2 and word.isalpha() and word.islower()
 
 
 def _next_run_decision(
