@@ -903,7 +903,8 @@ def _stage2_rows(
     near_mean = _column(_window_means(first, NEAR_WINDOW))
     wide_mean = _column(_window_means(first, WIDE_WINDOW))
     far_mean = _column(_window_means(first, FAR_WINDOW))
-    weighted = [p * min(len(b.text), MASS_CAP_CHARS) for p, b in zip(first, blocks)]
+    # a line's mass as the page's prose counts it: a script's code none (the C helper's page lengths)
+    weighted = [p * min(chars, MASS_CAP_CHARS) for p, chars in zip(first, _prose_lengths(blocks))]
     wide_mass = _column(_window_means(weighted, WIDE_WINDOW))
     del weighted
     # the context features as columns, made by maps (they loop in C): a line

@@ -137,6 +137,34 @@ def test_page_scores_are_the_python_scores(
         assert with_helper == python, path.name
 
 
+def test_page_scores_are_the_python_scores_where_a_scraper_kept_script_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A script's code counts for nothing in the page's prose in both stages, in
+    C and in Python alike (a textContent dump keeps every script's text)."""
+    compiled_module()
+    config = CleanerConfig()
+    prose = [
+        "The council voted on Monday to close the old library on Station Road after a year of debate "
+        f"about its roof, its rent and its readers, paragraph {n} of the story." for n in range(6)
+    ]
+    code = [
+        'var slots = googletag.defineSlot("/1234/news", [[300, 250], [728, 90]], "ad-top").addService(googletag.pubads());',
+        "window.dataLayer = window.dataLayer || []; function gtag(){dataLayer.push(arguments);} gtag('js', new Date());",
+        "if (window.innerWidth > 780) { document.getElementById('menu').style.display = 'block'; }",
+    ]
+    page = "\n\n".join(["Library to close", *prose[:3], *code, *prose[3:], *code])
+    blocks = mark_duplicates(split_blocks(read_input(page), config)[0], config)
+    assert any(b.kind is BlockKind.CODE for b in blocks)
+    with_helper = [b.content_score for b in score_blocks(blocks, config)]
+    monkeypatch.setenv(PURE_PYTHON_VARIABLE, "1")
+    classify._speedups.cache_clear()
+    try:
+        python = [b.content_score for b in score_blocks(blocks, config)]
+    finally:
+        monkeypatch.delenv(PURE_PYTHON_VARIABLE)
+        classify._speedups.cache_clear()
+    assert with_helper == python
+
+
 @pytest.mark.parametrize(("comments", "min_chars"), [(False, 200), (True, 200), (False, 100_000)])
 def test_html_page_scores_are_the_python_scores(comments: bool, min_chars: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """html_first_scores and html_second_scores (an HTML page's logistic stage
