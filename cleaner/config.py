@@ -104,6 +104,8 @@ class CleanerConfig:
     min_body_chars: int = 150
     # ...and a body needs at least one line this long (characters): a list of
     # short teasers or links is not an article, however long. Tuned on dev.
+    # (Or lines that carry on each other's sentences: segments/runs.py,
+    # WRAPPED_RUN_MIN_LINES.)
     min_longest_line_chars: int = 100
     # ...unless (HTML) no line of it is more than this share links (0-1): the
     # rule is there for teaser and link lists, and a calendar or a list of
