@@ -110,6 +110,21 @@ def logistic_text_model(tmp_path_factory: pytest.TempPathFactory) -> str:
     return str(path)
 
 
+# A text dump that kept its scripts' text (a textContent dump): its lines
+# marked CODE count for nothing in the page's prose, in both stages, in C and
+# in Python alike.
+SCRIPT_PAGE = "\n\n".join([
+    "Library to close",
+    *(f"The council voted on Monday to close the old library on Station Road after a year of debate about "
+      f"its roof, its rent and its readers, paragraph {n} of the story." for n in range(3)),
+    'var slots = googletag.defineSlot("/1234/news", [[300, 250], [728, 90]], "ad-top").addService(googletag.pubads());',
+    "window.dataLayer = window.dataLayer || []; function gtag(){dataLayer.push(arguments);} gtag('js', new Date());",
+    "if (window.innerWidth > 780) { document.getElementById('menu').style.display = 'block'; }",
+    *(f"The library's books go to the school on Mill Lane, where a reading room opens in the spring, "
+      f"paragraph {n} of the story." for n in range(3, 6)),
+])
+
+
 @pytest.mark.parametrize(("kind", "comments", "stage2"), [
     ("text", False, "trees"), ("multi", False, "trees"), ("text", True, "trees"), ("text", False, "logistic"),
     ("multi", True, "logistic"),
@@ -124,8 +139,10 @@ def test_page_scores_are_the_python_scores(
     config = CleanerConfig(keep_comments=comments, line_model=logistic_text_model if stage2 == "logistic" else None)
     assert (classify._tree_table(config.line_model, False) is None) == (stage2 == "logistic")
     paths = sorted((DEV_TEXT.parent / kind).glob("*.txt"))[:40] + sorted((ROOT / "fixtures").glob("*/input.txt"))
-    for path in paths:
-        blocks = mark_duplicates(split_blocks(read_input(path.read_bytes()), config)[0], config)
+    pages = [(path.name, path.read_bytes()) for path in paths] + [("SCRIPT_PAGE", SCRIPT_PAGE.encode())]
+    for name, page in pages:
+        blocks = mark_duplicates(split_blocks(read_input(page), config)[0], config)
+        assert name != "SCRIPT_PAGE" or any(b.kind is BlockKind.CODE for b in blocks)
         with_helper = [(b.content_score, b.landmarks) for b in score_blocks(blocks, config)]
         monkeypatch.setenv(PURE_PYTHON_VARIABLE, "1")
         classify._speedups.cache_clear()
@@ -134,35 +151,7 @@ def test_page_scores_are_the_python_scores(
         finally:
             monkeypatch.delenv(PURE_PYTHON_VARIABLE)
             classify._speedups.cache_clear()
-        assert with_helper == python, path.name
-
-
-def test_page_scores_are_the_python_scores_where_a_scraper_kept_script_code(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A script's code counts for nothing in the page's prose in both stages, in
-    C and in Python alike (a textContent dump keeps every script's text)."""
-    compiled_module()
-    config = CleanerConfig()
-    prose = [
-        "The council voted on Monday to close the old library on Station Road after a year of debate "
-        f"about its roof, its rent and its readers, paragraph {n} of the story." for n in range(6)
-    ]
-    code = [
-        'var slots = googletag.defineSlot("/1234/news", [[300, 250], [728, 90]], "ad-top").addService(googletag.pubads());',
-        "window.dataLayer = window.dataLayer || []; function gtag(){dataLayer.push(arguments);} gtag('js', new Date());",
-        "if (window.innerWidth > 780) { document.getElementById('menu').style.display = 'block'; }",
-    ]
-    page = "\n\n".join(["Library to close", *prose[:3], *code, *prose[3:], *code])
-    blocks = mark_duplicates(split_blocks(read_input(page), config)[0], config)
-    assert any(b.kind is BlockKind.CODE for b in blocks)
-    with_helper = [b.content_score for b in score_blocks(blocks, config)]
-    monkeypatch.setenv(PURE_PYTHON_VARIABLE, "1")
-    classify._speedups.cache_clear()
-    try:
-        python = [b.content_score for b in score_blocks(blocks, config)]
-    finally:
-        monkeypatch.delenv(PURE_PYTHON_VARIABLE)
-        classify._speedups.cache_clear()
-    assert with_helper == python
+        assert with_helper == python, name
 
 
 @pytest.mark.parametrize(("comments", "min_chars"), [(False, 200), (True, 200), (False, 100_000)])
