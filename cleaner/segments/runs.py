@@ -12,6 +12,7 @@ from ..classify import title_features
 from ..config import CleanerConfig
 from ..model import Block, Landmark
 from ..text import SENTENCE_END_CHARS, dateline_of
+from ..wrapped import RUN_WRAP_MIN_LOWER_SHARE
 from .boundary import Gap, GapFeatures, is_boundary
 from .edges import EdgeColumns
 
@@ -62,12 +63,11 @@ TITLE_SECTION_MIN_SHARE = 0.2
 # when its lines carry on one another's sentences: a paragraph the page's
 # source broke into lines of its own, which get_text and textContent keep
 # (lines of 60-90 characters of no one width, where a renderer's wrap is of
-# one width: wrapped.py). At least WRAPPED_RUN_MIN_LINES lines, and at least
-# WRAPPED_RUN_MIN_CONTINUED_SHARE of those after the first open with a word in
-# lower case of two letters or more: a list's items open with a capital, a
-# digit or a bullet ("o", "*").
+# one width: wrapped.py). At least WRAPPED_RUN_MIN_LINES lines, and as many of
+# those after the first opening in lower case as a wrapped run's
+# (wrapped.RUN_WRAP_MIN_LOWER_SHARE), each with a word of two letters or more:
+# a list's items open with a capital, a digit or a bullet ("o", "*").
 WRAPPED_RUN_MIN_LINES = 4
-WRAPPED_RUN_MIN_CONTINUED_SHARE = 0.3
 # A Markdown table's cell borders (an escaped "\\|" is a cell's own text).
 CELL_BORDER = re.compile(r"(?<!\\)\|")
 # A cell that holds something: a letter or a digit (a "·" bullet cell is layout).
@@ -478,11 +478,11 @@ def _is_body_sized(run: Span, blocks: list[Block], config: CleanerConfig) -> boo
 
 def _carries_on_sentences(run: Span, blocks: list[Block]) -> bool:
     """Whether the run's lines read as paragraphs broken into lines: enough of
-    them open with a lower-case word (WRAPPED_RUN_MIN_CONTINUED_SHARE)."""
+    them open with a lower-case word (RUN_WRAP_MIN_LOWER_SHARE)."""
     if len(run.body) < WRAPPED_RUN_MIN_LINES:
         return False
     continued = sum(map(_opens_in_lower_case, (blocks[i].text for i in run.body[1:])))
-    return continued >= WRAPPED_RUN_MIN_CONTINUED_SHARE * (len(run.body) - 1)
+    return continued >= RUN_WRAP_MIN_LOWER_SHARE * (len(run.body) - 1)
 
 
 def _opens_in_lower_case(line: str) -> bool:
