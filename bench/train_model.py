@@ -1,7 +1,8 @@
 """Train the models on the eval pool (../shared/eval/dev and ../shared/eval/train
 together): the line models (cleaner/data/line_model.json, html_model.json),
 the page-edge model (edge_model.json), the article boundary model
-(boundary_model.json) and the article ends model (ends_model.json).
+(boundary_model.json) and the article ends models (ends_model.json for text
+dumps, html_ends_model.json for HTML pages).
 
 Each text dump is split into blocks exactly as the pipeline does; a block is
 labelled article text when most of its word 4-grams occur in the page's gold
@@ -573,12 +574,16 @@ def _ends_page(job: tuple[str, dict, str, int]) -> dict[str, tuple[list, list[fl
     config = CleanerConfig(
         line_model=str(OUT / f"fold_text_{fold}.json"), edge_model=str(OUT / f"fold_edge_{fold}.json"),
         boundary_model=str(OUT / f"fold_boundary_{fold}.json"), seam_model=str(OUT / f"fold_seam_{fold}.json"),
+        html_model=str(OUT / f"fold_html_{fold}.json"),
     )
     articles: list[list[int]] = []
     cut_ends = cleaner.segments.cut_ends
-    cleaner.segments.cut_ends = lambda spans, blocks, config, edges=None: articles.extend(list(s.body) for s in spans)
+    cleaner.segments.cut_ends = lambda spans, blocks, config, edges=None, html=False: articles.extend(
+        list(s.body) for s in spans
+    )
     try:
-        blocks = clean(read_page(pid, entry, rendering), config=config, input_format="text").blocks
+        fmt = "html" if rendering == "html" else "text"
+        blocks = clean(read_page(pid, entry, rendering), config=config, input_format=fmt).blocks
     finally:
         cleaner.segments.cut_ends = cut_ends
     labels, _ = block_labels(blocks, entry["articleBody"])
@@ -597,18 +602,21 @@ def _ends_page(job: tuple[str, dict, str, int]) -> dict[str, tuple[list, list[fl
     return found
 
 
-def train_ends(folds_only: bool, jobs: int) -> None:
-    from cleaner.segments.ends import EDGE_FEATURES
+def train_ends(folds_only: bool, jobs: int, html: bool = False) -> None:
+    """The ends model of text dumps (their four renderings), or with html that
+    of HTML pages (the pool's HTML; it reads each page with its fold's HTML model)."""
+    from cleaner.segments.ends import EDGE_FEATURES, ENDS
 
-    require_renderings(ENDS_RENDERINGS)
+    renderings = ("html",) if html else ENDS_RENDERINGS
+    require_renderings(renderings)
     gold = load_gold()
     folds = page_folds(gold)
-    work = [(pid, g, rendering, folds[pid]) for pid, g in sorted(gold.items()) for rendering in ENDS_RENDERINGS]
+    work = [(pid, g, rendering, folds[pid]) for pid, g in sorted(gold.items()) for rendering in renderings]
     pages = [(job[3], page) for job, page in zip(work, _map_jobs(_ends_page, work, jobs, chunksize=8)) if page]
 
     def fit(selected: list) -> dict:
         model: dict[str, Any] = {"features": list(EDGE_FEATURES)}
-        for which in ("end", "start"):
+        for which in ENDS[:1] if html else ENDS:  # an HTML page's start is asked of no model (ends.py)
             x = np.array([row for page in selected for row in page[which][0]])
             y = np.array([label for page in selected for label in page[which][1]])
             w = np.array([weight for page in selected for weight in page[which][2]])
@@ -617,23 +625,24 @@ def train_ends(folds_only: bool, jobs: int) -> None:
         return model
 
     print(f"ends: {len(pages)} page renderings")
-    write_models("ends", fit, pages, folds_only)
+    write_models("html_ends" if html else "ends", fit, pages, folds_only)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--logistic", action="store_true", help="stage 2 logistic, not trees (text and HTML)")
-    parser.add_argument("--kind", choices=["text", "html", "edge", "seams", "boundary", "ends", "all"], default="all",
-                        help="boundary needs the text and edge fold models (it reads each dump with its fold's), "
-                        "ends those and the boundary fold models")
+    parser.add_argument("--kind", choices=["text", "html", "edge", "seams", "boundary", "ends", "html_ends", "all"],
+                        default="all", help="boundary needs the text and edge fold models (it reads each dump with "
+                        "its fold's), ends those and the boundary fold models, html_ends the html and edge ones")
     parser.add_argument("--folds-only", action="store_true")
     parser.add_argument("--jobs", type=int, default=2, help="processes that split and featurise the pages")
     args = parser.parse_args()
-    for kind in ("edge", "seams", "text", "html", "boundary", "ends") if args.kind == "all" else (args.kind,):
+    kinds = ("edge", "seams", "text", "html", "boundary", "ends", "html_ends")
+    for kind in kinds if args.kind == "all" else (args.kind,):
         if kind == "boundary":
             train_boundary(args.folds_only, args.jobs)
-        elif kind == "ends":
-            train_ends(args.folds_only, args.jobs)
+        elif kind in ("ends", "html_ends"):
+            train_ends(args.folds_only, args.jobs, html=kind == "html_ends")
         elif kind == "seams":
             train_seams(args.folds_only, args.jobs)
         elif kind == "edge":

@@ -153,16 +153,19 @@ class CleanerConfig:
     # Path to the page-edge line model (segments/edges.py, read by the boundary
     # model); None uses the packaged one.
     edge_model: str | None = None
-    # Text dumps: an article's body ends where the ends model (segments/ends.py:
-    # learned from single pages) finds the rest of it reads past the article's
-    # end (comments, an author's box, related stories), and the rest leaves it;
-    # text dumps and HTML pages: after its first paragraph, at a link to the
+    # An article's body ends where the ends model (segments/ends.py: learned
+    # from single pages; HTML pages have their own) finds the rest of it reads
+    # past the article's end (comments, an author's box, related stories), and
+    # the rest leaves it; and after its first paragraph, at a link to the
     # previous or next post, an author's box's heading, the post's topics line
     # ("Tags: …") or its footer ("This entry was posted …"), and after a news
-    # story's credit line.
+    # story's credit line. A text dump's article starts likewise (teasers above
+    # it leave); an HTML page's where its markup puts it.
     cut_ends: bool = True
-    # Path to the ends model's weights (JSON); None uses the packaged one.
+    # Paths to the ends models' weights (JSON), text dumps' and HTML pages';
+    # None uses the packaged one.
     ends_model: str | None = None
+    html_ends_model: str | None = None
     # Text dumps: where the seam model (seams.py: learned from multi-article
     # dumps and single pages) finds that one page of a dump ends and the next
     # begins, each page's lines are judged in their own page and no article

@@ -278,3 +278,28 @@ def test_lines_that_end_a_post_under_every_post_of_a_listing_end_nothing() -> No
     )
     paragraphs = [p for a in clean(dump + "\n").articles for p in a.paragraphs]
     assert all(text in paragraphs for text in ARTICLE + library)
+
+
+
+def _cut_after_first_line(path: Path) -> str:
+    """An ends model that finds every line past the end (and none before the start)."""
+    def side(intercept: float) -> dict:  # type: ignore[type-arg]
+        zeros = [0.0] * len(EDGE_FEATURES)
+        return {"intercept": intercept, "coef": zeros, "mean": zeros, "scale": [1.0] * len(EDGE_FEATURES)}
+
+    path.write_text(json.dumps({"features": list(EDGE_FEATURES), "end": side(4.0), "start": side(-4.0)}))
+    return str(path)
+
+
+def test_html_pages_have_an_ends_model_of_their_own(tmp_path: Path) -> None:
+    page = "<html><body><div>" + "".join(f"<p>{line}</p>" for line in ARTICLE) + "</div></body></html>"
+    cutting = _cut_after_first_line(tmp_path / "ends.json")
+    whole = clean(page, input_format="html")
+    assert [p for a in whole.articles for p in a.paragraphs] == ARTICLE
+    cut = clean(page, config=CleanerConfig(html_ends_model=cutting), input_format="html")
+    assert [p for a in cut.articles for p in a.paragraphs] == ARTICLE[:1]
+    assert {d.text: d.reason for d in cut.dropped}[ARTICLE[1]] == END_REASON
+    # the text dumps' model is not asked on an HTML page, nor the HTML one on a text dump
+    assert clean(page, config=CleanerConfig(ends_model=cutting), input_format="html").articles == whole.articles
+    text = "\n\n".join(ARTICLE) + "\n"
+    assert clean(text, config=CleanerConfig(html_ends_model=cutting)).articles == clean(text).articles

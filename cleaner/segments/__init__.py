@@ -29,7 +29,7 @@ from ..text import METADATA_SEPARATOR, dateline_of, is_consent_notice, parse_met
 from .captions import assign_captions, is_caption_line, is_gallery_label
 from .dropped import dropped_blocks
 from .edges import EdgeColumns
-from .ends import cut_ends, end_at_post_end
+from .ends import cut_ends
 from .headline import build_article
 from .runs import (
     COMMENTS_REASON, NESTED_REASON, Boundary, Span, body_runs, drop_replies, fallback_run, far_apart, fill_runs,
@@ -118,10 +118,8 @@ def group_segments(
     spans = [span for page in _pages_of(runs, seams) for span in split_articles(page, blocks, config, boundary)]
     if html:
         finish_lists(spans, blocks, may_be_body)
-    if config.cut_ends and html:  # no ends model: an HTML page's comment regions are known from its markup
-        end_at_post_end(spans, blocks)
-    elif config.cut_ends:
-        cut_ends(spans, blocks, config, edges)
+    if config.cut_ends:
+        cut_ends(spans, blocks, config, edges, html)
     spans = drop_teaser_lists(spans, blocks, seams)
     if config.cut_ends:  # after: a later article that is all teasers has left whole
         cut_teaser_tails(spans, blocks, html)

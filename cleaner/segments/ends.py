@@ -18,8 +18,13 @@ lines after it leave the body; the start likewise. Trained by
 ``bench/train_model.py --kind ends`` on the single pages of the eval pool
 (four renderings), where a body line after the page's last gold line lies past
 the end and one before its first before the start; shipped as
-``cleaner/data/ends_model.json``. Text dumps only: an HTML page's comment
-regions are known from its markup, and its model was not trained for this.
+``cleaner/data/ends_model.json``. HTML pages have an end model of their own,
+the same features read off their blocks (``--kind html_ends``, on the pool's
+HTML pages; ``cleaner/data/html_ends_model.json``): a page's comment regions
+are known from its markup, but readers' comments, related stories and a
+site's boxes in markup that does not name them are not. (Where an HTML
+page's article starts, its markup says: a start model moved no figure and
+cut headlines off.)
 """
 
 from __future__ import annotations
@@ -115,23 +120,34 @@ POST_END = re.compile(
     re.I,
 )
 
+# The packaged models (cleaner/data): text dumps', HTML pages'.
+ENDS_MODEL, HTML_ENDS_MODEL = "ends_model.json", "html_ends_model.json"
+# The sides of an ends model: where the article ends, where it starts.
+ENDS = ("end", "start")
+
 END_REASON = "past the article's end (comments, an author's box, related stories)"
 START_REASON = "before the article's start (a teaser, a standfirst of another story, page furniture)"
 
 
-def cut_ends(spans: list[Span], blocks: list[Block], config: CleanerConfig, edges: EdgeColumns | None = None) -> None:
+def cut_ends(
+    spans: list[Span], blocks: list[Block], config: CleanerConfig, edges: EdgeColumns | None = None, html: bool = False
+) -> None:
     """Each article's body runs from its start to its end (article_edge, each
     way); the lines outside leave it. An article keeps at least one line (a
     page with an article never comes out empty for it). edges: every block's
-    P(head) and P(foot), if they were read already (seams.py reads them)."""
+    P(head) and P(foot), if they were read already (seams.py reads them).
+    html: an HTML page's blocks, read by the HTML ends model (its end only)."""
     features = EdgeFeatures(blocks, config.edge_model, edges)
+    path, packaged = (config.html_ends_model, HTML_ENDS_MODEL) if html else (config.ends_model, ENDS_MODEL)
     for span in spans:
         body = span.body
         if len(body) < 2:
             continue
         words = [blocks[i].text.count(" ") + 1 for i in body]
-        end = article_edge(features.rows(body, start=False), words, config.ends_model, "end")
-        start = len(body) - article_edge(features.rows(body, start=True), words[::-1], config.ends_model, "start")
+        end = article_edge(features.rows(body, start=False), words, path, "end", packaged)
+        # an HTML page's article starts where its markup has put it (under its
+        # headline's element): its end alone is asked
+        start = 0 if html else len(body) - article_edge(features.rows(body, start=True), words[::-1], path, "start")
         if start >= end:  # the two edges cross: neither is trusted
             continue
         end = _post_end(body, blocks, start, end)
@@ -140,19 +156,6 @@ def cut_ends(spans: list[Span], blocks: list[Block], config: CleanerConfig, edge
         for i in body[:start]:
             blocks[i].reason = START_REASON
         span.body, span.cut_head = body[start:end], body[:start]
-
-
-def end_at_post_end(spans: list[Span], blocks: list[Block]) -> None:
-    """An HTML page's articles (no ends model: its comment regions are known
-    from its markup) end at a line that ends a post (_post_end:
-    a link to the previous post, an author's box's heading, the post's
-    topics or footer, a credit line) after their first paragraph too."""
-    for span in spans:
-        body = span.body
-        end = _post_end(body, blocks, 0, len(body))
-        for i in body[end:]:
-            blocks[i].reason = END_REASON
-        span.body = body[:end]
 
 
 class EdgeFeatures:
@@ -308,13 +311,16 @@ def _is_paragraph(text: str) -> bool:
     return len(text) >= LONG_LINE_CHARS and any(end in text for end in SENTENCE_END_CHARS)
 
 
-def article_edge(rows: list[list[float]], words: list[int], path: str | None, which: str) -> int:
+def article_edge(
+    rows: list[list[float]], words: list[int], path: str | None, which: str, packaged: str = ENDS_MODEL
+) -> int:
     """How many of the lines (rows, read toward the edge asked about, which:
     "end" or "start") are the article's: the change point c where the lines
     before it are likeliest article and those from it on likeliest outside it,
     each weighing its words (len(rows): the article runs to its last line). At
-    least 1: the first line read is the article's."""
-    intercept, weights = _load(path)[which]
+    least 1: the first line read is the article's. path: the model's file
+    (None: the packaged one of that name)."""
+    intercept, weights = _load(path, packaged)[which]
     exp, log, log1p, mul = math.exp, math.log, math.log1p, operator.mul
     floor, ceiling = PROBABILITY_FLOOR, 1.0 - PROBABILITY_FLOOR
     best, best_at = 0.0, len(rows)  # no cut: every line read as article
@@ -330,13 +336,13 @@ def article_edge(rows: list[list[float]], words: list[int], path: str | None, wh
 
 
 @lru_cache(maxsize=8)
-def _load(path: str | None) -> dict[str, tuple[float, list[float]]]:
+def _load(path: str | None, packaged: str) -> dict[str, tuple[float, list[float]]]:
     """Each model's weights with the standardisation folded in."""
-    model = read_model(path, "ends_model.json")
+    model = read_model(path, packaged)
     if model["features"] != list(EDGE_FEATURES):
         raise ValueError(f"{path or 'the packaged ends model'}: a model for other features")
     loaded = {}
-    for which in ("end", "start"):
+    for which in ENDS if model.get("start") else ENDS[:1]:  # an HTML page's model has an end side only
         fitted = model[which]
         slopes = [c / s for c, s in zip(fitted["coef"], fitted["scale"])]
         loaded[which] = fitted["intercept"] - math.fsum(w * m for w, m in zip(slopes, fitted["mean"])), slopes
