@@ -147,7 +147,10 @@ def cut_ends(
         end = article_edge(features.rows(body, start=False), words, path, "end", packaged)
         # an HTML page's article starts where its markup has put it (under its
         # headline's element): its end alone is asked
-        start = 0 if html else len(body) - article_edge(features.rows(body, start=True), words[::-1], path, "start")
+        if html:
+            start = 0
+        else:
+            start = len(body) - article_edge(features.rows(body, start=True), words[::-1], path, "start", packaged)
         if start >= end:  # the two edges cross: neither is trusted
             continue
         end = _post_end(body, blocks, start, end)
