@@ -49,14 +49,18 @@ def test_comments_after_the_article_leave_its_body() -> None:
     assert reasons[COMMENTS[2]] == END_REASON
 
 
-def _model(path: Path, outer_weight: float, intercept: float) -> str:
+def _model(path: Path, outer_weight: float, intercept: float, start_intercept: float | None = None) -> str:
     """A model whose every line's probability of lying outside the article
-    depends on its "outer" feature alone."""
-    side = {
-        "intercept": intercept, "coef": [outer_weight] + [0.0] * (len(EDGE_FEATURES) - 1),
-        "mean": [0.0] * len(EDGE_FEATURES), "scale": [1.0] * len(EDGE_FEATURES),
-    }
-    path.write_text(json.dumps({"features": list(EDGE_FEATURES), "end": side, "start": side}))
+    depends on its "outer" feature alone (its start side's intercept
+    start_intercept, if given)."""
+    def side(intercept: float) -> dict:  # type: ignore[type-arg]
+        return {
+            "intercept": intercept, "coef": [outer_weight] + [0.0] * (len(EDGE_FEATURES) - 1),
+            "mean": [0.0] * len(EDGE_FEATURES), "scale": [1.0] * len(EDGE_FEATURES),
+        }
+
+    start = side(intercept if start_intercept is None else start_intercept)
+    path.write_text(json.dumps({"features": list(EDGE_FEATURES), "end": side(intercept), "start": start}))
     return str(path)
 
 
@@ -281,19 +285,10 @@ def test_lines_that_end_a_post_under_every_post_of_a_listing_end_nothing() -> No
 
 
 
-def _cut_after_first_line(path: Path) -> str:
-    """An ends model that finds every line past the end (and none before the start)."""
-    def side(intercept: float) -> dict:  # type: ignore[type-arg]
-        zeros = [0.0] * len(EDGE_FEATURES)
-        return {"intercept": intercept, "coef": zeros, "mean": zeros, "scale": [1.0] * len(EDGE_FEATURES)}
-
-    path.write_text(json.dumps({"features": list(EDGE_FEATURES), "end": side(4.0), "start": side(-4.0)}))
-    return str(path)
-
-
 def test_html_pages_have_an_ends_model_of_their_own(tmp_path: Path) -> None:
     page = "<html><body><div>" + "".join(f"<p>{line}</p>" for line in ARTICLE) + "</div></body></html>"
-    cutting = _cut_after_first_line(tmp_path / "ends.json")
+    # every line past the end, none before the start: the article keeps its first line
+    cutting = _model(tmp_path / "ends.json", outer_weight=0.0, intercept=4.0, start_intercept=-4.0)
     whole = clean(page, input_format="html")
     assert [p for a in whole.articles for p in a.paragraphs] == ARTICLE
     cut = clean(page, config=CleanerConfig(html_ends_model=cutting), input_format="html")

@@ -343,9 +343,9 @@ def _load(path: str | None, packaged: str) -> dict[str, tuple[float, list[float]
     """Each model's weights with the standardisation folded in."""
     model = read_model(path, packaged)
     if model["features"] != list(EDGE_FEATURES):
-        raise ValueError(f"{path or 'the packaged ends model'}: a model for other features")
+        raise ValueError(f"{path or packaged}: a model for other features")
     loaded = {}
-    for which in ENDS if model.get("start") else ENDS[:1]:  # an HTML page's model has an end side only
+    for which in ENDS if "start" in model else ENDS[:1]:  # an HTML page's model has an end side only
         fitted = model[which]
         slopes = [c / s for c, s in zip(fitted["coef"], fitted["scale"])]
         loaded[which] = fitted["intercept"] - math.fsum(w * m for w, m in zip(slopes, fitted["mean"])), slopes
