@@ -40,13 +40,29 @@ models learn from lynx's and html2text's (bench/train_model.py's KIND_RENDERINGS
 - html-text: the html-text package's ``extract_text``: a paragraph a line,
   blank lines between blocks. No model learns from it.
 
+Two more, made only when asked for (``--renderers pandoc,markdownify``), as
+probes of converters users run; no model learns from either:
+
+- pandoc: ``pandoc -f html -t plain`` (Debian's pandoc): paragraphs wrapped
+  at 72 columns, layout tables drawn as grid tables (their cells' words
+  broken across lines, a nested table as ``[TABLE]``).
+- markdownify: the markdownify package's defaults: Markdown with setext
+  headings (a line of ``-`` or ``=`` under the heading) and each table row
+  on one line between pipes, a layout table's whole row with it.
+
+A page a renderer fails on (pandoc exits with an error on a few, or runs
+past LYNX_TIMEOUT; markdownify's recursion runs out on a deep page) is
+written empty, as a user's pipeline would get it, and named on stderr.
+
 Usage: python bench/render.py [--renderers lynx,html2text,w3m,lynx-links,w3m-links,bs4-plain,bs4-lines,lxml-text,links,elinks,inscriptis,html-text] [--jobs 2]
+       python bench/render.py --renderers pandoc,markdownify
 """
 
 from __future__ import annotations
 
 import argparse
 import subprocess
+import sys
 import tempfile
 from multiprocessing import Pool
 
@@ -56,6 +72,8 @@ RENDERERS = (
     "lynx", "html2text", "w3m", "lynx-links", "w3m-links", "bs4-plain", "bs4-lines", "lxml-text", "links", "elinks",
     "inscriptis", "html-text",
 )
+# Made only when asked for (--renderers): probes, not in every run.
+PROBE_RENDERERS = ("pandoc", "markdownify")
 # lynx reads the page from stdin as UTF-8 and writes UTF-8, 80 columns wide.
 LYNX = ["lynx", "-dump", "-nolist", "-force_html", "-stdin", "-assume_charset=utf-8", "-display_charset=utf-8",
         "-width=80"]
@@ -68,7 +86,10 @@ W3M_LINKS = [*W3M, "-o", "display_link_number=1"]
 # links and elinks read the page from a file (not stdin), as UTF-8, 80 columns.
 LINKS = ["links", "-dump", "-width", "80", "-codepage", "utf-8", "-html-assume-codepage", "utf-8"]
 ELINKS = ["elinks", "-dump", "-dump-width", "80", "-no-references", "-no-numbering", "-dump-charset", "utf-8"]
-# A page lynx or w3m takes longer than this (seconds) over is left out.
+# pandoc's plain text, from stdin as HTML.
+PANDOC = ["pandoc", "-f", "html", "-t", "plain"]
+# A page a command-line renderer (lynx, w3m, links, elinks, pandoc) takes longer
+# than this (seconds) over is written empty (_render).
 LYNX_TIMEOUT = 60
 
 
@@ -101,8 +122,12 @@ def render(renderer: str, html: str) -> str:
             command = [*(LINKS if renderer == "links" else ELINKS), page.name]
             return subprocess.run(command, capture_output=True, timeout=LYNX_TIMEOUT, check=True
                                   ).stdout.decode("utf-8", "replace")
+    if renderer == "markdownify":
+        import markdownify
+
+        return markdownify.markdownify(html)  # type: ignore[no-any-return]
     if renderer != "html2text":
-        command = {"lynx": LYNX, "w3m": W3M, "lynx-links": LYNX_LINKS, "w3m-links": W3M_LINKS}[renderer]
+        command = {"lynx": LYNX, "w3m": W3M, "lynx-links": LYNX_LINKS, "w3m-links": W3M_LINKS, "pandoc": PANDOC}[renderer]
         return subprocess.run(command, input=html.encode(), capture_output=True, timeout=LYNX_TIMEOUT, check=True
                               ).stdout.decode("utf-8", "replace")
     import html2text
@@ -115,7 +140,11 @@ def _render(job: tuple[str, str, dict]) -> str:
     target = RENDERS / entry["folder"].name / f"text-{renderer}" / f"{pid}.txt"
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
-        text = render(renderer, read_page(pid, entry, "html"))
+        try:
+            text = render(renderer, read_page(pid, entry, "html"))
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, RecursionError) as error:
+            print(f"{pid}: {renderer} failed ({type(error).__name__}); written empty", file=sys.stderr)
+            text = ""
         temporary = target.with_suffix(".tmp")
         temporary.write_text(text, "utf-8")
         temporary.replace(target)
@@ -124,7 +153,8 @@ def _render(job: tuple[str, str, dict]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--renderers", default=",".join(RENDERERS))
+    parser.add_argument("--renderers", default=",".join(RENDERERS),
+                        help=f"comma-separated (default: all but the probes, {','.join(PROBE_RENDERERS)})")
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
     gold = load_gold()
