@@ -25,7 +25,8 @@ from .model import Block, BlockKind, Decoded, InputKind, PageMeta, block_text
 from .scripts import mark_code
 from .speedups import compiled
 from .wrapped import (
-    is_markdown, is_soft_break, is_wrapped, joined_wrap, markdown_text, not_wrapped, run_widths, wrap_width,
+    has_gfm_tables, is_markdown, is_soft_break, is_wrapped, joined_wrap, markdown_text, not_wrapped, run_widths,
+    wrap_width,
 )
 from .text import (
     BYLINE_OPENINGS, CALL_TO_ACTION, CALL_TO_ACTION_MAX_WORDS, CAPTION_CREDIT_ENDINGS, CAPTION_CREDIT_LABELS,
@@ -101,6 +102,7 @@ def _split_lines(text: str, config: CleanerConfig) -> list[Block]:
     link_numbers = link_numbering(text)  # a text browser's numbered links ("[3]Cookie Policy")
     text, numbers = read_layout(text)
     markdown = is_markdown(text)  # Markdown: a paragraph's lines are one paragraph
+    table_rows = markdown and has_gfm_tables(text)  # its tables' rows between pipes: read as their cells
     # a text browser's or converter's dump: paragraphs wrapped at a width (most
     # pages have too many wide lines to be that, found without splitting them)
     lines = None if not_wrapped(text) else text.split("\n")
@@ -129,7 +131,7 @@ def _split_lines(text: str, config: CleanerConfig) -> list[Block]:
     if link_numbers is not None:  # read as the browser writes it without them
         link_numbers.read_link_numbers(blocks)
     if markdown:
-        blocks = _markdown_blocks(blocks)
+        blocks = _markdown_blocks(blocks, table_rows)
     read_markdown_layout(blocks)
     _set_kind_hints(blocks, config)
     if link_numbers is not None:
@@ -211,12 +213,13 @@ def _python_blocks(
     return blocks
 
 
-def _markdown_blocks(blocks: list[Block]) -> list[Block]:
-    """A Markdown page's blocks as their text shows (wrapped.markdown_text),
-    the Markdown kept for --links; a block that was only an image is left out."""
+def _markdown_blocks(blocks: list[Block], table_rows: bool = False) -> list[Block]:
+    """A Markdown page's blocks as their text shows (wrapped.markdown_text;
+    table_rows: its tables' rows as their cells' text), the Markdown kept for
+    --links; a block that was only an image (or a table's delimiter row) is left out."""
     kept: list[Block] = []
     for block in blocks:
-        written, block.text = block.text, markdown_text(block.text)
+        written, block.text = block.text, markdown_text(block.text, table_rows)
         if block.text != written and "](" in written:
             block.markdown_links = written
         if block.text:

@@ -72,6 +72,15 @@ MARKDOWN_EMPHASIS = re.compile(r"(?<![\w*])([*_])(?=[^\s*_])(.+?)(?<=[^\s*_])\1(
 MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|])")
 # Markdown's line break inside a paragraph (html2text writes one for <br>).
 HARD_BREAK = "  "
+# A GitHub-flavoured Markdown table's delimiter row ("| --- | :---: |"),
+# opened and closed by a pipe, as markdownify and pandoc's gfm write it: a
+# page that holds one writes its tables' rows between pipes. (html2text
+# writes its rows and delimiter rows without the outer pipes: "---|---".)
+GFM_DELIMITER_ROW = re.compile(r"^\|(?: *:?-{3,}:? *\|)+ *$", re.MULTILINE)
+# A table row's cells are split at its pipes, not at an escaped one ("\|").
+TABLE_CELL_EDGE = re.compile(r"(?<!\\)\|")
+# A delimiter row's cell ("---", ":---:").
+DELIMITER_CELL = re.compile(r":?-{3,}:?")
 # A page is Markdown when it has at least this many links or images.
 MARKDOWN_MIN_LINKS = 2
 
@@ -173,17 +182,35 @@ def is_markdown(text: str) -> bool:
     return text.count("](") >= MARKDOWN_MIN_LINKS and _found_at_least(MARKDOWN_LINK, text, MARKDOWN_MIN_LINKS)
 
 
+def table_row_text(row: str) -> str:
+    """A table row's text (a line opened and closed by a pipe): its cells
+    between " | ", the empty ones and a delimiter row's cells left out. A
+    layout table written so holds a page's column in one cell, its article
+    with it, beside cells of menus and spacers: what counts is the text."""
+    cells = (cell.strip() for cell in TABLE_CELL_EDGE.split(row[1:-1]))
+    return " | ".join(cell for cell in cells if cell and not DELIMITER_CELL.fullmatch(cell))
+
+
 def _found_at_least(pattern: re.Pattern[str], text: str, count: int) -> bool:
     """Whether pattern matches text at least count times (the search stops there)."""
     return sum(1 for _ in islice(pattern.finditer(text), count)) >= count
 
 
-def markdown_text(text: str) -> str:
+def has_gfm_tables(text: str) -> bool:
+    """Whether a Markdown page writes GitHub-flavoured tables: a delimiter
+    row between pipes (GFM_DELIMITER_ROW)."""
+    return "|" in text and GFM_DELIMITER_ROW.search(text) is not None
+
+
+def markdown_text(text: str, table_rows: bool = False) -> str:
     """A Markdown block's text: images left out, links, bold and emphasis as
-    their text, escapes taken off."""
+    their text, escapes taken off; with table_rows (the page writes GFM
+    tables: has_gfm_tables), a line between pipes as its cells' text."""
     if "](" in text:
         # images first: a link around an image ([![alt](src)](href)) is then an empty link
         text = MARKDOWN_LINK.sub(r"\1", MARKDOWN_IMAGE.sub("", text))
+    if table_rows and len(text) > 1 and text[0] == "|" and text[-1] == "|":
+        text = table_row_text(text)
     if "*" in text or "_" in text:
         text = MARKDOWN_EMPHASIS.sub(r"\2", MARKDOWN_STRONG.sub(r"\2", text))
     if "\\" in text:

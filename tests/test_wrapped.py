@@ -7,7 +7,7 @@ import textwrap
 from cleaner import CleanerConfig
 from cleaner.blocks import split_blocks
 from cleaner.read import read_input
-from cleaner.wrapped import is_markdown, markdown_text, wrap_width
+from cleaner.wrapped import has_gfm_tables, is_markdown, markdown_text, table_row_text, wrap_width
 
 PARAGRAPHS = [
     "The council voted on Tuesday to close the old bridge to traffic after engineers found cracks in two of "
@@ -76,6 +76,33 @@ def test_a_markdown_page_is_cleaned_to_its_text_and_image_lines_leave() -> None:
     assert is_markdown(page)
     assert blocks_of(page) == ["Broken Arrows", "A perfect song by Francisco The Man!. A big thanks to everyone."]
     assert not is_markdown("A page that says [1] once and (2) twice.")
+
+
+def test_a_gfm_table_row_reads_as_its_cells_text() -> None:
+    assert table_row_text("|  | Accounting |  |") == "Accounting"
+    assert table_row_text("| --- | :---: | --- |") == ""
+    # a layout table's row flattened with its nested tables: the cells that hold text, in order
+    assert table_row_text("| | | --- | --- | | **Bridge closed** | |  The council voted. |") == (
+        "**Bridge closed** | The council voted."
+    )
+    assert table_row_text("| 3 \\| 4 | five |") == "3 \\| 4 | five"  # an escaped pipe is in its cell
+    assert markdown_text("| [Home](http://example.com/) | **News** \\| Sport |", table_rows=True) == "Home | News | Sport"
+    assert markdown_text("| [Home](http://example.com/) |") == "| Home |"  # not a GFM page: as written
+
+
+def test_a_page_that_writes_gfm_tables_has_its_rows_read_as_text() -> None:
+    # markdownify writes a layout table's row on one line between pipes: the
+    # article is in a cell of it, beside the menu's cells and empty spacers
+    row = "| [Home](http://example.com/) [News](http://example.com/n) |  | " + "    ".join(PARAGRAPHS) + " |  |"
+    page = "Bridge news\n\n|  |  |  |  |\n| --- | --- | --- | --- |\n" + row + "\n\n[About](http://example.com/a)\n"
+    assert is_markdown(page) and has_gfm_tables(page)
+    blocks = blocks_of(page)
+    assert blocks[1] == "Home News | " + " ".join(PARAGRAPHS)
+    assert not any(b.startswith("|") for b in blocks)  # nor the spacer row, nor the delimiter row
+    # html2text writes its rows without the outer pipes ("a | b", "---|---"): they are read as before
+    html2text_page = "[Home](http://example.com/) [News](http://example.com/n)\n\nName | Votes\n---|---\nAnn | 3\n"
+    assert not has_gfm_tables(html2text_page)
+    assert blocks_of(html2text_page)[1].startswith("Name | Votes ---|---")
 
 
 def test_cleaners_own_markdown_with_links_cleans_to_the_same_markdown() -> None:
