@@ -17,6 +17,7 @@ from .blocks import link_numbering, read_layout
 from .model import Document, InputKind, Role
 from .read import read_input
 from .text import SPACES
+from .wrapped import has_gfm_tables, is_markdown, joined_wrap, markdown_text
 
 PLACED_ROLES = {Role.BODY, Role.TITLE, Role.META, Role.CAPTION}
 DROPPED_ROLES = {Role.DUPLICATE, Role.BOILERPLATE}
@@ -33,11 +34,39 @@ def check_document(document: Document, data: bytes | str, input_format: str = "a
         text, moved = read_layout(text)  # borders, columns and glued lines read as blocks.py reads them
         lines = text.split("\n")
         numbers = list(range(1, len(lines) + 1)) if moved is None else moved
-        problems += _check_lines(document, lines, numbers)
+        # a Markdown page's text as it shows, as blocks.py reads it (None: not Markdown)
+        table_rows = has_gfm_tables(text) if is_markdown(text) else None
+        problems += _check_lines(document, lines, numbers, table_rows)
         if numbering is not None:  # numbered links are read without their numbers, as blocks.py reads them
             text = numbering.without_link_numbers(text)
+        if table_rows is not None:
+            text = _markdown_shown(lines, table_rows)
     problems += _check_invention(document, text, decoded.kind)
     return problems
+
+
+def _markdown_shown(lines: list[str], table_rows: bool) -> str:
+    """A Markdown page's text as it shows (wrapped.markdown_text), where an
+    output's text is looked for: each line's (a table's row, an item), each
+    paragraph's (its lines, between blank lines, joined as blocks.py joins a
+    paragraph's: a link's text or address may run over two lines, its
+    address broken after a hyphen), and the whole page's read as one."""
+    shown = [markdown_text(line.strip(), table_rows) for line in lines]
+    paragraphs = [markdown_text(_joined(list(group)), table_rows) for blank, group in groupby(lines, _is_blank)
+                  if not blank]
+    return "\n".join(shown + paragraphs) + "\n" + markdown_text(_joined(lines))
+
+
+def _is_blank(line: str) -> bool:
+    return not line.strip()
+
+
+def _joined(lines: list[str]) -> str:
+    """Lines joined as a renderer's wrapped lines are (wrapped.joined_wrap)."""
+    joined = ""
+    for line in filter(None, map(str.strip, lines)):
+        joined += joined_wrap(joined, line) if joined else line
+    return joined
 
 
 def _check_blocks(document: Document) -> list[str]:
@@ -75,19 +104,29 @@ def _check_outputs(document: Document) -> list[str]:
     return problems
 
 
-def _check_lines(document: Document, lines: list[str], numbers: list[int]) -> list[str]:
+def _check_lines(
+    document: Document, lines: list[str], numbers: list[int], table_rows: bool | None = None
+) -> list[str]:
     """Text input: every non-blank line (as read: a page laid out in columns
     is read column by column, each line numbered as in the input) is in
     exactly one block. A block starts at a non-blank line and holds the lines
     up to the next block's (a sentence a scraper cut over several lines is one
     block), so the blocks start in the order the lines are read, the first at
-    the first non-blank line."""
+    the first non-blank line, unless the lines above it are Markdown that
+    shows nothing (table_rows not None: the page is Markdown, and writes GFM
+    tables if True): images, empty table rows, their block left out (blocks.py)."""
     read = [n for n, line in zip(numbers, lines) if line.strip()]
     # blocks cut from one line (scripts.py: a line's prose and its code) start at it one after another
     starts = [line for line, _ in groupby(b.line for b in document.blocks)]
     stray = sorted(set(starts) - set(read))[:5]
     if stray:
         return [f"blocks that start on a blank or missing line: {stray}"]
+    if table_rows is not None and starts and read and starts[0] != read[0] and starts[0] in read:
+        first = read.index(starts[0])
+        above = [line for line in lines if line.strip()][:first]
+        shows = [markdown_text(line.strip(), table_rows) for line in above]  # line by line, or joined if wrapped
+        if not any(shows) or not markdown_text(_joined(above), table_rows):
+            read = read[first:]
     following = iter(read)
     if starts[:1] != read[:1] or not all(start in following for start in starts):  # in read order, each line once
         return ["blocks out of line order"]

@@ -46,6 +46,30 @@ def test_an_invented_paragraph_is_caught() -> None:
     assert any("not found in the input" in p for p in check_document(document, data))
 
 
+def test_markdown_dumps_are_accounted_for_as_their_text_shows() -> None:
+    # html2text: images over the first lines, links whose text and address run
+    # over two wrapped lines; markdownify: GFM tables, a layout row's text in a cell
+    paragraph = (
+        "The council voted on Tuesday to close the [old\nbridge](http://example.com/news/bridge-\nclosed) to "
+        "traffic after engineers found cracks in two of its supports, as [the\nreport](http://example.com/r) said."
+    )
+    html2text_page = (
+        "![](/images/pixel.gif)  \n[![Logo](/images/logo.gif)](http://example.com/)\n\n"
+        f"# Bridge closed\n\n{paragraph}\n\n{paragraph.replace('Tuesday', 'Monday')}\n"
+    )
+    one_line = paragraph.replace("-\n", "-").replace("\n", " ")  # markdownify does not wrap
+    row = "| [Home](http://example.com/) |  | " + " ".join([one_line] * 3) + " |"
+    markdownify_page = "![](/images/pixel.gif)\n\n|  |  |  |\n| --- | --- | --- |\n" + row + "\n"
+    for page in (html2text_page, markdownify_page):
+        document = clean(page.encode())
+        assert document.articles and "[" not in document.articles[0].paragraphs[0]
+        assert check_document(document, page.encode()) == []
+    document = clean(html2text_page.encode())
+    document.articles[0].paragraphs[0] = document.articles[0].paragraphs[0].replace("bridge", "tunnel")
+    next(b for b in document.blocks if b.role is Role.BODY).text = document.articles[0].paragraphs[0]
+    assert any("not found in the input" in p for p in check_document(document, html2text_page.encode()))
+
+
 def test_cli_check_flag() -> None:
     result = CliRunner().invoke(main, ["clean", "--check", str(SEED)])
     assert result.exit_code == 0 and "check:" not in result.stderr
