@@ -115,17 +115,20 @@ def _check_lines(
     the first non-blank line, unless the lines above it are Markdown that
     shows nothing (table_rows not None: the page is Markdown, and writes GFM
     tables if True): images, empty table rows, their block left out (blocks.py)."""
-    read = [n for n, line in zip(numbers, lines) if line.strip()]
+    written = [(n, line) for n, line in zip(numbers, lines) if line.strip()]
+    read = [n for n, _ in written]
     # blocks cut from one line (scripts.py: a line's prose and its code) start at it one after another
     starts = [line for line, _ in groupby(b.line for b in document.blocks)]
     stray = sorted(set(starts) - set(read))[:5]
     if stray:
         return [f"blocks that start on a blank or missing line: {stray}"]
-    if table_rows is not None and starts and read and starts[0] != read[0] and starts[0] in read:
+    if table_rows is not None and starts and starts[0] != read[0]:  # every start is a read line (above)
         first = read.index(starts[0])
-        above = [line for line in lines if line.strip()][:first]
-        shows = [markdown_text(line.strip(), table_rows) for line in above]  # line by line, or joined if wrapped
-        if not any(shows) or not markdown_text(_joined(above), table_rows):
+        above = [line for _, line in written[:first]]
+        # nothing shows line by line, or once joined as wrapped lines are (an image's link over two lines)
+        if not any(markdown_text(line.strip(), table_rows) for line in above) or not markdown_text(
+            _joined(above), table_rows
+        ):
             read = read[first:]
     following = iter(read)
     if starts[:1] != read[:1] or not all(start in following for start in starts):  # in read order, each line once

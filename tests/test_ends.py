@@ -284,7 +284,6 @@ def test_lines_that_end_a_post_under_every_post_of_a_listing_end_nothing() -> No
     assert all(text in paragraphs for text in ARTICLE + library)
 
 
-
 def test_html_pages_have_an_ends_model_of_their_own(tmp_path: Path) -> None:
     page = "<html><body><div>" + "".join(f"<p>{line}</p>" for line in ARTICLE) + "</div></body></html>"
     # every line past the end, none before the start: the article keeps its first line
