@@ -541,18 +541,23 @@ def _mark_text_comments(blocks: list[Block], comments: _CommentLines) -> None:
     comment elements do: below an article they leave it (segments.drop_replies,
     unless --comments). A section runs from its heading through the stamps (or
     the names that sign its comments) that follow each other within
-    COMMENT_STAMP_REACH lines, and COMMENT_TAIL_BLOCKS past the last."""
+    COMMENT_STAMP_REACH lines, and COMMENT_TAIL_BLOCKS past the last, but
+    never past a copyright line: the page's foot ends its comments (in a dump
+    of several pages, stamps below it are another page's)."""
     end = 0
     for i, stamps in comments.sections():
         if i < end:
             continue  # inside the section already marked
-        last = i
+        last, stop = i, len(blocks)
         for j in range(i + 1, len(blocks)):
             if j - last > COMMENT_STAMP_REACH:
                 break
+            if blocks[j].kind is BlockKind.NOTICE:
+                stop = j
+                break
             if stamps[j]:
                 last = j
-        end = min(len(blocks), last + COMMENT_TAIL_BLOCKS + 1)
+        end = min(stop, last + COMMENT_TAIL_BLOCKS + 1)
         for block in blocks[i:end]:
             block.landmarks |= Landmark.COMMENTS
 

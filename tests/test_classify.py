@@ -126,6 +126,25 @@ def test_a_copyright_line_ends_the_comments_and_the_next_pages_comments_open_aga
     # the next page's story follows no comments heading
     assert after == [0.0] * 6 + [1.0] * 5 + [0.0] * 6 + [1.0] * 4
 
+def test_a_comment_section_ends_at_the_pages_copyright_line() -> None:
+    from cleaner.blocks import split_blocks
+    from cleaner.read import read_input
+
+    story = [f"Paragraph {n} of the story, long enough to read as prose." for n in range(8)]
+    comments = ["12 Comments", "Ann Lee | May 3, 2012 1:56 PM | Reply", "I liked it.", "Bob | 2 hours ago", "Me too."]
+    # the next page of a dump: a newsgroup thread whose posts carry a clock time each
+    thread = [
+        line for n in range(3)
+        for line in (f"Date: Thu, 0{n + 6} May 1999 01:17:32 GMT", f"Post {n} of the thread, long enough to read as prose.")
+    ]
+    lines = story + comments + ["© 2012 Example News. All rights reserved."] + thread
+    blocks = split_blocks(read_input("\n\n".join(lines)), CleanerConfig())[0]
+    score_blocks(blocks, CleanerConfig())
+    marked = [bool(b.landmarks & Landmark.COMMENTS) for b in blocks]
+    # the stamps below the foot are within reach of the comments' last, but another page's
+    assert marked == [False] * len(story) + [True] * len(comments) + [False] * (1 + len(thread))
+
+
 def test_comments_whose_stamps_stand_under_long_comments_are_one_section() -> None:
     from cleaner.blocks import split_blocks
     from cleaner.read import read_input
