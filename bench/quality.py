@@ -47,7 +47,8 @@ TRACK_RENDERING = {
     "w3m": "text-w3m", "lynx-links": "text-lynx-links", "w3m-links": "text-w3m-links",
     "bs4-plain": "text-bs4-plain", "bs4-lines": "text-bs4-lines", "lxml-text": "text-lxml-text",
     "links": "text-links", "elinks": "text-elinks", "inscriptis": "text-inscriptis", "html-text": "text-html-text",
-    "pandoc": "text-pandoc", "markdownify": "text-markdownify",  # probes: bench/render.py --renderers pandoc,markdownify
+    # probes: bench/render.py --renderers pandoc,markdownify,tagstrip
+    "pandoc": "text-pandoc", "markdownify": "text-markdownify", "tagstrip": "text-tagstrip",
 }
 
 
@@ -236,7 +237,7 @@ def main() -> None:
     parser.add_argument("--model", choices=["folds", "shipped"], default="folds",
                         help="shipped: the packaged models (NOT a valid figure: they saw every page)")
     parser.add_argument("--tracks", default="text,multi", help="comma-separated: text, bs4, html, multi, lynx, html2text, w3m, lynx-links, w3m-links, bs4-plain, "
-                        "bs4-lines, lxml-text, links, elinks, inscriptis, html-text; probes (bench/render.py --renderers pandoc,markdownify first): pandoc, markdownify")
+                        "bs4-lines, lxml-text, links, elinks, inscriptis, html-text; probes (bench/render.py --renderers pandoc,markdownify,tagstrip first): pandoc, markdownify, tagstrip")
     parser.add_argument("--all", action="store_true", help="every track, with the peers")
     parser.add_argument("--peers", action="store_true", help="also the peers on the tracks run")
     parser.add_argument("--sets", help="only these sets (comma-separated prefixes: sh,ced,cpe,dn,gn,cef)")

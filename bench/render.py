@@ -40,8 +40,9 @@ models learn from lynx's and html2text's (bench/train_model.py's KIND_RENDERINGS
 - html-text: the html-text package's ``extract_text``: a paragraph a line,
   blank lines between blocks. No model learns from it.
 
-Two more, made only when asked for (``--renderers pandoc,markdownify``), as
-probes of converters users run; no model learns from either:
+Three more, made only when asked for (``--renderers
+pandoc,markdownify,tagstrip``), as probes of converters users run; no model
+learns from any:
 
 - pandoc: ``pandoc -f html -t plain`` (Debian's pandoc): paragraphs wrapped
   at 72 columns, layout tables drawn as grid tables (their cells' words
@@ -49,18 +50,23 @@ probes of converters users run; no model learns from either:
 - markdownify: the markdownify package's defaults: Markdown with setext
   headings (a line of ``-`` or ``=`` under the heading) and each table row
   on one line between pipes, a layout table's whole row with it.
+- tagstrip: the page's tags taken away by a regular expression, as a
+  script does with ``sed 's/<[^>]*>//g'``: the source's text as it stands,
+  its line breaks and indentation, its scripts' and style sheets' code, and
+  its character references as written (``&amp;``, ``&#8217;``, ``&nbsp;``).
 
 A page a renderer fails on (pandoc exits with an error on a few, or runs
 past LYNX_TIMEOUT; markdownify's recursion runs out on a deep page) is
 written empty, as a user's pipeline would get it, and named on stderr.
 
 Usage: python bench/render.py [--renderers lynx,html2text,w3m,lynx-links,w3m-links,bs4-plain,bs4-lines,lxml-text,links,elinks,inscriptis,html-text] [--jobs 2]
-       python bench/render.py --renderers pandoc,markdownify
+       python bench/render.py --renderers pandoc,markdownify,tagstrip
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import subprocess
 import sys
 import tempfile
@@ -73,7 +79,7 @@ RENDERERS = (
     "inscriptis", "html-text",
 )
 # Made only when asked for (--renderers): probes, not in every run.
-PROBE_RENDERERS = ("pandoc", "markdownify")
+PROBE_RENDERERS = ("pandoc", "markdownify", "tagstrip")
 # lynx reads the page from stdin as UTF-8 and writes UTF-8, 80 columns wide.
 LYNX = ["lynx", "-dump", "-nolist", "-force_html", "-stdin", "-assume_charset=utf-8", "-display_charset=utf-8",
         "-width=80"]
@@ -88,12 +94,16 @@ LINKS = ["links", "-dump", "-width", "80", "-codepage", "utf-8", "-html-assume-c
 ELINKS = ["elinks", "-dump", "-dump-width", "80", "-no-references", "-no-numbering", "-dump-charset", "utf-8"]
 # pandoc's plain text, from stdin as HTML.
 PANDOC = ["pandoc", "-f", "html", "-t", "plain"]
+# A tag as a script that strips them finds it: from "<" to the next ">".
+TAG = re.compile(r"<[^>]*>")
 # A page a command-line renderer (lynx, w3m, links, elinks, pandoc) takes longer
 # than this (seconds) over is written empty (_render).
 LYNX_TIMEOUT = 60
 
 
 def render(renderer: str, html: str) -> str:
+    if renderer == "tagstrip":
+        return TAG.sub("", html)
     if renderer == "lxml-text":
         import lxml.html
 
