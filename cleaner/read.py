@@ -3,7 +3,9 @@
 Decoding order: byte-order mark, strict UTF-8, then bs4's UnicodeDammit (declared
 charset, then windows-1252 and friends) with a warning. Bytes that are mostly
 control characters are refused as binary. Newlines become ``\\n``; non-breaking
-spaces become spaces; zero-width spaces and stray BOMs are removed.
+spaces become spaces; zero-width spaces and stray BOMs are removed. A text
+dump's HTML character references ("&amp;", "&#8217;") are read as the
+characters they name (an HTML page's are its parser's).
 """
 
 from __future__ import annotations
@@ -60,6 +62,15 @@ NORMALISATIONS = (
     (ZERO_WIDTH, "", ZERO_WIDTH_CHARACTERS),
     (CONTROL_CHARS, "", CONTROL_CHARACTERS),
 )
+# A character reference as HTML writes one, with its semicolon ("&amp;",
+# "&#8217;", "&#x2019;", "&rsquo;"): text made by taking a page's tags away (a
+# regex, sed) keeps them, as does a page that escaped its text twice. A text
+# dump's are read as the characters they name; one that names none
+# ("&bogus;") stays as written.
+CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# ... but one that names a line break is read as a space: a line of the text
+# is the line of the input it came from.
+LINE_BREAK_CHARACTERS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 # A text read as UTF-8 at least this big is normalised as bytes and decoded
 # again (_normalised_as_bytes): a copy of its bytes is a quarter of a copy of
 # its str where it holds an emoji (4 bytes a character). Smaller texts are
@@ -94,6 +105,10 @@ def read_input(data: bytes | str, *, input_format: str = "auto") -> Decoded:
         # here, not in a function of its own: its caller would hold the text as read, a third copy
         for replacements in NORMALISATIONS:
             text = _normalised(text, *replacements)
+        if "&" in text and CHARACTER_REFERENCE.search(text) is not None:
+            text = _references_read(text)
+            for replacements in NORMALISATIONS:  # the characters the references named
+                text = _normalised(text, *replacements)
     utf8 = None
     if kind is InputKind.HTML and isinstance(data, bytes) and encoding == "utf-8" and not warnings:
         utf8 = None if data.startswith(codecs.BOM_UTF8) else data
@@ -189,6 +204,19 @@ def _normalised(text: str, pattern: re.Pattern[str], replacement: str, character
         if character in text:
             text = text.replace(character, replacement)
     return text
+
+
+def _references_read(text: str) -> str:
+    """text with each of its CHARACTER_REFERENCEs replaced by the character it
+    names (HTML's rules: "&#146;" is the windows-1252 quote it meant), a line
+    break by a space."""
+    from html import unescape  # its table of names is loaded only for a text that needs it
+
+    def character(match: re.Match[str]) -> str:
+        read = unescape(match.group())
+        return " " if len(read) == 1 and read in LINE_BREAK_CHARACTERS else read
+
+    return CHARACTER_REFERENCE.sub(character, text)
 
 
 def _looks_like_html(text: str) -> bool:

@@ -77,6 +77,21 @@ def test_zero_width_spaces_are_removed() -> None:
     assert read_input("zero\u200bwidth".encode("utf-8")).text == "zerowidth"
 
 
+def test_a_text_dumps_character_references_are_read_as_their_characters() -> None:
+    # text made by taking a page's tags away keeps the page's references
+    stripped = "Don&#8217;t&nbsp;stop &ndash; AT&amp;T&#x2019;s &quot;plan&quot;: &#146;96\n"
+    assert read_input(stripped).text == "Don’t stop – AT&T’s \"plan\": ’96\n"
+    # each read once; a name HTML does not know, or one without its semicolon, stays as written
+    assert read_input("&amp;amp; &bogus; &copy 2012 AT&T R&D").text == "&amp; &bogus; &copy 2012 AT&T R&D"
+    # a reference to a line break or a zero-width space leaves the lines as they were
+    assert read_input("one&#10;two&#13;three&#8203;four\nfive").text == "one two threefour\nfive"
+
+
+def test_an_html_pages_references_are_the_parsers() -> None:
+    page = "<html><head><title>T</title></head><body><p>Don&#8217;t &amp;amp; stop.</p></body></html>"
+    assert read_input(page).text == page  # HTML is read by the parser, which reads them once
+
+
 def test_png_header_with_random_bytes_is_refused() -> None:
     data = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + random.Random(0).randbytes(4096)
     with pytest.raises(InputError):
