@@ -3,7 +3,9 @@ text (a page's textContent, lxml's text_content(), get_text() of a page whose
 scripts were not taken out) is found and marked BlockKind.CODE, never article
 text and no part of the page's prose.
 
-Three shapes of it: a line that is all code (is_script_code); a long line that
+Three shapes of it: a line that is all code (is_script_code; or, too short
+or too bare for its counts, a line of minified statements or of calls alone:
+_bare_statements); a long line that
 holds code and prose both (a page without line breaks, a headline run into the
 JSON-LD after it: cut into pieces, code_pieces); and a script or a style sheet
 written over many short lines, each too short to tell on its own ("if (", "} else {",
@@ -132,6 +134,25 @@ OBJECT_PROPERTY = (
     rf"""(?:{SCRIPT_NAME}|{SCRIPT_STRING})\s*:\s*(?:{SCRIPT_LITERAL}|\[[^\]]*\]|\{{)\s*"""
 )
 OBJECT_PROPERTIES = rf"(?:{OBJECT_PROPERTY},\s*)*{OBJECT_PROPERTY}"
+# A line of minified statements is code on its own, too short as it may be to
+# tell by its counts ("z160=zpreC(160,600);z336=zpreC(336,280);if(zp[0].m&8)
+# {f728=5;z160=1}"): at least MINIFIED_MIN_ASSIGNMENTS assignments with no
+# spaces (MINIFIED_ASSIGNMENT) and MINIFIED_MIN_STATEMENTS ";", outside the
+# web addresses it holds (a query's "?a=1&b=2" is not code: the words that
+# hold one of WEB_ADDRESS_MARKS are left out), and no run of prose.
+MINIFIED_MIN_ASSIGNMENTS = 3
+MINIFIED_MIN_STATEMENTS = 2
+WEB_ADDRESS_MARKS = ("://", "www.")
+# A longer line is judged by its counts and marks alone (is_script_code, code_pieces).
+BARE_STATEMENTS_MAX_CHARS = 2000
+# ... and so is a line of calls alone, each of a name (dotted or not) with
+# arguments that hold a string, a list or a comma, not a count ("Comments(3)"):
+# "ImageLoad('store', '/images/btnStore_on.gif', '/images/btnStore.gif');",
+# "addSize([1100, 200], [[300,250],[728,90]]).", a script whose lines a
+# scraper kept one by one.
+CALLS = (
+    rf"""(?:{SCRIPT_NAME}(?:\.{SCRIPT_NAME})*\((?=[^)]*["'\[,])[^()]*(?:\([^()]*\)[^()]*)*\)\s*[;.,]?\s*)+"""
+)
 # A comment after a statement or a value (the line is judged without it).
 TRAILING_COMMENT = r"""(?<=[,;{}\[\]()'"\w])\s+//(?!/).*$"""
 _KIND = operator.attrgetter("kind")
@@ -146,7 +167,7 @@ def mark_code(blocks: list[Block]) -> list[Block]:
     marked: list[Block] = []
     for block in blocks:
         text = block.text
-        if is_script_code(text) or (text.endswith(STATEMENT_ENDS) and _statement(text)):
+        if is_script_code(text) or (text.endswith(STATEMENT_ENDS) and _statement(text)) or _bare_statements(text):
             block.kind = code
         elif len(text) >= CODE_SPLIT_MIN_CHARS and "{" in text and block.declared is None:
             pieces = code_pieces(text)
@@ -256,6 +277,25 @@ def _statement(text: str) -> bool:
             or re.fullmatch(STRING_ASSIGNMENT, text) is not None
         )
     )  # (mark_code asks the ending first: most lines end otherwise)
+
+
+def _bare_statements(text: str) -> bool:
+    """A line of minified statements, or of calls alone (MINIFIED_MIN_ASSIGNMENTS,
+    CALLS), with no run of prose. (Asked of every line: most have no "=" three
+    times and do not end with a bracket, a ";" or a full stop after one.)"""
+    if len(text) > BARE_STATEMENTS_MAX_CHARS:
+        return False
+    if text.count("=") >= MINIFIED_MIN_ASSIGNMENTS and text.count(";") >= MINIFIED_MIN_STATEMENTS:
+        code = " ".join(word for word in text.split() if not any(mark in word for mark in WEB_ADDRESS_MARKS))
+        if (
+            len(re.findall(MINIFIED_ASSIGNMENT, code)) >= MINIFIED_MIN_ASSIGNMENTS
+            and code.count(";") >= MINIFIED_MIN_STATEMENTS
+            and re.search(PROSE_RUN, text) is None
+        ):
+            return True
+    return text.rstrip(" ;.,").endswith(")") and re.fullmatch(CALLS, text) is not None and re.search(
+        PROSE_RUN, text
+    ) is None
 
 
 def _code_line(text: str) -> bool:

@@ -155,6 +155,23 @@ def test_a_scripts_settings_object_and_minified_prototypes_are_code() -> None:
     assert [b.kind for b in blocks] == [BlockKind.CODE, BlockKind.CODE, BlockKind.TEXT]
 
 
+def test_minified_statements_and_lines_of_calls_alone_are_code() -> None:
+    # a script's lines kept one by one, each too short or too bare for the counts and marks
+    minified = "z160=zpreC(160,600);z336=zpreC(336,280);if(zp[0].m&8){f728=5;z160=1}"
+    calls = ["ImageLoad('store', '/images/btnStore_on.gif', '/images/btnStore.gif');",
+             "addSize([1100, 200], [[300,250],[728,90]]).", "_gaq.push(['_trackPageview']);"]
+    # not code: a formula, a query's parameters in a web address, a count in brackets, a plain sentence
+    text = ["where p[1]=2, p[2]=3, p[3]=5, ... is the sequence of prime numbers.",
+            "See http://example.com/ad?n=362;c=1;d=29;w=120;h=612 for the listing.", "Trackback(0)",
+            "The mayor (who spoke first) said the library would reopen in spring."]
+    prose = "The council voted on Tuesday to close the library, and the mayor said it would reopen in spring."
+    style = ".menu{color:#333;margin:0 auto;padding:4px}.menu a{text-decoration:none;font-weight:bold}"
+    for line, kind in [(line, BlockKind.CODE) for line in [minified, *calls]] + [(line, BlockKind.TEXT) for line in text]:
+        # each on its own between lines of prose, on a page with a style sheet further down
+        blocks = blocks_of("\n\n".join([prose, line, prose, prose, style]) + "\n")
+        assert [b.kind for b in blocks] == [BlockKind.TEXT, kind, BlockKind.TEXT, BlockKind.TEXT, BlockKind.CODE]
+
+
 def test_code_is_cut_out_of_a_long_line_that_holds_prose_too() -> None:
     # a textContent without line breaks: a headline run into the JSON-LD after it, then the article
     headline = "Airline orders 30 new jets and talks of more plans at the show"
