@@ -20,6 +20,7 @@ import re
 from itertools import compress, repeat
 
 from .model import Block, BlockKind
+from .text import URL
 
 # A line of code: at least SCRIPT_CODE_MIN_CHARS characters with at least
 # SCRIPT_CODE_MIN_HARD of "{", "}" and "=" (and SCRIPT_CODE_MIN_MARKS of those
@@ -139,10 +140,9 @@ OBJECT_PROPERTIES = rf"(?:{OBJECT_PROPERTY},\s*)*{OBJECT_PROPERTY}"
 # {f728=5;z160=1}"): at least MINIFIED_MIN_ASSIGNMENTS assignments with no
 # spaces (MINIFIED_ASSIGNMENT) and MINIFIED_MIN_STATEMENTS ";", outside the
 # web addresses it holds (a query's "?a=1&b=2" is not code: the words that
-# hold one of WEB_ADDRESS_MARKS are left out), and no run of prose.
+# hold one, text.URL, are left out), and no run of prose.
 MINIFIED_MIN_ASSIGNMENTS = 3
 MINIFIED_MIN_STATEMENTS = 2
-WEB_ADDRESS_MARKS = ("://", "www.")
 # A longer line is judged by its counts and marks alone (is_script_code, code_pieces).
 BARE_STATEMENTS_MAX_CHARS = 2000
 # ... and so is a line of calls alone, each of a name (dotted or not) with
@@ -286,7 +286,7 @@ def _bare_statements(text: str) -> bool:
     if len(text) > BARE_STATEMENTS_MAX_CHARS:
         return False
     if text.count("=") >= MINIFIED_MIN_ASSIGNMENTS and text.count(";") >= MINIFIED_MIN_STATEMENTS:
-        code = " ".join(word for word in text.split() if not any(mark in word for mark in WEB_ADDRESS_MARKS))
+        code = " ".join(word for word in text.split() if URL.search(word) is None)
         if (
             len(re.findall(MINIFIED_ASSIGNMENT, code)) >= MINIFIED_MIN_ASSIGNMENTS
             and code.count(";") >= MINIFIED_MIN_STATEMENTS

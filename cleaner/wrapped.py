@@ -72,15 +72,15 @@ MARKDOWN_EMPHASIS = re.compile(r"(?<![\w*])([*_])(?=[^\s*_])(.+?)(?<=[^\s*_])\1(
 MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|])")
 # Markdown's line break inside a paragraph (html2text writes one for <br>).
 HARD_BREAK = "  "
+# A delimiter row's cell ("---", ":---:").
+DELIMITER_CELL = re.compile(r":?-{3,}:?")
 # A GitHub-flavoured Markdown table's delimiter row ("| --- | :---: |"),
 # opened and closed by a pipe, as markdownify and pandoc's gfm write it: a
 # page that holds one writes its tables' rows between pipes. (html2text
 # writes its rows and delimiter rows without the outer pipes: "---|---".)
-GFM_DELIMITER_ROW = re.compile(r"^\|(?: *:?-{3,}:? *\|)+ *$", re.MULTILINE)
+GFM_DELIMITER_ROW = re.compile(rf"^\|(?: *{DELIMITER_CELL.pattern} *\|)+ *$", re.MULTILINE)
 # A table row's cells are split at its pipes, not at an escaped one ("\|").
 TABLE_CELL_EDGE = re.compile(r"(?<!\\)\|")
-# A delimiter row's cell ("---", ":---:").
-DELIMITER_CELL = re.compile(r":?-{3,}:?")
 # A page is Markdown when it has at least this many links or images.
 MARKDOWN_MIN_LINKS = 2
 
