@@ -338,3 +338,13 @@ def test_a_posts_category_tag_and_author_classes_name_no_region() -> None:
     assert Landmark(named_landmarks("tag-news comment-list")) == Landmark.COMMENTS
     assert Landmark(named_landmarks("site-nav")) == Landmark.NAV
     assert Landmark(named_landmarks("footer-tag-list")) & Landmark.FOOTER
+
+
+def test_a_box_about_the_author_is_set_aside() -> None:
+    from cleaner.html_blocks.regions import named_landmarks
+
+    for names in ("author-box", "wp-about-author-text", "post-author-bio", "td-authorbox"):
+        assert Landmark(named_landmarks(names)) == Landmark.ASIDE, names
+    assert Landmark(named_landmarks("author-jo entry-author-jo")) == Landmark.NONE  # a post filed under its author
+    blocks, _ = split_html_blocks("<article><p>The story.</p><div class='author-bio'><p>Jo writes.</p></div></article>")
+    assert [bool(b.landmarks & Landmark.ASIDE) for b in blocks] == [False, True]

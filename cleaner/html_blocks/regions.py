@@ -36,12 +36,16 @@ QUOTE = int(Landmark.QUOTE)
 COMMENTS = int(Landmark.COMMENTS)
 
 # Words in class and id attributes that name a region, as sites commonly write them
-# (anywhere in the value: "site-nav", "sidebar-widget", "post-body").
+# (anywhere in the value: "site-nav", "sidebar-widget", "post-body"). A box about
+# the post's author ("author-box", "wp-about-author") is set beside the article
+# as a sidebar is: in the eval pool's pages 1,770 words stand in such boxes, 245
+# of them in the gold (three boxes on CleanEval pages, whose gold keeps all text).
 CLASS_LANDMARKS = (
     (("nav", "menu", "masthead", "topbar", "toolbar", "skip"), Landmark.NAV),
     (("header", "banner"), Landmark.HEADER),
     (("foot", "copyright", "colophon"), Landmark.FOOTER),
-    (("sidebar", "side-bar", "aside", "rail", "widget"), Landmark.ASIDE),
+    (("sidebar", "side-bar", "aside", "rail", "widget", "author-box", "authorbox", "author-bio", "authorbio",
+      "about-author", "aboutauthor", "about-the-author"), Landmark.ASIDE),
     (("comment", "disqus", "discussion", "respond", "reply"), Landmark.COMMENTS),
     (("share", "sharing", "social", "follow", "facebook", "twitter", "whatsapp", "print"), Landmark.SHARE),
     (("related", "recommend", "more-", "read-next", "readnext", "popular", "trending", "teaser", "promo-list",
@@ -88,8 +92,9 @@ MAX_CLASS_CHARS = 200
 
 # A class that files a post under a category, a tag or an author names no region
 # of the page ("category-social-media", "tag-comments", "entry-author-jo_foot":
-# WordPress's and TypePad's post classes on the article's own element).
-TAXONOMY_CLASS = re.compile(r"(?<![\w-])(?:entry-|post-)?(?:category|tag|author)-[\w-]*")
+# WordPress's and TypePad's post classes on the article's own element); an
+# author's box or bio ("author-box", "author-bio") is not one of them.
+TAXONOMY_CLASS = re.compile(r"(?<![\w-])(?:entry-|post-)?(?:category|tag|author(?!-box|-bio))-[\w-]*")
 
 
 @lru_cache(maxsize=4096)
