@@ -73,6 +73,10 @@ MAX_HINT_CHARS = 1000
 # ("Published 11:34 PM EST", "Last Updated At:22:20"); a sentence that mentions a
 # date is text.
 DATE_LINE_MAX_OTHER_WORDS = 6
+# ...and does not sign a quoted social post: "— Jane Doe (@janedoe) May 2,
+# 2019" closes an embedded tweet, part of the article when the tweet is (it
+# is scored as text), not the page's date.
+SOCIAL_SIGNATURE = re.compile(r"\(@\w+\)")
 # split_lines' margins: a blank line before (bit 1), after (bit 2)
 _BLANK_BEFORE = bytes(b & 1 for b in range(256))
 _BLANK_AFTER = bytes(b >> 1 & 1 for b in range(256))
@@ -291,7 +295,7 @@ def _kind_hint(line: str, config: CleanerConfig) -> BlockKind:
         return BlockKind.NOTICE
     if n_words <= config.meta_max_words:
         rest = date_line_rest(line)
-        if rest is not None and rest <= DATE_LINE_MAX_OTHER_WORDS:
+        if rest is not None and rest <= DATE_LINE_MAX_OTHER_WORDS and SOCIAL_SIGNATURE.search(line) is None:
             return BlockKind.DATE
         if is_byline(line) and not line.rstrip().endswith((".", "!", "?")):
             return BlockKind.BYLINE

@@ -46,8 +46,12 @@ def test_runs_of_spaces_are_folded_and_lines_stripped() -> None:
         ("Follow our coverage of the war at https://apnews.com/hub/russia-ukraine", BlockKind.PROMO),
         ("Skip to content", BlockKind.PROMO),
         ("The council voted on Monday to rebuild the old harbour bridge.", BlockKind.TEXT),
+        ("— Jane Doe (@janedoe) November 18, 2019", BlockKind.TEXT),
     ],
-    ids=["caption", "date-line", "sentence-with-date", "byline", "follow-url", "skip-to-content", "sentence"],
+    ids=[
+        "caption", "date-line", "sentence-with-date", "byline", "follow-url", "skip-to-content", "sentence",
+        "quoted-post-signature",
+    ],
 )
 def test_kind_hint(line: str, kind: BlockKind) -> None:
     assert blocks_of(line)[0].kind is kind
