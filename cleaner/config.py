@@ -133,6 +133,12 @@ class CleanerConfig:
     fallback_any_text: bool = True
     # A new article starts only where both sides have at least this much text.
     min_article_chars: int = 400
+    # A later article with no headline and no date of its own and less text
+    # than this (characters) joins the article before it: an article's last
+    # paragraphs split off past a video's caption, a promotion under it. Chosen
+    # on the multi dumps' count, fold by fold on the other folds (400-2,400
+    # tried; docs/quality.md): 800 in four folds of five.
+    untitled_article_min_chars: int = 800
     # A headline is a short line without a final full stop: bounds in characters.
     title_min_chars: int = 10
     title_max_chars: int = 250

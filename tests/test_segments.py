@@ -326,6 +326,33 @@ def test_where_two_runs_are_two_articles_is_the_boundary_model_s_call() -> None:
     assert [a.paragraphs[: len(BRIDGE)] for a in articles] == [BRIDGE, STORM]
 
 
+def test_a_short_later_article_with_no_headline_or_date_joins_the_one_before() -> None:
+    from cleaner.blocks import split_blocks
+    from cleaner.classify import score_blocks
+    from cleaner.config import CleanerConfig
+    from cleaner.dedupe import mark_duplicates
+    from cleaner.read import read_input
+    from cleaner.segments import group_segments
+    from cleaner.segments.boundary import Gap
+
+    tail = STORM[:3]  # more than min_article_chars, less than untitled_article_min_chars
+    config = CleanerConfig()
+    assert config.min_article_chars <= len(" ".join(tail)) < config.untitled_article_min_chars
+    text = dump(HEADLINE, body=BRIDGE + tail)
+
+    def articles_with(config: CleanerConfig) -> list[list[str]]:
+        blocks = score_blocks(mark_duplicates(split_blocks(read_input(text), config)[0], config), config)
+        first = [b.text for b in blocks].index(tail[0])
+
+        def before_tail(gap: Gap) -> bool:
+            return gap.start == first
+
+        return [a.paragraphs for a in group_segments(blocks, config, boundary=before_tail)[0]]
+
+    assert [p[-len(tail):] for p in articles_with(config)] == [tail]  # one article, the tail its end
+    assert [p[:len(tail)] for p in articles_with(CleanerConfig(untitled_article_min_chars=0))][1:] == [tail]
+
+
 def test_a_page_start_right_after_the_last_line_of_another_page_is_asked_about() -> None:
     # two pages of different sites with nothing between them: no template repeats, no gap
     from cleaner.blocks import split_blocks

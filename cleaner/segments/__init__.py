@@ -128,17 +128,42 @@ def group_segments(
         spans = _fallback_spans(blocks, may_be_body, is_caption, floor, config, html)
     if html:  # a short post under the page's own headline, beside a bigger box of other text
         spans = under_named_headline(spans, blocks, may_be_body, (meta.title, meta.page_title), config)
-    articles = []
+    articles: list[Article] = []
+    kept: list[Span] = []
     previous_end = -1
     for number, span in enumerate(spans):
         page_meta = meta if number == 0 else PageMeta()
         # an article's headline is looked for in its own page: from the last seam above it
         opened = bisect_right(seams, span.start)
         since = max(previous_end, seams[opened - 1] - 1 if opened else -1)
-        articles.append(build_article(span, blocks, since, is_caption, page_meta, config))
+        article = build_article(span, blocks, since, is_caption, page_meta, config)
         previous_end = span.end
-    assign_captions(blocks, spans, articles, is_caption)
+        # (in its own page: no article runs across a seam)
+        if articles and _is_unnamed_tail(article, config) and bisect_right(seams, kept[-1].end) == opened:
+            _join(articles[-1], kept[-1], article, span)
+            continue
+        articles.append(article)
+        kept.append(span)
+    assign_captions(blocks, kept, articles, is_caption)
     return articles, dropped_blocks(blocks, config) if dropped else []
+
+
+def _is_unnamed_tail(article: Article, config: CleanerConfig) -> bool:
+    """A later article with no headline and no date of its own, shorter than
+    untitled_article_min_chars: more of the article before it (its last
+    paragraphs past a video's caption, a promotion under it), not another."""
+    return (
+        article.title is None and article.published is None
+        and sum(map(len, article.paragraphs)) < config.untitled_article_min_chars
+    )
+
+
+def _join(article: Article, span: Span, tail: Article, tail_span: Span) -> None:
+    """The tail's paragraphs (and body blocks) appended to the article before it."""
+    article.paragraphs.extend(tail.paragraphs)
+    article.formatted.extend(tail.formatted)
+    article.formatted_links.extend(tail.formatted_links)
+    span.body.extend(tail_span.body)
 
 
 def _is_links_line(block: Block) -> bool:
