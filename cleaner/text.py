@@ -90,6 +90,16 @@ def is_consent_notice(line: str) -> bool:
     )
 
 
+def is_browser_notice(line: str) -> bool:
+    """Whether the line is a notice about the reader's browser (BROWSER_NOTICE,
+    at most CONSENT_NOTICE_MAX_WORDS words)."""
+    return (
+        any(map(line.__contains__, BROWSER_NOTICE_WORDS))
+        and line.count(" ") < CONSENT_NOTICE_MAX_WORDS
+        and BROWSER_NOTICE.search(line) is not None
+    )
+
+
 def _may_end_in_credit(tail: str) -> bool:
     return tail.rstrip().endswith(CAPTION_CREDIT_ENDINGS) or (
         ":" in tail and any(map(tail.__contains__, CAPTION_CREDIT_LABELS))
@@ -156,6 +166,21 @@ CONSENT_WORDS = re.compile(
     re.I,
 )
 CONSENT_NOTICE_MAX_WORDS = 120
+# A notice about the reader's browser: "Please enable JavaScript to view the
+# comments", "This page is best viewed in an up-to-date web browser", "Your
+# browser does not support JavaScript". It speaks of the reader's software,
+# never of the article's subject; at most CONSENT_NOTICE_MAX_WORDS words, as a
+# consent notice. (None of the eval pool's 129 such lines is in its gold.)
+BROWSER_NOTICE = re.compile(
+    r"\b(?:enable|turn on|switch on|activate)\s+(?:your\s+)?javascript\b"
+    r"|\bjavascript\s+(?:is\s+)?(?:required|disabled|turned off|must be (?:enabled|turned on))\b"
+    r"|\brequires\s+javascript\b"
+    r"|\b(?:best viewed|outdated|out-of-date|up-to-date|unsupported|upgrade your|update your)\s+(?:web\s+)?browser\b"
+    r"|\byour\s+(?:web\s+)?browser\s+(?:does not|doesn't|is not|isn't|has been unable|cannot|can't)\b",
+    re.I,
+)
+# What a line must hold for BROWSER_NOTICE to match it (cheaper than the pattern).
+BROWSER_NOTICE_WORDS = ("rowser", "ROWSER", "avascript", "avaScript", "AVASCRIPT")
 
 # "By Jane Doe", "By Jane Doe and John Roe, Associated Press", "by Bryan DeArdo"
 # or a name with its social handle: "Zachary Roth, @zackroth".

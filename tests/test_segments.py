@@ -615,3 +615,25 @@ def test_a_cookie_consent_notice_is_no_article_text_whatever_its_score() -> None
         assert blocks[0].reason == blocks[1].reason == CONSENT_REASON
     (article,) = group_segments(page(whole_page), CleanerConfig())[0]
     assert article.paragraphs == [whole_page]
+
+
+def test_a_notice_about_the_readers_browser_is_no_article_text_whatever_its_score() -> None:
+    from cleaner.config import CleanerConfig
+    from cleaner.model import Block
+    from cleaner.segments import BROWSER_NOTICE_REASON, group_segments
+
+    notices = [
+        "Please enable JavaScript to view the comments powered by Disqus.",
+        "This page is best viewed in an up-to-date web browser with style sheets (CSS) enabled.",
+        "Your browser does not support JavaScript or has JavaScript disabled!",
+    ]
+    about = "The new version of the browser loads pages faster and lets readers turn off JavaScript for each site."
+
+    def page(*texts: str) -> list[Block]:  # the model read every line as prose
+        return [Block(index=i, text=t, line=i + 1, content_score=0.9, group=i, tag="p") for i, t in enumerate(texts)]
+
+    for html in (False, True):
+        blocks = page(notices[0], *BRIDGE[:3], about, *BRIDGE[3:6], *notices[1:])
+        (article,) = group_segments(blocks, CleanerConfig(), html=html)[0]
+        assert article.paragraphs == [*BRIDGE[:3], about, *BRIDGE[3:6]]
+        assert {blocks[i].reason for i in (0, 8, 9)} == {BROWSER_NOTICE_REASON}

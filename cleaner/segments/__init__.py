@@ -25,7 +25,7 @@ from bisect import bisect_right
 
 from ..config import CleanerConfig
 from ..model import Article, Block, BlockKind, Dropped, PageMeta, Role
-from ..text import METADATA_SEPARATOR, dateline_of, is_consent_notice, parse_metadata_line
+from ..text import METADATA_SEPARATOR, dateline_of, is_browser_notice, is_consent_notice, parse_metadata_line
 from .captions import assign_captions, is_caption_line, is_gallery_label
 from .dropped import dropped_blocks
 from .edges import EdgeColumns
@@ -59,6 +59,7 @@ KIND_REASONS = {
 TABLE_OF_LINES_REASON = "boilerplate (a list of lines laid out as a table: headlines, links)"
 LINKS_LINE_REASON = "boilerplate (a line of links between separators: a menu)"
 CONSENT_REASON = "boilerplate (a cookie consent notice)"
+BROWSER_NOTICE_REASON = "boilerplate (a notice about the reader's browser)"
 # HTML: a block that is links for at least this share of its text (half: as a
 # teaser's headline, teasers.py), with a LINKS_LINE_SEPARATOR between them, is
 # a menu's line, whatever its score (the HTML model read a directory page's
@@ -106,6 +107,8 @@ def group_segments(
             block.reason = LINKS_LINE_REASON
         elif is_consent_notice(block.text):
             block.reason = CONSENT_REASON
+        elif is_browser_notice(block.text):
+            block.reason = BROWSER_NOTICE_REASON
         elif block.kind in KIND_REASONS and not is_caption[block.index]:
             block.reason = f"boilerplate ({KIND_REASONS[block.kind]})"
     may_be_body = [not is_caption[b.index] and b.duplicate_of is None and not b.reason for b in blocks]
