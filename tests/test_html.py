@@ -340,11 +340,16 @@ def test_a_posts_category_tag_and_author_classes_name_no_region() -> None:
     assert Landmark(named_landmarks("footer-tag-list")) & Landmark.FOOTER
 
 
-def test_a_box_about_the_author_is_set_aside() -> None:
+def test_a_box_about_the_author_is_read_as_the_comments_are() -> None:
     from cleaner.html_blocks.regions import named_landmarks
 
     for names in ("author-box", "wp-about-author-text", "post-author-bio", "td-authorbox"):
-        assert Landmark(named_landmarks(names)) == Landmark.ASIDE, names
+        assert Landmark(named_landmarks(names)) == Landmark.COMMENTS, names
     assert Landmark(named_landmarks("author-jo entry-author-jo")) == Landmark.NONE  # a post filed under its author
-    blocks, _ = split_html_blocks("<article><p>The story.</p><div class='author-bio'><p>Jo writes.</p></div></article>")
-    assert [bool(b.landmarks & Landmark.ASIDE) for b in blocks] == [False, True]
+    story = "".join(f"<p>Paragraph {k} of the story, long enough to read as the article.</p>" for k in range(6))
+    bio = "Jo Smith is a reporter who has covered the city council for ten years and writes about its budget."
+    page = f"<html><body><div class='content-sidebar-wrap'><article>{story}<div class='author-box'><p>{bio}</p></div>"
+    blocks, _ = split_html_blocks(page + "</article></div></body></html>")
+    assert [bool(b.landmarks & Landmark.COMMENTS) for b in blocks] == [False] * 6 + [True]
+    text = " ".join(p for a in clean(page.encode()).articles for p in a.paragraphs)
+    assert "Paragraph 5 of the story" in text and bio not in text
