@@ -338,9 +338,8 @@ def test_a_short_later_article_with_no_headline_or_date_joins_the_one_before() -
     tail = STORM[:3]  # more than min_article_chars, less than untitled_article_min_chars
     config = CleanerConfig()
     assert config.min_article_chars <= len(" ".join(tail)) < config.untitled_article_min_chars
-    text = dump(HEADLINE, body=BRIDGE + tail)
 
-    def articles_with(config: CleanerConfig) -> list[list[str]]:
+    def articles_with(config: CleanerConfig, text: str = dump(HEADLINE, body=BRIDGE + tail)) -> list[list[str]]:
         blocks = score_blocks(mark_duplicates(split_blocks(read_input(text), config)[0], config), config)
         first = [b.text for b in blocks].index(tail[0])
 
@@ -351,6 +350,9 @@ def test_a_short_later_article_with_no_headline_or_date_joins_the_one_before() -
 
     assert [p[-len(tail):] for p in articles_with(config)] == [tail]  # one article, the tail its end
     assert [p[:len(tail)] for p in articles_with(CleanerConfig(untitled_article_min_chars=0))][1:] == [tail]
+    # one signed by its own byline is an article of its own
+    signed = articles_with(config, dump(HEADLINE, body=[*BRIDGE, "By Jane Doe", *tail]))
+    assert [p[:len(tail)] for p in signed][1:] == [tail]
 
 
 def test_a_page_start_right_after_the_last_line_of_another_page_is_asked_about() -> None:

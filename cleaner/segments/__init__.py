@@ -152,11 +152,12 @@ def group_segments(
 
 
 def _is_unnamed_tail(article: Article, config: CleanerConfig) -> bool:
-    """A later article with no headline and no date of its own, shorter than
-    untitled_article_min_chars: more of the article before it (its last
-    paragraphs past a video's caption, a promotion under it), not another."""
+    """A later article with no headline, no date and no byline of its own,
+    shorter than untitled_article_min_chars: more of the article before it
+    (its last paragraphs past a video's caption, a promotion under it), not
+    another. (Its metadata line would have been its own: none is lost.)"""
     return (
-        article.title is None and article.published is None
+        article.title is None and article.published is None and article.updated is None and article.byline is None
         and sum(map(len, article.paragraphs)) < config.untitled_article_min_chars
     )
 
