@@ -133,8 +133,8 @@ class CleanerConfig:
     fallback_any_text: bool = True
     # A new article starts only where both sides have at least this much text.
     min_article_chars: int = 400
-    # A later article with no headline and no date of its own and less text
-    # than this (characters) joins the article before it: an article's last
+    # A later article with no headline, date or byline of its own and less
+    # text than this (characters) joins the article before it: an article's last
     # paragraphs split off past a video's caption, a promotion under it. Chosen
     # on the multi dumps' count, fold by fold on the other folds (400-2,400
     # tried; docs/quality.md): 800 in four folds of five.
