@@ -107,8 +107,6 @@ def read_input(data: bytes | str, *, input_format: str = "auto") -> Decoded:
             text = _normalised(text, *replacements)
         if "&" in text and CHARACTER_REFERENCE.search(text) is not None:
             text = _references_read(text)
-            for replacements in NORMALISATIONS:  # the characters the references named
-                text = _normalised(text, *replacements)
     utf8 = None
     if kind is InputKind.HTML and isinstance(data, bytes) and encoding == "utf-8" and not warnings:
         utf8 = None if data.startswith(codecs.BOM_UTF8) else data
@@ -209,12 +207,17 @@ def _normalised(text: str, pattern: re.Pattern[str], replacement: str, character
 def _references_read(text: str) -> str:
     """text with each of its CHARACTER_REFERENCEs replaced by the character it
     names (HTML's rules: "&#146;" is the windows-1252 quote it meant), a line
-    break by a space."""
+    break by a space, and normalised as the text around it was (NORMALISATIONS:
+    "&nbsp;" is a space)."""
     from html import unescape  # its table of names is loaded only for a text that needs it
 
     def character(match: re.Match[str]) -> str:
         read = unescape(match.group())
-        return " " if len(read) == 1 and read in LINE_BREAK_CHARACTERS else read
+        if len(read) == 1 and read in LINE_BREAK_CHARACTERS:
+            return " "
+        for replacements in NORMALISATIONS:  # only the reference's own characters: the rest is done
+            read = _normalised(read, *replacements)
+        return read
 
     return CHARACTER_REFERENCE.sub(character, text)
 

@@ -101,8 +101,10 @@ MAX_CLASS_CHARS = 200
 # A class that files a post under a category, a tag or an author names no region
 # of the page ("category-social-media", "tag-comments", "entry-author-jo_foot":
 # WordPress's and TypePad's post classes on the article's own element); an
-# author's box or bio ("author-box", "author-bio") is not one of them.
-TAXONOMY_CLASS = re.compile(r"(?<![\w-])(?:entry-|post-)?(?:category|tag|author(?!-box|-bio))-[\w-]*")
+# author's box or bio (AUTHOR_BOX_WORDS: "author-box", "author-bio") is not one of them.
+# (the words are letters and "-": nothing to escape)
+_AUTHOR_BOX_ENDS = "|".join(word[len("author"):] for word in AUTHOR_BOX_WORDS if word.startswith("author-"))
+TAXONOMY_CLASS = re.compile(rf"(?<![\w-])(?:entry-|post-)?(?:category|tag|author(?!{_AUTHOR_BOX_ENDS}))-[\w-]*")
 
 
 @lru_cache(maxsize=4096)
