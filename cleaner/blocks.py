@@ -147,15 +147,23 @@ def _split_lines(text: str, config: CleanerConfig) -> list[Block]:
 
 def read_layout(text: str) -> tuple[str, list[int] | None]:
     """The text as its lines are read, and each line's number where lines
-    were moved (None: they were not): a table's borders drawn in characters
+    were moved (None: they were not): a table drawn as a grid of cells
+    (pandoc) is read cell by cell (grids.py), other borders drawn in characters
     (w3m, links) are spaces, a layout drawn in columns is read column by
     column (columns.py), and a page written as one line (get_text() of
     minified HTML) is cut where its elements were (glued.py). The accounting
     check (check.py) reads a page the same way."""
-    text = without_borders(text)
     numbers = None
+    if "+-" in text:  # a grid's corner (most pages have none: grids.py is not even loaded for them)
+        from .grids import has_grids, read_grids
+
+        if has_grids(text):
+            lines, numbers = read_grids(text.split("\n"))
+            text = "\n".join(lines)
+    text = without_borders(text)
     if laid_out_in_columns(text):
-        lines, numbers = read_columns(text.split("\n"))
+        lines, moved = read_columns(text.split("\n"))
+        numbers = moved if numbers is None else [numbers[n - 1] for n in moved]
         text = "\n".join(lines)
     if len(text) >= GLUED_MIN_CHARS:
         found = unglued(text.split("\n"), numbers)
