@@ -25,8 +25,8 @@ from .model import Block, BlockKind, Decoded, InputKind, PageMeta, block_text
 from .scripts import mark_code
 from .speedups import compiled
 from .wrapped import (
-    has_gfm_tables, is_markdown, is_soft_break, is_wrapped, joined_wrap, markdown_text, not_wrapped, run_widths,
-    wrap_width,
+    LAYOUT_ROW_MIN_CHARS, has_gfm_tables, is_markdown, is_soft_break, is_wrapped, joined_wrap, layout_row_blocks,
+    markdown_text, not_wrapped, run_widths, wrap_width,
 )
 from .text import (
     BYLINE_OPENINGS, CALL_TO_ACTION, CALL_TO_ACTION_MAX_WORDS, CAPTION_CREDIT_ENDINGS, CAPTION_CREDIT_LABELS,
@@ -150,9 +150,10 @@ def read_layout(text: str) -> tuple[str, list[int] | None]:
     were moved (None: they were not): a table drawn as a grid of cells
     (pandoc) is read cell by cell (grids.py), other borders drawn in characters
     (w3m, links) are spaces, a layout drawn in columns is read column by
-    column (columns.py), and a page written as one line (get_text() of
-    minified HTML) is cut where its elements were (glued.py). The accounting
-    check (check.py) reads a page the same way."""
+    column (columns.py), a Markdown layout table's row is cut into its cells'
+    blocks (wrapped.layout_row_blocks), and a page written as one line
+    (get_text() of minified HTML) is cut where its elements were (glued.py).
+    The accounting check (check.py) reads a page the same way."""
     numbers = None
     if "+-" in text:  # a grid's corner (most pages have none: grids.py is not even loaded for them)
         from .grids import has_grids, read_grids
@@ -165,6 +166,10 @@ def read_layout(text: str) -> tuple[str, list[int] | None]:
         lines, moved = read_columns(text.split("\n"))
         numbers = moved if numbers is None else [numbers[n - 1] for n in moved]
         text = "\n".join(lines)
+    if len(text) >= LAYOUT_ROW_MIN_CHARS and has_gfm_tables(text) and is_markdown(text):
+        found = layout_row_blocks(text.split("\n"), numbers)
+        if found is not None:
+            text, numbers = "\n".join(found[0]), found[1]
     if len(text) >= GLUED_MIN_CHARS:
         found = unglued(text.split("\n"), numbers)
         if found is not None:

@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from itertools import compress
 
+from .wrapped import with_pieces
+
 # Only a line this long is looked at: a paragraph of a page dumped with its
 # line breaks is shorter, nearly always.
 GLUED_MIN_CHARS = 1000
@@ -46,17 +48,7 @@ def unglued(lines: list[str], numbers: list[int] | None) -> tuple[list[str], lis
     moved); None if no line is glued."""
     long = compress(range(len(lines)), map(GLUED_MIN_CHARS.__le__, map(len, lines)))  # in C: most lines are short
     cut = {i: pieces for i in long if (pieces := _pieces(lines[i]))}
-    if not cut:
-        return None
-    if numbers is None:
-        numbers = list(range(1, len(lines) + 1))
-    out: list[str] = []
-    out_numbers: list[int] = []
-    for i, (line, number) in enumerate(zip(lines, numbers)):
-        pieces = cut.get(i, [line])
-        out.extend(pieces)
-        out_numbers.extend([number] * len(pieces))
-    return out, out_numbers
+    return with_pieces(lines, numbers, cut) if cut else None
 
 
 def _pieces(line: str) -> list[str]:

@@ -83,6 +83,13 @@ GFM_DELIMITER_ROW = re.compile(rf"^\|(?: *{DELIMITER_CELL.pattern} *\|)+ *$", re
 TABLE_CELL_EDGE = re.compile(r"(?<!\\)\|")
 # A page is Markdown when it has at least this many links or images.
 MARKDOWN_MIN_LINKS = 2
+# A table row at least this long holds a layout table's cell, a page's column
+# in it (a data table's row is shorter): markdownify writes such a cell's
+# blocks (paragraphs, list items, headings) on its one line, each line break
+# of the cell's Markdown made a space, so two or more spaces stand where a
+# block ended (CELL_BLOCK_BREAK). Such a row is read as its blocks.
+LAYOUT_ROW_MIN_CHARS = 300
+CELL_BLOCK_BREAK = re.compile(r" {2,}")
 
 
 def wrap_width(lines: list[str]) -> int | None:
@@ -191,6 +198,45 @@ def table_row_text(row: str) -> str:
     return " | ".join(cell for cell in cells if cell and not DELIMITER_CELL.fullmatch(cell))
 
 
+def layout_row_blocks(lines: list[str], numbers: list[int] | None) -> tuple[list[str], list[int]] | None:
+    """A Markdown page's lines with each layout table's row (a line between
+    pipes of at least LAYOUT_ROW_MIN_CHARS) cut into its cells' blocks, a blank
+    line between two (each a paragraph of its own), and the number (from 1) of
+    the line each comes from (numbers: the lines' own, if they were moved);
+    None when no row is that long."""
+    rows = [i for i, line in enumerate(lines) if len(line) >= LAYOUT_ROW_MIN_CHARS and _is_row(line.strip())]
+    if not rows:
+        return None
+    blocks = {}
+    for i in rows:
+        row = lines[i].strip()
+        pieces = (piece for cell in TABLE_CELL_EDGE.split(row[1:-1]) for piece in CELL_BLOCK_BREAK.split(cell.strip()))
+        blocks[i] = [line for piece in pieces if piece and not DELIMITER_CELL.fullmatch(piece) for line in (piece, "")]
+    return with_pieces(lines, numbers, blocks)
+
+
+def with_pieces(
+    lines: list[str], numbers: list[int] | None, pieces: dict[int, list[str]]
+) -> tuple[list[str], list[int]]:
+    """The lines with each line pieces names (by its index) replaced by its
+    pieces, and the number (from 1) of the line each comes from (numbers: the
+    lines' own, if they were moved; None: 1, 2, 3...)."""
+    if numbers is None:
+        numbers = list(range(1, len(lines) + 1))
+    out: list[str] = []
+    out_numbers: list[int] = []
+    for i, (line, number) in enumerate(zip(lines, numbers)):
+        found = pieces.get(i, [line])
+        out.extend(found)
+        out_numbers.extend([number] * len(found))
+    return out, out_numbers
+
+
+def _is_row(line: str) -> bool:
+    """Whether a (stripped) line is a table's row: opened and closed by a pipe."""
+    return len(line) > 1 and line[0] == "|" and line[-1] == "|"
+
+
 def _found_at_least(pattern: re.Pattern[str], text: str, count: int) -> bool:
     """Whether pattern matches text at least count times (the search stops there)."""
     return sum(1 for _ in islice(pattern.finditer(text), count)) >= count
@@ -209,7 +255,7 @@ def markdown_text(text: str, table_rows: bool = False) -> str:
     if "](" in text:
         # images first: a link around an image ([![alt](src)](href)) is then an empty link
         text = MARKDOWN_LINK.sub(r"\1", MARKDOWN_IMAGE.sub("", text))
-    if table_rows and len(text) > 1 and text[0] == "|" and text[-1] == "|":
+    if table_rows and _is_row(text):
         text = table_row_text(text)
     if "*" in text or "_" in text:
         text = MARKDOWN_EMPHASIS.sub(r"\2", MARKDOWN_STRONG.sub(r"\2", text))

@@ -97,12 +97,36 @@ def test_a_page_that_writes_gfm_tables_has_its_rows_read_as_text() -> None:
     page = "Bridge news\n\n|  |  |  |  |\n| --- | --- | --- | --- |\n" + row + "\n\n[About](http://example.com/a)\n"
     assert is_markdown(page) and has_gfm_tables(page)
     blocks = blocks_of(page)
-    assert blocks[1] == "Home News | " + " ".join(PARAGRAPHS)
+    # a row this long is a layout's: its cells' blocks (markdownify made each
+    # of the cell's line breaks a space: two or more where a block ended)
+    assert blocks[1:5] == ["Home News", *PARAGRAPHS]
     assert not any(b.startswith("|") for b in blocks)  # nor the spacer row, nor the delimiter row
+    # a shorter row (a data table's) is read as its cells' text, one block
+    short = "Bridge news\n\n| Name | Votes |\n| --- | --- |\n| [Ann](http://example.com/a) | 3 |\n\n"
+    short += "[About](http://example.com/a)\n"
+    assert blocks_of(short)[1:3] == ["Name | Votes", "Ann | 3"]
     # html2text writes its rows without the outer pipes ("a | b", "---|---"): they are read as before
     html2text_page = "[Home](http://example.com/) [News](http://example.com/n)\n\nName | Votes\n---|---\nAnn | 3\n"
     assert not has_gfm_tables(html2text_page)
     assert blocks_of(html2text_page)[1].startswith("Name | Votes ---|---")
+
+
+def test_a_layout_rows_blocks_keep_its_line_number_and_the_accounting_holds() -> None:
+    from cleaner.check import check_document
+    from cleaner.pipeline import clean
+    from cleaner.wrapped import LAYOUT_ROW_MIN_CHARS, layout_row_blocks
+
+    row = "| * [Home](http://example.com/)  * [News](http://example.com/n) | " + "  ".join(PARAGRAPHS) + " |"
+    assert len(row) >= LAYOUT_ROW_MIN_CHARS
+    lines, numbers = layout_row_blocks(["Title", "| --- | --- |", row], None) or ([], [])
+    assert [line for line in lines if line] == ["Title", "| --- | --- |", "* [Home](http://example.com/)",
+                                                "* [News](http://example.com/n)", *PARAGRAPHS]
+    assert set(numbers[2:]) == {3}  # each block keeps the row's line number
+    assert layout_row_blocks(["Title", "| a  b | c |"], None) is None  # no row that long: nothing moved
+    page = "Bridge news\n\n|  |  |\n| --- | --- |\n" + row + "\n\n[About](http://example.com/a)\n"
+    document = clean(page)
+    assert check_document(document, page) == []
+    assert [p for a in document.articles for p in a.paragraphs] == PARAGRAPHS
 
 
 def test_cleaners_own_markdown_with_links_cleans_to_the_same_markdown() -> None:
