@@ -1,5 +1,5 @@
 """Stage 2 helper for tables drawn as grids of ASCII cells: ``pandoc -t plain``
-(as reStructuredText does, and links -dump for a table with a border) draws a
+(as reStructuredText does; links -dump pads some of its frames so) draws a
 table whose cells hold paragraphs as
 
     +-----------------------+-----------------------+
@@ -170,10 +170,13 @@ def _row_cells(lines: list[str], row: list[int], corners: list[int]) -> list[tup
         if len(written) == 1 and LIST_MARKER.fullmatch(written[0].strip()) is not None:
             marker += written[0].strip() + " "
             continue
-        first = next(k for k, piece in enumerate(text) if piece.strip())
-        if marker and GRID_BORDER.match(text[first]) is None:
-            text[first] = marker + text[first].lstrip()
-        marker = ""
+        if marker:
+            first = next(k for k, piece in enumerate(text) if piece.strip())
+            if GRID_BORDER.match(text[first]) is None:
+                text[first] = marker + text[first].lstrip()
+            else:  # the item's text is a grid: the marker is a cell of its own
+                cells.append(([marker.rstrip()], row[0], len(marker)))
+            marker = ""
         cells.append((text, row[0], b - a - 1 - 2 * CELL_PADDING))
     if marker:  # a marker with no cell after it: a cell of its own
         cells.append(([marker.rstrip()], row[0], len(marker)))

@@ -207,7 +207,7 @@ def layout_row_blocks(lines: list[str], numbers: list[int] | None) -> tuple[list
     rows = [i for i, line in enumerate(lines) if len(line) >= LAYOUT_ROW_MIN_CHARS and _is_row(line.strip())]
     if not rows:
         return None
-    blocks = {}
+    blocks: dict[int, list[str]] = {}
     for i in rows:
         row = lines[i].strip()
         pieces = (piece for cell in TABLE_CELL_EDGE.split(row[1:-1]) for piece in CELL_BLOCK_BREAK.split(cell.strip()))

@@ -63,6 +63,10 @@ def test_a_cell_of_list_markers_is_read_with_its_items() -> None:
     assert [t for t in read if t.strip()] == [
         "• The first step is to check the hardware.", "• Then upgrade the first domain controller.",
     ]
+    # a marker beside a grid (the item's text laid out in a table): a line of its own, the grid read
+    inner = grid([["Check the hardware first."]], width=30)
+    read, _ = read_grids(grid([["•"], inner], width=max(map(len, inner))))
+    assert [t for t in read if t.strip()] == ["•", "Check the hardware first."]
 
 
 def test_lists_and_rules_in_a_cell_stay_lines_of_their_own() -> None:
