@@ -166,7 +166,7 @@ def read_layout(text: str) -> tuple[str, list[int] | None]:
         lines, moved = read_columns(text.split("\n"))
         numbers = moved if numbers is None else [numbers[n - 1] for n in moved]
         text = "\n".join(lines)
-    if len(text) >= LAYOUT_ROW_MIN_CHARS and has_gfm_tables(text) and is_markdown(text):
+    if len(text) >= LAYOUT_ROW_MIN_CHARS and is_markdown(text) and has_gfm_tables(text):  # cheapest first
         found = layout_row_blocks(text.split("\n"), numbers)
         if found is not None:
             text, numbers = "\n".join(found[0]), found[1]

@@ -30,22 +30,17 @@ from __future__ import annotations
 
 import re
 
-from .wrapped import is_wrapped, joined_wrap
+from .text import HAS_WORD
+from .wrapped import ITEM_START, is_wrapped, joined_wrap
 
 # A grid's border line: corners ("+") joined by runs of "-", "=" or ":" (a
 # column's alignment), at least two corners, nothing else on the line but spaces.
 GRID_BORDER = re.compile(r"[ ]*\+(?:[-=:]+\+)+[ ]*$")
-_BORDER_LINE = re.compile(r"^[ ]*\+(?:[-=:]+\+)+[ ]*$", re.MULTILINE)
+_BORDER_LINE = re.compile("^" + GRID_BORDER.pattern, re.MULTILINE)  # any line of a text that is one
 # A cell's text stands this many spaces from its walls (pandoc's padding): the
 # width its lines were wrapped at is the wall's distance less the padding.
 CELL_PADDING = 1
 GRID_WALL = "|"
-# A line of a paragraph holds a letter or a digit (a rule, "-----", does not).
-HAS_WORD = re.compile(r"[^\W_]")
-# A cell holding a list item's marker alone ("•", "-", "1.", "2)"), set in a
-# column of its own (a layout table's bullets), is read with the item's text
-# in the cell after it (as columns.py reads such a column).
-LIST_MARKER = re.compile(r"[-*+•·◦▪‣]|\d{1,3}[.)]")
 GRID_CORNER = "+"
 # Grids are read inside grids this deep at most (pandoc's layouts nest three
 # or four); a grid deeper still is read as lines, as its cell's text.
@@ -161,13 +156,16 @@ def _row_cells(lines: list[str], row: list[int], corners: list[int]) -> list[tup
     inside), the lines' text within, its padding taken off; empty cells left out."""
     walls = [c for c in corners if all(len(lines[k]) > c and lines[k][c] == GRID_WALL for k in row)]
     cells = []
-    marker = ""  # a cell that holds a list's marker alone: read with the cell after it
+    # a cell that holds a list item's marker alone (wrapped.ITEM_START: "•", "-",
+    # "1.", set in a column of its own: a layout table's bullets) is read with
+    # the item's text in the cell after it, as columns.py reads such a column
+    marker = ""
     for a, b in zip(walls, walls[1:]):
         text = [_unpadded(lines[k][a + 1: b]) for k in row]
         written = [piece for piece in text if piece.strip()]
         if not written:
             continue
-        if len(written) == 1 and LIST_MARKER.fullmatch(written[0].strip()) is not None:
+        if len(written) == 1 and ITEM_START.fullmatch(written[0].strip()) is not None:
             marker += written[0].strip() + " "
             continue
         if marker:

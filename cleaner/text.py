@@ -17,6 +17,9 @@ from typing import TypeVar
 from .speedups import compiled
 
 WORD = re.compile(r"\w+")
+# Text that holds something: a letter or a digit (a rule, "-----", or a "·"
+# bullet does not).
+HAS_WORD = re.compile(r"[^\W_]")
 T = TypeVar("T")
 # Characters that look like spaces, and characters that take no room.
 SPACE_LIKE_CHARACTERS = "\u00a0" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000\t\x0b\x0c"

@@ -11,7 +11,7 @@ from itertools import compress
 from ..classify import title_features
 from ..config import CleanerConfig
 from ..model import Block, Landmark
-from ..text import SENTENCE_END_CHARS, dateline_of
+from ..text import HAS_WORD, SENTENCE_END_CHARS, dateline_of
 from ..wrapped import RUN_WRAP_MIN_LOWER_SHARE
 from .boundary import Gap, GapFeatures, is_boundary
 from .edges import EdgeColumns
@@ -70,8 +70,6 @@ TITLE_SECTION_MIN_SHARE = 0.2
 WRAPPED_RUN_MIN_LINES = 4
 # A Markdown table's cell borders (an escaped "\\|" is a cell's own text).
 CELL_BORDER = re.compile(r"(?<!\\)\|")
-# A cell that holds something: a letter or a digit (a "·" bullet cell is layout).
-HAS_WORD = re.compile(r"[^\W_]")
 
 
 class Span:
