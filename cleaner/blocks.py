@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from itertools import compress, count, repeat
+from itertools import compress, count, islice, repeat
 from types import ModuleType
 
 from .columns import laid_out_in_columns, read_columns, without_borders
@@ -132,6 +132,8 @@ def _split_lines(text: str, config: CleanerConfig) -> list[Block]:
             map(bool, margins.translate(_BLANK_BEFORE)), map(bool, margins.translate(_BLANK_AFTER)),
         ))
         del texts, numbers, margins
+    if not markdown:  # (a Markdown paragraph's lines are one paragraph: its margins are its own)
+        read_without_margins(blocks)
     if link_numbers is not None:  # read as the browser writes it without them
         link_numbers.read_link_numbers(blocks)
     if markdown:
@@ -143,6 +145,19 @@ def _split_lines(text: str, config: CleanerConfig) -> list[Block]:
     if may_hold_code:  # scripts and style sheets a scraper kept as text
         blocks = mark_code(blocks)
     return blocks
+
+
+def read_without_margins(blocks: list[Block]) -> None:
+    """A dump written with no blank line at all says nothing by its margins
+    (Common Crawl's WET text, get_text() joined line by line, a browser's text
+    with its blank lines taken out): each of its lines is read as standing
+    apart, as a browser's paragraph does, not as run together with the next,
+    as a menu's items are. The text model learned margins from dumps that
+    have them: read as run together, such a dump's paragraphs looked like a
+    menu's lines."""
+    if len(blocks) > 1 and not any(b.blank_before for b in islice(blocks, 1, None)):
+        for block in blocks:
+            block.blank_before = block.blank_after = True
 
 
 def read_layout(text: str) -> tuple[str, list[int] | None]:

@@ -28,6 +28,17 @@ def test_blank_line_flags() -> None:
     assert [(b.blank_before, b.blank_after) for b in blocks] == [(True, False), (False, True), (True, True)]
 
 
+def test_a_dump_with_no_blank_line_reads_each_line_as_standing_apart() -> None:
+    # Common Crawl's WET text, get_text() joined line by line: margins say nothing
+    no_blanks = blocks_of("Home\nNews\nFirst paragraph.\nSecond paragraph.\n")
+    assert [(b.blank_before, b.blank_after) for b in no_blanks] == [(True, True)] * 4
+    # one blank line anywhere: the margins are the page's own
+    one_blank = blocks_of("Home\nNews\n\nFirst paragraph.\nSecond paragraph.\n")
+    assert [(b.blank_before, b.blank_after) for b in one_blank] == [
+        (True, False), (False, True), (True, False), (False, True),
+    ]
+
+
 def test_runs_of_spaces_are_folded_and_lines_stripped() -> None:
     assert [b.text for b in blocks_of("   The   council    voted.  \n")] == ["The council voted."]
 

@@ -7,6 +7,8 @@ failure (its text is the reason); such a case must keep failing (strict).
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,8 @@ from cleaner.render import render_json, render_markdown
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 CASES = sorted(p for p in FIXTURES.iterdir() if p.is_dir())
+# A text fixture with its blank lines taken out gives articles this close to its own.
+NO_BLANKS_MIN_F1 = 0.97
 
 
 def _input(case: Path) -> Path:
@@ -51,3 +55,22 @@ def test_golden(case: Path, update_golden: bool) -> None:
 
 def test_there_are_enough_fixtures() -> None:
     assert len(CASES) >= 11
+
+
+def _shingles(text: str) -> Counter[tuple[str, ...]]:
+    words = re.findall(r"\w+", text)
+    return Counter(zip(*(words[i:] for i in range(4))))
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if (c / "input.txt").exists()], ids=lambda c: c.name)
+def test_a_text_dump_without_its_blank_lines_gives_the_same_articles(case: Path) -> None:
+    """Common Crawl's WET text and get_text() joined line by line have no blank
+    lines: the page's articles come out all the same (their word 4-grams, F1
+    at least NO_BLANKS_MIN_F1; the layout is the renderer's, not the page's)."""
+    data = (case / "input.txt").read_bytes()
+    without = b"\n".join(line for line in data.splitlines() if line.strip()) + b"\n"
+    expected, found = (
+        _shingles("\n\n".join(p for a in clean(d).articles for p in a.paragraphs)) for d in (data, without)
+    )
+    both = sum((expected & found).values())
+    assert 2 * both / (sum(expected.values()) + sum(found.values())) >= NO_BLANKS_MIN_F1
