@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from os.path import commonprefix
 from itertools import compress, count, islice, repeat
 from types import ModuleType
 
@@ -160,6 +161,28 @@ def read_without_margins(blocks: list[Block]) -> None:
             block.blank_before = block.blank_after = True
 
 
+# The indentation of a text's first line that is not blank.
+FIRST_INDENT = re.compile(r"^[ \t]*(?=\S)", re.M)
+
+
+def without_common_indent(text: str) -> str:
+    """text with the indentation that every line of it has taken off, where it
+    is as deep as code's (CODE_INDENT) or deeper: a scraper that indents the
+    whole page (get_text() keeps the markup's indentation; a quote's or an
+    e-mail's margin) says nothing by it, and each of its lines was read as
+    code (or as a list's or a quote's line), none joined to the sentence it
+    carries on. A shallower margin (a text browser's 2 or 3 columns) is left:
+    a line indented 4 columns past it is its layout's (wrapped.py)."""
+    first = FIRST_INDENT.search(text)
+    if first is None or len(first.group().expandtabs(len(CODE_INDENT[0]))) < len(CODE_INDENT[0]):
+        return text  # (most pages: the first line that is not blank starts at the margin)
+    lines = text.split("\n")
+    common = commonprefix([line[: len(line) - len(line.lstrip(" \t"))] for line in lines if line.strip()])
+    if len(common.expandtabs(len(CODE_INDENT[0]))) < len(CODE_INDENT[0]):
+        return text
+    return "\n".join(line[len(common):] if line.strip() else line for line in lines)
+
+
 def read_layout(text: str) -> tuple[str, list[int] | None]:
     """The text as its lines are read, and each line's number where lines
     were moved (None: they were not): a table drawn as a grid of cells
@@ -170,6 +193,7 @@ def read_layout(text: str) -> tuple[str, list[int] | None]:
     (get_text() of minified HTML) is cut where its elements were (glued.py).
     The accounting check (check.py) reads a page the same way."""
     numbers = None
+    text = without_common_indent(text)
     if "+-" in text:  # a grid's corner (most pages have none: grids.py is not even loaded for them)
         from .grids import has_grids, read_grids
 

@@ -39,6 +39,17 @@ def test_a_dump_with_no_blank_line_reads_each_line_as_standing_apart() -> None:
     ]
 
 
+def test_a_page_indented_as_a_whole_reads_as_one_at_the_margin() -> None:
+    indented = blocks_of("    Home\n    News\n\n    The council voted on\n    the budget\n    at noon, the mayor said.\n")
+    assert [(b.text, b.line) for b in indented] == [
+        ("Home", 1), ("News", 2), ("The council voted on the budget at noon, the mayor said.", 4),
+    ]
+    # an indented line on a page at the margin stays apart (code, a list's or a quote's line)
+    assert [b.text for b in blocks_of("Home\nNews\n\nThe council voted on\n    the budget\n")] == [
+        "Home", "News", "The council voted on", "the budget",
+    ]
+
+
 def test_runs_of_spaces_are_folded_and_lines_stripped() -> None:
     assert [b.text for b in blocks_of("   The   council    voted.  \n")] == ["The council voted."]
 

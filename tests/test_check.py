@@ -23,6 +23,12 @@ def test_seed_is_fully_accounted_for() -> None:
     assert check_document(clean(data), data) == []
 
 
+def test_a_page_indented_as_a_whole_is_fully_accounted_for() -> None:
+    data = b"".join(b"    " + line if line.strip() else line for line in SEED.read_bytes().splitlines(keepends=True))
+    document = clean(data)
+    assert document.articles and check_document(document, data) == []
+
+
 def test_a_lost_paragraph_is_caught() -> None:
     data = SEED.read_bytes()
     document = clean(data)
