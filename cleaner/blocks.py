@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from os.path import commonprefix
 from itertools import compress, count, islice, repeat
+from os.path import commonprefix
 from types import ModuleType
 
 from .columns import laid_out_in_columns, read_columns, without_borders
@@ -185,7 +185,8 @@ def without_common_indent(text: str) -> str:
 
 def read_layout(text: str) -> tuple[str, list[int] | None]:
     """The text as its lines are read, and each line's number where lines
-    were moved (None: they were not): a table drawn as a grid of cells
+    were moved (None: they were not): a page indented as a whole is read at
+    its margin (without_common_indent), a table drawn as a grid of cells
     (pandoc) is read cell by cell (grids.py), other borders drawn in characters
     (w3m, links) are spaces, a layout drawn in columns is read column by
     column (columns.py), a Markdown layout table's row is cut into its cells'

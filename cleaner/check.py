@@ -31,7 +31,7 @@ def check_document(document: Document, data: bytes | str, input_format: str = "a
     text = decoded.text
     if decoded.kind is InputKind.TEXT:
         numbering = link_numbering(text)  # asked of the text as read, as blocks.py asks
-        text, moved = read_layout(text)  # borders, columns and glued lines read as blocks.py reads them
+        text, moved = read_layout(text)  # margin, borders, columns and glued lines read as blocks.py reads them
         lines = text.split("\n")
         numbers = list(range(1, len(lines) + 1)) if moved is None else moved
         # a Markdown page's text as it shows, as blocks.py reads it (None: not Markdown)
