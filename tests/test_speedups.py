@@ -357,6 +357,7 @@ def all_lines() -> list[str]:
     ]
 
 
+@pytest.mark.skipif(not DEV_TEXT.exists(), reason="needs ../shared/eval/dev")
 def test_hint_candidates_hold_every_line_a_hint_is_given() -> None:
     """hint_candidates leaves out only lines blocks._kind_hint gives no kind."""
     module = compiled_module()
@@ -372,6 +373,7 @@ def test_hint_candidates_hold_every_line_a_hint_is_given() -> None:
     assert any(split_stage._kind_hint(line, CONFIG) is not BlockKind.TEXT for line in lines[-24:])
 
 
+@pytest.mark.skipif(not DEV_TEXT.exists(), reason="needs ../shared/eval/dev")
 def test_comment_candidates_hold_every_stamp_and_heading() -> None:
     module = compiled_module()
     lines = all_lines()
