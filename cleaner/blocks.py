@@ -170,13 +170,17 @@ def without_common_indent(text: str) -> str:
     carries on. A shallower margin (a text browser's 2 or 3 columns) is left:
     a line indented 4 columns past it is its layout's (wrapped.py)."""
     first = _first_indent(text)
-    if first is None or len(first.expandtabs(len(CODE_INDENT[0]))) < len(CODE_INDENT[0]):
+    if first is None or not first.startswith(CODE_INDENT):
         return text  # (most pages: the first line that is not blank starts at the margin)
     lines = text.split("\n")
-    common = commonprefix([line[: len(line) - len(line.lstrip(" \t"))] for line in lines if line.strip()])
-    if len(common.expandtabs(len(CODE_INDENT[0]))) < len(CODE_INDENT[0]):
+    common = commonprefix([_indent(line) for line in lines if line.strip()])
+    if not common.startswith(CODE_INDENT):  # as _split_lines asks of a line
         return text
     return "\n".join(line[len(common):] if line.strip() else line for line in lines)
+
+
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t"))]
 
 
 def _first_indent(text: str) -> str | None:
@@ -188,7 +192,7 @@ def _first_indent(text: str) -> str | None:
         end = text.find("\n", start)
         line = text[start:] if end < 0 else text[start:end]
         if line.strip():
-            return line[: len(line) - len(line.lstrip(" \t"))]
+            return _indent(line)
         if end < 0:
             break
         start = end + 1
