@@ -2026,8 +2026,8 @@ static int reads_as_prose(PyObject *line) {
 
 /* Whether the piece of a line above stops mid-sentence (blocks._open_ended):
  * on one of OPEN_END_CHARACTERS (a comma, an opening bracket), or on a word
- * of OPEN_END_WORDS (lowered) after a space not its first character; -1 on
- * an error. */
+ * of OPEN_END_WORDS (lowered) after a space (a piece carried on opens with
+ * one: its word follows the block's words); -1 on an error. */
 static int open_ended(const Lines *lines, PyObject *previous) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(previous);
     if (n == 0) {
@@ -2041,7 +2041,7 @@ static int open_ended(const Lines *lines, PyObject *previous) {
         return -1;
     }
     /* str.lower never makes a word shorter: a longer one is none of them */
-    if (cut <= 0 || n - cut - 1 > lines->open_max) {
+    if (cut < 0 || n - cut - 1 > lines->open_max) {
         return 0;
     }
     PyObject *word = PyUnicode_Substring(previous, cut + 1, n);

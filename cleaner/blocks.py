@@ -316,11 +316,13 @@ def _continues(previous: str, line: str, raw: str, indented_prose: bool) -> bool
 def _open_ended(previous: str) -> bool:
     """Whether a line stops where no sentence stops: on one of
     OPEN_END_CHARACTERS (a comma, an opening bracket), or, after another word,
-    on a word that leads into the next ("the", "of", "and")."""
+    on a word that leads into the next ("the", "of", "and"); previous: the
+    last piece of a block, which opens with a space where it carries on the
+    block's line above (a lone "in" there follows the block's words)."""
     if previous.endswith(OPEN_END_CHARACTERS):
         return True
     cut = previous.rfind(" ")
-    return cut > 0 and previous[cut + 1:].lower() in OPEN_END_WORDS
+    return cut >= 0 and previous[cut + 1:].lower() in OPEN_END_WORDS
 
 
 def _reads_as_prose(line: str) -> bool:

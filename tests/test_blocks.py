@@ -124,6 +124,17 @@ def test_a_line_that_stops_on_a_comma_or_a_leading_word_carries_on_whatever_foll
     ]
 
 
+def test_a_one_word_piece_carried_on_still_leads_into_the_next_line() -> None:
+    # get_text("\n") of "<p>McConnell talks IRS in <a>The Washington Post</a>. Murray and ...</p>":
+    # "in" alone on its line carries on the sentence above, and stops where no sentence stops
+    text = "McConnell talks IRS and the\n“left-wing playbook”\nin\nThe Washington Post\n. Murray writes in\nPolitico\n.\n"
+    assert [b.text for b in blocks_of(text)] == [
+        "McConnell talks IRS and the “left-wing playbook” in The Washington Post. Murray writes in Politico.",
+    ]
+    # a block of one word ("By", "in" as a menu's or a label's line) still leads into nothing
+    assert [b.text for b in blocks_of("in\nThe Washington Post\n")] == ["in", "The Washington Post"]
+
+
 def test_lines_that_do_not_carry_on_a_sentence_stay_apart() -> None:
     # a line after a sentence's end, a capitalised line, a menu item after a bar, code
     text = "It rained.\nthen it stopped\nHome\nNews\nA | \nb\nx = 1\n    y = 2\n"
