@@ -1963,6 +1963,7 @@ typedef struct {
     PyObject *continuation, *clause_end; /* str: the characters of CONTINUATION_PUNCTUATION, CLAUSE_END */
     PyObject *open_words;                /* frozenset: OPEN_END_WORDS */
     PyObject *open_characters;           /* str: the characters of OPEN_END_CHARACTERS */
+    PyObject *inside;                    /* str: the characters of INSIDE_SENTENCE_PUNCTUATION */
     Py_ssize_t open_max;                 /* their longest's length */
     Py_UCS4 *room;                       /* a line's characters, when its spaces are made one */
     Py_ssize_t room_size;
@@ -2055,6 +2056,24 @@ static int open_ended(const Lines *lines, PyObject *previous) {
     return found;
 }
 
+/* Whether a raw line (from raw to raw_end) opens with CODE_INDENT: a tab or 4 spaces. */
+static int indented(const Lines *lines, Py_ssize_t raw, Py_ssize_t raw_end) {
+    int kind = lines->kind;
+    const void *data = lines->data;
+    if (raw < raw_end && PyUnicode_READ(kind, data, raw) == '\t') {
+        return 1;
+    }
+    if (raw_end - raw < 4) {
+        return 0;
+    }
+    for (Py_ssize_t k = raw; k < raw + 4; k++) {
+        if (PyUnicode_READ(kind, data, k) != ' ') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 /* Whether a line (stripped: line, first character first; raw line opening at
  * raw) carries on the sentence of the line above, whose last character is
  * last and whose last piece is previous (blocks._continues: an indented line
@@ -2067,19 +2086,41 @@ static int continues(const Lines *lines, Py_UCS4 last, PyObject *previous, Py_UC
             return open;
         }
     }
-    int kind = lines->kind;
-    const void *data = lines->data;
-    int indent = raw < raw_end && PyUnicode_READ(kind, data, raw) == '\t';
-    if (!indent && raw_end - raw >= 4) {
-        indent = 1;
-        for (Py_ssize_t k = raw; k < raw + 4; k++) {
-            indent &= PyUnicode_READ(kind, data, k) == ' ';
-        }
-    }
-    if (indent && !reads_as_prose(line)) {
-        return 0; /* CODE_INDENT */
+    if (indented(lines, raw, raw_end) && !reads_as_prose(line)) {
+        return 0;
     }
     return is_one_of(lines->continuation, first) || !is_one_of(lines->clause_end, last);
+}
+
+/* Whether a capitalised line (first character first, raw line from raw to
+ * raw_end) lies inside the sentence the line above leaves open (its last
+ * character last; blocks._inside_sentence): the line after it, from next to
+ * length, opens with INSIDE_SENTENCE_PUNCTUATION (not "..") or with a comma
+ * and a lower-case word. */
+static int inside_sentence(const Lines *lines, Py_UCS4 last, Py_UCS4 first, Py_ssize_t raw, Py_ssize_t raw_end,
+                           Py_ssize_t next, Py_ssize_t length) {
+    if (!Py_UNICODE_ISUPPER(first) || is_one_of(lines->clause_end, last) || indented(lines, raw, raw_end)
+        || next > length) {
+        return 0;
+    }
+    int kind = lines->kind;
+    const void *data = lines->data;
+    Py_UCS4 c = 0;
+    while (next < length && (c = PyUnicode_READ(kind, data, next)) != '\n' && Py_UNICODE_ISSPACE(c)) {
+        next++;
+    }
+    if (next == length || c == '\n') {
+        return 0; /* a blank line (or none) after it */
+    }
+    Py_UCS4 after = next + 1 < length ? PyUnicode_READ(kind, data, next + 1) : 0;
+    if (c == ',') { /* the first character past the comma and its spaces */
+        Py_ssize_t k = next + 1;
+        while (k < length && (after = PyUnicode_READ(kind, data, k)) != '\n' && Py_UNICODE_ISSPACE(after)) {
+            k++;
+        }
+        return k < length && Py_UNICODE_ISLOWER(after);
+    }
+    return is_one_of(lines->inside, c) && !(c == '.' && after == '.');
 }
 
 typedef struct {
@@ -2133,6 +2174,7 @@ static int split_text(Lines *lines, Split *split) {
                 Py_DECREF(line);
                 return -1;
             }
+            carries = carries || inside_sentence(lines, last, first, start, end, end + 1, length);
             if (carries) {
                 last = PyUnicode_READ_CHAR(line, n - 1);
                 PyObject *piece = is_one_of(lines->continuation, first) ? line : PyUnicode_FromFormat(" %U", line);
@@ -2163,7 +2205,7 @@ static int split_text(Lines *lines, Split *split) {
 }
 
 PyDoc_STRVAR(split_lines_doc,
-"split_lines(text, continuation, clause_end, open_words, open_max, open_characters)\n"
+"split_lines(text, continuation, clause_end, open_words, open_max, open_characters, inside)\n"
 "-> (list[str], bytes, bytes)\n\n"
 "A text dump's blocks as blocks._split_lines makes them: each non-blank line\n"
 "stripped (runs of spaces made one), a line carrying on the sentence above it\n"
@@ -2171,7 +2213,8 @@ PyDoc_STRVAR(split_lines_doc,
 "1 for a blank line before, 2 for one after. continuation: the characters of\n"
 "CONTINUATION_PUNCTUATION; clause_end: those of CLAUSE_END; open_words:\n"
 "OPEN_END_WORDS (a frozenset), open_max: the length of the longest;\n"
-"open_characters: those of OPEN_END_CHARACTERS.");
+"open_characters: those of OPEN_END_CHARACTERS; inside: those of\n"
+"INSIDE_SENTENCE_PUNCTUATION.");
 
 static PyObject *as_bytes_of(const Indexes *values, int width) {
     PyObject *out = PyBytes_FromStringAndSize(NULL, values->n * width);
@@ -2190,8 +2233,8 @@ static PyObject *as_bytes_of(const Indexes *values, int width) {
 
 static PyObject *split_lines(PyObject *self, PyObject *args) {
     Lines lines;
-    if (!PyArg_ParseTuple(args, "UUUO!nU", &lines.text, &lines.continuation, &lines.clause_end, &PyFrozenSet_Type,
-                          &lines.open_words, &lines.open_max, &lines.open_characters)) {
+    if (!PyArg_ParseTuple(args, "UUUO!nUU", &lines.text, &lines.continuation, &lines.clause_end, &PyFrozenSet_Type,
+                          &lines.open_words, &lines.open_max, &lines.open_characters, &lines.inside)) {
         return NULL;
     }
     lines.kind = PyUnicode_KIND(lines.text);

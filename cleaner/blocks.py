@@ -58,6 +58,14 @@ OPEN_END_WORDS = frozenset(
 )
 OPEN_END_MAX_CHARS = max(map(len, OPEN_END_WORDS))
 OPEN_END_CHARACTERS = (",", "(", "[", "“", "&", "/", "–", "—")
+# A capitalised line between a line that stops mid-sentence (on none of
+# CLAUSE_END) and a line that opens with one of these carries on the sentence
+# above: get_text("\n") writes a link's or a bold phrase's words on a line of
+# their own ("Senate Minority Leader" / "Mitch McConnell" / ", who said").
+# Not ":" (a label: "Tags" / ": art, design"), nor "..." (a teaser's end), nor
+# "!" (Markdown's image: "![]"); a comma only before a lower-case word (a
+# comma before a name or a date: a comment's "Jane Doe" / ", May 8, 2012").
+INSIDE_SENTENCE_PUNCTUATION = ".;)%"
 # A line indented this much (4 spaces, or a tab) is code or preformatted text,
 # never a continuation...
 CODE_INDENT = ("    ", "\t")
@@ -125,7 +133,7 @@ def _split_lines(text: str, config: CleanerConfig) -> list[Block]:
         del lines
         texts, numbers, margins = module.split_lines(
             text, CONTINUATION_PUNCTUATION, "".join(CLAUSE_END), OPEN_END_WORDS, OPEN_END_MAX_CHARS,
-            "".join(OPEN_END_CHARACTERS),
+            "".join(OPEN_END_CHARACTERS), INSIDE_SENTENCE_PUNCTUATION,
         )
         del text
         blocks = list(map(
@@ -267,6 +275,7 @@ def _python_blocks(
                 or (width is not None and is_wrapped(previous_raw, line, width))
                 or (runs is not None and runs[k] > 0 and is_wrapped(previous_raw, line, runs[k]))
                 or (markdown and is_soft_break(previous_raw, line))
+                or _inside_sentence(pieces[-1], line, raw, lines, k)
             ):
                 if line[0] in CONTINUATION_PUNCTUATION:
                     pieces.append(line)
@@ -311,6 +320,19 @@ def _continues(previous: str, line: str, raw: str, indented_prose: bool) -> bool
     if raw.startswith(CODE_INDENT) and not (indented_prose and _reads_as_prose(line)):
         return False
     return first in CONTINUATION_PUNCTUATION or not previous.endswith(CLAUSE_END)
+
+
+def _inside_sentence(previous: str, line: str, raw: str, lines: list[str], k: int) -> bool:
+    """Whether line (lines[k], raw as written) is a capitalised piece of the
+    sentence that previous (the last piece of the block above) leaves open:
+    the line after it opens with INSIDE_SENTENCE_PUNCTUATION, or a comma and a
+    lower-case word."""
+    if not line[0].isupper() or previous.endswith(CLAUSE_END) or raw.startswith(CODE_INDENT) or k + 1 == len(lines):
+        return False
+    following = lines[k + 1].strip()
+    if not following or following.startswith(".."):
+        return False
+    return following[0] in INSIDE_SENTENCE_PUNCTUATION or (following[0] == "," and following[1:].lstrip()[:1].islower())
 
 
 def _open_ended(previous: str) -> bool:

@@ -135,6 +135,19 @@ def test_a_one_word_piece_carried_on_still_leads_into_the_next_line() -> None:
     assert [b.text for b in blocks_of("in\nThe Washington Post\n")] == ["in", "The Washington Post"]
 
 
+def test_a_capitalised_line_inside_an_open_sentence_carries_it_on() -> None:
+    # get_text("\n") of "<p>Senate Minority Leader <a>Mitch McConnell</a>, who said ...</p>"
+    text = "Senate Minority Leader\nMitch McConnell\n, who said so.\nHe met\nJohn Smith\n.\n"
+    assert [b.text for b in blocks_of(text)] == [
+        "Senate Minority Leader Mitch McConnell, who said so.", "He met John Smith.",
+    ]
+    # a label's line ("Tags" / ": art"), a name or a date after a comma, a teaser's "...", a sentence's end
+    text = "Pin it\nTags\n: art\n\nGreat post\nJane Doe\n, May 8\n\nRead more\nOur Story\n...\n\nIt ended.\nThen\n.\n"
+    assert [b.text for b in blocks_of(text)] == [
+        "Pin it", "Tags: art", "Great post", "Jane Doe, May 8", "Read more", "Our Story...", "It ended.", "Then.",
+    ]
+
+
 def test_lines_that_do_not_carry_on_a_sentence_stay_apart() -> None:
     # a line after a sentence's end, a capitalised line, a menu item after a bar, code
     text = "It rained.\nthen it stopped\nHome\nNews\nA | \nb\nx = 1\n    y = 2\n"
