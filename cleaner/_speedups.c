@@ -2095,8 +2095,8 @@ static int continues(const Lines *lines, Py_UCS4 last, PyObject *previous, Py_UC
 /* Whether a capitalised line (first character first, raw line from raw to
  * raw_end) lies inside the sentence the line above leaves open (its last
  * character last; blocks._inside_sentence): the line after it, from next to
- * length, opens with INSIDE_SENTENCE_PUNCTUATION (not "..") or with a comma
- * and a lower-case word. */
+ * length, opens with INSIDE_SENTENCE_PUNCTUATION (a full stop not before
+ * another or a letter or digit) or with a comma and a lower-case word. */
 static int inside_sentence(const Lines *lines, Py_UCS4 last, Py_UCS4 first, Py_ssize_t raw, Py_ssize_t raw_end,
                            Py_ssize_t next, Py_ssize_t length) {
     if (!Py_UNICODE_ISUPPER(first) || is_one_of(lines->clause_end, last) || indented(lines, raw, raw_end)
@@ -2120,7 +2120,7 @@ static int inside_sentence(const Lines *lines, Py_UCS4 last, Py_UCS4 first, Py_s
         }
         return k < length && Py_UNICODE_ISLOWER(after);
     }
-    return is_one_of(lines->inside, c) && !(c == '.' && after == '.');
+    return is_one_of(lines->inside, c) && !(c == '.' && (after == '.' || Py_UNICODE_ISALNUM(after)));
 }
 
 typedef struct {

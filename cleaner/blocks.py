@@ -63,6 +63,7 @@ OPEN_END_CHARACTERS = (",", "(", "[", "“", "&", "/", "–", "—")
 # above: get_text("\n") writes a link's or a bold phrase's words on a line of
 # their own ("Senate Minority Leader" / "Mitch McConnell" / ", who said").
 # Not ":" (a label: "Tags" / ": art, design"), nor "..." (a teaser's end), nor
+# a full stop before a letter or a digit (a style sheet's ".Headline {"), nor
 # "!" (Markdown's image: "![]"); a comma only before a lower-case word (a
 # comma before a name or a date: a comment's "Jane Doe" / ", May 8, 2012").
 INSIDE_SENTENCE_PUNCTUATION = ".;)%"
@@ -325,12 +326,12 @@ def _continues(previous: str, line: str, raw: str, indented_prose: bool) -> bool
 def _inside_sentence(previous: str, line: str, raw: str, lines: list[str], k: int) -> bool:
     """Whether line (lines[k], raw as written) is a capitalised piece of the
     sentence that previous (the last piece of the block above) leaves open:
-    the line after it opens with INSIDE_SENTENCE_PUNCTUATION, or a comma and a
-    lower-case word."""
+    the line after it opens with INSIDE_SENTENCE_PUNCTUATION (a full stop not
+    before another, a letter or a digit), or a comma and a lower-case word."""
     if not line[0].isupper() or previous.endswith(CLAUSE_END) or raw.startswith(CODE_INDENT) or k + 1 == len(lines):
         return False
     following = lines[k + 1].strip()
-    if not following or following.startswith(".."):
+    if not following or (following[0] == "." and (following[1:2].isalnum() or following[1:2] == ".")):
         return False
     return following[0] in INSIDE_SENTENCE_PUNCTUATION or (following[0] == "," and following[1:].lstrip()[:1].islower())
 

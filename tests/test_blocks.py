@@ -127,7 +127,8 @@ def test_a_line_that_stops_on_a_comma_or_a_leading_word_carries_on_whatever_foll
 def test_a_one_word_piece_carried_on_still_leads_into_the_next_line() -> None:
     # get_text("\n") of "<p>McConnell talks IRS in <a>The Washington Post</a>. Murray and ...</p>":
     # "in" alone on its line carries on the sentence above, and stops where no sentence stops
-    text = "McConnell talks IRS and the\n“left-wing playbook”\nin\nThe Washington Post\n. Murray writes in\nPolitico\n.\n"
+    text = "McConnell talks IRS and the\n“left-wing playbook”\nin\nThe Washington Post\n. Murray writes in\n"
+    text += "Politico\n.\n"
     assert [b.text for b in blocks_of(text)] == [
         "McConnell talks IRS and the “left-wing playbook” in The Washington Post. Murray writes in Politico.",
     ]
@@ -141,7 +142,12 @@ def test_a_capitalised_line_inside_an_open_sentence_carries_it_on() -> None:
     assert [b.text for b in blocks_of(text)] == [
         "Senate Minority Leader Mitch McConnell, who said so.", "He met John Smith.",
     ]
-    # a label's line ("Tags" / ": art"), a name or a date after a comma, a teaser's "...", a sentence's end
+    # a label's line ("Tags" / ": art"), a name or a date after a comma, a teaser's "...", a sentence's end,
+    # a style sheet's rules
+    text = "B.Section {color: red;}\nB.Amenity {color: red;}\n.Headline {color: red;}\n"
+    assert [b.text for b in blocks_of(text)] == [
+        "B.Section {color: red;}", "B.Amenity {color: red;}.Headline {color: red;}",
+    ]
     text = "Pin it\nTags\n: art\n\nGreat post\nJane Doe\n, May 8\n\nRead more\nOur Story\n...\n\nIt ended.\nThen\n.\n"
     assert [b.text for b in blocks_of(text)] == [
         "Pin it", "Tags: art", "Great post", "Jane Doe, May 8", "Read more", "Our Story...", "It ended.", "Then.",

@@ -398,9 +398,11 @@ def test_split_lines_makes_the_python_blocks(monkeypatch: pytest.MonkeyPatch) ->
         "", "\n\n", "a", "a  \n", "  a  b  \n\tcode\n    indented\nlower\n", "x\n, y\n. z\n» w\nlower\n",
         "End.\nlower\nA:\nlower\nB|\nlower\nC…\nlower\n", "\u1680 a \u1680\n\n", "é\nà\nÉ\nß\n", "😀  x  😀\n😀y\n",
         "one\r\ntwo\n\n\nthree", "a\n\n\n", "para one\n(cont) x\n)cont\n%cont\n",
-        "the blogger behind the\nPhysician on FIRE, he\nSaid\nApples,\nPears\n", "of\nX\n the\nY\nx THE\nY\n", "talks the\nplaybook\nin\nThe Post\nof\nX\n",
-        "said\nJohn\n, and\nx\nY\n,\tz\nx\nY\n,Z\nx\nY\n..\nx\nY\n. .\nx:\nY\n;\nx\n    Y\n;\nx\n\tY z w\n)\nx\nǅ\n%\nx\nY\n,",
-        "x\nY\n\n;\nx\nY\n  ;\nx\nY\n, \nx\nÉ\n, é\n",
+        "the blogger behind the\nPhysician on FIRE, he\nSaid\nApples,\nPears\n", "of\nX\n the\nY\nx THE\nY\n",
+        "talks the\nplaybook\nin\nThe Post\nof\nX\n",
+        "said\nJohn\n, and\nx\nY\n,\tz\nx\nY\n,Z\nx\nY\n..\nx\nY\n. .\nx:\nY\n;\nx\n    Y\n;\n",
+        "x\n\tY z w\n)\nx\nǅ\n%\nx\nY\n,",
+        "x\nY\n\n;\nx\nY\n  ;\nx\nY\n, \nx\nÉ\n, é\nx\nY\n.Z\nx\nY\n.9\nx\nY\n.é\nx\nY\n. Z\nx\nY\n.",
         "a li\u212ae\nB\nan İ\nC\nsee behindx\nD\nx without\nE\n,\nF\nx ,\nG\nSmith (\nTwitter\n/\nApp\nx —\nY\n“\nZ\n",
     ]
     for text in texts:
