@@ -2094,11 +2094,13 @@ static int continues(const Lines *lines, Py_UCS4 last, PyObject *previous, Py_UC
 
 /* Whether a capitalised line (first character first, raw line from raw to
  * raw_end) lies inside the sentence the line above leaves open (its last
- * character last; blocks._inside_sentence): the line after it, from next to
- * length, opens with INSIDE_SENTENCE_PUNCTUATION (a full stop not before
- * another or a letter or digit) or with a comma and a lower-case word. */
+ * character last; blocks._inside_sentence): the line after it (past
+ * raw_end's line break; the text is length long) opens with
+ * INSIDE_SENTENCE_PUNCTUATION (a full stop not before another or a letter or
+ * digit) or with a comma and a lower-case word. */
 static int inside_sentence(const Lines *lines, Py_UCS4 last, Py_UCS4 first, Py_ssize_t raw, Py_ssize_t raw_end,
-                           Py_ssize_t next, Py_ssize_t length) {
+                           Py_ssize_t length) {
+    Py_ssize_t next = raw_end + 1;
     if (!Py_UNICODE_ISUPPER(first) || is_one_of(lines->clause_end, last) || indented(lines, raw, raw_end)
         || next > length) {
         return 0;
@@ -2174,7 +2176,7 @@ static int split_text(Lines *lines, Split *split) {
                 Py_DECREF(line);
                 return -1;
             }
-            carries = carries || inside_sentence(lines, last, first, start, end, end + 1, length);
+            carries = carries || inside_sentence(lines, last, first, start, end, length);
             if (carries) {
                 last = PyUnicode_READ_CHAR(line, n - 1);
                 PyObject *piece = is_one_of(lines->continuation, first) ? line : PyUnicode_FromFormat(" %U", line);
