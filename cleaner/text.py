@@ -229,17 +229,54 @@ MONTHS = {
     )
     for name in names
 }
+# The months' names in the other languages of classify.STOPWORDS that write a
+# date's day first ("30. Juli 2018", "17 de outubro de 2012", "3 décembre
+# 2024"): read only after a day (abbreviations left out: "mar", "mai" and
+# "set" are words too).
+DAY_FIRST_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("januar", "janvier", "enero", "janeiro", "gennaio", "januari"),
+            ("februar", "février", "febrero", "fevereiro", "febbraio", "februari"),
+            ("märz", "mars", "marzo", "março", "maart"),
+            ("avril", "abril", "aprile"),
+            ("mai", "mayo", "maio", "maggio", "mei"),
+            ("juni", "juin", "junio", "junho", "giugno"),
+            ("juli", "juillet", "julio", "julho", "luglio"),
+            ("août", "agosto", "augustus"),
+            ("septembre", "septiembre", "setiembre", "setembro", "settembre"),
+            ("oktober", "octobre", "octubre", "outubro", "ottobre"),
+            ("novembre", "noviembre", "novembro"),
+            ("dezember", "décembre", "diciembre", "dezembro", "dicembre"),
+        ),
+        start=1,
+    )
+    for name in names
+}
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
-_TIME = r"(?:[ T,]*(?:at\s+)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::\d{2})?\s*(?P<ampm>[ap]\.?m\.?)?)?"
+_DAY_FIRST_MONTH = r"(?P<month>" + "|".join(sorted({**MONTHS, **DAY_FIRST_MONTHS}, key=len, reverse=True)) + r")\.?"
+_TIME = (
+    r"(?:[ T,]*(?:(?:at|à|um|às|alle|a\s+las|om)\s+)?"
+    r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::\d{2})?\s*(?P<ampm>[ap]\.?m\.?)?)?"
+)
 DATE_PATTERNS = (
     # 12/07/2012 is read month first (US), 23/08/2018 day first: see _iso
     re.compile(r"\b(?P<first>\d{1,2})[/.](?P<second>\d{1,2})[/.](?P<year>(?:19|20)\d{2})\b" + _TIME, re.I),
     re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<mnum>\d{1,2})-(?P<day>\d{1,2})" + _TIME, re.I),
-    re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d{2})\b" + _TIME, re.I),
+    # "3rd May 2012", "30. Juli 2018", "1er janvier 2020", "17 de outubro de 2012"
+    re.compile(
+        r"\b(?P<day>\d{1,2})(?:st|nd|rd|th|er|º|\.)?\s+(?:de\s+)?" + _DAY_FIRST_MONTH
+        + r",?\s+(?:de\s+)?(?P<year>(?:19|20)\d{2})\b" + _TIME,
+        re.I,
+    ),
     re.compile(r"\b" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})\b" + _TIME, re.I),
 )
-# "Last Updated At:22:20", "Updated 10:05 GMT": a time with no date of its own.
-UPDATED = re.compile(r"\b(?:last\s+)?(?:updated|modified)\b", re.I)
+# "Last Updated At:22:20", "Updated 10:05 GMT", "Aktualisiert 10:05": a time with no date of its own.
+UPDATED = re.compile(
+    r"\b(?:last\s+)?(?:updated|modified|aktualisiert|mis\s+à\s+jour|actualizado|atualizado|aggiornato|bijgewerkt)\b",
+    re.I,
+)
 TIME_ONLY = re.compile(r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})\s*(?P<ampm>[ap]\.?m\.?)?", re.I)
 # Every date DATE_PATTERNS finds has a year starting with one of these: a line
 # with neither has no date, and is not searched four times.
@@ -427,6 +464,11 @@ def _may_hold_date(text: str) -> bool:
     return YEAR_STARTS[0] in text or YEAR_STARTS[1] in text
 
 
+def _month_number(name: str) -> int:
+    key = name.lower().rstrip(".")
+    return MONTHS.get(key) or DAY_FIRST_MONTHS[key]
+
+
 def _iso(m: re.Match[str]) -> str | None:
     groups = m.groupdict()
     if groups.get("first"):
@@ -434,7 +476,7 @@ def _iso(m: re.Match[str]) -> str | None:
         if month > 12:
             month, day = day, month
     else:
-        month = int(groups["mnum"]) if groups.get("mnum") else MONTHS[groups["month"].lower().rstrip(".")]
+        month = int(groups["mnum"]) if groups.get("mnum") else _month_number(groups["month"])
         day = int(groups["day"])
     year = int(groups["year"])
     try:

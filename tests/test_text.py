@@ -25,6 +25,33 @@ def test_find_dates_published(line: str, published: str) -> None:
     assert find_dates(line) == (published, None)
 
 
+@pytest.mark.parametrize(
+    ("line", "published"),
+    [
+        ("Von Moritz Bachmann publiziert am 30. Juli 2018", "2018-07-30"),
+        ("Publié le 1er décembre 2024 à 14:30", "2024-12-01T14:30"),
+        ("sexta-feira, 22 de outubro de 2010 às 20:13", "2010-10-22T20:13"),
+        ("Pubblicato il 5 maggio 2019 alle 10:15", "2019-05-05T10:15"),
+        ("3 de marzo de 2021", "2021-03-03"),
+        ("12 maart 2015", "2015-03-12"),
+        ("25. September 2018", "2018-09-25"),
+    ],
+    ids=["german-day-dot", "french-1er-with-time", "portuguese-de-with-time", "italian-alle", "spanish", "dutch",
+         "english-month-after-day-dot"],
+)
+def test_find_dates_day_first_in_other_languages(line: str, published: str) -> None:
+    assert find_dates(line) == (published, None)
+
+
+def test_bare_updated_time_in_another_language_takes_the_published_day() -> None:
+    assert find_dates("30. Juli 2018 10:05 Aktualisiert 12:30") == ("2018-07-30T10:05", "2018-07-30T12:30")
+
+
+@pytest.mark.parametrize("line", ["NASA Mars 2020 rover", "Mai 2019", "maart 2015 en later", "Juli 30, 2018"])
+def test_other_languages_month_needs_a_day_before_it(line: str) -> None:
+    assert find_dates(line) == (None, None)
+
+
 def test_numeric_date_is_read_month_first() -> None:
     assert find_dates("12/07/2012") == ("2012-12-07", None)
 
