@@ -88,9 +88,18 @@ DIGIT = re.compile(r"\d")
 _COUNT = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
 COMMENTS_HEADING = re.compile(
     rf"^[^\w\s]*\s*(?:{_COUNT}\s+(?:[^\W\d_]+\s+)?)?(?:(?:readers?|users?|people)\s+)?"
-    r"(?:comments?|responses?|responded|replies|reactions|discussion|trackbacks?)\b"
+    r"(?:comments?|responses?|responded|replies|reactions|discussion|trackbacks?"
+    # the other languages of STOPWORDS: "Kommentare (3)", "12 commentaires", "Comentários"; the
+    # singular with a count only ("1 Kommentar"): alone it heads an opinion piece, as "Commentary" does
+    r"|kommentare|commentaires|comentários|comentarios|commenti|reacties)\b"
+    r"|^[^\w\s]*\s*\d+\s+(?:kommentar|commentaire|comentário|comentario|commento|reactie)\b"
     rf"|^[^\w\s]*\s*{_COUNT}\s+thoughts?\s+on\b"
-    r"|^(?:leave|post|add|write|submit|join)\s+(?:a\s+|your\s+|the\s+)?(?:comment|reply|response|discussion)",
+    r"|^(?:leave|post|add|write|submit|join)\s+(?:a\s+|your\s+|the\s+)?(?:comment|reply|response|discussion)"
+    r"|^(?:schreibe|hinterlasse|verfasse)\s+(?:einen|deinen|ihren)\s+kommentar"
+    r"|^(?:laisser|laissez|ajouter|écrire)\s+un\s+commentaire"
+    r"|^(?:deja|dejar|escribe|escribir|añadir|agregar|deixe|deixar|escreva|adicione)\s+(?:un|tu|um|seu)\s+comentári?o"
+    r"|^(?:lascia|lasciare|scrivi|aggiungi)\s+un\s+commento"
+    r"|^(?:geef|laat|plaats)\s+(?:een|je)\s+(?:reactie|commentaar)",
     re.I,
 )
 COMMENTS_HEADING_MAX_CHARS = 80
@@ -123,7 +132,7 @@ COMMENT_STAMP_WORD_FIRST_LETTERS = "rpqflRPQFL"
 # Every comments heading opens with a digit, an ASCII punctuation mark or one of
 # these letters (in either case): the C helper asks COMMENTS_HEADING only of such
 # lines. Keep them in step.
-COMMENTS_HEADING_FIRST_LETTERS = "rucdtlpawsjofen"
+COMMENTS_HEADING_FIRST_LETTERS = "rucdtlpawsjofenkhvg"
 # comment_candidates' bits: a line COMMENT_STAMP, COMMENTS_HEADING may match
 _STAMP_BIT = bytes(b & 1 for b in range(256))
 _HEADING_BIT = bytes(b >> 1 & 1 for b in range(256))

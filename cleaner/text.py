@@ -132,11 +132,18 @@ def dateline_of(text: str) -> str | None:
 
 # Calls to action that close or interrupt articles: "Follow our coverage at …",
 # "Subscribe to …", "Click here …", "Sign up for …". Verbs in the imperative only.
+# And the commonest of them in the other languages of classify.STOPWORDS (read
+# more, read also, see also, share): "Lesen Sie auch: …", "Lire aussi", "Leia
+# também", "Leggi anche".
 CALL_TO_ACTION = re.compile(
     r"^(?:Skip to|Jump to|Follow|Subscribe|Sign up|Click|Tap|Read more|Read also|Share|Download|Join|Like us|"
     r"Register|Log in|Sign in|Watch|Listen|Get the|Don't miss|Continue reading|See also|See more|"
     r"View more|Load more|Show more)\b"
-    r"|^Related(?::|\s+(?:links|news|articles|stories|posts|content|coverage|reading)\b)",
+    r"|^Related(?::|\s+(?:links|news|articles|stories|posts|content|coverage|reading)\b)"
+    r"|^(?:Lesen Sie (?:auch|mehr)|Weiterlesen|Mehr lesen|Mehr zum Thema|Teilen|Lees (?:ook|meer)|Delen"
+    r"|(?:À )?[Ll]ire (?:aussi|la suite)|Partager|Voir aussi"
+    r"|Lee también|Leer más|Ver también|Compartir|Leia (?:também|mais)|Veja também|Compartilh(?:e|ar)"
+    r"|Leggi (?:anche|tutto)|Continua a leggere|Condividi)\b",
     re.I,
 )
 # A copyright notice: a line that opens with one ("© 2024 Example News",
@@ -213,6 +220,10 @@ HINT_OPENINGS = (
     "subscribe", "sign up", "click", "tap", "read more", "read also", "share", "download", "join", "like us",
     "register", "log in", "sign in", "watch", "listen", "get the", "don't miss", "continue reading", "see also",
     "see more", "view more", "load more", "show more", "related",
+    # the other languages' (a line past ASCII is always asked)
+    "lesen sie", "weiterlesen", "mehr lesen", "mehr zum thema", "teilen", "lees ", "delen", "lire ", "partager",
+    "voir aussi", "leer ", "ver tamb", "compartir", "leia ", "veja tamb", "compartilh", "leggi ", "continua a leggere",
+    "condividi",
 )
 BYLINE_OPENINGS = ("By", "by", "BY", "Von", "Par", "Por", "Di")
 

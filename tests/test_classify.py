@@ -256,6 +256,19 @@ def test_a_comments_heading_may_spell_its_count(text: str, heading: bool) -> Non
     assert is_comments_heading(text) is heading
 
 
+@pytest.mark.parametrize("text, heading", [
+    ("Kommentare (3)", True), ("1 Kommentar", True), ("12 commentaires", True), ("Comentários", True),
+    ("3 commenti", True), ("Schreibe einen Kommentar", True), ("Deixe um comentário", True),
+    ("Lascia un commento", True), ("Geef een reactie", True),
+    # the singular alone heads an opinion piece
+    ("Kommentar", False), ("Kommentar des Chefredakteurs", False), ("Il commento", False), ("Comentario", False),
+])
+def test_a_comments_heading_in_other_languages(text: str, heading: bool) -> None:
+    from cleaner.classify import is_comments_heading
+
+    assert is_comments_heading(text) is heading
+
+
 STAMP_CASES = (
     "Posted by: Ann at May 3, 2012 1:56 PM", "2 hours ago", "3 DAYS AGO", "Reply", "report abuse", "REPORT ABUSE",
     "Recommend", "John says:", "Ann wrote :", "at 10:45 pm", "A sentence with no stamp in it.", "Like", "ago",

@@ -6,6 +6,8 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from cleaner import clean
 from cleaner.config import CleanerConfig
 from cleaner.segments.ends import EDGE_FEATURES, END_REASON, article_edge
@@ -215,6 +217,22 @@ def test_an_authors_box_heading_under_the_article_ends_it() -> None:
     html = (f"<html><body><div><h1>Bus network to grow north</h1>{body}<h3>About the author:</h3>{box}</div>"
             "</body></html>")
     assert [p for a in clean(html, input_format="html").articles for p in a.paragraphs] == ARTICLE
+
+
+@pytest.mark.parametrize(
+    "line", ["Über den Autor", "À propos de l’auteur", "Sobre o autor:", "Schlagwörter: Verkehr, Stadtrat",
+             "Catégories : Transport", "Vorheriger Beitrag: Bibliothek länger offen", "Artículo anterior"],
+)
+def test_a_posts_end_line_in_another_language_ends_it(line: str) -> None:
+    bio = [
+        "Jane Roe has covered the city council and its transport plans for the paper since 2009, and she has "
+        "written two books about the region's railways and their history.",
+        "She lives in the north end of the city with her family, two dogs and a bicycle she rides to every "
+        "council meeting, whatever the weather is doing that day.",
+    ]
+    dump = "\n\n".join(["Bus network to grow north", *ARTICLE, line, *bio]) + "\n"
+    paragraphs = [p for a in clean(dump).articles for p in a.paragraphs]
+    assert all(text in paragraphs for text in ARTICLE) and not any(text in paragraphs for text in bio)
 
 
 def test_the_posts_topics_line_ends_it_but_a_listings_labels_do_not() -> None:

@@ -354,6 +354,8 @@ def all_lines() -> list[str]:
         "COPYRIGHT 2019 CNBC", "In this Dec. 12, 2006, file photo, a man", "A view (Image credit: NASA)",
         "Zachary Roth, @zackroth", "Flames rise. Photo: John Smith", "x" * 1200 + " (AP Photo)", "2 hours ago",
         "Reply", "REPORT ABUSE", "Ann says:", "27 Comments", "Leave a Reply", "12 Responses to x", "\x00 odd",
+        "Kommentare (3)", "Hinterlasse einen Kommentar", "Geef een reactie", "Lesen Sie auch: x", "Lire aussi",
+        "Teilen", "Veja também", "Publiziert am 30. Juli 2018",
     ]
 
 

@@ -204,6 +204,21 @@ def test_related_link_labels_are_calls_to_action_and_by_alone_is_a_byline() -> N
     assert BYLINE.match("By") and not BYLINE.match("Byron")
 
 
+@pytest.mark.parametrize("line", ["Lesen Sie auch: Die Bahn streikt", "Lire aussi", "Leia também", "Leggi anche",
+                                  "Lees ook: De trein staakt", "Compartir en Facebook"])
+def test_read_also_and_share_in_other_languages_are_calls_to_action(line: str) -> None:
+    from cleaner.text import CALL_TO_ACTION
+
+    assert CALL_TO_ACTION.match(line)
+
+
+def test_a_sentence_opening_with_a_verb_of_those_languages_is_none() -> None:
+    from cleaner.text import CALL_TO_ACTION
+
+    assert not CALL_TO_ACTION.match("Lire le livre de sa mère a changé sa vie, dit-elle.")
+    assert not CALL_TO_ACTION.match("Leer es un placer.")
+
+
 def test_words_of_many_texts_are_each_texts_words() -> None:
     from cleaner.text import WORD, words_of
 

@@ -72,14 +72,21 @@ PROBABILITY_FLOOR = 1e-4
 # there, wherever the ends model puts its end (above the article, a site's
 # head prints such links too).
 POST_NAVIGATION = (
-    r"^[«‹<←\s]*(?:newer|older|previous|next)\s+(?:posts?|entries|entry|articles?|stories|story)\b.{0,40}$"
+    r"^[«‹<←\s]*(?:(?:newer|older|previous|next)\s+(?:posts?|entries|entry|articles?|stories|story)"
+    # the other languages of classify.STOPWORDS: "Vorheriger Beitrag", "Article suivant", "Post anterior"
+    r"|(?:vorheriger|nächster|älterer|neuerer)\s+(?:beitrag|artikel|eintrag)|article\s+(?:précédent|suivant)"
+    r"|(?:artículo|articulo|artigo|articolo|post|entrada)\s+(?:anterior|siguiente|seguinte|precedente|successivo)"
+    r"|(?:vorig|volgend)e?\s+(?:bericht|artikel))\b.{0,40}$"
 )
 # The heading of an author's box ("About the author", "About the Authors:"),
 # alone or with the box's text after a colon ("About the Author: Jane Roe
 # has covered …"): the post is over where it stands, as at a POST_NAVIGATION
 # line (a box of links or a quote inside an article goes on under it; an
 # author's box never does: dn-R464, dn-T39).
-AUTHOR_BOX_HEADING = r"^about the authors?(?:\W{0,3}$|\s*:)"
+AUTHOR_BOX_HEADING = (
+    r"^(?:about the authors?|über (?:den|die) autor(?:in|en)?|(?:à|a) propos de l['’]auteur|sobre (?:el|o) autor"
+    r"|informazioni sull['’]autore|over de auteur)(?:\W{0,3}$|\s*:)"
+)
 # A blog's line under its post ("This entry was posted on … and is filed
 # under …", as WordPress prints it) and a prompt to readers who got to the
 # end ("If you enjoyed this article, …", "Did you like this post?"): past it,
@@ -91,7 +98,12 @@ POST_FOOTER = (
 # A line that files the post under its topics ("Tags: …", "Categories: …",
 # "Filed under: …"): a blog or news page prints it under the post, above its
 # share buttons, related posts and comments, and the post ends there too.
-POST_TOPICS = r"^(?:tags|tagged(?: with)?|categories|category|filed under|posted in|topics|labels)\s*:"
+POST_TOPICS = (
+    r"^(?:tags|tagged(?: with)?|categories|category|filed under|posted in|topics|labels"
+    # the other languages of classify.STOPWORDS: "Schlagwörter:", "Catégories :", "Etiquetas:"
+    r"|schlagwörter|schlagworte|kategorien?|étiquettes|catégories?|mots-clés|etiquetas|categorías?|categorias?"
+    r"|tag|categorie|etichette|trefwoorden|categorieën)\s*:"
+)
 # A news story's credit line ("With files from the Canadian Press", "Jane Roe
 # contributed to this report."): the story's last line, what follows it is the page's.
 CREDIT_LINE = re.compile(
