@@ -172,7 +172,12 @@ CALL_TO_ACTION_MAX_WORDS = 12
 COOKIE_WORD = re.compile(r"\b(?:[Cc]ookies?|COOKIES?)\b")
 CONSENT_WORDS = re.compile(
     r"\b(?:consent|accept|agree|privacy|tracking|browsing|personal (?:data|information)|opt[- ]?out|preferences|"
-    r"settings)\b",
+    r"settings"
+    # the other languages of classify.STOPWORDS ("Wir verwenden Cookies … Mit Klick auf Akzeptieren stimmen Sie …")
+    r"|zustimm\w*|stimmen sie|einverstanden|akzeptier\w*|einwillig\w*|datenschutz\w*|einstellungen"
+    r"|accepter|acceptez|consentement|confidentialité|paramètres"
+    r"|aceptar|acepta|consentimiento|privacidad|configuración|aceitar|aceita|consentimento|privacidade"
+    r"|configurações|definições|accetta\w*|consenso|impostazioni|accepteren|akkoord|toestemming|instellingen)\b",
     re.I,
 )
 CONSENT_NOTICE_MAX_WORDS = 120

@@ -7,6 +7,8 @@ them as article text.
 
 from __future__ import annotations
 
+import pytest
+
 from cleaner import CleanerConfig, clean
 from cleaner.model import Document
 
@@ -617,6 +619,20 @@ def test_a_cookie_consent_notice_is_no_article_text_whatever_its_score() -> None
         assert blocks[0].reason == blocks[1].reason == CONSENT_REASON
     (article,) = group_segments(page(whole_page), CleanerConfig())[0]
     assert article.paragraphs == [whole_page]
+
+
+@pytest.mark.parametrize("notice, recipe", [
+    ("Wir verwenden Cookies, um Ihnen das beste Nutzererlebnis zu bieten. Mit Klick auf Akzeptieren stimmen Sie zu.",
+     "Die Cookies im Ofen bei 180 Grad backen, bis sie goldbraun sind, und auf einem Gitter abkühlen lassen."),
+    ("Nous utilisons des cookies pour améliorer votre expérience. En poursuivant, vous acceptez leur utilisation.",
+     "Déposez les cookies sur une plaque et faites-les cuire douze minutes, jusqu'à ce que les bords dorent."),
+    ("Utilizamos cookies propias y de terceros. Si continúa navegando, acepta su uso.",
+     "Coloca las cookies en la bandeja y hornéalas doce minutos, hasta que los bordes estén dorados."),
+])
+def test_a_cookie_consent_notice_in_another_language(notice: str, recipe: str) -> None:
+    from cleaner.text import is_consent_notice
+
+    assert is_consent_notice(notice) and not is_consent_notice(recipe)
 
 
 def test_a_notice_about_the_readers_browser_is_no_article_text_whatever_its_score() -> None:
