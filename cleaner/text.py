@@ -191,7 +191,13 @@ BROWSER_NOTICE = re.compile(
     r"|\bjavascript\s+(?:is\s+)?(?:required|disabled|turned off|must be (?:enabled|turned on))\b"
     r"|\brequires\s+javascript\b"
     r"|\b(?:best viewed|outdated|out-of-date|up-to-date|unsupported|upgrade your|update your)\s+(?:web\s+)?browser\b"
-    r"|\byour\s+(?:web\s+)?browser\s+(?:does not|doesn't|is not|isn't|has been unable|cannot|can't)\b",
+    r"|\byour\s+(?:web\s+)?browser\s+(?:does not|doesn't|is not|isn't|has been unable|cannot|can't)\b"
+    # the other languages of classify.STOPWORDS: "Bitte aktivieren Sie JavaScript", "Veuillez activer
+    # JavaScript", "JavaScript está desactivado"
+    r"|\b(?:aktivieren|activer|activez|activa|activar|ativar|ative|attivare|attiva|inschakelen)\s+(?:sie\s+)?"
+    r"(?:(?:das|le|el|o|il|je)\s+)?javascript\b"
+    r"|\bjavascript\s+(?:\w+\s+)?(?:aktivieren|activer|activar|ativar|attivare|inschakelen|deaktiviert|désactivé"
+    r"|desactivado|desativado|disattivato|uitgeschakeld|erforderlich|requis|necesario|necessário|obbligatorio)\b",
     re.I,
 )
 # What a line must hold for BROWSER_NOTICE to match it (cheaper than the pattern).

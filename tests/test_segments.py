@@ -655,3 +655,14 @@ def test_a_notice_about_the_readers_browser_is_no_article_text_whatever_its_scor
         (article,) = group_segments(blocks, CleanerConfig(), html=html)[0]
         assert article.paragraphs == [*BRIDGE[:3], about, *BRIDGE[3:6]]
         assert {blocks[i].reason for i in (0, 8, 9)} == {BROWSER_NOTICE_REASON}
+
+
+@pytest.mark.parametrize("notice", [
+    "Bitte aktivieren Sie JavaScript, um die Kommentare zu sehen.", "Veuillez activer JavaScript pour afficher cette page.",
+    "JavaScript está desactivado en tu navegador.", "Per visualizzare i commenti è necessario attivare JavaScript.",
+])
+def test_a_notice_about_the_readers_browser_in_another_language(notice: str) -> None:
+    from cleaner.text import is_browser_notice
+
+    assert is_browser_notice(notice)
+    assert not is_browser_notice("JavaScript ist eine Programmiersprache, die 1995 entwickelt wurde.")
