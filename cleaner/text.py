@@ -141,7 +141,7 @@ CALL_TO_ACTION = re.compile(
     r"View more|Load more|Show more)\b"
     r"|^Related(?::|\s+(?:links|news|articles|stories|posts|content|coverage|reading)\b)"
     r"|^(?:Lesen Sie (?:auch|mehr)|Weiterlesen|Mehr lesen|Mehr zum Thema|Teilen|Lees (?:ook|meer)|Delen"
-    r"|(?:À )?[Ll]ire (?:aussi|la suite)|Partager|Voir aussi"
+    r"|(?:À )?Lire (?:aussi|la suite)|Partager|Voir aussi"
     r"|Lee también|Leer más|Ver también|Compartir|Leia (?:também|mais)|Veja também|Compartilh(?:e|ar)"
     r"|Leggi (?:anche|tutto)|Continua a leggere|Condividi)\b",
     re.I,
@@ -231,10 +231,9 @@ HINT_OPENINGS = (
     "subscribe", "sign up", "click", "tap", "read more", "read also", "share", "download", "join", "like us",
     "register", "log in", "sign in", "watch", "listen", "get the", "don't miss", "continue reading", "see also",
     "see more", "view more", "load more", "show more", "related",
-    # the other languages' (a line past ASCII is always asked)
+    # the other languages' of ASCII ("Leer más", "Veja também": a line past ASCII is always asked)
     "lesen sie", "weiterlesen", "mehr lesen", "mehr zum thema", "teilen", "lees ", "delen", "lire ", "partager",
-    "voir aussi", "leer ", "ver tamb", "compartir", "leia ", "veja tamb", "compartilh", "leggi ", "continua a leggere",
-    "condividi",
+    "voir aussi", "compartir", "leia ", "compartilh", "leggi ", "continua a leggere", "condividi",
 )
 BYLINE_OPENINGS = ("By", "by", "BY", "Von", "Par", "Por", "Di")
 
@@ -277,7 +276,9 @@ DAY_FIRST_MONTHS = {
     for name in names
 }
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
-_DAY_FIRST_MONTH = r"(?P<month>" + "|".join(sorted({**MONTHS, **DAY_FIRST_MONTHS}, key=len, reverse=True)) + r")\.?"
+# Every month's name a date may hold, and its number.
+ANY_MONTHS = {**MONTHS, **DAY_FIRST_MONTHS}
+_DAY_FIRST_MONTH = r"(?P<month>" + "|".join(sorted(ANY_MONTHS, key=len, reverse=True)) + r")\.?"
 _TIME = (
     r"(?:[ T,]*(?:(?:at|à|um|às|alle|a\s+las|om)\s+)?"
     r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::\d{2})?\s*(?P<ampm>[ap]\.?m\.?)?)?"
@@ -486,11 +487,6 @@ def _may_hold_date(text: str) -> bool:
     return YEAR_STARTS[0] in text or YEAR_STARTS[1] in text
 
 
-def _month_number(name: str) -> int:
-    key = name.lower().rstrip(".")
-    return MONTHS.get(key) or DAY_FIRST_MONTHS[key]
-
-
 def _iso(m: re.Match[str]) -> str | None:
     groups = m.groupdict()
     if groups.get("first"):
@@ -498,7 +494,7 @@ def _iso(m: re.Match[str]) -> str | None:
         if month > 12:
             month, day = day, month
     else:
-        month = int(groups["mnum"]) if groups.get("mnum") else _month_number(groups["month"])
+        month = int(groups["mnum"]) if groups.get("mnum") else ANY_MONTHS[groups["month"].lower().rstrip(".")]
         day = int(groups["day"])
     year = int(groups["year"])
     try:
