@@ -231,7 +231,8 @@ HINT_OPENINGS = (
     "subscribe", "sign up", "click", "tap", "read more", "read also", "share", "download", "join", "like us",
     "register", "log in", "sign in", "watch", "listen", "get the", "don't miss", "continue reading", "see also",
     "see more", "view more", "load more", "show more", "related",
-    # the other languages' of ASCII ("Leer más", "Veja também": a line past ASCII is always asked)
+    # the other languages' calls to action whose openings are ASCII (a line past ASCII is always
+    # asked: "Leer más", "Veja também" need no entry)
     "lesen sie", "weiterlesen", "mehr lesen", "mehr zum thema", "teilen", "lees ", "delen", "lire ", "partager",
     "voir aussi", "compartir", "leia ", "compartilh", "leggi ", "continua a leggere", "condividi",
 )
@@ -252,8 +253,8 @@ MONTHS = {
 }
 # The months' names in the other languages of classify.STOPWORDS that write a
 # date's day first ("30. Juli 2018", "17 de outubro de 2012", "3 décembre
-# 2024"): read only after a day (abbreviations left out: "mar", "mai" and
-# "set" are words too).
+# 2024"): read only after a day ("mai" and "mars" are words too), and with no
+# abbreviations ("mar", "set" and "dic" are words as well).
 DAY_FIRST_MONTHS = {
     name: number
     for number, names in enumerate(
