@@ -502,6 +502,13 @@ def train_edge(folds_only: bool, jobs: int) -> None:
 # Seam model (cleaner/seams.py): lines this near a true seam (but the seam's
 # own) are left out of its training: a line or two off opens the same page.
 SEAM_NEAR_LINES = 3
+# Its single pages (no seam in them) are read in every rendering the text model
+# learns from, the made ones weighing MADE_RENDERING_WEIGHT: a text browser's or
+# html2text's layout of one page opens no page (with the pool's own renderings
+# alone, the fold models found a seam in 8 single lynx pages, 5 elinks ones; 3
+# and 2 with them). Its dumps stay the pool's renderings: composites in lynx's
+# and html2text's too found no more seams in dumps of those renderings.
+SEAM_SINGLE_RENDERINGS = KIND_RENDERINGS["text"]
 
 
 def _seam_examples(job: tuple[list[str], int]) -> tuple[list[list[float]], list[float]]:
@@ -537,20 +544,22 @@ def train_seams(folds_only: bool, jobs: int) -> None:
     gold = load_gold()
     folds = page_folds(gold)
     dumps = [("text", dump["sources"], folds[dump["sources"][0]]) for dump in load_multi().values()]
-    singles = [(rendering, [pid], folds[pid]) for pid in sorted(gold) for rendering in POOL_TEXT_RENDERINGS]
-    work = [
-        ([read_page(pid, gold[pid], rendering) for pid in pids], fold)
-        for rendering, pids, fold in dumps + composites(gold, folds) + singles
-    ]
+    singles = [(rendering, [pid], folds[pid]) for pid in sorted(gold) for rendering in SEAM_SINGLE_RENDERINGS]
+    todo = dumps + composites(gold, folds) + singles
+    work = [([read_page(pid, gold[pid], rendering) for pid in pids], fold) for rendering, pids, fold in todo]
     found = _map_jobs(_seam_examples, work, jobs, chunksize=8)
-    items = [(job[1], example) for job, example in zip(work, found) if example[0]]
+    items = [
+        (fold, (rows, labels, MADE_RENDERING_WEIGHT.get(rendering, 1.0)))
+        for (rendering, _, fold), (rows, labels) in zip(todo, found) if rows
+    ]
     print(f"seams: {len(items)} dumps and pages, {sum(len(e[1]) for _, e in items)} lines, "
           f"{sum(sum(e[1]) for _, e in items):.0f} seams")
 
     def fit(selected: list) -> dict:
-        x = np.array([row for rows, _ in selected for row in rows])
-        y = np.array([label for _, labels in selected for label in labels])
-        return {"features": list(SEAM_FEATURES), **fit_logistic(x, y, np.ones(len(y)))}
+        x = np.array([row for rows, _, _ in selected for row in rows])
+        y = np.array([label for _, labels, _ in selected for label in labels])
+        w = np.array([weight for _, labels, weight in selected for _ in labels])
+        return {"features": list(SEAM_FEATURES), **fit_logistic(x, y, w)}
 
     write_models("seam", fit, items, folds_only)
 
