@@ -9,8 +9,9 @@ beside trafilatura, readability-lxml and a simple baseline, scored with
 
 Tracks: "text" (Chromium innerText dumps), "bs4" (BeautifulSoup get_text
 dumps of the same pages), "html" (the pages' HTML), "multi" (the multi-article
-dumps). Every page and dump is cleaned with the fold model trained without its
-site (bench/train_model.py; the sites of a dump's pages share a fold), so the
+dumps), "multi-TRACK" (the multi-article dumps made again, as the pool's
+are, from their pages in the rendering of a text track: "multi-lynx"). Every
+page and dump is cleaned with the fold model trained without its site (bench/train_model.py; the sites of a dump's pages share a fold), so the
 figures are cross-validated. The body scored
 is all articles' paragraphs joined, without titles. "empty" counts pages whose
 gold has at least EMPTY_MIN_GOLD_WORDS words and whose output has no word.
@@ -33,7 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import (  # noqa: E402
-    OUT, load_gold, load_multi, load_scorer, page_folds, print_scores, read_page, require_renderings, score_by_set,
+    OUT, load_gold, load_multi, load_scorer, page_folds, pool_dump, print_scores, read_page, require_renderings,
+    score_by_set,
 )
 
 from cleaner import CleanerConfig, clean  # noqa: E402
@@ -160,20 +162,29 @@ def report(label: str, gold: dict, pred: dict[str, dict], table: dict[str, dict]
     sys.stdout.flush()
 
 
-def _clean_dump(job: tuple[str, dict, str]) -> tuple[str, list[str]]:
-    mid, entry, fold = job
+def _clean_dump(job: tuple[str, dict, str, list[tuple[str, dict]], str | None]) -> tuple[str, list[str]]:
+    mid, entry, fold, pages, rendering = job
     config = CleanerConfig() if fold == "shipped" else fold_config(fold)
-    document = clean(entry["path"].read_bytes(), config=config)
+    if rendering is None:
+        data = entry["path"].read_bytes()
+    else:  # its pages in another rendering, joined as the pool's dumps are
+        data = pool_dump([read_page(pid, page, rendering) for pid, page in pages])[0].encode("utf-8")
+    document = clean(data, config=config)
     return mid, ["\n\n".join(a.paragraphs) for a in document.articles]
 
 
-def multi_track(pool: Pool, folds: dict[str, int], model: str) -> dict[str, dict]:  # type: ignore[type-arg]
-    """Every multi-article dump cleaned with its fold's models, scored by score_dumps."""
+def multi_track(  # type: ignore[type-arg]
+    pool: Pool, gold: dict[str, dict], folds: dict[str, int], model: str, rendering: str | None = None,
+) -> dict[str, dict]:
+    """Every multi-article dump cleaned with its fold's models, scored by
+    score_dumps; with a rendering, each dump made again from its pages'
+    dumps in that rendering (a multi-TRACK track)."""
     dumps = load_multi()
     jobs = []
     for mid, truth in sorted(dumps.items()):
         (fold,) = {folds[s] for s in truth["sources"]}  # page_folds puts a dump's sites in one fold
-        jobs.append((mid, truth, "shipped" if model == "shipped" else str(fold)))
+        pages = [(pid, gold[pid]) for pid in truth["sources"]]
+        jobs.append((mid, truth, "shipped" if model == "shipped" else str(fold), pages, rendering))
     return score_dumps(dict(pool.imap_unordered(_clean_dump, jobs, chunksize=2)), dumps)
 
 
@@ -197,10 +208,12 @@ def score_dumps(found_by_dump: dict[str, list[str]], dumps: dict[str, dict]) -> 
     return results
 
 
-def markdown_tables(table: dict[str, dict], multi: dict[str, dict] | None) -> str:
+def markdown_tables(table: dict[str, dict], multi: dict[str, dict[str, dict]]) -> str:
     """The figures as Markdown: F1 per source and track, empty pages, multi dumps."""
     from common import SETS
 
+    if not table:
+        return "\n".join(_multi_tables(multi)).lstrip("\n") + "\n"
     labels = list(table)
     prefixes = [p for p in list(SETS) + ["all"] if any(p in row for row in table.values())]
     lines = ["| source | " + " | ".join(labels) + " |", "|---|" + "---|" * len(labels)]
@@ -209,14 +222,21 @@ def markdown_tables(table: dict[str, dict], multi: dict[str, dict] | None) -> st
         lines.append(f"| {name} | " + " | ".join(f"{table[label].get(prefix, float('nan')):.3f}" for label in labels) + " |")
     lines.append("| empty (gold >= 50 words) | " + " | ".join(
         f"{table[label]['empty'][0]} of {table[label]['empty'][1]}" for label in labels) + " |")
-    if multi:
-        lines += ["", "| multi-article dumps | dumps | article count right | under-split | mean article F1 |", "|---|---|---|---|---|"]
-        for name, row in multi.items():
+    return "\n".join(lines + _multi_tables(multi)) + "\n"
+
+
+def _multi_tables(multi: dict[str, dict[str, dict]]) -> list[str]:
+    """Each multi track's figures as a Markdown table, each after a blank line."""
+    lines = []
+    for track, summary in multi.items():
+        lines += ["", f"| {track}: multi-article dumps | dumps | article count right | under-split | mean article F1 |",
+                  "|---|---|---|---|---|"]
+        for name, row in summary.items():
             lines.append(f"| {name} | {row['n']} | {row['right']:.1%} | {row['under']:.1%} | {row['f1']:.3f} |")
-    return "\n".join(lines) + "\n"
+    return lines
 
 
-def print_multi(results: dict[str, dict]) -> dict[str, dict]:
+def print_multi(results: dict[str, dict], label: str = "multi") -> dict[str, dict]:
     groups: dict[str, list[dict]] = {}
     for mid, r in results.items():
         groups.setdefault(mid.rsplit("-", 1)[0], []).append(r)
@@ -226,7 +246,7 @@ def print_multi(results: dict[str, dict]) -> dict[str, dict]:
         right = sum(r["truth"] == r["found"] for r in rows) / len(rows)
         under = sum(r["found"] < r["truth"] for r in rows) / len(rows)
         f1s = [f for r in rows for f in r["f1"]]
-        print(f"multi {name:<10} n {len(rows):>3}  count right {right:.1%}  under-split {under:.1%}  "
+        print(f"{label} {name:<10} n {len(rows):>3}  count right {right:.1%}  under-split {under:.1%}  "
               f"mean article F1 {sum(f1s) / len(f1s):.3f}")
         summary[name] = {"n": len(rows), "right": right, "under": under, "f1": sum(f1s) / len(f1s)}
     return summary
@@ -237,7 +257,7 @@ def main() -> None:
     parser.add_argument("--model", choices=["folds", "shipped"], default="folds",
                         help="shipped: the packaged models (NOT a valid figure: they saw every page)")
     parser.add_argument("--tracks", default="text,multi", help="comma-separated: text, bs4, html, multi, lynx, html2text, w3m, lynx-links, w3m-links, bs4-plain, "
-                        "bs4-lines, lxml-text, links, elinks, inscriptis, html-text; probes (bench/render.py --renderers pandoc,markdownify,tagstrip first): pandoc, markdownify, tagstrip")
+                        "bs4-lines, lxml-text, links, elinks, inscriptis, html-text, multi-TRACK (TRACK a text track: the multi dumps made from its rendering); probes (bench/render.py --renderers pandoc,markdownify,tagstrip first): pandoc, markdownify, tagstrip")
     parser.add_argument("--all", action="store_true", help="every track, with the peers")
     parser.add_argument("--peers", action="store_true", help="also the peers on the tracks run")
     parser.add_argument("--sets", help="only these sets (comma-separated prefixes: sh,ced,cpe,dn,gn,cef)")
@@ -258,14 +278,17 @@ def main() -> None:
         sys.exit("no fold models: run python bench/train_model.py --folds-only first")
     print(f"{len(gold)} pages, {len(set(folds.values()))} folds by site")
     table: dict[str, dict] = {}
-    multi = None
+    multi: dict[str, dict[str, dict]] = {}
     with Pool(args.jobs, initializer=_set_overrides, initargs=(overrides,)) as pool:
         for track in tracks:
-            if track == "multi":
-                results = multi_track(pool, folds, args.model)
-                multi = print_multi(results)
+            if track == "multi" or track.startswith("multi-"):
+                rendering = TRACK_RENDERING[track[len("multi-"):]] if track != "multi" else None
+                if rendering is not None:
+                    require_renderings([rendering])
+                results = multi_track(pool, load_gold(), folds, args.model, rendering)
+                multi[track] = print_multi(results, track)
                 if args.save:
-                    (OUT / "pred_multi.json").write_text(json.dumps(results, indent=0))
+                    (OUT / f"pred_{track}.json").write_text(json.dumps(results, indent=0))
                 continue
             rendering = TRACK_RENDERING[track]
             require_renderings([rendering])
