@@ -3022,8 +3022,9 @@ typedef struct {
 
 static void seam_features(const double *heads, const double *feet, Py_ssize_t n, Py_ssize_t i, Py_ssize_t lo,
                          Py_ssize_t hi, const SeamConstants *c, const double *const *sums,
-                         const Py_ssize_t *opening, double *row) {
-    /* row: the nine SEAM_FEATURES of line i; sums: of feet, heads and first over lo .. hi */
+                         const Py_ssize_t *opening, int reopens, double *row) {
+    /* row: the nine SEAM_FEATURES of line i; sums: of feet, heads and first over lo .. hi;
+     * reopens: whether line i opens as the dump's first line does */
     Py_ssize_t j = i - lo, above = j - c->side_lines, below = j + c->side_lines;
     above = above < 0 ? 0 : above;
     below = below > hi - lo ? hi - lo : below;
@@ -3041,7 +3042,8 @@ static void seam_features(const double *heads, const double *feet, Py_ssize_t n,
     double width_above = (double)(j - above), width_below = (double)(below - j);
     const double *feet_sums = sums[0], *head_sums = sums[1], *first_sums = sums[2];
     double replayed = 0.0;
-    if (opening[j] == 0) { /* the dump's first line again: how many of its next lines follow it, in order */
+    if (opening[j] == 0 || reopens) {
+        /* the dump's first line again: how many of its next lines follow it, in order */
         Py_ssize_t k = 1, last = 0;
         for (Py_ssize_t step = 1; step < c->replay_lines && i + step < n && k < c->opening_lines; step++) {
             if (opening[j + step] > last) { /* -1 (none, or not a first line) is never */
@@ -3078,14 +3080,16 @@ static int double_buffer(PyObject *object, Py_buffer *view) {
 
 PyDoc_STRVAR(seam_candidates_doc,
 "seam_candidates(blocks, heads, feet, start, stop, weights, intercept, min_logit,\n"
-"                constants) -> list[tuple[float, int]]\n\n"
+"                constants, opens=None) -> list[tuple[float, int]]\n\n"
 "seams._candidates, to the last bit: (-z, i) for each line i from start to stop\n"
 "(not included) whose seam logit z + intercept is at least min_logit, in line\n"
 "order; z is the sum of weights[f] * feature f (seams.SEAM_FEATURES, made as\n"
 "seam_columns makes them; as many as there are weights, up to nine).\n"
 "blocks: the dump's blocks (their duplicate_of is read, an int or None);\n"
 "heads, feet: a double array each, one a block (EdgeColumns); constants: the\n"
-"ints (EDGE_LINES, SIDE_LINES, FIRST_LINES, OPENING_LINES, REPLAY_LINES).");
+"ints (EDGE_LINES, SIDE_LINES, FIRST_LINES, OPENING_LINES, REPLAY_LINES);\n"
+"opens: None, or bytes of one flag a line from start to stop, set where the\n"
+"line opens as the dump's first line does (seams.replay_openings).");
 
 #define SEAM_FEATURE_COUNT 9
 
@@ -3095,10 +3099,14 @@ static PyObject *seam_candidates(PyObject *self, PyObject *args) {
     Py_ssize_t start, stop;
     double intercept, min_logit;
     SeamConstants c;
-    PyObject *heads_arg, *feet_arg;
-    if (!PyArg_ParseTuple(args, "OOOnnOdd(nnnnn)", &blocks_arg, &heads_arg, &feet_arg, &start, &stop, &weights_arg,
+    PyObject *heads_arg, *feet_arg, *opens_arg = Py_None;
+    if (!PyArg_ParseTuple(args, "OOOnnOdd(nnnnn)|O", &blocks_arg, &heads_arg, &feet_arg, &start, &stop, &weights_arg,
                           &intercept, &min_logit, &c.edge_lines, &c.side_lines, &c.first_lines, &c.opening_lines,
-                          &c.replay_lines)) {
+                          &c.replay_lines, &opens_arg)) {
+        return NULL;
+    }
+    if (opens_arg != Py_None && !PyBytes_Check(opens_arg)) {
+        PyErr_SetString(PyExc_TypeError, "opens must be bytes or None");
         return NULL;
     }
     if (double_buffer(heads_arg, &heads_buffer) < 0) {
@@ -3146,6 +3154,12 @@ static PyObject *seam_candidates(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "start and stop must leave EDGE_LINES lines above start and below stop");
         goto done;
     }
+    if (opens_arg != Py_None && PyBytes_GET_SIZE(opens_arg) != stop - start) {
+        PyErr_SetString(PyExc_ValueError, "opens must hold one flag a line from start to stop");
+        goto done;
+    }
+    /* opens[i - start] for line i */
+    const char *opens = opens_arg == Py_None ? NULL : PyBytes_AS_STRING(opens_arg);
     result = PyList_New(0);
     if (result == NULL || start == stop) {
         goto done;
@@ -3173,7 +3187,8 @@ static PyObject *seam_candidates(PyObject *self, PyObject *args) {
     prefix_sums(first, m, sums[2]);
     double row[SEAM_FEATURE_COUNT];
     for (Py_ssize_t i = start; i < stop; i++) {
-        seam_features(heads, feet, n, i, lo, hi, &c, (const double *const *)sums, opening, row);
+        int reopens = opens != NULL && opens[i - start] != 0;
+        seam_features(heads, feet, n, i, lo, hi, &c, (const double *const *)sums, opening, reopens, row);
         double z = weights[0] * row[0];
         for (Py_ssize_t f = 1; f < n_weights; f++) {
             z = z + weights[f] * row[f];

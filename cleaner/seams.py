@@ -8,7 +8,8 @@ pages of one site the head prints the dump's first lines again. A small
 logistic model gives every line the probability that a new page starts at it,
 from how much the lines just above read like a page's foot and those just
 below like a page's head (edges.py), and from the dump's first lines printed
-again. The likeliest lines, at least SEAM_MIN_PROBABILITY and
+again (or a first line that opens as the dump's does, naming the site before
+the page). The likeliest lines, at least SEAM_MIN_PROBABILITY and
 MIN_PAGE_BLOCKS apart, are the seams.
 
 The seams matter twice. Each page's lines are judged in their own page
@@ -58,6 +59,14 @@ FIRST_LINES = 30
 # past a chunk's last line are no more (the C helper refuses more).
 OPENING_LINES = 4
 REPLAY_LINES = 2 * OPENING_LINES
+# ... or a line that opens as the dump's first line does, for this many
+# characters (if the first line has that many), where each page's first line
+# names the site, then the page ("#Sitename » Feed Sitename » <the page's
+# title>": lynx's line of a page's feeds, a title bar). Any length from 12 to 24
+# finds the same seams in the multi dumps made from lynx's renderings (40 finds
+# fewer); the pool's innerText dumps and single pages of every rendering find
+# the same ones.
+REPLAY_PREFIX_CHARS = 20
 # A page is at least this many blocks: no seam is this near another or the dump's ends.
 MIN_PAGE_BLOCKS = 5
 # Lines whose features are made at a time (a dump of a million lines is read in chunks).
@@ -96,8 +105,10 @@ def seam_columns(
         return list(map(truediv, map(sub, map(sums.__getitem__, below), map(sums.__getitem__, at)), map(sub, below, at)))
 
     replayed = [0.0] * len(at)
+    opens = replay_openings(blocks, start, stop)
     for i in range(start, stop):
-        if blocks[i].duplicate_of == 0:  # the dump's first line again (rare): how many of its next follow it
+        if blocks[i].duplicate_of == 0 or (opens and opens[i - start]):
+            # the dump's first line again (rare): how many of its next follow it
             k, last = 1, 0
             for j in range(i + 1, min(n, i + REPLAY_LINES)):
                 of = blocks[j].duplicate_of
@@ -117,6 +128,16 @@ def seam_columns(
         replayed,
         list(map(math.log1p, map(min, range(start, stop), map(sub, repeat(n), range(start, stop))))),
     ]
+
+
+def replay_openings(blocks: Sequence[Block], start: int, stop: int) -> bytes | None:
+    """For each line from start to stop, whether it opens as the dump's first
+    line does (its first REPLAY_PREFIX_CHARS characters); None if the first
+    line is shorter than that."""
+    if not blocks or len(blocks[0].text) < REPLAY_PREFIX_CHARS:
+        return None
+    opening = blocks[0].text[:REPLAY_PREFIX_CHARS]
+    return bytes(block.text.startswith(opening) for block in blocks[start:stop])
 
 
 def find_seams(blocks: Sequence[Block], edges: EdgeColumns, seam_model: str | None) -> list[int]:
@@ -150,7 +171,8 @@ def seam_candidates(
         return _candidates(blocks, edges, start, stop, intercept, weights)
     constants = (EDGE_LINES, SIDE_LINES, FIRST_LINES, OPENING_LINES, REPLAY_LINES)
     found: list[tuple[float, int]] = helper.seam_candidates(
-        blocks, edges.heads, edges.feet, start, stop, weights, intercept, _SEAM_MIN_LOGIT, constants
+        blocks, edges.heads, edges.feet, start, stop, weights, intercept, _SEAM_MIN_LOGIT, constants,
+        replay_openings(blocks, start, stop),
     )
     return found
 

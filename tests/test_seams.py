@@ -10,7 +10,8 @@ import pytest
 from cleaner import clean
 from cleaner.config import CleanerConfig
 from cleaner.pipeline import prepare
-from cleaner.seams import MIN_PAGE_BLOCKS, SEAM_FEATURES, find_seams, seam_columns
+from cleaner.model import Block
+from cleaner.seams import MIN_PAGE_BLOCKS, SEAM_FEATURES, find_seams, replay_openings, seam_columns
 from cleaner.segments.edges import load_edge_model
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,6 +97,22 @@ def test_a_page_that_prints_the_dumps_head_again_between_its_own_lines_replays_i
     second_head = len(first) + len(BUSES) - 2 + len(FOOT)
     assert blocks[second_head].duplicate_of == 0
     assert [(i + MIN_PAGE_BLOCKS, value) for i, value in enumerate(replays) if value] == [(second_head, 1.0)]
+
+
+def test_a_page_whose_first_line_opens_as_the_dumps_does_replays_it() -> None:
+    # each page's first line names the site, then the page (a text browser's line of the page's feeds)
+    def head(title: str) -> list[str]:
+        return [f"#The Valley Courier » Feed The Valley Courier » {title} Comments Feed", *HEAD[1:]]
+
+    first, second = head(BUSES[0]), head(LIBRARY[0])
+    blocks = prepare(dump(*first, *BUSES, *FOOT, *second, *LIBRARY, *FOOT)).blocks
+    second_head = len(first + BUSES + FOOT)
+    assert blocks[second_head].duplicate_of is None  # not the same line: the page's title is in it
+    replays = seam_columns(blocks, load_edge_model(None).columns(blocks))[SEAM_FEATURES.index("replays_opening")]
+    assert [(i + MIN_PAGE_BLOCKS, value) for i, value in enumerate(replays) if value] == [(second_head, 1.0)]
+    assert replay_openings(blocks, second_head, second_head + 2) == b"\x01\x00"
+    # a first line shorter than REPLAY_PREFIX_CHARS: no line opens as it does
+    assert replay_openings([Block(0, "#The Valley", 1), Block(1, "#The Valley Courier", 3)], 1, 2) is None
 
 
 def _model(path: Path, feature: str, weight: float, intercept: float) -> str:

@@ -621,14 +621,17 @@ def test_seam_candidates_are_the_python_ones(everything: bool) -> None:
 def random_seam_dump(draw: random.Random, n: int) -> tuple[list[Block], Any]:
     """Blocks with duplicate_of of every kind the Python code reads (None,
     the opening lines in order, first lines, later ones, ints past 64 bits,
-    bools), and edge columns with ties and signed zeros (max keeps the first)."""
+    bools), some opening as the first does, and edge columns with ties and signed zeros (max keeps the first)."""
     from cleaner.segments.edges import EdgeColumns
 
     duplicates = [None, None, None, 0, 1, 2, 3, 4, 29, 30, 31, 2**70, -(2**70), -1, True, False]
+    # lines that open as the first one does (seams.replay_openings), where it is long enough
+    opening = draw.choice(["#The Valley Courier » Feed", "line"])
     blocks = []
     for i in range(n):
         duplicate_of = draw.choice(duplicates) if draw.random() < 0.5 else (i % 5 if i % 11 < 5 else None)
-        blocks.append(Block(i, f"line {i}", i + 1, duplicate_of=duplicate_of))
+        text = f"{opening} {i}" if i == 0 or draw.random() < 0.2 else f"line {i}"
+        blocks.append(Block(i, text, i + 1, duplicate_of=duplicate_of))
     values = [0.0, -0.0, 0.5, 1.0, 1e-300, 0.1, 0.2, 0.3]
 
     def column() -> array[float]:
@@ -708,6 +711,12 @@ def test_seam_candidates_refuses_bad_arguments() -> None:
             module.seam_candidates(*args)
 
     refused(ValueError, 1, edges.heads[:-1])  # not one a block
+    assert isinstance(module.seam_candidates(*good, bytes(21)), list)
+    assert module.seam_candidates(*good, None) == module.seam_candidates(*good)
+    with pytest.raises(ValueError):
+        module.seam_candidates(*good, bytes(20))  # not one a line asked
+    with pytest.raises(TypeError):
+        module.seam_candidates(*good, bytearray(21))
     refused(TypeError, 2, array("f", edges.feet))  # not doubles
     refused(TypeError, 2, [0.0] * 30)
     refused(ValueError, 3, EDGE_LINES - 1)  # start above the lines read
