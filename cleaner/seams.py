@@ -29,6 +29,7 @@ training reads.
 from __future__ import annotations
 
 import math
+import re
 from array import array
 from bisect import bisect_left
 from collections.abc import Sequence
@@ -59,14 +60,15 @@ FIRST_LINES = 30
 # past a chunk's last line are no more (the C helper refuses more).
 OPENING_LINES = 4
 REPLAY_LINES = 2 * OPENING_LINES
-# ... or a line that opens as the dump's first line does, for this many
-# characters (if the first line has that many), where each page's first line
-# names the site, then the page ("#Sitename » Feed Sitename » <the page's
-# title>": lynx's line of a page's feeds, a title bar). Any length from 12 to 24
-# finds the same seams in the multi dumps made from lynx's renderings (40 finds
-# fewer); the pool's innerText dumps and single pages of every rendering find
-# the same ones.
-REPLAY_PREFIX_CHARS = 20
+# ... or a line that names the site as the dump's first line does, where each
+# page's first line names the site and the page between title separators: a
+# line that opens as the first does up to its first separator ("#Sitename »
+# Feed Sitename » <the page's title>", lynx's line of a page's feeds), or ends
+# as it does from its last ("<the page's title> | Sitename", the page's <title>,
+# which get_text writes first), the site's name at least SITE_NAME_MIN_CHARS
+# long.
+TITLE_SEPARATOR = re.compile(r" (?:[|\-–—«»:·/]|::) ")
+SITE_NAME_MIN_CHARS = 4
 # A page is at least this many blocks: no seam is this near another or the dump's ends.
 MIN_PAGE_BLOCKS = 5
 # Lines whose features are made at a time (a dump of a million lines is read in chunks).
@@ -131,13 +133,24 @@ def seam_columns(
 
 
 def replay_openings(blocks: Sequence[Block], start: int, stop: int) -> bytes | None:
-    """For each line from start to stop, whether it opens as the dump's first
-    line does (its first REPLAY_PREFIX_CHARS characters); None if the first
-    line is shorter than that."""
-    if not blocks or len(blocks[0].text) < REPLAY_PREFIX_CHARS:
+    """For each line from start to stop, whether it names the site as the
+    dump's first line does: opens as it does up to its first TITLE_SEPARATOR,
+    or ends as it does from its last; None if the first line has no separator
+    with SITE_NAME_MIN_CHARS before the first or after the last."""
+    if not blocks:
         return None
-    opening = blocks[0].text[:REPLAY_PREFIX_CHARS]
-    return bytes(block.text.startswith(opening) for block in blocks[start:stop])
+    first = blocks[0].text
+    separators = list(TITLE_SEPARATOR.finditer(first))
+    if not separators:
+        return None
+    opening = first[:separators[0].end()] if separators[0].start() >= SITE_NAME_MIN_CHARS else None
+    ending = first[separators[-1].start():] if len(first) - separators[-1].end() >= SITE_NAME_MIN_CHARS else None
+    if opening is None and ending is None:
+        return None
+    return bytes(
+        (opening is not None and block.text.startswith(opening)) or (ending is not None and block.text.endswith(ending))
+        for block in blocks[start:stop]
+    )
 
 
 def find_seams(blocks: Sequence[Block], edges: EdgeColumns, seam_model: str | None) -> list[int]:

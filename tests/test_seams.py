@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -99,20 +100,37 @@ def test_a_page_that_prints_the_dumps_head_again_between_its_own_lines_replays_i
     assert [(i + MIN_PAGE_BLOCKS, value) for i, value in enumerate(replays) if value] == [(second_head, 1.0)]
 
 
+def replayed_pages(first_line: Callable[[str], str]) -> tuple[list[Block], int, list[tuple[int, float]]]:
+    """A dump of two pages of one site, each opening with first_line(its
+    headline) and the site's head: its blocks, where the second page opens,
+    and the lines whose replays_opening is not 0 with its value."""
+    first = [first_line(BUSES[0]), *HEAD[1:]]
+    blocks = prepare(dump(*first, *BUSES, *FOOT, first_line(LIBRARY[0]), *HEAD[1:], *LIBRARY, *FOOT)).blocks
+    replays = seam_columns(blocks, load_edge_model(None).columns(blocks))[SEAM_FEATURES.index("replays_opening")]
+    return blocks, len(first + BUSES + FOOT), [(i + MIN_PAGE_BLOCKS, v) for i, v in enumerate(replays) if v]
+
+
 def test_a_page_whose_first_line_opens_as_the_dumps_does_replays_it() -> None:
     # each page's first line names the site, then the page (a text browser's line of the page's feeds)
-    def head(title: str) -> list[str]:
-        return [f"#The Valley Courier » Feed The Valley Courier » {title} Comments Feed", *HEAD[1:]]
-
-    first, second = head(BUSES[0]), head(LIBRARY[0])
-    blocks = prepare(dump(*first, *BUSES, *FOOT, *second, *LIBRARY, *FOOT)).blocks
-    second_head = len(first + BUSES + FOOT)
+    blocks, second_head, replays = replayed_pages(lambda title: f"#The Valley Courier » Feed » {title} Comments")
     assert blocks[second_head].duplicate_of is None  # not the same line: the page's title is in it
-    replays = seam_columns(blocks, load_edge_model(None).columns(blocks))[SEAM_FEATURES.index("replays_opening")]
-    assert [(i + MIN_PAGE_BLOCKS, value) for i, value in enumerate(replays) if value] == [(second_head, 1.0)]
+    assert replays == [(second_head, 1.0)]
     assert replay_openings(blocks, second_head, second_head + 2) == b"\x01\x00"
-    # a first line shorter than REPLAY_PREFIX_CHARS: no line opens as it does
-    assert replay_openings([Block(0, "#The Valley", 1), Block(1, "#The Valley Courier", 3)], 1, 2) is None
+    # a first line with no title separator names no site
+    assert replay_openings([Block(0, "#The Valley Courier", 1), Block(1, "#The Valley Courier", 3)], 1, 2) is None
+
+
+def test_a_page_whose_first_line_ends_with_the_site_s_name_as_the_dump_s_replays_it() -> None:
+    # each page's <title> first, the site's name after the page's (as get_text writes a page)
+    blocks, second_head, replays = replayed_pages(lambda title: f"{title} | The Valley Courier")
+    assert replays == [(second_head, 1.0)]
+    # the page's own headline, the first line's title without the site's name, names no site
+    assert replay_openings(blocks, len(HEAD), len(HEAD) + 1) == b"\x00"
+    # the site's name must follow the last separator, and be SITE_NAME_MIN_CHARS long at least
+    lines = ["Ferry service | News | The Valley Courier", "Library reopens | The Valley Courier", "Courier"]
+    assert replay_openings([Block(i, t, i + 1) for i, t in enumerate(lines)], 1, 3) == b"\x01\x00"
+    lines = ["Ferry service to double | TVC", "Library reopens after flood repairs | TVC"]
+    assert replay_openings([Block(i, t, i + 1) for i, t in enumerate(lines)], 1, 2) == b"\x00"
 
 
 def _model(path: Path, feature: str, weight: float, intercept: float) -> str:
