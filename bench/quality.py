@@ -11,7 +11,8 @@ Tracks: "text" (Chromium innerText dumps), "bs4" (BeautifulSoup get_text
 dumps of the same pages), "html" (the pages' HTML), "multi" (the multi-article
 dumps), "multi-TRACK" (the multi-article dumps made again, as the pool's
 are, from their pages in the rendering of a text track: "multi-lynx"). Every
-page and dump is cleaned with the fold model trained without its site (bench/train_model.py; the sites of a dump's pages share a fold), so the
+page and dump is cleaned with the fold model trained without its site
+(bench/train_model.py; the sites of a dump's pages share a fold), so the
 figures are cross-validated. The body scored
 is all articles' paragraphs joined, without titles. "empty" counts pages whose
 gold has at least EMPTY_MIN_GOLD_WORDS words and whose output has no word.

@@ -3024,7 +3024,7 @@ static void seam_features(const double *heads, const double *feet, Py_ssize_t n,
                          Py_ssize_t hi, const SeamConstants *c, const double *const *sums,
                          const Py_ssize_t *opening, int reopens, double *row) {
     /* row: the nine SEAM_FEATURES of line i; sums: of feet, heads and first over lo .. hi;
-     * reopens: whether line i opens as the dump's first line does */
+     * reopens: whether line i names the site as the dump's first line does (seams.replay_openings) */
     Py_ssize_t j = i - lo, above = j - c->side_lines, below = j + c->side_lines;
     above = above < 0 ? 0 : above;
     below = below > hi - lo ? hi - lo : below;
@@ -3043,7 +3043,8 @@ static void seam_features(const double *heads, const double *feet, Py_ssize_t n,
     const double *feet_sums = sums[0], *head_sums = sums[1], *first_sums = sums[2];
     double replayed = 0.0;
     if (opening[j] == 0 || reopens) {
-        /* the dump's first line again: how many of its next lines follow it, in order */
+        /* the dump's first line again (or a line naming the site as it does): how many of its next lines
+         * follow it, in order */
         Py_ssize_t k = 1, last = 0;
         for (Py_ssize_t step = 1; step < c->replay_lines && i + step < n && k < c->opening_lines; step++) {
             if (opening[j + step] > last) { /* -1 (none, or not a first line) is never */
@@ -3089,7 +3090,7 @@ PyDoc_STRVAR(seam_candidates_doc,
 "heads, feet: a double array each, one a block (EdgeColumns); constants: the\n"
 "ints (EDGE_LINES, SIDE_LINES, FIRST_LINES, OPENING_LINES, REPLAY_LINES);\n"
 "opens: None, or bytes of one flag a line from start to stop, set where the\n"
-"line opens as the dump's first line does (seams.replay_openings).");
+"line names the site as the dump's first line does (seams.replay_openings).");
 
 #define SEAM_FEATURE_COUNT 9
 

@@ -8,8 +8,8 @@ pages of one site the head prints the dump's first lines again. A small
 logistic model gives every line the probability that a new page starts at it,
 from how much the lines just above read like a page's foot and those just
 below like a page's head (edges.py), and from the dump's first lines printed
-again (or a first line that opens as the dump's does, naming the site before
-the page). The likeliest lines, at least SEAM_MIN_PROBABILITY and
+again (or a line that names the site as the dump's first line does: a
+page's title line). The likeliest lines, at least SEAM_MIN_PROBABILITY and
 MIN_PAGE_BLOCKS apart, are the seams.
 
 The seams matter twice. Each page's lines are judged in their own page
@@ -110,7 +110,8 @@ def seam_columns(
     opens = replay_openings(blocks, start, stop)
     for i in range(start, stop):
         if blocks[i].duplicate_of == 0 or (opens and opens[i - start]):
-            # the dump's first line again (rare): how many of its next follow it
+            # the dump's first line again (rare), or a line naming the site as it does:
+            # how many of its next follow it
             k, last = 1, 0
             for j in range(i + 1, min(n, i + REPLAY_LINES)):
                 of = blocks[j].duplicate_of
