@@ -280,13 +280,14 @@ def main() -> None:
     print(f"{len(gold)} pages, {len(set(folds.values()))} folds by site")
     table: dict[str, dict] = {}
     multi: dict[str, dict[str, dict]] = {}
+    pages = load_gold() if args.sets else gold  # a multi dump's pages, whatever --sets keeps
     with Pool(args.jobs, initializer=_set_overrides, initargs=(overrides,)) as pool:
         for track in tracks:
             if track == "multi" or track.startswith("multi-"):
                 rendering = TRACK_RENDERING[track[len("multi-"):]] if track != "multi" else None
                 if rendering is not None:
                     require_renderings([rendering])
-                results = multi_track(pool, load_gold(), folds, args.model, rendering)
+                results = multi_track(pool, pages, folds, args.model, rendering)
                 multi[track] = print_multi(results, track)
                 if args.save:
                     (OUT / f"pred_{track}.json").write_text(json.dumps(results, indent=0))

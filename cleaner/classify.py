@@ -33,7 +33,7 @@ from typing import Any, cast
 from .config import CleanerConfig
 from .model import Block, BlockKind, Landmark, block_text
 from .speedups import compiled
-from .text import IGNORECASE_ODD_LETTERS, TEXTS_BATCH, match_key, words_of
+from .text import IGNORECASE_ODD_LETTERS, TEXTS_BATCH, TITLE_SEPARATORS, match_key, words_of
 
 # Features are computed on at most this many characters of a line: every feature
 # is a ratio or a capped count, and a 50 MB line must not cost 50 MB of tokens.
@@ -846,7 +846,6 @@ def _html_features(blocks: list[Block], region_mask: int = -1, titles: Sequence[
 # its text (match_key) is the whole of one of the page's titles or one part of
 # it, cut at TITLE_SEPARATORS ("Site: Headline", "Headline | Site").
 TITLE_BLOCK_MAX_CHARS = 300
-TITLE_SEPARATORS = re.compile(r"\s+[|»«:/·•~–—-]+\s+|:\s+|\s+::\s+")
 
 
 def title_features(blocks: list[Block], titles: Sequence[str | None]) -> tuple[list[float], list[float]]:

@@ -29,7 +29,6 @@ training reads.
 from __future__ import annotations
 
 import math
-import re
 from array import array
 from bisect import bisect_left
 from collections.abc import Sequence
@@ -40,6 +39,7 @@ from operator import add, mul, sub, truediv
 from .model import Block
 from .segments.edges import EdgeColumns, read_model
 from .speedups import compiled
+from .text import TITLE_SEPARATORS
 
 SEAM_FEATURES = (
     "foot_end", "foot_above", "head_start", "head_below", "head_above", "foot_below", "first_lines_below",
@@ -67,7 +67,6 @@ REPLAY_LINES = 2 * OPENING_LINES
 # as it does from its last ("<the page's title> | Sitename", the page's <title>,
 # which get_text writes first), the site's name at least SITE_NAME_MIN_CHARS
 # long.
-TITLE_SEPARATOR = re.compile(r" (?:[|\-–—«»:·/]|::) ")
 SITE_NAME_MIN_CHARS = 4
 # A page is at least this many blocks: no seam is this near another or the dump's ends.
 MIN_PAGE_BLOCKS = 5
@@ -135,13 +134,14 @@ def seam_columns(
 
 def replay_openings(blocks: Sequence[Block], start: int, stop: int) -> bytes | None:
     """For each line from start to stop, whether it names the site as the
-    dump's first line does: opens as it does up to its first TITLE_SEPARATOR,
-    or ends as it does from its last; None if the first line has no separator
-    with SITE_NAME_MIN_CHARS before the first or after the last."""
+    dump's first line does: opens as it does up to its first title separator
+    (TITLE_SEPARATORS), or ends as it does from its last; None if the first
+    line has no separator with SITE_NAME_MIN_CHARS before the first or after
+    the last."""
     if not blocks:
         return None
     first = blocks[0].text
-    separators = list(TITLE_SEPARATOR.finditer(first))
+    separators = list(TITLE_SEPARATORS.finditer(first))
     if not separators:
         return None
     opening = first[:separators[0].end()] if separators[0].start() >= SITE_NAME_MIN_CHARS else None

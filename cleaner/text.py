@@ -27,6 +27,9 @@ ZERO_WIDTH_CHARACTERS = "\u200b\u2060\ufeff\u00ad"
 SPACE_LIKE = re.compile(f"[{SPACE_LIKE_CHARACTERS}]")
 ZERO_WIDTH = re.compile(f"[{ZERO_WIDTH_CHARACTERS}]")
 NOT_WORD = re.compile(r"[\W_]+")
+# What parts a page's title ("Site: Headline", "Headline | Site"): the site's
+# name from the page's own (classify.py, seams.py).
+TITLE_SEPARATORS = re.compile(r"\s+[|»«:/·•~–—-]+\s+|:\s+|\s+::\s+")
 SPACES = re.compile(r"\s+")
 
 # Photo credits and caption markers, as agencies and newsrooms write them: at
