@@ -27,8 +27,8 @@ ZERO_WIDTH_CHARACTERS = "\u200b\u2060\ufeff\u00ad"
 SPACE_LIKE = re.compile(f"[{SPACE_LIKE_CHARACTERS}]")
 ZERO_WIDTH = re.compile(f"[{ZERO_WIDTH_CHARACTERS}]")
 NOT_WORD = re.compile(r"[\W_]+")
-# What parts a page's title ("Site: Headline", "Headline | Site"): the site's
-# name from the page's own (classify.py, seams.py).
+# What splits a page's title into the site's name and the page's own
+# ("Site: Headline", "Headline | Site"); classify.py and seams.py cut at it.
 TITLE_SEPARATORS = re.compile(r"\s+[|»«:/·•~–—-]+\s+|:\s+|\s+::\s+")
 SPACES = re.compile(r"\s+")
 
