@@ -6,7 +6,8 @@ article's sentences come out cut into pieces between menu items.
 
 A region of such lines is found by its gaps (runs of spaces between two
 pieces of text on one line). A column starts at a position where many of the
-region's lines start a piece of text after a gap; each line is cut at those
+region's lines start a piece of text after a gap, or where a few do beside
+another column's text and no words run across it (a gutter); each line is cut at those
 positions where a piece of text starts on it (never inside a sentence's
 words), and the region is read column by column, top to bottom. A column's runs of lines wrapped at its
 width are joined (wrapped.run_widths: the next line's first word would not
@@ -53,6 +54,15 @@ COLUMN_MAX_LINE_CHARS = 1000
 # A column starts where at least this share of the region's lines with a gap,
 # and at least REGION_MIN_GAP_LINES of them, start a piece of text after two spaces.
 COLUMN_MIN_SHARE = 0.25
+# ...or where the region's text leaves a gutter: at least GUTTER_MIN_LINES
+# lines start a piece of text there beside another column's (not as their
+# first piece), and at least GUTTER_MIN_SHARE of the lines with text at that
+# position start a piece there (no words run across it). An article's column
+# beside a menu holds fewer of a region's lines than the share above where a
+# third column, a list of headlines, takes most of them and then stops (links'
+# and w3m's nested layout tables).
+GUTTER_MIN_LINES = 5
+GUTTER_MIN_SHARE = 0.9
 # A piece of text starts after at least this many spaces (or at the line's start).
 PIECE_GAP_SPACES = 2
 # A line is cut where a piece of text starts at a column's start or at most
@@ -222,10 +232,16 @@ def _piece() -> re.Pattern[str]:
 def _column_starts(region: list[str]) -> list[int]:
     """Where the region's columns start (the first at 0)."""
     with_gap = [line for line in region if _gap().search(line)]
-    counts = Counter(x for line in with_gap for x in _piece_starts(line))
+    pieces = [_piece_starts(line) for line in with_gap]
+    counts = Counter(x for starts in pieces for x in starts)
+    beside = Counter(x for starts in pieces for x in starts[1:])
     needed = max(REGION_MIN_GAP_LINES, COLUMN_MIN_SHARE * len(with_gap))
+    least_beside = max(REGION_MIN_GAP_LINES, GUTTER_MIN_LINES)
     starts = [0]
-    for x in sorted(x for x, count in counts.items() if count >= needed):
+    for x in sorted(counts):
+        count = counts[x]
+        if count < needed and (beside[x] < least_beside or not _is_gutter(region, x, count)):
+            continue
         # two starts a character apart are one column's; a paragraph's first line is indented
         if x > starts[-1] + PIECE_GAP_SPACES and x > PARAGRAPH_INDENT_SPACES:
             starts.append(x)
@@ -233,14 +249,28 @@ def _column_starts(region: list[str]) -> list[int]:
         return [0]
     k = 0
     while k < len(starts) - 1:
-        # the lines with text on both sides of the column's right edge: is the left one a marker?
-        both = [pieces for pieces in (_cut(line, starts) for line in region) if pieces[k].strip() and pieces[k + 1].strip()]
-        markers = sum(len(pieces[k].strip()) <= MARKER_MAX_CHARS for pieces in both)
-        if both and markers >= MARKER_SHARE * len(both):
+        # the lines with text right of the column's edge and on its left: is the nearest text on the left a marker?
+        lefts = []
+        for cut in (_cut(line, starts) for line in region):
+            if cut[k + 1].strip():
+                left = next((piece for piece in reversed(cut[: k + 1]) if piece.strip()), None)
+                if left is not None:
+                    lefts.append(left)
+        markers = sum(len(piece.strip()) <= MARKER_MAX_CHARS for piece in lefts)
+        if lefts and markers >= MARKER_SHARE * len(lefts):
             del starts[k + 1]  # a column of markers: its items' text is in the next one
         else:
             k += 1
     return starts
+
+
+def _is_gutter(region: list[str], x: int, count: int) -> bool:
+    """Whether position x is a gutter: of the region's lines with text at x,
+    GUTTER_MIN_SHARE start a piece there (count of them), the others run a
+    piece across it."""
+    gap = " " * PIECE_GAP_SPACES
+    across = sum(1 for line in region if x < len(line) and line[x] != " " and line[x - PIECE_GAP_SPACES: x] != gap)
+    return count >= GUTTER_MIN_SHARE * (count + across)
 
 
 def _cut(line: str, starts: list[int]) -> list[str]:

@@ -185,3 +185,48 @@ def test_a_layouts_region_is_read_in_columns_above_a_long_one_column_article() -
     assert laid_out_in_columns(text)
     texts = [t for _, t in blocks_of(text)]
     assert texts[:len(menu)] == menu and texts[len(menu): 2 * len(menu)] == side
+
+
+def nested_layout() -> tuple[str, list[str], list[str], list[str]]:
+    # links -dump of a nested layout table: a long menu at the left, a column of
+    # headlines at the right over the menu's first rows, and the article's column
+    # between them, beside the menu's last rows only (its lines are fewer than a
+    # quarter of the region's with a gap, the headlines' many more)
+    from itertools import zip_longest
+
+    menu = [f"* Section {n}" for n in range(1, 51)]
+    headlines = [line for n in range(1, 21) for line in textwrap.wrap(f"Headline number {n} of the site's other stories", 26)]
+    story = (
+        "London (dpa) - The midfielder will appear in court on Friday after being charged with common assault. "
+        "He was one of three people arrested by the police early on Thursday after an incident in the city."
+    )
+    article = textwrap.wrap(story, 24)
+    left = [f"{m:<22}" for m in menu]
+    middle = [""] * (len(menu) - len(article) - 2) + article
+    rows = zip_longest(left, middle, headlines, fillvalue="")
+    lines = [f"{a:<22}{b:<26}{c}".rstrip() for a, b, c in rows]
+    return "\n".join(lines) + "\n", menu, headlines, article
+
+
+def test_a_column_few_lines_hold_is_found_by_its_gutter() -> None:
+    text, menu, headlines, article = nested_layout()
+    assert laid_out_in_columns(text)
+    texts = [t for _, t in blocks_of(text)]
+    # the article's column read alone, its wrapped lines joined; the menu and the headlines each in theirs
+    assert " ".join(article) in texts
+    assert texts.index(menu[0]) < texts.index(" ".join(article)) < texts.index(f"{headlines[0]} {headlines[1]}")
+
+
+def test_an_indented_heading_between_numbered_paragraphs_is_no_column() -> None:
+    # numbered paragraphs ("1." a gap, then the text) with a numbered heading,
+    # indented, under every fourth: no line holds text beside a heading's
+    # indent, so it starts no column (no words run across it either), and the
+    # markers stay with their text
+    items = []
+    for n in range(1, 25):
+        items.append(f"{n}.       Paragraph number {n} of the report says something of its own here.")
+        if n % 4 == 0:
+            items.append(f"      {n}.1.       Heading of part {n}")
+    text = "\n\n".join(items) + "\n"
+    assert laid_out_in_columns(text)
+    assert [t for _, t in blocks_of(text)] == [" ".join(item.split()) for item in items]
