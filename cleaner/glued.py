@@ -8,7 +8,8 @@ line, a page is all article or none of it.
 Such a line still shows where its elements were: a sentence's end with the
 next sentence's capital right after it, no space between (a paragraph's end
 and the next one's start: no one writes that), and runs of spaces (the
-markup's own whitespace between two elements). A long line is cut there, each
+markup's own whitespace between two elements; after a word rather than a
+sentence's end, where some writers put two spaces). A long line is cut there, each
 piece a line of its own with the number of the line it comes from, as
 columns.py does for a page laid out in columns. Lines written by a browser
 (innerText) or with a separator hold a paragraph each, and are left alone.
@@ -19,6 +20,7 @@ from __future__ import annotations
 import re
 from itertools import compress
 
+from .scripts import SCRIPT_CODE_MIN_SYMBOLS, SCRIPT_CODE_SYMBOLS
 from .wrapped import with_pieces
 
 # Only a line this long is looked at: a paragraph of a page dumped with its
@@ -33,6 +35,14 @@ GLUED_MIN_JOINS = 3
 # markup's whitespace between two elements).
 GLUED_SENTENCE_END = re.compile(r"[^\W\d_][a-zß-ÿ][.!?][\"”’)\]]?(?=[A-ZÀ-Þ])")
 SPACE_RUN = re.compile(r" {2,}")
+# ...or where it holds at least GLUED_MIN_JOINS runs of spaces right after a
+# word ("Featured Stories  Geeky Parents Are ...": a page whose paragraphs
+# end without glued sentences, a menu's and a list's items), unless it reads
+# as code (SCRIPT_CODE_MIN_SYMBOLS of its characters among
+# SCRIPT_CODE_SYMBOLS: a style sheet's or a script's line that textContent
+# kept, whose spaces fall anywhere; scripts.py cuts it into its code and its
+# prose).
+ELEMENT_GAP = re.compile(r"[^\W_] {2,}(?=\S)")
 # A piece holding links glued to each other ("...shivers throughWhy the
 # European Union...PrizeThe V SpotIn public break-ups"): a word's lower-case
 # letters right before a capitalised word, at least GLUED_MIN_JOINS times and
@@ -54,7 +64,7 @@ def unglued(lines: list[str], numbers: list[int] | None) -> tuple[list[str], lis
 def _pieces(line: str) -> list[str]:
     """A glued line's pieces (none for a line that is not glued)."""
     joins = [m.end() for m in GLUED_SENTENCE_END.finditer(line)]
-    if len(joins) < GLUED_MIN_JOINS:
+    if len(joins) < GLUED_MIN_JOINS and not _glued_elements(line):
         return []
     cuts = sorted({0, *joins, *(m.start() for m in SPACE_RUN.finditer(line)), len(line)})
     pieces = []
@@ -65,3 +75,11 @@ def _pieces(line: str) -> list[str]:
         elif piece:
             pieces.append(piece)
     return pieces
+
+
+def _glued_elements(line: str) -> bool:
+    """Whether a line holds GLUED_MIN_JOINS runs of spaces after a word and is not code."""
+    gaps = ELEMENT_GAP.finditer(line)
+    if sum(1 for _ in zip(range(GLUED_MIN_JOINS), gaps)) < GLUED_MIN_JOINS:
+        return False
+    return sum(map(line.count, SCRIPT_CODE_SYMBOLS)) < SCRIPT_CODE_MIN_SYMBOLS * len(line)

@@ -54,3 +54,23 @@ def test_a_glued_pages_article_is_found_and_accounted_for() -> None:
     body = "\n".join(p for a in document.articles for p in a.paragraphs)
     assert STORY[5] in body and "HomeAbout" not in body and "Cornbread" not in body
     assert check_document(document, data) == []
+
+
+def test_a_page_glued_at_its_elements_gaps_alone_is_cut_there() -> None:
+    # no sentence glued to the next (each paragraph ends in a link or a space),
+    # but the markup's whitespace between the elements left runs of spaces after words
+    items = ["Featured Stories", "Geeky Parents Are More Likely to Build Robots", "Election Results Are In"]
+    paragraphs = [" ".join(STORY[k: k + 3]) for k in range(0, len(STORY), 3)]
+    line = "   ".join(items) + "    " + "      ".join(paragraphs) + "   Posted in Humor   1 Comment\n"
+    assert len(line) >= GLUED_MIN_CHARS
+    found = unglued(line.split("\n"), None)
+    assert found is not None
+    assert found[0][:3] == items and all(p in found[0] for p in paragraphs)
+
+
+def test_a_long_paragraph_with_two_spaces_after_its_sentences_and_a_style_sheet_are_left_alone() -> None:
+    two_spaces = "  ".join(STORY)  # a writer's two spaces after each full stop
+    assert len(two_spaces) >= GLUED_MIN_CHARS and unglued([two_spaces], None) is None
+    # a style sheet kept as text (textContent), its rules set apart by runs of spaces
+    css = "   ".join(f".nav-item{k} a  {{ color: #333; margin: 0 {k}px; }}" for k in range(40))
+    assert len(css) >= GLUED_MIN_CHARS and unglued([css], None) is None
