@@ -27,7 +27,7 @@ from .scripts import mark_code
 from .speedups import compiled
 from .wrapped import (
     LAYOUT_ROW_MIN_CHARS, has_gfm_tables, is_markdown, is_soft_break, is_wrapped, joined_wrap, layout_row_blocks,
-    markdown_text, not_wrapped, run_widths, wrap_width,
+    markdown_text, not_wrapped, run_widths, without_quote_marks, wrap_width,
 )
 from .text import (
     BYLINE_OPENINGS, CALL_TO_ACTION, CALL_TO_ACTION_MAX_WORDS, CAPTION_CREDIT_ENDINGS, CAPTION_CREDIT_LABELS,
@@ -210,8 +210,10 @@ def _first_indent(text: str) -> str | None:
 
 def read_layout(text: str) -> tuple[str, list[int] | None]:
     """The text as its lines are read, and each line's number where lines
-    were moved (None: they were not): a page indented as a whole is read at
-    its margin (without_common_indent), a table drawn as a grid of cells
+    were moved (None: they were not): a page that quotes as Markdown and
+    e-mail do is read without the quotes' marks (wrapped.without_quote_marks),
+    a page indented as a whole is read at its margin (without_common_indent),
+    a table drawn as a grid of cells
     (pandoc) is read cell by cell (grids.py), other borders drawn in characters
     (w3m, links) are spaces, a layout drawn in columns is read column by
     column (columns.py), a Markdown layout table's row is cut into its cells'
@@ -219,7 +221,7 @@ def read_layout(text: str) -> tuple[str, list[int] | None]:
     (get_text() of minified HTML) is cut where its elements were (glued.py).
     The accounting check (check.py) reads a page the same way."""
     numbers = None
-    text = without_common_indent(text)
+    text = without_common_indent(without_quote_marks(text))
     if "+-" in text:  # a grid's corner (most pages have none: grids.py is not even loaded for them)
         from .grids import has_grids, read_grids
 

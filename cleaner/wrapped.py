@@ -90,6 +90,20 @@ MARKDOWN_MIN_LINKS = 2
 # block ended (CELL_BLOCK_BREAK). Such a row is read as its blocks.
 LAYOUT_ROW_MIN_CHARS = 300
 CELL_BLOCK_BREAK = re.compile(r" {2,}")
+# A quote as Markdown and e-mail write it: each of its lines opens with ">"
+# (one a level: "> > " nested), and its blank lines are the marks alone.
+# html2text writes a page's <blockquote> so, at times the whole article (old
+# pages indent their text with one): read with its marks, each line a quote's,
+# the wrapped lines of its paragraphs ran together with "> " inside them. A
+# page quotes so when at least QUOTE_MIN_BLANK_LINES of its lines are marks
+# alone and at least QUOTE_MIN_LINES more open with them (a ">" before a
+# menu's links, or alone as a link's arrow, is no quote); the marks are then
+# taken off every line that opens with them.
+QUOTE_MARKS = re.compile(r"^[ \t]*>(?:[ \t]?>)*(?:[ \t]|$)", re.MULTILINE)
+QUOTE_BLANK_LINE = re.compile(r"^[ \t]*>(?:[ \t]?>)*[ \t]*$", re.MULTILINE)
+QUOTED_LINE = re.compile(r"^[ \t]*>(?:[ \t]?>)*[ \t]+\S", re.MULTILINE)
+QUOTE_MIN_BLANK_LINES = 2
+QUOTE_MIN_LINES = 3
 
 
 def wrap_width(lines: list[str]) -> int | None:
@@ -240,6 +254,16 @@ def _is_row(line: str) -> bool:
 def _found_at_least(pattern: re.Pattern[str], text: str, count: int) -> bool:
     """Whether pattern matches text at least count times (the search stops there)."""
     return sum(1 for _ in islice(pattern.finditer(text), count)) >= count
+
+
+def without_quote_marks(text: str) -> str:
+    """text with its quotes' marks taken off, where it quotes as Markdown and
+    e-mail do (QUOTE_MARKS; the lines stay where they are)."""
+    if ">" not in text or not _found_at_least(QUOTE_BLANK_LINE, text, QUOTE_MIN_BLANK_LINES):
+        return text
+    if not _found_at_least(QUOTED_LINE, text, QUOTE_MIN_LINES):
+        return text
+    return QUOTE_MARKS.sub("", text)
 
 
 def has_gfm_tables(text: str) -> bool:

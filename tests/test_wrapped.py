@@ -160,3 +160,34 @@ def test_a_page_not_wrapped_is_told_without_splitting_it_and_never_wrongly() -> 
     for path in sorted(dev.glob("*.txt"))[:100] if dev.exists() else []:
         text = read_input(path.read_bytes()).text
         assert not (not_wrapped(text) and wrap_width(text.split("\n")) is not None), path.name
+
+
+def quoted_page(marks: str = "> ") -> str:
+    # html2text writes a <blockquote> (here the whole article, as old pages indent their text with one)
+    # with "> " before each line, its paragraphs wrapped at 78 columns, and ">" alone for its blank lines
+    quoted = ("\n" + marks.strip() + "\n").join(
+        "\n".join(marks + line for line in textwrap.wrap(p, 76)) for p in PARAGRAPHS
+    )
+    return "Home\nNews\n\n" + quoted + "\n\nContact us\n"
+
+
+def test_a_quotes_marks_are_taken_off_and_its_wrapped_paragraphs_joined() -> None:
+    from cleaner.check import check_document
+    from cleaner.pipeline import clean
+
+    for marks in ("> ", "> > "):
+        blocks = blocks_of(quoted_page(marks))
+        assert blocks == ["Home", "News", *PARAGRAPHS, "Contact us"]
+    data = quoted_page().encode()
+    document = clean(data)
+    assert [p for a in document.articles for p in a.paragraphs] == PARAGRAPHS
+    assert check_document(document, data) == []  # the accounting check reads the page as blocks.py does
+
+
+def test_a_menus_arrows_and_a_lone_mark_are_no_quote() -> None:
+    from cleaner.wrapped import without_quote_marks
+
+    menu = "Home\n> Sport\n> Weather\n> Travel\n>\nA paragraph of text.\n"  # one mark alone: an arrow
+    assert without_quote_marks(menu) == menu
+    replies = "> quoted once\n>\n> > quoted twice\n> >\nMy reply.\n> and more\n"
+    assert without_quote_marks(replies) == "quoted once\n\nquoted twice\n\nMy reply.\nand more\n"
