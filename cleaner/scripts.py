@@ -92,8 +92,15 @@ def _run_of(word: str) -> str:
 PROSE_WORD = _WORD_OPEN + r"[^\W_]" + _WORD_REST
 PROSE_RUN = _run_of(PROSE_WORD)
 # Next to code, a run of words that start with letters: numbers are no prose
-# ("addSize([768, 0], [[468, 60], [728, 90]])." lists numbers, not words).
+# ("addSize([768, 0], [[468, 60], [728, 90]])." lists numbers, not words)...
 LETTER_RUN = _run_of(_WORD_OPEN + r"[^\W\d_]" + _WORD_REST)
+# ...holding at least PROSE_MIN_LONG_WORDS words of PROSE_LONG_WORD_LETTERS
+# letters or more: a style sheet's list of selectors is no prose ("h1 a, h2 a,
+# h3 a, h4 a, h5 a, h6 a," after a rule's braces; a sentence of 8 words
+# without 3 such words is rare).
+PROSE_LONG_WORD_LETTERS = 4
+PROSE_MIN_LONG_WORDS = 3
+LONG_WORD = _WORD_OPEN + r"[^\W\d_]{%d}" % PROSE_LONG_WORD_LETTERS
 # ...and a line that opens with a call (a name and its bracket, no space
 # between: a chain of calls cut at its dots) is a mark of code there too.
 CALL_OPENING = r"^[A-Za-z_$][\w$.]*\("
@@ -310,4 +317,12 @@ def _code_line(text: str) -> bool:
         text.startswith(CODE_LINE_STARTS) or text.endswith(CODE_LINE_ENDS)
         or re.search(SCRIPT_CODE_MARK, text) is not None or re.search(MINIFIED_ASSIGNMENT, text) is not None
         or re.match(CALL_OPENING, text) is not None
-    ) and re.search(LETTER_RUN, text) is None
+    ) and not _holds_letter_prose(text)
+
+
+def _holds_letter_prose(text: str) -> bool:
+    """Whether a line holds a LETTER_RUN with PROSE_MIN_LONG_WORDS long words."""
+    return any(
+        sum(1 for word in run.group().split(" ") if re.match(LONG_WORD, word)) >= PROSE_MIN_LONG_WORDS
+        for run in re.finditer(LETTER_RUN, text)
+    )

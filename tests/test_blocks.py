@@ -359,3 +359,17 @@ def test_code_lines_are_dropped_with_their_reason() -> None:
     document = clean(script + "\n\n" + "\n\n".join(paragraphs) + "\n")
     assert [p for a in document.articles for p in a.paragraphs] == paragraphs
     assert {d.text: d.reason for d in document.dropped}[script] == "boilerplate (a script's or a style sheet's code)"
+
+
+def test_a_style_sheets_list_of_selectors_next_to_its_rules_is_code() -> None:
+    # textContent of a page's style sheet, written over lines: a rule, then a
+    # list of selectors whose short "words" (h1 a, h2 a) run on like a sentence's
+    rule = "body{margin:0;padding:0;color:#333;background:#fff;font-size:13px;line-height:1.5}"
+    selectors = '{font-family:"Droid Sans",Verdana, Geneva, sans-serif;}h1 a, h2 a, h3 a, h4 a, h5 a, h6 a, h1, h2,'
+    prose = "The council voted on Tuesday to close the old library on Main Street, ending a century of service."
+    blocks = blocks_of("\n\n".join([rule, selectors, prose]) + "\n")
+    assert [b.kind for b in blocks] == [BlockKind.CODE, BlockKind.CODE, BlockKind.TEXT]
+    # a sentence after a rule's closing brace is prose, its words long enough
+    after = "} The library will reopen in the spring, the mayor said on Tuesday."
+    blocks = blocks_of("\n\n".join([rule, after, prose]) + "\n")
+    assert [b.kind for b in blocks] == [BlockKind.CODE, BlockKind.TEXT, BlockKind.TEXT]
