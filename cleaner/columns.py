@@ -239,11 +239,11 @@ def _column_starts(region: list[str]) -> list[int]:
     least_beside = max(REGION_MIN_GAP_LINES, GUTTER_MIN_LINES)
     starts = [0]
     for x in sorted(counts):
-        count = counts[x]
-        if count < needed and (beside[x] < least_beside or not _is_gutter(region, x, count)):
-            continue
         # two starts a character apart are one column's; a paragraph's first line is indented
-        if x > starts[-1] + PIECE_GAP_SPACES and x > PARAGRAPH_INDENT_SPACES:
+        if x <= starts[-1] + PIECE_GAP_SPACES or x <= PARAGRAPH_INDENT_SPACES:
+            continue
+        count = counts[x]
+        if count >= needed or (beside[x] >= least_beside and _is_gutter(region, x, count)):
             starts.append(x)
     if len(starts) > MAX_COLUMNS:
         return [0]
