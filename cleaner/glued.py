@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from itertools import compress
 
-from .scripts import SCRIPT_CODE_MIN_SYMBOLS, SCRIPT_CODE_SYMBOLS
+from .scripts import dense_in_code_symbols
 from .wrapped import with_pieces
 
 # Only a line this long is looked at: a paragraph of a page dumped with its
@@ -38,10 +38,9 @@ SPACE_RUN = re.compile(r" {2,}")
 # ...or where it holds at least GLUED_MIN_JOINS runs of spaces right after a
 # word ("Featured Stories  Geeky Parents Are ...": a page whose paragraphs
 # end without glued sentences, a menu's and a list's items), unless it reads
-# as code (SCRIPT_CODE_MIN_SYMBOLS of its characters among
-# SCRIPT_CODE_SYMBOLS: a style sheet's or a script's line that textContent
-# kept, whose spaces fall anywhere; scripts.py cuts it into its code and its
-# prose).
+# as code (scripts.dense_in_code_symbols: a style sheet's or a script's line
+# that textContent kept, whose spaces fall anywhere; scripts.py cuts it into
+# its code and its prose).
 ELEMENT_GAP = re.compile(r"[^\W_] {2,}(?=\S)")
 # A piece holding links glued to each other ("...shivers throughWhy the
 # European Union...PrizeThe V SpotIn public break-ups"): a word's lower-case
@@ -82,4 +81,4 @@ def _glued_elements(line: str) -> bool:
     gaps = ELEMENT_GAP.finditer(line)
     if sum(1 for _ in zip(range(GLUED_MIN_JOINS), gaps)) < GLUED_MIN_JOINS:
         return False
-    return sum(map(line.count, SCRIPT_CODE_SYMBOLS)) < SCRIPT_CODE_MIN_SYMBOLS * len(line)
+    return not dense_in_code_symbols(line)

@@ -209,8 +209,13 @@ def _reads_as_code(text: str) -> bool:
         return False
     if re.search(SCRIPT_CODE_MARK, text) is None:
         return False
-    symbols = sum(map(text.count, SCRIPT_CODE_SYMBOLS))  # counted in C: a minified script is one long line
-    return symbols >= SCRIPT_CODE_MIN_SYMBOLS * len(text) or len(re.findall(CSS_RULE, text)) >= CSS_MIN_RULES
+    return dense_in_code_symbols(text) or len(re.findall(CSS_RULE, text)) >= CSS_MIN_RULES
+
+
+def dense_in_code_symbols(text: str) -> bool:
+    """Whether at least SCRIPT_CODE_MIN_SYMBOLS of the text's characters are
+    among SCRIPT_CODE_SYMBOLS (counted in C: a minified script is one long line)."""
+    return sum(map(text.count, SCRIPT_CODE_SYMBOLS)) >= SCRIPT_CODE_MIN_SYMBOLS * len(text)
 
 
 def code_pieces(text: str) -> list[tuple[str, bool]] | None:

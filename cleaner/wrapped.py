@@ -99,9 +99,10 @@ CELL_BLOCK_BREAK = re.compile(r" {2,}")
 # alone and at least QUOTE_MIN_LINES more open with them (a ">" before a
 # menu's links, or alone as a link's arrow, is no quote); the marks are then
 # taken off every line that opens with them.
-QUOTE_MARKS = re.compile(r"^[ \t]*>(?:[ \t]?>)*(?:[ \t]|$)", re.MULTILINE)
-QUOTE_BLANK_LINE = re.compile(r"^[ \t]*>(?:[ \t]?>)*[ \t]*$", re.MULTILINE)
-QUOTED_LINE = re.compile(r"^[ \t]*>(?:[ \t]?>)*[ \t]+\S", re.MULTILINE)
+_QUOTE_MARK = r"^[ \t]*>(?:[ \t]?>)*"  # a line's marks, one a level
+QUOTE_MARKS = re.compile(_QUOTE_MARK + r"(?:[ \t]|$)", re.MULTILINE)
+QUOTE_BLANK_LINE = re.compile(_QUOTE_MARK + r"[ \t]*$", re.MULTILINE)
+QUOTED_LINE = re.compile(_QUOTE_MARK + r"[ \t]+\S", re.MULTILINE)
 QUOTE_MIN_BLANK_LINES = 2
 QUOTE_MIN_LINES = 3
 
