@@ -131,6 +131,14 @@ class CleanerConfig:
     # links is its main content, and nothing at all is the worst answer. A text
     # dump with none of those keeps its likeliest paragraph, whatever its score.
     fallback_any_text: bool = True
+    # ...and an HTML page that has none either, where no line scores
+    # fallback_min_score (the model finds the page unlike any it learned
+    # from), reads its runs once more with lines scoring at least this share
+    # (0-1) of its likeliest line's score (0: it does not). 0.5: half, set
+    # before measuring, not tuned. Measured with every model trained without the
+    # page's corpus (docs/quality.md, forty-third session): 15 -> 5 HTML pages
+    # with an article left empty.
+    fallback_relative_share: float = 0.5
     # A new article starts only where both sides have at least this much text.
     min_article_chars: int = 400
     # A later article with no headline, date or byline of its own and less

@@ -281,10 +281,44 @@ def test_a_text_dump_with_no_run_keeps_its_likeliest_paragraph() -> None:
     (article,) = group_segments(page(False), CleanerConfig())[0]
     assert article.paragraphs == [BRIDGE[0]]
     assert group_segments(page(False), CleanerConfig(fallback_any_text=False))[0] == []  # no last resort
-    assert group_segments(page(True), CleanerConfig(), html=True)[0] == []  # an HTML page's markup said where text is
+    # an HTML page keeps no paragraph whatever its score: it reads its runs again relative to its best line
+    assert group_segments(page(True), CleanerConfig(fallback_relative_share=0.0), html=True)[0] == []
     # a page of short lines only has no paragraph to keep
     texts[len(menu) + 1] = "Back to the top of the page"
     assert group_segments(page(False), CleanerConfig())[0] == []
+
+
+def test_an_html_page_scored_low_all_over_keeps_its_likeliest_run() -> None:
+    """A page unlike those the model learned from (a list of house ads) scores
+    low everywhere: no line reaches fallback_min_score, and the page's text
+    is still where its likeliest lines are (at least fallback_relative_share
+    of the best line's score); its menus, scored lower still, stay out."""
+    from dataclasses import replace
+
+    from cleaner.config import CleanerConfig
+    from cleaner.model import Block
+    from cleaner.segments import group_segments
+
+    menu = ["Home", "Listings", "Agents", "Contact us"]
+    ads = [
+        "Completely private waterfront home on a one acre lot at the end of a quiet road. Three bedrooms, two baths.",
+        "Beautiful long western views from this year round cottage on the lake. Open plan, new roof, deep water dock.",
+        "Just fifteen minutes from town: a year-round waterfront showplace with a boat house and a guest cottage.",
+    ]
+    texts = menu + ads + menu[:2]
+    scores = [0.03] * len(menu) + [0.18, 0.15, 0.16] + [0.03, 0.03]
+    blocks = [
+        Block(index=i, text=t, line=i + 1, content_score=c, group=i, tag="p")
+        for i, (t, c) in enumerate(zip(texts, scores))
+    ]
+    config = CleanerConfig()
+    assert max(scores) < config.fallback_min_score
+    (article,) = group_segments(blocks, config, html=True)[0]
+    assert article.paragraphs == ads
+    assert group_segments(blocks, replace(config, fallback_relative_share=0.0), html=True)[0] == []
+    # only the lines near the best count: at a share of 0.95 (0.171) the first ad alone, too short for a body
+    assert len(ads[0]) < config.min_body_chars
+    assert group_segments(blocks, replace(config, fallback_relative_share=0.95), html=True)[0] == []
 
 
 def test_two_pages_of_one_site_strung_together_give_two_articles() -> None:

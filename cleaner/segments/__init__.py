@@ -192,12 +192,23 @@ def _fallback_spans(
     and a text dump with no such run either its likeliest paragraph, whatever
     its score (likeliest_paragraph: a short post under a page of menus; an HTML
     page's markup has told where its text is, and one with none there has no
-    article)."""
+    article). An HTML page with no line at floor either reads its runs once
+    more with lines scoring at least fallback_relative_share of its likeliest
+    line's score: the model scores a page unlike those it learned from (a
+    list of job or house ads, a club's calendar, an association's home page)
+    low all over, and its text is still where its likeliest lines are."""
     is_body = [ok and b.content_score >= floor for ok, b in zip(may_be_body, blocks)]
     runs = _runs(blocks, is_body, may_be_body, is_caption, config)
     run = fallback_run(runs, blocks, config)
     if run is None and config.fallback_any_text:
         run = likeliest_run(runs, blocks, config)
+    if run is None and config.fallback_any_text and html and config.fallback_relative_share > 0:
+        best = max((b.content_score for ok, b in zip(may_be_body, blocks) if ok), default=0.0)
+        if 0.0 < best < floor:  # low all over (a line at floor or more, with no run: an index page's teaser)
+            relative = best * config.fallback_relative_share
+            is_body = [ok and b.content_score >= relative for ok, b in zip(may_be_body, blocks)]
+            runs = _runs(blocks, is_body, may_be_body, is_caption, config)
+            run = fallback_run(runs, blocks, config) or likeliest_run(runs, blocks, config)
     if run is None and config.fallback_any_text and not html:
         run = likeliest_paragraph(blocks, may_be_body, config)
     return [run] if run is not None else []
