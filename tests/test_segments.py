@@ -281,7 +281,10 @@ def test_a_text_dump_with_no_run_keeps_its_likeliest_paragraph() -> None:
     (article,) = group_segments(page(False), CleanerConfig())[0]
     assert article.paragraphs == [BRIDGE[0]]
     assert group_segments(page(False), CleanerConfig(fallback_any_text=False))[0] == []  # no last resort
-    # an HTML page keeps no paragraph whatever its score: it reads its runs again relative to its best line
+    # an HTML page has no likeliest-paragraph rule: scored low all over, it reads its runs again at half
+    # its best line's score (fallback_relative_share), and with that turned off it gives nothing
+    (article,) = group_segments(page(True), CleanerConfig(), html=True)[0]
+    assert article.paragraphs == [BRIDGE[0]]
     assert group_segments(page(True), CleanerConfig(fallback_relative_share=0.0), html=True)[0] == []
     # a page of short lines only has no paragraph to keep
     texts[len(menu) + 1] = "Back to the top of the page"
