@@ -22,13 +22,9 @@ import runpy
 import sys
 from pathlib import Path
 
-# Each corpus's fold (common.N_FOLDS folds); ced and cef are one corpus (CleanEval).
+# Each corpus's fold (common.N_FOLDS folds), by its pages' id prefix
+# (common.set_prefix); ced and cef are one corpus (CleanEval).
 CORPUS_FOLDS = {"sh": 0, "ced": 1, "cef": 1, "cpe": 2, "dn": 3, "gn": 4}
-
-
-def corpus_folds(gold: dict[str, dict]) -> dict[str, int]:
-    """Each page's fold: its corpus's (its id's prefix)."""
-    return {pid: CORPUS_FOLDS[pid.split("-", 1)[0]] for pid in gold}
 
 
 def main() -> None:
@@ -39,8 +35,13 @@ def main() -> None:
     sys.path.insert(0, str(script.parent))
     import common
 
-    if not hasattr(common, "page_folds"):
-        raise SystemExit(f"{script.parent / 'common.py'} has no page_folds")
+    if not hasattr(common, "page_folds") or not hasattr(common, "set_prefix"):
+        raise SystemExit(f"{script.parent / 'common.py'} has no page_folds or set_prefix")
+
+    def corpus_folds(gold: dict[str, dict]) -> dict[str, int]:
+        """Each page's fold: its corpus's."""
+        return {pid: CORPUS_FOLDS[common.set_prefix(pid)] for pid in gold}
+
     common.page_folds = corpus_folds
     common.OUT = common.OUT / "by_corpus"
     common.OUT.mkdir(parents=True, exist_ok=True)

@@ -197,18 +197,22 @@ def _fallback_spans(
     line's score: the model scores a page unlike those it learned from (a
     list of job or house ads, a club's calendar, an association's home page)
     low all over, and its text is still where its likeliest lines are."""
-    is_body = [ok and b.content_score >= floor for ok, b in zip(may_be_body, blocks)]
-    runs = _runs(blocks, is_body, may_be_body, is_caption, config)
-    run = fallback_run(runs, blocks, config)
-    if run is None and config.fallback_any_text:
-        run = likeliest_run(runs, blocks, config)
+
+    def run_at(least: float) -> Span | None:
+        """The likeliest run of mostly sentences among lines scoring at least
+        least, else (fallback_any_text) the likeliest run."""
+        is_body = [ok and b.content_score >= least for ok, b in zip(may_be_body, blocks)]
+        runs = _runs(blocks, is_body, may_be_body, is_caption, config)
+        run = fallback_run(runs, blocks, config)
+        if run is None and config.fallback_any_text:
+            run = likeliest_run(runs, blocks, config)
+        return run
+
+    run = run_at(floor)
     if run is None and config.fallback_any_text and html and config.fallback_relative_share > 0:
         best = max((b.content_score for ok, b in zip(may_be_body, blocks) if ok), default=0.0)
-        if 0.0 < best < floor:  # low all over (a line at floor or more, with no run: an index page's teaser)
-            relative = best * config.fallback_relative_share
-            is_body = [ok and b.content_score >= relative for ok, b in zip(may_be_body, blocks)]
-            runs = _runs(blocks, is_body, may_be_body, is_caption, config)
-            run = fallback_run(runs, blocks, config) or likeliest_run(runs, blocks, config)
+        if 0.0 < best < floor:  # low all over (with a line at floor and no run, an index page stays empty)
+            run = run_at(best * config.fallback_relative_share)
     if run is None and config.fallback_any_text and not html:
         run = likeliest_paragraph(blocks, may_be_body, config)
     return [run] if run is not None else []
