@@ -324,6 +324,51 @@ def test_an_html_page_scored_low_all_over_keeps_its_likeliest_run() -> None:
     assert group_segments(blocks, replace(config, fallback_relative_share=0.95), html=True)[0] == []
 
 
+def test_an_html_page_with_no_article_looks_outside_its_comment_regions_first() -> None:
+    """A short post scored low beside a comment form whose notices score
+    higher (a model that saw no page of the site): the page gives no article,
+    and the fallback reads the page outside the regions its markup names as
+    comments before it reads them. Without such regions the form is the
+    likeliest run."""
+    from dataclasses import replace
+
+    from cleaner.config import CleanerConfig
+    from cleaner.model import Block, Landmark
+    from cleaner.segments import group_segments
+
+    post = [
+        "Sports balls, disco balls and meatballs are all here in this short film. There is no plot to follow.",
+        "It is just a treat for your eyes, two minutes long, and it was made by two friends in their kitchen.",
+    ]
+    form = [
+        "Hello! You need to sign in to comment. Please be courteous and see our comment policy.",
+        "New here or have not signed in before since the new version? Register an account today!",
+        "Already registered? Sign in to your existing account, or sign in with your email address.",
+    ]
+    texts = ["Home", "Ball", *post, *form, "About us"]
+    scores = [0.01, 0.04, 0.10, 0.09, 0.38, 0.39, 0.35, 0.01]
+    comments = Landmark.ARTICLE | Landmark.COMMENTS | Landmark.FORM
+
+    def page(regions: bool) -> list[Block]:
+        return [
+            Block(
+                index=i, text=t, line=i + 1, content_score=c, group=i, tag="p",
+                landmarks=comments if regions and t in form else Landmark.ARTICLE,
+            )
+            for i, (t, c) in enumerate(zip(texts, scores))
+        ]
+
+    config = CleanerConfig()
+    assert max(scores) < config.content_min_score
+    (article,) = group_segments(page(True), config, html=True)[0]
+    assert article.paragraphs == post
+    (article,) = group_segments(page(False), config, html=True)[0]
+    assert article.paragraphs == form
+    # with no last resort the post, below fallback_min_score, cannot be kept: the form, at it, is
+    (article,) = group_segments(page(True), replace(config, fallback_any_text=False), html=True)[0]
+    assert article.paragraphs == form
+
+
 def test_two_pages_of_one_site_strung_together_give_two_articles() -> None:
     # a scrape of two pages: each page's template (menu, footer) printed again around the second article
     first = dump(HEADLINE, body=BRIDGE)

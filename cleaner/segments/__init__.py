@@ -33,8 +33,8 @@ from .ends import cut_ends
 from .headline import build_article
 from .runs import (
     COMMENTS_REASON, NESTED_REASON, Boundary, Span, body_runs, drop_replies, fallback_run, far_apart, fill_runs,
-    finish_lists, is_table_of_lines, learned_boundary, likeliest_paragraph, likeliest_run, split_articles, trim_runs,
-    under_named_headline,
+    finish_lists, is_table_of_lines, learned_boundary, likeliest_paragraph, likeliest_run, reply_regions, split_articles,
+    trim_runs, under_named_headline,
 )
 from .teasers import cut_teaser_tails, drop_teaser_lists
 
@@ -196,23 +196,37 @@ def _fallback_spans(
     more with lines scoring at least fallback_relative_share of its likeliest
     line's score: the model scores a page unlike those it learned from (a
     list of job or house ads, a club's calendar, an association's home page)
-    low all over, and its text is still where its likeliest lines are."""
+    low all over, and its text is still where its likeliest lines are. An
+    HTML page with comment regions (reply_regions: as drop_replies reads them)
+    is read so outside them first, and in them only when that finds nothing:
+    a short post scored low beside a comment form's notices is the article."""
 
-    def run_at(least: float) -> Span | None:
-        """The likeliest run of mostly sentences among lines scoring at least
-        least, else (fallback_any_text) the likeliest run."""
-        is_body = [ok and b.content_score >= least for ok, b in zip(may_be_body, blocks)]
-        runs = _runs(blocks, is_body, may_be_body, is_caption, config)
+    def run_at(least: float, allowed: list[bool], any_text: bool) -> Span | None:
+        """The likeliest run of mostly sentences among the allowed lines
+        scoring at least least, else (any_text) the likeliest run."""
+        is_body = [ok and b.content_score >= least for ok, b in zip(allowed, blocks)]
+        runs = _runs(blocks, is_body, allowed, is_caption, config)
         run = fallback_run(runs, blocks, config)
-        if run is None and config.fallback_any_text:
+        if run is None and any_text:
             run = likeliest_run(runs, blocks, config)
         return run
 
-    run = run_at(floor)
-    if run is None and config.fallback_any_text and html and config.fallback_relative_share > 0:
-        best = max((b.content_score for ok, b in zip(may_be_body, blocks) if ok), default=0.0)
-        if 0.0 < best < floor:  # low all over (with a line at floor and no run, an index page stays empty)
-            run = run_at(best * config.fallback_relative_share)
+    def likeliest(allowed: list[bool], any_text: bool) -> Span | None:
+        """run_at the floor; for an HTML page with no line there, at
+        fallback_relative_share of its likeliest line's score."""
+        run = run_at(floor, allowed, any_text)
+        if run is None and config.fallback_any_text and html and config.fallback_relative_share > 0:
+            best = max((b.content_score for ok, b in zip(allowed, blocks) if ok), default=0.0)
+            if 0.0 < best < floor:  # low all over (with a line at floor and no run, an index page stays empty)
+                run = run_at(best * config.fallback_relative_share, allowed, any_text)
+        return run
+
+    run = None
+    replies = reply_regions(blocks) if html else []
+    if any(replies):  # outside the comment regions the markup names first
+        run = likeliest([ok and not reply for ok, reply in zip(may_be_body, replies)], config.fallback_any_text)
+    if run is None:
+        run = likeliest(may_be_body, config.fallback_any_text)
     if run is None and config.fallback_any_text and not html:
         run = likeliest_paragraph(blocks, may_be_body, config)
     return [run] if run is not None else []

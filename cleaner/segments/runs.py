@@ -92,13 +92,19 @@ class Span:
         return self.body[-1]
 
 
+def reply_regions(blocks: list[Block]) -> list[bool]:
+    """Each block: whether it stands in a comment region or in an <article>
+    nested in another (by HTML's spec, its comments or related posts)."""
+    # a page has a few sets of regions: each is looked at once (IntFlag arithmetic is slow)
+    in_comments = {regions for regions in {b.landmarks for b in blocks} if regions & Landmark.COMMENTS}
+    return [b.nested or b.landmarks in in_comments for b in blocks] if in_comments else [b.nested for b in blocks]
+
+
 def drop_replies(blocks: list[Block], may_be_body: list[bool], is_body: list[bool], min_chars: int) -> None:
     """Comment regions, and <article>s nested in another (by HTML's spec, its
     comments or related posts), leave the body when the article text outside
     them reaches min_chars."""
-    # a page has a few sets of regions: each is looked at once (IntFlag arithmetic is slow)
-    in_comments = {regions for regions in {b.landmarks for b in blocks} if regions & Landmark.COMMENTS}
-    replies = [b.nested or b.landmarks in in_comments for b in blocks] if in_comments else [b.nested for b in blocks]
+    replies = reply_regions(blocks)
     if not any(replies):
         return
     outside = sum(len(b.text) for b, body, reply in zip(blocks, is_body, replies) if body and not reply)
