@@ -367,6 +367,9 @@ def test_an_html_page_with_no_article_looks_outside_its_comment_regions_first() 
     # with no last resort the post, below fallback_min_score, cannot be kept: the form, at it, is
     (article,) = group_segments(page(True), replace(config, fallback_any_text=False), html=True)[0]
     assert article.paragraphs == form
+    # --comments: the comment regions are content, read as any other text
+    (article,) = group_segments(page(True), replace(config, keep_comments=True), html=True)[0]
+    assert article.paragraphs == form
 
 
 def test_two_pages_of_one_site_strung_together_give_two_articles() -> None:

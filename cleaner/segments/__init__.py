@@ -197,9 +197,10 @@ def _fallback_spans(
     line's score: the model scores a page unlike those it learned from (a
     list of job or house ads, a club's calendar, an association's home page)
     low all over, and its text is still where its likeliest lines are. An
-    HTML page with comment regions (reply_regions: as drop_replies reads them)
-    is read so outside them first, and in them only when that finds nothing:
-    a short post scored low beside a comment form's notices is the article."""
+    HTML page with comment regions (reply_regions: as drop_replies reads them;
+    not with keep_comments) is read so outside them first, and in them only
+    when that finds nothing: a short post scored low beside a comment form's
+    notices is the article."""
 
     def run_at(least: float, allowed: list[bool], any_text: bool) -> Span | None:
         """The likeliest run of mostly sentences among the allowed lines
@@ -222,8 +223,8 @@ def _fallback_spans(
         return run
 
     run = None
-    replies = reply_regions(blocks) if html else []
-    if any(replies):  # outside the comment regions the markup names first
+    replies = reply_regions(blocks) if html and not config.keep_comments else []
+    if any(replies):  # outside the comment regions the markup names first (--comments: they are content)
         run = likeliest([ok and not reply for ok, reply in zip(may_be_body, replies)], config.fallback_any_text)
     if run is None:
         run = likeliest(may_be_body, config.fallback_any_text)
