@@ -202,32 +202,32 @@ def _fallback_spans(
     when that finds nothing: a short post scored low beside a comment form's
     notices is the article."""
 
-    def run_at(least: float, allowed: list[bool], any_text: bool) -> Span | None:
+    def run_at(least: float, allowed: list[bool]) -> Span | None:
         """The likeliest run of mostly sentences among the allowed lines
-        scoring at least least, else (any_text) the likeliest run."""
+        scoring at least least, else (fallback_any_text) the likeliest run."""
         is_body = [ok and b.content_score >= least for ok, b in zip(allowed, blocks)]
         runs = _runs(blocks, is_body, allowed, is_caption, config)
         run = fallback_run(runs, blocks, config)
-        if run is None and any_text:
+        if run is None and config.fallback_any_text:
             run = likeliest_run(runs, blocks, config)
         return run
 
-    def likeliest(allowed: list[bool], any_text: bool) -> Span | None:
+    def likeliest(allowed: list[bool]) -> Span | None:
         """run_at the floor; for an HTML page with no line there, at
         fallback_relative_share of its likeliest line's score."""
-        run = run_at(floor, allowed, any_text)
+        run = run_at(floor, allowed)
         if run is None and config.fallback_any_text and html and config.fallback_relative_share > 0:
             best = max((b.content_score for ok, b in zip(allowed, blocks) if ok), default=0.0)
             if 0.0 < best < floor:  # low all over (with a line at floor and no run, an index page stays empty)
-                run = run_at(best * config.fallback_relative_share, allowed, any_text)
+                run = run_at(best * config.fallback_relative_share, allowed)
         return run
 
     run = None
     replies = reply_regions(blocks) if html and not config.keep_comments else []
     if any(replies):  # outside the comment regions the markup names first (--comments: they are content)
-        run = likeliest([ok and not reply for ok, reply in zip(may_be_body, replies)], config.fallback_any_text)
+        run = likeliest([ok and not reply for ok, reply in zip(may_be_body, replies)])
     if run is None:
-        run = likeliest(may_be_body, config.fallback_any_text)
+        run = likeliest(may_be_body)
     if run is None and config.fallback_any_text and not html:
         run = likeliest_paragraph(blocks, may_be_body, config)
     return [run] if run is not None else []
