@@ -442,6 +442,44 @@ def test_a_short_later_article_with_no_headline_or_date_joins_the_one_before() -
     assert [p[:len(tail)] for p in signed][1:] == [tail]
 
 
+def test_a_copyright_notice_after_an_article_ends_its_body_run_in_a_text_dump() -> None:
+    # a page's foot: in a dump of pages strung together the next page's head and
+    # article follow it, and the lines between are a gap the boundary model reads,
+    # not lines filled into the article above
+    from cleaner.config import CleanerConfig
+    from cleaner.model import Block, BlockKind
+    from cleaner.segments import group_segments
+    from cleaner.segments.boundary import Gap
+
+    config = CleanerConfig()
+    notice = "Copyright © 2024 City News Ltd. All rights reserved."
+    heads = ["Advanced Search | Publish Your Content", "Find » Society » Weather"]
+
+    def page(first: list[str]) -> list[Block]:
+        texts = [*first, notice, *heads, *STORM]
+        blocks = [Block(index=i, text=t, line=i + 1, content_score=0.9, group=i) for i, t in enumerate(texts)]
+        blocks[len(first)].kind, blocks[len(first)].content_score = BlockKind.NOTICE, 0.5
+        for block in blocks[len(first) + 1: len(first) + 3]:  # middling: filled in when inside a run
+            block.content_score = (config.content_inside_min_score + config.content_min_score) / 2
+        return blocks
+
+    for html in (False, True):
+        asked: list[Gap] = []
+        blocks = page(BRIDGE)
+        (article,) = group_segments(blocks, config, html=html, boundary=lambda gap: asked.append(gap) or False)[0]
+        last, first = len(BRIDGE) - 1, len(BRIDGE) + 3
+        if html:  # one page: its notices are left to its markup
+            assert article.paragraphs == [*BRIDGE, *heads, *STORM]
+        else:
+            assert article.paragraphs == [*BRIDGE, *STORM]
+            assert any((gap.end, gap.start) == (last, first) for gap in asked)
+    # a notice above less than an article's worth of text is no page's foot (a sidebar's)
+    short = ["Weather warnings for the coast this week."]
+    assert sum(map(len, short)) < config.min_article_chars
+    (article,) = group_segments(page(short), config, boundary=lambda gap: False)[0]
+    assert article.paragraphs == [*short, *heads, *STORM]
+
+
 def test_a_page_start_right_after_the_last_line_of_another_page_is_asked_about() -> None:
     # two pages of different sites with nothing between them: no template repeats, no gap
     from cleaner.blocks import split_blocks

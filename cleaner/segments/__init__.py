@@ -115,7 +115,7 @@ def group_segments(
     is_body = [ok and b.content_score >= config.content_min_score for ok, b in zip(may_be_body, blocks)]
     if not config.keep_comments:
         drop_replies(blocks, may_be_body, is_body, config.comments_article_min_chars)
-    runs = _runs(blocks, is_body, may_be_body, is_caption, config)
+    runs = _runs(blocks, is_body, may_be_body, is_caption, config, html)
     if boundary is None:
         boundary = learned_boundary(blocks, config, edges)  # one for every page of a dump
     spans = [span for page in _pages_of(runs, seams) for span in split_articles(page, blocks, config, boundary)]
@@ -206,7 +206,7 @@ def _fallback_spans(
         """The likeliest run of mostly sentences among the allowed lines
         scoring at least least, else (fallback_any_text) the likeliest run."""
         is_body = [ok and b.content_score >= least for ok, b in zip(allowed, blocks)]
-        runs = _runs(blocks, is_body, allowed, is_caption, config)
+        runs = _runs(blocks, is_body, allowed, is_caption, config, html)
         run = fallback_run(runs, blocks, config)
         if run is None and config.fallback_any_text:
             run = likeliest_run(runs, blocks, config)
@@ -253,10 +253,11 @@ def _pages_of(runs: list[Span], seams: tuple[int, ...]) -> list[list[Span]]:
 
 
 def _runs(
-    blocks: list[Block], is_body: list[bool], may_be_body: list[bool], is_caption: list[bool], config: CleanerConfig
+    blocks: list[Block], is_body: list[bool], may_be_body: list[bool], is_caption: list[bool], config: CleanerConfig,
+    html: bool,
 ) -> list[Span]:
     """Body runs of the lines taken as article text, filled and trimmed."""
-    runs = body_runs(blocks, is_body, is_caption, config)
+    runs = body_runs(blocks, is_body, is_caption, config, notices_end=not html)
     fill_runs(runs, blocks, may_be_body, is_caption, config)
     trim_runs(runs, blocks)
     return runs

@@ -10,7 +10,7 @@ from itertools import compress
 
 from ..classify import title_features
 from ..config import CleanerConfig
-from ..model import Block, Landmark
+from ..model import Block, BlockKind, Landmark
 from ..text import HAS_WORD, SENTENCE_END_CHARS, dateline_of
 from ..wrapped import RUN_WRAP_MIN_LOWER_SHARE
 from .boundary import Gap, GapFeatures, is_boundary
@@ -117,15 +117,22 @@ def drop_replies(blocks: list[Block], may_be_body: list[bool], is_body: list[boo
 
 
 def body_runs(
-    blocks: list[Block], is_body: list[bool], is_caption: list[bool], config: CleanerConfig
+    blocks: list[Block], is_body: list[bool], is_caption: list[bool], config: CleanerConfig,
+    notices_end: bool = False,
 ) -> list[Span]:
     """The body lines, in runs of at most config.max_gap_blocks other lines
     between two. A repeat of the run's own lines is no gap (the next day of a
     meal plan, a document quoted and then given whole) unless it repeats the
     line the repeat before it did (one caption under every photo); once the
     gap holds the run's top again (its lines up to the first that ends a
-    sentence: the article printed again), every line of it counts."""
+    sentence: the article printed again), every line of it counts.
+    notices_end (text dumps): a copyright notice after an article's worth of
+    the run (config.min_article_chars) ends the run. It is a page's foot, and
+    in a dump of several pages the next page's article follows it: asked as
+    a run of its own, the boundary model weighs that run, not the rest of the
+    dump. (An HTML page is one page: its notices are left to its markup.)"""
     runs: list[Span] = []
+    chars = 0  # the run's characters so far
     members: set[int] = set()  # the run's blocks so far
     top: set[int] = set()  # its first blocks, up to the first that ends a sentence
     top_open = True
@@ -138,14 +145,17 @@ def body_runs(
                 runs[-1].body.append(block.index)
             else:
                 runs.append(Span([block.index]))
-                members, top, top_open = set(), set(), True
+                members, top, top_open, chars = set(), set(), True, 0
             members.add(block.index)
+            chars += len(block.text)
             if top_open:
                 top.add(block.index)
                 top_open = not block.text.endswith(SENTENCE_END_CHARS)
             gap, repeated, copied = 0, -1, False
         elif is_caption[block.index]:
             continue
+        elif notices_end and block.kind is BlockKind.NOTICE and chars >= config.min_article_chars:
+            gap = config.max_gap_blocks + 1  # the page's foot: the run ends here
         elif not copied and block.group != repeated and _repeats_inside(block, members, config):
             repeated = block.group
             copied = block.group in top
