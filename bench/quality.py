@@ -64,7 +64,7 @@ def fold_config(name: str) -> CleanerConfig:
         line_model=str(OUT / f"fold_text_{name}.json"), html_model=str(OUT / f"fold_html_{name}.json"),
         boundary_model=str(OUT / f"fold_boundary_{name}.json"), edge_model=str(OUT / f"fold_edge_{name}.json"),
         ends_model=str(OUT / f"fold_ends_{name}.json"), seam_model=str(OUT / f"fold_seam_{name}.json"),
-        html_ends_model=str(OUT / f"fold_html_ends_{name}.json"),
+        html_ends_model=str(OUT / f"fold_html_ends_{name}.json"), title_model=str(OUT / f"fold_title_{name}.json"),
         **OVERRIDES,  # type: ignore[arg-type]
     )
 

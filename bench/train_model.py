@@ -637,16 +637,108 @@ def train_ends(folds_only: bool, jobs: int, html: bool = False) -> None:
     write_models("html_ends" if html else "ends", fit, pages, folds_only)
 
 
+TITLE_RENDERINGS = (*KIND_RENDERINGS["text"], "html")
+
+
+def _title_page(job: tuple[str, dict, str, int]) -> tuple[list[list[float]], list[float], float] | None:
+    """A page cleaned with its fold's models: its first article's headline
+    candidates' TITLE_FEATURES, whether each is the gold's headline
+    (titles.is_headline), and the page's weight (MADE_RENDERING_WEIGHT); None
+    if it has no candidate."""
+    import titles
+
+    import cleaner.segments.headline as headline
+    from cleaner.pipeline import clean
+
+    pid, entry, rendering, fold = job
+    config = CleanerConfig(
+        line_model=str(OUT / f"fold_text_{fold}.json"), html_model=str(OUT / f"fold_html_{fold}.json"),
+        edge_model=str(OUT / f"fold_edge_{fold}.json"), boundary_model=str(OUT / f"fold_boundary_{fold}.json"),
+        ends_model=str(OUT / f"fold_ends_{fold}.json"), html_ends_model=str(OUT / f"fold_html_ends_{fold}.json"),
+        seam_model=str(OUT / f"fold_seam_{fold}.json"),
+    )
+    asked: list[list[list[float]]] = []
+    texts: list[list[str]] = []
+    find = headline._find_title
+
+    def record(head: list, first_body: list, page_title: str | None, body: list, config: CleanerConfig) -> tuple:
+        lines = head + first_body[:1]
+        candidates = [i for i, b in enumerate(lines) if headline._is_title_shaped(b, config)]
+        if not asked:  # the page's first article
+            asked.append(headline.title_rows(lines, len(head), candidates, page_title, body))
+            texts.append([lines[i].text for i in candidates])
+        return None, bool(candidates)
+
+    headline._find_title = record  # type: ignore[assignment]
+    try:
+        clean(read_page(pid, entry, rendering), config=config, input_format="html" if rendering == "html" else "text")
+    finally:
+        headline._find_title = find
+    if not asked or not asked[0]:
+        return None
+    truth = titles.gold_headline(entry["articleBody"])
+    assert truth is not None
+    labels = [1.0 if titles.is_headline(text, truth) else 0.0 for text in texts[0]]
+    return asked[0], labels, MADE_RENDERING_WEIGHT.get(rendering, 1.0)
+
+
+def train_title(folds_only: bool, jobs: int) -> None:
+    """The headline model (segments/headline.py): a logistic regression over
+    the candidates of the pages whose gold names their headline
+    (titles.has_headline), in every rendering, every page
+    weighing the same (its candidates share its weight), and the least logit
+    a headline needs: the one that makes the most pages right on the pages it
+    was fitted on (the likeliest candidate is the headline, or no candidate is
+    and none is taken)."""
+    import titles
+
+    from cleaner.segments.headline import TITLE_FEATURES
+
+    require_renderings(TITLE_RENDERINGS)
+    gold = load_gold()
+    folds = page_folds(gold)
+    work = [
+        (pid, g, rendering, folds[pid]) for pid, g in sorted(gold.items())
+        if titles.has_headline(pid, g)
+        for rendering in TITLE_RENDERINGS
+    ]
+    pages = [(job[3], page) for job, page in zip(work, _map_jobs(_title_page, work, jobs, chunksize=8)) if page]
+    print(f"title: {len(pages)} page renderings, {sum(any(p[1]) for _, p in pages)} with the headline among "
+          f"their candidates")
+
+    def fit(selected: list) -> dict:
+        x = np.array([row for rows, _, _ in selected for row in rows])
+        y = np.array([label for _, labels, _ in selected for label in labels])
+        w = np.array([weight / len(rows) for rows, _, weight in selected for _ in rows])
+        model = {"features": list(TITLE_FEATURES), **fit_logistic(x, y, w)}
+        best = [(float(np.max(_logits(model, rows))), labels[int(np.argmax(_logits(model, rows)))] > 0, any(labels))
+                for rows, labels, _ in selected]
+        # right at a threshold: the likeliest is taken and is the headline, or none is and none was
+        thresholds = sorted({logit for logit, _, _ in best})
+        right = [sum((logit >= t and hit) or (logit < t and not any_hit) for logit, hit, any_hit in best)
+                 for t in thresholds]
+        model["min_logit"] = thresholds[int(np.argmax(right))] if thresholds else 0.0
+        return model
+
+    write_models("title", fit, pages, folds_only)
+
+
+def _logits(model: dict, rows: list[list[float]]) -> np.ndarray:
+    x = (np.array(rows) - np.array(model["mean"])) / np.array(model["scale"])
+    return model["intercept"][0] + x @ np.array(model["coef"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--logistic", action="store_true", help="stage 2 logistic, not trees (text and HTML)")
-    parser.add_argument("--kind", choices=["text", "html", "edge", "seams", "boundary", "ends", "html_ends", "all"],
+    parser.add_argument("--kind", choices=["text", "html", "edge", "seams", "boundary", "ends", "html_ends", "title", "all"],
                         default="all", help="boundary needs the text and edge fold models (it reads each dump with "
-                        "its fold's), ends those and the boundary fold models, html_ends the html and edge ones")
+                        "its fold's), ends those and the boundary fold models, html_ends the html and edge ones, "
+                        "title every other kind's")
     parser.add_argument("--folds-only", action="store_true")
     parser.add_argument("--jobs", type=int, default=2, help="processes that split and featurise the pages")
     args = parser.parse_args()
-    kinds = ("edge", "seams", "text", "html", "boundary", "ends", "html_ends")
+    kinds = ("edge", "seams", "text", "html", "boundary", "ends", "html_ends", "title")
     for kind in kinds if args.kind == "all" else (args.kind,):
         if kind == "boundary":
             train_boundary(args.folds_only, args.jobs)
@@ -656,6 +748,8 @@ def main() -> None:
             train_seams(args.folds_only, args.jobs)
         elif kind == "edge":
             train_edge(args.folds_only, args.jobs)
+        elif kind == "title":
+            train_title(args.folds_only, args.jobs)
         else:
             train_kind(kind, args.folds_only, trees=not args.logistic, jobs=args.jobs)
 

@@ -152,6 +152,10 @@ class CleanerConfig:
     title_max_chars: int = 250
     # A headline is looked for among this many lines above the body's first line.
     title_search_blocks: int = 25
+    # Path to the headline model's weights (JSON: segments/headline.py, learned
+    # from the pool's pages whose gold opens with their headline); None uses the
+    # packaged one.
+    title_model: str | None = None
     # Lines of at most this many words may be date lines or bylines.
     meta_max_words: int = 14
     # A small body run further than this many lines from the article is stray

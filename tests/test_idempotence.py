@@ -49,4 +49,6 @@ def test_every_dev_dump_cleans_to_the_same_articles_twice() -> None:
         if _articles(clean(render_markdown([document], captions=True))) != _articles(document):
             failures.append(path.name)
     assert not failures, failures[:5]
-    assert len(pages) == 350 and marked >= 340  # 346 today: 4 pages give a lone bare article
+    # 327 today: 23 pages give a lone bare article (346 until the title model: the
+    # lines it finds unlikely headlines, a section's name, a photo's caption, were titles)
+    assert len(pages) == 350 and marked >= 320

@@ -75,6 +75,22 @@ def test_headline_printed_three_times_is_the_title_once() -> None:
     assert article.paragraphs[: len(BRIDGE)] == BRIDGE
 
 
+def test_a_photos_caption_between_the_date_and_the_body_is_not_the_headline() -> None:
+    # a caption with no credit: headline-shaped, nearer the body and next to the date,
+    # which the title model weighs against the words the headline shares with the body
+    caption = "Workers inspect the old harbour bridge in the city centre on Monday morning"
+    document = cleaned(dump("Example Times", "Home | News | Sport", HEADLINE, "By Jane Smith", "March 11, 2024",
+                            caption, body=BRIDGE))
+    assert document.articles[0].title == HEADLINE
+
+
+def test_a_lone_short_line_above_a_clean_text_is_its_headline() -> None:
+    # nothing else above it: no menu it could be, whatever the model learned from busy pages
+    [article] = clean("Bridge approved\n\n" + "\n\n".join(BRIDGE)).articles
+    assert article.title == "Bridge approved"
+    assert article.paragraphs == BRIDGE
+
+
 def test_caption_printed_twice_is_listed_once_and_not_a_paragraph() -> None:
     document = cleaned(dump(HEADLINE, body=BRIDGE[:3] + [CAPTION, CAPTION] + BRIDGE[3:]))
     [article] = document.articles

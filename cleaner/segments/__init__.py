@@ -139,10 +139,10 @@ def group_segments(
         # an article's headline is looked for in its own page: from the last seam above it
         opened = bisect_right(seams, span.start)
         since = max(previous_end, seams[opened - 1] - 1 if opened else -1)
-        article = build_article(span, blocks, since, is_caption, page_meta, config)
+        article, named = build_article(span, blocks, since, is_caption, page_meta, config)
         previous_end = span.end
         # (in its own page: no article runs across a seam)
-        if articles and _is_unnamed_tail(article, config) and bisect_right(seams, kept[-1].end) == opened:
+        if articles and _is_unnamed_tail(article, named, config) and bisect_right(seams, kept[-1].end) == opened:
             _join(articles[-1], kept[-1], article, span)
             continue
         articles.append(article)
@@ -151,13 +151,15 @@ def group_segments(
     return articles, dropped_blocks(blocks, config) if dropped else []
 
 
-def _is_unnamed_tail(article: Article, config: CleanerConfig) -> bool:
-    """A later article with no headline, no date and no byline of its own,
+def _is_unnamed_tail(article: Article, named: bool, config: CleanerConfig) -> bool:
+    """A later article with no headline (named: a headline-shaped line above
+    it, taken for its headline or not), no date and no byline of its own,
     shorter than untitled_article_min_chars: more of the article before it
     (its last paragraphs past a video's caption, a promotion under it), not
     another. (Its metadata line would have been its own: none is lost.)"""
     return (
-        article.title is None and article.published is None and article.updated is None and article.byline is None
+        not named and article.title is None and article.published is None and article.updated is None
+        and article.byline is None
         and sum(map(len, article.paragraphs)) < config.untitled_article_min_chars
     )
 
