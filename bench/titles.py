@@ -89,7 +89,8 @@ def main() -> None:
     work = [(pid, g, r, folds[pid]) for pid, g in sorted(gold.items()) if has_headline(pid, g) for r in renderings]
     with Pool(args.jobs) as pool:
         found = pool.map(_title, work, chunksize=8)
-    print(f"{len(work) // len(renderings)} pages whose gold opens with their headline, each read with its fold's models")
+    pages = len(work) // len(renderings)
+    print(f"{pages} pages whose gold opens with their headline, each read with its fold's models")
     for rendering in renderings:
         rows = [(pid, title) for pid, r, title in found if r == rendering]
         right = sum(title is not None and is_headline(title, gold_headline(gold[pid]["articleBody"]) or "")

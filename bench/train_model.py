@@ -1,8 +1,9 @@
 """Train the models on the eval pool (../shared/eval/dev and ../shared/eval/train
 together): the line models (cleaner/data/line_model.json, html_model.json),
 the page-edge model (edge_model.json), the article boundary model
-(boundary_model.json) and the article ends models (ends_model.json for text
-dumps, html_ends_model.json for HTML pages).
+(boundary_model.json), the article ends models (ends_model.json for text
+dumps, html_ends_model.json for HTML pages) and the headline model
+(title_model.json: train_title).
 
 Each text dump is split into blocks exactly as the pipeline does; a block is
 labelled article text when most of its word 4-grams occur in the page's gold
@@ -731,8 +732,8 @@ def _logits(model: dict, rows: list[list[float]]) -> np.ndarray:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--logistic", action="store_true", help="stage 2 logistic, not trees (text and HTML)")
-    parser.add_argument("--kind", choices=["text", "html", "edge", "seams", "boundary", "ends", "html_ends", "title", "all"],
-                        default="all", help="boundary needs the text and edge fold models (it reads each dump with "
+    parser.add_argument("--kind", default="all",
+                        choices=["text", "html", "edge", "seams", "boundary", "ends", "html_ends", "title", "all"], help="boundary needs the text and edge fold models (it reads each dump with "
                         "its fold's), ends those and the boundary fold models, html_ends the html and edge ones, "
                         "title every other kind's")
     parser.add_argument("--folds-only", action="store_true")

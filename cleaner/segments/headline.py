@@ -1,6 +1,6 @@
-"""An article from its body run: the headline (the best-scored headline-shaped
-line above the body), dates and byline from short lines around its top, and
-the page's own metadata for what those do not say."""
+"""An article from its body run: the headline (the headline-shaped line above
+the body that the title model finds likeliest), dates and byline from short
+lines around its top, and the page's own metadata for what those do not say."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+from ..classify import STOPWORDS
 from ..config import CleanerConfig
 from ..model import Article, Block, BlockKind, PageMeta, Role
 from ..text import SENTENCE_END_CHARS, URL, date_line_rest, dateline_of, find_dates, match_key, words
-from ..classify import STOPWORDS
 from .boundary import TOPIC_WORD
 from .captions import group_root
 from .edges import read_model
@@ -211,7 +211,7 @@ class TitleModel:
 def load_title_model(path: str | None) -> TitleModel:
     model = read_model(path, "title_model.json")
     if tuple(model["features"]) != TITLE_FEATURES:
-        raise ValueError(f"title model {path or 'title_model.json'}: features {model['features']} are not {TITLE_FEATURES}")
+        raise ValueError(f"title model {path or 'title_model.json'}: its features are not {TITLE_FEATURES}")
     slopes = [c / s for c, s in zip(model["coef"], model["scale"])]
     intercept = model["intercept"][0] - math.fsum(w * m for w, m in zip(slopes, model["mean"]))
     return TitleModel(intercept, slopes, model["min_logit"])
