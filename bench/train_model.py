@@ -191,9 +191,12 @@ def check_trees(exported: dict, model: object, x: np.ndarray) -> None:
         raise SystemExit(f"tree export differs from scikit-learn by {np.abs(ours - theirs).max():.2e}")
 
 
+def logits(model: dict[str, list[float]], x: np.ndarray) -> np.ndarray:
+    return model["intercept"][0] + ((x - np.array(model["mean"])) / np.array(model["scale"])) @ np.array(model["coef"])
+
+
 def predict(model: dict[str, list[float]], x: np.ndarray) -> np.ndarray:
-    z = model["intercept"][0] + ((x - np.array(model["mean"])) / np.array(model["scale"])) @ np.array(model["coef"])
-    return 1 / (1 + np.exp(-np.clip(z, -30, 30)))
+    return 1 / (1 + np.exp(-np.clip(logits(model, x), -30, 30)))
 
 
 def train(pages: list[tuple], html: bool, trees: bool = True) -> dict:
@@ -663,8 +666,7 @@ def _title_page(job: tuple[str, dict, str, int]) -> tuple[list[list[float]], lis
     find = headline._find_title
 
     def record(head: list, first_body: list, page_title: str | None, body: list, config: CleanerConfig) -> tuple:
-        lines = head + first_body[:1]
-        candidates = [i for i, b in enumerate(lines) if headline._is_title_shaped(b, config)]
+        lines, candidates = headline.title_candidates(head, first_body, config)
         if not asked:  # the page's first article
             asked.append(headline.title_rows(lines, len(head), candidates, page_title, body))
             texts.append([lines[i].text for i in candidates])
@@ -712,8 +714,10 @@ def train_title(folds_only: bool, jobs: int) -> None:
         y = np.array([label for _, labels, _ in selected for label in labels])
         w = np.array([weight / len(rows) for rows, _, weight in selected for _ in rows])
         model = {"features": list(TITLE_FEATURES), **fit_logistic(x, y, w)}
-        best = [(float(np.max(_logits(model, rows))), labels[int(np.argmax(_logits(model, rows)))] > 0, any(labels))
-                for rows, labels, _ in selected]
+        best = []  # each page's likeliest candidate: its logit, whether it is the headline, whether any is
+        for rows, labels, _ in selected:
+            z = logits(model, np.array(rows))
+            best.append((float(np.max(z)), labels[int(np.argmax(z))] > 0, any(labels)))
         # right at a threshold: the likeliest is taken and is the headline, or none is and none was
         thresholds = sorted({logit for logit, _, _ in best})
         right = [sum((logit >= t and hit) or (logit < t and not any_hit) for logit, hit, any_hit in best)
@@ -722,11 +726,6 @@ def train_title(folds_only: bool, jobs: int) -> None:
         return model
 
     write_models("title", fit, pages, folds_only)
-
-
-def _logits(model: dict, rows: list[list[float]]) -> np.ndarray:
-    x = (np.array(rows) - np.array(model["mean"])) / np.array(model["scale"])
-    return model["intercept"][0] + x @ np.array(model["coef"])
 
 
 def main() -> None:

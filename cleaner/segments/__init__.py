@@ -153,13 +153,13 @@ def group_segments(
 
 def _is_unnamed_tail(article: Article, named: bool, config: CleanerConfig) -> bool:
     """A later article with no headline (named: a headline-shaped line above
-    it, taken for its headline or not), no date and no byline of its own,
-    shorter than untitled_article_min_chars: more of the article before it
-    (its last paragraphs past a video's caption, a promotion under it), not
-    another. (Its metadata line would have been its own: none is lost.)"""
+    it, taken for its headline or not; without one a later article has no
+    title, the page's own being the first article's), no date and no byline
+    of its own, shorter than untitled_article_min_chars: more of the article
+    before it (its last paragraphs past a video's caption, a promotion under
+    it), not another. (Its metadata line would have been its own: none is lost.)"""
     return (
-        not named and article.title is None and article.published is None and article.updated is None
-        and article.byline is None
+        not named and article.published is None and article.updated is None and article.byline is None
         and sum(map(len, article.paragraphs)) < config.untitled_article_min_chars
     )
 

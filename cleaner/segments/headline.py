@@ -129,8 +129,7 @@ def _find_title(
     headline whatever the model says: a page with nothing else above its text
     (a clean document, an article under the one before it) has no menu
     that line could be; the model learned from pages that do."""
-    lines = head + first_body[:1]
-    candidates = [i for i, block in enumerate(lines) if _is_title_shaped(block, config)]
+    lines, candidates = title_candidates(head, first_body, config)
     if not candidates:
         return None, False
     model = load_title_model(config.title_model)
@@ -143,6 +142,15 @@ def _find_title(
     return next(b for b in lines if b.group == chosen.group), True
 
 
+def title_candidates(
+    head: list[Block], first_body: list[Block], config: CleanerConfig
+) -> tuple[list[Block], list[int]]:
+    """The lines a headline is looked for in (those above the body, then its
+    first line if it has more) and which of them are headline-shaped."""
+    lines = head + first_body[:1]
+    return lines, [i for i, block in enumerate(lines) if _is_title_shaped(block, config)]
+
+
 def title_rows(
     lines: list[Block], head_len: int, candidates: list[int], page_title: str | None, body: list[Block]
 ) -> list[list[float]]:
@@ -152,15 +160,15 @@ def title_rows(
     copies_in_head = Counter(group_root(b) for b in lines[:head_len])
     in_body = {word for block in body for word in _topic_words(block.text)}
     meta = [b.kind in (BlockKind.DATE, BlockKind.BYLINE) for b in lines]
+
+    def meta_at(position: int) -> float:
+        return 1.0 if 0 <= position < len(lines) and meta[position] else 0.0
+
     rows = []
     for position in candidates:
         block = lines[position]
         text = block.text
         n_words = text.count(" ") + 1
-
-        def meta_at(offset: int) -> float:
-            return 1.0 if 0 <= position + offset < len(lines) and meta[position + offset] else 0.0
-
         rows.append([
             math.log1p(len(lines) - 1 - position),
             1.0 if copies_in_head[group_root(block)] > 1 else 0.0,
@@ -173,7 +181,7 @@ def title_rows(
             1.0 if position == head_len else 0.0,
             _shared_share(text, in_body),
             block.content_score,
-            meta_at(1), meta_at(-1), meta_at(2), meta_at(-2),
+            meta_at(position + 1), meta_at(position - 1), meta_at(position + 2), meta_at(position - 2),
             1.0 if text.rstrip().endswith(":") else 0.0,
             math.log(max(1, block.copies)),
             block.link_ratio,
