@@ -148,3 +148,71 @@ def test_a_tail_cut_under_nothing_but_labels_keeps_a_line() -> None:
     blocks, (span,) = _page(["Council to rebuild the harbour bridge", *labels, *TEASERS])
     cut_teaser_tails([span], blocks, html=False)
     assert [blocks[i].text for i in span.body] == labels[:1]
+
+
+# stories listed by their excerpts: each opening cut short by an ellipsis, as a "Breaking news" ticker prints them
+EXCERPTS = [
+    "Inquest report urges more help for sexually exploited teens",
+    "WINNIPEG: An inquest report released Thursday into the suicide of a 14-year-old girl calls for more help. "
+    "Her family said the province had failed her and...",
+    "Winnipeg hotelier eager to dive into water park proposal",
+    "WINNIPEG: A committee at City Hall has approved a plan to use $7 million to build an indoor water park, "
+    "and its owner, 41,...",
+    "Manitoba school officials eye use of vans involved in deadly crash",
+    "MONCTON: A highway accident that claimed eight lives in New Brunswick is prompting officials to look at…",
+]
+
+
+def _excerpt_page(texts: list[str], links: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    """texts as an HTML page's blocks, each scored as prose; links: a block's Markdown with its links."""
+    blocks = []
+    for i, text in enumerate(texts):
+        block = Block(index=i, text=text, line=i + 1, content_score=0.9, group=i, tag="p")
+        if links and text in links:
+            block.link_ratio = 0.4
+            block.markdown_links = links[text]
+        blocks.append(block)
+    return blocks
+
+
+def test_a_list_of_excerpts_leaves_the_article_above_its_text() -> None:
+    from cleaner.config import CleanerConfig
+    from cleaner.segments import group_segments
+
+    title = "Council to rebuild the harbour bridge"
+    for html in (False, True):
+        blocks = _excerpt_page(["Breaking news", *EXCERPTS, title, *ARTICLE])
+        (article,) = group_segments(blocks, CleanerConfig(), html=html)[0]
+        assert article.paragraphs == [title, *ARTICLE] or article.paragraphs == ARTICLE
+        assert {b.reason for b in blocks if b.text in EXCERPTS} == {TEASER_REASON}
+    # two such stories are no list; nor are headlines over summaries that end as sentences do
+    for texts in (EXCERPTS[:4], TEASERS):
+        blocks = _excerpt_page([*texts, title, *ARTICLE])
+        (article,) = group_segments(blocks, CleanerConfig(), html=True)[0]
+        assert set(texts[1::2]) <= set(article.paragraphs)
+        assert not any(b.reason == TEASER_REASON for b in blocks)
+
+
+def test_an_html_tickers_items_are_each_a_linked_headline_and_its_excerpt() -> None:
+    from cleaner.config import CleanerConfig
+    from cleaner.segments import group_segments
+
+    items = [f"{EXCERPTS[k]} {EXCERPTS[k + 1]}" for k in range(0, 6, 2)]
+    links = {item: f"- [{EXCERPTS[k]}](https://example.com/{k}) {EXCERPTS[k + 1]}" for k, item in zip((0, 2, 4), items)}
+    blocks = _excerpt_page([*items, "Council to rebuild the harbour bridge", *ARTICLE], links)
+    (article,) = group_segments(blocks, CleanerConfig(), html=True)[0]
+    assert not set(items) & set(article.paragraphs)
+    assert article.paragraphs[-2:] == ARTICLE
+    # a text dump says nothing of where the headline ends: its lines are kept
+    blocks = _excerpt_page([*items, "Council to rebuild the harbour bridge", *ARTICLE])
+    (article,) = group_segments(blocks, CleanerConfig(), html=False)[0]
+    assert article.paragraphs[:3] == items
+
+
+def test_a_page_that_is_only_a_list_of_excerpts_keeps_it() -> None:
+    from cleaner.config import CleanerConfig
+    from cleaner.segments import group_segments
+
+    blocks = _excerpt_page(EXCERPTS * 2)
+    (article,) = group_segments(blocks, CleanerConfig(cut_ends=False), html=True)[0]
+    assert len(article.paragraphs) >= 6

@@ -36,7 +36,7 @@ from .runs import (
     finish_lists, is_table_of_lines, learned_boundary, likeliest_paragraph, likeliest_run, reply_regions, split_articles,
     trim_runs, under_named_headline,
 )
-from .teasers import cut_teaser_tails, drop_teaser_lists
+from .teasers import cut_teaser_tails, drop_excerpt_lists, drop_teaser_lists
 
 __all__ = [
     "COMMENTS_REASON", "CONSENT_REASON", "LINKS_LINE_REASON", "NESTED_REASON", "TABLE_OF_LINES_REASON", "far_apart",
@@ -123,6 +123,7 @@ def group_segments(
         finish_lists(spans, blocks, may_be_body)
     if config.cut_ends:
         cut_ends(spans, blocks, config, edges, html)
+    spans = drop_excerpt_lists(spans, blocks, html)
     spans = drop_teaser_lists(spans, blocks, seams)
     if config.cut_ends:  # after: a later article that is all teasers has left whole
         cut_teaser_tails(spans, blocks, html)
