@@ -60,12 +60,13 @@ _LEADING_LINK = re.compile(r"\[([^\]]+)\]\([^)\s]*\)\s+")
 
 TEASER_REASON = "a list of other stories (headlines and their summaries), not an article"
 
+# The ellipses a cut-short text ends in.
+_ELLIPSES = ("...", "…")
 # An excerpt's end: an ellipsis straight after a word (a sentence's own end
 # has its mark before one); a headline cut short ends so too.
 _EXCERPT_END = re.compile(r"\w(?:\.\.\.|…)$")
 # ... and in a list of excerpts, also after the comma or full stop where the
 # cut fell ("Rekhi, 41,...", "its days numbered....").
-_ELLIPSES = ("...", "…")
 _LISTED_EXCERPT_END = re.compile(r"\w[,;:.]?(?:\.\.\.|…)$")
 # A sentence ends inside a line: its end mark, closing quotes, spaces, then a capital.
 _INNER_SENTENCE_END = re.compile(r"[.!?…][\"”’')]*\s+[\"“‘(]?([^\W\d_])")
