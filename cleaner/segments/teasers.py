@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from itertools import accumulate
+from itertools import accumulate, compress, count, repeat
 
-from ..model import Block
+from ..model import Block, block_text
 from ..text import SENTENCE_END_CHARS
 from .runs import Span, trim_end
 
@@ -115,7 +115,7 @@ def _excerpt_lists(blocks: list[Block], html: bool) -> list[int]:
     each a headline and its excerpt (on two lines, or on an HTML page in one
     block that opens with the headline as a link). Only the lines that end in
     an ellipsis are asked about (a text dump's lines are many)."""
-    ends = [i for i, block in enumerate(blocks) if block.text.endswith(_ELLIPSES)]
+    ends = list(compress(count(), map(str.endswith, map(block_text, blocks), repeat(_ELLIPSES))))  # loops in C
     if len(ends) < EXCERPT_LIST_MIN_ITEMS:
         return []
     found: list[int] = []
